@@ -1,0 +1,199 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv, { type ErrorObject } from 'ajv';
+import {
+  catalogFieldInvalid,
+  catalogFilesMismatch,
+  catalogPermissionConflict,
+  catalogUnreadable,
+} from './errors';
+
+/** The integrations Kindo's guide covers; each has one file in `permissions/`. */
+export const INTEGRATION_IDS = [
+  'defender',
+  'ediscovery',
+  'entra-id',
+  'entra-id-governance',
+  'excel-online',
+  'fabric',
+  'graph-security',
+  'intune',
+  'outlook',
+  'outlook-calendar',
+  'purview-compliance',
+  'purview-data-governance',
+  'teams',
+  'sharepoint-online',
+] as const;
+
+/** Id of one Kindo Microsoft integration, e.g. `teams`. */
+export type IntegrationId = (typeof INTEGRATION_IDS)[number];
+
+/** One delegated permission (OAuth2 scope) of a Microsoft API. */
+export interface CatalogPermission {
+  /** Scope value, e.g. `User.Read`. */
+  readonly name: string;
+  /** The scope's ID as the API's service principal publishes it. */
+  readonly id: string;
+  /** The guide's description. */
+  readonly description: string;
+  /** `write` when the scope creates, changes or deletes data or acts on devices; else `read`. */
+  readonly access: 'read' | 'write';
+  /** The guide's "Admin consent required" column. */
+  readonly adminConsentRequired: boolean;
+}
+
+/** A Microsoft API and the delegated permissions an integration needs from it. */
+export interface CatalogApi {
+  /** Display name, e.g. `Microsoft Graph`. */
+  readonly name: string;
+  /** Application (client) ID of the API, e.g. `00000003-0000-0000-c000-000000000000`. */
+  readonly resourceAppId: string;
+  /** Identifier URI that qualifies the API's scopes, e.g. `https://graph.microsoft.com`. */
+  readonly identifierUri: string;
+  /** Where the scope IDs were taken from. */
+  readonly scopeIdSource: string;
+  /** Delegated permissions, in the guide's order. */
+  readonly permissions: readonly CatalogPermission[];
+}
+
+/** A field of Kindo's own connection form (Microsoft Fabric). */
+export interface CatalogConnectionField {
+  /** Field label as the form shows it. */
+  readonly field: string;
+  /** Where the value comes from. */
+  readonly description: string;
+}
+
+/** Everything the guide says one integration may access and how it authenticates. */
+export interface IntegrationDefinition {
+  /** Integration id, e.g. `teams`. */
+  readonly id: IntegrationId;
+  /** Name as the guide writes it, e.g. `Microsoft Teams`. */
+  readonly displayName: string;
+  /** `delegated` (user signs in through Nango) or `client-credentials` (Fabric). */
+  readonly authFlow: 'delegated' | 'client-credentials';
+  /** Whether the app needs Nango's OAuth callback as a Web redirect URI. */
+  readonly redirectUri: boolean;
+  /** Default Nango provider key, or `null` when the integration is not registered with Nango. */
+  readonly nangoProvider: string | null;
+  /** Fields of Kindo's own connection form, when the integration has one. */
+  readonly connectionFields?: readonly CatalogConnectionField[];
+  /** APIs and their delegated permissions; Microsoft Graph first. */
+  readonly apis: readonly CatalogApi[];
+}
+
+/** The whole catalog, keyed by integration id. */
+export type Catalog = Readonly<Record<IntegrationId, IntegrationDefinition>>;
+
+/** Folder of the catalog shipped with this package. */
+export const CATALOG_DIR = join(__dirname, '..', 'permissions');
+
+const SCHEMA_FILE = 'schema.json';
+
+/** `/apis/0/permissions/3/id` → `apis[0].permissions[3].id` */
+function fieldPath(error: ErrorObject): string {
+  const segments = error.instancePath.split('/').slice(1);
+  if (error.keyword === 'required') segments.push(String(error.params.missingProperty));
+  if (error.keyword === 'additionalProperties') segments.push(String(error.params.additionalProperty));
+  return segments.reduce((path, s) => (/^\d+$/.test(s) ? `${path}[${s}]` : path ? `${path}.${s}` : s), '') || '(root)';
+}
+
+function valueAt(doc: unknown, error: ErrorObject): unknown {
+  if (error.keyword === 'required') return undefined;
+  let value: unknown = doc;
+  for (const s of error.instancePath.split('/').slice(1)) value = (value as Record<string, unknown>)?.[s];
+  if (error.keyword === 'additionalProperties') return (value as Record<string, unknown>)[String(error.params.additionalProperty)];
+  return value;
+}
+
+function expectation(error: ErrorObject): string {
+  switch (error.keyword) {
+    case 'required':
+      return 'a value (the field is required)';
+    case 'additionalProperties':
+      return 'no such field (permissions/schema.json does not define it)';
+    case 'enum':
+      return `one of: ${(error.params.allowedValues as unknown[]).map(String).join(', ')}`;
+    case 'const':
+      return `'${String(error.params.allowedValue)}'`;
+    case 'pattern':
+      return `a string matching ${String(error.params.pattern)}`;
+    default:
+      return `a value that ${error.message ?? 'follows permissions/schema.json'}`;
+  }
+}
+
+/**
+ * Reads and validates the permission catalog: one file per integration, each valid against
+ * `permissions/schema.json`, named after its id, and consistent with the others (one name ↔ one
+ * scope ID per API).
+ *
+ * @param dir folder to read; the package's own `permissions/` when omitted.
+ */
+export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== SCHEMA_FILE);
+  const present = files.map((f) => f.slice(0, -'.json'.length));
+  const missing = INTEGRATION_IDS.filter((id) => !present.includes(id));
+  const unexpected = present.filter((id) => !(INTEGRATION_IDS as readonly string[]).includes(id));
+  if (missing.length > 0 || unexpected.length > 0) throw catalogFilesMismatch(dir, missing, unexpected);
+
+  const ajv = new Ajv({ allErrors: false });
+  const validate = ajv.compile<IntegrationDefinition>(JSON.parse(readFileSync(join(dir, SCHEMA_FILE), 'utf8')));
+
+  const catalog = {} as Record<IntegrationId, IntegrationDefinition>;
+  for (const id of INTEGRATION_IDS) {
+    const file = `permissions/${id}.json`;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8'));
+    } catch (e) {
+      throw catalogUnreadable(file, (e as Error).message);
+    }
+    if (!validate(doc)) {
+      const error = validate.errors![0];
+      throw catalogFieldInvalid(file, fieldPath(error), valueAt(doc, error), expectation(error));
+    }
+    if (doc.id !== id) throw catalogFieldInvalid(file, 'id', doc.id, `'${id}', the file's base name`);
+    if (doc.apis[0].name !== 'Microsoft Graph') {
+      throw catalogFieldInvalid(file, 'apis[0].name', doc.apis[0].name, "'Microsoft Graph' (Graph comes first)");
+    }
+    catalog[id] = doc;
+  }
+  checkConsistency(catalog);
+  return catalog;
+}
+
+function checkConsistency(catalog: Catalog): void {
+  const apiById = new Map<string, CatalogApi>();
+  const scopeByName = new Map<string, string>();
+  const nameByScope = new Map<string, string>();
+  for (const integration of Object.values(catalog)) {
+    for (const api of integration.apis) {
+      const known = apiById.get(api.name);
+      if (known && known.resourceAppId !== api.resourceAppId) {
+        throw catalogPermissionConflict(api.name, 'resourceAppId', known.resourceAppId, api.resourceAppId);
+      }
+      if (known && known.identifierUri !== api.identifierUri) {
+        throw catalogPermissionConflict(api.name, 'identifierUri', known.identifierUri, api.identifierUri);
+      }
+      apiById.set(api.name, api);
+      for (const p of api.permissions) {
+        const byName = scopeByName.get(`${api.name}\0${p.name}`);
+        if (byName && byName !== p.id) throw catalogPermissionConflict(api.name, `the ID of ${p.name}`, byName, p.id);
+        const byId = nameByScope.get(`${api.name}\0${p.id}`);
+        if (byId && byId !== p.name) throw catalogPermissionConflict(api.name, `the name of scope ${p.id}`, byId, p.name);
+        scopeByName.set(`${api.name}\0${p.name}`, p.id);
+        nameByScope.set(`${api.name}\0${p.id}`, p.name);
+      }
+    }
+  }
+}
+
+let cached: Catalog | undefined;
+
+/** The package's catalog, read once per process. */
+export function catalog(): Catalog {
+  cached ??= loadCatalog();
+  return cached;
+}

@@ -1,0 +1,136 @@
+/**
+ * Every error this package raises, in one place. Each message states the rule, the value
+ * received and what is expected, so that the operator can fix the input without reading code.
+ */
+
+/** An input or catalog error raised at synth time, before anything reaches Terraform. */
+export class KindoConfigError extends Error {
+  /** Stable machine-readable code, e.g. `UNKNOWN_INTEGRATION`. */
+  public readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'KindoConfigError';
+    this.code = code;
+  }
+}
+
+const show = (value: unknown): string => {
+  if (typeof value === 'string') return `'${value}'`;
+  if (value === undefined) return 'nothing';
+  return JSON.stringify(value);
+};
+
+/** A catalog file does not match permissions/schema.json. */
+export function catalogFieldInvalid(file: string, field: string, value: unknown, expected: string): KindoConfigError {
+  return new KindoConfigError(
+    'CATALOG_FIELD_INVALID',
+    `invalid catalog entry in ${file}: \`${field}\` is ${show(value)}; expected ${expected}`,
+  );
+}
+
+/** A catalog file could not be read or parsed. */
+export function catalogUnreadable(file: string, reason: string): KindoConfigError {
+  return new KindoConfigError('CATALOG_UNREADABLE', `cannot read catalog file ${file}: ${reason}; expected a JSON file that follows permissions/schema.json`);
+}
+
+/** The set of catalog files differs from the fixed set of integration ids. */
+export function catalogFilesMismatch(dir: string, missing: readonly string[], unexpected: readonly string[]): KindoConfigError {
+  const parts: string[] = [];
+  if (missing.length > 0) parts.push(`missing ${missing.map((m) => `${m}.json`).join(', ')}`);
+  if (unexpected.length > 0) parts.push(`unexpected ${unexpected.map((u) => `${u}.json`).join(', ')}`);
+  return new KindoConfigError(
+    'CATALOG_FILES_MISMATCH',
+    `catalog folder ${dir} does not hold one file per integration (${parts.join('; ')}); expected exactly one <integration-id>.json for each known integration`,
+  );
+}
+
+/** The same permission name maps to two IDs (or one ID to two names) within one API across the catalog. */
+export function catalogPermissionConflict(api: string, what: string, first: string, second: string): KindoConfigError {
+  return new KindoConfigError(
+    'CATALOG_PERMISSION_CONFLICT',
+    `conflicting catalog entries for ${api}: ${what} is ${first} in one file and ${second} in another; expected one name to map to one delegated scope ID across all files`,
+  );
+}
+
+/** An integration id that the catalog does not know. */
+export function unknownIntegration(field: string, value: string, valid: readonly string[]): KindoConfigError {
+  return new KindoConfigError('UNKNOWN_INTEGRATION', `unknown integration ${show(value)} in \`${field}\`; expected one of: ${valid.join(', ')}`);
+}
+
+/** The same integration selected twice. */
+export function duplicateIntegration(field: string, value: string): KindoConfigError {
+  return new KindoConfigError('DUPLICATE_INTEGRATION', `integration ${show(value)} appears more than once in \`${field}\`; expected each integration id at most once`);
+}
+
+/** No integration selected. */
+export function emptySelection(field: string): KindoConfigError {
+  return new KindoConfigError('EMPTY_SELECTION', `\`${field}\` is empty; expected at least one integration id, e.g. ['teams']`);
+}
+
+/** A URL that does not parse. */
+export function malformedUrl(field: string, value: string): KindoConfigError {
+  return new KindoConfigError('MALFORMED_URL', `\`${field}\` is ${show(value)}, which is not a URL; expected an absolute URL such as 'https://api.nango.dev'`);
+}
+
+/** A URL that is not https (plain http is accepted for loopback hosts only). */
+export function insecureUrl(field: string, value: string): KindoConfigError {
+  return new KindoConfigError(
+    'INSECURE_URL',
+    `\`${field}\` is ${show(value)}; expected an https:// URL (http:// is accepted only for 127.0.0.1, [::1] or localhost, for development)`,
+  );
+}
+
+/** A URL with parts the field does not accept. */
+export function urlWithExtraParts(field: string, value: string, expected: string): KindoConfigError {
+  return new KindoConfigError('URL_EXTRA_PARTS', `\`${field}\` is ${show(value)}; expected ${expected}`);
+}
+
+/** A number outside its allowed range. */
+export function outOfRange(field: string, value: number, min: number, max: number, unit: string): KindoConfigError {
+  return new KindoConfigError('OUT_OF_RANGE', `\`${field}\` is ${show(value)}; expected a whole number of ${unit} from ${min} to ${max}`);
+}
+
+/** A value that must be a GUID. */
+export function notGuid(field: string, value: string): KindoConfigError {
+  return new KindoConfigError('NOT_A_GUID', `\`${field}\` is ${show(value)}; expected a GUID such as '00000000-0000-0000-0000-000000000000'`);
+}
+
+/** A value that does not match the pattern its field requires. */
+export function patternMismatch(field: string, value: string, expected: string): KindoConfigError {
+  return new KindoConfigError('PATTERN_MISMATCH', `\`${field}\` is ${show(value)}; expected ${expected}`);
+}
+
+/** A per-integration setting for an integration that is not selected or does not take it. */
+export function settingNotApplicable(field: string, key: string, reason: string): KindoConfigError {
+  return new KindoConfigError('SETTING_NOT_APPLICABLE', `\`${field}\` has an entry for ${show(key)}, ${reason}; expected entries only for selected integrations that take this setting`);
+}
+
+/** A Nango provider key that @nangohq/providers does not list. */
+export function unknownNangoProvider(field: string, value: string, suggestion: string): KindoConfigError {
+  return new KindoConfigError(
+    'UNKNOWN_NANGO_PROVIDER',
+    `\`${field}\` is ${show(value)}, which is not a provider in Nango's catalog (@nangohq/providers); expected a provider key such as ${show(suggestion)}`,
+  );
+}
+
+/** A Nango provider that does not sign users in with OAuth 2.0 authorization code. */
+export function nangoProviderNotOAuth2(field: string, value: string, authMode: string): KindoConfigError {
+  return new KindoConfigError(
+    'NANGO_PROVIDER_NOT_OAUTH2',
+    `\`${field}\` is ${show(value)}, whose Nango auth mode is ${authMode}; expected an OAUTH2 provider, since delegated integrations sign users in (e.g. 'microsoft-tenant-specific')`,
+  );
+}
+
+/** A Nango provider that authorizes against a multi-tenant endpoint for a single-tenant app. */
+export function nangoProviderWrongAudience(field: string, value: string, authorizationUrl: string, audience: string): KindoConfigError {
+  return new KindoConfigError(
+    'NANGO_PROVIDER_WRONG_AUDIENCE',
+    `\`${field}\` is ${show(value)}, which authorizes at ${authorizationUrl}; a ${audience} (single-tenant) app is rejected there (AADSTS50194). Expected a provider that signs in at the tenant's own endpoint, e.g. 'microsoft-tenant-specific', or signInAudience 'AzureADMultipleOrgs'`,
+  );
+}
+
+/** Nango settings are required because a delegated integration is registered with Nango. */
+export function missingSetting(field: string, reason: string): KindoConfigError {
+  return new KindoConfigError('MISSING_SETTING', `\`${field}\` is not set; expected a value, because ${reason}`);
+}

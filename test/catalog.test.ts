@@ -1,0 +1,167 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { CATALOG_DIR, INTEGRATION_IDS, catalog, loadCatalog } from '../src/catalog';
+import { GUIDE_FILE, parseGuide } from './support/guide';
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const rawFile = (id: string) => JSON.parse(readFileSync(join(CATALOG_DIR, `${id}.json`), 'utf8'));
+
+describe('permission catalog', () => {
+  const guide = parseGuide();
+  const entries = Object.values(catalog());
+
+  test('every file is valid against permissions/schema.json', () => {
+    const validate = new Ajv().compile(JSON.parse(readFileSync(join(CATALOG_DIR, 'schema.json'), 'utf8')));
+    for (const id of INTEGRATION_IDS) {
+      expect(validate(rawFile(id)), `${id}.json: ${JSON.stringify(validate.errors)}`).toBe(true);
+    }
+  });
+
+  test('holds one file per integration, named after its id', () => {
+    expect(entries.map((e) => e.id).sort()).toEqual([...INTEGRATION_IDS].sort());
+  });
+
+  test('every resource app ID and scope ID is a lower-case GUID', () => {
+    for (const e of entries) {
+      for (const api of e.apis) {
+        expect(api.resourceAppId).toMatch(GUID);
+        for (const p of api.permissions) expect(p.id, `${e.id} ${p.name}`).toMatch(GUID);
+      }
+    }
+  });
+
+  test('maps one name to one scope ID (and back) per API across all integrations', () => {
+    const ids = new Map<string, Set<string>>();
+    const names = new Map<string, Set<string>>();
+    for (const e of entries) {
+      for (const api of e.apis) {
+        for (const p of api.permissions) {
+          ids.set(`${api.name}/${p.name}`, (ids.get(`${api.name}/${p.name}`) ?? new Set()).add(p.id));
+          names.set(`${api.name}/${p.id}`, (names.get(`${api.name}/${p.id}`) ?? new Set()).add(p.name));
+        }
+      }
+    }
+    for (const [k, v] of [...ids, ...names]) expect(v.size, k).toBe(1);
+  });
+
+  test('names each API by the resource app ID Microsoft publishes for it', () => {
+    const apps = Object.fromEntries(entries.flatMap((e) => e.apis.map((a) => [a.name, [a.resourceAppId, a.identifierUri]])));
+    expect(apps).toEqual({
+      'Microsoft Graph': ['00000003-0000-0000-c000-000000000000', 'https://graph.microsoft.com'],
+      WindowsDefenderATP: ['fc780465-2017-40d4-a0c5-307022471b92', 'https://api.securitycenter.microsoft.com'],
+      'Microsoft Threat Protection': ['8ee8fdad-f234-4243-8f3b-15c294843740', 'https://api.security.microsoft.com'],
+      'Microsoft Purview': ['73c2949e-da2d-457a-9607-fcc665198967', 'https://purview.azure.net'],
+    });
+  });
+
+  test('equals the guide row for row: 143 rows, Graph 113, WindowsDefenderATP 27, Threat Protection 2, Purview 1', () => {
+    const rows = entries
+      .filter((e) => e.id !== 'fabric')
+      .flatMap((e) =>
+        e.apis.flatMap((api) =>
+          api.permissions.map((p) => ({
+            integration: e.displayName,
+            api: api.name,
+            name: p.name,
+            description: p.description,
+            adminConsentRequired: p.adminConsentRequired,
+          })),
+        ),
+      );
+    const count = (api: string) => rows.filter((r) => r.api === api).length;
+    expect(rows).toHaveLength(143);
+    expect([count('Microsoft Graph'), count('WindowsDefenderATP'), count('Microsoft Threat Protection'), count('Microsoft Purview')]).toEqual([113, 27, 2, 1]);
+    const key = (r: { integration: string; api: string; name: string }) => `${r.integration}/${r.api}/${r.name}`;
+    const sort = <T extends { integration: string; api: string; name: string }>(list: T[]) => [...list].sort((a, b) => key(a).localeCompare(key(b)));
+    expect(sort(rows)).toEqual(sort(guide));
+  });
+
+  test('gives Fabric only the portal default Graph User.Read, without admin consent, and no redirect URI', () => {
+    const fabric = catalog().fabric;
+    expect(fabric.authFlow).toBe('client-credentials');
+    expect(fabric.redirectUri).toBe(false);
+    expect(fabric.nangoProvider).toBeNull();
+    expect(fabric.apis.map((a) => [a.name, a.permissions.map((p) => [p.name, p.adminConsentRequired])])).toEqual([
+      ['Microsoft Graph', [['User.Read', false]]],
+    ]);
+    expect(fabric.connectionFields?.map((f) => f.field)).toEqual(['Tenant ID', 'SQL Endpoint Host', 'Lakehouse Database', 'Client ID', 'Client Secret']);
+  });
+
+  test('uses the guide fixture that matches the shared seed, where the seed is present', () => {
+    const seed = join(__dirname, '..', '..', 'shared', 'seeds', '000_c0014d6804a8ac03.txt');
+    if (!existsSync(seed)) return expect(existsSync(GUIDE_FILE)).toBe(true);
+    expect(readFileSync(GUIDE_FILE, 'utf8')).toBe(readFileSync(seed, 'utf8'));
+  });
+});
+
+describe('loadCatalog', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'catalog-'));
+    cpSync(CATALOG_DIR, dir, { recursive: true });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const edit = (id: string, change: (doc: any) => void) => {
+    const doc = JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8'));
+    change(doc);
+    writeFileSync(join(dir, `${id}.json`), JSON.stringify(doc));
+  };
+
+  test('fails if a scope ID is not a GUID', () => {
+    edit('teams', (d) => (d.apis[0].permissions[2].id = 'not-a-guid'));
+    expect(() => loadCatalog(dir)).toThrow(
+      "invalid catalog entry in permissions/teams.json: `apis[0].permissions[2].id` is 'not-a-guid'; expected a string matching ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+    );
+  });
+
+  test('fails if a required field is missing', () => {
+    edit('outlook', (d) => delete d.apis[0].permissions[0].adminConsentRequired);
+    expect(() => loadCatalog(dir)).toThrow(
+      'invalid catalog entry in permissions/outlook.json: `apis[0].permissions[0].adminConsentRequired` is nothing; expected a value (the field is required)',
+    );
+  });
+
+  test('fails if a file has a field the schema does not define', () => {
+    edit('intune', (d) => (d.apis[0].scopes = []));
+    expect(() => loadCatalog(dir)).toThrow(
+      'invalid catalog entry in permissions/intune.json: `apis[0].scopes` is []; expected no such field (permissions/schema.json does not define it)',
+    );
+  });
+
+  test('fails if an API is not one the guide names', () => {
+    edit('defender', (d) => (d.apis[1].name = 'Office 365 Management APIs'));
+    expect(() => loadCatalog(dir)).toThrow(
+      "invalid catalog entry in permissions/defender.json: `apis[1].name` is 'Office 365 Management APIs'; expected one of: Microsoft Graph, WindowsDefenderATP, Microsoft Threat Protection, Microsoft Purview",
+    );
+  });
+
+  test("fails if a file's id differs from its name", () => {
+    edit('teams', (d) => (d.id = 'sharepoint-online'));
+    expect(() => loadCatalog(dir)).toThrow(
+      "invalid catalog entry in permissions/teams.json: `id` is 'sharepoint-online'; expected 'teams', the file's base name",
+    );
+  });
+
+  test('fails if the same permission name has two scope IDs', () => {
+    edit('outlook', (d) => (d.apis[0].permissions[3].id = '00000000-0000-0000-0000-000000000001'));
+    expect(() => loadCatalog(dir)).toThrow(
+      'conflicting catalog entries for Microsoft Graph: the ID of User.Read is e1fe6dd8-ba31-4d61-89e7-88639da4683d in one file and 00000000-0000-0000-0000-000000000001 in another; expected one name to map to one delegated scope ID across all files',
+    );
+  });
+
+  test('fails if a file is missing or unexpected', () => {
+    rmSync(join(dir, 'teams.json'));
+    writeFileSync(join(dir, 'hubspot.json'), '{}');
+    expect(() => loadCatalog(dir)).toThrow(
+      `catalog folder ${dir} does not hold one file per integration (missing teams.json; unexpected hubspot.json); expected exactly one <integration-id>.json for each known integration`,
+    );
+  });
+
+  test('fails if a file is not JSON', () => {
+    writeFileSync(join(dir, 'teams.json'), '{ nope');
+    expect(() => loadCatalog(dir)).toThrow(/^cannot read catalog file permissions\/teams.json: .+; expected a JSON file that follows permissions\/schema.json$/);
+  });
+});

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    globals: true,
+    setupFiles: ['test/setup.ts'],
+    include: ['test/**/*.test.ts'],
+    // Snapshots are written by developers only: CI must fail on a missing or stale one.
+    update: false,
+  },
+});
