@@ -134,3 +134,11 @@ export function nangoProviderWrongAudience(field: string, value: string, authori
 export function missingSetting(field: string, reason: string): KindoConfigError {
   return new KindoConfigError('MISSING_SETTING', `\`${field}\` is not set; expected a value, because ${reason}`);
 }
+
+/** A secret given as a literal string, which would be written into the synthesized configuration. */
+export function literalSecret(field: string): KindoConfigError {
+  return new KindoConfigError(
+    'LITERAL_SECRET',
+    `\`${field}\` is a literal string; expected a token, such as a sensitive TerraformVariable (new TerraformVariable(this, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue), so that the secret never lands in the synthesized configuration`,
+  );
+}

@@ -1,3 +1,4 @@
+import 'vitest';
 import type { TerraformConstructor } from 'cdktf/lib/testing/matchers';
 
 // cdktf 0.21 registers these matchers through `Testing.setupJest()` (see test/setup.ts);

@@ -1,0 +1,23 @@
+import { getProvider } from '@nangohq/providers';
+import { nangoProviderNotOAuth2, nangoProviderWrongAudience, unknownNangoProvider } from '../errors';
+import { isToken } from './validate';
+
+// Microsoft's multi-tenant authority segments; a single-tenant app cannot sign in through them.
+const SHARED_AUTHORITIES = new Set(['common', 'organizations', 'consumers']);
+
+/**
+ * Checks a Nango provider key against Nango's own catalog (@nangohq/providers): it must exist, sign
+ * users in with OAuth 2.0 (a delegated integration), and, for a single-tenant app, authorize at the
+ * tenant's endpoint rather than a shared one.
+ */
+export function checkNangoProvider(field: string, key: string, signInAudience: string): void {
+  if (isToken(key)) return;
+  const provider = getProvider(key);
+  if (!provider) throw unknownNangoProvider(field, key, 'microsoft-tenant-specific');
+  if (provider.auth_mode !== 'OAUTH2') throw nangoProviderNotOAuth2(field, key, provider.auth_mode);
+  const authorizationUrl = 'authorization_url' in provider ? String(provider.authorization_url) : '';
+  const authority = /^https:\/\/[^/]+\/([^/]+)\//.exec(authorizationUrl)?.[1] ?? '';
+  if (signInAudience === 'AzureADMyOrg' && SHARED_AUTHORITIES.has(authority)) {
+    throw nangoProviderWrongAudience(field, key, authorizationUrl, signInAudience);
+  }
+}

@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataResource, Fn, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { NangoRegistration, type NangoRegistrationProps } from '../src/nango-registration';
+import { FakeNango } from './support/fake-nango';
+import { hasTerraform, synthToDir, terraform } from './support/terraform';
+
+function variables(stack: TerraformStack) {
+  const v = (name: string, sensitive = false) => new TerraformVariable(stack, name, { type: 'string', sensitive }).stringValue;
+  return {
+    secretKey: v('nango_secret_key', true),
+    clientId: v('client_id'),
+    clientSecret: v('client_secret', true),
+    clientSecretKeyId: v('client_secret_key_id'),
+  };
+}
+
+function registration(stack: TerraformStack, overrides: Partial<NangoRegistrationProps> = {}): NangoRegistration {
+  return new NangoRegistration(stack, 'Teams', {
+    integrationId: 'teams',
+    serverUrl: 'https://api.nango.dev',
+    uniqueKey: 'kindo-teams',
+    provider: 'microsoft-tenant-specific',
+    displayName: 'Microsoft Teams',
+    scopes: ['offline_access', 'User.Read', 'Chat.ReadWrite'],
+    ...variables(stack),
+    ...overrides,
+  });
+}
+
+describe('NangoRegistration', () => {
+  test('shows every registered value except secrets in the plan-visible triggers', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    registration(stack);
+    const synth = Testing.synth(stack);
+    expect(synth).toHaveResourceWithProperties(DataResource, {
+      triggers_replace: {
+        server_url: 'https://api.nango.dev',
+        unique_key: 'kindo-teams',
+        provider: 'microsoft-tenant-specific',
+        display_name: 'Microsoft Teams',
+        scopes: 'offline_access,User.Read,Chat.ReadWrite',
+        client_id: '${var.client_id}',
+        client_secret_key_id: '${var.client_secret_key_id}',
+      },
+    });
+  });
+
+  test('deletes from Nango only when destroyed, never when replaced', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    registration(stack);
+    const resources = JSON.parse(Testing.synth(stack)).resource.terraform_data;
+    const registrationResource = Object.entries<any>(resources).find(([k]) => k.includes('Registration'))![1];
+    expect(registrationResource.lifecycle).toEqual({ create_before_destroy: true });
+    expect(registrationResource.provisioner[0]['local-exec']).toMatchObject({ when: 'destroy', command: expect.stringMatching(/nango-registration\.sh" delete$/) });
+    expect(registrationResource.triggers_replace.secret_key).toBe('${sensitive(var.nango_secret_key)}');
+  });
+
+  test('reads the registration back with a GET in a check block, for drift', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    registration(stack);
+    const check = Object.values<any>(JSON.parse(Testing.synth(stack)).check)[0];
+    const http = Object.values<any>(check.data.http)[0];
+    expect(http.url).toBe('https://api.nango.dev/integrations/kindo-teams?include=credentials');
+    expect(http.method).toBeUndefined();
+    expect(http.request_headers.Authorization).toBe('${sensitive("Bearer ${var.nango_secret_key}")}');
+    expect(check.assert).toHaveLength(2);
+  });
+
+  test('leaves the drift check out when asked', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    registration(stack, { driftCheck: false });
+    expect(JSON.parse(Testing.synth(stack)).check).toBeUndefined();
+  });
+
+  test('fails if the Nango secret key is a literal', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    expect(() => registration(stack, { secretKey: randomUUID() })).toThrow(
+      "`nango.secretKey` is a literal string; expected a token, such as a sensitive TerraformVariable (new TerraformVariable(this, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue), so that the secret never lands in the synthesized configuration",
+    );
+  });
+
+  test('fails if the client secret is a literal', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    expect(() => registration(stack, { clientSecret: 'abc~123' })).toThrow(/^`clientSecret` is a literal string; expected a token/);
+  });
+
+  test('fails if the unique key is not one Nango accepts', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    expect(() => registration(stack, { uniqueKey: 'kindo/teams' })).toThrow(
+      "`nangoUniqueKey` is 'kindo/teams'; expected 1 to 255 letters, digits or ~ : . @ _ - and spaces, e.g. 'kindo-teams'",
+    );
+  });
+
+  test('fails if a scope has characters Nango rejects', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    expect(() => registration(stack, { scopes: ['offline_access', 'User.Read Mail.Send'] })).toThrow(
+      "`scopes[1]` is 'User.Read Mail.Send'; expected an OAuth scope of letters, digits and : / _ . * -",
+    );
+  });
+});
+
+// End to end with the real terraform binary against a Nango stand-in on 127.0.0.1.
+describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terraform on the PATH)', () => {
+  const nango = new FakeNango(randomUUID());
+  let dir: string;
+  let vars: Record<string, string>;
+  const run = async (...args: string[]) => {
+    const result = await terraform(dir, args, vars);
+    return result;
+  };
+  const applied = async (...args: string[]) => {
+    const result = await run('apply', '-auto-approve', '-input=false', ...args);
+    expect(result.status, result.output).toBe(0);
+    return result;
+  };
+  const planned = async () => {
+    const before = nango.requests.length;
+    const result = await run('plan', '-input=false', '-detailed-exitcode');
+    expect(nango.requests.slice(before), 'a plan sends nothing to Nango').toEqual([]);
+    return result;
+  };
+  const sinceLast = (fn: () => Promise<unknown>) => async () => {
+    const before = nango.requests.length;
+    await fn();
+    return nango.requests.slice(before).map((r) => `${r.method} ${r.path} ${r.status}`);
+  };
+
+  beforeAll(async () => {
+    const serverUrl = await nango.start();
+    dir = synthToDir((stack) => {
+      const vars = variables(stack);
+      // Stands in for azuread_application_password: create-before-destroy, a new key ID per rotation.
+      const secret = new DataResource(stack, 'ClientSecret', {
+        triggersReplace: { key_id: vars.clientSecretKeyId },
+        lifecycle: { createBeforeDestroy: true },
+      });
+      new NangoRegistration(stack, 'Teams', {
+        integrationId: 'teams',
+        serverUrl,
+        uniqueKey: 'kindo-teams',
+        provider: 'microsoft-tenant-specific',
+        displayName: 'Microsoft Teams',
+        scopes: ['offline_access', 'User.Read', 'Chat.ReadWrite'],
+        ...vars,
+        clientSecretKeyId: Fn.lookup(secret.triggersReplace, 'key_id'),
+        driftCheck: false,
+      });
+    });
+    vars = { nango_secret_key: nango.secretKey, client_id: 'client-1', client_secret: 'first~Secret.value', client_secret_key_id: 'key-1' };
+    const init = await run('init', '-input=false');
+    expect(init.status, init.output).toBe(0);
+  }, 60_000);
+
+  afterAll(async () => {
+    await nango.stop();
+    if (dir) rmSync(join(dir, '..', '..'), { recursive: true, force: true });
+  });
+
+  test('a first plan writes nothing; apply creates the integration with one POST', async () => {
+    expect((await planned()).status).toBe(2);
+    const requests = await sinceLast(() => applied())();
+    expect(requests).toEqual(['GET /integrations/kindo-teams 404', 'POST /integrations 200']);
+    const post = nango.requests.find((r) => r.method === 'POST')!;
+    expect(post.body).toEqual({
+      unique_key: 'kindo-teams',
+      provider: 'microsoft-tenant-specific',
+      display_name: 'Microsoft Teams',
+      credentials: { type: 'OAUTH2', client_id: 'client-1', client_secret: 'first~Secret.value', scopes: 'offline_access,User.Read,Chat.ReadWrite' },
+    });
+  }, 60_000);
+
+  test('a plan with nothing to do writes nothing, and a no-op apply sends nothing', async () => {
+    expect((await planned()).status).toBe(0);
+    expect(await sinceLast(() => applied())()).toEqual([]);
+  }, 60_000);
+
+  test('a changed client ID shows in the plan and is PATCHed in place', async () => {
+    vars = { ...vars, client_id: 'client-2' };
+    const plan = await planned();
+    expect(plan.status).toBe(2);
+    expect(plan.output).toMatch(/~ client_id += "client-1" -> "client-2"/);
+    expect(await sinceLast(() => applied())()).toEqual(['GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
+    expect(nango.integrations.get('kindo-teams')!.credentials.client_id).toBe('client-2');
+  }, 60_000);
+
+  test('a rotated secret is PATCHed before the old one is removed, never shown in the plan or the logs', async () => {
+    vars = { ...vars, client_secret: 'second~Secret.value', client_secret_key_id: 'key-2' };
+    const plan = await planned();
+    expect(plan.output).toContain('"key-1" -> "key-2"');
+    const apply = await applied('-json');
+    expect(nango.integrations.get('kindo-teams')!.credentials.client_secret).toBe('second~Secret.value');
+    const completed = apply.output
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { type: string; hook?: { resource: { addr: string }; action: string } })
+      .filter((m) => m.type === 'apply_complete')
+      .map((m) => `${m.hook!.action} ${m.hook!.resource.addr}`);
+    const synced = completed.findIndex((c) => /^create terraform_data\.Teams_Sync_/.test(c));
+    const oldSecretRemoved = completed.findIndex((c) => /^delete terraform_data\.ClientSecret/.test(c));
+    expect(synced, completed.join('\n')).toBeGreaterThanOrEqual(0);
+    expect(oldSecretRemoved, completed.join('\n')).toBeGreaterThan(synced);
+    for (const text of [plan.output, apply.output]) {
+      expect(text).not.toContain('second~Secret.value');
+      expect(text).not.toContain('first~Secret.value');
+      expect(text).not.toContain(nango.secretKey);
+    }
+  }, 60_000);
+
+  test('replacing the Terraform objects never deletes the Nango integration', async () => {
+    const state = (await run('state', 'list')).output.split('\n');
+    const addresses = state.filter((a) => a.startsWith('terraform_data.Teams_'));
+    expect(addresses).toHaveLength(2);
+    const requests = await sinceLast(() => applied(...addresses.map((a) => `-replace=${a}`)))();
+    expect(requests).toEqual(['GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
+  }, 60_000);
+
+  test('a Nango error fails the apply, naming the integration, the status and the error, with secrets redacted', async () => {
+    const good = vars.nango_secret_key;
+    const unknownKey = randomUUID();
+    vars = { ...vars, nango_secret_key: unknownKey, client_id: 'client-3' };
+    const result = await run('apply', '-auto-approve', '-input=false');
+    vars = { ...vars, nango_secret_key: good };
+    // Terraform wraps diagnostics at 78 columns.
+    const output = result.output.replace(/\s+/g, ' ');
+    expect(result.status).toBe(1);
+    expect(output).toContain("Kindo integration 'teams': Nango answered GET");
+    expect(output).toContain('/integrations/kindo-teams with HTTP 401: {"error":{"code":"unknown_account"');
+    expect(output).not.toContain(unknownKey);
+    expect(output).not.toContain(good);
+    expect(output).not.toContain('second~Secret.value');
+    expect(await sinceLast(() => applied())()).toEqual(['GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
+  }, 60_000);
+
+  test('destroy deletes the integration with one DELETE', async () => {
+    expect(await sinceLast(() => applied('-destroy'))()).toEqual(['DELETE /integrations/kindo-teams 200']);
+    expect(nango.integrations.size).toBe(0);
+  }, 60_000);
+
+  test('destroying what Nango no longer has counts as done', async () => {
+    await applied();
+    nango.integrations.clear();
+    expect(await sinceLast(() => applied('-destroy'))()).toEqual(['DELETE /integrations/kindo-teams 404']);
+  }, 60_000);
+
+  test('the synthesized configuration holds no secret literal', () => {
+    const json = readFileSync(join(dir, 'cdk.tf.json'), 'utf8');
+    expect(json).not.toContain(nango.secretKey);
+    expect(json).not.toContain('Secret.value');
+  });
+});

@@ -1,0 +1,40 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, TerraformStack } from 'cdktf';
+
+/** Whether the `terraform` binary is on the PATH; end-to-end suites are skipped, visibly, without it. */
+export const hasTerraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
+
+/** Synthesizes one stack into a fresh directory, as `cdktf synth` would, and returns the stack's Terraform directory. */
+export function synthToDir(build: (stack: TerraformStack) => void): string {
+  const outdir = mkdtempSync(join(tmpdir(), 'kindo-e2e-'));
+  const app = new App({ outdir, skipValidation: false });
+  const stack = new TerraformStack(app, 'e2e');
+  build(stack);
+  app.synth();
+  return join(outdir, 'stacks', 'e2e');
+}
+
+export interface TerraformRun {
+  readonly status: number;
+  readonly output: string;
+}
+
+/**
+ * Runs terraform in `dir` with `TF_VAR_*` values, non-interactively and without colour. Asynchronous,
+ * so that a server in this process can answer the requests Terraform's provisioners make.
+ */
+export function terraform(dir: string, args: string[], vars: Record<string, string> = {}): Promise<TerraformRun> {
+  const env: NodeJS.ProcessEnv = { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
+  for (const [k, v] of Object.entries(vars)) env[`TF_VAR_${k}`] = v;
+  return new Promise((resolve, reject) => {
+    const child = spawn('terraform', [...args, '-no-color'], { cwd: dir, env });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status: status ?? -1, output }));
+  });
+}
