@@ -142,3 +142,11 @@ export function literalSecret(field: string): KindoConfigError {
     `\`${field}\` is a literal string; expected a token, such as a sensitive TerraformVariable (new TerraformVariable(this, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue), so that the secret never lands in the synthesized configuration`,
   );
 }
+
+/** Two integrations registered under one Nango unique key. */
+export function duplicateNangoUniqueKey(key: string, first: string, second: string): KindoConfigError {
+  return new KindoConfigError(
+    'DUPLICATE_NANGO_UNIQUE_KEY',
+    `Nango unique key '${key}' is used by integrations '${first}' and '${second}' in one stack; expected a distinct key per integration (set \`nangoUniqueKeys\`)`,
+  );
+}

@@ -1,4 +1,4 @@
-import { Token } from 'cdktf';
+import { Fn, Token } from 'cdktf';
 import {
   insecureUrl,
   malformedUrl,
@@ -23,7 +23,7 @@ export function checkGuid(field: string, value: string): void {
  * against a local Nango. Returns the URL without a trailing slash, or the token unchanged.
  */
 export function checkServiceUrl(field: string, value: string): string {
-  if (isToken(value)) return value;
+  if (isToken(value)) return Fn.trimsuffix(value, '/');
   let url: URL;
   try {
     url = new URL(value);

@@ -1,0 +1,106 @@
+import { TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { INTEGRATION_IDS, catalog, type IntegrationId } from './catalog';
+import { duplicateIntegration, duplicateNangoUniqueKey, emptySelection, settingNotApplicable, unknownIntegration } from './errors';
+import { MicrosoftIntegrationApp, type MicrosoftIntegrationAppOptions } from './microsoft-integration-app';
+import { isToken } from './private/validate';
+
+/** Properties of {@link KindoMicrosoftIntegrations}. */
+export interface KindoMicrosoftIntegrationsProps extends MicrosoftIntegrationAppOptions {
+  /**
+   * The integrations to set up, by id; each gets its own app registration.
+   * @example ['teams', 'sharepoint-online', 'fabric']
+   */
+  readonly integrations: readonly IntegrationId[];
+  /**
+   * Nango unique key per integration id.
+   * @default - `kindo-<integration id>` for each
+   * @example { teams: 'teams-prod' }
+   */
+  readonly nangoUniqueKeys?: Readonly<Partial<Record<IntegrationId, string>>>;
+  /**
+   * Nango provider key per integration id (an OAUTH2 provider of @nangohq/providers).
+   * @default - 'microsoft-tenant-specific' for each
+   * @example { teams: 'microsoft-teams' }
+   */
+  readonly nangoProviders?: Readonly<Partial<Record<IntegrationId, string>>>;
+  /**
+   * Microsoft Fabric's Lakehouse SQL endpoint, `host,port`, passed to its outputs for Kindo's form.
+   * @default - not passed through
+   * @example 'foo.datawarehouse.fabric.microsoft.com,1433'
+   */
+  readonly fabricSqlEndpointHost?: string;
+  /**
+   * Microsoft Fabric's Lakehouse database name, passed to its outputs for Kindo's form.
+   * @default - not passed through
+   */
+  readonly fabricLakehouseDatabase?: string;
+}
+
+/**
+ * Sets up a chosen set of Kindo's Microsoft integrations: one {@link MicrosoftIntegrationApp} per
+ * integration id, sharing the stack's lookups of the tenant and of each Microsoft API.
+ */
+export class KindoMicrosoftIntegrations extends Construct {
+  /** The integration apps, in the order selected. */
+  public readonly apps: readonly MicrosoftIntegrationApp[];
+
+  constructor(scope: Construct, id: string, props: KindoMicrosoftIntegrationsProps) {
+    super(scope, id);
+    const { integrations, nangoUniqueKeys = {}, nangoProviders = {}, fabricSqlEndpointHost, fabricLakehouseDatabase, ...options } = props;
+    if (integrations.length === 0) throw emptySelection('integrations');
+    const seen = new Set<string>();
+    integrations.forEach((integration, i) => {
+      if (isToken(integration) || !(INTEGRATION_IDS as readonly string[]).includes(integration)) {
+        throw unknownIntegration(`integrations[${i}]`, integration, INTEGRATION_IDS);
+      }
+      if (seen.has(integration)) throw duplicateIntegration('integrations', integration);
+      seen.add(integration);
+    });
+    for (const [field, map] of [['nangoUniqueKeys', nangoUniqueKeys], ['nangoProviders', nangoProviders]] as const) {
+      for (const key of Object.keys(map)) {
+        if (!seen.has(key)) throw settingNotApplicable(field, key, 'which is not in `integrations`');
+        if (catalog()[key as IntegrationId].authFlow !== 'delegated') {
+          throw settingNotApplicable(field, key, 'which is not registered with Nango (client credentials)');
+        }
+      }
+    }
+    const fabric = seen.has('fabric');
+    if (!fabric && (fabricSqlEndpointHost !== undefined || fabricLakehouseDatabase !== undefined)) {
+      throw settingNotApplicable(fabricSqlEndpointHost !== undefined ? 'fabricSqlEndpointHost' : 'fabricLakehouseDatabase', 'fabric', 'which is not in `integrations`');
+    }
+
+    this.apps = integrations.map(
+      (integration) =>
+        new MicrosoftIntegrationApp(this, integration, {
+          ...options,
+          integration,
+          nangoUniqueKey: nangoUniqueKeys[integration],
+          nangoProvider: nangoProviders[integration],
+          ...(integration === 'fabric' ? { fabricSqlEndpointHost, fabricLakehouseDatabase } : {}),
+        }),
+    );
+
+    // Unique keys can clash across several KindoMicrosoftIntegrations in one stack: checked at synth.
+    this.node.addValidation({ validate: () => this.clashingUniqueKeys() });
+  }
+
+  /** The app of one selected integration. */
+  public app(integration: IntegrationId): MicrosoftIntegrationApp | undefined {
+    return this.apps.find((a) => a.definition.id === integration);
+  }
+
+  private clashingUniqueKeys(): string[] {
+    const owners = new Map<string, string>();
+    const errors: string[] = [];
+    for (const app of TerraformStack.of(this).node.findAll()) {
+      if (!(app instanceof MicrosoftIntegrationApp) || !app.nangoRegistration) continue;
+      const key = app.nangoRegistration.uniqueKey;
+      if (isToken(key)) continue;
+      const first = owners.get(key);
+      if (first !== undefined && this.apps.includes(app)) errors.push(duplicateNangoUniqueKey(key, first, app.definition.id).message);
+      if (first === undefined) owners.set(key, app.definition.id);
+    }
+    return errors;
+  }
+}

@@ -1,0 +1,278 @@
+import { Application } from '@cdktf/provider-azuread/lib/application';
+import { ApplicationPasswordA as ApplicationPassword } from '@cdktf/provider-azuread/lib/application-password';
+import { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal';
+import { ServicePrincipalDelegatedPermissionGrant } from '@cdktf/provider-azuread/lib/service-principal-delegated-permission-grant';
+import { Fn, Op, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { INTEGRATION_IDS, catalog, type IntegrationDefinition, type IntegrationId } from './catalog';
+import { missingSetting, settingNotApplicable, unknownIntegration } from './errors';
+import { NangoRegistration } from './nango-registration';
+import { checkNangoProvider } from './private/nango-providers';
+import { clientConfig, resourceApiServicePrincipal } from './private/stack-lookups';
+import { checkGuid, checkPattern, checkServiceUrl, checkWholeNumber, isToken } from './private/validate';
+
+/** Who may sign in to the app registration. */
+export enum SignInAudience {
+  /** Accounts in this organizational directory only (single tenant), as the guide recommends. */
+  SINGLE_TENANT = 'AzureADMyOrg',
+  /** Accounts in any organizational directory (multi-tenant). */
+  MULTI_TENANT = 'AzureADMultipleOrgs',
+}
+
+/** Where the apps are registered with Nango (step 4 of Kindo's guide). */
+export interface NangoOptions {
+  /**
+   * Base URL of the Nango API of your Kindo deployment.
+   * @default 'https://api.nango.dev' - Nango Cloud
+   * @example 'https://nango.example.com'
+   */
+  readonly serverUrl?: string;
+  /**
+   * OAuth callback URL Nango shows in its integration setup; becomes the apps' Web redirect URI.
+   * @default - `<serverUrl>/oauth/callback`
+   * @example 'https://api.nango.dev/oauth/callback'
+   */
+  readonly callbackUrl?: string;
+  /**
+   * Nango secret key of the environment to register in. Must be a token, such as a sensitive
+   * `TerraformVariable`, never a literal: literals are written into the synthesized configuration.
+   */
+  readonly secretKey: string;
+}
+
+/** Settings every integration app takes, whether created alone or through {@link KindoMicrosoftIntegrations}. */
+export interface MicrosoftIntegrationAppOptions {
+  /**
+   * Where the app is registered with Nango. Required for delegated integrations; Fabric ignores it.
+   * @default - no Nango registration and no redirect URI; only valid for `fabric`
+   */
+  readonly nango?: NangoOptions;
+  /**
+   * Text put before the integration's name to form the app registration's display name.
+   * @default 'Kindo - ' - e.g. "Kindo - Microsoft Teams"
+   */
+  readonly namePrefix?: string;
+  /**
+   * Who may sign in to the app.
+   * @default SignInAudience.SINGLE_TENANT - accounts in this directory only
+   */
+  readonly signInAudience?: SignInAudience;
+  /**
+   * Object IDs of the users or service principals that own the app registration and its service principal.
+   * @default - the identity Terraform runs as
+   * @example ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b']
+   */
+  readonly owners?: readonly string[];
+  /**
+   * Lifetime of the client secret, in days (1 to 730). The expiry is fixed when the secret is created.
+   * @default 180
+   */
+  readonly secretLifetimeDays?: number;
+  /**
+   * Any value; changing it rotates the client secret. The new secret is created and pushed to Nango
+   * before the old one is deleted.
+   * @default - the secret is only replaced when its lifetime changes or it is replaced by hand
+   * @example '2026-11'
+   */
+  readonly secretRotation?: string;
+  /**
+   * Grant tenant-wide admin consent for the app's delegated permissions (the portal's "Grant admin
+   * consent" button), one grant per API.
+   * @default true
+   */
+  readonly adminConsent?: boolean;
+  /**
+   * Directory (tenant) ID reported in outputs and Kindo's forms.
+   * @default - the tenant of the azuread provider
+   * @example '72f988bf-86f1-41af-91ab-2d7cd011db47'
+   */
+  readonly tenantId?: string;
+  /**
+   * Read each Nango registration back during plan (hashicorp/http, GET only) and warn on drift.
+   * @default true - the stack needs the hashicorp/http provider
+   */
+  readonly nangoDriftCheck?: boolean;
+}
+
+/** Properties of a {@link MicrosoftIntegrationApp}. */
+export interface MicrosoftIntegrationAppProps extends MicrosoftIntegrationAppOptions {
+  /**
+   * The Kindo integration this app serves.
+   * @example 'teams'
+   */
+  readonly integration: IntegrationId;
+  /**
+   * Unique key of the integration in Nango.
+   * @default - `kindo-<integration id>`, e.g. 'kindo-teams'
+   */
+  readonly nangoUniqueKey?: string;
+  /**
+   * Nango provider key (from @nangohq/providers); must be an OAUTH2 provider that fits the sign-in audience.
+   * @default - the catalog's provider: 'microsoft-tenant-specific'
+   */
+  readonly nangoProvider?: string;
+  /**
+   * Fabric only: the Lakehouse SQL endpoint as `host,port`, for Kindo's Fabric connection form.
+   * @default - not passed through; enter it in Kindo's form
+   * @example 'foo.datawarehouse.fabric.microsoft.com,1433'
+   */
+  readonly fabricSqlEndpointHost?: string;
+  /**
+   * Fabric only: the Lakehouse database name, for Kindo's Fabric connection form.
+   * @default - not passed through; enter it in Kindo's form
+   */
+  readonly fabricLakehouseDatabase?: string;
+}
+
+export const DEFAULT_NANGO_SERVER_URL = 'https://api.nango.dev';
+const DEFAULT_NAME_PREFIX = 'Kindo - ';
+const DEFAULT_SECRET_LIFETIME_DAYS = 180;
+const MAX_SECRET_LIFETIME_DAYS = 730;
+// host,port: a DNS name, a comma, a TCP port.
+const FABRIC_SQL_ENDPOINT = /^(?=.{1,253},)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*,([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$/;
+const FABRIC_DATABASE = /^[^\s\][;'"]([^\][;'"]{0,126}[^\s\][;'"])?$/;
+const NAME_PREFIX = /^[^\n]{0,60}$/;
+
+/**
+ * One Kindo Microsoft integration's Entra ID app: app registration (steps 1-2 of Kindo's guide),
+ * client secret (step 3), Nango registration (step 4), Nango's callback as Web redirect URI
+ * (step 5), the catalog's delegated permissions and, by default, tenant-wide admin consent (step 6).
+ * Microsoft Fabric gets the guide's client-credentials variant: no redirect URI, no Nango
+ * registration, Graph `User.Read` only.
+ */
+export class MicrosoftIntegrationApp extends Construct {
+  /** The integration's catalog entry. */
+  public readonly definition: IntegrationDefinition;
+  /** The app registration. */
+  public readonly application: Application;
+  /** The app's service principal (enterprise application) in the tenant. */
+  public readonly servicePrincipal: ServicePrincipal;
+  /** The client secret. */
+  public readonly clientSecret: ApplicationPassword;
+  /** Admin consent grants, one per API, when admin consent is on. */
+  public readonly permissionGrants: readonly ServicePrincipalDelegatedPermissionGrant[];
+  /** The Nango registration, for delegated integrations. */
+  public readonly nangoRegistration?: NangoRegistration;
+  /** Directory (tenant) ID. */
+  public readonly tenantId: string;
+  /** Web redirect URI (Nango's callback), for delegated integrations. */
+  public readonly redirectUri?: string;
+  /** Fabric SQL endpoint (`host,port`) as given. */
+  public readonly fabricSqlEndpointHost?: string;
+  /** Fabric Lakehouse database as given. */
+  public readonly fabricLakehouseDatabase?: string;
+
+  constructor(scope: Construct, id: string, props: MicrosoftIntegrationAppProps) {
+    super(scope, id);
+    const definitions = catalog();
+    if (!isToken(props.integration) && !(props.integration in definitions)) {
+      throw unknownIntegration('integration', props.integration, INTEGRATION_IDS);
+    }
+    const definition = definitions[props.integration];
+    this.definition = definition;
+    const delegated = definition.authFlow === 'delegated';
+    const audience = props.signInAudience ?? SignInAudience.SINGLE_TENANT;
+
+    const prefix = props.namePrefix ?? DEFAULT_NAME_PREFIX;
+    checkPattern('namePrefix', prefix, NAME_PREFIX, 'at most 60 characters on one line');
+    const lifetime = props.secretLifetimeDays ?? DEFAULT_SECRET_LIFETIME_DAYS;
+    checkWholeNumber('secretLifetimeDays', lifetime, 1, MAX_SECRET_LIFETIME_DAYS, 'days');
+    props.owners?.forEach((o, i) => checkGuid(`owners[${i}]`, o));
+    if (props.tenantId !== undefined) checkGuid('tenantId', props.tenantId);
+    if (!delegated && (props.nangoUniqueKey !== undefined || props.nangoProvider !== undefined)) {
+      throw settingNotApplicable(props.nangoUniqueKey !== undefined ? 'nangoUniqueKey' : 'nangoProvider', definition.id, 'which is not registered with Nango (client credentials)');
+    }
+    if (definition.id !== 'fabric' && (props.fabricSqlEndpointHost !== undefined || props.fabricLakehouseDatabase !== undefined)) {
+      throw settingNotApplicable(props.fabricSqlEndpointHost !== undefined ? 'fabricSqlEndpointHost' : 'fabricLakehouseDatabase', definition.id, 'which is not Microsoft Fabric');
+    }
+    if (props.fabricSqlEndpointHost !== undefined) {
+      checkPattern('fabricSqlEndpointHost', props.fabricSqlEndpointHost, FABRIC_SQL_ENDPOINT, "host,port, e.g. 'foo.datawarehouse.fabric.microsoft.com,1433'");
+    }
+    if (props.fabricLakehouseDatabase !== undefined) {
+      checkPattern('fabricLakehouseDatabase', props.fabricLakehouseDatabase, FABRIC_DATABASE, 'a database name of 1 to 128 characters without brackets, quotes or semicolons');
+    }
+
+    let nango: { serverUrl: string; callbackUrl: string; secretKey: string } | undefined;
+    if (delegated) {
+      if (!props.nango) throw missingSetting('nango', `integration '${definition.id}' signs users in through Nango`);
+      const serverUrl = checkServiceUrl('nango.serverUrl', props.nango.serverUrl ?? DEFAULT_NANGO_SERVER_URL);
+      const callbackUrl = checkServiceUrl('nango.callbackUrl', props.nango.callbackUrl ?? `${serverUrl}/oauth/callback`);
+      nango = { serverUrl, callbackUrl, secretKey: props.nango.secretKey };
+    }
+
+    const config = clientConfig(this);
+    this.tenantId = props.tenantId ?? config.tenantId;
+    const owners = props.owners ? [...props.owners] : [config.objectId];
+
+    this.application = new Application(this, 'Application', {
+      displayName: `${prefix}${definition.displayName}`,
+      signInAudience: audience,
+      owners,
+      // The guide's "keep a record of which Kindo integration uses each app registration".
+      notes: `Kindo integration '${definition.id}' (${definition.displayName}), managed by Terraform with kindo-microsoft-integrations. Permissions: see PERMISSIONS.md of that package.`,
+      web: nango ? { redirectUris: [nango.callbackUrl] } : undefined,
+      requiredResourceAccess: definition.apis.map((api) => ({
+        resourceAppId: api.resourceAppId,
+        resourceAccess: api.permissions.map((p) => ({ id: p.id, type: 'Scope' })),
+      })),
+    });
+    this.redirectUri = nango?.callbackUrl;
+
+    this.servicePrincipal = new ServicePrincipal(this, 'ServicePrincipal', {
+      clientId: this.application.clientId,
+      owners,
+      notes: `Kindo integration '${definition.id}' (${definition.displayName})`,
+    });
+
+    this.clientSecret = new ApplicationPassword(this, 'ClientSecret', {
+      applicationId: this.application.id,
+      displayName: 'Kindo integration',
+      // Fixed at creation: without ignore_changes, timestamp() would make every plan replace the secret.
+      endDate: Fn.timeadd(Fn.timestamp(), `${isToken(lifetime) ? Token.asString(Op.mul(lifetime, 24)) : lifetime * 24}h`),
+      rotateWhenChanged: props.secretRotation !== undefined ? { rotation: props.secretRotation } : undefined,
+      lifecycle: { createBeforeDestroy: true, ignoreChanges: ['end_date'] },
+    });
+
+    // Client credentials never sign a user in, so Fabric has nothing to consent to.
+    this.permissionGrants =
+      delegated && (props.adminConsent ?? true)
+        ? definition.apis.map(
+            (api) =>
+              new ServicePrincipalDelegatedPermissionGrant(this, `AdminConsent${api.name.replace(/[^A-Za-z0-9]/g, '')}`, {
+                servicePrincipalObjectId: this.servicePrincipal.objectId,
+                resourceServicePrincipalObjectId: resourceApiServicePrincipal(this, api).objectId,
+                claimValues: api.permissions.map((p) => p.name),
+              }),
+          )
+        : [];
+
+    if (nango) {
+      const provider = props.nangoProvider ?? definition.nangoProvider!;
+      checkNangoProvider('nangoProvider', provider, audience);
+      // Nango's Microsoft providers request one resource at sign-in: Graph. The other APIs are
+      // reached with the refresh token after consent (docs/nango-registration.md).
+      const graph = definition.apis[0];
+      this.nangoRegistration = new NangoRegistration(this, 'Nango', {
+        integrationId: definition.id,
+        serverUrl: nango.serverUrl,
+        secretKey: nango.secretKey,
+        uniqueKey: props.nangoUniqueKey ?? `kindo-${definition.id}`,
+        provider,
+        displayName: definition.displayName,
+        scopes: ['offline_access', ...graph.permissions.map((p) => p.name).filter((n) => n !== 'offline_access')],
+        clientId: this.application.clientId,
+        clientSecret: this.clientSecret.value,
+        clientSecretKeyId: this.clientSecret.keyId,
+        driftCheck: props.nangoDriftCheck,
+      });
+    }
+
+    this.fabricSqlEndpointHost = props.fabricSqlEndpointHost;
+    this.fabricLakehouseDatabase = props.fabricLakehouseDatabase;
+  }
+
+  /** Application (client) ID. */
+  public get clientId(): string {
+    return this.application.clientId;
+  }
+}
