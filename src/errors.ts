@@ -126,7 +126,7 @@ export function nangoProviderNotOAuth2(field: string, value: string, authMode: s
 export function nangoProviderWrongAudience(field: string, value: string, authorizationUrl: string, audience: string): KindoConfigError {
   return new KindoConfigError(
     'NANGO_PROVIDER_WRONG_AUDIENCE',
-    `\`${field}\` is ${show(value)}, which authorizes at ${authorizationUrl}; a ${audience} (single-tenant) app is rejected there (AADSTS50194). Expected a provider that signs in at the tenant's own endpoint, e.g. 'microsoft-tenant-specific', or signInAudience 'AzureADMultipleOrgs'`,
+    `\`${field}\` is ${show(value)}, which authorizes at ${authorizationUrl}; a single-tenant (${audience}) app is rejected there (AADSTS50194). Expected a provider that signs in at the tenant's own endpoint, e.g. 'microsoft-tenant-specific', or signInAudience 'AzureADMultipleOrgs'`,
   );
 }
 

@@ -9,7 +9,7 @@ import { missingSetting, settingNotApplicable, unknownIntegration } from './erro
 import { NangoRegistration } from './nango-registration';
 import { checkNangoProvider } from './private/nango-providers';
 import { clientConfig, resourceApiServicePrincipal } from './private/stack-lookups';
-import { checkGuid, checkPattern, checkServiceUrl, checkWholeNumber, isToken } from './private/validate';
+import { baseUrl, checkGuid, checkPattern, checkServiceUrl, checkWholeNumber, isToken } from './private/validate';
 
 /** Who may sign in to the app registration. */
 export enum SignInAudience {
@@ -195,8 +195,11 @@ export class MicrosoftIntegrationApp extends Construct {
     let nango: { serverUrl: string; callbackUrl: string; secretKey: string } | undefined;
     if (delegated) {
       if (!props.nango) throw missingSetting('nango', `integration '${definition.id}' signs users in through Nango`);
-      const serverUrl = checkServiceUrl('nango.serverUrl', props.nango.serverUrl ?? DEFAULT_NANGO_SERVER_URL);
-      const callbackUrl = checkServiceUrl('nango.callbackUrl', props.nango.callbackUrl ?? `${serverUrl}/oauth/callback`);
+      const serverUrl = props.nango.serverUrl ?? DEFAULT_NANGO_SERVER_URL;
+      checkServiceUrl('nango.serverUrl', serverUrl);
+      // Entra compares redirect URIs exactly, so a given callback URL is kept as it is.
+      const callbackUrl = props.nango.callbackUrl ?? `${baseUrl(serverUrl)}/oauth/callback`;
+      checkServiceUrl('nango.callbackUrl', callbackUrl);
       nango = { serverUrl, callbackUrl, secretKey: props.nango.secretKey };
     }
 

@@ -8,7 +8,7 @@ import { AssetType, DataResource, Fn, Op, TerraformAsset, TerraformStack, Token,
 import { Construct } from 'constructs';
 import { literalSecret } from './errors';
 import { TerraformCheck } from './private/terraform-check';
-import { checkPattern, checkServiceUrl, isToken } from './private/validate';
+import { baseUrl, checkPattern, checkServiceUrl, isToken } from './private/validate';
 
 /** Nango's rule for integration unique keys (`providerConfigKeySchema` in Nango's server). */
 export const NANGO_UNIQUE_KEY_PATTERN = /^[a-zA-Z0-9~:.@ _-]{1,255}$/;
@@ -102,7 +102,8 @@ export class NangoRegistration extends Construct {
 
   constructor(scope: Construct, id: string, props: NangoRegistrationProps) {
     super(scope, id);
-    const serverUrl = checkServiceUrl('nango.serverUrl', props.serverUrl);
+    checkServiceUrl('nango.serverUrl', props.serverUrl);
+    const serverUrl = baseUrl(props.serverUrl);
     checkPattern('nangoUniqueKey', props.uniqueKey, NANGO_UNIQUE_KEY_PATTERN, "1 to 255 letters, digits or ~ : . @ _ - and spaces, e.g. 'kindo-teams'");
     props.scopes.forEach((s, i) => checkPattern(`scopes[${i}]`, s, NANGO_SCOPE_PATTERN, 'an OAuth scope of letters, digits and : / _ . * -'));
     if (!isToken(props.secretKey)) throw literalSecret('nango.secretKey');

@@ -18,12 +18,9 @@ export function checkGuid(field: string, value: string): void {
   if (!isToken(value) && !GUID.test(value)) throw notGuid(field, value);
 }
 
-/**
- * An absolute https URL without query or fragment; plain http only on loopback, for development
- * against a local Nango. Returns the URL without a trailing slash, or the token unchanged.
- */
-export function checkServiceUrl(field: string, value: string): string {
-  if (isToken(value)) return Fn.trimsuffix(value, '/');
+/** An absolute https URL without credentials, query or fragment; plain http only on loopback, for development against a local Nango. */
+export function checkServiceUrl(field: string, value: string): void {
+  if (isToken(value)) return;
   let url: URL;
   try {
     url = new URL(value);
@@ -35,7 +32,11 @@ export function checkServiceUrl(field: string, value: string): string {
   if (url.search || url.hash || url.username || url.password) {
     throw urlWithExtraParts(field, value, 'a URL without credentials, query string or fragment');
   }
-  return value.replace(/\/+$/, '');
+}
+
+/** A base URL without its trailing slash, so that paths can be appended; also for values known only at apply. */
+export function baseUrl(value: string): string {
+  return isToken(value) ? Fn.trimsuffix(value, '/') : value.replace(/\/+$/, '');
 }
 
 export function checkWholeNumber(field: string, value: number, min: number, max: number, unit: string): void {

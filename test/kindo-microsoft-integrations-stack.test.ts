@@ -1,0 +1,69 @@
+import { Testing } from 'cdktf';
+import { INTEGRATION_IDS, catalog } from '../src/catalog';
+import { KindoMicrosoftIntegrationsStack } from '../src/kindo-microsoft-integrations-stack';
+
+const synthDefault = () => Testing.synth(new KindoMicrosoftIntegrationsStack(Testing.app(), 'kindo-microsoft-integrations'));
+
+/** Every string in a JSON document, with the key it sits under. */
+function strings(node: unknown, key = ''): [string, string][] {
+  if (typeof node === 'string') return [[key, node]];
+  if (Array.isArray(node)) return node.flatMap((n) => strings(n, key));
+  if (node && typeof node === 'object') return Object.entries(node).flatMap(([k, v]) => strings(v, k));
+  return [];
+}
+
+describe('KindoMicrosoftIntegrationsStack', () => {
+  const json = synthDefault();
+  const tf = JSON.parse(json);
+
+  test('synthesizes the default stack: 14 app registrations whose permissions equal the catalog', () => {
+    const apps = Object.values<any>(tf.resource.azuread_application);
+    expect(apps).toHaveLength(14);
+    for (const id of INTEGRATION_IDS) {
+      const definition = catalog()[id];
+      const app = apps.find((a) => a.display_name === `Kindo - ${definition.displayName}`);
+      expect(app.required_resource_access, id).toEqual(
+        definition.apis.map((api) => ({ resource_app_id: api.resourceAppId, resource_access: api.permissions.map((p) => ({ id: p.id, type: 'Scope' })) })),
+      );
+    }
+  });
+
+  test('registers the 13 delegated integrations with Nango and reads the four APIs once each', () => {
+    expect(Object.keys(tf.resource.terraform_data).filter((k) => k.includes('_Sync_'))).toHaveLength(13);
+    expect(Object.keys(tf.data.azuread_service_principal)).toEqual(['KindoApiMicrosoftGraph', 'KindoApiMicrosoftPurview', 'KindoApiMicrosoftThreatProtection', 'KindoApiWindowsDefenderATP']);
+    expect(Object.keys(tf.data.azuread_client_config)).toHaveLength(1);
+  });
+
+  test('asks for the Nango secret key as a sensitive variable without default', () => {
+    expect(tf.variable.nango_secret_key).toEqual(expect.objectContaining({ type: 'string', sensitive: true }));
+    expect(tf.variable.nango_secret_key.default).toBeUndefined();
+  });
+
+  test('outputs per integration and keeps secrets in one sensitive output', () => {
+    expect(Object.keys(tf.output.integrations.value).sort()).toEqual([...INTEGRATION_IDS].sort());
+    expect(tf.output.integrations.value.teams).toEqual(
+      expect.objectContaining({ client_id: expect.any(String), tenant_id: expect.any(String), application_object_id: expect.any(String), service_principal_object_id: expect.any(String), redirect_uri: '${trimsuffix(var.nango_server_url, "/")}/oauth/callback', secret_expires_at: expect.any(String), nango_unique_key: 'kindo-teams' }),
+    );
+    expect(tf.output.client_secrets.sensitive).toBe(true);
+    expect(tf.output.integrations.sensitive).toBeUndefined();
+    expect(Object.keys(tf.output.fabric_connection.value).sort()).toEqual(['client_id', 'tenant_id']);
+  });
+
+  test('holds no secret literal: secret-bearing fields are references, and every literal GUID is a catalog ID', () => {
+    const secretField = /secret|password|authorization/i;
+    const reference = /^\$\{.*(var\.|azuread_application_password\.|self\.).*\}$/;
+    for (const [key, value] of strings(tf.resource).concat(strings(tf.check))) {
+      if (secretField.test(key) && key !== 'client_secret_key_id') expect(value, key).toMatch(reference);
+    }
+    for (const value of Object.values<string>(tf.output.client_secrets.value)) expect(value).toMatch(/^\$\{azuread_application_password\.[^.]+\.value\}$/);
+    const known = new Set(Object.values(catalog()).flatMap((i) => i.apis.flatMap((a) => [a.resourceAppId, ...a.permissions.map((p) => p.id)])));
+    const guids = json.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi) ?? [];
+    expect(guids.filter((g) => !known.has(g))).toEqual([]);
+    // Entra client secrets look like `abc8Q~…`.
+    expect(json).not.toMatch(/[A-Za-z0-9_.-]{3}\dQ~[A-Za-z0-9_~.-]{30,}/);
+  });
+
+  test('matches the reviewed snapshot', () => {
+    expect(tf).toMatchSnapshot();
+  });
+});

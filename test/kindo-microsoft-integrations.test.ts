@@ -1,0 +1,74 @@
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import type { IntegrationId } from '../src/catalog';
+import { KindoMicrosoftIntegrations, type KindoMicrosoftIntegrationsProps } from '../src/kindo-microsoft-integrations';
+
+type TestProps = Omit<KindoMicrosoftIntegrationsProps, 'nango'>;
+
+function build(stack: TerraformStack, id: string, props: TestProps): KindoMicrosoftIntegrations {
+  const secretKey = (stack.node.tryFindChild('nango_secret_key') as TerraformVariable | undefined) ?? new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true });
+  return new KindoMicrosoftIntegrations(stack, id, { nango: { secretKey: secretKey.stringValue }, ...props });
+}
+
+function synth(props: TestProps): Record<string, any> {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  build(stack, 'Kindo', props);
+  return JSON.parse(Testing.synth(stack));
+}
+
+describe('KindoMicrosoftIntegrations', () => {
+  test('creates one app registration per selected integration and nothing for the others', () => {
+    const tf = synth({ integrations: ['teams', 'fabric', 'defender'] });
+    expect(Object.values<any>(tf.resource.azuread_application).map((a) => a.display_name).sort()).toEqual([
+      'Kindo - Microsoft Defender',
+      'Kindo - Microsoft Fabric',
+      'Kindo - Microsoft Teams',
+    ]);
+  });
+
+  test('looks up each API’s service principal once per stack, only for the APIs selected integrations use', () => {
+    const lookups = (integrations: IntegrationId[]) => Object.values<any>(synth({ integrations }).data.azuread_service_principal ?? {}).map((d) => d.client_id).sort();
+    expect(lookups(['outlook'])).toEqual(['00000003-0000-0000-c000-000000000000']);
+    expect(lookups(['outlook', 'teams', 'sharepoint-online', 'intune'])).toEqual(['00000003-0000-0000-c000-000000000000']);
+    expect(lookups(['defender', 'purview-data-governance', 'teams'])).toEqual([
+      '00000003-0000-0000-c000-000000000000',
+      '73c2949e-da2d-457a-9607-fcc665198967',
+      '8ee8fdad-f234-4243-8f3b-15c294843740',
+      'fc780465-2017-40d4-a0c5-307022471b92',
+    ]);
+    expect(lookups(['fabric'])).toEqual([]);
+  });
+
+  test('applies per-integration Nango keys and providers', () => {
+    const tf = synth({ integrations: ['teams', 'outlook'], nangoUniqueKeys: { teams: 'teams-prod' }, nangoProviders: { outlook: 'microsoft-tenant-specific' } });
+    const keys = Object.entries<any>(tf.resource.terraform_data).filter(([k]) => k.includes('Sync')).map(([, v]) => v.triggers_replace.unique_key).sort();
+    expect(keys).toEqual(['kindo-outlook', 'teams-prod']);
+  });
+
+  test('passes the Fabric settings to the Fabric app', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const kindo = build(stack, 'Kindo', { integrations: ['fabric'], fabricSqlEndpointHost: 'x.datawarehouse.fabric.microsoft.com,1433', fabricLakehouseDatabase: 'sales' });
+    expect(kindo.app('fabric')?.fabricSqlEndpointHost).toBe('x.datawarehouse.fabric.microsoft.com,1433');
+  });
+
+  describe('bad input', () => {
+    test.each<[string, TestProps, string]>([
+      ['the selection is empty', { integrations: [] }, "`integrations` is empty; expected at least one integration id, e.g. ['teams']"],
+      ['an integration is unknown', { integrations: ['teams', 'hubspot' as IntegrationId] }, "unknown integration 'hubspot' in `integrations[1]`; expected one of: defender, ediscovery, entra-id, entra-id-governance, excel-online, fabric, graph-security, intune, outlook, outlook-calendar, purview-compliance, purview-data-governance, teams, sharepoint-online"],
+      ['an integration is selected twice', { integrations: ['teams', 'outlook', 'teams'] }, "integration 'teams' appears more than once in `integrations`; expected each integration id at most once"],
+      ['a unique key is set for an integration that is not selected', { integrations: ['teams'], nangoUniqueKeys: { outlook: 'x' } }, "`nangoUniqueKeys` has an entry for 'outlook', which is not in `integrations`; expected entries only for selected integrations that take this setting"],
+      ['a provider is set for Fabric', { integrations: ['fabric'], nangoProviders: { fabric: 'microsoft-oauth2-cc' } }, "`nangoProviders` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting"],
+      ['Fabric settings are given without Fabric', { integrations: ['teams'], fabricSqlEndpointHost: 'x,1433' }, "`fabricSqlEndpointHost` has an entry for 'fabric', which is not in `integrations`; expected entries only for selected integrations that take this setting"],
+    ])('fails if %s', (_name, props, message) => {
+      expect(() => synth(props)).toThrow(message);
+    });
+
+    test('fails if two integrations of one stack share a Nango unique key', () => {
+      const stack = new TerraformStack(Testing.app(), 'test');
+      build(stack, 'Prod', { integrations: ['teams'] });
+      build(stack, 'Other', { integrations: ['outlook'], nangoUniqueKeys: { outlook: 'kindo-teams' } });
+      expect(() => Testing.fullSynth(stack)).toThrow(
+        "Nango unique key 'kindo-teams' is used by integrations 'teams' and 'outlook' in one stack; expected a distinct key per integration (set `nangoUniqueKeys`)",
+      );
+    });
+  });
+});

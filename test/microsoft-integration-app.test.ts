@@ -1,0 +1,175 @@
+import { Application } from '@cdktf/provider-azuread/lib/application';
+import { ApplicationPasswordA } from '@cdktf/provider-azuread/lib/application-password';
+import { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal';
+import { ServicePrincipalDelegatedPermissionGrant } from '@cdktf/provider-azuread/lib/service-principal-delegated-permission-grant';
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { INTEGRATION_IDS, catalog, type IntegrationId } from '../src/catalog';
+import { MicrosoftIntegrationApp, SignInAudience, type MicrosoftIntegrationAppProps, type NangoOptions } from '../src/microsoft-integration-app';
+
+type Synth = Record<string, any>;
+
+/** Props under test; `nango` settings get the secret key from a sensitive variable, and `nango: undefined` leaves them out. */
+type TestProps = Omit<Partial<MicrosoftIntegrationAppProps>, 'nango'> & { integration: IntegrationId; nango?: Partial<NangoOptions> };
+
+function synthApp(props: TestProps): { json: string; tf: Synth } {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
+  const nango = 'nango' in props && props.nango === undefined ? undefined : { secretKey, ...props.nango };
+  new MicrosoftIntegrationApp(stack, 'App', { ...props, nango });
+  const json = Testing.synth(stack);
+  return { json, tf: JSON.parse(json) };
+}
+
+const only = (tf: Synth, type: string): any => {
+  const all = Object.values(tf.resource?.[type] ?? {});
+  expect(all, type).toHaveLength(1);
+  return all[0];
+};
+const delegated = INTEGRATION_IDS.filter((id) => catalog()[id].authFlow === 'delegated');
+
+describe('MicrosoftIntegrationApp', () => {
+  describe.each(delegated)('delegated integration %s', (id) => {
+    const definition = catalog()[id];
+    const { json, tf } = synthApp({ integration: id });
+
+    test('registers a single-tenant app with Nango Cloud’s callback as Web redirect URI and exactly the catalog’s delegated permissions', () => {
+      expect(json).toHaveResourceWithProperties(Application, {
+        display_name: `Kindo - ${definition.displayName}`,
+        sign_in_audience: 'AzureADMyOrg',
+        web: { redirect_uris: ['https://api.nango.dev/oauth/callback'] },
+      });
+      expect(only(tf, 'azuread_application').required_resource_access).toEqual(
+        definition.apis.map((api) => ({
+          resource_app_id: api.resourceAppId,
+          resource_access: api.permissions.map((p) => ({ id: p.id, type: 'Scope' })),
+        })),
+      );
+    });
+
+    test('creates the service principal and a client secret that is replaced before it is deleted', () => {
+      expect(only(tf, 'azuread_service_principal').client_id).toMatch(/^\$\{azuread_application\.App_Application_[0-9A-F]+\.client_id\}$/);
+      expect(json).toHaveResourceWithProperties(ApplicationPasswordA, {
+        end_date: '${timeadd(timestamp(), "4320h")}',
+        lifecycle: { create_before_destroy: true, ignore_changes: ['end_date'] },
+      });
+    });
+
+    test('grants tenant-wide admin consent per API holding exactly the catalog’s scope names', () => {
+      const grants = Object.values<any>(tf.resource.azuread_service_principal_delegated_permission_grant);
+      expect(grants.map((g) => g.claim_values)).toEqual(definition.apis.map((api) => api.permissions.map((p) => p.name)));
+      for (const g of grants) expect(g.user_object_id).toBeUndefined();
+    });
+
+    test('registers offline_access and the Graph scopes with Nango under kindo-<id>', () => {
+      const sync = Object.entries<any>(tf.resource.terraform_data).find(([k]) => k.includes('Sync'))![1];
+      const graph = definition.apis[0].permissions.map((p) => p.name).filter((n) => n !== 'offline_access');
+      expect(sync.triggers_replace).toMatchObject({
+        unique_key: `kindo-${id}`,
+        provider: 'microsoft-tenant-specific',
+        scopes: ['offline_access', ...graph].join(','),
+      });
+    });
+  });
+
+  describe('fabric', () => {
+    const { json, tf } = synthApp({ integration: 'fabric', nango: undefined, fabricSqlEndpointHost: 'foo.datawarehouse.fabric.microsoft.com,1433', fabricLakehouseDatabase: 'sales' });
+
+    test('is a client-credentials app: no redirect URI, Graph User.Read only, no consent grant, no Nango registration', () => {
+      const app = only(tf, 'azuread_application');
+      expect(app.web).toBeUndefined();
+      expect(app.required_resource_access).toEqual([
+        { resource_app_id: '00000003-0000-0000-c000-000000000000', resource_access: [{ id: 'e1fe6dd8-ba31-4d61-89e7-88639da4683d', type: 'Scope' }] },
+      ]);
+      expect(json).toHaveResource(ServicePrincipal);
+      expect(json).toHaveResource(ApplicationPasswordA);
+      expect(json).not.toHaveResource(ServicePrincipalDelegatedPermissionGrant);
+      expect(tf.resource.terraform_data).toBeUndefined();
+      expect(tf.data.azuread_service_principal).toBeUndefined();
+    });
+  });
+
+  test('leaves admin consent to the operator when turned off', () => {
+    const { json, tf } = synthApp({ integration: 'defender', adminConsent: false });
+    expect(json).not.toHaveResource(ServicePrincipalDelegatedPermissionGrant);
+    expect(tf.data.azuread_service_principal).toBeUndefined();
+  });
+
+  test('owns the app by the Terraform identity unless owners are given', () => {
+    expect(only(synthApp({ integration: 'teams' }).tf, 'azuread_application').owners).toEqual(['${data.azuread_client_config.KindoClientConfig.object_id}']);
+    const owners = ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b'];
+    const { tf } = synthApp({ integration: 'teams', owners });
+    expect(only(tf, 'azuread_application').owners).toEqual(owners);
+    expect(only(tf, 'azuread_service_principal').owners).toEqual(owners);
+  });
+
+  test('records which Kindo integration uses the app in its notes', () => {
+    expect(only(synthApp({ integration: 'teams' }).tf, 'azuread_application').notes).toMatch(/^Kindo integration 'teams' \(Microsoft Teams\)/);
+  });
+
+  test('takes a name prefix, a secret lifetime, a rotation key, a self-hosted Nango and its callback override', () => {
+    const { tf } = synthApp({
+      integration: 'outlook',
+      namePrefix: 'Acme / ',
+      secretLifetimeDays: 30,
+      secretRotation: '2026-11',
+      nango: { serverUrl: 'https://nango.example.com/', callbackUrl: 'https://auth.example.com/oauth/callback' },
+    });
+    const app = only(tf, 'azuread_application');
+    expect(app.display_name).toBe('Acme / Microsoft Outlook');
+    expect(app.web.redirect_uris).toEqual(['https://auth.example.com/oauth/callback']);
+    const password = only(tf, 'azuread_application_password');
+    expect(password.end_date).toBe('${timeadd(timestamp(), "720h")}');
+    expect(password.rotate_when_changed).toEqual({ rotation: '2026-11' });
+    const sync = Object.entries<any>(tf.resource.terraform_data).find(([k]) => k.includes('Sync'))![1];
+    expect(sync.triggers_replace.server_url).toBe('https://nango.example.com');
+  });
+
+  test('accepts a multi-tenant app with a Nango provider that signs in at /common', () => {
+    const { tf } = synthApp({ integration: 'teams', signInAudience: SignInAudience.MULTI_TENANT, nangoProvider: 'microsoft-teams' });
+    expect(only(tf, 'azuread_application').sign_in_audience).toBe('AzureADMultipleOrgs');
+  });
+
+  test('skips checks on values only known at apply', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const v = (name: string) => new TerraformVariable(stack, name, { type: 'string' }).stringValue;
+    expect(
+      () =>
+        new MicrosoftIntegrationApp(stack, 'App', {
+          integration: 'teams',
+          nango: { serverUrl: v('server'), secretKey: v('key') },
+          owners: [v('owner')],
+          tenantId: v('tenant'),
+          nangoUniqueKey: v('unique_key'),
+          nangoProvider: v('provider'),
+        }),
+    ).not.toThrow();
+  });
+
+  describe('bad input', () => {
+    const cases: [string, TestProps, string][] = [
+      ['the integration is unknown', { integration: 'hubspot' as IntegrationId }, "unknown integration 'hubspot' in `integration`; expected one of: defender, ediscovery, entra-id, entra-id-governance, excel-online, fabric, graph-security, intune, outlook, outlook-calendar, purview-compliance, purview-data-governance, teams, sharepoint-online"],
+      ['the Nango server URL is plain http on a public host', { integration: 'teams', nango: { serverUrl: 'http://nango.example.com' } }, "`nango.serverUrl` is 'http://nango.example.com'; expected an https:// URL (http:// is accepted only for 127.0.0.1, [::1] or localhost, for development)"],
+      ['the Nango server URL is not a URL', { integration: 'teams', nango: { serverUrl: 'api.nango.dev' } }, "`nango.serverUrl` is 'api.nango.dev', which is not a URL; expected an absolute URL such as 'https://api.nango.dev'"],
+      ['the callback URL has a query string', { integration: 'teams', nango: { callbackUrl: 'https://api.nango.dev/oauth/callback?x=1' } }, "`nango.callbackUrl` is 'https://api.nango.dev/oauth/callback?x=1'; expected a URL without credentials, query string or fragment"],
+      ['the secret lifetime is 0 days', { integration: 'teams', secretLifetimeDays: 0 }, '`secretLifetimeDays` is 0; expected a whole number of days from 1 to 730'],
+      ['the secret lifetime is over two years', { integration: 'teams', secretLifetimeDays: 731 }, '`secretLifetimeDays` is 731; expected a whole number of days from 1 to 730'],
+      ['the secret lifetime is fractional', { integration: 'teams', secretLifetimeDays: 1.5 }, '`secretLifetimeDays` is 1.5; expected a whole number of days from 1 to 730'],
+      ['an owner is not a GUID', { integration: 'teams', owners: ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', 'alice@example.com'] }, "`owners[1]` is 'alice@example.com'; expected a GUID such as '00000000-0000-0000-0000-000000000000'"],
+      ['the tenant ID is not a GUID', { integration: 'teams', tenantId: 'contoso.onmicrosoft.com' }, "`tenantId` is 'contoso.onmicrosoft.com'; expected a GUID such as '00000000-0000-0000-0000-000000000000'"],
+      ['the Fabric SQL endpoint has no port', { integration: 'fabric', nango: undefined, fabricSqlEndpointHost: 'foo.datawarehouse.fabric.microsoft.com' }, "`fabricSqlEndpointHost` is 'foo.datawarehouse.fabric.microsoft.com'; expected host,port, e.g. 'foo.datawarehouse.fabric.microsoft.com,1433'"],
+      ['the Fabric SQL endpoint port is out of range', { integration: 'fabric', nango: undefined, fabricSqlEndpointHost: 'foo.datawarehouse.fabric.microsoft.com,70000' }, "`fabricSqlEndpointHost` is 'foo.datawarehouse.fabric.microsoft.com,70000'; expected host,port, e.g. 'foo.datawarehouse.fabric.microsoft.com,1433'"],
+      ['the Fabric database name has a quote', { integration: 'fabric', nango: undefined, fabricLakehouseDatabase: "sales'; drop" }, "`fabricLakehouseDatabase` is 'sales'; drop'; expected a database name of 1 to 128 characters without brackets, quotes or semicolons"],
+      ['a Fabric setting is given to another integration', { integration: 'teams', fabricLakehouseDatabase: 'sales' }, "`fabricLakehouseDatabase` has an entry for 'teams', which is not Microsoft Fabric; expected entries only for selected integrations that take this setting"],
+      ['Fabric is given a Nango provider', { integration: 'fabric', nangoProvider: 'microsoft-oauth2-cc' }, "`nangoProvider` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting"],
+      ['a delegated integration has no Nango settings', { integration: 'teams', nango: undefined }, "`nango` is not set; expected a value, because integration 'teams' signs users in through Nango"],
+      ['the Nango provider is unknown', { integration: 'teams', nangoProvider: 'microsoft-graph' }, "`nangoProvider` is 'microsoft-graph', which is not a provider in Nango's catalog (@nangohq/providers); expected a provider key such as 'microsoft-tenant-specific'"],
+      ['the Nango provider uses client credentials', { integration: 'intune', nangoProvider: 'microsoft-intune' }, "`nangoProvider` is 'microsoft-intune', whose Nango auth mode is OAUTH2_CC; expected an OAUTH2 provider, since delegated integrations sign users in (e.g. 'microsoft-tenant-specific')"],
+      ['the Nango provider signs in at /common for a single-tenant app', { integration: 'teams', nangoProvider: 'microsoft-teams' }, "`nangoProvider` is 'microsoft-teams', which authorizes at https://login.microsoftonline.com/common/oauth2/v2.0/authorize; a single-tenant (AzureADMyOrg) app is rejected there (AADSTS50194). Expected a provider that signs in at the tenant's own endpoint, e.g. 'microsoft-tenant-specific', or signInAudience 'AzureADMultipleOrgs'"],
+      ['the Nango unique key has a slash', { integration: 'teams', nangoUniqueKey: 'kindo/teams' }, "`nangoUniqueKey` is 'kindo/teams'; expected 1 to 255 letters, digits or ~ : . @ _ - and spaces, e.g. 'kindo-teams'"],
+      ['the name prefix spans lines', { integration: 'teams', namePrefix: 'Kindo\n' }, "`namePrefix` is 'Kindo\n'; expected at most 60 characters on one line"],
+    ];
+    test.each(cases)('fails if %s', (_name, props, message) => {
+      expect(() => synthApp(props)).toThrow(message);
+    });
+  });
+});
