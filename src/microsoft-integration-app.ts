@@ -2,7 +2,7 @@ import { Application } from '@cdktf/provider-azuread/lib/application';
 import { ApplicationPasswordA as ApplicationPassword } from '@cdktf/provider-azuread/lib/application-password';
 import { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal';
 import { ServicePrincipalDelegatedPermissionGrant } from '@cdktf/provider-azuread/lib/service-principal-delegated-permission-grant';
-import { Fn, Op, Token } from 'cdktf';
+import { Annotations, Fn, Op, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { INTEGRATION_IDS, catalog, type IntegrationDefinition, type IntegrationId } from './catalog';
 import { missingSetting, settingNotApplicable, unknownIntegration } from './errors';
@@ -177,7 +177,8 @@ export class MicrosoftIntegrationApp extends Construct {
     checkPattern('namePrefix', prefix, NAME_PREFIX, 'at most 60 characters on one line');
     const lifetime = props.secretLifetimeDays ?? DEFAULT_SECRET_LIFETIME_DAYS;
     checkWholeNumber('secretLifetimeDays', lifetime, 1, MAX_SECRET_LIFETIME_DAYS, 'days');
-    props.owners?.forEach((o, i) => checkGuid(`owners[${i}]`, o));
+    // A list token (e.g. a TerraformVariable's listValue) has no elements to check at synth.
+    if (!isToken(props.owners)) props.owners?.forEach((o, i) => checkGuid(`owners[${i}]`, o));
     if (props.tenantId !== undefined) checkGuid('tenantId', props.tenantId);
     if (!delegated && (props.nangoUniqueKey !== undefined || props.nangoProvider !== undefined)) {
       throw settingNotApplicable(props.nangoUniqueKey !== undefined ? 'nangoUniqueKey' : 'nangoProvider', definition.id, 'which is not registered with Nango (client credentials)');
@@ -248,6 +249,13 @@ export class MicrosoftIntegrationApp extends Construct {
               }),
           )
         : [];
+
+    const otherApis = definition.apis.slice(1).map((api) => api.name);
+    if (delegated && this.permissionGrants.length === 0 && otherApis.length > 0) {
+      Annotations.of(this).addWarning(
+        `integration '${definition.id}' also uses ${otherApis.join(', ')}; Nango signs users in to Microsoft Graph only, so grant admin consent for these APIs in the Entra admin center before connecting (adminConsent is off)`,
+      );
+    }
 
     if (nango) {
       const provider = props.nangoProvider ?? definition.nangoProvider!;

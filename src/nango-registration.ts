@@ -4,10 +4,11 @@ import type {
   PatchPublicIntegration,
   PostPublicIntegration,
 } from '@nangohq/types' with { 'resolution-mode': 'import' };
-import { AssetType, DataResource, Fn, Op, TerraformAsset, TerraformStack, Token, propertyAccess, ref } from 'cdktf';
+import { AssetType, Fn, Op, TerraformAsset, TerraformStack, Token, propertyAccess, ref } from 'cdktf';
 import { Construct } from 'constructs';
 import { literalSecret } from './errors';
 import { TerraformCheck } from './private/terraform-check';
+import { TerraformData } from './private/terraform-data';
 import { baseUrl, checkPattern, checkServiceUrl, isToken } from './private/validate';
 
 /** Nango's rule for integration unique keys (`providerConfigKeySchema` in Nango's server). */
@@ -96,9 +97,9 @@ export class NangoRegistration extends Construct {
   /** Scopes as registered: one comma-separated string. */
   public readonly scopes: string;
   /** Stands for the Nango integration; its destruction deletes it. */
-  public readonly registration: DataResource;
+  public readonly registration: TerraformData;
   /** Pushes the registered values to Nango whenever one of them changes. */
-  public readonly sync: DataResource;
+  public readonly sync: TerraformData;
 
   constructor(scope: Construct, id: string, props: NangoRegistrationProps) {
     super(scope, id);
@@ -129,7 +130,7 @@ export class NangoRegistration extends Construct {
     // Nango's PATCH replaces the whole credentials object, so it is always sent complete.
     const patchBody = { display_name: props.displayName, credentials } satisfies PatchPublicIntegration['Body'];
 
-    this.registration = new DataResource(this, 'Registration', {
+    this.registration = new TerraformData(this, 'Registration', {
       triggersReplace: {
         integration: props.integrationId,
         server_url: serverUrl,
@@ -154,7 +155,7 @@ export class NangoRegistration extends Construct {
       ],
     });
 
-    this.sync = new DataResource(this, 'Sync', {
+    this.sync = new TerraformData(this, 'Sync', {
       triggersReplace: {
         server_url: serverUrl,
         unique_key: props.uniqueKey,

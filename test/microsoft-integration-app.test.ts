@@ -88,10 +88,17 @@ describe('MicrosoftIntegrationApp', () => {
     });
   });
 
-  test('leaves admin consent to the operator when turned off', () => {
+  test('leaves admin consent to the operator when turned off, warning where APIs beyond Graph need it', () => {
     const { json, tf } = synthApp({ integration: 'defender', adminConsent: false });
     expect(json).not.toHaveResource(ServicePrincipalDelegatedPermissionGrant);
     expect(tf.data.azuread_service_principal).toBeUndefined();
+    const stack = new TerraformStack(Testing.app(), 'warn');
+    const secretKey = new TerraformVariable(stack, 'k', { type: 'string', sensitive: true }).stringValue;
+    const app = new MicrosoftIntegrationApp(stack, 'App', { integration: 'defender', adminConsent: false, nango: { secretKey } });
+    Testing.synth(stack);
+    expect(app.node.metadata.map((m) => m.data)).toContain(
+      "integration 'defender' also uses Microsoft Threat Protection, WindowsDefenderATP; Nango signs users in to Microsoft Graph only, so grant admin consent for these APIs in the Entra admin center before connecting (adminConsent is off)",
+    );
   });
 
   test('owns the app by the Terraform identity unless owners are given', () => {

@@ -1,0 +1,30 @@
+import { TerraformResource, anyToHclTerraform, anyToTerraform, hashMapper, hashMapperHcl, type TerraformMetaArguments } from 'cdktf';
+import type { Construct } from 'constructs';
+
+/** Configuration of a {@link TerraformData} resource. */
+export interface TerraformDataConfig extends TerraformMetaArguments {
+  readonly triggersReplace?: Record<string, unknown>;
+}
+
+/**
+ * Terraform's built-in `terraform_data` resource. cdktf's own `DataResource` adds a validation that
+ * runs `terraform version` once per instance at synth (about 90 ms each: 2.3 s for the default
+ * stack's 26); the README states the Terraform version this package needs instead.
+ */
+export class TerraformData extends TerraformResource {
+  private readonly triggers?: Record<string, unknown>;
+
+  constructor(scope: Construct, id: string, config: TerraformDataConfig) {
+    const { triggersReplace, ...meta } = config;
+    super(scope, id, { terraformResourceType: 'terraform_data', terraformGeneratorMetadata: { providerName: 'terraform' }, ...meta });
+    this.triggers = triggersReplace;
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    return { triggers_replace: hashMapper(anyToTerraform)(this.triggers) };
+  }
+
+  protected override synthesizeHclAttributes(): Record<string, unknown> {
+    return { triggers_replace: hashMapperHcl(anyToHclTerraform)(this.triggers) };
+  }
+}
