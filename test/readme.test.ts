@@ -1,0 +1,35 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..');
+
+describe('README', () => {
+  test('its TypeScript example synthesizes as written', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const example = /```ts\n([\s\S]+?)```/.exec(readme)![1];
+    const dir = mkdtempSync(join(root, 'test', '.readme-'));
+    try {
+      // The package name resolves to this checkout's sources.
+      writeFileSync(join(dir, 'example.ts'), example.replace("from 'kindo-microsoft-integrations'", `from '${join(root, 'src')}'`));
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'example.ts'], {
+        cwd: dir,
+        env: { ...process.env, CDKTF_OUTDIR: join(dir, 'out') },
+        encoding: 'utf8',
+      });
+      expect(run.status, run.stderr).toBe(0);
+      const tf = JSON.parse(readFileSync(join(dir, 'out', 'stacks', 'kindo', 'cdk.tf.json'), 'utf8'));
+      expect(Object.keys(tf.resource.azuread_application)).toHaveLength(4);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('names only commands that exist', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const scripts = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts);
+    for (const [, script] of readme.matchAll(/npm run ([a-z:-]+)/g)) expect(scripts).toContain(script);
+    expect(readdirSync(root)).toEqual(expect.arrayContaining(['main.ts', 'cdktf.json', '.ci']));
+  });
+});
