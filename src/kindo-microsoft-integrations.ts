@@ -2,7 +2,7 @@ import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from './catalog';
 import { duplicateIntegration, duplicateNangoUniqueKey, emptySelection, settingNotApplicable, unknownIntegration } from './errors';
-import { MicrosoftIntegrationApp, type MicrosoftIntegrationAppOptions } from './microsoft-integration-app';
+import { MicrosoftIntegrationApp, type AddedPermission, type MicrosoftIntegrationAppOptions } from './microsoft-integration-app';
 import { isToken } from './private/validate';
 
 /** Properties of {@link KindoMicrosoftIntegrations}. */
@@ -24,6 +24,17 @@ export interface KindoMicrosoftIntegrationsProps extends MicrosoftIntegrationApp
    * @example { teams: 'microsoft-teams' }
    */
   readonly nangoProviders?: Readonly<Partial<Record<IntegrationId, string>>>;
+  /**
+   * Per integration id: permissions of the guide's list to leave out (see `MicrosoftIntegrationApp`'s `removePermissions`).
+   * @default - none removed
+   * @example { outlook: ['Mail.Send'] }
+   */
+  readonly removePermissions?: Readonly<Partial<Record<IntegrationId, readonly string[]>>>;
+  /**
+   * Per integration id: justified delegated permissions beyond the guide's list.
+   * @default - none added
+   */
+  readonly addPermissions?: Readonly<Partial<Record<IntegrationId, readonly AddedPermission[]>>>;
   /**
    * Microsoft Fabric's Lakehouse SQL endpoint, `host,port`, passed to its outputs for Kindo's form.
    * @default - not passed through
@@ -47,7 +58,7 @@ export class KindoMicrosoftIntegrations extends Construct {
 
   constructor(scope: Construct, id: string, props: KindoMicrosoftIntegrationsProps) {
     super(scope, id);
-    const { integrations, nangoUniqueKeys = {}, nangoProviders = {}, fabricSqlEndpointHost, fabricLakehouseDatabase, ...options } = props;
+    const { integrations, nangoUniqueKeys = {}, nangoProviders = {}, removePermissions = {}, addPermissions = {}, fabricSqlEndpointHost, fabricLakehouseDatabase, ...options } = props;
     if (integrations.length === 0) throw emptySelection('integrations');
     const seen = new Set<string>();
     integrations.forEach((integration, i) => {
@@ -57,12 +68,18 @@ export class KindoMicrosoftIntegrations extends Construct {
       if (seen.has(integration)) throw duplicateIntegration('integrations', integration);
       seen.add(integration);
     });
-    for (const [field, map] of [['nangoUniqueKeys', nangoUniqueKeys], ['nangoProviders', nangoProviders]] as const) {
+    const nangoOnly = 'which is not registered with Nango (client credentials)';
+    const delegatedOnly = 'which signs in with client credentials, where delegated permissions do not apply';
+    const perIntegration = [
+      ['nangoUniqueKeys', nangoUniqueKeys, nangoOnly],
+      ['nangoProviders', nangoProviders, nangoOnly],
+      ['removePermissions', removePermissions, delegatedOnly],
+      ['addPermissions', addPermissions, delegatedOnly],
+    ] as const;
+    for (const [field, map, reason] of perIntegration) {
       for (const key of Object.keys(map)) {
         if (!seen.has(key)) throw settingNotApplicable(field, key, 'which is not in `integrations`');
-        if (catalog()[key as IntegrationId].authFlow !== 'delegated') {
-          throw settingNotApplicable(field, key, 'which is not registered with Nango (client credentials)');
-        }
+        if (catalog()[key as IntegrationId].authFlow !== 'delegated') throw settingNotApplicable(field, key, reason);
       }
     }
     const fabric = seen.has('fabric');
@@ -77,6 +94,8 @@ export class KindoMicrosoftIntegrations extends Construct {
           integration,
           nangoUniqueKey: nangoUniqueKeys[integration],
           nangoProvider: nangoProviders[integration],
+          removePermissions: removePermissions[integration],
+          addPermissions: addPermissions[integration],
           ...(integration === 'fabric' ? { fabricSqlEndpointHost, fabricLakehouseDatabase } : {}),
         }),
     );

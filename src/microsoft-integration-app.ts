@@ -4,9 +4,10 @@ import { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal'
 import { ServicePrincipalDelegatedPermissionGrant } from '@cdktf/provider-azuread/lib/service-principal-delegated-permission-grant';
 import { Annotations, Fn, Op, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { INTEGRATION_IDS, catalog, type IntegrationDefinition, type IntegrationId } from './catalog';
+import { INTEGRATION_IDS, catalog, type CatalogApi, type IntegrationDefinition, type IntegrationId } from './catalog';
 import { missingSetting, settingNotApplicable, unknownIntegration } from './errors';
 import { NangoRegistration } from './nango-registration';
+import { effectivePermissions } from './private/effective-permissions';
 import { checkNangoProvider } from './private/nango-providers';
 import { clientConfig, resourceApiServicePrincipal } from './private/stack-lookups';
 import { baseUrl, checkGuid, checkPattern, checkServiceUrl, checkWholeNumber, isToken } from './private/validate';
@@ -94,6 +95,51 @@ export interface MicrosoftIntegrationAppOptions {
   readonly nangoDriftCheck?: boolean;
 }
 
+/** A delegated permission requested beyond Kindo's guide. */
+export interface AddedPermission {
+  /**
+   * The API, by the catalog's name.
+   * @example 'Microsoft Graph'
+   */
+  readonly api: string;
+  /**
+   * Scope name as the API publishes it.
+   * @example 'Mail.Read'
+   */
+  readonly name: string;
+  /**
+   * The delegated scope's ID, from the API's service principal (`oauth2PermissionScopes`).
+   * @example '570282fd-fa5c-430d-a7fd-fc8dc98a9dca'
+   */
+  readonly id: string;
+  /** Why the integration needs it; at least 20 characters, shown to reviewers and kept in the app's notes. */
+  readonly justification: string;
+  /**
+   * Whether the scope only reads.
+   * @default 'write' - unknown scopes are reviewed as write access
+   */
+  readonly access?: 'read' | 'write';
+  /**
+   * Whether Microsoft requires admin consent for it.
+   * @default true
+   */
+  readonly adminConsentRequired?: boolean;
+}
+
+/** How one integration's permissions differ from Kindo's guide, for the record and for review. */
+export interface PermissionDeviation {
+  /** Whether the permission was removed from or added to the guide's list. */
+  readonly change: 'removed' | 'added';
+  /** The API's catalog name. */
+  readonly api: string;
+  /** Scope name. */
+  readonly permission: string;
+  /** Scope ID. */
+  readonly id: string;
+  /** The operator's reason, for additions. */
+  readonly justification?: string;
+}
+
 /** Properties of a {@link MicrosoftIntegrationApp}. */
 export interface MicrosoftIntegrationAppProps extends MicrosoftIntegrationAppOptions {
   /**
@@ -111,6 +157,18 @@ export interface MicrosoftIntegrationAppProps extends MicrosoftIntegrationAppOpt
    * @default - the catalog's provider: 'microsoft-tenant-specific'
    */
   readonly nangoProvider?: string;
+  /**
+   * Permissions of the guide's list to leave out (least privilege), by name, or `<API>/<name>` where two
+   * APIs share the name. Each removal is recorded as a deviation from the guide.
+   * @default - none removed
+   * @example ['Mail.Send', 'WindowsDefenderATP/Machine.Offboard']
+   */
+  readonly removePermissions?: readonly string[];
+  /**
+   * Delegated permissions beyond the guide's list, each with a justification; recorded as deviations.
+   * @default - none added
+   */
+  readonly addPermissions?: readonly AddedPermission[];
   /**
    * Fabric only: the Lakehouse SQL endpoint as `host,port`, for Kindo's Fabric connection form.
    * @default - not passed through; enter it in Kindo's form
@@ -132,6 +190,16 @@ const MAX_SECRET_LIFETIME_DAYS = 730;
 const FABRIC_SQL_ENDPOINT = /^(?=.{1,253},)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*,([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$/;
 const FABRIC_DATABASE = /^[^\s\][;'"]([^\][;'"]{0,126}[^\s\][;'"])?$/;
 const NAME_PREFIX = /^[^\n]{0,60}$/;
+const GRAPH = 'Microsoft Graph';
+
+/** The guide's "keep a record of which Kindo integration uses each app registration", and any deviation from its list. */
+function appNotes(definition: IntegrationDefinition, deviations: readonly PermissionDeviation[]): string {
+  const base = `Kindo integration '${definition.id}' (${definition.displayName}), managed by Terraform with kindo-microsoft-integrations.`;
+  if (deviations.length === 0) return `${base} Permissions as in Kindo's guide.`;
+  const list = deviations.map((d) => `${d.change === 'added' ? '+' : '-'}${d.api === GRAPH ? '' : `${d.api}/`}${d.permission}`).join(' ');
+  // Entra keeps at most 1024 characters of notes.
+  return `${base} Deviates from Kindo's guide: ${list}`.slice(0, 1024);
+}
 
 /**
  * One Kindo Microsoft integration's Entra ID app: app registration (steps 1-2 of Kindo's guide),
@@ -155,6 +223,10 @@ export class MicrosoftIntegrationApp extends Construct {
   public readonly nangoRegistration?: NangoRegistration;
   /** Directory (tenant) ID. */
   public readonly tenantId: string;
+  /** The APIs and delegated permissions the app requests: the catalog's, after removals and additions. */
+  public readonly apis: readonly CatalogApi[];
+  /** How the requested permissions differ from Kindo's guide. */
+  public readonly permissionDeviations: readonly PermissionDeviation[];
   /** Web redirect URI (Nango's callback), for delegated integrations. */
   public readonly redirectUri?: string;
   /** Fabric SQL endpoint (`host,port`) as given. */
@@ -186,6 +258,12 @@ export class MicrosoftIntegrationApp extends Construct {
     if (definition.id !== 'fabric' && (props.fabricSqlEndpointHost !== undefined || props.fabricLakehouseDatabase !== undefined)) {
       throw settingNotApplicable(props.fabricSqlEndpointHost !== undefined ? 'fabricSqlEndpointHost' : 'fabricLakehouseDatabase', definition.id, 'which is not Microsoft Fabric');
     }
+    if (!delegated && (props.removePermissions?.length || props.addPermissions?.length)) {
+      throw settingNotApplicable(props.removePermissions?.length ? 'removePermissions' : 'addPermissions', definition.id, 'which signs in with client credentials, where delegated permissions do not apply');
+    }
+    const { apis, deviations } = effectivePermissions(definition, props.removePermissions, props.addPermissions);
+    this.apis = apis;
+    this.permissionDeviations = deviations;
     if (props.fabricSqlEndpointHost !== undefined) {
       checkPattern('fabricSqlEndpointHost', props.fabricSqlEndpointHost, FABRIC_SQL_ENDPOINT, "host,port, e.g. 'foo.datawarehouse.fabric.microsoft.com,1433'");
     }
@@ -213,14 +291,16 @@ export class MicrosoftIntegrationApp extends Construct {
       signInAudience: audience,
       owners,
       // The guide's "keep a record of which Kindo integration uses each app registration".
-      notes: `Kindo integration '${definition.id}' (${definition.displayName}), managed by Terraform with kindo-microsoft-integrations. Permissions: see PERMISSIONS.md of that package.`,
+      notes: appNotes(definition, deviations),
       web: nango ? { redirectUris: [nango.callbackUrl] } : undefined,
-      requiredResourceAccess: definition.apis.map((api) => ({
+      requiredResourceAccess: apis.map((api) => ({
         resourceAppId: api.resourceAppId,
         resourceAccess: api.permissions.map((p) => ({ id: p.id, type: 'Scope' })),
       })),
     });
     this.redirectUri = nango?.callbackUrl;
+    // Terraform ignores "//" keys in JSON configuration; the review report reads the deviations here.
+    if (deviations.length > 0) this.application.addOverride('//.kindo_permission_deviations', deviations);
 
     this.servicePrincipal = new ServicePrincipal(this, 'ServicePrincipal', {
       clientId: this.application.clientId,
@@ -240,7 +320,7 @@ export class MicrosoftIntegrationApp extends Construct {
     // Client credentials never sign a user in, so Fabric has nothing to consent to.
     this.permissionGrants =
       delegated && (props.adminConsent ?? true)
-        ? definition.apis.map(
+        ? apis.map(
             (api) =>
               new ServicePrincipalDelegatedPermissionGrant(this, `AdminConsent${api.name.replace(/[^A-Za-z0-9]/g, '')}`, {
                 servicePrincipalObjectId: this.servicePrincipal.objectId,
@@ -250,7 +330,7 @@ export class MicrosoftIntegrationApp extends Construct {
           )
         : [];
 
-    const otherApis = definition.apis.slice(1).map((api) => api.name);
+    const otherApis = apis.filter((api) => api.name !== GRAPH).map((api) => api.name);
     if (delegated && this.permissionGrants.length === 0 && otherApis.length > 0) {
       Annotations.of(this).addWarning(
         `integration '${definition.id}' also uses ${otherApis.join(', ')}; Nango signs users in to Microsoft Graph only, so grant admin consent for these APIs in the Entra admin center before connecting (adminConsent is off)`,
@@ -262,7 +342,7 @@ export class MicrosoftIntegrationApp extends Construct {
       checkNangoProvider('nangoProvider', provider, audience);
       // Nango's Microsoft providers request one resource at sign-in: Graph. The other APIs are
       // reached with the refresh token after consent (docs/nango-registration.md).
-      const graph = definition.apis[0];
+      const graph = apis.find((api) => api.name === GRAPH)?.permissions ?? [];
       this.nangoRegistration = new NangoRegistration(this, 'Nango', {
         integrationId: definition.id,
         serverUrl: nango.serverUrl,
@@ -270,7 +350,7 @@ export class MicrosoftIntegrationApp extends Construct {
         uniqueKey: props.nangoUniqueKey ?? `kindo-${definition.id}`,
         provider,
         displayName: definition.displayName,
-        scopes: ['offline_access', ...graph.permissions.map((p) => p.name).filter((n) => n !== 'offline_access')],
+        scopes: ['offline_access', ...graph.map((p) => p.name).filter((n) => n !== 'offline_access')],
         clientId: this.application.clientId,
         clientSecret: this.clientSecret.value,
         clientSecretKeyId: this.clientSecret.keyId,

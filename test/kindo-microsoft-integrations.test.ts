@@ -44,6 +44,17 @@ describe('KindoMicrosoftIntegrations', () => {
     expect(keys).toEqual(['kindo-outlook', 'teams-prod']);
   });
 
+  test('applies per-integration permission removals and additions', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const kindo = build(stack, 'Kindo', {
+      integrations: ['outlook', 'teams'],
+      removePermissions: { outlook: ['Mail.Send'] },
+      addPermissions: { teams: [{ api: 'Microsoft Graph', name: 'Mail.Read', id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', justification: 'summaries of mail threads shared in chats' }] },
+    });
+    expect(kindo.app('outlook')!.permissionDeviations.map((d) => `${d.change} ${d.permission}`)).toEqual(['removed Mail.Send']);
+    expect(kindo.app('teams')!.permissionDeviations.map((d) => `${d.change} ${d.permission}`)).toEqual(['added Mail.Read']);
+  });
+
   test('passes the Fabric settings to the Fabric app', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const kindo = build(stack, 'Kindo', { integrations: ['fabric'], fabricSqlEndpointHost: 'x.datawarehouse.fabric.microsoft.com,1433', fabricLakehouseDatabase: 'sales' });
@@ -57,6 +68,7 @@ describe('KindoMicrosoftIntegrations', () => {
       ['an integration is selected twice', { integrations: ['teams', 'outlook', 'teams'] }, "integration 'teams' appears more than once in `integrations`; expected each integration id at most once"],
       ['a unique key is set for an integration that is not selected', { integrations: ['teams'], nangoUniqueKeys: { outlook: 'x' } }, "`nangoUniqueKeys` has an entry for 'outlook', which is not in `integrations`; expected entries only for selected integrations that take this setting"],
       ['a provider is set for Fabric', { integrations: ['fabric'], nangoProviders: { fabric: 'microsoft-oauth2-cc' } }, "`nangoProviders` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting"],
+      ['permissions are removed from Fabric', { integrations: ['fabric'], removePermissions: { fabric: ['User.Read'] } }, "`removePermissions` has an entry for 'fabric', which signs in with client credentials, where delegated permissions do not apply; expected entries only for selected integrations that take this setting"],
       ['Fabric settings are given without Fabric', { integrations: ['teams'], fabricSqlEndpointHost: 'x,1433' }, "`fabricSqlEndpointHost` has an entry for 'fabric', which is not in `integrations`; expected entries only for selected integrations that take this setting"],
     ])('fails if %s', (_name, props, message) => {
       expect(() => synth(props)).toThrow(message);

@@ -11,13 +11,14 @@ type Synth = Record<string, any>;
 /** Props under test; `nango` settings get the secret key from a sensitive variable, and `nango: undefined` leaves them out. */
 type TestProps = Omit<Partial<MicrosoftIntegrationAppProps>, 'nango'> & { integration: IntegrationId; nango?: Partial<NangoOptions> };
 
-function synthApp(props: TestProps): { json: string; tf: Synth } {
+function synthApp(props: TestProps): { json: string; tf: Synth; full: Synth } {
   const stack = new TerraformStack(Testing.app(), 'test');
   const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
   const nango = 'nango' in props && props.nango === undefined ? undefined : { secretKey, ...props.nango };
   new MicrosoftIntegrationApp(stack, 'App', { ...props, nango });
   const json = Testing.synth(stack);
-  return { json, tf: JSON.parse(json) };
+  // Testing.synth strips "//" metadata; `full` keeps it, as `cdktf synth` does.
+  return { json, tf: JSON.parse(json), full: stack.toTerraform() };
 }
 
 const only = (tf: Synth, type: string): any => {
@@ -150,6 +151,56 @@ describe('MicrosoftIntegrationApp', () => {
           nangoProvider: v('provider'),
         }),
     ).not.toThrow();
+  });
+
+  describe('least privilege', () => {
+    const mailRead = { api: 'Microsoft Graph', name: 'Mail.Read', id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', justification: 'Kindo drafts replies from the thread the user is reading' };
+
+    test('drops removed permissions everywhere: app, consent grant and Nango scopes, and records them', () => {
+      const { tf, full } = synthApp({ integration: 'outlook', removePermissions: ['Mail.Send'] });
+      const app = only(tf, 'azuread_application');
+      expect(app.required_resource_access[0].resource_access.map((r: any) => r.id)).not.toContain('e383f46e-2787-4529-855e-0e479a3ffac0');
+      expect(only(tf, 'azuread_service_principal_delegated_permission_grant').claim_values).toEqual(['Contacts.Read', 'People.Read', 'User.Read']);
+      const sync = Object.entries<any>(tf.resource.terraform_data).find(([k]) => k.includes('Sync'))![1];
+      expect(sync.triggers_replace.scopes).toBe('offline_access,Contacts.Read,People.Read,User.Read');
+      expect(app.notes).toMatch(/Deviates from Kindo's guide: -Mail\.Send$/);
+      expect(only(full, 'azuread_application')['//'].kindo_permission_deviations).toEqual([{ change: 'removed', api: 'Microsoft Graph', permission: 'Mail.Send', id: 'e383f46e-2787-4529-855e-0e479a3ffac0' }]);
+    });
+
+    test('drops an API whose permissions are all removed, and qualifies names two APIs share', () => {
+      const { tf } = synthApp({ integration: 'defender', removePermissions: ['AdvancedHunting.Read', 'Incident.Read', 'WindowsDefenderATP/User.Read.All'] });
+      const apps = only(tf, 'azuread_application').required_resource_access.map((r: any) => r.resource_app_id);
+      expect(apps).toEqual(['00000003-0000-0000-c000-000000000000', 'fc780465-2017-40d4-a0c5-307022471b92']);
+      expect(Object.values<any>(tf.resource.azuread_service_principal_delegated_permission_grant).flatMap((g) => g.claim_values)).not.toContain('User.Read.All');
+    });
+
+    test('adds a justified permission to the app, its consent and Nango, recorded with its justification', () => {
+      const { tf, full } = synthApp({ integration: 'outlook', addPermissions: [mailRead] });
+      const app = only(tf, 'azuread_application');
+      expect(app.required_resource_access[0].resource_access).toContainEqual({ id: mailRead.id, type: 'Scope' });
+      expect(only(tf, 'azuread_service_principal_delegated_permission_grant').claim_values).toContain('Mail.Read');
+      expect(only(full, 'azuread_application')['//'].kindo_permission_deviations).toEqual([{ change: 'added', api: 'Microsoft Graph', permission: 'Mail.Read', id: mailRead.id, justification: mailRead.justification }]);
+      expect(app.notes).toMatch(/\+Mail\.Read$/);
+    });
+
+    test('never requests application permissions', () => {
+      for (const integration of INTEGRATION_IDS) {
+        const { json } = synthApp({ integration, ...(integration === 'fabric' ? { nango: undefined } : {}) });
+        expect(json).not.toMatch(/"type": "Role"/);
+      }
+    });
+
+    test.each<[string, TestProps, string]>([
+      ['a removed permission is not in the list', { integration: 'outlook', removePermissions: ['Mail.Read'] }, "`removePermissions[0]` is 'Mail.Read', which integration 'outlook' does not request; expected one of its permissions: Contacts.Read, Mail.Send, People.Read, User.Read"],
+      ['an added permission has no real justification', { integration: 'outlook', addPermissions: [{ ...mailRead, justification: 'needed' }] }, "`addPermissions[0].justification` is 'needed'; expected a justification of at least 20 characters saying why the integration needs this permission beyond Kindo's guide"],
+      ['an added permission names an unknown API', { integration: 'outlook', addPermissions: [{ ...mailRead, api: 'Office 365 Exchange Online' }] }, "`addPermissions[0].api` is 'Office 365 Exchange Online'; expected one of the APIs the catalog knows: Microsoft Graph, Microsoft Threat Protection, WindowsDefenderATP, Microsoft Purview"],
+      ['an added permission ID is not a GUID', { integration: 'outlook', addPermissions: [{ ...mailRead, id: 'Mail.Read' }] }, "`addPermissions[0].id` is 'Mail.Read'; expected a GUID such as '00000000-0000-0000-0000-000000000000'"],
+      ['an added permission contradicts the catalog', { integration: 'outlook', addPermissions: [{ ...mailRead, name: 'Calendars.Read' }] }, "`addPermissions[0].id` is '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', but the catalog gives Microsoft Graph Calendars.Read the scope ID 465a38f9-76ea-45b9-9f34-9e8b0d4b0b42; expected that ID"],
+      ['an added permission is already requested', { integration: 'outlook', addPermissions: [{ ...mailRead, name: 'Mail.Send', id: 'e383f46e-2787-4529-855e-0e479a3ffac0' }] }, "`addPermissions[0].name` is 'Mail.Send', which integration 'outlook' already requests; expected a permission beyond its list"],
+      ['Fabric is given permission changes', { integration: 'fabric', nango: undefined, removePermissions: ['User.Read'] }, "`removePermissions` has an entry for 'fabric', which signs in with client credentials, where delegated permissions do not apply; expected entries only for selected integrations that take this setting"],
+    ])('fails if %s', (_name, props, message) => {
+      expect(() => synthApp(props)).toThrow(message);
+    });
   });
 
   describe('bad input', () => {

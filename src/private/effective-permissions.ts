@@ -1,0 +1,78 @@
+import { catalog, type CatalogApi, type CatalogPermission, type IntegrationDefinition } from '../catalog';
+import {
+  ambiguousPermission,
+  conflictingPermission,
+  missingJustification,
+  unknownApi,
+  unknownPermissionToRemove,
+} from '../errors';
+import type { AddedPermission, PermissionDeviation } from '../microsoft-integration-app';
+import { checkGuid, checkPattern } from './validate';
+
+const MIN_JUSTIFICATION = 20;
+const SCOPE_NAME = /^[A-Za-z][A-Za-z0-9._-]*$/;
+
+/** Every API the catalog knows, by name, from all integrations. */
+function knownApis(): Map<string, CatalogApi> {
+  return new Map(Object.values(catalog()).flatMap((i) => i.apis.map((a) => [a.name, a] as const)));
+}
+
+/**
+ * The integration's APIs and delegated permissions after the operator's removals and justified
+ * additions, and the list of deviations from the guide.
+ */
+export function effectivePermissions(
+  definition: IntegrationDefinition,
+  remove: readonly string[] = [],
+  add: readonly AddedPermission[] = [],
+): { apis: CatalogApi[]; deviations: PermissionDeviation[] } {
+  const deviations: PermissionDeviation[] = [];
+  const removed = new Set<CatalogPermission>();
+  remove.forEach((entry, i) => {
+    const field = `removePermissions[${i}]`;
+    const [apiName, name] = entry.includes('/') ? entry.split('/', 2) : [undefined, entry];
+    const matches = definition.apis.flatMap((api) =>
+      api.permissions.filter((p) => p.name === name && (apiName === undefined || api.name === apiName)).map((p) => ({ api, p })),
+    );
+    if (matches.length === 0) {
+      const known = definition.apis.flatMap((a) => a.permissions.map((p) => (definition.apis.length > 1 ? `${a.name}/${p.name}` : p.name)));
+      throw unknownPermissionToRemove(field, entry, definition.id, known);
+    }
+    if (matches.length > 1) throw ambiguousPermission(field, entry, matches.map((m) => m.api.name));
+    removed.add(matches[0].p);
+    deviations.push({ change: 'removed', api: matches[0].api.name, permission: matches[0].p.name, id: matches[0].p.id });
+  });
+
+  const apis = new Map<string, CatalogApi>(
+    definition.apis.map((api) => [api.name, { ...api, permissions: api.permissions.filter((p) => !removed.has(p)) }]),
+  );
+  const known = knownApis();
+  add.forEach((a, i) => {
+    const field = `addPermissions[${i}]`;
+    const base = known.get(a.api);
+    if (!base) throw unknownApi(`${field}.api`, a.api, [...known.keys()]);
+    checkPattern(`${field}.name`, a.name, SCOPE_NAME, "a delegated scope name such as 'Mail.Read'");
+    checkGuid(`${field}.id`, a.id);
+    if (a.justification.trim().length < MIN_JUSTIFICATION) throw missingJustification(`${field}.justification`, a.justification);
+    for (const other of Object.values(catalog())) {
+      for (const p of other.apis.find((x) => x.name === a.api)?.permissions ?? []) {
+        if (p.name === a.name && p.id !== a.id) throw conflictingPermission(`${field}.id`, a.id, `but the catalog gives ${a.api} ${a.name} the scope ID ${p.id}; expected that ID`);
+        if (p.id === a.id && p.name !== a.name) throw conflictingPermission(`${field}.name`, a.name, `but ${a.id} is ${a.api} ${p.name} in the catalog; expected that name`);
+      }
+    }
+    const api = apis.get(a.api) ?? { ...base, permissions: [] };
+    if (api.permissions.some((p) => p.name === a.name)) {
+      throw conflictingPermission(`${field}.name`, a.name, `which integration '${definition.id}' already requests; expected a permission beyond its list`);
+    }
+    apis.set(a.api, {
+      ...api,
+      permissions: [
+        ...api.permissions,
+        { name: a.name, id: a.id, description: a.justification, access: a.access ?? 'write', adminConsentRequired: a.adminConsentRequired ?? true },
+      ],
+    });
+    deviations.push({ change: 'added', api: a.api, permission: a.name, id: a.id, justification: a.justification });
+  });
+
+  return { apis: [...apis.values()].filter((api) => api.permissions.length > 0), deviations };
+}
