@@ -150,3 +150,103 @@ export function duplicateNangoUniqueKey(key: string, first: string, second: stri
     `Nango unique key '${key}' is used by integrations '${first}' and '${second}' in one stack; expected a distinct key per integration (set \`nangoUniqueKeys\`)`,
   );
 }
+
+/** The review command found no synthesized stack where it was pointed. */
+export function reviewInputNotFound(dir: string, isDirectory: boolean): KindoConfigError {
+  return new KindoConfigError(
+    'REVIEW_INPUT_NOT_FOUND',
+    `no synthesized stack at ${show(dir)} (${isDirectory ? 'the directory holds neither manifest.json nor cdk.tf.json' : 'no such directory'}); expected the output directory of \`npx cdktf synth\` (default ./cdktf.out) or one stack directory holding cdk.tf.json: run \`npx cdktf synth\` first`,
+  );
+}
+
+/** A synthesized file that is not JSON. */
+export function reviewInputUnreadable(file: string, reason: string): KindoConfigError {
+  return new KindoConfigError('REVIEW_INPUT_UNREADABLE', `cannot read ${show(file)}: ${reason}; expected JSON written by \`npx cdktf synth\`: synthesize again`);
+}
+
+/** A --plan file that is not `terraform show -json` output. */
+export function reviewPlanInvalid(file: string, reason: string): KindoConfigError {
+  return new KindoConfigError(
+    'REVIEW_PLAN_INVALID',
+    `${show(file)} is not a Terraform plan in JSON (${reason}); expected the output of \`terraform show -json <planfile>\`, not the plan file itself or \`terraform plan\` text`,
+  );
+}
+
+/** A --base that is neither a directory nor a git revision. */
+export function reviewBaseNotFound(value: string, repo: string): KindoConfigError {
+  return new KindoConfigError(
+    'REVIEW_BASE_NOT_FOUND',
+    `--base is ${show(value)}, which is neither a directory nor a commit known to the git repository at ${show(repo)}; expected the cdktf output directory of an earlier synth, or a git ref such as 'origin/main' (in CI, check out with fetch-depth: 0)`,
+  );
+}
+
+/** Synthesizing the --base revision failed. */
+export function reviewBaseSynthFailed(ref: string, step: string, status: number | null, output: string): KindoConfigError {
+  return new KindoConfigError(
+    'REVIEW_BASE_SYNTH_FAILED',
+    `cannot synthesize --base ${show(ref)}: \`${step}\` exited with ${status ?? 'a signal'}${output ? `:\n${output}` : ''}\nexpected the revision to synthesize with this checkout's node_modules; synthesize it yourself and pass the output directory as --base`,
+  );
+}
+
+/** A command line the review command does not understand. */
+export function reviewUsage(problem: string, value: string, usage: string): KindoConfigError {
+  return new KindoConfigError('REVIEW_USAGE', `${problem}: ${show(value)}; expected ${usage}`);
+}
+
+/** The synthesized configuration has a top-level block the Terraform module generator cannot key by integration. */
+export function moduleBlockUnsupported(block: string): KindoConfigError {
+  return new KindoConfigError(
+    'MODULE_BLOCK_UNSUPPORTED',
+    `the constructs synthesized a \`${block}\` block, which the Terraform module cannot switch per integration; expected only resource, data, variable and output blocks (e.g. nangoDriftCheck: false, since check blocks cannot take for_each)`,
+  );
+}
+
+/** A synthesized resource that belongs to no integration, so the module cannot key it by integration id. */
+export function moduleElementOutsideIntegration(address: string, path: string): KindoConfigError {
+  return new KindoConfigError(
+    'MODULE_ELEMENT_OUTSIDE_INTEGRATION',
+    `${address} (construct path ${path}) belongs to no integration; expected every resource under one integration's MicrosoftIntegrationApp, and only data sources shared at the stack's root`,
+  );
+}
+
+/** A synthesized resource that already has count or for_each, which the module generator sets itself. */
+export function moduleElementHasMetaArgument(address: string, argument: string): KindoConfigError {
+  return new KindoConfigError(
+    'MODULE_ELEMENT_HAS_META_ARGUMENT',
+    `${address} already has \`${argument}\`; expected no count or for_each, since the Terraform module keys each resource by its integration id`,
+  );
+}
+
+/** A permission to remove that the integration's catalog entry does not list. */
+export function unknownPermissionToRemove(field: string, value: string, integration: string, known: readonly string[]): KindoConfigError {
+  return new KindoConfigError(
+    'UNKNOWN_PERMISSION',
+    `\`${field}\` is ${show(value)}, which integration '${integration}' does not request; expected one of its permissions: ${known.join(', ')}`,
+  );
+}
+
+/** A permission name that two APIs of the integration share, given without its API. */
+export function ambiguousPermission(field: string, value: string, apis: readonly string[]): KindoConfigError {
+  return new KindoConfigError(
+    'AMBIGUOUS_PERMISSION',
+    `\`${field}\` is ${show(value)}, which ${apis.join(' and ')} both have; expected the API named too, e.g. '${apis[apis.length - 1]}/${value}'`,
+  );
+}
+
+/** A permission added beyond the guide without a reason a reviewer can judge. */
+export function missingJustification(field: string, value: string): KindoConfigError {
+  return new KindoConfigError(
+    'MISSING_JUSTIFICATION',
+    `\`${field}\` is ${show(value)}; expected a justification of at least 20 characters saying why the integration needs this permission beyond Kindo's guide`,
+  );
+}
+
+/** A permission added for an API the catalog does not know. */
+export function unknownApi(field: string, value: string, known: readonly string[]): KindoConfigError {
+  return new KindoConfigError('UNKNOWN_API', `\`${field}\` is ${show(value)}; expected one of the APIs the catalog knows: ${known.join(', ')}`);
+}
+
+/** A permission added whose name or ID contradicts the catalog, or that the integration already requests. */
+export function conflictingPermission(field: string, value: string, problem: string): KindoConfigError {
+  return new KindoConfigError('CONFLICTING_PERMISSION', `\`${field}\` is ${show(value)}, ${problem}`);
+}
