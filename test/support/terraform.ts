@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, TerraformStack } from 'cdktf';
+import { App, LocalBackend, TerraformStack } from 'cdktf';
 
 /** Whether the `terraform` binary is on the PATH; end-to-end suites are skipped, visibly, without it. */
 export const hasTerraform = spawnSync('terraform', ['version'], { encoding: 'utf8' }).status === 0;
@@ -12,6 +12,8 @@ export function synthToDir(build: (stack: TerraformStack) => void): string {
   const outdir = mkdtempSync(join(tmpdir(), 'kindo-e2e-'));
   const app = new App({ outdir, skipValidation: false });
   const stack = new TerraformStack(app, 'e2e');
+  // cdktf's default local backend keeps state beside cdktf.json, shared by every run: keep it in this directory.
+  new LocalBackend(stack, { path: join(outdir, 'terraform.tfstate') });
   build(stack);
   app.synth();
   return join(outdir, 'stacks', 'e2e');
