@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+'use strict';
+// Installed, the package runs its compiled lib/ (`npm run build`). A clean clone has no lib/ but
+// has tsx among its devDependencies, so the sources run through it instead.
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
+
+const compiled = join(__dirname, '..', 'lib', 'review-cli.js');
+let cli;
+if (existsSync(compiled)) {
+  cli = require(compiled);
+} else {
+  require('tsx/cjs');
+  cli = require('../src/review-cli.ts');
+}
+process.exitCode = cli.main(process.argv.slice(2));

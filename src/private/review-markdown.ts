@@ -1,0 +1,138 @@
+import type { PlanSummary, ReviewedIntegration, ReviewedValue, ReviewReport, RiskEntry } from '../review';
+
+/** First line of every report (see `REVIEW_MARKER` in src/review.ts). */
+export const MARKER = '<!-- kindo-microsoft-integrations:review -->';
+
+// Everything below ends up in a pull request comment: table cells and code spans are escaped so
+// that no value can break the layout or inject HTML.
+const cell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\r?\n/g, ' ');
+const code = (s: string): string => `\`${s.replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``;
+const plain = (s: string): string => s.replace(/</g, '&lt;').replace(/\r?\n/g, ' ');
+
+const AUDIENCE: Record<string, string> = {
+  AzureADMyOrg: 'this directory only (single tenant)',
+  AzureADMultipleOrgs: 'any Entra directory (multi-tenant)',
+  AzureADandPersonalMicrosoftAccount: 'any Entra directory and personal Microsoft accounts',
+  PersonalMicrosoftAccount: 'personal Microsoft accounts only',
+};
+
+const shown = (v: ReviewedValue): string => v.resolved ?? v.raw;
+const withSource = (v: ReviewedValue): string => (v.resolved === undefined ? code(v.raw) : `${code(v.resolved)} (${code(v.raw)} with the variables' defaults)`);
+
+function lifetime(i: ReviewedIntegration): string {
+  if (i.secrets.length === 0) return 'no client secret';
+  return i.secrets
+    .map((s) => {
+      if (s.lifetimeHours === null) return `ends ${code(shown(s.endDate))}`;
+      return s.lifetimeHours % 24 === 0 ? `${s.lifetimeHours / 24} days` : `${s.lifetimeHours} hours`;
+    })
+    .join(', ');
+}
+
+function grouped(entries: readonly RiskEntry[]): string[] {
+  const groups = new Map<string, string[]>();
+  for (const e of entries) {
+    const key = `${code(e.integration)} on ${e.api}`;
+    groups.set(key, [...(groups.get(key) ?? []), code(e.permission)]);
+  }
+  return [...groups].map(([where, names]) => `- ${plain(where)}: ${names.join(', ')}`);
+}
+
+function planSection(plan: PlanSummary): string[] {
+  const lines = [`## Planned actions: ${plain(plan.label)}`, ''];
+  if (plan.actions.length === 0) return [...lines, 'No app registration, secret, consent grant or Nango registration changes.', ''];
+  const count = (a: string) => plan.actions.filter((x) => x.action === a).length;
+  lines.push(`${count('create')} to create, ${count('update')} to update, ${count('replace')} to replace, ${count('delete')} to delete.`, '');
+  lines.push('| Action | What | Integration | Changes |', '|---|---|---|---|');
+  for (const a of plan.actions) {
+    const changes = a.attributes.map((c) => {
+      const detail =
+        c.note === 'hidden' || c.note === 'sensitive'
+          ? `(${c.note}, not shown)`
+          : c.added !== undefined
+            ? [...c.added.map((x) => `+${code(x)}`), ...c.removed!.map((x) => `−${code(x)}`)].join(' ')
+            : c.after !== undefined
+              ? `${code(c.before ?? 'null')} → ${code(c.after)}`
+              : c.before !== undefined
+                ? `${code(c.before)} → (${c.note})`
+                : `(${c.note})`;
+      return `${code(c.path)}: ${detail}${c.forcesReplacement ? ' (forces replacement)' : ''}`;
+    });
+    lines.push(`| **${a.action}** | ${cell(a.what)} | ${cell(code(a.label))}<br>${cell(code(a.address))} | ${cell(changes.join('; ')).replace(/; /g, '<br>')} |`);
+  }
+  return [...lines, ''];
+}
+
+function integrationSection(i: ReviewedIntegration): string[] {
+  const permissions = i.apis.flatMap((a) => a.permissions);
+  const lines = [
+    `<details><summary><b>${plain(shown(i.displayName))}</b> (<code>${plain(i.key)}</code>): ${permissions.length} permissions, ${permissions.filter((p) => p.access !== 'read').length} write or unknown</summary>`,
+    '',
+    `- App registration: ${withSource(i.displayName)}, Terraform address ${code(i.address)}; integration id ${code(i.integrationId)} from the app's ${i.identifiedBy}`,
+    `- Sign-in audience: ${code(i.signInAudience)}: ${AUDIENCE[i.signInAudience] ?? 'not a known audience'}`,
+    `- Redirect URI: ${i.redirectUris.length > 0 ? i.redirectUris.map(withSource).join(', ') : 'none'}`,
+    `- Nango: ${i.nango ? `provider ${withSource(i.nango.provider)}, unique key ${withSource(i.nango.uniqueKey)}, scopes requested at sign-in ${withSource(i.nango.scopes)}` : 'not registered with Nango'}`,
+    `- Client secret lifetime: ${lifetime(i)}`,
+    '',
+  ];
+  for (const api of i.apis) {
+    lines.push(`**${plain(api.name)}** (${code(api.resourceAppId)}), consent: ${api.consent}`, '');
+    lines.push('| Permission | Type | Access | Admin consent required | Consent |', '|---|---|---|---|---|');
+    for (const p of api.permissions) {
+      const admin = p.adminConsentRequired === null ? 'unknown' : p.adminConsentRequired ? '**yes**' : 'no';
+      const type = p.type === 'Scope' ? 'delegated' : p.type === 'Role' ? '**application**' : cell(p.type);
+      lines.push(`| ${cell(code(p.name))}${p.requested ? '' : ' (granted, not requested)'} | ${type} | ${p.access === 'write' ? '**write**' : p.access} | ${admin} | ${p.consent} |`);
+    }
+    lines.push('');
+  }
+  return [...lines, '</details>', ''];
+}
+
+/** The whole report. */
+export function renderMarkdown(report: ReviewReport): string {
+  const { integrations, risks, diff } = report;
+  const lines = [
+    MARKER,
+    '# Entra ID app review',
+    '',
+    `Read from ${code(report.source)}: ${report.stacks.length} stack(s) (${report.stacks.map(code).join(', ')}), ${integrations.length} app registration(s). Permission names come from the package's catalog; anything it does not know is listed as unknown.`,
+    '',
+  ];
+
+  if (diff) {
+    lines.push(`## Changes against ${code(diff.base)}`, '');
+    lines.push(diff.grew ? '**The access surface grows.** Changes that widen it are marked ⚠.' : 'The access surface does not grow.', '');
+    if (diff.changes.length === 0) lines.push('No changes to app registrations, permissions, consent, redirect URIs or Nango registrations.');
+    diff.changes.forEach((c, n) => lines.push(`${n + 1}. ${c.grows ? '⚠ ' : ''}${plain(c.summary)}`));
+    lines.push('');
+  }
+
+  for (const plan of report.plans) lines.push(...planSection(plan));
+
+  lines.push('## Summary', '');
+  lines.push('| Integration | App registration | Sign-in audience | Nango provider / unique key | Permissions | Write | Admin consent | Tenant-wide consent | Secret lifetime |');
+  lines.push('|---|---|---|---|---|---|---|---|---|');
+  for (const i of integrations) {
+    const ps = i.apis.flatMap((a) => a.permissions);
+    const nango = i.nango ? `${code(shown(i.nango.provider))} / ${code(shown(i.nango.uniqueKey))}` : '—';
+    lines.push(
+      `| ${cell(code(i.key))} | ${cell(shown(i.displayName))} | ${cell(i.signInAudience)} | ${cell(nango)} | ${ps.length} | ${ps.filter((p) => p.access === 'write').length} | ${ps.filter((p) => p.adminConsentRequired).length} | ${ps.filter((p) => p.consent === 'tenant-wide').length} | ${cell(lifetime(i))} |`,
+    );
+  }
+  lines.push('');
+
+  lines.push('## Risks', '');
+  const section = (title: string, body: string[], none: string) => lines.push(`### ${title}`, '', ...(body.length > 0 ? body : [none]), '');
+  if (risks.unknownPermissions.length > 0) section('Unknown permissions (not in the catalog: review by hand)', grouped(risks.unknownPermissions), '');
+  section('Write scopes', grouped(risks.writeScopes), 'None.');
+  section('Scopes that need admin consent', grouped(risks.adminConsentScopes), 'None.');
+  section(
+    'Tenant-wide consent grants (admin consent for all users)',
+    risks.tenantWideGrants.map((g) => `- ${code(g.integration)} on ${plain(g.api)}: ${g.scopes.length} scopes (${g.scopes.map(code).join(', ')})`),
+    'None.',
+  );
+
+  lines.push('## Integrations', '');
+  for (const i of integrations) lines.push(...integrationSection(i));
+  return `${lines.join('\n').trimEnd()}\n`;
+}

@@ -1,0 +1,126 @@
+import { reviewPlanInvalid } from '../errors';
+import type { PlannedAction, PlannedActionKind, PlannedAttributeChange, PlanSummary, ReviewedIntegration } from '../review';
+import type { apiLookups } from './review-synth';
+
+type Json = Record<string, any>;
+type ApiLookups = ReturnType<typeof apiLookups>;
+
+/** Attribute names whose values are never printed, whether or not Terraform marks them sensitive. */
+const SECRET_LIKE_NAME = /secret|value|password|key|token|credential|private|cert/i;
+
+const WHAT: Record<string, string> = {
+  azuread_application: 'app registration',
+  azuread_service_principal: 'enterprise application (service principal)',
+  azuread_application_password: 'client secret',
+  azuread_service_principal_delegated_permission_grant: 'admin consent grant',
+};
+
+const MAX_VALUE = 200;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isScalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+const at = (v: unknown, path: readonly string[]): unknown => path.reduce<unknown>((x, k) => (isObject(x) || Array.isArray(x) ? (x as Json)[k] : undefined), v);
+
+/** True when a sensitivity mask (`before_sensitive`/`after_sensitive`) marks the path, a parent or anything below it. */
+function marked(mask: unknown, path: readonly string[]): boolean {
+  let node = mask;
+  for (const k of path) {
+    if (node === true) return true;
+    node = isObject(node) || Array.isArray(node) ? (node as Json)[k] : undefined;
+  }
+  const anyTrue = (n: unknown): boolean => n === true || ((isObject(n) || Array.isArray(n)) && Object.values(n).some(anyTrue));
+  return anyTrue(node);
+}
+
+function action(actions: readonly string[]): PlannedActionKind | undefined {
+  if (actions.includes('create') && actions.includes('delete')) return 'replace';
+  if (actions.length !== 1) return undefined;
+  return (['create', 'update', 'delete'] as const).find((a) => a === actions[0]);
+}
+
+const text = (v: unknown): string => {
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE)}…` : s;
+};
+
+/** Delegated permissions of a `required_resource_access` value, named through the catalog. */
+function permissionNames(value: unknown, apis: ApiLookups): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((r: Json) => {
+    const api = apis.get(String(r.resource_app_id));
+    return ((r.resource_access ?? []) as Json[]).map((a) => {
+      const name = a.type === 'Scope' ? api?.byId.get(String(a.id))?.name : undefined;
+      return `${api?.name ?? `unknown API ${String(r.resource_app_id)}`}: ${name ?? `unknown permission ${String(a.id)} (${String(a.type)})`}`;
+    });
+  });
+}
+
+function attributeChange(change: Json, path: string[], apis: ApiLookups, forcesReplacement: boolean): PlannedAttributeChange | undefined {
+  const [before, after, unknown] = [at(change.before, path), at(change.after, path), at(change.after_unknown, path)];
+  // Values are compared even when secret, but only whether they differ is reported.
+  if (unknown !== true && JSON.stringify(before) === JSON.stringify(after)) return undefined;
+  const base = { path: path.join('.'), forcesReplacement };
+  if (path.some((k) => SECRET_LIKE_NAME.test(k))) return { ...base, note: 'hidden' };
+  if (marked(change.before_sensitive, path) || marked(change.after_sensitive, path)) return { ...base, note: 'sensitive' };
+  if (unknown === true) return isScalar(before) && before !== null ? { ...base, before: text(before), note: 'known after apply' } : { ...base, note: 'known after apply' };
+  if (isScalar(before) && isScalar(after)) return { ...base, before: text(before), after: text(after) };
+  const list = (v: unknown): string[] =>
+    path.length === 1 && path[0] === 'required_resource_access' ? permissionNames(v, apis) : Array.isArray(v) && v.every(isScalar) ? v.map(text) : [];
+  const [was, is] = [list(before), list(after)];
+  if (was.length + is.length > 0) return { ...base, added: is.filter((x) => !was.includes(x)), removed: was.filter((x) => !is.includes(x)) };
+  return { ...base, note: 'changed' };
+}
+
+function attributeChanges(change: Json, kind: PlannedActionKind, apis: ApiLookups): PlannedAttributeChange[] {
+  if (kind === 'create' || kind === 'delete') return [];
+  const replacePaths: string[][] = (change.replace_paths ?? []).map((p: unknown[]) => p.map(String));
+  const forces = (path: string[]) => replacePaths.some((r) => path.every((k, i) => r[i] === undefined || r[i] === k));
+  const keys = (v: unknown) => (isObject(v) ? Object.keys(v) : []);
+  const top = [...new Set([...keys(change.before), ...keys(change.after)])].filter((k) => k !== 'id').sort();
+  return top.flatMap((k) => {
+    const [b, a] = [change.before?.[k], change.after?.[k]];
+    // One level into maps of plain values (terraform_data's triggers_replace), so each entry shows on its own.
+    const nested = [b, a].every((v) => v === null || v === undefined || (isObject(v) && Object.values(v).every(isScalar))) && [b, a].some(isObject);
+    const paths = nested && !SECRET_LIKE_NAME.test(k) ? [...new Set([...keys(b), ...keys(a)])].sort().map((s) => [k, s]) : [[k]];
+    return paths.map((p) => attributeChange(change, p, apis, forces(p))).filter((c): c is PlannedAttributeChange => c !== undefined);
+  });
+}
+
+/** A value usable as a label: present, a plain string, not sensitive and not named like a secret. */
+function safeLabel(change: Json, path: string[]): string | undefined {
+  for (const side of ['after', 'before'] as const) {
+    const v = at(change[side], path);
+    if (typeof v === 'string' && !path.some((k) => SECRET_LIKE_NAME.test(k)) && !marked(change[`${side}_sensitive`], path)) return v;
+  }
+  return undefined;
+}
+
+/** What a terraform_data is, judged by its triggers: NangoRegistration's Sync carries the provider, its Registration the integration. */
+function nangoRole(change: Json, linked: boolean): string | undefined {
+  const triggers = new Set(['before', 'after', 'after_unknown'].flatMap((side) => Object.keys(isObject(change[side]?.triggers_replace) ? change[side].triggers_replace : {})));
+  if (triggers.has('unique_key') && triggers.has('provider')) return 'Nango registration settings (pushed to Nango on apply)';
+  if (triggers.has('unique_key') && triggers.has('integration')) return 'Nango registration (deleting it deletes the Nango integration)';
+  return linked ? 'Nango registration' : undefined;
+}
+
+export function summarizePlanJson(plan: unknown, label: string, integrations: readonly ReviewedIntegration[], apis: ApiLookups): PlanSummary {
+  if (!isObject(plan) || typeof plan.format_version !== 'string') throw reviewPlanInvalid(label, 'it has no format_version');
+  if (plan.resource_changes !== undefined && !Array.isArray(plan.resource_changes)) throw reviewPlanInvalid(label, 'resource_changes is not a list');
+  const owner = new Map(integrations.flatMap((i) => i.addresses.map((a) => [a, i.key] as const)));
+  const actions = ((plan.resource_changes ?? []) as Json[]).flatMap((rc): PlannedAction[] => {
+    const change: Json = rc.change ?? {};
+    const kind = action(change.actions ?? []);
+    if (!kind || rc.mode !== 'managed') return [];
+    const address = String(rc.address);
+    const what = rc.type === 'terraform_data' ? nangoRole(change, owner.has(address)) : WHAT[rc.type];
+    if (!what) return [];
+    const label =
+      owner.get(address) ??
+      safeLabel(change, ['display_name']) ??
+      safeLabel(change, ['triggers_replace', 'integration']) ??
+      safeLabel(change, ['triggers_replace', 'display_name']) ??
+      address;
+    return [{ address, what, label, action: kind, attributes: attributeChanges(change, kind, apis) }];
+  });
+  return { label, actions };
+}

@@ -1,0 +1,354 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataResource, Fn, TerraformVariable, Testing } from 'cdktf';
+import { catalog, type IntegrationId } from '../src/catalog';
+import { KindoMicrosoftIntegrationsStack } from '../src/kindo-microsoft-integrations-stack';
+import { NangoRegistration } from '../src/nango-registration';
+import {
+  REVIEW_EXIT,
+  REVIEW_MARKER,
+  buildReviewReport,
+  diffReviews,
+  loadSynthesizedStacks,
+  renderReviewMarkdown,
+  reviewExitCode,
+  reviewStacks,
+  summarizePlan,
+  type SynthesizedStack,
+} from '../src/review';
+import { main } from '../src/review-cli';
+import { FakeNango } from './support/fake-nango';
+import { hasTerraform, synthToDir, terraform } from './support/terraform';
+
+type Tf = Record<string, any>;
+
+const synth = (integrations?: IntegrationId[]): Tf =>
+  JSON.parse(Testing.synth(new KindoMicrosoftIntegrationsStack(Testing.app(), 'test', integrations ? { integrations } : {})));
+const stacks = (config: Tf): SynthesizedStack[] => [{ name: 'test', config }];
+const graph = (id: IntegrationId) => catalog()[id].apis[0];
+
+/** The app registration of one integration in synthesized JSON, and its Graph consent grant. */
+function appOf(tf: Tf, id: IntegrationId) {
+  const [name, app] = Object.entries<Tf>(tf.resource.azuread_application).find(([, a]) => a.notes.startsWith(`Kindo integration '${id}'`))!;
+  const sp = Object.entries<Tf>(tf.resource.azuread_service_principal).find(([, s]) => s.client_id.includes(`azuread_application.${name}.`))![0];
+  const grant = Object.values<Tf>(tf.resource.azuread_service_principal_delegated_permission_grant).find(
+    (g) => g.service_principal_object_id.includes(`.${sp}.`) && g.resource_service_principal_object_id.includes('KindoApiMicrosoftGraph'),
+  )!;
+  const graphAccess: Tf[] = app.required_resource_access.find((r: Tf) => r.resource_app_id === graph(id).resourceAppId).resource_access;
+  return { name, app, grant, graphAccess };
+}
+
+/** Edits a synthesized stack the way a changed catalog would: the app requests the scope and its admin consent grants it. */
+function addGraphScope(tf: Tf, id: IntegrationId, scope: { id: string; name: string }) {
+  const { grant, graphAccess } = appOf(tf, id);
+  graphAccess.push({ id: scope.id, type: 'Scope' });
+  grant.claim_values.push(scope.name);
+}
+
+function removeGraphScope(tf: Tf, id: IntegrationId, scope: { id: string; name: string }) {
+  const { grant, graphAccess } = appOf(tf, id);
+  graphAccess.splice(graphAccess.findIndex((a) => a.id === scope.id), 1);
+  grant.claim_values.splice(grant.claim_values.indexOf(scope.name), 1);
+}
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'kindo-review-'));
+}
+
+/** A directory holding stack `test` as `cdktf synth` writes it. */
+function stackDir(root: string, name: string, tf: Tf): string {
+  const dir = join(root, name, 'test');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(tf));
+  return dir;
+}
+
+describe('review report', () => {
+  const tf = synth();
+  const integrations = reviewStacks(stacks(tf));
+  const report = buildReviewReport('cdktf.out', stacks(tf), integrations);
+  const markdown = renderReviewMarkdown(report);
+
+  test('lists every permission of the catalog for the default stack, with access, admin consent and consent', () => {
+    for (const definition of Object.values(catalog())) {
+      const reviewed = integrations.find((i) => i.key === `test/${definition.id}`)!;
+      expect(reviewed.identifiedBy).toBe('notes');
+      expect(reviewed.displayName.raw).toBe(`Kindo - ${definition.displayName}`);
+      expect(reviewed.apis.map((a) => a.name)).toEqual(definition.apis.map((a) => a.name));
+      for (const api of definition.apis) {
+        const permissions = reviewed.apis.find((a) => a.name === api.name)!.permissions;
+        expect(permissions.map((p) => [p.name, p.access, p.adminConsentRequired, p.known, p.requested])).toEqual(
+          api.permissions.map((p) => [p.name, p.access, p.adminConsentRequired, true, true]),
+        );
+        // Fabric signs in with client credentials: no grant, so no consent.
+        const consent = definition.authFlow === 'delegated' ? 'tenant-wide' : 'none';
+        expect(permissions.every((p) => p.consent === consent), definition.id).toBe(true);
+        for (const p of api.permissions) expect(markdown).toContain(`| \`${p.name}\` | delegated | ${p.access === 'write' ? '**write**' : 'read'} | ${p.adminConsentRequired ? '**yes**' : 'no'} | ${consent} |`);
+      }
+    }
+  });
+
+  test('reports audience, redirect URI, Nango provider and unique key, and secret lifetime per integration', () => {
+    const teams = integrations.find((i) => i.integrationId === 'teams')!;
+    expect(teams.signInAudience).toBe('AzureADMyOrg');
+    expect(teams.redirectUris.map((u) => u.resolved)).toEqual(['https://api.nango.dev/oauth/callback']);
+    expect(teams.nango?.provider.raw).toBe('microsoft-tenant-specific');
+    expect(teams.nango?.uniqueKey.raw).toBe('kindo-teams');
+    expect(teams.secrets).toEqual([{ lifetimeHours: 180 * 24, endDate: { raw: '${timeadd(timestamp(), "4320h")}' } }]);
+    const fabric = integrations.find((i) => i.integrationId === 'fabric')!;
+    expect([fabric.redirectUris, fabric.nango]).toEqual([[], undefined]);
+    expect(markdown.startsWith(`${REVIEW_MARKER}\n`)).toBe(true);
+    expect(markdown).toContain('| `test/teams` | Kindo - Microsoft Teams | AzureADMyOrg | `microsoft-tenant-specific` / `kindo-teams` |');
+  });
+
+  test('lists write scopes, admin-consent scopes and tenant-wide grants in the risk section', () => {
+    const all = Object.values(catalog()).flatMap((d) => d.apis.flatMap((a) => a.permissions.map((p) => ({ integration: `test/${d.id}`, api: a.name, permission: p.name, p }))));
+    const entries = (keep: (p: (typeof all)[number]['p']) => boolean) =>
+      all.filter((e) => keep(e.p)).map(({ integration, api, permission }) => ({ integration, api, permission }));
+    const sort = (list: object[]) => list.map((e) => JSON.stringify(e)).sort();
+    expect(sort([...report.risks.writeScopes])).toEqual(sort(entries((p) => p.access === 'write')));
+    expect(sort([...report.risks.adminConsentScopes])).toEqual(sort(entries((p) => p.adminConsentRequired)));
+    // One grant per API of each delegated integration.
+    const delegatedApis = Object.values(catalog()).filter((d) => d.authFlow === 'delegated').flatMap((d) => d.apis);
+    expect(report.risks.tenantWideGrants).toHaveLength(delegatedApis.length);
+    expect(report.risks.unknownPermissions).toEqual([]);
+  });
+
+  test('reports a GUID the catalog does not know as an unknown permission', () => {
+    const edited = synth(['teams']);
+    const guid = randomUUID();
+    appOf(edited, 'teams').graphAccess.push({ id: guid, type: 'Scope' });
+    const [teams] = reviewStacks(stacks(edited));
+    expect(teams.apis[0].permissions.at(-1)).toEqual({
+      id: guid,
+      name: `unknown permission ${guid}`,
+      known: false,
+      type: 'Scope',
+      access: 'unknown',
+      adminConsentRequired: null,
+      requested: true,
+      consent: 'none',
+    });
+    const md = renderReviewMarkdown(buildReviewReport('x', stacks(edited), [teams]));
+    expect(md).toContain('### Unknown permissions (not in the catalog: review by hand)');
+    expect(md).toContain(`- \`test/teams\` on Microsoft Graph: \`unknown permission ${guid}\``);
+  });
+});
+
+describe('review diff', () => {
+  // Base: Outlook and SharePoint. Head: Outlook gains a write scope, SharePoint loses a scope, Teams is new.
+  const outlookScopes = new Set(graph('outlook').permissions.map((p) => p.name));
+  const addedWrite = graph('outlook-calendar').permissions.find((p) => p.access === 'write' && !outlookScopes.has(p.name))!;
+  const removed = graph('sharepoint-online').permissions.find((p) => p.access === 'read' && p.name !== 'User.Read')!;
+  const base = synth(['outlook', 'sharepoint-online']);
+  const head = synth(['outlook', 'sharepoint-online', 'teams']);
+  addGraphScope(head, 'outlook', addedWrite);
+  removeGraphScope(head, 'sharepoint-online', removed);
+  const diff = diffReviews(reviewStacks(stacks(base)), reviewStacks(stacks(head)), 'main');
+
+  test('reports exactly the added write scope, the new integration and the removed scope, most risky first', () => {
+    expect(diff.changes.map((c) => [c.kind, c.integration, c.api, c.permission?.name, c.grows])).toEqual([
+      ['permission-added', 'test/outlook', 'Microsoft Graph', addedWrite.name, true],
+      ['integration-added', 'test/teams', undefined, undefined, true],
+      ['permission-removed', 'test/sharepoint-online', 'Microsoft Graph', removed.name, false],
+    ]);
+    expect(diff.grew).toBe(true);
+    const md = renderReviewMarkdown(buildReviewReport('cdktf.out', stacks(head), reviewStacks(stacks(head)), { diff }));
+    expect(md).toContain(
+      `1. ⚠ **New write or unreviewed permission** for \`test/outlook\` on Microsoft Graph: \`${addedWrite.name}\` (write, ${addedWrite.adminConsentRequired ? 'admin consent required' : 'no admin consent required'}, consented tenant-wide)`,
+    );
+    expect(md).toContain('2. ⚠ New integration `test/teams` (Kindo - Microsoft Teams)');
+    expect(md).toContain(`3. Permission removed from \`test/sharepoint-online\` on Microsoft Graph: \`${removed.name}\``);
+  });
+
+  test('matches integrations by the app notes, so renamed constructs are not reported as changes', () => {
+    const renamed = JSON.parse(JSON.stringify(base).replaceAll(appOf(base, 'outlook').name, 'Renamed_Outlook_App'));
+    expect(diffReviews(reviewStacks(stacks(base)), reviewStacks(stacks(renamed)), 'main').changes).toEqual([]);
+  });
+
+  test('calls out consent widening, a new redirect URI and a changed Nango provider', () => {
+    const edited = JSON.parse(JSON.stringify(base));
+    const outlook = appOf(edited, 'outlook');
+    outlook.app.web.redirect_uris.push('https://evil.example/oauth/callback');
+    const sync = Object.values<Tf>(edited.resource.terraform_data).find((d) => d.triggers_replace.unique_key === 'kindo-outlook' && 'provider' in d.triggers_replace)!;
+    sync.triggers_replace.provider = 'microsoft';
+    const changes = diffReviews(reviewStacks(stacks(base)), reviewStacks(stacks(edited)), 'main').changes;
+    expect(changes.map((c) => [c.kind, c.grows])).toEqual([
+      ['redirect-uri-added', true],
+      ['nango-provider-changed', false],
+    ]);
+  });
+});
+
+describe('review exit status', () => {
+  const base = synth(['outlook']);
+  const grown = synth(['outlook']);
+  addGraphScope(grown, 'outlook', graph('outlook-calendar').permissions.find((p) => p.name === 'Calendars.Read')!);
+  let root: string;
+  let output: string;
+  beforeEach(() => {
+    root = tempDir();
+    output = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((output += String(s)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((output += String(s)), true));
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    rmSync(root, { recursive: true, force: true });
+  });
+  const run = (...args: string[]) => main(['review', ...args, '--out', join(root, 'review.md')], root);
+
+  test('is 3 when the access surface grows, and the report and JSON are written', () => {
+    expect(run('--synth', stackDir(root, 'head', grown), '--base', stackDir(root, 'base', base))).toBe(REVIEW_EXIT.GREW);
+    expect(readFileSync(join(root, 'review.md'), 'utf8')).toContain('**The access surface grows.**');
+    expect(JSON.parse(readFileSync(join(root, 'review.json'), 'utf8')).diff.grew).toBe(true);
+  });
+
+  test('is 0 when scopes are only removed, and 0 without a base', () => {
+    expect(run('--synth', stackDir(root, 'head', base), '--base', stackDir(root, 'base', grown))).toBe(REVIEW_EXIT.NO_GROWTH);
+    expect(run('--synth', stackDir(root, 'head', grown))).toBe(REVIEW_EXIT.NO_GROWTH);
+    expect(reviewExitCode(buildReviewReport('x', stacks(base), reviewStacks(stacks(base))))).toBe(0);
+  });
+
+  test('fails if the synth directory holds no stack, with status 1', () => {
+    expect(run('--synth', 'nowhere')).toBe(REVIEW_EXIT.ERROR);
+    expect(output).toBe(
+      `no synthesized stack at '${join(root, 'nowhere')}' (no such directory); expected the output directory of \`npx cdktf synth\` (default ./cdktf.out) or one stack directory holding cdk.tf.json: run \`npx cdktf synth\` first\n`,
+    );
+  });
+
+  test('fails if an option is unknown, with status 2', () => {
+    expect(run('--stack', 'x')).toBe(REVIEW_EXIT.USAGE);
+    expect(output).toMatch(/^unknown option: '--stack'; expected one of --synth, --base, --plan, --out, --json, --help\n/);
+  });
+
+  test('fails if a --plan file is not terraform show -json output', () => {
+    expect(() => summarizePlan({ resource_changes: [] }, 'plan.txt')).toThrow(
+      "'plan.txt' is not a Terraform plan in JSON (it has no format_version); expected the output of `terraform show -json <planfile>`, not the plan file itself or `terraform plan` text",
+    );
+  });
+
+  test('fails if --base is neither a directory nor a git ref', () => {
+    expect(run('--synth', stackDir(root, 'head', base), '--base', 'no-such-ref-' + randomUUID())).toBe(REVIEW_EXIT.ERROR);
+    expect(output).toMatch(/^--base is 'no-such-ref-[0-9a-f-]+', which is neither a directory nor a commit known to the git repository at /);
+  });
+});
+
+describe('review never prints a secret', () => {
+  test('leaves out a sensitive variable default planted in the synthesized JSON', () => {
+    const planted = `planted-${randomUUID()}`;
+    const tf = synth(['teams']);
+    tf.variable.nango_secret_key.default = planted;
+    // A sensitive server URL must not be resolved into the redirect URI either.
+    tf.variable.nango_server_url = { ...tf.variable.nango_server_url, sensitive: true, default: `https://${planted}.example` };
+    const integrations = reviewStacks(stacks(tf));
+    const report = buildReviewReport('x', stacks(tf), integrations, { diff: diffReviews([], integrations, 'main') });
+    expect(integrations[0].redirectUris[0].resolved).toBeUndefined();
+    expect(renderReviewMarkdown(report)).not.toContain(planted);
+    expect(JSON.stringify(report)).not.toContain(planted);
+  });
+
+  test('leaves out a client secret in a plan value whether or not Terraform marks it sensitive', () => {
+    const planted = `planted~${randomUUID()}`;
+    const secretChange = (after_sensitive: object) => ({
+      address: 'azuread_application_password.p',
+      mode: 'managed',
+      type: 'azuread_application_password',
+      change: { actions: ['update'], before: { display_name: 'Kindo integration', value: 'old' }, after: { display_name: 'Kindo integration', value: planted }, after_unknown: {}, before_sensitive: {}, after_sensitive },
+    });
+    const plan = { format_version: '1.2', resource_changes: [secretChange({ value: true }), secretChange({})], variables: { secret: { value: planted } } };
+    const summary = summarizePlan(plan, 'plan.json');
+    expect(summary.actions.map((a) => a.attributes)).toEqual([
+      [{ path: 'value', note: 'hidden', forcesReplacement: false }],
+      [{ path: 'value', note: 'hidden', forcesReplacement: false }],
+    ]);
+    const md = renderReviewMarkdown(buildReviewReport('x', [], [], { plans: [summary] }));
+    expect(md).not.toContain(planted);
+    expect(JSON.stringify(summary)).not.toContain(planted);
+  });
+});
+
+// A real `terraform show -json` plan: the stack holds only terraform_data (NangoRegistration without
+// drift check), which needs no provider download, and is applied against a Nango stand-in so that the
+// second plan has replacements to summarize.
+describe.skipIf(!hasTerraform)('review of a real terraform plan (terraform on the PATH)', () => {
+  const nango = new FakeNango(randomUUID());
+  const clientSecret = `client~${randomUUID()}`;
+  let dir: string;
+  let vars: Record<string, string>;
+
+  const planJson = async (): Promise<unknown> => {
+    const plan = await terraform(dir, ['plan', '-input=false', '-out=tfplan'], vars);
+    expect(plan.status, plan.output).toBe(0);
+    const show = await terraform(dir, ['show', '-json', 'tfplan'], vars);
+    expect(show.status, show.output).toBe(0);
+    return JSON.parse(show.output.slice(show.output.indexOf('{')));
+  };
+
+  beforeAll(async () => {
+    const serverUrl = await nango.start();
+    dir = synthToDir((stack) => {
+      const v = (name: string, sensitive = false) => new TerraformVariable(stack, name, { type: 'string', sensitive }).stringValue;
+      const secret = new DataResource(stack, 'ClientSecret', { triggersReplace: { key_id: v('client_secret_key_id') }, lifecycle: { createBeforeDestroy: true } });
+      new NangoRegistration(stack, 'Teams', {
+        integrationId: 'teams',
+        serverUrl,
+        uniqueKey: 'kindo-teams',
+        provider: 'microsoft-tenant-specific',
+        displayName: 'Microsoft Teams',
+        scopes: ['offline_access', 'User.Read'],
+        secretKey: v('nango_secret_key', true),
+        clientId: v('client_id'),
+        clientSecret: v('client_secret', true),
+        clientSecretKeyId: Fn.lookup(secret.triggersReplace, 'key_id'),
+        driftCheck: false,
+      });
+    });
+    vars = { nango_secret_key: nango.secretKey, client_id: 'client-1', client_secret: clientSecret, client_secret_key_id: 'key-1' };
+    const init = await terraform(dir, ['init', '-input=false'], vars);
+    expect(init.status, init.output).toBe(0);
+  }, 60_000);
+
+  afterAll(async () => {
+    await nango.stop();
+    if (dir) rmSync(join(dir, '..', '..'), { recursive: true, force: true });
+  });
+
+  test('lists the Nango registration to create, and no other terraform_data', async () => {
+    const plan = await planJson();
+    const summary = summarizePlan(plan, 'e2e.json', reviewStacks(loadSynthesizedStacks(dir)));
+    expect(summary.actions.map((a) => [a.action, a.what, a.label])).toEqual([
+      ['create', 'Nango registration (deleting it deletes the Nango integration)', 'teams'],
+      ['create', 'Nango registration settings (pushed to Nango on apply)', 'Microsoft Teams'],
+    ]);
+    const md = renderReviewMarkdown(buildReviewReport('x', [], [], { plans: [summary] }));
+    expect(md).toContain('2 to create, 0 to update, 0 to replace, 0 to delete.');
+    // The plan JSON itself holds both secrets (variables, triggers): the summary must hold neither.
+    expect(JSON.stringify(plan)).toContain(clientSecret);
+    for (const text of [md, JSON.stringify(summary)]) {
+      expect(text).not.toContain(clientSecret);
+      expect(text).not.toContain(nango.secretKey);
+    }
+  }, 60_000);
+
+  test('shows a replacement with the attribute that forces it, hiding key IDs and sensitive triggers', async () => {
+    const apply = await terraform(dir, ['apply', '-auto-approve', '-input=false'], vars);
+    expect(apply.status, apply.output).toBe(0);
+    vars = { ...vars, client_id: 'client-2', client_secret_key_id: 'key-2' };
+    const plan = await planJson();
+    const summary = summarizePlan(plan, 'e2e.json');
+    const sync = summary.actions.find((a) => a.what.startsWith('Nango registration settings'))!;
+    expect(sync.action).toBe('replace');
+    expect(sync.attributes).toEqual([
+      { path: 'triggers_replace.client_id', before: 'client-1', after: 'client-2', forcesReplacement: true },
+      { path: 'triggers_replace.client_secret_key_id', note: 'hidden', forcesReplacement: true },
+    ]);
+    const md = renderReviewMarkdown(buildReviewReport('x', [], [], { plans: [summary] }));
+    expect(md).toContain('`triggers_replace.client_id`: `client-1` → `client-2` (forces replacement)');
+    expect(md).not.toContain('key-2');
+    expect(md).not.toContain(clientSecret);
+    expect(md).not.toContain(nango.secretKey);
+  }, 60_000);
+});
