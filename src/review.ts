@@ -52,6 +52,15 @@ export interface ReviewedApi {
   readonly permissions: readonly ReviewedPermission[];
 }
 
+/** A permission the app requests beyond, or leaves out of, its integration's list in Kindo's guide. */
+export interface GuideDeviation {
+  readonly change: 'added' | 'removed';
+  readonly api: string;
+  readonly permission: string;
+  /** The operator's reason for an addition, as the synth recorded it; null when none was recorded. */
+  readonly justification?: string | null;
+}
+
 /** One app registration of a synthesized stack and what is linked to it. */
 export interface ReviewedIntegration {
   /** `<stack>/<integration id>`: how base and head are matched in a diff. */
@@ -72,6 +81,8 @@ export interface ReviewedIntegration {
   /** Client secrets; `lifetimeHours` is set when the end date is `timeadd(timestamp(), "<hours>h")`. */
   readonly secrets: readonly { readonly lifetimeHours: number | null; readonly endDate: ReviewedValue }[];
   readonly apis: readonly ReviewedApi[];
+  /** Differences from the integration's list in Kindo's guide; empty for an app the catalog does not know. */
+  readonly deviations: readonly GuideDeviation[];
 }
 
 /** What changed between a base and a head synth. */
@@ -167,6 +178,8 @@ export interface ReviewRisks {
   readonly tenantWideGrants: readonly { readonly integration: string; readonly api: string; readonly scopes: readonly string[] }[];
   /** Permissions the catalog does not know (including application permissions); reviewed by hand. */
   readonly unknownPermissions: readonly RiskEntry[];
+  /** Every difference from Kindo's guide, per integration. */
+  readonly guideDeviations: readonly (GuideDeviation & { readonly integration: string })[];
 }
 
 /** Exit statuses of the `review` command. */
@@ -253,6 +266,7 @@ export function reviewRisks(integrations: readonly ReviewedIntegration[]): Revie
         .map((api) => ({ integration: i.key, api: api.name, scopes: api.permissions.filter((p) => p.consent === 'tenant-wide').map((p) => p.name) })),
     ),
     unknownPermissions: list((p) => !p.known),
+    guideDeviations: integrations.flatMap((i) => i.deviations.map((d) => ({ ...d, integration: i.key }))),
   };
 }
 

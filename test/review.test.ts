@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataResource, Fn, TerraformVariable, Testing } from 'cdktf';
+import { DataResource, Fn, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { catalog, type IntegrationId } from '../src/catalog';
+import { KindoMicrosoftIntegrations } from '../src/kindo-microsoft-integrations';
 import { KindoMicrosoftIntegrationsStack } from '../src/kindo-microsoft-integrations-stack';
 import { NangoRegistration } from '../src/nango-registration';
 import {
@@ -64,6 +65,35 @@ function stackDir(root: string, name: string, tf: Tf): string {
   writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify(tf));
   return dir;
 }
+
+describe('review report of deviations from the guide', () => {
+  test('shows each removed and added permission, with the justification the synth recorded', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
+    new KindoMicrosoftIntegrations(stack, 'Kindo', {
+      integrations: ['outlook', 'teams'],
+      nango: { secretKey },
+      removePermissions: { outlook: ['Mail.Send'] },
+      addPermissions: { teams: [{ api: 'Microsoft Graph', name: 'Mail.Read', id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', justification: 'summaries of mail threads shared in chats' }] },
+    });
+    // toTerraform() keeps the "//" metadata that `cdktf synth` writes and Testing.synth strips.
+    const tf = stack.toTerraform();
+    const report = buildReviewReport('cdktf.out', stacks(tf), reviewStacks(stacks(tf)));
+    expect(report.risks.guideDeviations).toEqual([
+      { integration: 'test/outlook', change: 'removed', api: 'Microsoft Graph', permission: 'Mail.Send' },
+      { integration: 'test/teams', change: 'added', api: 'Microsoft Graph', permission: 'Mail.Read', justification: 'summaries of mail threads shared in chats' },
+    ]);
+    const markdown = renderReviewMarkdown(report);
+    expect(markdown).toContain("### Deviations from Kindo's guide");
+    expect(markdown).toContain('- `test/outlook` on Microsoft Graph: removed `Mail.Send`');
+    expect(markdown).toContain('- `test/teams` on Microsoft Graph: **added** `Mail.Read` (justification: summaries of mail threads shared in chats)');
+  });
+
+  test('says so when every app requests exactly its list', () => {
+    const tf = synth(['teams']);
+    expect(renderReviewMarkdown(buildReviewReport('cdktf.out', stacks(tf), reviewStacks(stacks(tf))))).toContain("None: every app requests exactly its integration's list in the guide.");
+  });
+});
 
 describe('review report', () => {
   const tf = synth();

@@ -123,6 +123,14 @@ export function renderMarkdown(report: ReviewReport): string {
 
   lines.push('## Risks', '');
   const section = (title: string, body: string[], none: string) => lines.push(`### ${title}`, '', ...(body.length > 0 ? body : [none]), '');
+  section(
+    "Deviations from Kindo's guide",
+    risks.guideDeviations.map(
+      (d) =>
+        `- ${code(d.integration)} on ${plain(d.api)}: ${d.change === 'added' ? '**added**' : 'removed'} ${code(d.permission)}${d.change === 'added' ? ` (justification: ${d.justification ? plain(d.justification) : 'none recorded'})` : ''}`,
+    ),
+    "None: every app requests exactly its integration's list in the guide.",
+  );
   if (risks.unknownPermissions.length > 0) section('Unknown permissions (not in the catalog: review by hand)', grouped(risks.unknownPermissions), '');
   section('Write scopes', grouped(risks.writeScopes), 'None.');
   section('Scopes that need admin consent', grouped(risks.adminConsentScopes), 'None.');

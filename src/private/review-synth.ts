@@ -1,6 +1,7 @@
 import type { Catalog, CatalogPermission } from '../catalog';
 import type {
   Consent,
+  GuideDeviation,
   ReviewedApi,
   ReviewedIntegration,
   ReviewedPermission,
@@ -55,6 +56,29 @@ function permission(id: string, type: string, known: CatalogPermission | undefin
   }
   const what = delegated ? 'unknown permission' : `unknown ${type === 'Role' ? 'application permission (app role)' : `permission of type '${type}'`}`;
   return { id, name: `${what} ${id}`, known: false, type, access: 'unknown', adminConsentRequired: null, requested, consent };
+}
+
+/**
+ * How an app's requested permissions differ from its integration's list in the guide (the catalog),
+ * with the operator's justifications where the synth recorded them.
+ */
+function guideDeviations(catalog: Catalog, integrationId: string, apis: readonly ReviewedApi[], recorded: readonly Block[]): GuideDeviation[] {
+  const definition = (catalog as Record<string, Catalog[keyof Catalog] | undefined>)[integrationId];
+  if (!definition) return [];
+  const requested = new Set(apis.flatMap((api) => api.permissions.filter((p) => p.requested).map((p) => `${api.resourceAppId}/${p.id}`)));
+  const listed = new Set(definition.apis.flatMap((api) => api.permissions.map((p) => `${api.resourceAppId}/${p.id}`)));
+  // The synth records added permissions by ID: it names those the catalog does not know.
+  const record = (id: string) => recorded.find((r) => r.change === 'added' && r.id === id);
+  return [
+    ...definition.apis.flatMap((api) =>
+      api.permissions.filter((p) => !requested.has(`${api.resourceAppId}/${p.id}`)).map((p) => ({ change: 'removed' as const, api: api.name, permission: p.name })),
+    ),
+    ...apis.flatMap((api) =>
+      api.permissions
+        .filter((p) => p.requested && !listed.has(`${api.resourceAppId}/${p.id}`))
+        .map((p) => ({ change: 'added' as const, api: api.name, permission: record(p.id)?.permission ?? p.name, justification: record(p.id)?.justification ?? null })),
+    ),
+  ];
 }
 
 /** Reads one synthesized stack's app registrations and everything linked to them by Terraform references. */
@@ -147,6 +171,7 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
 
     return {
       key: '',
+      deviations: guideDeviations(catalog, integrationId, reviewedApis, app['//']?.kindo_permission_deviations ?? []),
       stack: stack.name,
       integrationId,
       identifiedBy: fromNotes !== undefined ? 'notes' : fromPath !== undefined ? 'construct path' : 'resource name',
