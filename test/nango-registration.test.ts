@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataResource, Fn, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { NangoRegistration, type NangoRegistrationProps } from '../src/nango-registration';
@@ -249,4 +250,50 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     expect(json).not.toContain(nango.secretKey);
     expect(json).not.toContain('Secret.value');
   });
+});
+
+// The drift check's conditions, evaluated by real Terraform against made-up Nango answers: the http
+// provider cannot be installed here, so its data source is replaced by a local with the same shape.
+describe.skipIf(!hasTerraform)('NangoRegistration drift check conditions (terraform on the PATH)', () => {
+  const evaluate = async (status: number, data: Record<string, unknown>): Promise<boolean[]> => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    registration(stack, { clientId: 'client-1' });
+    const check = Object.values<any>(JSON.parse(Testing.synth(stack)).check)[0];
+    const name = Object.keys(check.data.http)[0];
+    const dir = mkdtempSync(join(tmpdir(), 'kindo-check-'));
+    try {
+      const outputs = Object.fromEntries(
+        check.assert.map((a: { condition: string }, i: number) => [`assert_${i}`, { value: a.condition.replaceAll(`data.http.${name}`, 'local.nango') }]),
+      );
+      writeFileSync(
+        join(dir, 'main.tf.json'),
+        JSON.stringify({ locals: { nango: { status_code: status, response_body: JSON.stringify({ data }) } }, output: outputs }),
+      );
+      const result = await terraform(dir, ['apply', '-auto-approve', '-input=false']);
+      expect(result.status, result.output).toBe(0);
+      const values = JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
+      return Object.keys(outputs).map((k) => values[k].value as boolean);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const registered = { provider: 'microsoft-tenant-specific', credentials: { client_id: 'client-1', scopes: 'offline_access,User.Read,Chat.ReadWrite' } };
+
+  test('pass when Nango holds the configured values', async () => {
+    expect(await evaluate(200, registered)).toEqual([true, true]);
+  }, 30_000);
+
+  test('pass on the provider alone when Nango leaves the credentials out', async () => {
+    expect(await evaluate(200, { provider: 'microsoft-tenant-specific' })).toEqual([true, true]);
+  }, 30_000);
+
+  test('warn when the client ID, the scopes or the provider were changed in Nango', async () => {
+    expect(await evaluate(200, { ...registered, credentials: { ...registered.credentials, client_id: 'other' } })).toEqual([true, false]);
+    expect(await evaluate(200, { ...registered, credentials: { ...registered.credentials, scopes: 'offline_access' } })).toEqual([true, false]);
+    expect(await evaluate(200, { ...registered, provider: 'microsoft' })).toEqual([true, false]);
+  }, 30_000);
+
+  test('warn that the integration is missing on 404', async () => {
+    expect(await evaluate(404, {})).toEqual([false, true]);
+  }, 30_000);
 });
