@@ -1,0 +1,78 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { App } from 'cdktf';
+import { catalog } from '../src/catalog';
+import { KindoMicrosoftIntegrationsStack } from '../src/kindo-microsoft-integrations-stack';
+import { buildReviewReport, loadSynthesizedStacks, renderReviewMarkdown, reviewStacks } from '../src/review';
+
+const root = join(__dirname, '..');
+
+// GUIDs that are documentation examples, not credentials: the all-zero GUID, the owner and tenant
+// examples of the props' JSDoc, and Graph's Mail.Read scope used to show an added permission.
+const EXAMPLE_GUIDS = new Set([
+  '00000000-0000-0000-0000-000000000000',
+  '00000000-0000-0000-0000-000000000001',
+  '8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
+  '72f988bf-86f1-41af-91ab-2d7cd011db47',
+  '570282fd-fa5c-430d-a7fd-fc8dc98a9dca',
+]);
+const KNOWN_GUIDS = new Set(Object.values(catalog()).flatMap((i) => i.apis.flatMap((a) => [a.resourceAppId, ...a.permissions.map((p) => p.id)])));
+
+/** Literal secrets of any kind: Nango secret keys are UUID v4s; Entra client secrets look like `abc8Q~…`. */
+function literalSecrets(text: string): string[] {
+  const guids = (text.match(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi) ?? []).filter(
+    (g) => !KNOWN_GUIDS.has(g.toLowerCase()) && !EXAMPLE_GUIDS.has(g.toLowerCase()),
+  );
+  const entraSecrets = text.match(/\b[A-Za-z0-9_.-]{3}\dQ~[A-Za-z0-9_~.-]{30,}/g) ?? [];
+  const privateKeys = text.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----/g) ?? [];
+  const bearer = (text.match(/Bearer [A-Za-z0-9._~+/-]{16,}/g) ?? []);
+  return [...guids, ...entraSecrets, ...privateKeys, ...bearer];
+}
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+describe('secrets', () => {
+  test('the scan finds Nango keys, Entra client secrets, private keys and bearer tokens', () => {
+    const key = '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f';
+    const text = `secret_key = "${key}"\nvalue = "Xy98Q~abcdefghijklmnopqrstuvwxyz0123"\n-----BEGIN RSA PRIVATE KEY-----\nAuthorization: Bearer abcdefghijklmnop1234\nid = "e1fe6dd8-ba31-4d61-89e7-88639da4683d"`;
+    expect(literalSecrets(text)).toEqual([key, 'Xy98Q~abcdefghijklmnopqrstuvwxyz0123', '-----BEGIN RSA PRIVATE KEY-----', 'Bearer abcdefghijklmnop1234']);
+  });
+
+  test('no file the repository ships holds a literal secret (module, snapshots, docs, examples, sources)', () => {
+    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
+    // The catalog and the guide hold only Microsoft's public IDs; the lock file holds integrity hashes.
+    const scanned = tracked.filter((f) => !/^(permissions\/|PERMISSIONS\.md$|package-lock\.json$|test\/fixtures\/kindo-microsoft-guide\.txt$)/.test(f));
+    expect(scanned).toEqual(expect.arrayContaining(['module/main.tf.json', 'test/__snapshots__/kindo-microsoft-integrations-stack.test.ts.snap']));
+    const found = scanned.flatMap((f) => literalSecrets(readFileSync(join(root, f), 'utf8')).map((s) => `${f}: ${s}`));
+    expect(found).toEqual([]);
+  });
+
+  test('a synth and its review report hold no secret, whatever secrets the environment has', () => {
+    const planted = { TF_VAR_nango_secret_key: crypto.randomUUID(), NANGO_SECRET_KEY: crypto.randomUUID(), ARM_CLIENT_SECRET: 'abc8Q~planted-entra-secret-value-0123456789' };
+    const saved = { ...process.env };
+    Object.assign(process.env, planted);
+    const outdir = mkdtempSync(join(tmpdir(), 'kindo-secrets-'));
+    try {
+      const app = new App({ outdir });
+      new KindoMicrosoftIntegrationsStack(app, 'kindo-microsoft-integrations');
+      app.synth();
+      const stacks = loadSynthesizedStacks(outdir);
+      const report = buildReviewReport(outdir, stacks, reviewStacks(stacks));
+      const written = [...files(outdir).map((f) => [relative(outdir, f), readFileSync(f, 'utf8')]), ['review.md', renderReviewMarkdown(report)], ['review.json', JSON.stringify(report)]];
+      for (const [name, text] of written) {
+        for (const secret of Object.values(planted)) expect(text.includes(secret), name).toBe(false);
+        expect(literalSecrets(text), name).toEqual([]);
+      }
+    } finally {
+      process.env = saved;
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
