@@ -141,7 +141,7 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
         integrationId: 'teams',
         serverUrl,
         uniqueKey: 'kindo-teams',
-        provider: 'microsoft-tenant-specific',
+        provider: new TerraformVariable(stack, 'nango_provider', { type: 'string' }).stringValue,
         displayName: 'Microsoft Teams',
         scopes: ['offline_access', 'User.Read', 'Chat.ReadWrite'],
         ...vars,
@@ -149,7 +149,7 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
         driftCheck: false,
       });
     });
-    vars = { nango_secret_key: nango.secretKey, client_id: 'client-1', client_secret: 'first~Secret.value', client_secret_key_id: 'key-1' };
+    vars = { nango_secret_key: nango.secretKey, nango_provider: 'microsoft-tenant-specific', client_id: 'client-1', client_secret: 'first~Secret.value', client_secret_key_id: 'key-1' };
     const init = await run('init', '-input=false');
     expect(init.status, init.output).toBe(0);
   }, 60_000);
@@ -231,6 +231,18 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     expect(output).not.toContain(unknownKey);
     expect(output).not.toContain(good);
     expect(output).not.toContain('second~Secret.value');
+    expect(await sinceLast(() => applied())()).toEqual(['GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
+  }, 60_000);
+
+  test('a changed provider shows in the plan and fails the apply: Nango cannot change it in place', async () => {
+    vars = { ...vars, nango_provider: 'microsoft' };
+    const plan = await planned();
+    expect(plan.output).toMatch(/~ provider += "microsoft-tenant-specific" -> "microsoft"/);
+    const result = await sinceLast(() => run('apply', '-auto-approve', '-input=false').then((r) => expect(r.output.replace(/\s+/g, ' ')).toContain(
+      "Kindo integration 'teams': Nango integration 'kindo-teams' uses another provider than 'microsoft', and Nango cannot change a provider in place; delete the integration in Nango (its connections go with it) and apply again",
+    )))();
+    expect(result).toEqual(['GET /integrations/kindo-teams 200']);
+    vars = { ...vars, nango_provider: 'microsoft-tenant-specific' };
     expect(await sinceLast(() => applied())()).toEqual(['GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
   }, 60_000);
 
