@@ -48,9 +48,11 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
     });
 
     const selected = props.integrations ?? INTEGRATION_IDS;
+    const fabric = selected.includes('fabric') ? this.fabricVariables() : {};
     this.integrations = new KindoMicrosoftIntegrations(this, 'Kindo', {
       integrations: selected,
       nango: { serverUrl: serverUrl.stringValue, secretKey: secretKey.stringValue },
+      ...fabric,
     });
 
     new TerraformOutput(this, 'tenant_id', { value: this.integrations.apps[0].tenantId, description: 'Directory (tenant) ID of the apps.' });
@@ -75,15 +77,15 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
         ]),
       ),
     });
-    const fabric = this.integrations.app('fabric');
-    if (fabric) {
+    const fabricApp = this.integrations.app('fabric');
+    if (fabricApp) {
       new TerraformOutput(this, 'fabric_connection', {
         description: "Values for Kindo's Microsoft Fabric connection form; the client secret is client_secrets.fabric.",
         value: {
-          tenant_id: fabric.tenantId,
-          client_id: fabric.clientId,
-          ...(fabric.fabricSqlEndpointHost !== undefined ? { sql_endpoint_host: fabric.fabricSqlEndpointHost } : {}),
-          ...(fabric.fabricLakehouseDatabase !== undefined ? { lakehouse_database: fabric.fabricLakehouseDatabase } : {}),
+          tenant_id: fabricApp.tenantId,
+          client_id: fabricApp.clientId,
+          ...(fabricApp.fabricSqlEndpointHost !== undefined ? { sql_endpoint_host: fabricApp.fabricSqlEndpointHost } : {}),
+          ...(fabricApp.fabricLakehouseDatabase !== undefined ? { lakehouse_database: fabricApp.fabricLakehouseDatabase } : {}),
         },
       });
     }
@@ -92,5 +94,32 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
       sensitive: true,
       value: Object.fromEntries(this.integrations.apps.map((app) => [app.definition.id, app.clientSecret.value])),
     });
+  }
+
+  /** Kindo's Fabric form values, passed through to `fabric_connection`; empty when entered in the form by hand. */
+  private fabricVariables(): { fabricSqlEndpointHost: string; fabricLakehouseDatabase: string } {
+    const host = new TerraformVariable(this, 'fabric_sql_endpoint_host', {
+      type: 'string',
+      default: '',
+      description: 'Microsoft Fabric Lakehouse SQL endpoint as host,port (e.g. "foo.datawarehouse.fabric.microsoft.com,1433"), for the fabric_connection output; empty to leave it out.',
+      validation: [
+        {
+          condition: '${var.fabric_sql_endpoint_host == "" || can(regex("^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?,[0-9]{1,5}$", var.fabric_sql_endpoint_host))}',
+          errorMessage: 'fabric_sql_endpoint_host must be host,port, e.g. "foo.datawarehouse.fabric.microsoft.com,1433", or empty.',
+        },
+      ],
+    });
+    const database = new TerraformVariable(this, 'fabric_lakehouse_database', {
+      type: 'string',
+      default: '',
+      description: 'Microsoft Fabric Lakehouse database name, for the fabric_connection output; empty to leave it out.',
+      validation: [
+        {
+          condition: '${var.fabric_lakehouse_database == "" || can(regex("^[^\\\\s\\\\[\\\\];\'\\"]([^\\\\[\\\\];\'\\"]{0,126}[^\\\\s\\\\[\\\\];\'\\"])?$", var.fabric_lakehouse_database))}',
+          errorMessage: 'fabric_lakehouse_database must be a database name of 1 to 128 characters without brackets, quotes or semicolons, or empty.',
+        },
+      ],
+    });
+    return { fabricSqlEndpointHost: host.stringValue, fabricLakehouseDatabase: database.stringValue };
   }
 }

@@ -1,6 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { INTEGRATION_IDS, catalog } from '../src/catalog';
 import { KindoMicrosoftIntegrationsStack } from '../src/kindo-microsoft-integrations-stack';
+import { hasTerraform, terraform } from './support/terraform';
 
 const synthDefault = () => Testing.synth(new KindoMicrosoftIntegrationsStack(Testing.app(), 'kindo-microsoft-integrations'));
 
@@ -46,7 +51,7 @@ describe('KindoMicrosoftIntegrationsStack', () => {
     );
     expect(tf.output.client_secrets.sensitive).toBe(true);
     expect(tf.output.integrations.sensitive).toBeUndefined();
-    expect(Object.keys(tf.output.fabric_connection.value).sort()).toEqual(['client_id', 'tenant_id']);
+    expect(Object.keys(tf.output.fabric_connection.value).sort()).toEqual(['client_id', 'lakehouse_database', 'sql_endpoint_host', 'tenant_id']);
   });
 
   test('holds no secret literal: secret-bearing fields are references, and every literal GUID is a catalog ID', () => {
@@ -66,4 +71,38 @@ describe('KindoMicrosoftIntegrationsStack', () => {
   test('matches the reviewed snapshot', () => {
     expect(tf).toMatchSnapshot();
   });
+});
+
+// The default stack's variables, validated by real Terraform: a plan of a configuration that holds
+// only them (the providers cannot be installed here) runs their validation blocks.
+describe.skipIf(!hasTerraform)('KindoMicrosoftIntegrationsStack variables (terraform on the PATH)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    const tf = JSON.parse(synthDefault());
+    dir = mkdtempSync(join(tmpdir(), 'kindo-vars-'));
+    const uses = Object.keys(tf.variable).map((name) => `\${var.${name}}`);
+    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ variable: tf.variable, resource: { terraform_data: { uses: { input: uses } } } }));
+    expect((await terraform(dir, ['init', '-input=false'])).status).toBe(0);
+  }, 60_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const plan = async (vars: Record<string, string>) => {
+    const run = await terraform(dir, ['plan', '-input=false'], { nango_secret_key: randomUUID(), ...vars });
+    return { status: run.status, output: run.output.replace(/\s+/g, ' ') };
+  };
+
+  test('accept the defaults and well-formed values', async () => {
+    expect((await plan({})).status).toBe(0);
+    expect((await plan({ nango_server_url: 'http://127.0.0.1:3003', fabric_sql_endpoint_host: 'foo.datawarehouse.fabric.microsoft.com,1433', fabric_lakehouse_database: 'Sales Lakehouse' })).status).toBe(0);
+  }, 60_000);
+
+  test.each([
+    ['nango_server_url', 'http://nango.example.com', 'nango_server_url must be an https:// URL without query or fragment'],
+    ['fabric_sql_endpoint_host', 'foo.datawarehouse.fabric.microsoft.com', 'fabric_sql_endpoint_host must be host,port'],
+    ['fabric_lakehouse_database', "sales'; drop", 'fabric_lakehouse_database must be a database name of 1 to 128 characters without brackets, quotes or semicolons'],
+  ])('fails if %s is %j', async (name, value, message) => {
+    const run = await plan({ [name]: value });
+    expect(run.status).toBe(1);
+    expect(run.output).toContain(message);
+  }, 60_000);
 });
