@@ -237,7 +237,8 @@ export class MicrosoftIntegrationApp extends Construct {
   constructor(scope: Construct, id: string, props: MicrosoftIntegrationAppProps) {
     super(scope, id);
     const definitions = catalog();
-    if (!isToken(props.integration) && !(props.integration in definitions)) {
+    // The id chooses what to synthesize, so it must be known at synth, never a token.
+    if (isToken(props.integration) || !(props.integration in definitions)) {
       throw unknownIntegration('integration', props.integration, INTEGRATION_IDS);
     }
     const definition = definitions[props.integration];
@@ -290,7 +291,6 @@ export class MicrosoftIntegrationApp extends Construct {
       displayName: `${prefix}${definition.displayName}`,
       signInAudience: audience,
       owners,
-      // The guide's "keep a record of which Kindo integration uses each app registration".
       notes: appNotes(definition, deviations),
       web: nango ? { redirectUris: [nango.callbackUrl] } : undefined,
       requiredResourceAccess: apis.map((api) => ({
