@@ -9,6 +9,7 @@ import { moduleBlockUnsupported, moduleElementOutsideIntegration, moduleElementH
 import { KindoMicrosoftIntegrations } from '../src/kindo-microsoft-integrations';
 import { DEFAULT_NANGO_SERVER_URL } from '../src/microsoft-integration-app';
 import { NANGO_UNIQUE_KEY_PATTERN } from '../src/nango-registration';
+import { MIN_JUSTIFICATION, SCOPE_NAME } from '../src/private/effective-permissions';
 import { checkNangoProvider } from '../src/private/nango-providers';
 import { clientConfig } from '../src/private/stack-lookups';
 
@@ -34,11 +35,20 @@ const FABRIC_HOST = '^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]
 const TCP_PORT = '^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$';
 const FABRIC_DATABASE = '^[^\\s\\][;\'"]([^\\][;\'"]{0,126}[^\\s\\][;\'"])?$';
 const SERVICE_URL = '^(https://[^/?#@]+|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?)(/[^?#]*)?$';
+const GRANT = 'azuread_service_principal_delegated_permission_grant';
 // Resources the constructs create only when a synth-time prop says so; with a variable in its place
 // they are always synthesized, so the module gates them on that variable instead.
 const GATED_BY: Readonly<Record<string, string>> = {
-  azuread_service_principal_delegated_permission_grant: 'var.admin_consent',
+  [GRANT]: 'var.admin_consent',
 };
+// What src/microsoft-integration-app.ts writes when permissions change, which the module's expressions
+// reproduce: Nango's scopes (offline_access, then Microsoft Graph's) and the app's notes. The synth has
+// no changes, so its notes end with GUIDE_NOTE. test/module.test.ts compares both for the same input.
+const GRAPH = 'Microsoft Graph';
+const NANGO_FIRST_SCOPE = 'offline_access';
+const GUIDE_NOTE = " Permissions as in Kindo's guide.";
+const DEVIATION_NOTE = " Deviates from Kindo's guide: ";
+const NOTES_MAX_LENGTH = 1024;
 
 const hcl = (value: unknown): string => JSON.stringify(value);
 const list = (values: readonly string[]): string => `[${values.map(hcl).join(', ')}]`;
@@ -78,10 +88,10 @@ function moduleStack(app: App): TerraformStack {
   const defaults = constructDefaults();
   const providers = acceptedNangoProviders();
   const variable = (name: string, config: ConstructorParameters<typeof TerraformVariable>[2]) => new TerraformVariable(stack, name, config);
-  const keyRules = (input: string, what: string): TerraformVariableValidationConfig[] => [
+  const keyRules = (input: string, what: string, whose = 'integrations registered with Nango'): TerraformVariableValidationConfig[] => [
     rule(
       `length(setsubtract(keys(var.${input}), ${list(DELEGATED)})) == 0`,
-      `${input} has entries for \${join(", ", setsubtract(keys(var.${input}), ${list(DELEGATED)}))}; expected ${what} only for integrations registered with Nango: ${DELEGATED.join(', ')}.`,
+      `${input} has entries for \${join(", ", setsubtract(keys(var.${input}), ${list(DELEGATED)}))}; expected ${what} only for ${whose}: ${DELEGATED.join(', ')}.`,
     ),
     rule(
       `length(setsubtract(keys(var.${input}), var.integrations)) == 0`,
@@ -217,6 +227,79 @@ function moduleStack(app: App): TerraformStack {
       rule(
         `alltrue([for p in values(var.nango_providers) : contains(${list(providers)}, p)])`,
         'nango_providers has ${jsonencode(var.nango_providers)}; expected OAUTH2 providers of Nango\'s catalog (@nangohq/providers) that sign in at the tenant\'s own endpoint, e.g. "microsoft-tenant-specific", since the apps are single tenant.',
+      ),
+    ],
+  });
+  // Permission overrides are checked per entry, against the guide lists in permissions.tf.json (from
+  // the synthesized constructs); each rule lists its findings, `<input>["<id>"][<i>]… is …`, and holds
+  // when there are none. Entries under keys that are not delegated integrations are the key rules' to report.
+  const delegatedPermissionsOnly = 'delegated integrations (fabric signs in with client credentials, where delegated permissions do not apply)';
+  const findings = (input: string, perEntry: string) =>
+    `flatten([for id, entries in var.${input} : [for i, e in entries : ${perEntry}] if contains(keys(local.guide_permissions), id)])`;
+  const entryRule = (input: string, perEntry: string) => rule(`length(${findings(input, perEntry)}) == 0`, `\${join("; ", ${findings(input, perEntry)})}.`);
+  const finding = (condition: string, text: string) => `${condition} ? [${text}] : []`;
+  const addedField = (field: string) => `"add_permissions[\\"\${id}\\"][\${i}].${field} is \\"\${e.${field}}\\"`;
+  const catalogApis = 'distinct(local.catalog_permissions[*].api)';
+  const guideApis = 'distinct(local.guide_permissions[id][*].api)';
+  variable('remove_permissions', {
+    type: 'map(list(string))',
+    nullable: false,
+    default: {},
+    description:
+      'Per integration id, permissions of Kindo\'s guide list (PERMISSIONS.md) to leave out, by name or as "<API>/<name>" where two APIs share the name, e.g. { outlook = ["Mail.Send"] }. They leave the app\'s required permissions, its admin consent and its Nango scopes; the app\'s notes record each removal.',
+    validation: [
+      ...keyRules('remove_permissions', 'removals', delegatedPermissionsOnly),
+      entryRule(
+        'remove_permissions',
+        finding(
+          'length([for p in local.guide_permissions[id] : p if contains([p.name, "${p.api}/${p.name}"], e)]) != 1',
+          '"remove_permissions[\\"${id}\\"][${i}] is \\"${e}\\", which does not name exactly one permission of ${id}; expected one of its guide list: ${join(", ", [for p in local.guide_permissions[id] : length(' +
+            guideApis +
+            ') > 1 ? "${p.api}/${p.name}" : p.name])}"',
+        ),
+      ),
+    ],
+  });
+  variable('add_permissions', {
+    type: 'map(list(object({ api = string, name = string, id = string, justification = string, access = optional(string, "write"), admin_consent_required = optional(bool, true) })))',
+    nullable: false,
+    default: {},
+    description:
+      'Per integration id, delegated permissions beyond Kindo\'s guide list, e.g. { teams = [{ api = "Microsoft Graph", name = "Mail.Read", id = "570282fd-fa5c-430d-a7fd-fc8dc98a9dca", justification = "Kindo summarizes the channel owner\'s mail" }] }: the API by its catalog name, one the integration\'s guide list already uses (the module has one admin-consent grant per such API); the scope\'s name and ID as the API\'s service principal publishes them; why it is needed, in at least 20 characters; and, for reviewers, its access ("read" or "write") and whether it requires admin consent. They join the app\'s required permissions, its admin consent and, for Microsoft Graph, its Nango scopes; the app\'s notes record each addition.',
+    validation: [
+      ...keyRules('add_permissions', 'additions', delegatedPermissionsOnly),
+      entryRule('add_permissions', finding(`!contains(${catalogApis}, e.api)`, `${addedField('api')}; expected one of the APIs the catalog knows: \${join(", ", ${catalogApis})}"`)),
+      entryRule(
+        'add_permissions',
+        finding(
+          `contains(${catalogApis}, e.api) && !contains(${guideApis}, e.api)`,
+          `${addedField('api')}, which the guide list of \${id} does not use; expected one of its APIs, \${join(", ", ${guideApis})}, since the module grants admin consent only to those"`,
+        ),
+      ),
+      entryRule('add_permissions', finding(`!can(regex(${hcl(SCOPE_NAME.source)}, e.name))`, `${addedField('name')}; expected a delegated scope name such as \\"Mail.Read\\""`)),
+      entryRule('add_permissions', finding(`!can(regex(${hcl(GUID)}, e.id))`, `${addedField('id')}; expected a GUID such as \\"00000000-0000-0000-0000-000000000000\\""`)),
+      entryRule(
+        'add_permissions',
+        finding(
+          `length(trimspace(e.justification)) < ${MIN_JUSTIFICATION}`,
+          `${addedField('justification')}; expected a justification of at least ${MIN_JUSTIFICATION} characters saying why the integration needs this permission beyond Kindo's guide"`,
+        ),
+      ),
+      entryRule('add_permissions', finding('!contains(["read", "write"], e.access)', `${addedField('access')}; expected \\"read\\" or \\"write\\""`)),
+      entryRule(
+        'add_permissions',
+        `[for c in local.catalog_permissions : ${addedField('id')}, but the catalog gives \${e.api} \${e.name} the scope ID \${c.id}; expected that ID" if c.api == e.api && c.name == e.name && c.id != e.id]`,
+      ),
+      entryRule(
+        'add_permissions',
+        `[for c in local.catalog_permissions : ${addedField('name')}, but \${e.id} is \${e.api} \${c.name} in the catalog; expected that name" if c.api == e.api && c.id == e.id && c.name != e.name]`,
+      ),
+      entryRule(
+        'add_permissions',
+        finding(
+          'contains(concat([for p in local.guide_permissions[id] : p.name if p.api == e.api && !contains(local.removed_permissions[id], p)], [for j, other in entries : other.name if j < i && other.api == e.api]), e.name)',
+          `${addedField('name')}, which \${id} already requests; expected a permission beyond its list"`,
+        ),
       ),
     ],
   });
@@ -388,10 +471,107 @@ function toHcl(value: unknown): string {
   return (typeof value === 'string' ? soleInterpolation(value) : undefined) ?? hcl(value);
 }
 
+/** Integrations whose objects read a shared lookup under the same gate and condition. */
+interface UserGroup {
+  readonly gate?: string;
+  /** The condition for an integration id given as an HCL expression. */
+  readonly condition?: (integration: string) => string;
+  readonly ids: Set<string>;
+}
+
 const enabled = (id: string) => `contains(var.integrations, ${hcl(id)})`;
 
+/** One delegated permission of Kindo's guide list, as the constructs request it. */
+interface GuidePermission {
+  readonly api: string;
+  readonly resource_app_id: string;
+  readonly name: string;
+  readonly id: string;
+}
+interface ResourceAccess {
+  readonly resource_app_id: string;
+  readonly resource_access: readonly { readonly id: string }[];
+}
+
+// The synth names an API by its application ID only; the overrides name it as the catalog does.
+const API_NAMES = new Map(Object.values(catalog()).flatMap((d) => d.apis.map((a) => [a.resourceAppId, a.name] as const)));
+
+/**
+ * Makes each delegated integration's permissions follow `remove_permissions` and `add_permissions`:
+ * the guide lists the constructs synthesized become locals, from which the app's
+ * required_resource_access and notes, its consent grants and its Nango scopes are computed as the
+ * constructs compute them from `removePermissions` and `addPermissions`. Returns the locals, the
+ * rewritten bodies, and per grant the condition, for an integration id expression, that its API has scopes left.
+ */
+function permissionOverrides(
+  elements: readonly Element[],
+  referenced: (value: unknown) => Element[],
+): { locals: Body; bodies: Map<Element, Body>; conditions: Map<Element, (integration: string) => string> } {
+  const bodies = new Map<Element, Body>();
+  const conditions = new Map<Element, (integration: string) => string>();
+  const guide: Record<string, GuidePermission[]> = {};
+  for (const id of DELEGATED) {
+    const of = (type: string) => elements.filter((e) => e.integration === id && e.type === type);
+    const local = (name: string) => `local.${name}[${hcl(id)}]`;
+    // Each grant reads its API's service principal, which names the API by application ID.
+    const grants = of(GRANT).map((grant) => ({ grant, resourceAppId: referenced(grant.body).find((d) => d.kind === 'data')!.body.client_id as string }));
+    const [app] = of('azuread_application');
+    const { required_resource_access: requested, notes, ...appBody } = app.body;
+    // Scope IDs come from required_resource_access and their names from the same API's grant, in the same order.
+    guide[id] = (requested as ResourceAccess[]).flatMap((r) => {
+      const names = grants.find((g) => g.resourceAppId === r.resource_app_id)!.grant.body.claim_values as string[];
+      return r.resource_access.map((a, i) => ({ api: API_NAMES.get(r.resource_app_id)!, resource_app_id: r.resource_app_id, name: names[i], id: a.id }));
+    });
+    const deviated = `${hcl((notes as string).slice(0, -GUIDE_NOTE.length) + DEVIATION_NOTE)}, join(" ", ${local('permission_deviations')})`;
+    bodies.set(app, {
+      ...appBody,
+      notes: `\${length(${local('permission_deviations')}) == 0 ? ${hcl(notes)} : substr(join("", [${deviated}]), 0, ${NOTES_MAX_LENGTH})}`,
+      dynamic: {
+        required_resource_access: {
+          for_each: `\${${local('resource_access')}}`,
+          content: {
+            resource_app_id: '${required_resource_access.key}',
+            dynamic: { resource_access: { for_each: '${required_resource_access.value}', content: { id: '${resource_access.value}', type: 'Scope' } } },
+          },
+        },
+      },
+    });
+    for (const { grant, resourceAppId } of grants) {
+      const claims = (integration: string) => `lookup(local.claim_values[${integration}], ${hcl(API_NAMES.get(resourceAppId)!)}, [])`;
+      bodies.set(grant, { ...grant.body, claim_values: `\${${claims(hcl(id))}}` });
+      conditions.set(grant, (integration) => `length(${claims(integration)}) > 0`);
+    }
+    for (const sync of of('terraform_data')) {
+      const scopes = (sync.body.triggers_replace as Body).scopes;
+      if (typeof scopes !== 'string') continue;
+      // The scopes are a plain value in triggers_replace and a quoted string in the request bodies.
+      bodies.set(sync, mapStrings(sync.body, (s) => (s === scopes ? `\${${local('nango_scopes')}}` : s.replaceAll(hcl(scopes), local('nango_scopes')))) as Body);
+    }
+  }
+
+  // As the notes name a permission: "<API>/<name>", or just the name for Microsoft Graph.
+  const named = `\${p.api == ${hcl(GRAPH)} ? "" : "\${p.api}/"}\${p.name}`;
+  const locals: Body = {
+    guide_permissions: guide,
+    // Every delegated scope the catalog names, for checking added permissions against it.
+    catalog_permissions: '${distinct(flatten(values(local.guide_permissions)))}',
+    removed_permissions:
+      '${{ for id, guide in local.guide_permissions : id => flatten([for r in lookup(var.remove_permissions, id, []) : [for p in guide : p if contains([p.name, "${p.api}/${p.name}"], r)]]) }}',
+    // Additions to APIs the integration does not use are refused by add_permissions' validation.
+    added_permissions:
+      '${{ for id, guide in local.guide_permissions : id => [for a in lookup(var.add_permissions, id, []) : { api = a.api, resource_app_id = one(distinct([for p in guide : p.resource_app_id if p.api == a.api])), name = a.name, id = a.id } if contains(guide[*].api, a.api)] }}',
+    permissions: '${{ for id, guide in local.guide_permissions : id => concat([for p in guide : p if !contains(local.removed_permissions[id], p)], local.added_permissions[id]) }}',
+    resource_access: '${{ for id, permissions in local.permissions : id => { for p in permissions : p.resource_app_id => p.id... } }}',
+    claim_values: '${{ for id, permissions in local.permissions : id => { for p in permissions : p.api => p.name... } }}',
+    // Nango signs users in to Microsoft Graph only; the other APIs are reached with the refresh token.
+    nango_scopes: `\${{ for id, permissions in local.permissions : id => join(",", concat([${hcl(NANGO_FIRST_SCOPE)}], [for p in permissions : p.name if p.api == ${hcl(GRAPH)} && p.name != ${hcl(NANGO_FIRST_SCOPE)}])) }}`,
+    permission_deviations: `\${{ for id, removed in local.removed_permissions : id => concat([for p in removed : "-${named}"], [for p in local.added_permissions[id] : "+${named}"]) }}`,
+  };
+  return { locals, bodies, conditions };
+}
+
 /** The synthesized constructs as a module whose integrations are switched on by `var.integrations`. */
-export function transform(config: Synthesized): { main: Body; variables: Body; outputs: Body; versions: Body; assets: string[] } {
+export function transform(config: Synthesized): { main: Body; permissions: Body; variables: Body; outputs: Body; versions: Body; assets: string[] } {
   for (const key of Object.keys(config)) {
     if (!['//', 'resource', 'data', 'variable', 'output', 'provider', 'terraform'].includes(key)) throw moduleBlockUnsupported(key);
   }
@@ -425,31 +605,38 @@ export function transform(config: Synthesized): { main: Body; variables: Body; o
       }),
     );
 
-  // When each of an integration's objects exists: its integration is enabled, and its gate is open.
+  const permissions = permissionOverrides(elements, referenced);
+  // When each of an integration's objects exists: its integration is enabled, its type's gate is open
+  // and its own condition, if any, holds for its integration.
   const gate = (e: Element) => GATED_BY[e.type];
-  const exists = (e: Element) => [enabled(e.integration!), ...(gate(e) ? [gate(e)] : [])].join(' && ');
-  // A shared lookup exists while one of the objects that read it does: per gate, the integrations using it.
-  const users = new Map<Element, Map<string | undefined, Set<string>>>();
+  const condition = (e: Element) => permissions.conditions.get(e);
+  const exists = (e: Element) => [enabled(e.integration!), gate(e), condition(e)?.(hcl(e.integration!))].filter((c) => c !== undefined).join(' && ');
+  // A shared lookup exists while one of the objects that read it does: per gate and condition, the integrations using it.
+  const users = new Map<Element, Map<string, UserGroup>>();
   for (const e of elements.filter((x) => x.integration)) {
     for (const used of referenced(e.body)) {
       if (used.integration) continue;
-      const byGate = users.get(used) ?? new Map<string | undefined, Set<string>>();
-      users.set(used, byGate.set(gate(e), (byGate.get(gate(e)) ?? new Set()).add(e.integration!)));
+      const groups = users.get(used) ?? new Map<string, UserGroup>();
+      const key = `${gate(e)} ${condition(e)?.('id')}`;
+      const group = groups.get(key) ?? { gate: gate(e), condition: condition(e), ids: new Set<string>() };
+      group.ids.add(e.integration!);
+      users.set(used, groups.set(key, group));
     }
   }
 
   const main: { resource: Blocks; data: Blocks } = { resource: {}, data: {} };
   for (const e of elements) {
-    const { depends_on: dependsOn, ...rest } = e.body as { depends_on?: string[] } & Body;
+    const { depends_on: dependsOn, ...rest } = (permissions.bodies.get(e) ?? e.body) as { depends_on?: string[] } & Body;
     const body: Body = localize(rewrite(rest)) as Body;
     // depends_on names whole resources; Terraform does not accept instance keys there.
     if (dependsOn) body.depends_on = dependsOn.map((d) => addressOf(byAddress.get(d)!));
     if (e.integration) {
       body.for_each = `\${${exists(e)} ? toset([${hcl(e.integration)}]) : toset([])}`;
     } else {
-      const needed = [...(users.get(e) ?? new Map<string | undefined, Set<string>>())].map(([g, ids]) =>
-        [`length(setintersection(var.integrations, ${list([...ids].sort())})) > 0`, ...(g ? [g] : [])].join(' && '),
-      );
+      const needed = [...(users.get(e)?.values() ?? [])].map(({ gate: g, condition: c, ids }) => {
+        const selected = `setintersection(var.integrations, ${list([...ids].sort())})`;
+        return [c ? `length([for id in ${selected} : id if ${c('id')}]) > 0` : `length(${selected}) > 0`, ...(g ? [g] : [])].join(' && ');
+      });
       body.count = `\${${needed.length > 1 ? needed.map((n) => `(${n})`).join(' || ') : needed[0]} ? 1 : 0}`;
     }
     ((main[e.kind][e.type] ??= {}) as Record<string, Body>)[e.name] = body;
@@ -482,6 +669,7 @@ export function transform(config: Synthesized): { main: Body; variables: Body; o
   );
   return {
     main,
+    permissions: { locals: permissions.locals },
     variables: { variable: variables },
     outputs: { output: outputs },
     versions: { terraform: { required_version: REQUIRED_TERRAFORM, required_providers: requiredProviders } },
@@ -496,7 +684,8 @@ function exampleModuleBlock(source: string): string[] {
     'module "kindo_microsoft_integrations" {',
     `  source = "${source}"`,
     '',
-    '  integrations     = ["teams", "sharepoint-online", "fabric"]',
+    // All of them, as the TypeScript default stack has: the same objects from three inputs.
+    `  integrations     = [${INTEGRATION_IDS.map((id) => JSON.stringify(id)).join(', ')}]`,
     '  nango_server_url = "https://api.nango.dev"',
     '  nango_secret_key = var.nango_secret_key',
     '}',
@@ -523,6 +712,7 @@ function renderReadme(variables: Record<string, Body>, outputs: Record<string, B
     `- Providers are configured by the caller; the module requires Terraform ${(versions.terraform as { required_version: string }).required_version} and ${Object.values(providers).map((p) => `\`${p.source}\` ${p.version}`).join(', ')}. It has no provider configuration and no backend.`,
     '- Nango is called by `local-exec` provisioners (`nango-registration.sh`) during apply and destroy only, never during plan; the machine running Terraform needs a POSIX `sh`, `curl`, `awk`, `grep` and `mktemp`.',
     '- Unlike the cdktf stack, the module has no Nango drift check: Terraform `check` blocks cannot take `for_each`.',
+    "- Kindo's guide list of each delegated integration is in `permissions.tf.json`, taken from the constructs. `remove_permissions` and `add_permissions` change an app's required permissions, its admin consent and its Nango scopes as the constructs' `removePermissions` and `addPermissions` do, and the app's notes record each deviation. Unlike the constructs, the module adds permissions only for APIs the integration's guide list already uses: it has an admin-consent grant, and an API lookup, only for those.",
     '',
     '## Inputs',
     '',
@@ -585,6 +775,7 @@ export function renderModule(): Record<string, string> {
     const source = `git::https://github.com/<org>/kindo-microsoft-integrations.git//module?ref=v${version}`;
     const files: Record<string, string> = {
       'module/main.tf.json': json(module.main),
+      'module/permissions.tf.json': json(module.permissions),
       'module/variables.tf.json': json(module.variables),
       'module/outputs.tf.json': json(module.outputs),
       'module/versions.tf.json': json(module.versions),

@@ -21,7 +21,7 @@ variable "nango_secret_key" {
 module "kindo_microsoft_integrations" {
   source = "../../module"
 
-  integrations     = ["teams", "sharepoint-online", "fabric"]
+  integrations     = ["defender", "ediscovery", "entra-id", "entra-id-governance", "excel-online", "fabric", "graph-security", "intune", "outlook", "outlook-calendar", "purview-compliance", "purview-data-governance", "teams", "sharepoint-online"]
   nango_server_url = "https://api.nango.dev"
   nango_secret_key = var.nango_secret_key
 }

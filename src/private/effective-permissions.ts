@@ -9,8 +9,10 @@ import {
 import type { AddedPermission, PermissionDeviation } from '../microsoft-integration-app';
 import { checkGuid, checkPattern } from './validate';
 
-const MIN_JUSTIFICATION = 20;
-const SCOPE_NAME = /^[A-Za-z][A-Za-z0-9._-]*$/;
+/** Shortest justification accepted for a permission added beyond the guide. */
+export const MIN_JUSTIFICATION = 20;
+/** What a delegated scope name looks like, e.g. `Mail.Read`. */
+export const SCOPE_NAME = /^[A-Za-z][A-Za-z0-9._-]*$/;
 
 /** Every API the catalog knows, by name, from all integrations. */
 function knownApis(): Map<string, CatalogApi> {
