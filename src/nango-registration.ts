@@ -193,10 +193,11 @@ export class NangoRegistration extends Construct {
       const http = `data.http.${name}`;
       // The body carries the client secret (include=credentials): it is compared, never printed.
       // Credentials are left out when the secret key may not read them: then only the provider counts.
-      // Written as one HCL string (values quoted as templates) rather than cdktf expression tokens,
-      // which cost about 0.1 s of synth per integration.
+      // Written as one HCL string rather than cdktf expression tokens, which cost about 0.1 s of synth
+      // per integration.
       const registered = (path: string, expected: string) => `try(jsondecode(${http}.response_body).data.${path}, ${expected}) == ${expected}`;
-      const quoted = (value: string) => JSON.stringify(value);
+      // Inside an expression cdktf writes references bare; literals need quotes.
+      const value = (v: string) => (isToken(v) ? v : JSON.stringify(v));
       return {
         dataSource: {
           type: 'http',
@@ -214,9 +215,9 @@ export class NangoRegistration extends Construct {
           },
           {
             condition: `\${${http}.status_code != 200 || (${[
-              `try(jsondecode(${http}.response_body).data.provider, "") == ${quoted(props.provider)}`,
-              registered('credentials.client_id', quoted(props.clientId)),
-              registered('credentials.scopes', quoted(this.scopes)),
+              `try(jsondecode(${http}.response_body).data.provider, "") == ${value(props.provider)}`,
+              registered('credentials.client_id', value(props.clientId)),
+              registered('credentials.scopes', value(this.scopes)),
             ].join(' && ')})}`,
             errorMessage: `Nango integration '${props.uniqueKey}' (Kindo integration '${props.integrationId}') differs from this configuration in its provider, client ID or scopes: it was changed outside Terraform. Push the configured values again with: terraform apply -replace=${address}`,
           },

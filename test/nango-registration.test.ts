@@ -269,7 +269,8 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
 describe.skipIf(!hasTerraform)('NangoRegistration drift check conditions (terraform on the PATH)', () => {
   const evaluate = async (status: number, data: Record<string, unknown>): Promise<boolean[]> => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    registration(stack, { clientId: 'client-1' });
+    // The client ID is a reference (var.client_id), as the app's is in real stacks.
+    registration(stack);
     const check = Object.values<any>(JSON.parse(Testing.synth(stack)).check)[0];
     const name = Object.keys(check.data.http)[0];
     const dir = mkdtempSync(join(tmpdir(), 'kindo-check-'));
@@ -279,9 +280,9 @@ describe.skipIf(!hasTerraform)('NangoRegistration drift check conditions (terraf
       );
       writeFileSync(
         join(dir, 'main.tf.json'),
-        JSON.stringify({ locals: { nango: { status_code: status, response_body: JSON.stringify({ data }) } }, output: outputs }),
+        JSON.stringify({ variable: { client_id: { type: 'string' } }, locals: { nango: { status_code: status, response_body: JSON.stringify({ data }) } }, output: outputs }),
       );
-      const result = await terraform(dir, ['apply', '-auto-approve', '-input=false']);
+      const result = await terraform(dir, ['apply', '-auto-approve', '-input=false'], { client_id: 'client-1' });
       expect(result.status, result.output).toBe(0);
       const values = JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
       return Object.keys(outputs).map((k) => values[k].value as boolean);
