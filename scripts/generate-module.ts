@@ -347,8 +347,10 @@ function moduleStack(app: App): TerraformStack {
     secretRotation: rotation.stringValue,
     owners: Token.asList(Fn.coalescelist([owners.listValue, [config.objectId]])),
     tenantId: Token.asString(Fn.coalesce([tenantId.stringValue, config.tenantId])),
-    // A check block cannot take for_each, so the module has no drift check (see the README).
+    // A check block cannot take for_each, so the module has neither the drift check nor the
+    // secret expiry warning (see the README).
     nangoDriftCheck: false,
+    secretExpiryWarningDays: 0,
     nangoUniqueKeys: byId(DELEGATED, (id) => Token.asString(Fn.lookup(uniqueKeys.value, id, defaults.uniqueKeys[id]))),
     nangoProviders: byId(DELEGATED, (id) => Token.asString(Fn.lookup(providerKeys.value, id, defaults.providers[id]))),
     fabricSqlEndpointHost: fabricHost.stringValue,
@@ -711,7 +713,7 @@ function renderReadme(variables: Record<string, Body>, outputs: Record<string, B
     '- Every object is keyed by its integration id, e.g. `azuread_application.teams_application["teams"]`: removing an id from `integrations` plans the removal of that integration\'s objects only.',
     `- Providers are configured by the caller; the module requires Terraform ${(versions.terraform as { required_version: string }).required_version} and ${Object.values(providers).map((p) => `\`${p.source}\` ${p.version}`).join(', ')}. It has no provider configuration and no backend.`,
     '- Nango is called by `local-exec` provisioners (`nango-registration.sh`) during apply and destroy only, never during plan; the machine running Terraform needs a POSIX `sh`, `curl`, `awk`, `grep` and `mktemp`.',
-    '- Unlike the cdktf stack, the module has no Nango drift check: Terraform `check` blocks cannot take `for_each`.',
+    '- Unlike the cdktf stack, the module has no Nango drift check and no warning ahead of a client secret\'s expiry: Terraform `check` blocks cannot take `for_each`. Watch `integrations[*].secret_expires_at` instead.',
     "- Kindo's guide list of each delegated integration is in `permissions.tf.json`, taken from the constructs. `remove_permissions` and `add_permissions` change an app's required permissions, its admin consent and its Nango scopes as the constructs' `removePermissions` and `addPermissions` do, and the app's notes record each deviation. Unlike the constructs, the module adds permissions only for APIs the integration's guide list already uses: it has an admin-consent grant, and an API lookup, only for those.",
     '',
     '## Inputs',

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { INTEGRATION_IDS, catalog, type CatalogApi, type IntegrationDefinition, type IntegrationId } from './catalog';
 import { missingSetting, settingNotApplicable, unknownIntegration } from './errors';
 import { NangoRegistration } from './nango-registration';
+import { TerraformCheck } from './private/terraform-check';
 import { effectivePermissions } from './private/effective-permissions';
 import { checkNangoProvider } from './private/nango-providers';
 import { clientConfig, resourceApiServicePrincipal } from './private/stack-lookups';
@@ -76,6 +77,12 @@ export interface MicrosoftIntegrationAppOptions {
    * @example '2026-11'
    */
   readonly secretRotation?: string;
+  /**
+   * Plans warn (a `check` block) when the client secret expires within this many days; 0 turns the
+   * warning off.
+   * @default 30
+   */
+  readonly secretExpiryWarningDays?: number;
   /**
    * Grant tenant-wide admin consent for the app's delegated permissions (the portal's "Grant admin
    * consent" button), one grant per API.
@@ -186,6 +193,7 @@ export const DEFAULT_NANGO_SERVER_URL = 'https://api.nango.dev';
 const DEFAULT_NAME_PREFIX = 'Kindo - ';
 const DEFAULT_SECRET_LIFETIME_DAYS = 180;
 const MAX_SECRET_LIFETIME_DAYS = 730;
+const DEFAULT_SECRET_EXPIRY_WARNING_DAYS = 30;
 // host,port: a DNS name, a comma, a TCP port.
 const FABRIC_SQL_ENDPOINT = /^(?=.{1,253},)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*,([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$/;
 const FABRIC_DATABASE = /^[^\s\][;'"]([^\][;'"]{0,126}[^\s\][;'"])?$/;
@@ -250,6 +258,8 @@ export class MicrosoftIntegrationApp extends Construct {
     checkPattern('namePrefix', prefix, NAME_PREFIX, 'at most 60 characters on one line');
     const lifetime = props.secretLifetimeDays ?? DEFAULT_SECRET_LIFETIME_DAYS;
     checkWholeNumber('secretLifetimeDays', lifetime, 1, MAX_SECRET_LIFETIME_DAYS, 'days');
+    const warningDays = props.secretExpiryWarningDays ?? DEFAULT_SECRET_EXPIRY_WARNING_DAYS;
+    checkWholeNumber('secretExpiryWarningDays', warningDays, 0, MAX_SECRET_LIFETIME_DAYS, 'days');
     // A list token (e.g. a TerraformVariable's listValue) has no elements to check at synth.
     if (!isToken(props.owners)) props.owners?.forEach((o, i) => checkGuid(`owners[${i}]`, o));
     if (props.tenantId !== undefined) checkGuid('tenantId', props.tenantId);
@@ -317,6 +327,8 @@ export class MicrosoftIntegrationApp extends Construct {
       lifecycle: { createBeforeDestroy: true, ignoreChanges: ['end_date'] },
     });
 
+    if (isToken(warningDays) || warningDays > 0) this.addSecretExpiryCheck(warningDays);
+
     // Client credentials never sign a user in, so Fabric has nothing to consent to.
     this.permissionGrants =
       delegated && (props.adminConsent ?? true)
@@ -360,6 +372,21 @@ export class MicrosoftIntegrationApp extends Construct {
 
     this.fabricSqlEndpointHost = props.fabricSqlEndpointHost;
     this.fabricLakehouseDatabase = props.fabricLakehouseDatabase;
+  }
+
+  /** The guide's "rotate client secrets according to your organization's policy": every plan warns ahead of expiry. */
+  private addSecretExpiryCheck(days: number): void {
+    // Inside the condition's expression cdktf writes the references bare.
+    const hours = isToken(days) ? `format("%dh", ${Token.asString(days)} * 24)` : `"${days * 24}h"`;
+    const address = `${this.clientSecret.terraformResourceType}.${this.clientSecret.friendlyUniqueId}`;
+    new TerraformCheck(this, 'SecretExpiry', () => ({
+      assertions: [
+        {
+          condition: `\${timecmp(${this.clientSecret.endDate}, timeadd(plantimestamp(), ${hours})) > 0}`,
+          errorMessage: `The client secret of Kindo integration '${this.definition.id}' expires at ${this.clientSecret.endDate}, within ${days} days: rotate it by changing secretRotation, or with terraform apply -replace=${address}`,
+        },
+      ],
+    }));
   }
 
   /** Application (client) ID. */

@@ -2,9 +2,14 @@ import { Application } from '@cdktf/provider-azuread/lib/application';
 import { ApplicationPasswordA } from '@cdktf/provider-azuread/lib/application-password';
 import { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal';
 import { ServicePrincipalDelegatedPermissionGrant } from '@cdktf/provider-azuread/lib/service-principal-delegated-permission-grant';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../src/catalog';
 import { MicrosoftIntegrationApp, SignInAudience, type MicrosoftIntegrationAppProps, type NangoOptions } from '../src/microsoft-integration-app';
+
+import { hasTerraform, terraform } from './support/terraform';
 
 type Synth = Record<string, any>;
 
@@ -153,6 +158,34 @@ describe('MicrosoftIntegrationApp', () => {
     ).not.toThrow();
   });
 
+  describe('secret expiry warning', () => {
+    test('checks every plan for a secret expiring within 30 days, or the days given, or not at all', () => {
+      const condition = (tf: Synth) => Object.values<any>(tf.check ?? {}).flatMap((c) => c.assert.map((a: any) => a.condition)).find((c: string) => c.includes('timecmp'));
+      expect(condition(synthApp({ integration: 'teams', nangoDriftCheck: false }).tf)).toMatch(/^\$\{timecmp\(azuread_application_password\.App_ClientSecret_[0-9A-F]+\.end_date, timeadd\(plantimestamp\(\), "720h"\)\) > 0\}$/);
+      expect(condition(synthApp({ integration: 'teams', secretExpiryWarningDays: 7 }).tf)).toContain('"168h"');
+      expect(condition(synthApp({ integration: 'teams', secretExpiryWarningDays: 0 }).tf)).toBeUndefined();
+    });
+
+    // Evaluated by real Terraform, with the password's end date replaced by a local.
+    test.skipIf(!hasTerraform)('warns only when the end date is that close (terraform on the PATH)', async () => {
+      const { tf } = synthApp({ integration: 'fabric', nango: undefined });
+      const [check] = Object.values<any>(tf.check);
+      const condition: string = check.assert[0].condition.replace(/azuread_application_password\.[A-Za-z0-9_]+\.end_date/, 'local.end_date');
+      const dir = mkdtempSync(join(tmpdir(), 'kindo-expiry-'));
+      try {
+        const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+        const outputs = Object.fromEntries([10, 29, 31, 180].map((n) => [`in_${n}_days`, { value: condition.replace('local.end_date', `"${days(n)}"`) }]));
+        writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ output: outputs }));
+        const run = await terraform(dir, ['apply', '-auto-approve', '-input=false']);
+        expect(run.status, run.output).toBe(0);
+        const values = JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
+        expect([10, 29, 31, 180].map((n) => values[`in_${n}_days`].value)).toEqual([false, false, true, true]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 30_000);
+  });
+
   describe('least privilege', () => {
     const mailRead = { api: 'Microsoft Graph', name: 'Mail.Read', id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', justification: 'Kindo drafts replies from the thread the user is reading' };
 
@@ -211,6 +244,7 @@ describe('MicrosoftIntegrationApp', () => {
       ['the callback URL has a query string', { integration: 'teams', nango: { callbackUrl: 'https://api.nango.dev/oauth/callback?x=1' } }, "`nango.callbackUrl` is 'https://api.nango.dev/oauth/callback?x=1'; expected a URL without credentials, query string or fragment"],
       ['the secret lifetime is 0 days', { integration: 'teams', secretLifetimeDays: 0 }, '`secretLifetimeDays` is 0; expected a whole number of days from 1 to 730'],
       ['the secret lifetime is over two years', { integration: 'teams', secretLifetimeDays: 731 }, '`secretLifetimeDays` is 731; expected a whole number of days from 1 to 730'],
+      ['the expiry warning is negative', { integration: 'teams', secretExpiryWarningDays: -1 }, '`secretExpiryWarningDays` is -1; expected a whole number of days from 0 to 730'],
       ['the secret lifetime is fractional', { integration: 'teams', secretLifetimeDays: 1.5 }, '`secretLifetimeDays` is 1.5; expected a whole number of days from 1 to 730'],
       ['an owner is not a GUID', { integration: 'teams', owners: ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', 'alice@example.com'] }, "`owners[1]` is 'alice@example.com'; expected a GUID such as '00000000-0000-0000-0000-000000000000'"],
       ['the tenant ID is not a GUID', { integration: 'teams', tenantId: 'contoso.onmicrosoft.com' }, "`tenantId` is 'contoso.onmicrosoft.com'; expected a GUID such as '00000000-0000-0000-0000-000000000000'"],
