@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataResource, Fn, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { DataResource, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { NangoRegistration, type NangoRegistrationProps } from '../src/nango-registration';
 import { FakeNango } from './support/fake-nango';
-import { hasTerraform, synthToDir, terraform } from './support/terraform';
+import { synthNangoStack } from './support/nango-stack';
+import { hasTerraform, terraform } from './support/terraform';
 
 function variables(stack: TerraformStack) {
   const v = (name: string, sensitive = false) => new TerraformVariable(stack, name, { type: 'string', sensitive }).stringValue;
@@ -130,25 +131,7 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
 
   beforeAll(async () => {
     const serverUrl = await nango.start();
-    dir = synthToDir((stack) => {
-      const vars = variables(stack);
-      // Stands in for azuread_application_password: create-before-destroy, a new key ID per rotation.
-      const secret = new DataResource(stack, 'ClientSecret', {
-        triggersReplace: { key_id: vars.clientSecretKeyId },
-        lifecycle: { createBeforeDestroy: true },
-      });
-      new NangoRegistration(stack, 'Teams', {
-        integrationId: 'teams',
-        serverUrl,
-        uniqueKey: 'kindo-teams',
-        provider: new TerraformVariable(stack, 'nango_provider', { type: 'string' }).stringValue,
-        displayName: 'Microsoft Teams',
-        scopes: ['offline_access', 'User.Read', 'Chat.ReadWrite'],
-        ...vars,
-        clientSecretKeyId: Fn.lookup(secret.triggersReplace, 'key_id'),
-        driftCheck: false,
-      });
-    });
+    dir = synthNangoStack(serverUrl, ['offline_access', 'User.Read', 'Chat.ReadWrite']);
     vars = { nango_secret_key: nango.secretKey, nango_provider: 'microsoft-tenant-specific', client_id: 'client-1', client_secret: 'first~Secret.value', client_secret_key_id: 'key-1' };
     const init = await run('init', '-input=false');
     expect(init.status, init.output).toBe(0);

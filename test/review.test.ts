@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataResource, Fn, TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { catalog, type IntegrationId } from '../src/catalog';
 import { KindoMicrosoftIntegrations } from '../src/kindo-microsoft-integrations';
 import { KindoMicrosoftIntegrationsStack } from '../src/kindo-microsoft-integrations-stack';
-import { NangoRegistration } from '../src/nango-registration';
 import {
   REVIEW_EXIT,
   REVIEW_MARKER,
@@ -21,7 +20,8 @@ import {
 } from '../src/review';
 import { main } from '../src/review-cli';
 import { FakeNango } from './support/fake-nango';
-import { hasTerraform, synthToDir, terraform } from './support/terraform';
+import { synthNangoStack } from './support/nango-stack';
+import { hasTerraform, terraform } from './support/terraform';
 
 type Tf = Record<string, any>;
 
@@ -319,24 +319,8 @@ describe.skipIf(!hasTerraform)('review of a real terraform plan (terraform on th
 
   beforeAll(async () => {
     const serverUrl = await nango.start();
-    dir = synthToDir((stack) => {
-      const v = (name: string, sensitive = false) => new TerraformVariable(stack, name, { type: 'string', sensitive }).stringValue;
-      const secret = new DataResource(stack, 'ClientSecret', { triggersReplace: { key_id: v('client_secret_key_id') }, lifecycle: { createBeforeDestroy: true } });
-      new NangoRegistration(stack, 'Teams', {
-        integrationId: 'teams',
-        serverUrl,
-        uniqueKey: 'kindo-teams',
-        provider: 'microsoft-tenant-specific',
-        displayName: 'Microsoft Teams',
-        scopes: ['offline_access', 'User.Read'],
-        secretKey: v('nango_secret_key', true),
-        clientId: v('client_id'),
-        clientSecret: v('client_secret', true),
-        clientSecretKeyId: Fn.lookup(secret.triggersReplace, 'key_id'),
-        driftCheck: false,
-      });
-    });
-    vars = { nango_secret_key: nango.secretKey, client_id: 'client-1', client_secret: clientSecret, client_secret_key_id: 'key-1' };
+    dir = synthNangoStack(serverUrl, ['offline_access', 'User.Read']);
+    vars = { nango_secret_key: nango.secretKey, nango_provider: 'microsoft-tenant-specific', client_id: 'client-1', client_secret: clientSecret, client_secret_key_id: 'key-1' };
     const init = await terraform(dir, ['init', '-input=false'], vars);
     expect(init.status, init.output).toBe(0);
   }, 60_000);
