@@ -250,3 +250,8 @@ export function unknownApi(field: string, value: string, known: readonly string[
 export function conflictingPermission(field: string, value: string, problem: string): KindoConfigError {
   return new KindoConfigError('CONFLICTING_PERMISSION', `\`${field}\` is ${show(value)}, ${problem}`);
 }
+
+/** A value outside a fixed set. */
+export function notOneOf(field: string, value: string, valid: readonly string[]): KindoConfigError {
+  return new KindoConfigError('NOT_ONE_OF', `\`${field}\` is ${show(value)}; expected one of: ${valid.join(', ')}`);
+}

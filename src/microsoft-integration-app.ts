@@ -5,7 +5,7 @@ import { ServicePrincipalDelegatedPermissionGrant } from '@cdktf/provider-azurea
 import { Annotations, Fn, Op, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { INTEGRATION_IDS, catalog, type CatalogApi, type IntegrationDefinition, type IntegrationId } from './catalog';
-import { missingSetting, settingNotApplicable, unknownIntegration } from './errors';
+import { missingSetting, notOneOf, settingNotApplicable, unknownIntegration } from './errors';
 import { NangoRegistration } from './nango-registration';
 import { TerraformCheck } from './private/terraform-check';
 import { effectivePermissions } from './private/effective-permissions';
@@ -253,6 +253,8 @@ export class MicrosoftIntegrationApp extends Construct {
     this.definition = definition;
     const delegated = definition.authFlow === 'delegated';
     const audience = props.signInAudience ?? SignInAudience.SINGLE_TENANT;
+    const audiences: string[] = Object.values(SignInAudience);
+    if (!audiences.includes(audience)) throw notOneOf('signInAudience', audience, audiences);
 
     const prefix = props.namePrefix ?? DEFAULT_NAME_PREFIX;
     checkPattern('namePrefix', prefix, NAME_PREFIX, 'at most 60 characters on one line');

@@ -7,6 +7,7 @@ import type {
 import { AssetType, Fn, TerraformAsset, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { literalSecret } from './errors';
+import { checkNangoProvider } from './private/nango-providers';
 import { TerraformCheck } from './private/terraform-check';
 import { TerraformData } from './private/terraform-data';
 import { baseUrl, checkPattern, checkServiceUrl, isToken } from './private/validate';
@@ -107,6 +108,9 @@ export class NangoRegistration extends Construct {
     const serverUrl = baseUrl(props.serverUrl);
     checkPattern('nangoUniqueKey', props.uniqueKey, NANGO_UNIQUE_KEY_PATTERN, "1 to 255 letters, digits or ~ : . @ _ - and spaces, e.g. 'kindo-teams'");
     props.scopes.forEach((s, i) => checkPattern(`scopes[${i}]`, s, NANGO_SCOPE_PATTERN, 'an OAuth scope of letters, digits and : / _ . * -'));
+    checkNangoProvider('nangoProvider', props.provider);
+    checkPattern('displayName', props.displayName, /^.{1,255}$/s, "1 to 255 characters, Nango's limit");
+    checkPattern('clientId', props.clientId, /^.{1,255}$/s, "1 to 255 characters, Nango's limit");
     if (!isToken(props.secretKey)) throw literalSecret('nango.secretKey');
     if (!isToken(props.clientSecret)) throw literalSecret('clientSecret');
 

@@ -258,6 +258,7 @@ describe('MicrosoftIntegrationApp', () => {
       ['the Nango provider uses client credentials', { integration: 'intune', nangoProvider: 'microsoft-intune' }, "`nangoProvider` is 'microsoft-intune', whose Nango auth mode is OAUTH2_CC; expected an OAUTH2 provider, since delegated integrations sign users in (e.g. 'microsoft-tenant-specific')"],
       ['the Nango provider signs in at /common for a single-tenant app', { integration: 'teams', nangoProvider: 'microsoft-teams' }, "`nangoProvider` is 'microsoft-teams', which authorizes at https://login.microsoftonline.com/common/oauth2/v2.0/authorize; a single-tenant (AzureADMyOrg) app is rejected there (AADSTS50194). Expected a provider that signs in at the tenant's own endpoint, e.g. 'microsoft-tenant-specific', or signInAudience 'AzureADMultipleOrgs'"],
       ['the Nango unique key has a slash', { integration: 'teams', nangoUniqueKey: 'kindo/teams' }, "`nangoUniqueKey` is 'kindo/teams'; expected 1 to 255 letters, digits or ~ : . @ _ - and spaces, e.g. 'kindo-teams'"],
+      ['the sign-in audience is one Kindo does not support', { integration: 'teams', signInAudience: 'PersonalMicrosoftAccount' as SignInAudience }, "`signInAudience` is 'PersonalMicrosoftAccount'; expected one of: AzureADMyOrg, AzureADMultipleOrgs"],
       ['the name prefix spans lines', { integration: 'teams', namePrefix: 'Kindo\n' }, "`namePrefix` is 'Kindo\n'; expected at most 60 characters on one line"],
     ];
     test.each(cases)('fails if %s', (_name, props, message) => {

@@ -95,6 +95,18 @@ describe('NangoRegistration', () => {
     );
   });
 
+  test('fails if the provider is not an OAUTH2 provider of Nango', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    expect(() => registration(stack, { provider: 'microsoft-oauth2-cc' })).toThrow(
+      "`nangoProvider` is 'microsoft-oauth2-cc', whose Nango auth mode is OAUTH2_CC; expected an OAUTH2 provider, since delegated integrations sign users in (e.g. 'microsoft-tenant-specific')",
+    );
+  });
+
+  test('fails if the display name is empty', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    expect(() => registration(stack, { displayName: '' })).toThrow("`displayName` is ''; expected 1 to 255 characters, Nango's limit");
+  });
+
   test('fails if a scope has characters Nango rejects', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     expect(() => registration(stack, { scopes: ['offline_access', 'User.Read Mail.Send'] })).toThrow(

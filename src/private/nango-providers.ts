@@ -9,8 +9,10 @@ const SHARED_AUTHORITIES = new Set(['common', 'organizations', 'consumers']);
  * Checks a Nango provider key against Nango's own catalog (@nangohq/providers): it must exist, sign
  * users in with OAuth 2.0 (a delegated integration), and, for a single-tenant app, authorize at the
  * tenant's endpoint rather than a shared one.
+ *
+ * @param signInAudience the app's audience, when known to the caller
  */
-export function checkNangoProvider(field: string, key: string, signInAudience: string): void {
+export function checkNangoProvider(field: string, key: string, signInAudience?: string): void {
   if (isToken(key)) return;
   const provider = getProvider(key);
   if (!provider) throw unknownNangoProvider(field, key, 'microsoft-tenant-specific');
