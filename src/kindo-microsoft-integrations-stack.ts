@@ -1,6 +1,6 @@
 import { AzureadProvider } from '@cdktf/provider-azuread/lib/provider';
 import { HttpProvider } from '@cdktf/provider-http/lib/provider';
-import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformOutput, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { INTEGRATION_IDS, type IntegrationId } from './catalog';
 import { KindoMicrosoftIntegrations } from './kindo-microsoft-integrations';
@@ -96,27 +96,27 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
     });
   }
 
-  /** Kindo's Fabric form values, passed through to `fabric_connection`; empty when entered in the form by hand. */
+  /** Kindo's Fabric form values, passed through to `fabric_connection`; null when entered in the form by hand. */
   private fabricVariables(): { fabricSqlEndpointHost: string; fabricLakehouseDatabase: string } {
     const host = new TerraformVariable(this, 'fabric_sql_endpoint_host', {
       type: 'string',
-      default: '',
-      description: 'Microsoft Fabric Lakehouse SQL endpoint as host,port (e.g. "foo.datawarehouse.fabric.microsoft.com,1433"), for the fabric_connection output; empty to leave it out.',
+      default: Token.nullValue(),
+      description: 'Microsoft Fabric Lakehouse SQL endpoint as host,port (e.g. "foo.datawarehouse.fabric.microsoft.com,1433"), for the fabric_connection output; unset to leave it out.',
       validation: [
         {
-          condition: '${var.fabric_sql_endpoint_host == "" || can(regex("^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?,[0-9]{1,5}$", var.fabric_sql_endpoint_host))}',
-          errorMessage: 'fabric_sql_endpoint_host must be host,port, e.g. "foo.datawarehouse.fabric.microsoft.com,1433", or empty.',
+          condition: '${var.fabric_sql_endpoint_host == null || can(regex("^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?,[0-9]{1,5}$", var.fabric_sql_endpoint_host))}',
+          errorMessage: 'fabric_sql_endpoint_host must be host,port, e.g. "foo.datawarehouse.fabric.microsoft.com,1433", or unset.',
         },
       ],
     });
     const database = new TerraformVariable(this, 'fabric_lakehouse_database', {
       type: 'string',
-      default: '',
-      description: 'Microsoft Fabric Lakehouse database name, for the fabric_connection output; empty to leave it out.',
+      default: Token.nullValue(),
+      description: 'Microsoft Fabric Lakehouse database name, for the fabric_connection output; unset to leave it out.',
       validation: [
         {
-          condition: '${var.fabric_lakehouse_database == "" || can(regex("^[^\\\\s\\\\[\\\\];\'\\"]([^\\\\[\\\\];\'\\"]{0,126}[^\\\\s\\\\[\\\\];\'\\"])?$", var.fabric_lakehouse_database))}',
-          errorMessage: 'fabric_lakehouse_database must be a database name of 1 to 128 characters without brackets, quotes or semicolons, or empty.',
+          condition: '${var.fabric_lakehouse_database == null || can(regex("^[^\\\\s\\\\[\\\\];\'\\"]([^\\\\[\\\\];\'\\"]{0,126}[^\\\\s\\\\[\\\\];\'\\"])?$", var.fabric_lakehouse_database))}',
+          errorMessage: 'fabric_lakehouse_database must be a database name of 1 to 128 characters without brackets, quotes or semicolons, or unset.',
         },
       ],
     });
