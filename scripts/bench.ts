@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,11 +20,9 @@ function timeCdktfSynth(app: string, outdir: string): number {
 
 function cliSynth(): string[] {
   const work = mkdtempSync(join(tmpdir(), 'kindo-bench-'));
-  const empty = join(work, 'empty.ts');
-  writeFileSync(empty, "import { App, TerraformStack } from 'cdktf';\nconst app = new App();\nnew TerraformStack(app, 'empty');\napp.synth();\n");
-  // The empty app imports cdktf from this checkout, like main.ts.
+  // The empty app lives in this checkout, so that it imports the same cdktf as main.ts.
   const emptyInRoot = join(root, `.bench-empty-${process.pid}.ts`);
-  writeFileSync(emptyInRoot, readFileSync(empty, 'utf8'));
+  writeFileSync(emptyInRoot, "import { App, TerraformStack } from 'cdktf';\nconst app = new App();\nnew TerraformStack(app, 'empty');\napp.synth();\n");
   try {
     const base: number[] = [];
     const ours: number[] = [];
