@@ -5,12 +5,12 @@
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
-const compiled = join(__dirname, '..', 'lib', 'review-cli.js');
+const compiled = join(__dirname, '..', 'lib', 'cli', 'main.js');
 let cli;
 if (existsSync(compiled)) {
   cli = require(compiled);
 } else {
   require('tsx/cjs');
-  cli = require('../src/review-cli.ts');
+  cli = require('../src/cli/main.ts');
 }
 process.exitCode = cli.main(process.argv.slice(2));

@@ -4,14 +4,14 @@ import { dirname, join } from 'node:path';
 import { AzureadProvider } from '@cdktf/provider-azuread/lib/provider';
 import { getProviders } from '@nangohq/providers';
 import { App, Fn, TerraformOutput, TerraformStack, TerraformVariable, Token, type TerraformVariableValidationConfig } from 'cdktf';
-import { INTEGRATION_IDS, catalog, type IntegrationId } from '../src/catalog';
-import { moduleBlockUnsupported, moduleElementOutsideIntegration, moduleElementHasMetaArgument } from '../src/errors';
-import { KindoMicrosoftIntegrations } from '../src/kindo-microsoft-integrations';
-import { DEFAULT_NANGO_SERVER_URL } from '../src/microsoft-integration-app';
-import { NANGO_UNIQUE_KEY_PATTERN } from '../src/nango-registration';
-import { MIN_JUSTIFICATION, SCOPE_NAME } from '../src/private/effective-permissions';
-import { checkNangoProvider } from '../src/private/nango-providers';
-import { clientConfig } from '../src/private/stack-lookups';
+import { INTEGRATION_IDS, catalog, type IntegrationId } from '../src/catalog/catalog';
+import { moduleBlockUnsupported, moduleElementOutsideIntegration, moduleElementHasMetaArgument } from '../src/core/errors';
+import { KindoMicrosoftIntegrations } from '../src/constructs/kindo-microsoft-integrations';
+import { DEFAULT_NANGO_SERVER_URL } from '../src/constructs/microsoft-integration-app';
+import { NANGO_UNIQUE_KEY_PATTERN } from '../src/nango/nango-registration';
+import { MIN_JUSTIFICATION, SCOPE_NAME } from '../src/catalog/effective-permissions';
+import { checkNangoProvider } from '../src/nango/nango-providers';
+import { clientConfig } from '../src/constructs/stack-lookups';
 
 // The plain Terraform module in module/ is the cdktf constructs synthesized once with every
 // integration and with Terraform variables for all inputs, then made selectable: each resource is
@@ -41,7 +41,7 @@ const GRANT = 'azuread_service_principal_delegated_permission_grant';
 const GATED_BY: Readonly<Record<string, string>> = {
   [GRANT]: 'var.admin_consent',
 };
-// What src/microsoft-integration-app.ts writes when permissions change, which the module's expressions
+// What src/constructs/microsoft-integration-app.ts writes when permissions change, which the module's expressions
 // reproduce: Nango's scopes (offline_access, then Microsoft Graph's) and the app's notes. The synth has
 // no changes, so its notes end with GUIDE_NOTE. test/module.test.ts compares both for the same input.
 const GRAPH = 'Microsoft Graph';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { catalog, type IntegrationDefinition } from '../src/catalog';
+import { catalog, type IntegrationDefinition } from '../src/catalog/catalog';
 
 /** PERMISSIONS.md, rendered from permissions/ (the catalog is the source; this file is for reading). */
 export function renderPermissionsDoc(): string {

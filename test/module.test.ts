@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { EXAMPLE_DIR, MODULE_DIR, renderModule } from '../scripts/generate-module';
-import { INTEGRATION_IDS, catalog, type IntegrationId } from '../src/catalog';
-import { KindoMicrosoftIntegrations, type KindoMicrosoftIntegrationsProps } from '../src/kindo-microsoft-integrations';
+import { INTEGRATION_IDS, catalog, type IntegrationId } from '../src/catalog/catalog';
+import { KindoMicrosoftIntegrations, type KindoMicrosoftIntegrationsProps } from '../src/constructs/kindo-microsoft-integrations';
 import { FakeNango } from './support/fake-nango';
 import { hasTerraform, terraform } from './support/terraform';
 

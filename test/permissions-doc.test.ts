@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { PERMISSIONS_DOC, renderPermissionsDoc } from '../scripts/generate-permissions-doc';
-import { catalog } from '../src/catalog';
+import { catalog } from '../src/catalog/catalog';
 
 describe('PERMISSIONS.md', () => {
   test('is up to date with permissions/ (run `npm run permissions:doc` when this fails)', () => {

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { App } from 'cdktf';
-import { catalog } from '../src/catalog';
-import { KindoMicrosoftIntegrationsStack } from '../src/kindo-microsoft-integrations-stack';
-import { buildReviewReport, loadSynthesizedStacks, renderReviewMarkdown, reviewStacks } from '../src/review';
+import { catalog } from '../src/catalog/catalog';
+import { KindoMicrosoftIntegrationsStack } from '../src/constructs/kindo-microsoft-integrations-stack';
+import { buildReviewReport, loadSynthesizedStacks, renderReviewMarkdown, reviewStacks } from '../src/review/review';
 
 const root = join(__dirname, '..');
 
@@ -50,7 +50,7 @@ describe('secrets', () => {
     // The catalog and the guide hold only Microsoft's public IDs, the lock file integrity hashes, and
     // this file the made-up samples that prove the scan works.
     const scanned = tracked.filter((f) => !/^(permissions\/|PERMISSIONS\.md$|package-lock\.json$|test\/fixtures\/kindo-microsoft-guide\.txt$|test\/secrets\.test\.ts$)/.test(f));
-    expect(scanned).toEqual(expect.arrayContaining(['module/main.tf.json', 'test/__snapshots__/kindo-microsoft-integrations-stack.test.ts.snap']));
+    expect(scanned).toEqual(expect.arrayContaining(['module/main.tf.json', 'test/constructs/__snapshots__/kindo-microsoft-integrations-stack.test.ts.snap']));
     const found = scanned.flatMap((f) => literalSecrets(readFileSync(join(root, f), 'utf8')).map((s) => `${f}: ${s}`));
     expect(found).toEqual([]);
   });

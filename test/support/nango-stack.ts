@@ -1,5 +1,5 @@
 import { DataResource, Fn, TerraformVariable } from 'cdktf';
-import { NangoRegistration } from '../../src/nango-registration';
+import { NangoRegistration } from '../../src/nango/nango-registration';
 import { synthToDir } from './terraform';
 
 /**

@@ -1,6 +1,6 @@
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import type { IntegrationId } from '../src/catalog';
-import { KindoMicrosoftIntegrations, type KindoMicrosoftIntegrationsProps } from '../src/kindo-microsoft-integrations';
+import type { IntegrationId } from '../../src/catalog/catalog';
+import { KindoMicrosoftIntegrations, type KindoMicrosoftIntegrationsProps } from '../../src/constructs/kindo-microsoft-integrations';
 
 type TestProps = Omit<KindoMicrosoftIntegrationsProps, 'nango'>;
 

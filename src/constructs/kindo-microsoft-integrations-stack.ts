@@ -2,7 +2,7 @@ import { AzureadProvider } from '@cdktf/provider-azuread/lib/provider';
 import { HttpProvider } from '@cdktf/provider-http/lib/provider';
 import { TerraformOutput, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { INTEGRATION_IDS, type IntegrationId } from './catalog';
+import { INTEGRATION_IDS, type IntegrationId } from '../catalog/catalog';
 import { KindoMicrosoftIntegrations } from './kindo-microsoft-integrations';
 import { DEFAULT_NANGO_SERVER_URL } from './microsoft-integration-app';
 

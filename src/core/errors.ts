@@ -188,9 +188,9 @@ export function reviewBaseSynthFailed(ref: string, step: string, status: number 
   );
 }
 
-/** A command line the review command does not understand. */
-export function reviewUsage(problem: string, value: string, usage: string): KindoConfigError {
-  return new KindoConfigError('REVIEW_USAGE', `${problem}: ${show(value)}; expected ${usage}`);
+/** A command line the CLI cannot run: names the subcommand, the option or argument and what it takes. */
+export function cliUsage(command: string, problem: string, value: string, usage: string): KindoConfigError {
+  return new KindoConfigError('CLI_USAGE', `${command}: ${problem}${value === '' ? '' : `: ${show(value)}`}; expected ${usage}`);
 }
 
 /** The synthesized configuration has a top-level block the Terraform module generator cannot key by integration. */

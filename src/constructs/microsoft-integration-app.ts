@@ -4,14 +4,15 @@ import { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal'
 import { ServicePrincipalDelegatedPermissionGrant } from '@cdktf/provider-azuread/lib/service-principal-delegated-permission-grant';
 import { Annotations, Fn, Op, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { INTEGRATION_IDS, catalog, type CatalogApi, type IntegrationDefinition, type IntegrationId } from './catalog';
-import { missingSetting, notOneOf, settingNotApplicable, unknownIntegration } from './errors';
-import { NangoRegistration } from './nango-registration';
-import { TerraformCheck } from './private/terraform-check';
-import { effectivePermissions } from './private/effective-permissions';
-import { checkNangoProvider } from './private/nango-providers';
-import { clientConfig, resourceApiServicePrincipal } from './private/stack-lookups';
-import { baseUrl, checkGuid, checkPattern, checkServiceUrl, checkWholeNumber, isToken } from './private/validate';
+import { INTEGRATION_IDS, catalog, type CatalogApi, type IntegrationDefinition, type IntegrationId } from '../catalog/catalog';
+import { missingSetting, notOneOf, settingNotApplicable, unknownIntegration } from '../core/errors';
+import { NangoRegistration } from '../nango/nango-registration';
+import { TerraformCheck } from '../core/terraform-check';
+import { effectivePermissions } from '../catalog/effective-permissions';
+import type { AddedPermission, PermissionDeviation } from '../catalog/permission-changes';
+import { checkNangoProvider } from '../nango/nango-providers';
+import { clientConfig, resourceApiServicePrincipal } from './stack-lookups';
+import { baseUrl, checkGuid, checkPattern, checkServiceUrl, checkWholeNumber, isToken } from '../core/validate';
 
 /** Who may sign in to the app registration. */
 export enum SignInAudience {
@@ -100,51 +101,6 @@ export interface MicrosoftIntegrationAppOptions {
    * @default true - the stack needs the hashicorp/http provider
    */
   readonly nangoDriftCheck?: boolean;
-}
-
-/** A delegated permission requested beyond Kindo's guide. */
-export interface AddedPermission {
-  /**
-   * The API, by the catalog's name.
-   * @example 'Microsoft Graph'
-   */
-  readonly api: string;
-  /**
-   * Scope name as the API publishes it.
-   * @example 'Mail.Read'
-   */
-  readonly name: string;
-  /**
-   * The delegated scope's ID, from the API's service principal (`oauth2PermissionScopes`).
-   * @example '570282fd-fa5c-430d-a7fd-fc8dc98a9dca'
-   */
-  readonly id: string;
-  /** Why the integration needs it; at least 20 characters, shown to reviewers and kept in the app's notes. */
-  readonly justification: string;
-  /**
-   * Whether the scope only reads.
-   * @default 'write' - unknown scopes are reviewed as write access
-   */
-  readonly access?: 'read' | 'write';
-  /**
-   * Whether Microsoft requires admin consent for it.
-   * @default true
-   */
-  readonly adminConsentRequired?: boolean;
-}
-
-/** How one integration's permissions differ from Kindo's guide, for the record and for review. */
-export interface PermissionDeviation {
-  /** Whether the permission was removed from or added to the guide's list. */
-  readonly change: 'removed' | 'added';
-  /** The API's catalog name. */
-  readonly api: string;
-  /** Scope name. */
-  readonly permission: string;
-  /** Scope ID. */
-  readonly id: string;
-  /** The operator's reason, for additions. */
-  readonly justification?: string;
 }
 
 /** Properties of a {@link MicrosoftIntegrationApp}. */

@@ -6,11 +6,11 @@ import type {
 } from '@nangohq/types' with { 'resolution-mode': 'import' };
 import { AssetType, Fn, TerraformAsset, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { literalSecret } from './errors';
-import { checkNangoProvider } from './private/nango-providers';
-import { TerraformCheck } from './private/terraform-check';
-import { TerraformData } from './private/terraform-data';
-import { baseUrl, checkPattern, checkServiceUrl, isToken } from './private/validate';
+import { literalSecret } from '../core/errors';
+import { checkNangoProvider } from './nango-providers';
+import { TerraformCheck } from '../core/terraform-check';
+import { TerraformData } from '../core/terraform-data';
+import { baseUrl, checkPattern, checkServiceUrl, isToken } from '../core/validate';
 
 /** Nango's rule for integration unique keys (`providerConfigKeySchema` in Nango's server). */
 export const NANGO_UNIQUE_KEY_PATTERN = /^[a-zA-Z0-9~:.@ _-]{1,255}$/;
@@ -73,7 +73,7 @@ function scriptPath(scope: Construct): string {
   const asset =
     (stack.node.tryFindChild(SCRIPT_ASSET_ID) as TerraformAsset | undefined) ??
     new TerraformAsset(stack, SCRIPT_ASSET_ID, {
-      path: join(__dirname, '..', 'assets', 'nango-registration.sh'),
+      path: join(__dirname, '..', '..', 'assets', 'nango-registration.sh'),
       type: AssetType.FILE,
     });
   return `\${path.module}/${asset.path}`;

@@ -6,7 +6,7 @@ import {
   outOfRange,
   patternMismatch,
   urlWithExtraParts,
-} from '../errors';
+} from './errors';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);

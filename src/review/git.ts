@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { reviewBaseNotFound, reviewBaseSynthFailed } from '../errors';
+import { reviewBaseNotFound, reviewBaseSynthFailed } from '../core/errors';
 
 // Synth output can be long; the tail holds the error.
 const OUTPUT_TAIL = 4000;

@@ -1,4 +1,4 @@
-import type { Consent, ReviewChange, ReviewedIntegration, ReviewedPermission, ReviewedValue } from '../review';
+import type { Consent, ReviewChange, ReviewedIntegration, ReviewedPermission, ReviewedValue } from './types';
 
 const CONSENT_WIDTH: Record<Consent, number> = { none: 0, 'one user': 1, 'tenant-wide': 2 };
 

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
-import { INTEGRATION_IDS, catalog } from '../src/catalog';
-import { KindoMicrosoftIntegrationsStack } from '../src/kindo-microsoft-integrations-stack';
-import { hasTerraform, terraform } from './support/terraform';
+import { INTEGRATION_IDS, catalog } from '../../src/catalog/catalog';
+import { KindoMicrosoftIntegrationsStack } from '../../src/constructs/kindo-microsoft-integrations-stack';
+import { hasTerraform, terraform } from '../support/terraform';
 
 const synthDefault = () => Testing.synth(new KindoMicrosoftIntegrationsStack(Testing.app(), 'kindo-microsoft-integrations'));
 

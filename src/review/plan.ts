@@ -1,6 +1,6 @@
-import { reviewPlanInvalid } from '../errors';
-import type { PlannedAction, PlannedActionKind, PlannedAttributeChange, PlanSummary, ReviewedIntegration } from '../review';
-import type { apiLookups } from './review-synth';
+import { reviewPlanInvalid } from '../core/errors';
+import type { PlannedAction, PlannedActionKind, PlannedAttributeChange, PlanSummary, ReviewedIntegration } from './types';
+import type { apiLookups } from './synth';
 
 type Json = Record<string, any>;
 type ApiLookups = ReturnType<typeof apiLookups>;

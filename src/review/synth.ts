@@ -1,4 +1,4 @@
-import type { Catalog, CatalogPermission } from '../catalog';
+import type { Catalog, CatalogPermission } from '../catalog/catalog';
 import type {
   Consent,
   GuideDeviation,
@@ -7,8 +7,8 @@ import type {
   ReviewedPermission,
   ReviewedValue,
   SynthesizedStack,
-} from '../review';
-import { resolveExpression, type VariableDefaults } from './review-expression';
+} from './types';
+import { resolveExpression, type VariableDefaults } from './expression';
 
 type Block = Record<string, any>;
 

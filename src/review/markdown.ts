@@ -1,4 +1,4 @@
-import type { PlanSummary, ReviewedIntegration, ReviewedValue, ReviewReport, RiskEntry } from '../review';
+import type { PlanSummary, ReviewedIntegration, ReviewedValue, ReviewReport, RiskEntry } from './types';
 
 /** First line of every report (see `REVIEW_MARKER` in src/review.ts). */
 export const MARKER = '<!-- kindo-microsoft-integrations:review -->';

@@ -2,7 +2,7 @@ import { DataAzureadClientConfig } from '@cdktf/provider-azuread/lib/data-azurea
 import { DataAzureadServicePrincipal } from '@cdktf/provider-azuread/lib/data-azuread-service-principal';
 import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { CatalogApi } from '../catalog';
+import type { CatalogApi } from '../catalog/catalog';
 
 // Lookups that every integration of a stack shares. They sit directly under the stack with fixed
 // ids, so a stack reads each at most once however many integrations it holds.

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { catalog, type IntegrationId } from '../src/catalog';
-import { KindoMicrosoftIntegrations } from '../src/kindo-microsoft-integrations';
-import { KindoMicrosoftIntegrationsStack } from '../src/kindo-microsoft-integrations-stack';
+import { catalog, type IntegrationId } from '../../src/catalog/catalog';
+import { KindoMicrosoftIntegrations } from '../../src/constructs/kindo-microsoft-integrations';
+import { KindoMicrosoftIntegrationsStack } from '../../src/constructs/kindo-microsoft-integrations-stack';
 import {
   REVIEW_EXIT,
   REVIEW_MARKER,
@@ -16,12 +16,12 @@ import {
   reviewExitCode,
   reviewStacks,
   summarizePlan,
-  type SynthesizedStack,
-} from '../src/review';
-import { main } from '../src/review-cli';
-import { FakeNango } from './support/fake-nango';
-import { synthNangoStack } from './support/nango-stack';
-import { hasTerraform, terraform } from './support/terraform';
+} from '../../src/review/review';
+import type { SynthesizedStack } from '../../src/review/types';
+import { main } from '../../src/cli/main';
+import { FakeNango } from '../support/fake-nango';
+import { synthNangoStack } from '../support/nango-stack';
+import { hasTerraform, terraform } from '../support/terraform';
 
 type Tf = Record<string, any>;
 
@@ -251,7 +251,7 @@ describe('review exit status', () => {
 
   test('fails if an option is unknown, with status 2', () => {
     expect(run('--stack', 'x')).toBe(REVIEW_EXIT.USAGE);
-    expect(output).toMatch(/^unknown option: '--stack'; expected one of --synth, --base, --plan, --out, --json, --help\n/);
+    expect(output).toMatch(/^review: unknown option: '--stack'; expected one of --synth, --base, --plan, --out, --json, --help\n/);
   });
 
   test('fails if a --plan file is not terraform show -json output', () => {

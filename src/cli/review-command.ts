@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { KindoConfigError, reviewPlanInvalid, reviewUsage } from './errors';
-import { withSynthesizedRevision } from './private/review-git';
+import { reviewPlanInvalid } from '../core/errors';
+import type { Command } from './command';
+import { withSynthesizedRevision } from '../review/git';
 import {
   REVIEW_EXIT,
   buildReviewReport,
@@ -11,8 +12,8 @@ import {
   reviewExitCode,
   reviewStacks,
   summarizePlan,
-  type ReviewedIntegration,
-} from './review';
+} from '../review/review';
+import type { ReviewedIntegration } from '../review/types';
 
 const USAGE = `Usage: kindo-microsoft-integrations review [options]
 
@@ -26,7 +27,7 @@ Options:
   --plan FILE      \`terraform show -json\` output of a plan; repeat for several stacks
   --out FILE       Markdown report (default: <synth>/review.md)
   --json FILE      the same data as JSON (default: the Markdown path with .json)
-  --help           show this text
+  -h, --help       show this text
 
 Exit status: 0 report written and the access surface does not grow (or no --base);
 3 report written and the access surface grows; 1 bad input; 2 wrong command line.`;
@@ -37,24 +38,6 @@ interface Options {
   plans: string[];
   out?: string;
   json?: string;
-}
-
-function parse(argv: readonly string[]): Options | 'help' {
-  const [command, ...rest] = argv;
-  if (command === '--help' || command === '-h') return 'help';
-  if (command !== 'review') throw reviewUsage('unknown command', command ?? '', "the command 'review'");
-  const options: Options = { synth: 'cdktf.out', plans: [] };
-  for (let i = 0; i < rest.length; i++) {
-    const flag = rest[i];
-    if (flag === '--help' || flag === '-h') return 'help';
-    const value = rest[i + 1];
-    if (!['--synth', '--base', '--plan', '--out', '--json'].includes(flag)) throw reviewUsage('unknown option', flag, 'one of --synth, --base, --plan, --out, --json, --help');
-    if (value === undefined || value.startsWith('--')) throw reviewUsage(`option ${flag} needs a value`, value ?? '', `${flag} followed by a path${flag === '--base' ? ' or git ref' : ''}`);
-    i++;
-    if (flag === '--plan') options.plans.push(value);
-    else options[flag.slice(2) as 'synth' | 'base' | 'out' | 'json'] = value;
-  }
-  return options;
 }
 
 function readPlan(file: string): unknown {
@@ -98,26 +81,27 @@ function review(options: Options, cwd: string): number {
   return code;
 }
 
-/**
- * Runs the command line; returns the exit status (see {@link REVIEW_EXIT}).
- * @param argv the arguments after the program name, e.g. `['review', '--base', 'origin/main']`.
- */
-export function main(argv: readonly string[], cwd: string = process.cwd()): number {
-  try {
-    const options = parse(argv);
-    if (options === 'help') {
-      process.stdout.write(`${USAGE}\n`);
-      return REVIEW_EXIT.NO_GROWTH;
-    }
-    return review(options, cwd);
-  } catch (e) {
-    if (!(e instanceof KindoConfigError)) throw e;
-    process.stderr.write(`${e.message}\n`);
-    if (e.code !== 'REVIEW_USAGE') return REVIEW_EXIT.ERROR;
-    process.stderr.write(`\n${USAGE}\n`);
-    return REVIEW_EXIT.USAGE;
-  }
-}
-
-// `npm run review` runs this file directly with tsx.
-if (require.main === module) process.exitCode = main(['review', ...process.argv.slice(2)]);
+/** `review`: the reviewer's report of a synth, a diff against a base, planned actions. */
+export const reviewCommand: Command = {
+  name: 'review',
+  summary: 'write a reviewer-facing report of the synthesized apps, diffed against a base',
+  usage: USAGE,
+  options: {
+    synth: { type: 'string', default: 'cdktf.out' },
+    base: { type: 'string' },
+    plan: { type: 'string', multiple: true, default: [] },
+    out: { type: 'string' },
+    json: { type: 'string' },
+  },
+  run: (values, cwd) =>
+    review(
+      {
+        synth: values.synth as string,
+        base: values.base as string | undefined,
+        plans: values.plan as string[],
+        out: values.out as string | undefined,
+        json: values.json as string | undefined,
+      },
+      cwd,
+    ),
+};

@@ -6,10 +6,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { INTEGRATION_IDS, catalog, type IntegrationId } from '../src/catalog';
-import { MicrosoftIntegrationApp, SignInAudience, type MicrosoftIntegrationAppProps, type NangoOptions } from '../src/microsoft-integration-app';
+import { INTEGRATION_IDS, catalog, type IntegrationId } from '../../src/catalog/catalog';
+import { MicrosoftIntegrationApp, SignInAudience, type MicrosoftIntegrationAppProps, type NangoOptions } from '../../src/constructs/microsoft-integration-app';
 
-import { hasTerraform, terraform } from './support/terraform';
+import { hasTerraform, terraform } from '../support/terraform';
 
 type Synth = Record<string, any>;
 

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataResource, TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { NangoRegistration, type NangoRegistrationProps } from '../src/nango-registration';
-import { FakeNango } from './support/fake-nango';
-import { synthNangoStack } from './support/nango-stack';
-import { hasTerraform, terraform } from './support/terraform';
+import { NangoRegistration, type NangoRegistrationProps } from '../../src/nango/nango-registration';
+import { FakeNango } from '../support/fake-nango';
+import { synthNangoStack } from '../support/nango-stack';
+import { hasTerraform, terraform } from '../support/terraform';
 
 function variables(stack: TerraformStack) {
   const v = (name: string, sensitive = false) => new TerraformVariable(stack, name, { type: 'string', sensitive }).stringValue;

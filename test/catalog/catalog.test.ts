@@ -2,8 +2,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
-import { CATALOG_DIR, INTEGRATION_IDS, catalog, loadCatalog } from '../src/catalog';
-import { GUIDE_FILE, parseGuide } from './support/guide';
+import { CATALOG_DIR, INTEGRATION_IDS, catalog, loadCatalog } from '../../src/catalog/catalog';
+import { GUIDE_FILE, parseGuide } from '../support/guide';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const rawFile = (id: string) => JSON.parse(readFileSync(join(CATALOG_DIR, `${id}.json`), 'utf8'));
@@ -90,7 +90,7 @@ describe('permission catalog', () => {
   });
 
   test('uses the guide fixture that matches the shared seed, where the seed is present', () => {
-    const seed = join(__dirname, '..', '..', 'shared', 'seeds', '000_c0014d6804a8ac03.txt');
+    const seed = join(__dirname, '..', '..', '..', 'shared', 'seeds', '000_c0014d6804a8ac03.txt');
     if (!existsSync(seed)) return expect(existsSync(GUIDE_FILE)).toBe(true);
     expect(readFileSync(GUIDE_FILE, 'utf8')).toBe(readFileSync(seed, 'utf8'));
   });

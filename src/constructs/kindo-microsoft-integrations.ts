@@ -1,9 +1,10 @@
 import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
-import { INTEGRATION_IDS, catalog, type IntegrationId } from './catalog';
-import { duplicateIntegration, duplicateNangoUniqueKey, emptySelection, settingNotApplicable, unknownIntegration } from './errors';
-import { MicrosoftIntegrationApp, type AddedPermission, type MicrosoftIntegrationAppOptions } from './microsoft-integration-app';
-import { isToken } from './private/validate';
+import { INTEGRATION_IDS, catalog, type IntegrationId } from '../catalog/catalog';
+import { duplicateIntegration, duplicateNangoUniqueKey, emptySelection, settingNotApplicable, unknownIntegration } from '../core/errors';
+import type { AddedPermission } from '../catalog/permission-changes';
+import { MicrosoftIntegrationApp, type MicrosoftIntegrationAppOptions } from './microsoft-integration-app';
+import { isToken } from '../core/validate';
 
 /** Properties of {@link KindoMicrosoftIntegrations}. */
 export interface KindoMicrosoftIntegrationsProps extends MicrosoftIntegrationAppOptions {

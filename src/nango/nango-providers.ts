@@ -1,6 +1,6 @@
 import { getProvider } from '@nangohq/providers';
-import { nangoProviderNotOAuth2, nangoProviderWrongAudience, unknownNangoProvider } from '../errors';
-import { isToken } from './validate';
+import { nangoProviderNotOAuth2, nangoProviderWrongAudience, unknownNangoProvider } from '../core/errors';
+import { isToken } from '../core/validate';
 
 // Microsoft's multi-tenant authority segments; a single-tenant app cannot sign in through them.
 const SHARED_AUTHORITIES = new Set(['common', 'organizations', 'consumers']);

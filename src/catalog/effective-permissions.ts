@@ -1,13 +1,13 @@
-import { catalog, type CatalogApi, type CatalogPermission, type IntegrationDefinition } from '../catalog';
+import { catalog, type CatalogApi, type CatalogPermission, type IntegrationDefinition } from './catalog';
 import {
   ambiguousPermission,
   conflictingPermission,
   missingJustification,
   unknownApi,
   unknownPermissionToRemove,
-} from '../errors';
-import type { AddedPermission, PermissionDeviation } from '../microsoft-integration-app';
-import { checkGuid, checkPattern } from './validate';
+} from '../core/errors';
+import type { AddedPermission, PermissionDeviation } from './permission-changes';
+import { checkGuid, checkPattern } from '../core/validate';
 
 /** Shortest justification accepted for a permission added beyond the guide. */
 export const MIN_JUSTIFICATION = 20;

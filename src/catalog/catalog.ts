@@ -6,7 +6,7 @@ import {
   catalogFilesMismatch,
   catalogPermissionConflict,
   catalogUnreadable,
-} from './errors';
+} from '../core/errors';
 
 /** The integrations Kindo's guide covers; each has one file in `permissions/`. */
 export const INTEGRATION_IDS = [
@@ -87,7 +87,7 @@ export interface IntegrationDefinition {
 export type Catalog = Readonly<Record<IntegrationId, IntegrationDefinition>>;
 
 /** Folder of the catalog shipped with this package. */
-export const CATALOG_DIR = join(__dirname, '..', 'permissions');
+export const CATALOG_DIR = join(__dirname, '..', '..', 'permissions');
 
 const SCHEMA_FILE = 'schema.json';
 

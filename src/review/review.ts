@@ -1,0 +1,117 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { catalog as packageCatalog, type Catalog } from '../catalog/catalog';
+import { reviewInputNotFound, reviewInputUnreadable } from '../core/errors';
+import { diffIntegrations } from './diff';
+import { MARKER, renderMarkdown } from './markdown';
+import { summarizePlanJson } from './plan';
+import { apiLookups, reviewStack } from './synth';
+import type { PlanSummary, ReviewDiff, ReviewedIntegration, ReviewedPermission, ReviewReport, ReviewRisks, RiskEntry, SynthesizedStack } from './types';
+
+/** Exit statuses of the `review` command. */
+export const REVIEW_EXIT = {
+  /** Report written; no base given, or nothing widens the access surface. */
+  NO_GROWTH: 0,
+  /** Bad input: no synth output, an unreadable plan, a base that cannot be synthesized. */
+  ERROR: 1,
+  /** Wrong command line. */
+  USAGE: 2,
+  /** Report written; the head grants more than the base (see `ReviewChange.grows`). */
+  GREW: 3,
+} as const;
+
+/** First line of the Markdown report; CI finds the pull request comment to update by it. */
+export const REVIEW_MARKER = MARKER;
+
+/**
+ * Reads the synthesized stacks of a cdktf output directory (`manifest.json` lists them), or of one
+ * stack directory holding `cdk.tf.json`.
+ */
+export function loadSynthesizedStacks(dir: string): SynthesizedStack[] {
+  const read = (file: string): Record<string, any> => {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw reviewInputUnreadable(file, (e as Error).message);
+    }
+  };
+  const manifest = join(dir, 'manifest.json');
+  if (existsSync(manifest)) {
+    const stacks = Object.values<{ name: string; synthesizedStackPath: string }>(read(manifest).stacks ?? {});
+    return stacks.map((s) => ({ name: s.name, config: read(join(dir, s.synthesizedStackPath)) }));
+  }
+  const single = join(dir, 'cdk.tf.json');
+  if (existsSync(single)) return [{ name: read(single)['//']?.metadata?.stackName ?? resolve(dir).split(/[\\/]/).at(-1)!, config: read(single) }];
+  throw reviewInputNotFound(dir, existsSync(dir) && statSync(dir).isDirectory());
+}
+
+/**
+ * Lists every app registration of the stacks with its permissions (GUIDs named through the
+ * catalog), consent grants, redirect URIs, client secrets and Nango registration.
+ *
+ * @param catalog names the permission GUIDs; the package's own catalog when omitted.
+ */
+export function reviewStacks(stacks: readonly SynthesizedStack[], catalog: Catalog = packageCatalog()): ReviewedIntegration[] {
+  return stacks.flatMap((s) => reviewStack(s, catalog));
+}
+
+/** The changes from `base` to `head`, ordered by risk (see {@link ReviewChange.rank}). */
+export function diffReviews(base: readonly ReviewedIntegration[], head: readonly ReviewedIntegration[], baseLabel: string): ReviewDiff {
+  const changes = diffIntegrations(base, head);
+  return { base: baseLabel, grew: changes.some((c) => c.grows), changes };
+}
+
+/**
+ * Summarizes a `terraform show -json` plan: the planned create/update/replace/delete of app
+ * registrations, service principals, client secrets, consent grants and Nango registrations. No
+ * value marked sensitive, and no value of an attribute named like a secret, key, value or password,
+ * is ever part of the summary.
+ *
+ * @param integrations labels resources by integration when their addresses match the synth.
+ * @param catalog names permission GUIDs in `required_resource_access` changes.
+ */
+export function summarizePlan(
+  plan: unknown,
+  label: string,
+  integrations: readonly ReviewedIntegration[] = [],
+  catalog: Catalog = packageCatalog(),
+): PlanSummary {
+  return summarizePlanJson(plan, label, integrations, apiLookups(catalog));
+}
+
+/** The risk section's entries. */
+export function reviewRisks(integrations: readonly ReviewedIntegration[]): ReviewRisks {
+  const list = (keep: (p: ReviewedPermission) => boolean): RiskEntry[] =>
+    integrations.flatMap((i) => i.apis.flatMap((api) => api.permissions.filter(keep).map((p) => ({ integration: i.key, api: api.name, permission: p.name }))));
+  return {
+    writeScopes: list((p) => p.access === 'write'),
+    adminConsentScopes: list((p) => p.adminConsentRequired === true),
+    tenantWideGrants: integrations.flatMap((i) =>
+      i.apis
+        .filter((api) => api.consent === 'tenant-wide')
+        .map((api) => ({ integration: i.key, api: api.name, scopes: api.permissions.filter((p) => p.consent === 'tenant-wide').map((p) => p.name) })),
+    ),
+    unknownPermissions: list((p) => !p.known),
+    guideDeviations: integrations.flatMap((i) => i.deviations.map((d) => ({ ...d, integration: i.key }))),
+  };
+}
+
+/** Assembles the report's data. */
+export function buildReviewReport(
+  source: string,
+  stacks: readonly SynthesizedStack[],
+  integrations: readonly ReviewedIntegration[],
+  options: { readonly diff?: ReviewDiff; readonly plans?: readonly PlanSummary[] } = {},
+): ReviewReport {
+  return { source, stacks: stacks.map((s) => s.name), integrations, risks: reviewRisks(integrations), diff: options.diff, plans: options.plans ?? [] };
+}
+
+/** The report as Markdown, starting with {@link REVIEW_MARKER}. */
+export function renderReviewMarkdown(report: ReviewReport): string {
+  return renderMarkdown(report);
+}
+
+/** The exit status for a report: {@link REVIEW_EXIT.GREW} when its diff widens the access surface. */
+export function reviewExitCode(report: ReviewReport): number {
+  return report.diff?.grew ? REVIEW_EXIT.GREW : REVIEW_EXIT.NO_GROWTH;
+}

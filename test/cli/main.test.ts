@@ -1,0 +1,44 @@
+import { COMMANDS, main } from '../../src/cli/main';
+
+describe('command line', () => {
+  let out = '';
+  let err = '';
+  beforeEach(() => {
+    out = err = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  test('--help lists every command and exits 0', () => {
+    expect(main(['--help'])).toBe(0);
+    for (const c of COMMANDS) expect(out).toContain(`  ${c.name}`);
+    expect(err).toBe('');
+  });
+
+  test.each(COMMANDS.map((c) => [c.name]))('%s --help prints its own usage and exits 0', (name) => {
+    expect(main([name, '--help'])).toBe(0);
+    expect(out).toMatch(new RegExp(`^Usage: kindo-microsoft-integrations ${name} `));
+    expect(main([name, '-h'])).toBe(0);
+  });
+
+  test('fails if no command is given, with status 2 and the list on stderr', () => {
+    expect(main([])).toBe(2);
+    expect(err).toMatch(/^Usage: kindo-microsoft-integrations <command> \[options\]/);
+  });
+
+  test('fails if the command is unknown, naming it and the commands', () => {
+    expect(main(['reveiw'])).toBe(2);
+    expect(err).toMatch(new RegExp(`^unknown command: 'reveiw'; expected one of ${COMMANDS.map((c) => c.name).join(', ')}\\n`));
+  });
+
+  test('fails if an option has no value, naming the option', () => {
+    expect(main(['review', '--synth'])).toBe(2);
+    expect(err).toMatch(/^review: option --synth needs a value; expected --synth <value> \(or --synth=<value> for a value that starts with -\)\n/);
+  });
+
+  test('fails if an argument is not an option, naming it', () => {
+    expect(main(['review', 'cdktf.out'])).toBe(2);
+    expect(err).toMatch(/^review: unexpected argument: 'cdktf.out'; expected options only: --synth, /);
+  });
+});
