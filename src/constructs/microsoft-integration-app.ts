@@ -11,7 +11,7 @@ import { TerraformCheck } from '../core/terraform-check';
 import { effectivePermissions } from '../catalog/effective-permissions';
 import type { AddedPermission, PermissionDeviation } from '../catalog/permission-changes';
 import { checkNangoProvider } from '../nango/nango-providers';
-import { clientConfig, resourceApiServicePrincipal } from './stack-lookups';
+import { clientConfig, requireDelegatedScopes } from './stack-lookups';
 import { baseUrl, checkGuid, checkPattern, checkServiceUrl, checkWholeNumber, isToken } from '../core/validate';
 
 /** Who may sign in to the app registration. */
@@ -287,6 +287,8 @@ export class MicrosoftIntegrationApp extends Construct {
 
     if (isToken(warningDays) || warningDays > 0) this.addSecretExpiryCheck(warningDays);
 
+    // Every requested scope is checked against the tenant at plan, consented or not.
+    const apiObjectIds = requireDelegatedScopes(this, `integration '${definition.id}'`, apis);
     // Client credentials never sign a user in, so Fabric has nothing to consent to.
     this.permissionGrants =
       delegated && (props.adminConsent ?? true)
@@ -294,7 +296,7 @@ export class MicrosoftIntegrationApp extends Construct {
             (api) =>
               new ServicePrincipalDelegatedPermissionGrant(this, `AdminConsent${api.name.replace(/[^A-Za-z0-9]/g, '')}`, {
                 servicePrincipalObjectId: this.servicePrincipal.objectId,
-                resourceServicePrincipalObjectId: resourceApiServicePrincipal(this, api).objectId,
+                resourceServicePrincipalObjectId: apiObjectIds.get(api.name)!,
                 claimValues: api.permissions.map((p) => p.name),
               }),
           )

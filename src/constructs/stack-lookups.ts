@@ -1,8 +1,10 @@
 import { DataAzureadClientConfig } from '@cdktf/provider-azuread/lib/data-azuread-client-config';
 import { DataAzureadServicePrincipal } from '@cdktf/provider-azuread/lib/data-azuread-service-principal';
-import { TerraformStack } from 'cdktf';
+import { DataAzureadServicePrincipals } from '@cdktf/provider-azuread/lib/data-azuread-service-principals';
+import { TerraformStack, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { CatalogApi } from '../catalog/catalog';
+import { missingApiServicePrincipalMessage, scopeIdMismatchMessage } from '../core/errors';
 
 // Lookups that every integration of a stack shares. They sit directly under the stack with fixed
 // ids, so a stack reads each at most once however many integrations it holds.
@@ -17,9 +19,101 @@ export function clientConfig(scope: Construct): DataAzureadClientConfig {
   return stackSingleton(scope, 'KindoClientConfig', (stack) => new DataAzureadClientConfig(stack, 'KindoClientConfig'));
 }
 
-/** The tenant's service principal of a Microsoft API, found by the API's application (client) ID. */
-export function resourceApiServicePrincipal(scope: Construct, api: CatalogApi): DataAzureadServicePrincipal {
+/** What a stack's constructs request from one Microsoft API. */
+interface ApiRequirement {
+  readonly name: string;
+  readonly appId: string;
+  /** Who requests the API's scopes, as messages name them, e.g. `integration 'defender'`. */
+  readonly requesters: Set<string>;
+  /** Scope name → requested ID → who requests it under that ID. */
+  readonly scopes: Map<string, Map<string, Set<string>>>;
+  readonly lookup: DataAzureadServicePrincipal;
+}
+
+const requirements = new WeakMap<TerraformStack, Map<string, ApiRequirement>>();
+
+const PRESENCE_ID = 'KindoApiPresence';
+const list = (s: Set<string>) => [...s].sort();
+const hcl = (s: string) => JSON.stringify(s);
+
+/**
+ * Which of the APIs in use have a service principal in the tenant: one `azuread_service_principals`
+ * read by application ID with `ignore_missing`, so that a missing API never fails the plan with the
+ * provider's generic error (hashicorp/azuread 3.7, service_principals_data_source.go: with
+ * `ignore_missing` an application ID without a service principal is skipped). Its postconditions
+ * stop the plan, naming each missing API, who needs it and the fix.
+ */
+function apiPresence(scope: Construct): DataAzureadServicePrincipals {
+  return stackSingleton(scope, PRESENCE_ID, (stack) => new DataAzureadServicePrincipals(stack, PRESENCE_ID, { clientIds: [], ignoreMissing: true }));
+}
+
+/**
+ * The tenant's service principal of a Microsoft API (`azuread_service_principal`, by application ID),
+ * read only when the presence lookup found it (`count` 0 otherwise), so a missing API never
+ * reaches it. Its postconditions compare each requested scope's ID with the one the API publishes
+ * (`oauth2_permission_scope_ids`, scope name → ID).
+ */
+function apiServicePrincipal(scope: Construct, api: CatalogApi): DataAzureadServicePrincipal {
   // The id derives from the catalog's API name, a constant, never from a token.
   const id = `KindoApi${api.name.replace(/[^A-Za-z0-9]/g, '')}`;
-  return stackSingleton(scope, id, (stack) => new DataAzureadServicePrincipal(stack, id, { clientId: api.resourceAppId }));
+  return stackSingleton(scope, id, (stack) => {
+    const found = Token.asString(apiPresence(stack).interpolationForAttribute('service_principals[*].client_id'));
+    return new DataAzureadServicePrincipal(stack, id, {
+      clientId: api.resourceAppId,
+      count: Token.asNumber(`\${contains(${found}, ${hcl(api.resourceAppId)}) ? 1 : 0}`),
+    });
+  });
+}
+
+/** Rewrites the lookups' client IDs and conditions from everything requested so far in the stack. */
+function writeConditions(stack: TerraformStack, apis: Map<string, ApiRequirement>): void {
+  const all = [...apis.values()].sort((a, b) => a.appId.localeCompare(b.appId));
+  const presence = apiPresence(stack);
+  presence.clientIds = all.map((a) => a.appId);
+  presence.lifecycle = {
+    postcondition: all.map((a) => ({
+      condition: `\${contains(self.service_principals[*].client_id, ${hcl(a.appId)})}`,
+      errorMessage: missingApiServicePrincipalMessage(a.name, a.appId, list(a.requesters)),
+    })),
+  };
+  for (const a of all) {
+    const scopes = [...a.scopes].sort(([x], [y]) => x.localeCompare(y));
+    a.lookup.lifecycle = {
+      postcondition: scopes.flatMap(([name, byId]) =>
+        [...byId].sort(([x], [y]) => x.localeCompare(y)).map(([expected, requesters]) => ({
+          condition: `\${lookup(self.oauth2_permission_scope_ids, ${hcl(name)}, "") == ${hcl(expected)}}`,
+          errorMessage: scopeIdMismatchMessage(a.name, name, expected, `lookup(self.oauth2_permission_scope_ids, ${hcl(name)}, "none (not published)")`, list(requesters)),
+        })),
+      ),
+    };
+  }
+}
+
+/**
+ * The preflight of anything that requests delegated scopes of Microsoft APIs: records that
+ * `requester` requests `apis`' scopes, so that the plan stops before any change when the tenant
+ * has no service principal for one of the APIs, or publishes one of the scopes under another ID.
+ * A stack reads each API at most once, plus one presence lookup for all of them.
+ *
+ * @param requester who requests them, as plan messages name it, e.g. `integration 'defender'`
+ * @returns per API name, the object ID of the API's service principal in the tenant (for consent grants)
+ */
+export function requireDelegatedScopes(scope: Construct, requester: string, apis: readonly CatalogApi[]): ReadonlyMap<string, string> {
+  const stack = TerraformStack.of(scope);
+  const byAppId = requirements.get(stack) ?? new Map<string, ApiRequirement>();
+  requirements.set(stack, byAppId);
+  const objectIds = new Map<string, string>();
+  for (const api of apis) {
+    const lookup = apiServicePrincipal(stack, api);
+    const requirement = byAppId.get(api.resourceAppId) ?? { name: api.name, appId: api.resourceAppId, requesters: new Set(), scopes: new Map(), lookup };
+    byAppId.set(api.resourceAppId, requirement);
+    requirement.requesters.add(requester);
+    for (const p of api.permissions) {
+      const byId = requirement.scopes.get(p.name) ?? new Map<string, Set<string>>();
+      requirement.scopes.set(p.name, byId.set(p.id, (byId.get(p.id) ?? new Set()).add(requester)));
+    }
+    objectIds.set(api.name, Token.asString(`\${${lookup.fqn}[0].object_id}`));
+  }
+  writeConditions(stack, byAppId);
+  return objectIds;
 }

@@ -41,10 +41,10 @@ export function apiLookups(catalog: Catalog): Map<string, ApiLookup> {
   return apis;
 }
 
-/** `${azuread_application.Foo.client_id}` (possibly inside a larger expression) → `Foo`. */
+/** `${azuread_application.Foo.client_id}` or `${data.x.Foo[0].id}` (possibly inside a larger expression) → `Foo`. */
 function referenced(value: unknown, type: string): string | undefined {
   if (typeof value !== 'string') return undefined;
-  const match = new RegExp(`(?<![\\w.])${type.replace('.', '\\.')}\\.([A-Za-z0-9_-]+)\\.`).exec(value);
+  const match = new RegExp(`(?<![\\w.])${type.replace('.', '\\.')}\\.([A-Za-z0-9_-]+)[.[]`).exec(value);
   return match?.[1];
 }
 

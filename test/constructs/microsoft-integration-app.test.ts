@@ -90,14 +90,16 @@ describe('MicrosoftIntegrationApp', () => {
       expect(json).toHaveResource(ApplicationPasswordA);
       expect(json).not.toHaveResource(ServicePrincipalDelegatedPermissionGrant);
       expect(tf.resource.terraform_data).toBeUndefined();
-      expect(tf.data.azuread_service_principal).toBeUndefined();
+      // Graph is still read, to check User.Read's ID against the tenant at plan.
+      expect(Object.keys(tf.data.azuread_service_principal)).toEqual(['KindoApiMicrosoftGraph']);
     });
   });
 
   test('leaves admin consent to the operator when turned off, warning where APIs beyond Graph need it', () => {
     const { json, tf } = synthApp({ integration: 'defender', adminConsent: false });
     expect(json).not.toHaveResource(ServicePrincipalDelegatedPermissionGrant);
-    expect(tf.data.azuread_service_principal).toBeUndefined();
+    // The APIs are still read, to check at plan that they exist and publish the requested scope IDs.
+    expect(Object.keys(tf.data.azuread_service_principal)).toHaveLength(3);
     const stack = new TerraformStack(Testing.app(), 'warn');
     const secretKey = new TerraformVariable(stack, 'k', { type: 'string', sensitive: true }).stringValue;
     const app = new MicrosoftIntegrationApp(stack, 'App', { integration: 'defender', adminConsent: false, nango: { secretKey } });
