@@ -11,6 +11,8 @@ export function renderPermissionsDoc(): string {
     '',
     "Every permission is **delegated**: it acts as the signed-in user, so the integration can reach only what both the app and the user may reach. Microsoft Fabric is the exception: it signs in as its own service principal (client credentials) and keeps only the portal's default `User.Read`.",
     '',
+    "Every delegated integration also has `offline_access`: the guide's troubleshooting table asks for it wherever delegated refresh is required, and Nango refreshes every delegated connection. Where the integration's own table lacks it, it is marked as added that way; it is part of the guide's list, not a deviation.",
+    '',
     '| Integration | Id | APIs | Permissions | Write | Admin consent |',
     '|---|---|---|---:|---:|---:|',
   ];
@@ -35,7 +37,8 @@ export function renderPermissionsDoc(): string {
       lines.push('', `### ${api.name}`, '', `Resource app \`${api.resourceAppId}\`, identifier URI \`${api.identifierUri}\`.`, '');
       lines.push('| Permission | Description | Access | Admin consent | Scope ID |', '|---|---|---|---|---|');
       for (const p of api.permissions) {
-        lines.push(`| \`${p.name}\` | ${p.description} | ${p.access === 'write' ? '**write**' : 'read'} | ${p.adminConsentRequired ? 'Yes' : 'No'} | \`${p.id}\` |`);
+        const directed = p.directedBy === 'troubleshooting' ? " (added as the guide's troubleshooting table directs)" : '';
+        lines.push(`| \`${p.name}\`${directed} | ${p.description} | ${p.access === 'write' ? '**write**' : 'read'} | ${p.adminConsentRequired ? 'Yes' : 'No'} | \`${p.id}\` |`);
       }
     }
   }

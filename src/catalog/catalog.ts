@@ -41,6 +41,12 @@ export interface CatalogPermission {
   readonly access: 'read' | 'write';
   /** The guide's "Admin consent required" column. */
   readonly adminConsentRequired: boolean;
+  /**
+   * Set when the guide asks for the permission outside the integration's permission table:
+   * `troubleshooting`, its Troubleshooting table (offline_access wherever delegated refresh is required).
+   * @default - a row of the integration's permission table
+   */
+  readonly directedBy?: 'troubleshooting';
 }
 
 /** A Microsoft API and the delegated permissions an integration needs from it. */

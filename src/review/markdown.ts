@@ -81,7 +81,8 @@ function integrationSection(i: ReviewedIntegration): string[] {
     for (const p of api.permissions) {
       const admin = p.adminConsentRequired === null ? 'unknown' : p.adminConsentRequired ? '**yes**' : 'no';
       const type = p.type === 'Scope' ? 'delegated' : p.type === 'Role' ? '**application**' : cell(p.type);
-      lines.push(`| ${cell(code(p.name))}${p.requested ? '' : ' (granted, not requested)'} | ${type} | ${p.access === 'write' ? '**write**' : p.access} | ${admin} | ${p.consent} |`);
+      const directed = p.directedBy === 'troubleshooting' ? " (guide-directed: the guide's troubleshooting table)" : '';
+      lines.push(`| ${cell(code(p.name))}${directed}${p.requested ? '' : ' (granted, not requested)'} | ${type} | ${p.access === 'write' ? '**write**' : p.access} | ${admin} | ${p.consent} |`);
     }
     lines.push('');
   }
@@ -131,6 +132,17 @@ export function renderMarkdown(report: ReviewReport): string {
     ),
     "None: every app requests exactly its integration's list in the guide.",
   );
+  if (risks.guideDirected.length > 0) {
+    section(
+      "Guide-directed additions (not deviations)",
+      [
+        "Not rows of the integrations' permission tables, but asked for by the guide's troubleshooting table (offline_access wherever delegated refresh is required; Nango refreshes every delegated connection):",
+        '',
+        ...grouped(risks.guideDirected),
+      ],
+      '',
+    );
+  }
   if (risks.unknownPermissions.length > 0) section('Unknown permissions (not in the catalog: review by hand)', grouped(risks.unknownPermissions), '');
   section('Write scopes', grouped(risks.writeScopes), 'None.');
   section('Scopes that need admin consent', grouped(risks.adminConsentScopes), 'None.');

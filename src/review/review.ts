@@ -93,6 +93,9 @@ export function reviewRisks(integrations: readonly ReviewedIntegration[]): Revie
     ),
     unknownPermissions: list((p) => !p.known),
     guideDeviations: integrations.flatMap((i) => i.deviations.map((d) => ({ ...d, integration: i.key }))),
+    guideDirected: integrations.flatMap((i) =>
+      i.apis.flatMap((api) => api.permissions.flatMap((p) => (p.directedBy ? [{ integration: i.key, api: api.name, permission: p.name, directedBy: p.directedBy }] : []))),
+    ),
   };
 }
 

@@ -128,12 +128,17 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
     const required: Block[] = app.required_resource_access ?? [];
     const grantedApps = grants.map(resourceAppOf).filter((id): id is string => id !== undefined);
     const resourceAppIds = [...new Set([...required.map((r) => String(r.resource_app_id)), ...grantedApps])];
+    const definition = (catalog as Record<string, Catalog[keyof Catalog] | undefined>)[integrationId];
     const reviewedApis = resourceAppIds.map((resourceAppId): ReviewedApi => {
       const lookup = apis.get(resourceAppId);
       const access: Block[] = required.filter((r) => r.resource_app_id === resourceAppId).flatMap((r) => r.resource_access ?? []);
+      // Whether the guide asks for a permission outside its table depends on the integration, not only the API.
+      const directed = new Map(definition?.apis.find((api) => api.resourceAppId === resourceAppId)?.permissions.filter((p) => p.directedBy).map((p) => [p.id, p.directedBy!]));
       const permissions = access.map((a) => {
         const known = lookup?.byId.get(String(a.id));
-        return permission(String(a.id), String(a.type), known, true, consentFor(resourceAppId, known?.name));
+        const reviewed = permission(String(a.id), String(a.type), known, true, consentFor(resourceAppId, known?.name));
+        const directedBy = reviewed.known && reviewed.type === 'Scope' ? directed.get(reviewed.id) : undefined;
+        return directedBy ? { ...reviewed, directedBy } : reviewed;
       });
       // A grant may name scopes the app does not request; they are still consented, so they are listed.
       const requestedNames = new Set(permissions.map((p) => p.name));

@@ -32,6 +32,8 @@ export interface ReviewedPermission {
   /** False when only a consent grant names it (it is not in `required_resource_access`). */
   readonly requested: boolean;
   readonly consent: Consent;
+  /** Where Kindo's guide asks for it outside the integration's permission table (the catalog's `directedBy`). */
+  readonly directedBy?: 'troubleshooting';
 }
 
 /** The permissions an app holds on one Microsoft API. */
@@ -173,4 +175,6 @@ export interface ReviewRisks {
   readonly unknownPermissions: readonly RiskEntry[];
   /** Every difference from Kindo's guide, per integration. */
   readonly guideDeviations: readonly (GuideDeviation & { readonly integration: string })[];
+  /** Permissions the guide asks for outside the integrations' permission tables: part of its list, not deviations. */
+  readonly guideDirected: readonly (RiskEntry & { readonly directedBy: 'troubleshooting' })[];
 }

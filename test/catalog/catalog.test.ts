@@ -61,7 +61,7 @@ describe('permission catalog', () => {
       .filter((e) => e.id !== 'fabric')
       .flatMap((e) =>
         e.apis.flatMap((api) =>
-          api.permissions.map((p) => ({
+          api.permissions.filter((p) => p.directedBy === undefined).map((p) => ({
             integration: e.displayName,
             api: api.name,
             name: p.name,
@@ -76,6 +76,31 @@ describe('permission catalog', () => {
     const key = (r: { integration: string; api: string; name: string }) => `${r.integration}/${r.api}/${r.name}`;
     const sort = <T extends { integration: string; api: string; name: string }>(list: T[]) => [...list].sort((a, b) => key(a).localeCompare(key(b)));
     expect(sort(rows)).toEqual(sort(guide));
+  });
+
+  test("adds offline_access to every delegated integration whose table lacks it, as the guide's troubleshooting table directs, and nothing else", () => {
+    const directed = entries.flatMap((e) => e.apis.flatMap((api) => api.permissions.filter((p) => p.directedBy !== undefined).map((p) => ({ integration: e.id, api: api.name, ...p }))));
+    const withoutOfflineAccess = entries
+      .filter((e) => e.authFlow === 'delegated' && !guide.some((r) => r.integration === e.displayName && r.name === 'offline_access'))
+      .map((e) => e.id);
+    expect(withoutOfflineAccess).toHaveLength(10);
+    expect(directed).toEqual(
+      withoutOfflineAccess.map((integration) => ({
+        integration,
+        api: 'Microsoft Graph',
+        name: 'offline_access',
+        id: '7427e0e9-2fba-42fe-b0c0-848c9e6a8182',
+        description: 'Maintain access to data you have given it access to',
+        access: 'read',
+        adminConsentRequired: false,
+        directedBy: 'troubleshooting',
+      })),
+    );
+    // The row of the guide this rests on.
+    expect(readFileSync(GUIDE_FILE, 'utf8')).toMatch(/Kindo reports Unauthorized or cannot refresh the connection \| Recreate the connection and confirm the integration includes offline_access when delegated refresh is required\./);
+    for (const e of entries.filter((x) => x.authFlow === 'delegated')) {
+      expect(e.apis[0].permissions.map((p) => p.name), e.id).toContain('offline_access');
+    }
   });
 
   test('gives Fabric only the portal default Graph User.Read, without admin consent, and no redirect URI', () => {

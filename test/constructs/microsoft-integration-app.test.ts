@@ -66,6 +66,13 @@ describe('MicrosoftIntegrationApp', () => {
       for (const g of grants) expect(g.user_object_id).toBeUndefined();
     });
 
+    test('requests offline_access from Microsoft Graph and holds it in the Graph admin consent, so Nango’s sign-in asks users for nothing new', () => {
+      const graphAccess = only(tf, 'azuread_application').required_resource_access.find((r: any) => r.resource_app_id === '00000003-0000-0000-c000-000000000000');
+      expect(graphAccess.resource_access).toContainEqual({ id: '7427e0e9-2fba-42fe-b0c0-848c9e6a8182', type: 'Scope' });
+      const grants = Object.values<any>(tf.resource.azuread_service_principal_delegated_permission_grant);
+      expect(grants.find((g) => g.resource_service_principal_object_id.includes('KindoApiMicrosoftGraph')).claim_values).toContain('offline_access');
+    });
+
     test('registers offline_access and the Graph scopes with Nango under kindo-<id>', () => {
       const sync = Object.entries<any>(tf.resource.terraform_data).find(([k]) => k.includes('Sync'))![1];
       const graph = definition.apis[0].permissions.map((p) => p.name).filter((n) => n !== 'offline_access');
@@ -195,7 +202,7 @@ describe('MicrosoftIntegrationApp', () => {
       const { tf, full } = synthApp({ integration: 'outlook', removePermissions: ['Mail.Send'] });
       const app = only(tf, 'azuread_application');
       expect(app.required_resource_access[0].resource_access.map((r: any) => r.id)).not.toContain('e383f46e-2787-4529-855e-0e479a3ffac0');
-      expect(only(tf, 'azuread_service_principal_delegated_permission_grant').claim_values).toEqual(['Contacts.Read', 'People.Read', 'User.Read']);
+      expect(only(tf, 'azuread_service_principal_delegated_permission_grant').claim_values).toEqual(['Contacts.Read', 'People.Read', 'User.Read', 'offline_access']);
       const sync = Object.entries<any>(tf.resource.terraform_data).find(([k]) => k.includes('Sync'))![1];
       expect(sync.triggers_replace.scopes).toBe('offline_access,Contacts.Read,People.Read,User.Read');
       expect(app.notes).toMatch(/Deviates from Kindo's guide: -Mail\.Send$/);

@@ -89,6 +89,21 @@ describe('review report of deviations from the guide', () => {
     expect(markdown).toContain('- `test/teams` on Microsoft Graph: **added** `Mail.Read` (justification: summaries of mail threads shared in chats)');
   });
 
+  test("shows offline_access as guide-directed (the guide's troubleshooting table), not as a deviation, and granted tenant-wide", () => {
+    const tf = synth(['outlook', 'teams']);
+    const report = buildReviewReport('cdktf.out', stacks(tf), reviewStacks(stacks(tf)));
+    expect(report.risks.guideDeviations).toEqual([]);
+    // teams lists offline_access in its own table; outlook has it from the troubleshooting table.
+    expect(report.risks.guideDirected).toEqual([{ integration: 'test/outlook', api: 'Microsoft Graph', permission: 'offline_access', directedBy: 'troubleshooting' }]);
+    const outlook = report.integrations.find((i) => i.key === 'test/outlook')!.apis[0].permissions.find((p) => p.name === 'offline_access')!;
+    expect(outlook).toMatchObject({ requested: true, consent: 'tenant-wide', directedBy: 'troubleshooting' });
+    const markdown = renderReviewMarkdown(report);
+    expect(markdown).toContain('### Guide-directed additions (not deviations)');
+    expect(markdown).toContain('- `test/outlook` on Microsoft Graph: `offline_access`');
+    expect(markdown).toContain("| `offline_access` (guide-directed: the guide's troubleshooting table) | delegated | read | no | tenant-wide |");
+    expect(markdown).toContain("None: every app requests exactly its integration's list in the guide.");
+  });
+
   test('says so when every app requests exactly its list', () => {
     const tf = synth(['teams']);
     expect(renderReviewMarkdown(buildReviewReport('cdktf.out', stacks(tf), reviewStacks(stacks(tf))))).toContain("None: every app requests exactly its integration's list in the guide.");
