@@ -35,7 +35,13 @@ describe('KindoMicrosoftIntegrations', () => {
       '8ee8fdad-f234-4243-8f3b-15c294843740',
       'fc780465-2017-40d4-a0c5-307022471b92',
     ]);
-    expect(lookups(['fabric'])).toEqual([]);
+    // Fabric requests Graph User.Read, whose ID is checked against the tenant too.
+    expect(lookups(['fabric'])).toEqual(['00000003-0000-0000-c000-000000000000']);
+    expect(synth({ integrations: ['defender', 'teams'] }).data.azuread_service_principals.KindoApiPresence.client_ids).toEqual([
+      '00000003-0000-0000-c000-000000000000',
+      '8ee8fdad-f234-4243-8f3b-15c294843740',
+      'fc780465-2017-40d4-a0c5-307022471b92',
+    ]);
   });
 
   test('applies per-integration Nango keys and providers', () => {
