@@ -61,11 +61,22 @@ export interface MicrosoftIntegrationAppOptions {
    */
   readonly signInAudience?: SignInAudience;
   /**
-   * Object IDs of the users or service principals that own the app registration and its service principal.
-   * @default - the identity Terraform runs as
+   * Object IDs of further users or service principals that own the app registration and its service
+   * principal. The identity Terraform runs as is always an owner too: azuread would otherwise add it
+   * and then remove it, and under `Application.ReadWrite.OwnedBy` every later step (secret, service
+   * principal, the next plan) would fail with 403.
+   * @default - the identity Terraform runs as, only
    * @example ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b']
    */
   readonly owners?: readonly string[];
+  /**
+   * Stop the plan when an app registration with the same display name already exists (azuread's
+   * `prevent_duplicate_names`), e.g. one created by hand from Kindo's guide, whose suggested names are
+   * this package's defaults. Adopt such apps instead (docs/adopting.md), or turn this off to create a
+   * second app with the same name.
+   * @default true
+   */
+  readonly preventDuplicateNames?: boolean;
   /**
    * Lifetime of the client secret, in days (1 to 730). The expiry is fixed when the secret is created.
    * @default 180
@@ -253,10 +264,13 @@ export class MicrosoftIntegrationApp extends Construct {
 
     const config = clientConfig(this);
     this.tenantId = props.tenantId ?? config.tenantId;
-    const owners = props.owners ? [...props.owners] : [config.objectId];
+    // The caller stays an owner whatever the list says (aztfmod's choice): its object ID is known only at
+    // plan, so a list without it cannot be refused at synth.
+    const owners = props.owners ? Token.asList(Fn.distinct(Fn.concat([props.owners.map((o) => (isToken(o) ? o : o.toLowerCase())), [config.objectId]]))) : [config.objectId];
 
     this.application = new Application(this, 'Application', {
       displayName: `${prefix}${definition.displayName}`,
+      preventDuplicateNames: props.preventDuplicateNames ?? true,
       signInAudience: audience,
       owners,
       notes: appNotes(definition, deviations),

@@ -116,12 +116,47 @@ describe('MicrosoftIntegrationApp', () => {
     );
   });
 
-  test('owns the app by the Terraform identity unless owners are given', () => {
-    expect(only(synthApp({ integration: 'teams' }).tf, 'azuread_application').owners).toEqual(['${data.azuread_client_config.KindoClientConfig.object_id}']);
-    const owners = ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b'];
-    const { tf } = synthApp({ integration: 'teams', owners });
-    expect(only(tf, 'azuread_application').owners).toEqual(owners);
-    expect(only(tf, 'azuread_service_principal').owners).toEqual(owners);
+  describe('owners', () => {
+    const caller = 'data.azuread_client_config.KindoClientConfig.object_id';
+    const ownersOf = (props: Partial<TestProps>) => {
+      const { tf } = synthApp({ integration: 'teams', ...props });
+      return [only(tf, 'azuread_application').owners, only(tf, 'azuread_service_principal').owners];
+    };
+
+    test('are the identity Terraform runs as, by default', () => {
+      expect(ownersOf({})).toEqual([[`\${${caller}}`], [`\${${caller}}`]]);
+    });
+
+    test('always include the identity Terraform runs as when owners are given, so azuread never removes it (the 403 trap)', () => {
+      const expected = `\${distinct(concat(["8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b"], [${caller}]))}`;
+      expect(ownersOf({ owners: ['8F1A2B3C-4D5E-4F60-8A7B-9C0D1E2F3A4B'] })).toEqual([expected, expected]);
+    });
+
+    // The synthesized expression, evaluated by real Terraform with the caller's object ID as a variable.
+    test.skipIf(!hasTerraform)('hold the caller once, with or without it in the list (terraform on the PATH)', async () => {
+      const { tf } = synthApp({ integration: 'teams', owners: ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', '11111111-2222-3333-4444-555555555555'] });
+      const expression: string = only(tf, 'azuread_application').owners;
+      const dir = mkdtempSync(join(tmpdir(), 'kindo-owners-'));
+      try {
+        const withCaller = (id: string) => expression.replace(caller, `"${id}"`);
+        writeFileSync(
+          join(dir, 'main.tf.json'),
+          JSON.stringify({ output: { caller_not_listed: { value: withCaller('99999999-8888-7777-6666-555555555555') }, caller_listed: { value: withCaller('11111111-2222-3333-4444-555555555555') } } }),
+        );
+        const run = await terraform(dir, ['apply', '-auto-approve', '-input=false']);
+        expect(run.status, run.output).toBe(0);
+        const values = JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
+        expect(values.caller_not_listed.value).toEqual(['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', '11111111-2222-3333-4444-555555555555', '99999999-8888-7777-6666-555555555555']);
+        expect(values.caller_listed.value).toEqual(['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', '11111111-2222-3333-4444-555555555555']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }, 30_000);
+  });
+
+  test('refuses a second app of the same display name by default (prevent_duplicate_names), and creates one when told to', () => {
+    expect(only(synthApp({ integration: 'teams' }).tf, 'azuread_application').prevent_duplicate_names).toBe(true);
+    expect(only(synthApp({ integration: 'teams', preventDuplicateNames: false }).tf, 'azuread_application').prevent_duplicate_names).toBe(false);
   });
 
   test('records which Kindo integration uses the app in its notes', () => {
