@@ -3,8 +3,31 @@ import { HttpProvider } from '@cdktf/provider-http/lib/provider';
 import { TerraformOutput, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { INTEGRATION_IDS, type IntegrationId } from '../catalog/catalog';
+import { duplicateIntegration, emptySelection, unknownIntegration } from '../core/errors';
 import { KindoMicrosoftIntegrations } from './kindo-microsoft-integrations';
 import { DEFAULT_NANGO_SERVER_URL } from './microsoft-integration-app';
+
+/** The environment variable the default app (`main.ts`) reads the integrations from. */
+export const INTEGRATIONS_ENV = 'KINDO_INTEGRATIONS';
+
+/**
+ * The integrations named in {@link INTEGRATIONS_ENV}: ids separated by commas or spaces, or `all`.
+ * Unset means all 14; anything else that is not a list of known ids, each once, is refused.
+ *
+ * @example integrationsFromEnvironment('teams, outlook') // ['teams', 'outlook']
+ */
+export function integrationsFromEnvironment(value: string | undefined): readonly IntegrationId[] {
+  if (value === undefined || value.trim() === 'all') return INTEGRATION_IDS;
+  const ids = value.split(/[\s,]+/).filter((id) => id !== '');
+  if (ids.length === 0) throw emptySelection(INTEGRATIONS_ENV);
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (!(INTEGRATION_IDS as readonly string[]).includes(id)) throw unknownIntegration(INTEGRATIONS_ENV, id, INTEGRATION_IDS);
+    if (seen.has(id)) throw duplicateIntegration(INTEGRATIONS_ENV, id);
+    seen.add(id);
+  }
+  return ids as IntegrationId[];
+}
 
 /** Properties of {@link KindoMicrosoftIntegrationsStack}. */
 export interface KindoMicrosoftIntegrationsStackProps {

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { INTEGRATION_IDS, catalog } from '../../src/catalog/catalog';
-import { KindoMicrosoftIntegrationsStack } from '../../src/constructs/kindo-microsoft-integrations-stack';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { KindoMicrosoftIntegrationsStack, integrationsFromEnvironment } from '../../src/constructs/kindo-microsoft-integrations-stack';
 import { hasTerraform, terraform } from '../support/terraform';
 
 const synthDefault = () => Testing.synth(new KindoMicrosoftIntegrationsStack(Testing.app(), 'kindo-microsoft-integrations'));
@@ -71,6 +73,40 @@ describe('KindoMicrosoftIntegrationsStack', () => {
   test('matches the reviewed snapshot', () => {
     expect(tf).toMatchSnapshot();
   });
+});
+
+describe('integrations chosen without editing code (KINDO_INTEGRATIONS)', () => {
+  test('reads ids separated by commas or spaces; unset or "all" means all 14', () => {
+    expect(integrationsFromEnvironment('teams, outlook fabric')).toEqual(['teams', 'outlook', 'fabric']);
+    expect(integrationsFromEnvironment(undefined)).toEqual(INTEGRATION_IDS);
+    expect(integrationsFromEnvironment(' all ')).toEqual(INTEGRATION_IDS);
+  });
+
+  test.each([
+    ['an id is unknown', 'teams,hubspot', "unknown integration 'hubspot' in `KINDO_INTEGRATIONS`; expected one of: defender, ediscovery"],
+    ['an id is repeated', 'teams,teams', "integration 'teams' appears more than once in `KINDO_INTEGRATIONS`; expected each integration id at most once"],
+    ['it names none', ' , ', "`KINDO_INTEGRATIONS` is empty; expected at least one integration id, e.g. ['teams']"],
+  ])('fails if %s', (_name, value, message) => {
+    expect(() => integrationsFromEnvironment(value)).toThrow(message);
+  });
+
+  test('main.ts synthesizes exactly the integrations named, and stops with the message on a bad one', () => {
+    const root = join(__dirname, '..', '..');
+    const outdir = mkdtempSync(join(tmpdir(), 'kindo-main-'));
+    try {
+      const run = (value: string) =>
+        spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: root, env: { ...process.env, CDKTF_OUTDIR: outdir, KINDO_INTEGRATIONS: value }, encoding: 'utf8' });
+      const ok = run('teams,fabric');
+      expect(ok.status, ok.stderr).toBe(0);
+      const tf = JSON.parse(readFileSync(join(outdir, 'stacks', 'kindo-microsoft-integrations', 'cdk.tf.json'), 'utf8'));
+      expect(Object.keys(tf.output.integrations.value).sort()).toEqual(['fabric', 'teams']);
+      const bad = run('teams,skype');
+      expect(bad.status).not.toBe(0);
+      expect(bad.stderr).toContain("unknown integration 'skype' in `KINDO_INTEGRATIONS`");
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 // The default stack's variables, validated by real Terraform: a plan of a configuration that holds
