@@ -78,14 +78,16 @@ export interface MicrosoftIntegrationAppOptions {
    */
   readonly preventDuplicateNames?: boolean;
   /**
-   * Lifetime of the client secret, in days (1 to 730). The expiry is fixed when the secret is created.
+   * Lifetime of the client secret, in days (1 to 730). The expiry is fixed when the secret is created:
+   * a changed value applies to the next secret (see `secretRotation`), not to the existing one. A
+   * tenant app-management policy may cap it lower (docs/troubleshooting.md).
    * @default 180
    */
   readonly secretLifetimeDays?: number;
   /**
    * Any value; changing it rotates the client secret. The new secret is created and pushed to Nango
-   * before the old one is deleted.
-   * @default - the secret is only replaced when its lifetime changes or it is replaced by hand
+   * before the old one is deleted. Rotating is also how a changed `secretLifetimeDays` takes effect.
+   * @default - the secret is only replaced by hand (`terraform apply -replace`); changing `secretLifetimeDays` alone does not replace it
    * @example '2026-11'
    */
   readonly secretRotation?: string;
@@ -293,8 +295,10 @@ export class MicrosoftIntegrationApp extends Construct {
     this.clientSecret = new ApplicationPassword(this, 'ClientSecret', {
       applicationId: this.application.id,
       displayName: 'Kindo integration',
-      // Fixed at creation: without ignore_changes, timestamp() would make every plan replace the secret.
-      endDate: Fn.timeadd(Fn.timestamp(), `${isToken(lifetime) ? Token.asString(Op.mul(lifetime, 24)) : lifetime * 24}h`),
+      // plantimestamp(), unlike timestamp(), is known at plan, so a new secret's expiry is too and the
+      // expiry check stays quiet on a first plan. Fixed at creation: without ignore_changes every plan
+      // would move it, so a new secretLifetimeDays applies from the next rotation only.
+      endDate: Fn.timeadd(Fn.plantimestamp(), `${isToken(lifetime) ? Token.asString(Op.mul(lifetime, 24)) : lifetime * 24}h`),
       rotateWhenChanged: props.secretRotation !== undefined ? { rotation: props.secretRotation } : undefined,
       lifecycle: { createBeforeDestroy: true, ignoreChanges: ['end_date'] },
     });

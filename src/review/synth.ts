@@ -14,7 +14,8 @@ type Block = Record<string, any>;
 
 // `notes` as MicrosoftIntegrationApp writes it; the integration id is the first quoted word.
 const NOTES = /^Kindo integration '([^']+)'/;
-const LIFETIME = /^\$\{timeadd\(timestamp\(\), "(\d+)h"\)\}$/;
+// plantimestamp() since the first plan is quiet; timestamp() in synths of earlier versions (a diff's base).
+const LIFETIME = /^\$\{timeadd\((?:plan)?timestamp\(\), "(\d+)h"\)\}$/;
 
 interface ApiLookup {
   readonly name: string;

@@ -73,7 +73,7 @@ export interface ReviewedIntegration {
   readonly signInAudience: string;
   readonly redirectUris: readonly ReviewedValue[];
   readonly nango?: { readonly provider: ReviewedValue; readonly uniqueKey: ReviewedValue; readonly scopes: ReviewedValue };
-  /** Client secrets; `lifetimeHours` is set when the end date is `timeadd(timestamp(), "<hours>h")`. */
+  /** Client secrets; `lifetimeHours` is set when the end date is `timeadd(plantimestamp(), "<hours>h")` (or `timestamp()`). */
   readonly secrets: readonly { readonly lifetimeHours: number | null; readonly endDate: ReviewedValue }[];
   readonly apis: readonly ReviewedApi[];
   /** Differences from the integration's list in Kindo's guide; empty for an app the catalog does not know. */

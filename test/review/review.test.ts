@@ -141,7 +141,7 @@ describe('review report', () => {
     expect(teams.redirectUris.map((u) => u.resolved)).toEqual(['https://api.nango.dev/oauth/callback']);
     expect(teams.nango?.provider.raw).toBe('microsoft-tenant-specific');
     expect(teams.nango?.uniqueKey.raw).toBe('kindo-teams');
-    expect(teams.secrets).toEqual([{ lifetimeHours: 180 * 24, endDate: { raw: '${timeadd(timestamp(), "4320h")}' } }]);
+    expect(teams.secrets).toEqual([{ lifetimeHours: 180 * 24, endDate: { raw: '${timeadd(plantimestamp(), "4320h")}' } }]);
     const fabric = integrations.find((i) => i.integrationId === 'fabric')!;
     expect([fabric.redirectUris, fabric.nango]).toEqual([[], undefined]);
     expect(markdown.startsWith(`${REVIEW_MARKER}\n`)).toBe(true);
