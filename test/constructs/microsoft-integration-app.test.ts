@@ -134,20 +134,20 @@ describe('MicrosoftIntegrationApp', () => {
 
     // The synthesized expression, evaluated by real Terraform with the caller's object ID as a variable.
     test.skipIf(!hasTerraform)('hold the caller once, with or without it in the list (terraform on the PATH)', async () => {
-      const { tf } = synthApp({ integration: 'teams', owners: ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', '11111111-2222-3333-4444-555555555555'] });
+      const { tf } = synthApp({ integration: 'teams', owners: ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', '00000000-0000-0000-0000-000000000001'] });
       const expression: string = only(tf, 'azuread_application').owners;
       const dir = mkdtempSync(join(tmpdir(), 'kindo-owners-'));
       try {
         const withCaller = (id: string) => expression.replace(caller, `"${id}"`);
         writeFileSync(
           join(dir, 'main.tf.json'),
-          JSON.stringify({ output: { caller_not_listed: { value: withCaller('99999999-8888-7777-6666-555555555555') }, caller_listed: { value: withCaller('11111111-2222-3333-4444-555555555555') } } }),
+          JSON.stringify({ output: { caller_not_listed: { value: withCaller('00000000-0000-0000-0000-000000000000') }, caller_listed: { value: withCaller('00000000-0000-0000-0000-000000000001') } } }),
         );
         const run = await terraform(dir, ['apply', '-auto-approve', '-input=false']);
         expect(run.status, run.output).toBe(0);
         const values = JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
-        expect(values.caller_not_listed.value).toEqual(['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', '11111111-2222-3333-4444-555555555555', '99999999-8888-7777-6666-555555555555']);
-        expect(values.caller_listed.value).toEqual(['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', '11111111-2222-3333-4444-555555555555']);
+        expect(values.caller_not_listed.value).toEqual(['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', '00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-000000000000']);
+        expect(values.caller_listed.value).toEqual(['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', '00000000-0000-0000-0000-000000000001']);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

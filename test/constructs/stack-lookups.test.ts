@@ -156,10 +156,10 @@ describe.skipIf(!hasTerraform)('tenant preflight under terraform (terraform on t
   }, 60_000);
 
   test('stops when a scope ID differs from the published one, naming integration, API, scope, expected and found ID', async () => {
-    const run = await apply(tenant([GRAPH, MTP, WDATP], { 'Mail.Send': '11111111-2222-3333-4444-555555555555' }));
+    const run = await apply(tenant([GRAPH, MTP, WDATP], { 'Mail.Send': '00000000-0000-0000-0000-000000000000' }));
     expect(run.status).toBe(1);
     expect(run.output).toContain(
-      "integration 'outlook' requests Microsoft Graph delegated scope Mail.Send with ID e383f46e-2787-4529-855e-0e479a3ffac0, but this tenant's Microsoft Graph publishes Mail.Send with ID 11111111-2222-3333-4444-555555555555.",
+      "integration 'outlook' requests Microsoft Graph delegated scope Mail.Send with ID e383f46e-2787-4529-855e-0e479a3ffac0, but this tenant's Microsoft Graph publishes Mail.Send with ID 00000000-0000-0000-0000-000000000000.",
     );
   }, 60_000);
 
