@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { catalog } from '../src/catalog/catalog';
 
 const root = join(__dirname, '..');
 
@@ -23,6 +24,15 @@ describe('README', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test("says who connects each integration as the catalog's admin-consent column has it", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const row = (marker: string) => [.../<!-- (?:admin|user)-consent -->([^|]+)\|/.exec(readme.split('\n').find((l) => l.includes(`<!-- ${marker} -->`))!)![1].matchAll(/`([a-z-]+)`/g)].map((m) => m[1]);
+    const delegated = Object.values(catalog()).filter((d) => d.authFlow === 'delegated');
+    const needsAdmin = (d: (typeof delegated)[number]) => d.apis.some((a) => a.permissions.some((p) => p.adminConsentRequired));
+    expect(row('admin-consent')).toEqual(delegated.filter(needsAdmin).map((d) => d.id).sort());
+    expect(row('user-consent')).toEqual(delegated.filter((d) => !needsAdmin(d)).map((d) => d.id).sort());
   });
 
   test('names only commands that exist', () => {
