@@ -76,7 +76,7 @@ function dataSourceReads(): string[] {
   const run = spawnSync(process.execPath, ['--import', 'tsx', '--eval', program], { cwd: root, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(run.stderr);
   return (JSON.parse(run.stdout.trim().split('\n').pop()!) as { n: number; data: number; checks: number }[]).map(
-    (c) => `| data sources a plan reads, ${c.n} integration(s) | ${c.data} Entra lookups (tenant + one per API used) + ${c.checks} Nango GETs (drift checks, one per registration) |`,
+    (c) => `| data sources a plan reads, ${c.n} integration(s) | ${c.data} Entra lookups (tenant, which APIs exist, one per API used) + ${c.checks} Nango GETs (drift checks, one per registration) |`,
   );
 }
 
