@@ -24,7 +24,8 @@ describe('README', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+    // It starts Node, tsx and a synth: seconds on a busy machine.
+  }, 60_000);
 
   test("says who connects each integration as the catalog's admin-consent column has it", () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
