@@ -75,5 +75,6 @@ describe('secrets', () => {
       process.env = saved;
       rmSync(outdir, { recursive: true, force: true });
     }
-  });
+    // A full synth and review of the default stack: seconds on a busy machine.
+  }, 30_000);
 });
