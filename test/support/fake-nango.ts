@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getProvider } from '@nangohq/providers';
@@ -9,6 +10,19 @@ export interface ReceivedRequest {
   readonly body: unknown;
   readonly status: number;
 }
+
+/** A request as an {@link FakeNango.intercept} hook sees it, before the stand-in handles it. */
+export interface InterceptedRequest {
+  readonly method: string;
+  /** Path and query, as sent (still percent-encoded). */
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The raw request body. */
+  readonly body: string;
+}
+
+/** Status and JSON body to answer with. */
+export type Reply = [number, unknown];
 
 interface StoredIntegration {
   unique_key: string;
@@ -26,26 +40,47 @@ const POST_KEYS = ['provider', 'unique_key', 'display_name', 'credentials', 'for
 const PATCH_KEYS = ['unique_key', 'display_name', 'credentials', 'forward_webhooks', 'integration_config', 'custom'];
 const OAUTH_KEYS = ['type', 'client_id', 'client_secret', 'scopes', 'webhook_secret'];
 
-type Reply = [number, unknown];
 const invalidBody = (errors: unknown[]): Reply => [400, { error: { code: 'invalid_body', errors } }];
+const supportError = () => {
+  const id = randomUUID();
+  return { error: { message: `An error occurred. Please contact support with this unique id: "${id}"`, code: 'generic_error_support', payload: id } };
+};
 
 /**
- * A stand-in for Nango's public integrations API (0.71), strict where Nango is strict: secret key
- * auth, unknown body keys, the unique key and scopes formats, complete credentials, provider auth
- * modes from @nangohq/providers, 400 on a duplicate key and 404 on a missing one.
+ * A stand-in for Nango's public integrations API (0.71.4), answering as a real 0.71.4 server was
+ * observed to answer (docs/nango-registration.md, "The Nango stand-in"): secret key auth, JSON
+ * content type, unknown body and query keys, the unique key and scopes formats, complete
+ * credentials, provider auth modes and default scopes from @nangohq/providers, 400 on a duplicate
+ * key, 404 on a missing one, renames refused while connections exist.
  */
 export class FakeNango {
   public readonly requests: ReceivedRequest[] = [];
   public readonly integrations = new Map<string, StoredIntegration>();
+  /** Connection count per unique key (Nango refuses to rename an integration that has any). */
+  public readonly connections = new Map<string, number>();
+  /**
+   * Answers in place of the stand-in when it returns a reply: to make Nango fail with any status,
+   * or echo what it was sent.
+   */
+  public intercept?: (request: InterceptedRequest) => Reply | undefined;
   private server?: Server;
+  private baseUrl = 'http://127.0.0.1';
 
-  constructor(public readonly secretKey: string) {}
+  /**
+   * @param secretKey the environment's secret key, with every scope
+   * @param keysWithoutCredentials other valid keys, lacking `environment:integrations:read_credentials`
+   */
+  constructor(
+    public readonly secretKey: string,
+    private readonly keysWithoutCredentials: readonly string[] = [],
+  ) {}
 
   /** Starts listening on 127.0.0.1 and returns the base URL. */
   public async start(): Promise<string> {
     this.server = createServer((req, res) => {
       void this.read(req).then((raw) => {
-        const [status, body] = this.handle(req, raw);
+        const [status, body] =
+          this.intercept?.({ method: req.method ?? '', path: req.url ?? '/', headers: req.headers, body: raw }) ?? this.handle(req, raw);
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
         let parsed: unknown = raw;
         try {
@@ -54,11 +89,14 @@ export class FakeNango {
           // keep the raw text
         }
         this.requests.push({ method: req.method ?? '', path: url.pathname + url.search, body: parsed, status });
-        res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+        // Express answers a route it does not have with an HTML page.
+        if (typeof body === 'string') res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' }).end(body);
+        else res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this.baseUrl;
   }
 
   public async stop(): Promise<void> {
@@ -79,20 +117,28 @@ export class FakeNango {
   }
 
   private handle(req: IncomingMessage, raw: string): Reply {
+    const authError = (code: string, message: string): Reply => [401, { error: { message: `Authentication failed. ${message}`, code, payload: {} } }];
     const auth = req.headers.authorization;
-    if (!auth) return [401, { error: { code: 'missing_auth_header', message: 'Authentication failed. The request is missing the Authorization header.', payload: {} } }];
+    if (!auth) return authError('missing_auth_header', 'The request is missing the Authorization header.');
     const key = auth.replace(/^Bearer /, '');
-    if (!UUID_V4.test(key)) return [401, { error: { code: 'invalid_secret_key_format', message: 'Authentication failed. The provided secret key is not a UUID v4.', payload: {} } }];
-    if (key !== this.secretKey) return [401, { error: { code: 'unknown_account', message: 'Authentication failed. The provided secret key does not match an account.', payload: {} } }];
+    if (!UUID_V4.test(key)) return authError('invalid_secret_key_format', 'The provided secret key is not a UUID v4.');
+    if (key !== this.secretKey && !this.keysWithoutCredentials.includes(key)) return authError('unknown_account', 'The provided authorization header does not match any account.');
 
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const match = /^\/integrations(?:\/([^/]+))?$/.exec(url.pathname);
-    if (!match) return [404, { error: { code: 'not_found', message: 'Route not found' } }];
+    const routes = match && (match[1] === undefined ? ['POST'] : ['GET', 'PATCH', 'DELETE']);
+    if (!routes) return [500, supportError()];
+    if (!routes.includes(req.method ?? '')) return [404, `<pre>Cannot ${req.method} ${url.pathname}</pre>`];
     const uniqueKey = match[1] === undefined ? undefined : decodeURIComponent(match[1]);
+    if ((req.method === 'POST' || req.method === 'PATCH') && !/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
+      return [415, { error: { code: 'invalid_content_type', message: 'Content-Type header must be application/json' } }];
+    }
     const query = [...url.searchParams.keys()];
-    const allowedQuery = req.method === 'GET' && uniqueKey ? ['include'] : [];
+    const allowedQuery = req.method === 'GET' ? ['include'] : [];
     const unknownQuery = query.filter((q) => !allowedQuery.includes(q));
     if (unknownQuery.length > 0) return [400, { error: { code: 'invalid_query_params', errors: unknownQuery.map((q) => ({ code: 'unrecognized_keys', message: `Unrecognized key: "${q}"`, path: [] })) } }];
+    const include = url.searchParams.getAll('include');
+    if (include.some((i) => i !== 'webhook' && i !== 'credentials')) return [400, { error: { code: 'invalid_query_params', errors: [{ code: 'invalid_union', message: 'Invalid input', path: ['include'] }] } }];
     if (uniqueKey !== undefined && !UNIQUE_KEY.test(uniqueKey)) return [400, { error: { code: 'invalid_uri_params', errors: [{ path: ['uniqueKey'] }] } }];
 
     let body: Record<string, unknown> = {};
@@ -104,28 +150,26 @@ export class FakeNango {
       }
     }
 
-    if (req.method === 'POST' && uniqueKey === undefined) return this.create(body);
-    if (uniqueKey === undefined) return [404, { error: { code: 'not_found', message: 'Route not found' } }];
+    if (uniqueKey === undefined) return this.create(body);
     const stored = this.integrations.get(uniqueKey);
     switch (req.method) {
       case 'GET':
         if (!stored) return [404, { error: { code: 'not_found', message: `Integration "${uniqueKey}" does not exist` } }];
-        return [200, { data: this.toPublic(stored, url.searchParams.getAll('include').includes('credentials')) }];
+        return [200, { data: this.toPublic(stored, include.includes('credentials') && key === this.secretKey) }];
       case 'PATCH':
         return this.update(uniqueKey, stored, body);
-      case 'DELETE':
+      default:
         if (!stored) return [404, { error: { code: 'not_found', message: 'Integration does not exist' } }];
         this.integrations.delete(uniqueKey);
+        this.connections.delete(uniqueKey);
         return [200, { success: true }];
-      default:
-        return [404, { error: { code: 'not_found', message: 'Route not found' } }];
     }
   }
 
   private unknownKeys(body: Record<string, unknown>, allowed: string[], path: string[] = []): Reply | undefined {
     const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
     if (unknown.length === 0) return undefined;
-    return invalidBody([{ code: 'unrecognized_keys', message: `Unrecognized key(s) in object: ${unknown.map((k) => `'${k}'`).join(', ')}`, path }]);
+    return invalidBody(unknown.map((k) => ({ code: 'unrecognized_keys', message: `Unrecognized key: "${k}"`, path })));
   }
 
   /** Nango's schema check of an OAuth credentials object (before it looks anything up). */
@@ -167,7 +211,8 @@ export class FakeNango {
       unique_key: body.unique_key,
       provider: body.provider as string,
       display_name: typeof body.display_name === 'string' ? body.display_name : provider.display_name,
-      credentials: { type: c.type, client_id: c.client_id, client_secret: c.client_secret, scopes: c.scopes || null, webhook_secret: null },
+      // An empty or missing scopes string gets the provider's default scopes.
+      credentials: { type: c.type, client_id: c.client_id, client_secret: c.client_secret, scopes: c.scopes || provider.default_scopes?.join(',') || null, webhook_secret: null },
       created_at: now,
       updated_at: now,
     };
@@ -183,17 +228,34 @@ export class FakeNango {
     if (!stored) return [404, { error: { code: 'not_found', message: `Integration "${uniqueKey}" does not exist` } }];
     const badMode = body.credentials === undefined ? undefined : this.checkAuthMode(body.credentials, stored.provider);
     if (badMode) return badMode;
+    const newKey = body.unique_key;
+    if (typeof newKey === 'string' && newKey !== uniqueKey) {
+      if (this.integrations.has(newKey)) return [400, { error: { code: 'invalid_body', message: 'uniqueKey is already used by another integration' } }];
+      if ((this.connections.get(uniqueKey) ?? 0) > 0) return [400, { error: { code: 'invalid_body', message: "Can't rename an integration with active connections" } }];
+      this.integrations.delete(uniqueKey);
+      stored.unique_key = newKey;
+      this.integrations.set(newKey, stored);
+    }
     if (typeof body.display_name === 'string') stored.display_name = body.display_name;
     if (body.credentials !== undefined) {
       const c = body.credentials as Record<string, string>;
-      stored.credentials = { ...stored.credentials, client_id: c.client_id, client_secret: c.client_secret, ...(c.scopes !== undefined ? { scopes: c.scopes } : {}) };
+      stored.credentials = { ...stored.credentials, client_id: c.client_id, client_secret: c.client_secret, ...(c.scopes !== undefined ? { scopes: c.scopes || null } : {}) };
     }
     stored.updated_at = new Date().toISOString();
     return [200, { data: this.toPublic(stored, false) }];
   }
 
   private toPublic(stored: StoredIntegration, withCredentials: boolean): Record<string, unknown> {
-    const { credentials, ...rest } = stored;
-    return { ...rest, logo: `http://127.0.0.1/images/template-logos/${stored.provider}.svg`, forward_webhooks: true, ...(withCredentials ? { credentials } : {}) };
+    // In the real server's order.
+    return {
+      unique_key: stored.unique_key,
+      provider: stored.provider,
+      display_name: stored.display_name,
+      logo: `${this.baseUrl}/images/template-logos/${stored.provider}.svg`,
+      ...(withCredentials ? { credentials: stored.credentials } : {}),
+      forward_webhooks: true,
+      created_at: stored.created_at,
+      updated_at: stored.updated_at,
+    };
   }
 }
