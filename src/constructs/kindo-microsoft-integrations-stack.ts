@@ -1,11 +1,11 @@
 import { AzureadProvider } from '@cdktf/provider-azuread/lib/provider';
-import { HttpProvider } from '@cdktf/provider-http/lib/provider';
 import { TerraformOutput, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { INTEGRATION_IDS, type IntegrationId } from '../catalog/catalog';
 import { duplicateIntegration, emptySelection, unknownIntegration } from '../core/errors';
 import { KindoMicrosoftIntegrations } from './kindo-microsoft-integrations';
 import { DEFAULT_NANGO_SERVER_URL } from './microsoft-integration-app';
+import { NANGO_SECRET_KEY_ENV } from '../nango/nango-registration';
 
 /** The environment variable the default app (`main.ts`) reads the integrations from. */
 export const INTEGRATIONS_ENV = 'KINDO_INTEGRATIONS';
@@ -39,7 +39,7 @@ export interface KindoMicrosoftIntegrationsStackProps {
 }
 
 /**
- * The ready-made stack `main.ts` synthesizes: the azuread and http providers, Terraform variables
+ * The ready-made stack `main.ts` synthesizes: the azuread provider, Terraform variables
  * for everything an operator supplies (the Nango secret key is sensitive and has no default), the
  * chosen integrations, and outputs keyed by integration id.
  */
@@ -51,13 +51,15 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
     super(scope, id);
     // Provider settings (tenant, credentials) come from the environment: ARM_TENANT_ID, ARM_CLIENT_ID, OIDC, az login.
     new AzureadProvider(this, 'azuread', {});
-    new HttpProvider(this, 'http', {});
 
     const secretKey = new TerraformVariable(this, 'nango_secret_key', {
       type: 'string',
       sensitive: true,
-      description: 'Nango secret key of the environment the integrations are registered in (Nango dashboard > Environment Settings).',
+      description: `Nango secret key of the environment the integrations are registered in (Nango dashboard > Environment Settings). Ephemeral: kept out of state and plans; destroy-time requests read it from the environment variable ${NANGO_SECRET_KEY_ENV}.`,
     });
+    // Ephemeral input variables (Terraform >= 1.10) are never persisted; cdktf 0.21 has no option for it.
+    secretKey.addOverride('ephemeral', true);
+    this.addOverride('terraform.required_version', '>= 1.10');
     const serverUrl = new TerraformVariable(this, 'nango_server_url', {
       type: 'string',
       default: DEFAULT_NANGO_SERVER_URL,

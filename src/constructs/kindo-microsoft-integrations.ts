@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../catalog/catalog';
 import { duplicateIntegration, duplicateNangoUniqueKey, emptySelection, settingNotApplicable, unknownIntegration } from '../core/errors';
 import type { AddedPermission } from '../catalog/permission-changes';
-import { MicrosoftIntegrationApp, type MicrosoftIntegrationAppOptions } from './microsoft-integration-app';
+import { MicrosoftIntegrationApp, NANGO_REGISTRATION_ID, type MicrosoftIntegrationAppOptions } from './microsoft-integration-app';
+import { NangoRegistration } from '../nango/nango-registration';
 import { isToken } from '../core/validate';
 
 /** Properties of {@link KindoMicrosoftIntegrations}. */
@@ -25,6 +26,13 @@ export interface KindoMicrosoftIntegrationsProps extends MicrosoftIntegrationApp
    * @example { teams: 'microsoft-teams' }
    */
   readonly nangoProviders?: Readonly<Partial<Record<IntegrationId, string>>>;
+  /**
+   * Selected delegated integrations whose Nango integration exists already, outside this Terraform
+   * state, and is to be taken over (see `MicrosoftIntegrationApp`'s `adoptExistingNangoIntegration`).
+   * @default - none: apply fails on an existing integration, naming its key
+   * @example ['teams']
+   */
+  readonly adoptExistingNangoIntegrations?: readonly IntegrationId[];
   /**
    * Per integration id: permissions of the guide's list to leave out (see `MicrosoftIntegrationApp`'s `removePermissions`).
    * @default - none removed
@@ -59,7 +67,7 @@ export class KindoMicrosoftIntegrations extends Construct {
 
   constructor(scope: Construct, id: string, props: KindoMicrosoftIntegrationsProps) {
     super(scope, id);
-    const { integrations, nangoUniqueKeys = {}, nangoProviders = {}, removePermissions = {}, addPermissions = {}, fabricSqlEndpointHost, fabricLakehouseDatabase, ...options } = props;
+    const { integrations, nangoUniqueKeys = {}, nangoProviders = {}, adoptExistingNangoIntegrations = [], removePermissions = {}, addPermissions = {}, fabricSqlEndpointHost, fabricLakehouseDatabase, ...options } = props;
     if (integrations.length === 0) throw emptySelection('integrations');
     const seen = new Set<string>();
     integrations.forEach((integration, i) => {
@@ -71,8 +79,15 @@ export class KindoMicrosoftIntegrations extends Construct {
     });
     const nangoOnly = 'which is not registered with Nango (client credentials)';
     const delegatedOnly = 'which signs in with client credentials, where delegated permissions do not apply';
+    const adopt = Object.fromEntries(adoptExistingNangoIntegrations.map((integration, i) => {
+      if (isToken(integration) || !(INTEGRATION_IDS as readonly string[]).includes(integration)) {
+        throw unknownIntegration(`adoptExistingNangoIntegrations[${i}]`, integration, INTEGRATION_IDS);
+      }
+      return [integration, true];
+    }));
     const perIntegration = [
       ['nangoUniqueKeys', nangoUniqueKeys, nangoOnly],
+      ['adoptExistingNangoIntegrations', adopt, nangoOnly],
       ['nangoProviders', nangoProviders, nangoOnly],
       ['removePermissions', removePermissions, delegatedOnly],
       ['addPermissions', addPermissions, delegatedOnly],
@@ -95,11 +110,19 @@ export class KindoMicrosoftIntegrations extends Construct {
           integration,
           nangoUniqueKey: nangoUniqueKeys[integration],
           nangoProvider: nangoProviders[integration],
+          adoptExistingNangoIntegration: adopt[integration],
           removePermissions: removePermissions[integration],
           addPermissions: addPermissions[integration],
           ...(integration === 'fabric' ? { fabricSqlEndpointHost, fabricLakehouseDatabase } : {}),
         }),
     );
+
+    // An integration dropped from the selection is deleted from Nango by the next apply.
+    for (const integration of INTEGRATION_IDS) {
+      if (!seen.has(integration) && catalog()[integration].authFlow === 'delegated') {
+        NangoRegistration.removed(new Construct(this, integration), NANGO_REGISTRATION_ID);
+      }
+    }
 
     // Unique keys can clash across several KindoMicrosoftIntegrations in one stack: checked at synth.
     this.node.addValidation({ validate: () => this.clashingUniqueKeys() });

@@ -109,11 +109,6 @@ export interface MicrosoftIntegrationAppOptions {
    * @example '72f988bf-86f1-41af-91ab-2d7cd011db47'
    */
   readonly tenantId?: string;
-  /**
-   * Read each Nango registration back during plan (hashicorp/http, GET only) and warn on drift.
-   * @default true - the stack needs the hashicorp/http provider
-   */
-  readonly nangoDriftCheck?: boolean;
 }
 
 /** Properties of a {@link MicrosoftIntegrationApp}. */
@@ -133,6 +128,13 @@ export interface MicrosoftIntegrationAppProps extends MicrosoftIntegrationAppOpt
    * @default - the catalog's provider: 'microsoft-tenant-specific'
    */
   readonly nangoProvider?: string;
+  /**
+   * Take over a Nango integration with this unique key that exists already and was not created by
+   * this Terraform state: the plan shows it, apply overwrites its client ID, secret, scopes and name
+   * in place (its connections are kept), and destroying the app deletes it.
+   * @default false - apply fails naming the key, and the existing integration is left as it is
+   */
+  readonly adoptExistingNangoIntegration?: boolean;
   /**
    * Permissions of the guide's list to leave out (least privilege), by name, or `<API>/<name>` where two
    * APIs share the name. Each removal is recorded as a deviation from the guide.
@@ -159,6 +161,8 @@ export interface MicrosoftIntegrationAppProps extends MicrosoftIntegrationAppOpt
 }
 
 export const DEFAULT_NANGO_SERVER_URL = 'https://api.nango.dev';
+/** Construct id of an app's NangoRegistration; its Terraform addresses derive from it. */
+export const NANGO_REGISTRATION_ID = 'Nango';
 const DEFAULT_NAME_PREFIX = 'Kindo - ';
 const DEFAULT_SECRET_LIFETIME_DAYS = 180;
 const MAX_SECRET_LIFETIME_DAYS = 730;
@@ -234,8 +238,9 @@ export class MicrosoftIntegrationApp extends Construct {
     // A list token (e.g. a TerraformVariable's listValue) has no elements to check at synth.
     if (!isToken(props.owners)) props.owners?.forEach((o, i) => checkGuid(`owners[${i}]`, o));
     if (props.tenantId !== undefined) checkGuid('tenantId', props.tenantId);
-    if (!delegated && (props.nangoUniqueKey !== undefined || props.nangoProvider !== undefined)) {
-      throw settingNotApplicable(props.nangoUniqueKey !== undefined ? 'nangoUniqueKey' : 'nangoProvider', definition.id, 'which is not registered with Nango (client credentials)');
+    if (!delegated) {
+      const nangoSetting = (['nangoUniqueKey', 'nangoProvider', 'adoptExistingNangoIntegration'] as const).find((k) => props[k] !== undefined);
+      if (nangoSetting) throw settingNotApplicable(nangoSetting, definition.id, 'which is not registered with Nango (client credentials)');
     }
     if (definition.id !== 'fabric' && (props.fabricSqlEndpointHost !== undefined || props.fabricLakehouseDatabase !== undefined)) {
       throw settingNotApplicable(props.fabricSqlEndpointHost !== undefined ? 'fabricSqlEndpointHost' : 'fabricLakehouseDatabase', definition.id, 'which is not Microsoft Fabric');
@@ -333,7 +338,7 @@ export class MicrosoftIntegrationApp extends Construct {
       // Nango's Microsoft providers request one resource at sign-in: Graph. The other APIs are
       // reached with the refresh token after consent (docs/nango-registration.md).
       const graph = apis.find((api) => api.name === GRAPH)?.permissions ?? [];
-      this.nangoRegistration = new NangoRegistration(this, 'Nango', {
+      this.nangoRegistration = new NangoRegistration(this, NANGO_REGISTRATION_ID, {
         integrationId: definition.id,
         serverUrl: nango.serverUrl,
         secretKey: nango.secretKey,
@@ -344,7 +349,7 @@ export class MicrosoftIntegrationApp extends Construct {
         clientId: this.application.clientId,
         clientSecret: this.clientSecret.value,
         clientSecretKeyId: this.clientSecret.keyId,
-        driftCheck: props.nangoDriftCheck,
+        adoptExisting: props.adoptExistingNangoIntegration,
       });
     }
 

@@ -4,6 +4,8 @@ import type { Construct } from 'constructs';
 /** Configuration of a {@link TerraformData} resource. */
 export interface TerraformDataConfig extends TerraformMetaArguments {
   readonly triggersReplace?: Record<string, unknown>;
+  /** Stored in state and copied to `output`; a change is an in-place update, which runs no provisioner. */
+  readonly input?: Record<string, unknown>;
 }
 
 /**
@@ -13,18 +15,20 @@ export interface TerraformDataConfig extends TerraformMetaArguments {
  */
 export class TerraformData extends TerraformResource {
   private readonly triggers?: Record<string, unknown>;
+  private readonly input?: Record<string, unknown>;
 
   constructor(scope: Construct, id: string, config: TerraformDataConfig) {
-    const { triggersReplace, ...meta } = config;
+    const { triggersReplace, input, ...meta } = config;
     super(scope, id, { terraformResourceType: 'terraform_data', terraformGeneratorMetadata: { providerName: 'terraform' }, ...meta });
     this.triggers = triggersReplace;
+    this.input = input;
   }
 
   protected override synthesizeAttributes(): Record<string, unknown> {
-    return { triggers_replace: hashMapper(anyToTerraform)(this.triggers) };
+    return { triggers_replace: hashMapper(anyToTerraform)(this.triggers), input: hashMapper(anyToTerraform)(this.input) };
   }
 
   protected override synthesizeHclAttributes(): Record<string, unknown> {
-    return { triggers_replace: hashMapperHcl(anyToHclTerraform)(this.triggers) };
+    return { triggers_replace: hashMapperHcl(anyToHclTerraform)(this.triggers), input: hashMapperHcl(anyToHclTerraform)(this.input) };
   }
 }

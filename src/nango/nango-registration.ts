@@ -4,11 +4,10 @@ import type {
   PatchPublicIntegration,
   PostPublicIntegration,
 } from '@nangohq/types' with { 'resolution-mode': 'import' };
-import { AssetType, Fn, TerraformAsset, TerraformStack } from 'cdktf';
+import { AssetType, Fn, TerraformAsset, TerraformElement, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { literalSecret } from '../core/errors';
 import { checkNangoProvider } from './nango-providers';
-import { TerraformCheck } from '../core/terraform-check';
 import { TerraformData } from '../core/terraform-data';
 import { baseUrl, checkPattern, checkServiceUrl, isToken } from '../core/validate';
 
@@ -30,8 +29,10 @@ export interface NangoRegistrationProps {
    */
   readonly serverUrl: string;
   /**
-   * Nango secret key of the environment to register in. Must be a token (e.g. a sensitive
-   * `TerraformVariable`): a literal would be written into the synthesized configuration.
+   * Nango secret key of the environment to register in. Must be a token: a literal would be written
+   * into the synthesized configuration. Use an ephemeral variable (Terraform ≥ 1.10), which keeps it
+   * out of state and saved plans; it reaches only create-time provisioners. Destroy-time requests
+   * take it from the environment variable {@link NANGO_SECRET_KEY_ENV}.
    */
   readonly secretKey: string;
   /**
@@ -58,14 +59,16 @@ export interface NangoRegistrationProps {
    */
   readonly clientSecretKeyId: string;
   /**
-   * Read the registration back from Nango (hashicorp/http `http` data source, GET only) in a
-   * `check` block, so that a plan warns when Nango differs from the configuration.
-   * @default true - the stack needs the hashicorp/http provider
+   * Take over an integration with this unique key that already exists in Nango and was not
+   * created by this Terraform state: its client ID, secret, scopes and name are overwritten in
+   * place (its connections are kept), and destroying the registration deletes it.
+   * @default false - the first apply fails, naming the key, and the existing integration is left as it is
    */
-  readonly driftCheck?: boolean;
+  readonly adoptExisting?: boolean;
 }
 
 const SCRIPT_ASSET_ID = 'KindoNangoRegistrationScript';
+const REGISTRATION_ID = 'Registration';
 
 /** The registration script, copied once per stack into its Terraform directory. */
 function scriptPath(scope: Construct): string {
@@ -80,24 +83,102 @@ function scriptPath(scope: Construct): string {
 }
 
 /**
+ * Environment variable from which destroy-time requests (delete, rename) take the Nango secret key:
+ * Terraform lets destroy-time provisioners reference only their own object, and the key is kept
+ * out of state. It is the variable Terraform itself reads `var.nango_secret_key` from.
+ */
+export const NANGO_SECRET_KEY_ENV = 'TF_VAR_nango_secret_key';
+
+/** Values sent to Nango, as NangoRegistration knows them at synth (references where they are tokens). */
+interface RegisteredValues {
+  readonly uniqueKey: string;
+  readonly provider: string;
+  readonly displayName: string;
+  readonly scopes: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+/**
+ * The bodies of `POST /integrations` and `PATCH /integrations/{uniqueKey}`: everything the
+ * registration sends to Nango. Nango's PATCH replaces the whole credentials object, so it is always
+ * sent complete.
+ */
+export function nangoRequestBodies(v: RegisteredValues): { post: PostPublicIntegration['Body']; patch: PatchPublicIntegration['Body'] } {
+  const credentials = {
+    type: 'OAUTH2',
+    client_id: v.clientId,
+    client_secret: v.clientSecret,
+    scopes: v.scopes,
+  } as const satisfies ApiPublicIntegrationCredentials;
+  return {
+    post: { unique_key: v.uniqueKey, provider: v.provider, display_name: v.displayName, credentials },
+    patch: { display_name: v.displayName, credentials },
+  };
+}
+
+/** The destroy-time request that deletes the integration an object of `Registration` stands for. */
+function deleteProvisioner(script: string) {
+  return {
+    type: 'local-exec' as const,
+    when: 'destroy' as const,
+    command: `sh "${script}" delete`,
+    environment: {
+      KINDO_INTEGRATION: '${self.triggers_replace.integration}',
+      NANGO_SERVER_URL: '${self.triggers_replace.server_url}',
+      NANGO_UNIQUE_KEY: '${self.input.unique_key}',
+    },
+  };
+}
+
+/**
+ * A `removed` block (Terraform ≥ 1.9) for the `Registration` of a NangoRegistration that is no longer
+ * in the configuration: Terraform runs destroy-time provisioners only for resources whose
+ * configuration it still has, so without it an integration dropped from the selection would stay in
+ * Nango. A `removed` block whose address is not in state does nothing.
+ */
+class RemovedRegistration extends TerraformElement {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, 'removed');
+  }
+
+  public override toTerraform(): Record<string, unknown> {
+    const { type, ...provisioner } = deleteProvisioner(scriptPath(this));
+    return { removed: [{ from: `terraform_data.${this.friendlyUniqueId}`, lifecycle: { destroy: true }, provisioner: [{ [type]: provisioner }] }] };
+  }
+}
+
+/**
  * Registers one Entra app with Nango's integrations API (step 4 of Kindo's guide), in the same
  * Terraform run that creates the app. Plans never write to Nango: the requests are made by
- * local-exec provisioners, which run only at apply and destroy.
+ * local-exec provisioners, which run only at apply and destroy. The Nango secret key reaches only
+ * create-time provisioners, so with an ephemeral variable it is in neither state nor plan.
  *
- * - `Registration` (terraform_data) stands for the Nango integration itself: destroying it DELETEs
- *   the integration. It is create-before-destroy, so replacing it never runs that DELETE.
+ * - `Registration` (terraform_data) stands for the Nango integration itself. Its creation claims the
+ *   unique key: it POSTs, and fails when Nango already has the key, unless `adoptExisting`; a failed
+ *   creation leaves it tainted, and Terraform runs no destroy-time provisioner for a tainted object.
+ *   Destroying it DELETEs the integration, with the key from {@link NANGO_SECRET_KEY_ENV}.
  * - `Sync` (terraform_data) carries every registered value in `triggers_replace`, so a plan shows
- *   each change for review; when one changes, its replacement PATCHes Nango (or POSTs when Nango
- *   does not have the integration yet).
+ *   each change for review; when one changes, its replacement PATCHes Nango. When the unique key
+ *   changes, the replaced object first renames the integration (PATCH `unique_key`).
  */
 export class NangoRegistration extends Construct {
+  /**
+   * Declares that `scope` no longer holds the NangoRegistration with construct id `id` it held in an
+   * earlier configuration, so that the next apply deletes that integration from Nango (a `removed`
+   * block with a destroy-time provisioner). Does nothing when the registration was never applied.
+   */
+  public static removed(scope: Construct, id: string): void {
+    new RemovedRegistration(new Construct(scope, id), REGISTRATION_ID);
+  }
+
   /** Unique key of the Nango integration. */
   public readonly uniqueKey: string;
   /** Nango provider key. */
   public readonly provider: string;
   /** Scopes as registered: one comma-separated string. */
   public readonly scopes: string;
-  /** Stands for the Nango integration; its destruction deletes it. */
+  /** Stands for the Nango integration: its creation claims the key, its destruction deletes it. */
   public readonly registration: TerraformData;
   /** Pushes the registered values to Nango whenever one of them changes. */
   public readonly sync: TerraformData;
@@ -119,45 +200,42 @@ export class NangoRegistration extends Construct {
     this.scopes = props.scopes.join(',');
 
     const script = scriptPath(this);
-    const credentials = {
-      type: 'OAUTH2',
-      client_id: props.clientId,
-      client_secret: props.clientSecret,
-      scopes: this.scopes,
-    } as const satisfies ApiPublicIntegrationCredentials;
-    const postBody = {
-      unique_key: props.uniqueKey,
-      provider: props.provider,
-      display_name: props.displayName,
-      credentials,
-    } satisfies PostPublicIntegration['Body'];
-    // Nango's PATCH replaces the whole credentials object, so it is always sent complete.
-    const patchBody = { display_name: props.displayName, credentials } satisfies PatchPublicIntegration['Body'];
+    const bodies = nangoRequestBodies({ ...props, scopes: this.scopes });
+    const secrets = {
+      NANGO_SECRET_KEY: Fn.sensitive(props.secretKey),
+      NANGO_CLIENT_SECRET: Fn.sensitive(props.clientSecret),
+    };
+    // A destroy-time provisioner cannot reference a token, so a unique key given as one cannot be
+    // renamed in place: changing it replaces Registration, which deletes the old integration and
+    // creates the new one.
+    const renamable = !isToken(props.uniqueKey);
 
-    this.registration = new TerraformData(this, 'Registration', {
+    this.registration = new TerraformData(this, REGISTRATION_ID, {
       triggersReplace: {
         integration: props.integrationId,
         server_url: serverUrl,
-        unique_key: props.uniqueKey,
-        // The destroy provisioner may read only `self`, so the key it deletes with lives here;
-        // `input` would leak it through `output`, which Terraform does not mark sensitive.
-        secret_key: Fn.sensitive(props.secretKey),
+        ...(renamable ? {} : { unique_key: props.uniqueKey }),
       },
-      lifecycle: { createBeforeDestroy: true },
+      // In place: the destroy-time DELETE reads the key from here, so it follows renames.
+      input: { unique_key: props.uniqueKey, adopt_existing: props.adoptExisting ?? false },
       provisioners: [
         {
           type: 'local-exec',
-          when: 'destroy',
-          command: `sh "${script}" delete`,
+          command: `sh "${script}" claim`,
           environment: {
-            KINDO_INTEGRATION: '${self.triggers_replace.integration}',
-            NANGO_SERVER_URL: '${self.triggers_replace.server_url}',
-            NANGO_UNIQUE_KEY: '${self.triggers_replace.unique_key}',
-            NANGO_SECRET_KEY: '${self.triggers_replace.secret_key}',
+            KINDO_INTEGRATION: props.integrationId,
+            NANGO_SERVER_URL: serverUrl,
+            NANGO_UNIQUE_KEY: props.uniqueKey,
+            NANGO_PROVIDER: props.provider,
+            NANGO_ADOPT: String(props.adoptExisting ?? false),
+            NANGO_POST_BODY: Fn.sensitive(Fn.jsonencode(bodies.post)),
+            ...secrets,
           },
         },
+        deleteProvisioner(script),
       ],
     });
+    const registrationAddress = `${this.registration.terraformResourceType}.${this.registration.friendlyUniqueId}`;
 
     this.sync = new TerraformData(this, 'Sync', {
       triggersReplace: {
@@ -173,60 +251,35 @@ export class NangoRegistration extends Construct {
       provisioners: [
         {
           type: 'local-exec',
-          command: `sh "${script}" upsert`,
+          command: `sh "${script}" sync`,
           environment: {
             KINDO_INTEGRATION: props.integrationId,
             NANGO_SERVER_URL: serverUrl,
             NANGO_UNIQUE_KEY: props.uniqueKey,
             NANGO_PROVIDER: props.provider,
-            NANGO_SECRET_KEY: Fn.sensitive(props.secretKey),
-            NANGO_CLIENT_SECRET: Fn.sensitive(props.clientSecret),
-            NANGO_POST_BODY: Fn.sensitive(Fn.jsonencode(postBody)),
-            NANGO_PATCH_BODY: Fn.sensitive(Fn.jsonencode(patchBody)),
+            NANGO_REGISTRATION_ADDRESS: registrationAddress,
+            NANGO_PATCH_BODY: Fn.sensitive(Fn.jsonencode(bodies.patch)),
+            ...secrets,
           },
         },
+        // Runs when Sync is replaced or destroyed; a destroy-time provisioner takes its literals from
+        // the current configuration, so it sees the old key in `self` and the new one here.
+        ...(renamable
+          ? [
+              {
+                type: 'local-exec' as const,
+                when: 'destroy' as const,
+                command: `sh "${script}" rename`,
+                environment: {
+                  KINDO_INTEGRATION: props.integrationId,
+                  NANGO_SERVER_URL: '${self.triggers_replace.server_url}',
+                  NANGO_UNIQUE_KEY: '${self.triggers_replace.unique_key}',
+                  NANGO_NEW_UNIQUE_KEY: props.uniqueKey,
+                },
+              },
+            ]
+          : []),
       ],
-    });
-
-    if (props.driftCheck ?? true) this.addDriftCheck(serverUrl, props);
-  }
-
-  private addDriftCheck(serverUrl: string, props: NangoRegistrationProps): void {
-    const address = `${this.sync.terraformResourceType}.${this.sync.friendlyUniqueId}`;
-    new TerraformCheck(this, 'DriftCheck', (name) => {
-      const http = `data.http.${name}`;
-      // The body carries the client secret (include=credentials): it is compared, never printed.
-      // Credentials are left out when the secret key may not read them: then only the provider counts.
-      // Written as one HCL string rather than cdktf expression tokens, which cost about 0.1 s of synth
-      // per integration.
-      const registered = (path: string, expected: string) => `try(jsondecode(${http}.response_body).data.${path}, ${expected}) == ${expected}`;
-      // Inside an expression cdktf writes references bare; literals need quotes.
-      const value = (v: string) => (isToken(v) ? v : JSON.stringify(v));
-      return {
-        dataSource: {
-          type: 'http',
-          config: {
-            url: `${serverUrl}/integrations/${props.uniqueKey}?include=credentials`,
-            request_headers: { Accept: 'application/json', Authorization: Fn.sensitive(`Bearer ${props.secretKey}`) },
-            // Read once Sync has pushed its changes, so a first plan does not warn about what apply creates.
-            depends_on: [address],
-          },
-        },
-        assertions: [
-          {
-            condition: `\${${http}.status_code == 200}`,
-            errorMessage: `Nango has no integration '${props.uniqueKey}' for Kindo integration '${props.integrationId}' (HTTP \${${http}.status_code}). If it was deleted outside Terraform, register it again with: terraform apply -replace=${address}`,
-          },
-          {
-            condition: `\${${http}.status_code != 200 || (${[
-              `try(jsondecode(${http}.response_body).data.provider, "") == ${value(props.provider)}`,
-              registered('credentials.client_id', value(props.clientId)),
-              registered('credentials.scopes', value(this.scopes)),
-            ].join(' && ')})}`,
-            errorMessage: `Nango integration '${props.uniqueKey}' (Kindo integration '${props.integrationId}') differs from this configuration in its provider, client ID or scopes: it was changed outside Terraform. Push the configured values again with: terraform apply -replace=${address}`,
-          },
-        ],
-      };
     });
   }
 }

@@ -205,7 +205,7 @@ describe('MicrosoftIntegrationApp', () => {
   describe('secret expiry warning', () => {
     test('checks every plan for a secret expiring within 30 days, or the days given, or not at all', () => {
       const condition = (tf: Synth) => Object.values<any>(tf.check ?? {}).flatMap((c) => c.assert.map((a: any) => a.condition)).find((c: string) => c.includes('timecmp'));
-      expect(condition(synthApp({ integration: 'teams', nangoDriftCheck: false }).tf)).toMatch(/^\$\{timecmp\(azuread_application_password\.App_ClientSecret_[0-9A-F]+\.end_date, timeadd\(plantimestamp\(\), "720h"\)\) > 0\}$/);
+      expect(condition(synthApp({ integration: 'teams' }).tf)).toMatch(/^\$\{timecmp\(azuread_application_password\.App_ClientSecret_[0-9A-F]+\.end_date, timeadd\(plantimestamp\(\), "720h"\)\) > 0\}$/);
       expect(condition(synthApp({ integration: 'teams', secretExpiryWarningDays: 7 }).tf)).toContain('"168h"');
       expect(condition(synthApp({ integration: 'teams', secretExpiryWarningDays: 0 }).tf)).toBeUndefined();
     });

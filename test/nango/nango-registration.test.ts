@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataResource, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { NangoRegistration, type NangoRegistrationProps } from '../../src/nango/nango-registration';
 import { FakeNango } from '../support/fake-nango';
-import { synthNangoStack } from '../support/nango-stack';
+import { synthNangoStack, type NangoStackOptions } from '../support/nango-stack';
 import { hasTerraform, terraform } from '../support/terraform';
 
 function variables(stack: TerraformStack) {
@@ -32,7 +32,7 @@ function registration(stack: TerraformStack, overrides: Partial<NangoRegistratio
 }
 
 describe('NangoRegistration', () => {
-  test('shows every registered value except secrets in the plan-visible triggers', () => {
+  test('shows every registered value except secrets in the plan-visible triggers, and has no plan-time read', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     registration(stack);
     const synth = Testing.synth(stack);
@@ -47,33 +47,62 @@ describe('NangoRegistration', () => {
         client_secret_key_id: '${var.client_secret_key_id}',
       },
     });
+    const tf = JSON.parse(synth);
+    expect(tf.check).toBeUndefined();
+    expect(tf.data).toBeUndefined();
   });
 
-  test('deletes from Nango only when destroyed, never when replaced', () => {
+  test('claims the key when created and deletes it when destroyed, with the key only where Terraform does not keep it', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    registration(stack);
+    registration(stack, { adoptExisting: true });
     const resources = JSON.parse(Testing.synth(stack)).resource.terraform_data;
-    const registrationResource = Object.entries<any>(resources).find(([k]) => k.includes('Registration'))![1];
-    expect(registrationResource.lifecycle).toEqual({ create_before_destroy: true });
-    expect(registrationResource.provisioner[0]['local-exec']).toMatchObject({ when: 'destroy', command: expect.stringMatching(/nango-registration\.sh" delete$/) });
-    expect(registrationResource.triggers_replace.secret_key).toBe('${sensitive(var.nango_secret_key)}');
+    const [address, reg] = Object.entries<any>(resources).find(([k]) => k.includes('Registration'))!;
+    expect(reg.triggers_replace).toEqual({ integration: 'teams', server_url: 'https://api.nango.dev' });
+    expect(reg.input).toEqual({ unique_key: 'kindo-teams', adopt_existing: true });
+    expect(reg.lifecycle).toBeUndefined();
+    const [claim, remove] = reg.provisioner.map((p: any) => p['local-exec']);
+    expect(claim).toMatchObject({ command: expect.stringMatching(/nango-registration\.sh" claim$/), environment: { NANGO_ADOPT: 'true', NANGO_SECRET_KEY: '${sensitive(var.nango_secret_key)}' } });
+    expect(claim.when).toBeUndefined();
+    expect(remove).toEqual({
+      when: 'destroy',
+      command: expect.stringMatching(/nango-registration\.sh" delete$/),
+      environment: { KINDO_INTEGRATION: '${self.triggers_replace.integration}', NANGO_SERVER_URL: '${self.triggers_replace.server_url}', NANGO_UNIQUE_KEY: '${self.input.unique_key}' },
+    });
+    const sync = Object.entries<any>(resources).find(([k]) => k.includes('Sync'))![1];
+    expect(sync.depends_on).toEqual([`terraform_data.${address}`]);
+    expect(sync.provisioner[0]['local-exec'].environment.NANGO_REGISTRATION_ADDRESS).toBe(`terraform_data.${address}`);
+    expect(sync.provisioner[1]['local-exec']).toEqual({
+      when: 'destroy',
+      command: expect.stringMatching(/nango-registration\.sh" rename$/),
+      environment: { KINDO_INTEGRATION: 'teams', NANGO_SERVER_URL: '${self.triggers_replace.server_url}', NANGO_UNIQUE_KEY: '${self.triggers_replace.unique_key}', NANGO_NEW_UNIQUE_KEY: 'kindo-teams' },
+    });
   });
 
-  test('reads the registration back with a GET in a check block, for drift', () => {
+  test('replaces Registration on a change of a unique key given as a token, since only a literal one can be renamed', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    registration(stack);
-    const check = Object.values<any>(JSON.parse(Testing.synth(stack)).check)[0];
-    const http = Object.values<any>(check.data.http)[0];
-    expect(http.url).toBe('https://api.nango.dev/integrations/kindo-teams?include=credentials');
-    expect(http.method).toBeUndefined();
-    expect(http.request_headers.Authorization).toBe('${sensitive("Bearer ${var.nango_secret_key}")}');
-    expect(check.assert).toHaveLength(2);
+    registration(stack, { uniqueKey: new TerraformVariable(stack, 'unique_key', { type: 'string' }).stringValue });
+    const resources = Object.entries<any>(JSON.parse(Testing.synth(stack)).resource.terraform_data);
+    expect(resources.find(([k]) => k.includes('Registration'))![1].triggers_replace.unique_key).toBe('${var.unique_key}');
+    expect(resources.find(([k]) => k.includes('Sync'))![1].provisioner).toHaveLength(1);
   });
 
-  test('leaves the drift check out when asked', () => {
-    const stack = new TerraformStack(Testing.app(), 'test');
-    registration(stack, { driftCheck: false });
-    expect(JSON.parse(Testing.synth(stack)).check).toBeUndefined();
+  test('a removed registration becomes a removed block that deletes it, at the address it had', () => {
+    const address = (build: (stack: TerraformStack) => void) => {
+      const stack = new TerraformStack(Testing.app(), 'test');
+      build(stack);
+      return JSON.parse(Testing.synth(stack));
+    };
+    const present = address((stack) => registration(stack));
+    const registrationAddress = Object.keys(present.resource.terraform_data).find((k) => k.includes('Registration'));
+    const gone = address((stack) => NangoRegistration.removed(stack, 'Teams'));
+    expect(gone.resource).toBeUndefined();
+    expect(gone.removed).toEqual([
+      {
+        from: `terraform_data.${registrationAddress}`,
+        lifecycle: { destroy: true },
+        provisioner: [{ 'local-exec': { when: 'destroy', command: expect.stringMatching(/nango-registration\.sh" delete$/), environment: expect.objectContaining({ NANGO_UNIQUE_KEY: '${self.input.unique_key}' }) } }],
+      },
+    ]);
   });
 
   test('fails if the Nango secret key is a literal', () => {
@@ -118,12 +147,11 @@ describe('NangoRegistration', () => {
 // End to end with the real terraform binary against a Nango stand-in on 127.0.0.1.
 describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terraform on the PATH)', () => {
   const nango = new FakeNango(randomUUID());
+  let serverUrl: string;
   let dir: string;
   let vars: Record<string, string>;
-  const run = async (...args: string[]) => {
-    const result = await terraform(dir, args, vars);
-    return result;
-  };
+  const dirs: string[] = [];
+  const run = (...args: string[]) => terraform(dir, args, vars);
   const applied = async (...args: string[]) => {
     const result = await run('apply', '-auto-approve', '-input=false', ...args);
     expect(result.status, result.output).toBe(0);
@@ -135,29 +163,59 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     expect(nango.requests.slice(before), 'a plan sends nothing to Nango').toEqual([]);
     return result;
   };
-  const sinceLast = (fn: () => Promise<unknown>) => async () => {
+  const sent = async (fn: () => Promise<unknown>) => {
     const before = nango.requests.length;
     await fn();
     return nango.requests.slice(before).map((r) => `${r.method} ${r.path} ${r.status}`);
   };
-
-  beforeAll(async () => {
-    const serverUrl = await nango.start();
-    dir = synthNangoStack(serverUrl, ['offline_access', 'User.Read', 'Chat.ReadWrite']);
-    vars = { nango_secret_key: nango.secretKey, nango_provider: 'microsoft-tenant-specific', client_id: 'client-1', client_secret: 'first~Secret.value', client_secret_key_id: 'key-1' };
+  const failed = async (...args: string[]) => {
+    const result = await run('apply', '-auto-approve', '-input=false', ...args);
+    expect(result.status, result.output).toBe(1);
+    // Terraform wraps diagnostics at 78 columns.
+    return result.output.replace(/\s+/g, ' ');
+  };
+  /** Synthesizes the stack again with other options, keeping the state, as a changed cdktf app would. */
+  const resynth = async (options: NangoStackOptions = {}) => {
+    const next = synthNangoStack(serverUrl, ['offline_access', 'User.Read', 'Chat.ReadWrite'], options);
+    dirs.push(next);
+    // synthToDir keeps the state at the root of its output directory.
+    if (dir) copyFileSync(statePath(dir), statePath(next));
+    dir = next;
     const init = await run('init', '-input=false');
     expect(init.status, init.output).toBe(0);
-  }, 60_000);
+  };
+  const statePath = (stackDir: string) => join(stackDir, '..', '..', 'terraform.tfstate');
+  const noSecretIn = (text: string) => {
+    for (const secret of [nango.secretKey, 'first~Secret.value', 'second~Secret.value']) expect(text).not.toContain(secret);
+  };
+
+  /** A fresh stack directory and an empty Nango; with `apply`, the integration registered as a first apply leaves it. */
+  const start = async (apply: boolean, options: NangoStackOptions = {}) => {
+    nango.integrations.clear();
+    nango.connections.clear();
+    vars = { nango_secret_key: nango.secretKey, nango_provider: 'microsoft-tenant-specific', client_id: 'client-1', client_secret: 'first~Secret.value', client_secret_key_id: 'key-1' };
+    dir = '';
+    await resynth(options);
+    if (apply) await applied();
+  };
+
+  beforeAll(async () => {
+    serverUrl = await nango.start();
+  });
+
+  afterEach(() => {
+    nango.intercept = undefined;
+  });
 
   afterAll(async () => {
     await nango.stop();
-    if (dir) rmSync(join(dir, '..', '..'), { recursive: true, force: true });
+    for (const d of dirs) rmSync(join(d, '..', '..'), { recursive: true, force: true });
   });
 
-  test('a first plan writes nothing; apply creates the integration with one POST', async () => {
+  test('a first plan writes nothing; apply claims the key with one POST and pushes the values', async () => {
+    await start(false);
     expect((await planned()).status).toBe(2);
-    const requests = await sinceLast(() => applied())();
-    expect(requests).toEqual(['GET /integrations/kindo-teams 404', 'POST /integrations 200']);
+    expect(await sent(() => applied())).toEqual(['GET /integrations/kindo-teams 404', 'POST /integrations 200', 'GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
     const post = nango.requests.find((r) => r.method === 'POST')!;
     expect(post.body).toEqual({
       unique_key: 'kindo-teams',
@@ -168,20 +226,30 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
   }, 60_000);
 
   test('a plan with nothing to do writes nothing, and a no-op apply sends nothing', async () => {
+    await start(true);
     expect((await planned()).status).toBe(0);
-    expect(await sinceLast(() => applied())()).toEqual([]);
+    expect(await sent(() => applied())).toEqual([]);
   }, 60_000);
 
-  test('a changed client ID shows in the plan and is PATCHed in place', async () => {
+  test('the Nango secret key is in neither the state nor a saved plan, nor its JSON', async () => {
+    await start(true);
     vars = { ...vars, client_id: 'client-2' };
-    const plan = await planned();
-    expect(plan.status).toBe(2);
-    expect(plan.output).toMatch(/~ client_id += "client-1" -> "client-2"/);
-    expect(await sinceLast(() => applied())()).toEqual(['GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
+    const plan = await run('plan', '-input=false', '-out=tfplan');
+    expect(plan.status, plan.output).toBe(0);
+    const show = await run('show', '-json', 'tfplan');
+    expect(show.status, show.output).toBe(0);
+    expect(show.output).toContain('"client-2"');
+    const planFile = execFileSync('unzip', ['-p', join(dir, 'tfplan')]).toString('latin1');
+    expect(planFile).toContain('client-2');
+    // A saved plan needs the ephemeral variable again when it is applied.
+    expect(await sent(() => applied('tfplan'))).toEqual(['GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
+    const state = readFileSync(statePath(dir), 'utf8');
+    for (const text of [show.output, planFile, readFileSync(join(dir, 'tfplan')).toString('latin1'), state, plan.output]) expect(text).not.toContain(nango.secretKey);
     expect(nango.integrations.get('kindo-teams')!.credentials.client_id).toBe('client-2');
   }, 60_000);
 
   test('a rotated secret is PATCHed before the old one is removed, never shown in the plan or the logs', async () => {
+    await start(true);
     vars = { ...vars, client_secret: 'second~Secret.value', client_secret_key_id: 'key-2' };
     const plan = await planned();
     expect(plan.output).toContain('"key-1" -> "key-2"');
@@ -197,59 +265,190 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     const oldSecretRemoved = completed.findIndex((c) => /^delete terraform_data\.ClientSecret/.test(c));
     expect(synced, completed.join('\n')).toBeGreaterThanOrEqual(0);
     expect(oldSecretRemoved, completed.join('\n')).toBeGreaterThan(synced);
-    for (const text of [plan.output, apply.output]) {
-      expect(text).not.toContain('second~Secret.value');
-      expect(text).not.toContain('first~Secret.value');
-      expect(text).not.toContain(nango.secretKey);
-    }
+    noSecretIn(plan.output);
+    noSecretIn(apply.output);
   }, 60_000);
 
-  test('replacing the Terraform objects never deletes the Nango integration', async () => {
-    const state = (await run('state', 'list')).output.split('\n');
-    const addresses = state.filter((a) => a.startsWith('terraform_data.Teams_'));
-    expect(addresses).toHaveLength(2);
-    const requests = await sinceLast(() => applied(...addresses.map((a) => `-replace=${a}`)))();
-    expect(requests).toEqual(['GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
+  test('replacing Sync pushes the values again and never deletes', async () => {
+    await start(true);
+    const sync = (await run('state', 'list')).output.split('\n').find((a) => a.startsWith('terraform_data.Teams_Sync_'))!;
+    expect(await sent(() => applied(`-replace=${sync}`))).toEqual(['GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
   }, 60_000);
 
   test('a Nango error fails the apply, naming the integration, the status and the error, with secrets redacted', async () => {
-    const good = vars.nango_secret_key;
+    await start(true);
     const unknownKey = randomUUID();
+    const good = vars;
     vars = { ...vars, nango_secret_key: unknownKey, client_id: 'client-3' };
-    const result = await run('apply', '-auto-approve', '-input=false');
-    vars = { ...vars, nango_secret_key: good };
-    // Terraform wraps diagnostics at 78 columns.
-    const output = result.output.replace(/\s+/g, ' ');
-    expect(result.status).toBe(1);
-    expect(output).toContain("Kindo integration 'teams': Nango answered GET");
-    expect(output).toContain('/integrations/kindo-teams with HTTP 401: {"error":{"code":"unknown_account"');
+    const output = await failed();
+    vars = { ...good, client_id: 'client-3' };
+    expect(output).toContain(
+      `Kindo integration 'teams': Nango answered GET ${serverUrl}/integrations/kindo-teams with HTTP 401: {"error":{"message":"Authentication failed. The provided authorization header does not match any account.","code":"unknown_account","payload":{}}}`,
+    );
     expect(output).not.toContain(unknownKey);
-    expect(output).not.toContain(good);
-    expect(output).not.toContain('second~Secret.value');
-    expect(await sinceLast(() => applied())()).toEqual(['GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
+    noSecretIn(output);
+    expect(await sent(() => applied())).toEqual(['GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
+  }, 60_000);
+
+  test('Nango failing a PATCH fails the apply, with the secrets it echoes redacted', async () => {
+    await start(true);
+    nango.intercept = (r) => (r.method === 'PATCH' ? [500, { error: { code: 'server_error', echoed: r.body, auth: r.headers.authorization } }] : undefined);
+    vars = { ...vars, client_id: 'client-4' };
+    const output = await failed();
+    expect(output).toContain(
+      `Nango answered PATCH ${serverUrl}/integrations/kindo-teams with HTTP 500: {"error":{"code":"server_error","echoed":"{\\"credentials\\":{\\"client_id\\":\\"client-4\\",\\"client_secret\\":\\"[redacted]\\",`,
+    );
+    expect(output).toContain('"auth":"Bearer [redacted]"');
+    noSecretIn(output);
+    nango.intercept = undefined;
+    expect(await sent(() => applied())).toEqual(['GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
   }, 60_000);
 
   test('a changed provider shows in the plan and fails the apply: Nango cannot change it in place', async () => {
+    await start(true);
     vars = { ...vars, nango_provider: 'microsoft' };
     const plan = await planned();
     expect(plan.output).toMatch(/~ provider += "microsoft-tenant-specific" -> "microsoft"/);
-    const result = await sinceLast(() => run('apply', '-auto-approve', '-input=false').then((r) => expect(r.output.replace(/\s+/g, ' ')).toContain(
+    let output = '';
+    expect(await sent(async () => (output = await failed()))).toEqual(['GET /integrations/kindo-teams 200']);
+    expect(output).toContain(
       "Kindo integration 'teams': Nango integration 'kindo-teams' uses another provider than 'microsoft', and Nango cannot change a provider in place; delete the integration in Nango (its connections go with it) and apply again",
-    )))();
-    expect(result).toEqual(['GET /integrations/kindo-teams 200']);
+    );
     vars = { ...vars, nango_provider: 'microsoft-tenant-specific' };
-    expect(await sinceLast(() => applied())()).toEqual(['GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
+    expect(await sent(() => applied())).toEqual(['GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
   }, 60_000);
 
-  test('destroy deletes the integration with one DELETE', async () => {
-    expect(await sinceLast(() => applied('-destroy'))()).toEqual(['DELETE /integrations/kindo-teams 200']);
+  test('an integration deleted outside Terraform (or a key of another environment) fails the next push, naming the fix', async () => {
+    await start(true);
+    nango.integrations.clear();
+    vars = { ...vars, client_id: 'client-5' };
+    const output = await failed();
+    const registrationAddress = /terraform_data\.Teams_Registration_[0-9A-F]+/.exec(output)?.[0];
+    expect(output).toContain(
+      `Nango answered GET ${serverUrl}/integrations/kindo-teams with HTTP 404: {"error":{"code":"not_found","message":"Integration \\"kindo-teams\\" does not exist"}}. This state registered it, so it was deleted outside Terraform, or the Nango secret key belongs to another environment than the one it was registered in. To register it again in this environment: terraform apply -replace=${registrationAddress}`,
+    );
+    expect(await sent(() => applied(`-replace=${registrationAddress}`))).toEqual([
+      'DELETE /integrations/kindo-teams 404',
+      'GET /integrations/kindo-teams 404',
+      'POST /integrations 200',
+      'GET /integrations/kindo-teams 200',
+      'PATCH /integrations/kindo-teams 200',
+    ]);
+  }, 60_000);
+
+  test('a literal unique key renamed in the configuration is renamed in Nango, keeping the integration', async () => {
+    await start(true);
+    const created = nango.integrations.get('kindo-teams')!.created_at;
+    await resynth({ uniqueKey: 'kindo teams~v2:a.b@c_d' });
+    const plan = await planned();
+    expect(plan.output).toMatch(/~ unique_key += "kindo-teams" -> "kindo teams~v2:a\.b@c_d"/);
+    expect(await sent(() => applied())).toEqual([
+      'PATCH /integrations/kindo-teams 200',
+      'GET /integrations/kindo%20teams~v2%3Aa.b%40c_d 200',
+      'PATCH /integrations/kindo%20teams~v2%3Aa.b%40c_d 200',
+    ]);
+    expect([...nango.integrations.keys()]).toEqual(['kindo teams~v2:a.b@c_d']);
+    expect(nango.integrations.get('kindo teams~v2:a.b@c_d')!.created_at).toBe(created);
+  }, 60_000);
+
+  test('a rename Nango refuses (the integration has connections) fails the apply and changes nothing', async () => {
+    await start(true, { uniqueKey: 'kindo teams~v2:a.b@c_d' });
+    nango.connections.set('kindo teams~v2:a.b@c_d', 2);
+    await resynth({ uniqueKey: 'kindo-teams' });
+    const output = await failed();
+    expect(output).toContain(
+      `Kindo integration 'teams': Nango answered PATCH ${serverUrl}/integrations/kindo%20teams~v2%3Aa.b%40c_d with HTTP 400: {"error":{"code":"invalid_body","message":"Can't rename an integration with active connections"}}. Nango renames only integrations without connections; keep the unique key 'kindo teams~v2:a.b@c_d', or remove its connections in Nango and apply again`,
+    );
+    expect([...nango.integrations.keys()]).toEqual(['kindo teams~v2:a.b@c_d']);
+    // Back to the registered key, nothing is left to do.
+    await resynth({ uniqueKey: 'kindo teams~v2:a.b@c_d' });
+    expect((await planned()).status).toBe(0);
+  }, 60_000);
+
+  test('destroy without the key in the environment fails before any request, naming the variable', async () => {
+    await start(true);
+    const { nango_secret_key: key, ...rest } = vars;
+    vars = rest;
+    let output = '';
+    expect(await sent(async () => (output = await failed('-destroy', `-var=nango_secret_key=${key}`)))).toEqual([]);
+    vars = { ...rest, nango_secret_key: key };
+    expect(output).toContain(
+      "Kindo integration 'teams': cannot delete Nango integration 'kindo-teams' at " +
+        `${serverUrl}: TF_VAR_nango_secret_key is not set. Terraform gives destroy-time provisioners no variables, so the Nango secret key must be in Terraform's environment`,
+    );
+    noSecretIn(output);
+  }, 60_000);
+
+  test('Nango failing a DELETE fails the destroy, and it is retried by the next one', async () => {
+    await start(true);
+    nango.intercept = (r) => (r.method === 'DELETE' ? [503, { error: { code: 'unavailable', key: r.headers.authorization } }] : undefined);
+    const output = await failed('-destroy');
+    expect(output).toContain(`Nango answered DELETE ${serverUrl}/integrations/kindo-teams with HTTP 503: {"error":{"code":"unavailable","key":"Bearer [redacted]"}}`);
+    noSecretIn(output);
+    nango.intercept = undefined;
+    expect(await sent(() => applied('-destroy'))).toEqual(['DELETE /integrations/kindo-teams 200']);
     expect(nango.integrations.size).toBe(0);
   }, 60_000);
 
-  test('destroying what Nango no longer has counts as done', async () => {
-    await applied();
+  test('an integration dropped from the configuration is deleted by the next apply, and the plan says so', async () => {
+    await start(true);
+    await resynth({ removed: true });
+    const plan = await planned();
+    expect(plan.output).toMatch(/# terraform_data\.Teams_Registration_[0-9A-F]+ will be destroyed\s+# \(because terraform_data\.Teams_Registration_[0-9A-F]+ is not in configuration\)/);
+    expect(await sent(() => applied())).toEqual(['DELETE /integrations/kindo-teams 200']);
+    expect(nango.integrations.size).toBe(0);
+    // A removed block for a registration that is not in state does nothing.
+    expect((await planned()).status).toBe(0);
+  }, 60_000);
+
+  test('an integration that exists already is neither changed nor deleted, unless adopted', async () => {
+    await start(false);
+    nango.integrations.set('kindo-teams', {
+      unique_key: 'kindo-teams',
+      provider: 'microsoft-tenant-specific',
+      display_name: 'Theirs',
+      credentials: { type: 'OAUTH2', client_id: 'theirs', client_secret: 'their~secret', scopes: 'offline_access', webhook_secret: null },
+      created_at: 'then',
+      updated_at: 'then',
+    });
+    nango.connections.set('kindo-teams', 3);
+    const theirs = structuredClone(nango.integrations.get('kindo-teams'));
+    let output = '';
+    expect(await sent(async () => (output = await failed()))).toEqual(['GET /integrations/kindo-teams 200']);
+    expect(output).toContain(
+      "Kindo integration 'teams': Nango already has an integration 'kindo-teams', which this Terraform state did not create; it is left as it is. To take it over (its connections are kept, its client ID, secret, scopes and name are overwritten, and destroying this stack deletes it), set adoptExistingNangoIntegration: true",
+    );
+    // The failed claim leaves Registration tainted, and Terraform runs no destroy-time provisioner for it.
+    expect(await sent(() => applied('-destroy'))).toEqual([]);
+    expect(nango.integrations.get('kindo-teams')).toEqual(theirs);
+
+    await resynth({ adoptExisting: true });
+    const plan = await planned();
+    expect(plan.output).toContain('+ adopt_existing = true');
+    expect(await sent(() => applied())).toEqual(['GET /integrations/kindo-teams 200', 'GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
+    expect(nango.integrations.get('kindo-teams')).toMatchObject({ display_name: 'Microsoft Teams', created_at: 'then', credentials: { client_id: vars.client_id } });
+    expect(nango.connections.get('kindo-teams')).toBe(3);
+    expect(await sent(() => applied('-destroy'))).toEqual(['DELETE /integrations/kindo-teams 200']);
+  }, 120_000);
+
+  test('an existing integration of another provider is not adopted', async () => {
+    await start(false, { adoptExisting: true });
+    nango.integrations.set('kindo-teams', { unique_key: 'kindo-teams', provider: 'microsoft', display_name: 'Theirs', credentials: { type: 'OAUTH2', client_id: 'theirs', client_secret: 'their~secret', scopes: null, webhook_secret: null }, created_at: 'then', updated_at: 'then' });
+    const output = await failed();
+    expect(output).toContain("Nango integration 'kindo-teams' uses another provider than 'microsoft-tenant-specific'");
+    expect(await sent(() => applied('-destroy'))).toEqual([]);
+    expect(nango.integrations.get('kindo-teams')!.provider).toBe('microsoft');
     nango.integrations.clear();
-    expect(await sinceLast(() => applied('-destroy'))()).toEqual(['DELETE /integrations/kindo-teams 404']);
+  }, 60_000);
+
+  test('Nango failing the POST fails the apply with secrets redacted, and leaves nothing a destroy would delete', async () => {
+    await start(false);
+    nango.intercept = (r) => (r.method === 'POST' ? [400, { error: { code: 'invalid_body', echoed: r.body } }] : undefined);
+    const output = await failed();
+    expect(output).toContain(`Nango answered POST ${serverUrl}/integrations with HTTP 400: {"error":{"code":"invalid_body","echoed":"{\\"credentials\\":{\\"client_id\\":\\"client-1\\",\\"client_secret\\":\\"[redacted]\\",`);
+    noSecretIn(output);
+    nango.intercept = undefined;
+    expect(await sent(() => applied('-destroy'))).toEqual([]);
   }, 60_000);
 
   test('the synthesized configuration holds no secret literal', () => {
@@ -259,49 +458,71 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
   });
 });
 
-// The drift check's conditions, evaluated by real Terraform against made-up Nango answers: the http
-// provider cannot be installed here, so its data source is replaced by a local with the same shape.
-describe.skipIf(!hasTerraform)('NangoRegistration drift check conditions (terraform on the PATH)', () => {
-  const evaluate = async (status: number, data: Record<string, unknown>): Promise<boolean[]> => {
-    const stack = new TerraformStack(Testing.app(), 'test');
-    // The client ID is a reference (var.client_id), as the app's is in real stacks.
-    registration(stack);
-    const check = Object.values<any>(JSON.parse(Testing.synth(stack)).check)[0];
-    const name = Object.keys(check.data.http)[0];
-    const dir = mkdtempSync(join(tmpdir(), 'kindo-check-'));
-    try {
-      const outputs = Object.fromEntries(
-        check.assert.map((a: { condition: string }, i: number) => [`assert_${i}`, { value: a.condition.replaceAll(`data.http.${name}`, 'local.nango') }]),
-      );
-      writeFileSync(
-        join(dir, 'main.tf.json'),
-        JSON.stringify({ variable: { client_id: { type: 'string' } }, locals: { nango: { status_code: status, response_body: JSON.stringify({ data }) } }, output: outputs }),
-      );
-      const result = await terraform(dir, ['apply', '-auto-approve', '-input=false'], { client_id: 'client-1' });
-      expect(result.status, result.output).toBe(0);
-      const values = JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
-      return Object.keys(outputs).map((k) => values[k].value as boolean);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+describe('FakeNango answers as Nango 0.71.4 does', () => {
+  const nango = new FakeNango(randomUUID(), [randomUUID()]);
+  let url: string;
+  const call = async (method: string, path: string, body?: unknown, key: string | null = nango.secretKey, contentType = 'application/json') => {
+    const headers: Record<string, string> = {};
+    if (key) headers.Authorization = `Bearer ${key}`;
+    if (body !== undefined) headers['Content-Type'] = contentType;
+    const res = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    return [res.status, await res.text()] as const;
   };
-  const registered = { provider: 'microsoft-tenant-specific', credentials: { client_id: 'client-1', scopes: 'offline_access,User.Read,Chat.ReadWrite' } };
+  const credentials = (scopes: string) => ({ type: 'OAUTH2', client_id: 'a', client_secret: 'b', scopes });
 
-  test('pass when Nango holds the configured values', async () => {
-    expect(await evaluate(200, registered)).toEqual([true, true]);
-  }, 30_000);
+  beforeAll(async () => {
+    url = await nango.start();
+  });
+  afterAll(() => nango.stop());
 
-  test('pass on the provider alone when Nango leaves the credentials out', async () => {
-    expect(await evaluate(200, { provider: 'microsoft-tenant-specific' })).toEqual([true, true]);
-  }, 30_000);
+  test('401 bodies put the message before the code', async () => {
+    expect(await call('GET', '/integrations/x', undefined, null)).toEqual([401, '{"error":{"message":"Authentication failed. The request is missing the Authorization header.","code":"missing_auth_header","payload":{}}}']);
+    expect(await call('GET', '/integrations/x', undefined, 'abc')).toEqual([401, '{"error":{"message":"Authentication failed. The provided secret key is not a UUID v4.","code":"invalid_secret_key_format","payload":{}}}']);
+    expect(await call('GET', '/integrations/x', undefined, randomUUID())).toEqual([401, '{"error":{"message":"Authentication failed. The provided authorization header does not match any account.","code":"unknown_account","payload":{}}}']);
+  });
 
-  test('warn when the client ID, the scopes or the provider were changed in Nango', async () => {
-    expect(await evaluate(200, { ...registered, credentials: { ...registered.credentials, client_id: 'other' } })).toEqual([true, false]);
-    expect(await evaluate(200, { ...registered, credentials: { ...registered.credentials, scopes: 'offline_access' } })).toEqual([true, false]);
-    expect(await evaluate(200, { ...registered, provider: 'microsoft' })).toEqual([true, false]);
-  }, 30_000);
+  test('POST with empty scopes stores the provider default; PATCH with empty scopes stores null', async () => {
+    expect((await call('POST', '/integrations', { unique_key: 'k', provider: 'microsoft-tenant-specific', credentials: credentials('') }))[0]).toBe(200);
+    expect(JSON.parse((await call('GET', '/integrations/k?include=credentials'))[1]).data.credentials.scopes).toBe('offline_access');
+    expect((await call('PATCH', '/integrations/k', { credentials: credentials('') }))[0]).toBe(200);
+    expect(JSON.parse((await call('GET', '/integrations/k?include=credentials'))[1]).data.credentials.scopes).toBeNull();
+  });
 
-  test('warn that the integration is missing on 404', async () => {
-    expect(await evaluate(404, {})).toEqual([false, true]);
-  }, 30_000);
+  test('a key without the read_credentials scope gets no credentials', async () => {
+    expect(JSON.parse((await call('GET', '/integrations/k?include=credentials', undefined, nango['keysWithoutCredentials'][0]))[1]).data.credentials).toBeUndefined();
+  });
+
+  test('answers a GET in the real server field order, with the logo on its own URL', async () => {
+    const data = JSON.parse((await call('GET', '/integrations/k?include=credentials'))[1]).data;
+    expect(Object.keys(data)).toEqual(['unique_key', 'provider', 'display_name', 'logo', 'credentials', 'forward_webhooks', 'created_at', 'updated_at']);
+    expect(data.logo).toBe(`${url}/images/template-logos/microsoft-tenant-specific.svg`);
+  });
+
+  test('rejects a non-JSON content type, an unknown route, an unknown include and unknown keys as Nango does', async () => {
+    expect(await call('POST', '/integrations', 'x', nango.secretKey, 'text/plain')).toEqual([415, '{"error":{"code":"invalid_content_type","message":"Content-Type header must be application/json"}}']);
+    const [status, body] = await call('GET', '/integrationsx');
+    expect(status).toBe(500);
+    expect(JSON.parse(body).error).toMatchObject({ code: 'generic_error_support', message: expect.stringMatching(/^An error occurred. Please contact support with this unique id: "[0-9a-f-]{36}"$/) });
+    expect(await call('GET', '/integrations/k?include=bogus')).toEqual([400, '{"error":{"code":"invalid_query_params","errors":[{"code":"invalid_union","message":"Invalid input","path":["include"]}]}}']);
+    expect(await call('PATCH', '/integrations/k', { provider: 'microsoft' })).toEqual([400, '{"error":{"code":"invalid_body","errors":[{"code":"unrecognized_keys","message":"Unrecognized key: \\"provider\\"","path":[]}]}}']);
+  });
+
+  test('renames with PATCH unique_key, except onto a used key or while connections exist', async () => {
+    await call('POST', '/integrations', { unique_key: 'other', provider: 'microsoft-tenant-specific', credentials: credentials('x') });
+    expect(await call('PATCH', '/integrations/k', { unique_key: 'other' })).toEqual([400, '{"error":{"code":"invalid_body","message":"uniqueKey is already used by another integration"}}']);
+    nango.connections.set('k', 1);
+    expect(await call('PATCH', '/integrations/k', { unique_key: 'k2' })).toEqual([400, '{"error":{"code":"invalid_body","message":"Can\'t rename an integration with active connections"}}']);
+    nango.connections.delete('k');
+    expect((await call('PATCH', '/integrations/k', { unique_key: 'k 2' }))[0]).toBe(200);
+    expect(JSON.parse((await call('GET', '/integrations/k%202'))[1]).data.unique_key).toBe('k 2');
+    expect(await call('PATCH', '/integrations/nope', { unique_key: 'x' })).toEqual([404, '{"error":{"code":"not_found","message":"Integration \\"nope\\" does not exist"}}']);
+  });
+
+  test('DELETE answers success, then not found', async () => {
+    expect(await call('DELETE', '/integrations/k%202')).toEqual([200, '{"success":true}']);
+    expect(await call('DELETE', '/integrations/k%202')).toEqual([404, '{"error":{"code":"not_found","message":"Integration does not exist"}}']);
+    expect((await call('POST', '/integrations', { unique_key: 'other', provider: 'microsoft-tenant-specific', credentials: credentials('x') }))[1]).toBe(
+      '{"error":{"code":"invalid_body","errors":[{"code":"invalid_string","message":"Unique key already exists","path":["uniqueKey"]}]}}',
+    );
+  });
 });
