@@ -99,7 +99,7 @@ function safeLabel(change: Json, path: string[]): string | undefined {
 function nangoRole(change: Json, linked: boolean): string | undefined {
   const triggers = new Set(['before', 'after', 'after_unknown'].flatMap((side) => Object.keys(isObject(change[side]?.triggers_replace) ? change[side].triggers_replace : {})));
   if (triggers.has('unique_key') && triggers.has('provider')) return 'Nango registration settings (pushed to Nango on apply)';
-  if (triggers.has('unique_key') && triggers.has('integration')) return 'Nango registration (deleting it deletes the Nango integration)';
+  if (triggers.has('integration') && triggers.has('server_url')) return 'Nango registration (deleting it deletes the Nango integration)';
   return linked ? 'Nango registration' : undefined;
 }
 

@@ -41,9 +41,12 @@ describe('KindoMicrosoftIntegrationsStack', () => {
     expect(Object.keys(tf.data.azuread_client_config)).toHaveLength(1);
   });
 
-  test('asks for the Nango secret key as a sensitive variable without default', () => {
-    expect(tf.variable.nango_secret_key).toEqual(expect.objectContaining({ type: 'string', sensitive: true }));
+  test('asks for the Nango secret key as an ephemeral, sensitive variable without default, on Terraform 1.10 or later', () => {
+    expect(tf.variable.nango_secret_key).toEqual(expect.objectContaining({ type: 'string', sensitive: true, ephemeral: true }));
     expect(tf.variable.nango_secret_key.default).toBeUndefined();
+    expect(tf.terraform.required_version).toBe('>= 1.10');
+    expect(Object.keys(tf.check).filter((k) => !k.includes('_SecretExpiry_'))).toEqual([]);
+    expect(tf.data.http).toBeUndefined();
   });
 
   test('outputs per integration and keeps secrets in one sensitive output', () => {
@@ -116,7 +119,8 @@ describe.skipIf(!hasTerraform)('KindoMicrosoftIntegrationsStack variables (terra
   beforeAll(async () => {
     const tf = JSON.parse(synthDefault());
     dir = mkdtempSync(join(tmpdir(), 'kindo-vars-'));
-    const uses = Object.keys(tf.variable).map((name) => `\${var.${name}}`);
+    // A resource may not reference an ephemeral variable; Terraform validates those without it.
+    const uses = Object.keys(tf.variable).filter((name) => !tf.variable[name].ephemeral).map((name) => `\${var.${name}}`);
     writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ variable: tf.variable, resource: { terraform_data: { uses: { input: uses } } } }));
     expect((await terraform(dir, ['init', '-input=false'])).status).toBe(0);
   }, 60_000);

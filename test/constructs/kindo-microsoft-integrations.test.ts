@@ -50,6 +50,34 @@ describe('KindoMicrosoftIntegrations', () => {
     expect(keys).toEqual(['kindo-outlook', 'teams-prod']);
   });
 
+  test('takes over existing Nango integrations only for the integrations named', () => {
+    const tf = synth({ integrations: ['teams', 'outlook'], adoptExistingNangoIntegrations: ['teams'] });
+    const adopt = Object.entries<any>(tf.resource.terraform_data).filter(([k]) => k.includes('Registration')).map(([k, v]) => [k.split('_')[1], v.input.adopt_existing]);
+    expect(Object.fromEntries(adopt)).toEqual({ teams: true, outlook: false });
+  });
+
+  test('fails if an integration to adopt is not selected, not delegated or unknown', () => {
+    expect(() => synth({ integrations: ['teams'], adoptExistingNangoIntegrations: ['outlook'] })).toThrow(
+      "`adoptExistingNangoIntegrations` has an entry for 'outlook', which is not in `integrations`; expected entries only for selected integrations that take this setting",
+    );
+    expect(() => synth({ integrations: ['teams', 'fabric'], adoptExistingNangoIntegrations: ['fabric'] })).toThrow(
+      "`adoptExistingNangoIntegrations` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting",
+    );
+    expect(() => synth({ integrations: ['teams'], adoptExistingNangoIntegrations: ['skype' as IntegrationId] })).toThrow(/^unknown integration 'skype' in `adoptExistingNangoIntegrations\[0\]`; expected one of: defender, /);
+  });
+
+  test('deletes the Nango integration of every delegated integration not selected, at the address it had when selected', () => {
+    const all = synth({ integrations: ['teams', 'outlook'] });
+    expect(all.removed).toHaveLength(11);
+    const teamsAddress = `terraform_data.${Object.keys(all.resource.terraform_data).find((k) => k.startsWith('Kindo_teams_Nango_Registration_'))}`;
+    const narrowed = synth({ integrations: ['outlook'] });
+    const from = narrowed.removed.map((r: any) => r.from);
+    expect(from).toContain(teamsAddress);
+    expect(from).not.toContain(expect.stringContaining('fabric'));
+    expect(from.some((f: string) => f.startsWith('terraform_data.Kindo_outlook_Nango_'))).toBe(false);
+    expect(narrowed.removed[0]).toMatchObject({ lifecycle: { destroy: true }, provisioner: [{ 'local-exec': { when: 'destroy', command: expect.stringMatching(/nango-registration\.sh" delete$/) } }] });
+  });
+
   test('applies per-integration permission removals and additions', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const kindo = build(stack, 'Kindo', {
