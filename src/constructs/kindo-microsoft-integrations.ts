@@ -1,4 +1,4 @@
-import { TerraformStack } from 'cdktf';
+import { Fn, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../catalog/catalog';
 import { duplicateIntegration, duplicateNangoUniqueKey, emptySelection, settingNotApplicable, unknownIntegration } from '../core/errors';
@@ -29,6 +29,7 @@ export interface KindoMicrosoftIntegrationsProps extends MicrosoftIntegrationApp
   /**
    * Selected delegated integrations whose Nango integration exists already, outside this Terraform
    * state, and is to be taken over (see `MicrosoftIntegrationApp`'s `adoptExistingNangoIntegration`).
+   * May be a token list (e.g. a `TerraformVariable`'s `listValue`), looked up per integration at plan.
    * @default - none: apply fails on an existing integration, naming its key
    * @example ['teams']
    */
@@ -79,12 +80,18 @@ export class KindoMicrosoftIntegrations extends Construct {
     });
     const nangoOnly = 'which is not registered with Nango (client credentials)';
     const delegatedOnly = 'which signs in with client credentials, where delegated permissions do not apply';
-    const adopt = Object.fromEntries(adoptExistingNangoIntegrations.map((integration, i) => {
-      if (isToken(integration) || !(INTEGRATION_IDS as readonly string[]).includes(integration)) {
-        throw unknownIntegration(`adoptExistingNangoIntegrations[${i}]`, integration, INTEGRATION_IDS);
-      }
-      return [integration, true];
-    }));
+    // A token list (e.g. a Terraform variable, as in the HCL module) is looked up per integration at plan.
+    const adoptList = isToken(adoptExistingNangoIntegrations) ? adoptExistingNangoIntegrations : undefined;
+    const adopt: Partial<Record<string, boolean>> = adoptList
+      ? {}
+      : Object.fromEntries(
+          adoptExistingNangoIntegrations.map((integration, i) => {
+            if (isToken(integration) || !(INTEGRATION_IDS as readonly string[]).includes(integration)) {
+              throw unknownIntegration(`adoptExistingNangoIntegrations[${i}]`, integration, INTEGRATION_IDS);
+            }
+            return [integration, true];
+          }),
+        );
     const perIntegration = [
       ['nangoUniqueKeys', nangoUniqueKeys, nangoOnly],
       ['adoptExistingNangoIntegrations', adopt, nangoOnly],
@@ -110,7 +117,8 @@ export class KindoMicrosoftIntegrations extends Construct {
           integration,
           nangoUniqueKey: nangoUniqueKeys[integration],
           nangoProvider: nangoProviders[integration],
-          adoptExistingNangoIntegration: adopt[integration],
+          adoptExistingNangoIntegration:
+            adoptList && catalog()[integration].authFlow === 'delegated' ? (Token.asAny(Fn.contains(adoptList, integration)) as unknown as boolean) : adopt[integration],
           removePermissions: removePermissions[integration],
           addPermissions: addPermissions[integration],
           ...(integration === 'fabric' ? { fabricSqlEndpointHost, fabricLakehouseDatabase } : {}),

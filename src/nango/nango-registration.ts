@@ -4,7 +4,7 @@ import type {
   PatchPublicIntegration,
   PostPublicIntegration,
 } from '@nangohq/types' with { 'resolution-mode': 'import' };
-import { AssetType, Fn, TerraformAsset, TerraformElement, TerraformStack } from 'cdktf';
+import { AssetType, Fn, TerraformAsset, TerraformElement, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { literalSecret } from '../core/errors';
 import { checkNangoProvider } from './nango-providers';
@@ -62,6 +62,7 @@ export interface NangoRegistrationProps {
    * Take over an integration with this unique key that already exists in Nango and was not
    * created by this Terraform state: its client ID, secret, scopes and name are overwritten in
    * place (its connections are kept), and destroying the registration deletes it.
+   * May be a token (a boolean Terraform expression).
    * @default false - the first apply fails, naming the key, and the existing integration is left as it is
    */
   readonly adoptExisting?: boolean;
@@ -209,6 +210,7 @@ export class NangoRegistration extends Construct {
     // renamed in place: changing it replaces Registration, which deletes the old integration and
     // creates the new one.
     const renamable = !isToken(props.uniqueKey);
+    const adopt = props.adoptExisting ?? false;
 
     this.registration = new TerraformData(this, REGISTRATION_ID, {
       triggersReplace: {
@@ -217,7 +219,7 @@ export class NangoRegistration extends Construct {
         ...(renamable ? {} : { unique_key: props.uniqueKey }),
       },
       // In place: the destroy-time DELETE reads the key from here, so it follows renames.
-      input: { unique_key: props.uniqueKey, adopt_existing: props.adoptExisting ?? false },
+      input: { unique_key: props.uniqueKey, adopt_existing: adopt },
       provisioners: [
         {
           type: 'local-exec',
@@ -227,7 +229,7 @@ export class NangoRegistration extends Construct {
             NANGO_SERVER_URL: serverUrl,
             NANGO_UNIQUE_KEY: props.uniqueKey,
             NANGO_PROVIDER: props.provider,
-            NANGO_ADOPT: String(props.adoptExisting ?? false),
+            NANGO_ADOPT: typeof adopt === 'boolean' ? String(adopt) : Token.asString(adopt),
             NANGO_POST_BODY: Fn.sensitive(Fn.jsonencode(bodies.post)),
             ...secrets,
           },

@@ -56,6 +56,15 @@ describe('KindoMicrosoftIntegrations', () => {
     expect(Object.fromEntries(adopt)).toEqual({ teams: true, outlook: false });
   });
 
+  test('looks the integrations to adopt up at plan when they are a token list', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const list = new TerraformVariable(stack, 'adopt', { type: 'list(string)' }).listValue;
+    build(stack, 'Kindo', { integrations: ['teams', 'fabric'], adoptExistingNangoIntegrations: list as IntegrationId[] });
+    const registration = Object.entries<any>(JSON.parse(Testing.synth(stack)).resource.terraform_data).find(([k]) => k.includes('Registration'))![1];
+    expect(registration.input.adopt_existing).toBe('${contains(var.adopt, "teams")}');
+    expect(registration.provisioner[0]['local-exec'].environment.NANGO_ADOPT).toBe('${contains(var.adopt, "teams")}');
+  });
+
   test('fails if an integration to adopt is not selected, not delegated or unknown', () => {
     expect(() => synth({ integrations: ['teams'], adoptExistingNangoIntegrations: ['outlook'] })).toThrow(
       "`adoptExistingNangoIntegrations` has an entry for 'outlook', which is not in `integrations`; expected entries only for selected integrations that take this setting",
