@@ -17,7 +17,7 @@ const MTP = '8ee8fdad-f234-4243-8f3b-15c294843740';
 function synthStack(build?: (stack: TerraformStack) => void): Synth {
   const stack = new TerraformStack(Testing.app(), 'test');
   const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
-  for (const integration of ['defender', 'outlook'] as const) new MicrosoftIntegrationApp(stack, integration, { integration, nango: { secretKey }, nangoDriftCheck: false });
+  for (const integration of ['defender', 'outlook'] as const) new MicrosoftIntegrationApp(stack, integration, { integration, nango: { secretKey } });
   build?.(stack);
   return JSON.parse(Testing.synth(stack));
 }
