@@ -349,6 +349,7 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     ]);
     expect([...nango.integrations.keys()]).toEqual(['kindo teams~v2:a.b@c_d']);
     expect(nango.integrations.get('kindo teams~v2:a.b@c_d')!.created_at).toBe(created);
+    expect(await sent(() => applied('-destroy'))).toEqual(['DELETE /integrations/kindo%20teams~v2%3Aa.b%40c_d 200']);
   }, 60_000);
 
   test('a rename Nango refuses (the integration has connections) fails the apply and changes nothing', async () => {
@@ -489,7 +490,7 @@ describe('FakeNango answers as Nango 0.71.4 does', () => {
   });
 
   test('a key without the read_credentials scope gets no credentials', async () => {
-    expect(JSON.parse((await call('GET', '/integrations/k?include=credentials', undefined, nango['keysWithoutCredentials'][0]))[1]).data.credentials).toBeUndefined();
+    expect(JSON.parse((await call('GET', '/integrations/k?include=credentials', undefined, nango.keysWithoutCredentials[0]))[1]).data.credentials).toBeUndefined();
   });
 
   test('answers a GET in the real server field order, with the logo on its own URL', async () => {

@@ -72,7 +72,7 @@ export class FakeNango {
    */
   constructor(
     public readonly secretKey: string,
-    private readonly keysWithoutCredentials: readonly string[] = [],
+    public readonly keysWithoutCredentials: readonly string[] = [],
   ) {}
 
   /** Starts listening on 127.0.0.1 and returns the base URL. */
