@@ -471,8 +471,17 @@ describe('FakeNango answers as Nango 0.71.4 does', () => {
   };
   const credentials = (scopes: string) => ({ type: 'OAUTH2', client_id: 'a', client_secret: 'b', scopes });
 
+  const create = async (key: string, scopes = 'x') => {
+    const [status, body] = await call('POST', '/integrations', { unique_key: key, provider: 'microsoft-tenant-specific', credentials: credentials(scopes) });
+    expect(status, body).toBe(200);
+  };
+
   beforeAll(async () => {
     url = await nango.start();
+  });
+  beforeEach(() => {
+    nango.integrations.clear();
+    nango.connections.clear();
   });
   afterAll(() => nango.stop());
 
@@ -483,23 +492,26 @@ describe('FakeNango answers as Nango 0.71.4 does', () => {
   });
 
   test('POST with empty scopes stores the provider default; PATCH with empty scopes stores null', async () => {
-    expect((await call('POST', '/integrations', { unique_key: 'k', provider: 'microsoft-tenant-specific', credentials: credentials('') }))[0]).toBe(200);
+    await create('k', '');
     expect(JSON.parse((await call('GET', '/integrations/k?include=credentials'))[1]).data.credentials.scopes).toBe('offline_access');
     expect((await call('PATCH', '/integrations/k', { credentials: credentials('') }))[0]).toBe(200);
     expect(JSON.parse((await call('GET', '/integrations/k?include=credentials'))[1]).data.credentials.scopes).toBeNull();
   });
 
   test('a key without the read_credentials scope gets no credentials', async () => {
+    await create('k');
     expect(JSON.parse((await call('GET', '/integrations/k?include=credentials', undefined, nango.keysWithoutCredentials[0]))[1]).data.credentials).toBeUndefined();
   });
 
   test('answers a GET in the real server field order, with the logo on its own URL', async () => {
+    await create('k');
     const data = JSON.parse((await call('GET', '/integrations/k?include=credentials'))[1]).data;
     expect(Object.keys(data)).toEqual(['unique_key', 'provider', 'display_name', 'logo', 'credentials', 'forward_webhooks', 'created_at', 'updated_at']);
     expect(data.logo).toBe(`${url}/images/template-logos/microsoft-tenant-specific.svg`);
   });
 
   test('rejects a non-JSON content type, an unknown route, an unknown include and unknown keys as Nango does', async () => {
+    await create('k');
     expect(await call('POST', '/integrations', 'x', nango.secretKey, 'text/plain')).toEqual([415, '{"error":{"code":"invalid_content_type","message":"Content-Type header must be application/json"}}']);
     const [status, body] = await call('GET', '/integrationsx');
     expect(status).toBe(500);
@@ -509,7 +521,8 @@ describe('FakeNango answers as Nango 0.71.4 does', () => {
   });
 
   test('renames with PATCH unique_key, except onto a used key or while connections exist', async () => {
-    await call('POST', '/integrations', { unique_key: 'other', provider: 'microsoft-tenant-specific', credentials: credentials('x') });
+    await create('k');
+    await create('other');
     expect(await call('PATCH', '/integrations/k', { unique_key: 'other' })).toEqual([400, '{"error":{"code":"invalid_body","message":"uniqueKey is already used by another integration"}}']);
     nango.connections.set('k', 1);
     expect(await call('PATCH', '/integrations/k', { unique_key: 'k2' })).toEqual([400, '{"error":{"code":"invalid_body","message":"Can\'t rename an integration with active connections"}}']);
@@ -519,7 +532,9 @@ describe('FakeNango answers as Nango 0.71.4 does', () => {
     expect(await call('PATCH', '/integrations/nope', { unique_key: 'x' })).toEqual([404, '{"error":{"code":"not_found","message":"Integration \\"nope\\" does not exist"}}']);
   });
 
-  test('DELETE answers success, then not found', async () => {
+  test('DELETE answers success, then not found; a duplicate POST is refused', async () => {
+    await create('k 2');
+    await create('other');
     expect(await call('DELETE', '/integrations/k%202')).toEqual([200, '{"success":true}']);
     expect(await call('DELETE', '/integrations/k%202')).toEqual([404, '{"error":{"code":"not_found","message":"Integration does not exist"}}']);
     expect((await call('POST', '/integrations', { unique_key: 'other', provider: 'microsoft-tenant-specific', credentials: credentials('x') }))[1]).toBe(
