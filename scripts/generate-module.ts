@@ -349,7 +349,6 @@ function moduleStack(app: App): TerraformStack {
     tenantId: Token.asString(Fn.coalesce([tenantId.stringValue, config.tenantId])),
     // A check block cannot take for_each, so the module has neither the drift check nor the
     // secret expiry warning (see the README).
-    nangoDriftCheck: false,
     secretExpiryWarningDays: 0,
     nangoUniqueKeys: byId(DELEGATED, (id) => Token.asString(Fn.lookup(uniqueKeys.value, id, defaults.uniqueKeys[id]))),
     nangoProviders: byId(DELEGATED, (id) => Token.asString(Fn.lookup(providerKeys.value, id, defaults.providers[id]))),
