@@ -254,6 +254,24 @@ describe('MicrosoftIntegrationApp', () => {
       const next = await terraform(dir, ['plan', '-input=false']);
       expect(next.output).toContain('No changes.');
       expect(next.output).not.toMatch(/Check block assertion/);
+
+  // The module passes the days as a variable: 0 must turn the warning off there too, at plan.
+  test.skipIf(!hasTerraform)('with the days from a variable, warns within them and not at all for 0 (terraform on the PATH)', async () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const warningDays = new TerraformVariable(stack, 'days', { type: 'number' }).numberValue;
+    new MicrosoftIntegrationApp(stack, 'App', { integration: 'fabric', secretExpiryWarningDays: warningDays });
+    const [check] = Object.values<any>(JSON.parse(Testing.synth(stack)).check);
+    const condition: string = check.assert[0].condition.replace(/azuread_application_password\.[A-Za-z0-9_]+\.end_date/, 'local.end_date');
+    const dir = mkdtempSync(join(tmpdir(), 'kindo-expiry-'));
+    try {
+      const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+      const cases = [[10, 30], [31, 30], [-1, 0], [10, 7]] as const;
+      const outputs = Object.fromEntries(cases.map(([expires, days], i) => [`case_${i}`, { value: condition.replace('local.end_date', `"${inDays(expires)}"`).replaceAll('var.days', String(days)) }]));
+      writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ output: outputs }));
+      const run = await terraform(dir, ['apply', '-auto-approve', '-input=false']);
+      expect(run.status, run.output).toBe(0);
+      const values = JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
+      expect(cases.map((_, i) => values[`case_${i}`].value)).toEqual([false, true, true, true]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
