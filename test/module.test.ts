@@ -4,7 +4,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { EXAMPLE_DIR, MODULE_DIR, renderModule } from '../scripts/generate-module';
+import { EXAMPLE_DIR, MODULE_DIR, buildModule, type ModuleBuild } from '../scripts/generate-module';
+import v010 from '../scripts/module/v0.1.0-addresses.json';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../src/catalog/catalog';
 import { KindoMicrosoftIntegrations, type KindoMicrosoftIntegrationsProps } from '../src/constructs/kindo-microsoft-integrations';
 import { FakeNango } from './support/fake-nango';
@@ -12,13 +13,24 @@ import { hasTerraform, terraform } from './support/terraform';
 
 type Body = Record<string, any>;
 const ROOT = join(__dirname, '..');
-const read = (file: string): Body => JSON.parse(readFileSync(join(MODULE_DIR, file), 'utf8'));
-const variables: Record<string, Body> = read('variables.tf.json').variable;
-const outputs: Record<string, Body> = read('outputs.tf.json').output;
-const main = read('main.tf.json') as { resource: Record<string, Record<string, Body>>; data: Record<string, Record<string, Body>> };
-const requiredInputs = Object.keys(variables).filter((name) => !('default' in variables[name]));
+let cached: ModuleBuild | undefined;
+/** The module as the generator builds it, block by block; the committed files are its rendering (first test). */
+type Built = Pick<ModuleBuild, 'files' | 'moved'> & {
+  readonly [K in 'resource' | 'data']: Record<string, Record<string, Body>>;
+} & { readonly [K in 'check' | 'variable' | 'output']: Record<string, Body> } & { readonly locals: Body; readonly terraform: Body };
+const built = (): Built => (cached ??= buildModule()) as Built;
 const filesUnder = (dir: string): string[] =>
   existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(ROOT, join(e.parentPath, e.name))) : [];
+const readme = () => readFileSync(join(MODULE_DIR, 'README.md'), 'utf8');
+const requiredInputs = () => Object.keys(built().variable).filter((name) => !('default' in built().variable[name]));
+const unwrap = (template: string) => /^\$\{([\s\S]*)\}$/.exec(template)![1];
+/** A folded block's expression for one integration: `each.key` is its id, `each.value` its catalog entry. */
+const forIntegration = (template: string, id: string) => unwrap(template).replace(/\beach\.key\b/g, JSON.stringify(id)).replace(/\beach\.value\b/g, `local.catalog[${JSON.stringify(id)}]`);
+/** Every block of main.tf with its address. */
+const blocks = () => [
+  ...Object.entries(built().resource).flatMap(([type, byName]) => Object.entries(byName).map(([name, body]) => ({ address: `${type}.${name}`, type, name, body, data: false }))),
+  ...Object.entries(built().data).flatMap(([type, byName]) => Object.entries(byName).map(([name, body]) => ({ address: `data.${type}.${name}`, type, name, body, data: true }))),
+];
 
 /** Arguments set in the `module "…"` block of an HCL snippet. */
 function moduleArguments(hcl: string): string[] {
@@ -38,8 +50,6 @@ function constructInstances(integrations: readonly IntegrationId[], props: Parti
   }
   return counts;
 }
-
-const unwrap = (template: string) => /^\$\{([\s\S]*)\}$/.exec(template)![1];
 
 /** What an integration's app requests, by API application ID, as constructs or module state it. */
 interface Requested {
@@ -96,111 +106,121 @@ const DEFENDER_WITHOUT_WDATP: Partial<KindoMicrosoftIntegrationsProps> = {
   removePermissions: { defender: catalog().defender.apis.find((a) => a.name === 'WindowsDefenderATP')!.permissions.map((p) => `WindowsDefenderATP/${p.name}`) },
 };
 const TF_ENV = { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
+/** The module's inputs and the locals they and its for_each expressions read: enough for `terraform console` and variable validation. */
+const INPUT_FILES = ['variables.tf', 'catalog.tf', 'locals.tf'];
 
 describe('Terraform module (module/)', () => {
-  let generated: Record<string, string>;
-  beforeAll(() => {
-    generated = renderModule();
-  }, 60_000);
+  beforeAll(() => void built(), 60_000);
 
-  test('is up to date with the constructs (run `npm run module` when this fails)', () => {
-    expect([...filesUnder(MODULE_DIR), ...filesUnder(EXAMPLE_DIR)].sort()).toEqual(Object.keys(generated).sort());
-    for (const [path, content] of Object.entries(generated)) expect(readFileSync(join(ROOT, path), 'utf8'), path).toBe(content);
+  test('is up to date with the constructs and the catalog (run `npm run module` when this fails)', () => {
+    const { files } = built();
+    expect([...filesUnder(MODULE_DIR), ...filesUnder(EXAMPLE_DIR)].sort()).toEqual(Object.keys(files).sort());
+    for (const [path, content] of Object.entries(files)) expect(readFileSync(join(ROOT, path), 'utf8'), path).toBe(content);
   });
 
-  test('README lists exactly the inputs and outputs the module declares', () => {
-    const readme = readFileSync(join(MODULE_DIR, 'README.md'), 'utf8');
-    const section = (title: string) => readme.split(`## ${title}\n`)[1].split('\n## ')[0];
-    const names = (text: string) => [...text.matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]).sort();
-    expect(names(section('Inputs'))).toEqual(Object.keys(variables).sort());
-    expect(names(section('Outputs'))).toEqual(Object.keys(outputs).sort());
-    for (const name of requiredInputs) expect(section('Inputs')).toMatch(new RegExp(`^\\| \`${name}\` \\| [^|]+ \\| required \\|`, 'm'));
+  test('is HCL in the standard module layout: versions, variables, main, outputs, the catalog as locals, checks and moved blocks', () => {
+    expect(filesUnder(MODULE_DIR).map((f) => relative('module', f)).sort()).toEqual(
+      ['README.md', 'catalog.tf', 'checks.tf', 'locals.tf', 'main.tf', 'moved.tf', 'nango-registration.sh', 'outputs.tf', 'variables.tf', 'versions.tf'].sort(),
+    );
+    expect(readFileSync(join(MODULE_DIR, 'main.tf'), 'utf8')).toMatch(/^resource "azuread_application" "this" \{\n {2}for_each += local\.integrations$/m);
+  });
+
+  test("README's Inputs and Outputs follow terraform-docs' table layout and list exactly the module's variables and outputs", () => {
+    const section = (title: string) => readme().split(`## ${title}\n`)[1].split('\n## ')[0];
+    const rows = (text: string, kind: string) => [...text.matchAll(new RegExp(`^\\| <a name="${kind}_([a-z_]+)"></a> \\[[^\\]]+\\]\\(#${kind}\\\\_[^)]+\\) \\|(.*)\\|$`, 'gm'))];
+    expect(section('Inputs')).toContain('| Name | Description | Type | Default | Required |\n|------|-------------|------|---------|:--------:|\n');
+    expect(section('Outputs')).toContain('| Name | Description |\n|------|-------------|\n');
+    const inputs = rows(section('Inputs'), 'input');
+    expect(inputs.map((m) => m[1])).toEqual(Object.keys(built().variable).sort());
+    expect(rows(section('Outputs'), 'output').map((m) => m[1])).toEqual(Object.keys(built().output).sort());
+    for (const [, name, cells] of inputs) expect(cells.trim().endsWith(requiredInputs().includes(name) ? '| n/a | yes' : '| no'), name).toBe(true);
+    for (const title of ['Requirements', 'Providers', 'Modules', 'Resources']) expect(readme()).toContain(`## ${title}\n`);
+    for (const { address } of blocks()) expect(section('Resources')).toContain(`${address.replace(/^data\./, '')}${address.startsWith('terraform_data') ? '' : ']('}`);
   });
 
   test('README starts with an HCL example; it and examples/basic set every required input and no unknown one', () => {
-    const readme = readFileSync(join(MODULE_DIR, 'README.md'), 'utf8');
-    const first = /```hcl\n([\s\S]*?)```/.exec(readme)!;
-    expect(readme.slice(0, first.index)).not.toContain('```');
+    const first = /```hcl\n([\s\S]*?)```/.exec(readme())!;
+    expect(readme().slice(0, first.index)).not.toContain('```');
     const example = readFileSync(join(EXAMPLE_DIR, 'main.tf'), 'utf8');
     expect(example).toMatch(/source = "\.\.\/\.\.\/module"/);
     expect(example).toMatch(/^provider "azuread" \{\}$/m);
     for (const hcl of [first[1], example]) {
       const args = moduleArguments(hcl);
-      expect(args.filter((a) => !(a in variables))).toEqual([]);
-      expect(requiredInputs.filter((r) => !args.includes(r))).toEqual([]);
+      expect(args.filter((a) => !(a in built().variable))).toEqual([]);
+      expect(requiredInputs().filter((r) => !args.includes(r))).toEqual([]);
     }
   });
 
   test('requires its providers with version constraints and configures none, with no backend', () => {
-    expect(read('versions.tf.json')).toEqual({
-      terraform: { required_version: '>= 1.9', required_providers: { azuread: { source: 'hashicorp/azuread', version: '~> 3.7' } } },
+    expect(built().terraform).toEqual({ required_version: '>= 1.9', required_providers: { azuread: { source: 'hashicorp/azuread', version: '~> 3.7' } } });
+    for (const file of filesUnder(MODULE_DIR).filter((f) => f.endsWith('.tf'))) {
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      expect(text, file).not.toMatch(/^provider "/m);
+      expect(text, file).not.toMatch(/backend "/);
+    }
+  });
+
+  test('has one block per kind of object, with for_each over the enabled integrations (or integration and API)', () => {
+    expect(blocks().map((b) => b.address).sort()).toEqual(
+      [
+        'azuread_application.this',
+        'azuread_application_password.this',
+        'azuread_service_principal.this',
+        'azuread_service_principal_delegated_permission_grant.this',
+        'data.azuread_client_config.client_config',
+        'data.azuread_service_principal.api',
+        'terraform_data.nango_registration',
+        'terraform_data.nango_sync',
+      ].sort(),
+    );
+    const forEach = Object.fromEntries(blocks().map((b) => [b.address, b.body.for_each]));
+    expect(forEach['azuread_application.this']).toBe('${local.integrations}');
+    expect(forEach['terraform_data.nango_sync']).toBe('${{ for id, integration in local.integrations : id => integration if integration.auth_flow == "delegated" }}');
+    expect(forEach['azuread_service_principal_delegated_permission_grant.this']).toBe('${local.admin_consents}');
+    expect(forEach['data.azuread_client_config.client_config']).toBeUndefined();
+    // No integration id is written into a block: each reads its own through each.key.
+    const text = JSON.stringify(blocks().map((b) => b.body));
+    for (const id of INTEGRATION_IDS) expect(text, id).not.toContain(`"${id}"`);
+  });
+
+  test("holds the catalog as data in catalog.tf, and no permission outside it", () => {
+    expect(built().locals.catalog).toEqual(
+      Object.fromEntries(
+        INTEGRATION_IDS.map((id) => {
+          const d = catalog()[id];
+          const permissions = d.apis.flatMap((a) => a.permissions.map((p) => ({ api: a.name, resource_app_id: a.resourceAppId, name: p.name, id: p.id })));
+          return [id, { display_name: d.displayName, auth_flow: d.authFlow, nango_provider: d.nangoProvider, permissions }];
+        }),
+      ),
+    );
+    const outside = ['main.tf', 'variables.tf', 'locals.tf', 'outputs.tf', 'checks.tf'].map((f) => readFileSync(join(MODULE_DIR, f), 'utf8')).join('\n');
+    for (const p of Object.values(catalog()).flatMap((d) => d.apis.flatMap((a) => a.permissions))) expect(outside, p.name).not.toContain(p.id);
+  });
+
+  test('has the stack\'s secret-expiry warning as one check block asserting over every client secret and naming the failing ones', () => {
+    expect(Object.keys(built().check)).toEqual(['secret_expiry']);
+    const [assertion] = built().check.secret_expiry.assert;
+    expect(assertion.condition).toMatch(/^\$\{alltrue\(\[for id in keys\(azuread_application_password\.this\) : /);
+    expect(assertion.error_message).toMatch(/^\$\{join\("\\n", \[for id in keys\(azuread_application_password\.this\) : "The client secret of Kindo integration '\$\{id\}' expires at /);
+  });
+
+  test('moves every address of v0.1.0 to a block the module declares', () => {
+    const { moved } = built();
+    expect(moved.map((m) => m.from).sort()).toEqual([...v010.addresses].sort());
+    expect(new Set(moved.map((m) => m.to)).size).toBe(moved.length);
+    const declared = blocks().filter((b) => !b.data).map((b) => b.address);
+    for (const { to } of moved) expect(declared).toContain(to.replace(/\[.*$/, ''));
+    expect(moved).toContainEqual({ from: 'azuread_application.teams_application["teams"]', to: 'azuread_application.this["teams"]' });
+    expect(moved).toContainEqual({
+      from: 'azuread_service_principal_delegated_permission_grant.defender_admin_consent_windows_defender_atp["defender"]',
+      to: 'azuread_service_principal_delegated_permission_grant.this["defender/WindowsDefenderATP"]',
     });
-    for (const file of readdirSync(MODULE_DIR).filter((f) => f.endsWith('.tf.json'))) {
-      const config = read(file);
-      expect(config.provider, file).toBeUndefined();
-      expect(config.terraform?.backend, file).toBeUndefined();
-    }
-  });
-
-  test('keeps no drift check and none of the constructs\' metadata', () => {
-    expect(Object.keys(main).sort()).toEqual(['data', 'resource']);
-    expect(JSON.stringify(main)).not.toContain('"//"');
-    expect(JSON.stringify(main)).not.toContain('data.http');
-  });
-
-  test("holds Kindo's guide list of each delegated integration as locals, and no permission of theirs elsewhere", () => {
-    const permissions = read('permissions.tf.json');
-    expect(Object.keys(permissions)).toEqual(['locals']);
-    const delegated = INTEGRATION_IDS.filter((id) => catalog()[id].authFlow === 'delegated');
-    expect(permissions.locals.guide_permissions).toEqual(
-      Object.fromEntries(delegated.map((id) => [id, catalog()[id].apis.flatMap((a) => a.permissions.map((p) => ({ api: a.name, resource_app_id: a.resourceAppId, name: p.name, id: p.id })))])),
-    );
-    // Each app's required_resource_access is one block per key of its for_each (API application ID => scope IDs).
-    for (const id of delegated) {
-      expect(main.resource.azuread_application[`${id}_application`].dynamic).toEqual({
-        required_resource_access: {
-          for_each: `\${local.resource_access["${id}"]}`,
-          content: {
-            resource_app_id: '${required_resource_access.key}',
-            dynamic: { resource_access: { for_each: '${required_resource_access.value}', content: { id: '${resource_access.value}', type: 'Scope' } } },
-          },
-        },
-      });
-    }
-    const text = JSON.stringify(main);
-    // Fabric's app keeps its literal list: it signs in with client credentials and takes no overrides.
-    const fabricScopeIds = catalog().fabric.apis.flatMap((a) => a.permissions.map((p) => p.id));
-    for (const id of delegated) {
-      for (const p of catalog()[id].apis.flatMap((a) => a.permissions)) {
-        expect(text.match(new RegExp(`"${p.id}"`, 'g'))?.length ?? 0, `${id} ${p.name}`).toBe(fabricScopeIds.includes(p.id) ? 1 : 0);
-      }
-    }
-  });
-
-  test('keys every resource by its integration id and indexes every reference to it', () => {
-    for (const [type, blocks] of Object.entries(main.resource)) {
-      for (const [name, body] of Object.entries(blocks)) {
-        const id = INTEGRATION_IDS.find((i) => name.startsWith(`${i}_`) && !INTEGRATION_IDS.some((j) => j.length > i.length && name.startsWith(`${j}_`)))!;
-        // Consent grants also need their API to have scopes left after remove_permissions.
-        const grant = ` && var\\.admin_consent && length\\(lookup\\(local\\.claim_values\\["${id}"\\], "[^"]+", \\[\\]\\)\\) > 0`;
-        expect(body.for_each, `${type}.${name}`).toMatch(new RegExp(`^\\$\\{contains\\(var\\.integrations, "${id}"\\)(${grant})? \\? toset\\(\\["${id}"\\]\\) : toset\\(\\[\\]\\)\\}$`));
-      }
-    }
-    const text = JSON.stringify([main, outputs]).replace(/"depends_on":\[[^\]]*\]/g, '');
-    const addresses = Object.entries({ ...main.resource, ...Object.fromEntries(Object.entries(main.data).map(([t, b]) => [`data.${t}`, b])) }).flatMap(([type, blocks]) =>
-      Object.keys(blocks).map((name) => `${type}.${name}`),
-    );
-    for (const address of addresses) {
-      const uses = [...text.matchAll(new RegExp(`(?<![\\w.-])${address.replace(/\./g, '\\.')}(?![\\w-])(.)`, 'g'))].map((m) => m[1]);
-      // `[` for an instance; ` ` only where outputs iterate over the instances (`for k, _ in <address> :`).
-      expect(uses.filter((c) => c !== '[' && c !== ' '), address).toEqual([]);
-    }
   });
 
   test("copies the constructs' Nango registration script and calls it from the module's own directory", () => {
     expect(readFileSync(join(MODULE_DIR, 'nango-registration.sh'), 'utf8')).toBe(readFileSync(join(ROOT, 'assets', 'nango-registration.sh'), 'utf8'));
-    const commands = Object.values(main.resource.terraform_data).map((r) => r.provisioner[0]['local-exec'].command);
-    expect(commands.length).toBeGreaterThan(0);
+    const commands = Object.values(built().resource.terraform_data).map((r) => r.provisioner[0]['local-exec'].command);
+    expect(commands.length).toBe(2);
     for (const c of commands) expect(c).toMatch(/^sh "\$\{path\.module\}\/nango-registration\.sh" (upsert|delete)$/);
   });
 });
@@ -209,51 +229,57 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kindo-module-vars-'));
-    // Only the module's inputs and the locals they and the permission overrides read: validation runs
+    // Only the module's inputs and the locals they and the for_each expressions read: validation runs
     // at plan, with no provider to download.
-    for (const file of ['variables.tf.json', 'permissions.tf.json']) cpSync(join(MODULE_DIR, file), join(dir, file));
-    const input = Object.fromEntries(Object.keys(variables).map((name) => [name, `\${var.${name}}`]));
+    for (const file of INPUT_FILES) cpSync(join(MODULE_DIR, file), join(dir, file));
+    const input = Object.fromEntries(Object.keys(built().variable).map((name) => [name, `\${var.${name}}`]));
     writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ resource: { terraform_data: { inputs: { input } } } }));
     const init = await terraform(dir, ['init', '-input=false']);
     expect(init.status, init.output).toBe(0);
   }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** Instances the module would hold, by resource type: each count and for_each evaluated by `terraform console`. */
-  function moduleInstances(vars: Record<string, string>): Record<string, number> {
-    const blocks = { ...main.resource, ...Object.fromEntries(Object.entries(main.data).map(([t, b]) => [`data.${t}`, b])) };
-    const types = Object.entries(blocks).flatMap(([type, byName]) => Object.values(byName).map((b) => [type, b.for_each ? `length(${unwrap(b.for_each)})` : unwrap(b.count)]));
+  /** `terraform console`'s value of an HCL expression, with the module's variables set. */
+  function evaluate(vars: Record<string, string>, expression: string): any {
     const env: NodeJS.ProcessEnv = { ...TF_ENV };
     for (const [k, v] of Object.entries({ nango_secret_key: 'k', ...vars })) env[`TF_VAR_${k}`] = v;
-    const input = `jsonencode([${types.map(([, n]) => n).join(', ')}])\n`;
-    const run = spawnSync('terraform', ['console', '-no-color'], { cwd: dir, env, input, encoding: 'utf8' });
+    const run = spawnSync('terraform', ['console', '-no-color'], { cwd: dir, env, input: `jsonencode(${expression})\n`, encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
-    const counts = JSON.parse(JSON.parse(run.stdout.trim().split('\n').pop()!)) as number[];
+    return JSON.parse(JSON.parse(run.stdout.trim().split('\n').pop()!));
+  }
+
+  test('is formatted as `terraform fmt` formats it, and so is examples/basic', () => {
+    for (const target of [MODULE_DIR, EXAMPLE_DIR]) {
+      const run = spawnSync('terraform', ['fmt', '-check', '-diff', '-no-color', target], { env: TF_ENV, encoding: 'utf8' });
+      expect(run.status, run.stdout).toBe(0);
+    }
+  });
+
+  /** Instances the module would hold, by resource type: each for_each evaluated by `terraform console`. */
+  function moduleInstances(vars: Record<string, string>): Record<string, number> {
+    const all = blocks();
+    const counts = evaluate(vars, `[${all.map((b) => (b.body.for_each ? `length(${unwrap(b.body.for_each)})` : '1')).join(', ')}]`) as number[];
     const byType: Record<string, number> = {};
-    types.forEach(([type], i) => {
+    all.forEach((b, i) => {
+      const type = `${b.data ? 'data.' : ''}${b.type}`;
       if (counts[i] > 0) byType[type] = (byType[type] ?? 0) + counts[i];
     });
     return byType;
   }
 
-  /** Per integration, what the module requests: its expressions evaluated by `terraform console`. */
+  /** Per integration, what the module requests: its own expressions evaluated by `terraform console` for that integration. */
   function moduleRequests(vars: Record<string, string>, integrations: readonly IntegrationId[]): Record<string, Requested> {
-    const grants = Object.entries(main.resource.azuread_service_principal_delegated_permission_grant);
-    const apiOf = (grant: Body) => main.data.azuread_service_principal[/data\.azuread_service_principal\.(\w+)\[/.exec(grant.resource_service_principal_object_id)![1]].client_id;
+    const app = built().resource.azuread_application.this;
+    const grant = built().resource.azuread_service_principal_delegated_permission_grant.this;
+    const api = built().data.azuread_service_principal.api;
+    const sync = built().resource.terraform_data.nango_sync;
+    // A grant's values for its pair: each.value is the pair, each.key its key.
+    const forPair = (template: string) => unwrap(template).replace(/\beach\.value\b/g, 'pair');
     const expressions = integrations.map((id) => {
-      const app = main.resource.azuread_application[`${id}_application`];
-      const own = grants.filter(([name]) => name.startsWith(`${id}_admin_consent_`)).map(([, g]) => `${JSON.stringify(apiOf(g))} = { count = length(${unwrap(g.for_each)}), claims = ${unwrap(g.claim_values)} }`);
-      const scopes = main.resource.terraform_data[`${id}_nango_sync`].triggers_replace.scopes;
-      return `${JSON.stringify(id)} = { access = ${unwrap(app.dynamic.required_resource_access.for_each)}, grants = { ${own.join(', ')} }, scopes = ${unwrap(scopes)}, notes = ${unwrap(app.notes)} }`;
+      const grants = `{ for key, pair in ${unwrap(grant.for_each)} : ${unwrap(api.client_id).replace(/\beach\.key\b/g, 'pair.api')} => ${forPair(grant.claim_values)} if pair.integration == ${JSON.stringify(id)} }`;
+      return `${JSON.stringify(id)} = { access = ${forIntegration(app.dynamic.required_resource_access.for_each, id)}, grants = ${grants}, scopes = ${forIntegration(sync.triggers_replace.scopes, id)}, notes = ${forIntegration(app.notes, id)} }`;
     });
-    const env: NodeJS.ProcessEnv = { ...TF_ENV };
-    for (const [k, v] of Object.entries({ nango_secret_key: 'k', ...vars })) env[`TF_VAR_${k}`] = v;
-    const run = spawnSync('terraform', ['console', '-no-color'], { cwd: dir, env, input: `jsonencode({ ${expressions.join(', ')} })\n`, encoding: 'utf8' });
-    expect(run.status, run.stderr).toBe(0);
-    const evaluated = JSON.parse(JSON.parse(run.stdout.trim().split('\n').pop()!)) as Record<string, { grants: Record<string, { count: number; claims: string[] }> } & Omit<Requested, 'grants'>>;
-    return Object.fromEntries(
-      Object.entries(evaluated).map(([id, r]) => [id, { ...r, grants: Object.fromEntries(Object.entries(r.grants).flatMap(([api, g]) => (g.count > 0 ? [[api, g.claims]] : []))) }]),
-    );
+    return evaluate(vars, `{ ${expressions.join(', ')} }`);
   }
 
   test.each<[string, readonly IntegrationId[], Partial<KindoMicrosoftIntegrationsProps>]>([
@@ -324,6 +350,7 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
     ['name_prefix', { name_prefix: 'x'.repeat(61) }, 'name_prefix is "xxx'],
     ['secret_lifetime_days', { secret_lifetime_days: '731' }, 'secret_lifetime_days is 731; expected a whole number of days from 1 to 730'],
     ['secret_lifetime_days', { secret_lifetime_days: '1.5' }, 'secret_lifetime_days is 1.5; expected a whole number of days'],
+    ['secret_expiry_warning_days', { secret_expiry_warning_days: '-1' }, 'secret_expiry_warning_days is -1; expected a whole number of days from 0 to 730'],
     ['owners', { owners: '["8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b","alice"]' }, 'owners has alice; expected object IDs (GUIDs)'],
     ['tenant_id', { tenant_id: 'contoso.onmicrosoft.com' }, 'tenant_id is "contoso.onmicrosoft.com"; expected a GUID'],
     ['nango_unique_keys', { nango_unique_keys: '{teams="kindo/teams"}' }, 'nango_unique_keys has {"teams":"kindo/teams"}; expected keys of 1 to 255 letters'],
@@ -391,6 +418,7 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
       name_prefix: 'Contoso Kindo - ',
       secret_lifetime_days: '730',
       secret_rotation: '2026-11',
+      secret_expiry_warning_days: '0',
       owners: '["8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b"]',
       admin_consent: 'false',
       tenant_id: '72f988bf-86f1-41af-91ab-2d7cd011db47',
@@ -406,10 +434,53 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
   }, 60_000);
 });
 
+/** A stand-in address for `terraform_data`: the type goes into the name, `azuread_application.this` → `terraform_data.azuread_application__this`. */
+const standInAddress = (address: string) => address.replace(/^(data\.)?([a-z_]+)\.([\w-]+)/, (_, data: string | undefined, type: string, name: string) => `terraform_data.${data ? 'data_' : ''}${type}__${name}`);
+
+// Anyone who applied v0.1.0 upgrades without a change: its addresses are applied in a stand-in
+// configuration (terraform_data with the same names and keys), then the module's blocks replace them
+// with the module's own for_each expressions and moved blocks, and the plan must move every object and change none.
+describe.skipIf(!hasTerraform)('upgrading from v0.1.0 (terraform on the PATH)', () => {
+  let dir: string;
+  afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  test("plans no change after v0.1.0 was applied: every object moves to the module's address for it", async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kindo-module-moved-'));
+    const vars = { integrations: JSON.stringify(INTEGRATION_IDS), nango_secret_key: 'k' };
+    const keysByBlock = new Map<string, string[]>();
+    for (const address of v010.addresses) {
+      const [, block, key] = /^(.+)\["(.+)"\]$/.exec(standInAddress(address))!;
+      keysByBlock.set(block, [...(keysByBlock.get(block) ?? []), key]);
+    }
+    const standIns = (entries: [string, string][]) =>
+      Object.fromEntries(entries.map(([block, forEach]) => [block.replace(/^terraform_data\./, ''), { for_each: forEach, input: 'stand-in' }]));
+    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ resource: { terraform_data: standIns([...keysByBlock].map(([b, keys]) => [b, `\${toset(${JSON.stringify(keys)})}`])) } }));
+    expect((await terraform(dir, ['init', '-input=false'])).status).toBe(0);
+    const old = await terraform(dir, ['apply', '-auto-approve', '-input=false'], vars);
+    expect(old.output).toContain(`Apply complete! Resources: ${v010.addresses.length} added, 0 changed, 0 destroyed.`);
+
+    for (const file of INPUT_FILES) cpSync(join(MODULE_DIR, file), join(dir, file));
+    const moduleBlocks = blocks().filter((b) => !b.data);
+    writeFileSync(
+      join(dir, 'main.tf.json'),
+      JSON.stringify({
+        resource: { terraform_data: standIns(moduleBlocks.map((b) => [standInAddress(b.address), b.body.for_each])) },
+        moved: built().moved.map(({ from, to }) => ({ from: standInAddress(from), to: standInAddress(to) })),
+      }),
+    );
+    const plan = await terraform(dir, ['plan', '-input=false'], vars);
+    expect(plan.output).toContain('Plan: 0 to add, 0 to change, 0 to destroy.');
+    expect(plan.output.match(/ has moved to /g)?.length).toBe(v010.addresses.length);
+    expect((await terraform(dir, ['apply', '-auto-approve', '-input=false'], vars)).status).toBe(0);
+    const state = spawnSync('terraform', ['state', 'list'], { cwd: dir, env: TF_ENV, encoding: 'utf8' });
+    expect(state.stdout.trim().split('\n').sort()).toEqual(built().moved.map((m) => standInAddress(m.to)).sort());
+  }, 180_000);
+});
+
 // The module through its HCL interface, with the Nango stand-in of test/support. The azuread provider
 // cannot be downloaded here, so a copy of the module swaps each azuread resource and data source for a
-// terraform_data with the same for_each or count; the Nango resources, their provisioners and the
-// outputs are the module's own.
+// terraform_data with the same for_each; the Nango resources, their provisioners, the check and
+// the outputs are the module's own.
 describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in (terraform on the PATH)', () => {
   const nango = new FakeNango(randomUUID());
   let root: string;
@@ -423,6 +494,7 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
   const applied = async () => {
     const result = await run('apply', '-auto-approve', '-input=false');
     expect(result.status, result.output).toBe(0);
+    return result.output;
   };
   // stdout only: Terraform writes warnings about its CLI configuration to stderr. A null output is not stored.
   const output = (name: string) => {
@@ -435,30 +507,35 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
     root = mkdtempSync(join(tmpdir(), 'kindo-module-e2e-'));
     const copy = join(root, 'module');
     mkdirSync(copy);
-    for (const file of ['variables.tf.json', 'permissions.tf.json', 'outputs.tf.json', 'nango-registration.sh']) cpSync(join(MODULE_DIR, file), join(copy, file));
-    const standIn = (kind: 'resource' | 'data', type: string, name: string) => `${kind === 'data' ? 'data_' : ''}${type}__${name}`;
+    for (const file of [...INPUT_FILES, 'nango-registration.sh']) cpSync(join(MODULE_DIR, file), join(copy, file));
+    // References to azuread objects read the stand-in's output instead.
     const swap = (text: string) =>
-      text.replace(/(?<![\w.-])(data\.)?(azuread_[a-z_]+)\.([\w-]+)(?:(\[[^\]]+\])\.(\w+))?/g, (_, data: string | undefined, type: string, name: string, index?: string, attr?: string) =>
-        `terraform_data.${standIn(data ? 'data' : 'resource', type, name)}${index ? `${index}.output.${attr}` : ''}`,
+      text.replace(/(?<![\w.-])(data\.)?(azuread_[a-z_]+)\.([\w-]+)(\[[^\]]+\])?(?:\.(\w+))?/g, (_, data: string | undefined, type: string, name: string, index = '', attr?: string) =>
+        `${standInAddress(`${data ?? ''}${type}.${name}`)}${index}${attr ? `.output.${attr}` : ''}`,
       );
     const resources: Record<string, Body> = {};
-    for (const [kind, blocks] of [['resource', main.resource], ['data', main.data]] as const) {
-      for (const [type, byName] of Object.entries(blocks)) {
-        for (const [name, body] of Object.entries(byName)) {
-          if (type === 'terraform_data') continue;
-          const key = body.for_each ? '${each.key}' : '${count.index}';
-          const attrs = ['id', 'client_id', 'object_id', 'tenant_id', 'display_name', 'key_id', 'value', 'end_date'];
-          resources[standIn(kind, type, name)] = {
-            ...(body.for_each ? { for_each: body.for_each } : { count: body.count }),
-            ...(body.lifecycle ? { lifecycle: { create_before_destroy: body.lifecycle.create_before_destroy ?? false } } : {}),
-            input: Object.fromEntries(attrs.map((a) => [a, `${type}-${name}-${key}-${a}`])),
-          };
-        }
+    for (const b of blocks()) {
+      if (b.type === 'terraform_data') {
+        resources[b.name] = JSON.parse(swap(JSON.stringify(b.body)));
+        continue;
       }
+      const key = b.body.for_each ? '${each.key}' : 'single';
+      const attrs = ['id', 'client_id', 'object_id', 'tenant_id', 'display_name', 'key_id', 'value'];
+      resources[standInAddress(b.address).replace(/^terraform_data\./, '')] = {
+        ...(b.body.for_each ? { for_each: b.body.for_each } : {}),
+        ...(b.body.lifecycle ? { lifecycle: { create_before_destroy: b.body.lifecycle.create_before_destroy ?? false } } : {}),
+        input: {
+          ...Object.fromEntries(attrs.map((a) => [a, `${b.type}-${b.name}-${key}-${a}`])),
+          // A client secret's expiry, set per integration by the test of the expiry warning.
+          end_date: `\${lookup(var.stand_in_secret_end_dates, "${key}", "2099-01-01T00:00:00Z")}`,
+        },
+      };
     }
-    for (const [name, body] of Object.entries(main.resource.terraform_data)) resources[name] = JSON.parse(swap(JSON.stringify(body)));
-    writeFileSync(join(copy, 'main.tf.json'), JSON.stringify({ resource: { terraform_data: resources } }, null, 2));
-    writeFileSync(join(copy, 'outputs.tf.json'), swap(readFileSync(join(copy, 'outputs.tf.json'), 'utf8')));
+    writeFileSync(
+      join(copy, 'main.tf.json'),
+      JSON.stringify({ variable: { stand_in_secret_end_dates: { type: 'map(string)', default: {} } }, resource: { terraform_data: resources } }, null, 2),
+    );
+    for (const file of ['outputs.tf', 'checks.tf']) writeFileSync(join(copy, file), swap(readFileSync(join(MODULE_DIR, file), 'utf8')));
     writeFileSync(
       join(root, 'main.tf.json'),
       JSON.stringify({
@@ -468,6 +545,7 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
           nango_secret_key: { type: 'string', sensitive: true },
           remove_permissions: { type: 'map(list(string))' },
           add_permissions: { type: 'any' },
+          stand_in_secret_end_dates: { type: 'map(string)', default: {} },
         },
         module: {
           kindo: {
@@ -478,6 +556,7 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
             nango_unique_keys: { teams: 'teams-prod' },
             remove_permissions: '${var.remove_permissions}',
             add_permissions: '${var.add_permissions}',
+            stand_in_secret_end_dates: '${var.stand_in_secret_end_dates}',
           },
         },
         output: {
@@ -534,11 +613,25 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
     const changes = [...plan.output.matchAll(/# (module\.kindo\.\S+) (will be \w+|must be \w+)/g)].map((m) => [m[1], m[2]]);
     const destroyed = changes.filter(([, what]) => what === 'will be destroyed').map(([a]) => a);
     expect(destroyed.length).toBeGreaterThan(0);
-    expect(destroyed.filter((a) => !a.endsWith('["outlook"]'))).toEqual([]);
+    expect(destroyed.filter((a) => !/\["outlook(\/[^"]+)?"\]$/.test(a))).toEqual([]);
     expect(changes.filter(([a, what]) => what !== 'will be destroyed' && !a.endsWith('["fabric"]'))).toEqual([]);
     expect(await sinceLast(applied)).toEqual(['DELETE /integrations/kindo-outlook 200']);
     expect(Object.keys(output('integrations')).sort()).toEqual(['fabric', 'teams']);
     expect(output('fabric_connection')).toMatchObject({ client_id: expect.stringContaining('fabric') });
+  }, 120_000);
+
+  test('warns, naming each integration whose client secret expires within secret_expiry_warning_days, and no other', async () => {
+    const soon = new Date(Date.now() + 10 * 24 * 3600 * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    vars = { ...vars, stand_in_secret_end_dates: JSON.stringify({ teams: soon }) };
+    const out = (await applied()).replace(/[│╷╵]/g, '').replace(/\s+/g, ' ');
+    expect(out).toContain('Warning: Check block assertion failed');
+    expect(out).toContain(`The client secret of Kindo integration 'teams' expires at ${soon}, within 30 days`);
+    expect(out).not.toContain("Kindo integration 'fabric' expires");
+    // The message names the secret's expiry, never the secret or the Nango key.
+    for (const secret of [nango.secretKey, 'azuread_application_password-this-teams-value']) expect(out).not.toContain(secret);
+
+    vars = { ...vars, stand_in_secret_end_dates: '{}' };
+    expect(await applied()).not.toContain('Check block assertion failed');
   }, 120_000);
 
   test('destroy deletes the remaining Nango integrations', async () => {

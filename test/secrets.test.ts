@@ -50,7 +50,7 @@ describe('secrets', () => {
     // The catalog and the guide hold only Microsoft's public IDs, the lock file integrity hashes, and
     // this file the made-up samples that prove the scan works.
     const scanned = tracked.filter((f) => !/^(permissions\/|PERMISSIONS\.md$|package-lock\.json$|test\/fixtures\/kindo-microsoft-guide\.txt$|test\/secrets\.test\.ts$)/.test(f));
-    expect(scanned).toEqual(expect.arrayContaining(['module/main.tf.json', 'test/constructs/__snapshots__/kindo-microsoft-integrations-stack.test.ts.snap']));
+    expect(scanned).toEqual(expect.arrayContaining(['module/main.tf', 'test/constructs/__snapshots__/kindo-microsoft-integrations-stack.test.ts.snap']));
     const found = scanned.flatMap((f) => literalSecrets(readFileSync(join(root, f), 'utf8')).map((s) => `${f}: ${s}`));
     expect(found).toEqual([]);
   });

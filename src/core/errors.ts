@@ -197,7 +197,23 @@ export function cliUsage(command: string, problem: string, value: string, usage:
 export function moduleBlockUnsupported(block: string): KindoConfigError {
   return new KindoConfigError(
     'MODULE_BLOCK_UNSUPPORTED',
-    `the constructs synthesized a \`${block}\` block, which the Terraform module cannot switch per integration; expected only resource, data, variable and output blocks (e.g. nangoDriftCheck: false, since check blocks cannot take for_each)`,
+    `the constructs synthesized a \`${block}\`, which the Terraform module cannot switch per integration; expected only resource, data, check (without a data source: nangoDriftCheck: false, since a check's data source cannot take for_each), variable and output blocks`,
+  );
+}
+
+/** Copies of one construct that differ between integrations in a way the module generator cannot express with for_each. */
+export function moduleCopiesDiffer(group: string, field: string, values: readonly unknown[]): KindoConfigError {
+  return new KindoConfigError(
+    'MODULE_COPIES_DIFFER',
+    `${group} differs between integrations at \`${field}\` (${values.map((v) => show(v)).join(' vs ')}); expected the integrations' copies to differ only by integration id, display name, API or a catalog fact the module holds as data (scripts/module/fold.ts)`,
+  );
+}
+
+/** An address of the module's previous release that no object of the constructs takes over, so no `moved` block can carry it. */
+export function moduleAddressWithoutSuccessor(address: string): KindoConfigError {
+  return new KindoConfigError(
+    'MODULE_ADDRESS_WITHOUT_SUCCESSOR',
+    `${address} of the module's v0.1.0 has no object in the constructs to move to; expected every v0.1.0 address to have one, or a \`removed\` block for it in the module generator`,
   );
 }
 

@@ -1,0 +1,408 @@
+import { INTEGRATION_IDS, catalog, type IntegrationId } from '../../src/catalog/catalog';
+import { moduleBlockUnsupported, moduleCopiesDiffer, moduleElementHasMetaArgument, moduleElementOutsideIntegration } from '../../src/core/errors';
+import { expression, inline, mapQuotedStrings, mapStrings, quote, soleExpression, templateParts } from './hcl';
+
+// Folds the constructs' fourteen copies of each object into one block with for_each, the way an
+// HCL author writes it: `azuread_application.this["teams"]`. The copies are compared after their
+// per-integration values are replaced by expressions (the integration id by `each.key`, its display
+// name by `each.value.display_name`, an API's name by `each.value.api`…); what is left must be the
+// same for every integration, or differ by a catalog fact (see PREDICATES), else generation fails.
+
+type Body = Record<string, unknown>;
+type Blocks = Record<string, Record<string, Body>>;
+
+/** The parts of a stack's synthesized JSON the module is made of. */
+export interface Synthesized {
+  readonly resource: Blocks;
+  readonly data: Blocks;
+  readonly check?: Record<string, Body>;
+  readonly variable: Record<string, Body>;
+  readonly output: Record<string, Body>;
+  readonly terraform: { required_providers: Record<string, { source: string; version: string }> };
+}
+
+/** One synthesized resource or data source, placed by its construct path. */
+export interface Element {
+  readonly kind: 'resource' | 'data';
+  readonly type: string;
+  readonly uniqueId: string;
+  /** Construct ids below the integration's construct, or below the stack for shared lookups. */
+  readonly segments: readonly string[];
+  /** The integration it belongs to; undefined for lookups that integrations share. */
+  readonly integration?: IntegrationId;
+  /** The catalog's API it is for, when its construct id ends with the API's name (per-API grants and lookups). */
+  readonly api?: string;
+  readonly body: Body;
+}
+
+/** What the module's for_each blocks are made of. */
+export interface Folded {
+  readonly resource: Blocks;
+  readonly data: Blocks;
+  readonly check: Record<string, Body>;
+  readonly output: Record<string, Body>;
+  readonly locals: Body;
+  /** Per synthesized element, its instance address in the module, e.g. `azuread_application.this["teams"]`. */
+  readonly instances: Map<Element, string>;
+}
+
+/** What the module needs beyond the synthesized JSON. */
+export interface FoldOptions {
+  /** Construct id of the integrations' construct in the stack. */
+  readonly constructId: string;
+  /** Construct path below the stack of each check block, by its name in the JSON. */
+  readonly checkPaths: ReadonlyMap<string, readonly string[]>;
+  /** Per element, a body to fold instead of the synthesized one. */
+  readonly bodies: ReadonlyMap<Element, Body>;
+  /** Per element, a further condition for its existence, given its integration id as an HCL expression. */
+  readonly conditions: ReadonlyMap<Element, (integration: string) => string>;
+  /** Per resource type, a variable that gates it (the constructs create it only when a prop says so). */
+  readonly gates: Readonly<Record<string, string>>;
+}
+
+/** Catalog facts an object's existence, or a difference between copies, may follow. */
+const PREDICATES: readonly { readonly holds: (id: IntegrationId) => boolean; readonly hcl: (entry: string) => string }[] = [
+  { holds: (id) => catalog()[id].authFlow === 'delegated', hcl: (entry) => `${entry}.auth_flow == "delegated"` },
+];
+
+const hcl = (value: unknown): string => JSON.stringify(value);
+const snake = (segment: string) => segment.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+/** API names as construct ids carry them, e.g. `WindowsDefenderATP`. */
+const API_IDS = new Map(Object.values(catalog()).flatMap((d) => d.apis.map((a) => [a.name.replace(/[^A-Za-z0-9]/g, ''), a.name] as const)));
+const apisOf = (id: IntegrationId) => [...new Set(catalog()[id].apis.map((a) => a.name))];
+
+/** The synthesized resources and data sources, each placed under its integration and API. */
+export function elementsOf(config: Synthesized, constructId: string): Element[] {
+  for (const key of Object.keys(config)) {
+    if (!['//', 'resource', 'data', 'check', 'variable', 'output', 'provider', 'terraform'].includes(key)) throw moduleBlockUnsupported(`${key} block`);
+  }
+  const elements: Element[] = [];
+  for (const kind of ['resource', 'data'] as const) {
+    for (const [type, blocks] of Object.entries(config[kind] ?? {})) {
+      for (const [uniqueId, { '//': meta, ...body }] of Object.entries(blocks)) {
+        const address = `${kind === 'data' ? 'data.' : ''}${type}.${uniqueId}`;
+        for (const argument of ['count', 'for_each']) if (argument in body) throw moduleElementHasMetaArgument(address, argument);
+        const path = (meta as { metadata: { path: string } }).metadata.path.split('/').slice(1);
+        const inIntegration = path[0] === constructId && (INTEGRATION_IDS as readonly string[]).includes(path[1]);
+        if (!inIntegration && (kind === 'resource' || path.length !== 1)) throw moduleElementOutsideIntegration(address, path.join('/'));
+        const segments = inIntegration ? path.slice(2) : path;
+        const last = segments[segments.length - 1];
+        const apiId = [...API_IDS.keys()].find((a) => last.endsWith(a) && last.length > a.length);
+        elements.push({ kind, type, uniqueId, segments, integration: inIntegration ? (path[1] as IntegrationId) : undefined, api: apiId && API_IDS.get(apiId), body });
+      }
+    }
+  }
+  return elements;
+}
+
+/** Elements folded into one block: same kind, type and construct role, with or without an API. */
+interface Group {
+  readonly kind: 'resource' | 'data';
+  readonly type: string;
+  /** Construct ids of the role, the API's name left out, e.g. `AdminConsent`. */
+  readonly role: readonly string[];
+  readonly shared: boolean;
+  readonly perApi: boolean;
+  readonly members: Element[];
+  name: string;
+}
+
+const roleOf = (e: Element) => {
+  const role = [...e.segments];
+  if (e.api) role[role.length - 1] = role[role.length - 1].slice(0, -e.api.replace(/[^A-Za-z0-9]/g, '').length);
+  return role;
+};
+const addressOf = (g: Group) => `${g.kind === 'data' ? 'data.' : ''}${g.type}.${g.name}`;
+/** The instance key of an element in its folded block; undefined for a single shared lookup. */
+const keyOf = (e: Element): string | undefined => (e.integration ? (e.api ? `${e.integration}/${e.api}` : e.integration) : e.api);
+
+function groupsOf(elements: readonly Element[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const e of elements) {
+    const role = roleOf(e);
+    const id = [e.kind, e.type, role.join('/'), !e.integration, !!e.api].join(' ');
+    const group = groups.get(id) ?? { kind: e.kind, type: e.type, role, shared: !e.integration, perApi: !!e.api, members: [], name: '' };
+    group.members.push(e);
+    groups.set(id, group);
+  }
+  const all = [...groups.values()];
+  for (const g of all) {
+    const ownOfType = all.filter((o) => !o.shared && o.kind === g.kind && o.type === g.type);
+    // An integration's only object of a type is `this`; shared lookups keep their role: `client_config`, `api`.
+    if (!g.shared && ownOfType.length === 1) g.name = 'this';
+    else g.name = snake(g.role.join('_').replace(/^Kindo(?=[A-Z])/, ''));
+  }
+  return all;
+}
+
+/** How a folded body names the object's integration, its catalog entry and its API. */
+interface Scope {
+  readonly id: string;
+  readonly entry: string;
+  readonly api?: string;
+}
+const EACH: Scope = { id: 'each.key', entry: 'each.value' };
+const EACH_PAIR: Scope = { id: 'each.value.integration', entry: 'local.catalog[each.value.integration]', api: 'each.value.api' };
+const forVariable = (name: string): Scope => ({ id: name, entry: `local.catalog[${name}]` });
+
+/** Replacements, longest text first, for the values that vary with the integration and API. */
+function factsOf(e: Element, scope: Scope): { text: string; expr: string }[] {
+  const facts: { text: string; expr: string }[] = [];
+  if (e.integration) {
+    const d = catalog()[e.integration];
+    facts.push({ text: d.displayName, expr: `${scope.entry}.display_name` }, { text: e.integration, expr: scope.id });
+    if (d.nangoProvider) facts.push({ text: d.nangoProvider, expr: `${scope.entry}.nango_provider` });
+  }
+  if (e.api && scope.api) facts.push({ text: e.api, expr: scope.api });
+  if (e.api && !e.integration) {
+    const api = Object.values(catalog()).flatMap((d) => d.apis).find((a) => a.name === e.api)!;
+    facts.push({ text: e.api, expr: 'each.key' }, { text: api.resourceAppId, expr: 'local.apis[each.key].resource_app_id' });
+  }
+  return facts.sort((a, b) => b.text.length - a.text.length);
+}
+
+/** Replaces each fact's text by its expression, in literal text and in the quoted strings of expressions. */
+function substitute(value: unknown, facts: readonly { text: string; expr: string }[]): unknown {
+  if (facts.length === 0) return value;
+  const pattern = new RegExp(facts.map((f) => escapeRegExp(f.text)).join('|'), 'g');
+  const exprOf = (text: string) => facts.find((f) => f.text === text)!.expr;
+  const inLiteral = (literal: string) => literal.replace(pattern, (text) => `\${${exprOf(text)}}`);
+  const inExpression = (expr: string): string =>
+    mapQuotedStrings(expr, (content) => (facts.some((f) => f.text === content) ? exprOf(content) : `"${inTemplate(content, true)}"`));
+  const inTemplate = (template: string, escaped: boolean): string =>
+    templateParts(template, escaped)
+      .map((p) => ('literal' in p ? inLiteral(p.literal) : `\${${inExpression(p.expression)}}`))
+      .join('');
+  return mapStrings(value, (s) => (facts.some((f) => f.text === s) ? `\${${exprOf(s)}}` : inTemplate(s, false)));
+}
+
+/** One value for all copies: the same one, or one per catalog fact. */
+function merge(label: string, field: string, copies: readonly { integration: IntegrationId; value: unknown }[], entry: (id: string) => string): unknown {
+  const classes = new Map<string, IntegrationId[]>();
+  for (const c of copies) classes.set(JSON.stringify(c.value) ?? 'undefined', [...(classes.get(JSON.stringify(c.value) ?? 'undefined') ?? []), c.integration]);
+  if (classes.size === 1) return copies[0].value;
+  const values = [...classes.keys()].map((k) => (k === 'undefined' ? undefined : JSON.parse(k)));
+  if (classes.size === 2) {
+    const [a, b] = [...classes.values()];
+    const ids = copies.map((c) => c.integration);
+    for (const p of PREDICATES) {
+      const holding = ids.filter(p.holds);
+      if (!sameSet(holding, a) && !sameSet(holding, b)) continue;
+      const [yes, no] = sameSet(holding, a) ? values : [values[1], values[0]];
+      return { [PREDICATED]: { condition: p.hcl(entry('')), yes, no } };
+    }
+  }
+  throw moduleCopiesDiffer(label, field, values);
+}
+const PREDICATED = '\0predicated';
+type Predicated = { condition: string; yes: unknown; no: unknown };
+const predicated = (v: unknown): Predicated | undefined => (v !== null && typeof v === 'object' ? (v as Record<string, Predicated>)[PREDICATED] : undefined);
+
+/** A predicated attribute as a conditional expression. */
+const conditional = ({ condition, yes, no }: Predicated) => `\${${condition} ? ${expression(yes ?? null)} : ${expression(no ?? null)}}`;
+
+/** Folds the copies' bodies into one: top-level fields that differ by a catalog fact become conditionals or dynamic blocks. */
+function mergeBodies(label: string, copies: readonly { integration: IntegrationId; body: Body }[], scope: Scope, isBlock: (key: string) => boolean): Body {
+  const keys = [...new Set(copies.flatMap((c) => Object.keys(c.body)))];
+  const merged: Body = {};
+  const dynamic: Record<string, Body> = {};
+  const entry = () => scope.entry;
+  for (const key of keys.filter((k) => k !== 'dynamic')) {
+    const value = merge(label, key, copies.map((c) => ({ integration: c.integration, value: c.body[key] })), entry);
+    const p = predicated(value);
+    if (!p) merged[key] = value;
+    else if (isBlock(key) && (p.yes === undefined || p.no === undefined)) {
+      // A block only some integrations have, e.g. the Web redirect URI of those registered with Nango.
+      const [condition, content] = p.yes === undefined ? [`!(${p.condition})`, p.no] : [p.condition, p.yes];
+      dynamic[key] = { for_each: `\${${condition} ? [true] : []}`, content };
+    } else merged[key] = conditional(p);
+  }
+  const own = merge(label, 'dynamic', copies.map((c) => ({ integration: c.integration, value: c.body.dynamic })), entry);
+  if (predicated(own)) throw moduleCopiesDiffer(label, 'dynamic', [predicated(own)!.yes, predicated(own)!.no]);
+  if (own !== undefined || Object.keys(dynamic).length > 0) merged.dynamic = { ...(own as Body | undefined), ...dynamic };
+  return merged;
+}
+
+/**
+ * Folds the synthesized elements, checks and outputs into for_each blocks over the enabled
+ * integrations (`local.integrations`), with the locals their for_each expressions read.
+ */
+export function fold(config: Synthesized, elements: readonly Element[], options: FoldOptions, isBlock: (path: string) => boolean): Folded {
+  const groups = groupsOf(elements);
+  const groupOf = new Map(groups.flatMap((g) => g.members.map((e) => [e, g] as const)));
+  const instances = new Map(elements.map((e) => [e, `${addressOf(groupOf.get(e)!)}${keyOf(e) === undefined ? '' : `[${hcl(keyOf(e))}]`}`]));
+  const bySynthAddress = new Map(elements.map((e) => [`${e.kind === 'data' ? 'data.' : ''}${e.type}.${e.uniqueId}`, e]));
+  const reference = new RegExp(`(?<![\\w.-])(${[...bySynthAddress.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|')})(?![\\w-])`, 'g');
+  const referenced = (value: unknown): Element[] => [...JSON.stringify(value).matchAll(reference)].map((m) => bySynthAddress.get(m[1])!);
+  const rewrite = (value: unknown): unknown => mapStrings(value, (s) => s.replace(reference, (address) => instances.get(bySynthAddress.get(address)!)!));
+
+  const locals: Body = {
+    integrations: '${{ for id in var.integrations : id => local.catalog[id] }}',
+  };
+  const resource: Blocks = {};
+  const data: Blocks = {};
+  /** Per group of per-API objects, the local holding its instances. */
+  const pairLocals = new Map<Group, string>();
+
+  const ordered = [...groups].sort((a, b) => Number(a.shared) - Number(b.shared));
+  for (const g of ordered) {
+    const label = addressOf(g);
+    const scope = g.shared ? EACH : g.perApi ? EACH_PAIR : EACH;
+    const copies = g.members.map((e) => {
+      const { depends_on: dependsOn, ...rest } = (options.bodies.get(e) ?? e.body) as Body & { depends_on?: string[] };
+      const body = substitute(rewrite(rest), factsOf(e, scope)) as Body;
+      // depends_on names whole blocks; Terraform takes no instance keys there.
+      if (dependsOn) body.depends_on = [...new Set(dependsOn.map((d) => addressOf(groupOf.get(bySynthAddress.get(d)!)!)))];
+      return { integration: e.integration ?? (INTEGRATION_IDS[0] as IntegrationId), body };
+    });
+    const merged = g.shared ? sameForAll(label, copies.map((c) => c.body)) : mergeBodies(label, copies, scope, (key) => isBlock(`${g.type}.${key}`));
+    const forEach = forEachOf(g, label, options, groups, pairLocals, locals, referenced);
+    (g.kind === 'resource' ? resource : data)[g.type] ??= {};
+    (g.kind === 'resource' ? resource : data)[g.type][g.name] = { ...(forEach ? { for_each: forEach } : {}), ...merged };
+  }
+
+  return {
+    resource,
+    data,
+    check: foldChecks(config.check ?? {}, options, referenced, rewrite, groupOf),
+    output: foldOutputs(config.output, referenced, rewrite, groupOf),
+    locals,
+    instances,
+  };
+}
+
+/** Copies that must be the same: a shared lookup's, after its API's facts are replaced. */
+function sameForAll(label: string, bodies: readonly Body[]): Body {
+  const distinct = [...new Set(bodies.map((b) => JSON.stringify(b)))];
+  if (distinct.length > 1) throw moduleCopiesDiffer(label, '(body)', distinct.map((d) => JSON.parse(d)));
+  return bodies[0];
+}
+
+/** The for_each of a folded block: the enabled integrations (or integration-API pairs) that have the object. */
+function forEachOf(
+  g: Group,
+  label: string,
+  options: FoldOptions,
+  groups: readonly Group[],
+  pairLocals: Map<Group, string>,
+  locals: Body,
+  referenced: (value: unknown) => Element[],
+): string | undefined {
+  const ids = [...new Set(g.members.flatMap((e) => (e.integration ? [e.integration] : [])))];
+  const gate = options.gates[g.type];
+  const predicate = (entry: string) => {
+    if (sameSet(ids, INTEGRATION_IDS)) return undefined;
+    const p = PREDICATES.find((x) => sameSet(INTEGRATION_IDS.filter(x.holds), ids));
+    return p ? p.hcl(entry) : `contains(${hcl(ids)}, ${entry === 'integration' ? 'id' : 'pair.integration'})`;
+  };
+  const condition = (scope: Scope) => {
+    const distinct = [
+      ...new Set(g.members.flatMap((e) => {
+        const c = options.conditions.get(e);
+        return c ? [soleExpression(substitute(`\${${c(hcl(e.integration))}}`, factsOf(e, scope)) as string)!] : [];
+      })),
+    ];
+    if (distinct.length > 1) throw moduleCopiesDiffer(label, 'condition', distinct);
+    return distinct[0];
+  };
+  if (!g.shared && !g.perApi) {
+    const filters = [predicate('integration'), gate, condition(forVariable('id'))].filter((f) => f !== undefined);
+    return filters.length === 0 ? '${local.integrations}' : `\${{ for id, integration in local.integrations : id => integration if ${filters.join(' && ')} }}`;
+  }
+  if (!g.shared) {
+    const pairs = g.members.map((e) => `${e.integration}/${e.api}`);
+    const expected = ids.flatMap((id) => apisOf(id).map((api) => `${id}/${api}`));
+    if (!sameSet(pairs, expected)) throw moduleCopiesDiffer(label, 'instances', [pairs, expected]);
+    locals.integration_apis = '${flatten([for id, integration in local.integrations : [for api in distinct(integration.permissions[*].api) : { integration = id, api = api }]])}';
+    const name = `${snake(g.role.join('_'))}s`;
+    const filters = [predicate('local.catalog[pair.integration]'), gate, condition({ id: 'pair.integration', entry: 'local.catalog[pair.integration]', api: 'pair.api' })].filter((f) => f !== undefined);
+    locals[name] = `\${{ for pair in local.integration_apis : "\${pair.integration}/\${pair.api}" => pair${filters.length ? ` if ${filters.join(' && ')}` : ''} }}`;
+    pairLocals.set(g, name);
+    return `\${local.${name}}`;
+  }
+  // A shared lookup is read for the instances of the per-API blocks that use it, or always.
+  const users = groups.filter((u) => !u.shared && u.members.some((e) => referenced(e.body).some((r) => g.members.includes(r))));
+  if (!g.perApi) return undefined;
+  if (users.some((u) => !pairLocals.has(u))) throw moduleCopiesDiffer(label, 'users', users.map(addressOf));
+  const apis = users.map((u) => `[for pair in values(local.${pairLocals.get(u)}) : pair.api]`);
+  return `\${toset(${apis.length === 1 ? apis[0] : `concat(${apis.join(', ')})`})}`;
+}
+
+/** Each integration's check of one kind as one check block asserting over every instance, naming the failing ones. */
+function foldChecks(
+  checks: Record<string, Body>,
+  options: FoldOptions,
+  referenced: (value: unknown) => Element[],
+  rewrite: (value: unknown) => unknown,
+  groupOf: Map<Element, Group>,
+): Record<string, Body> {
+  const byRole = new Map<string, { integration: IntegrationId; body: Body }[]>();
+  for (const [name, body] of Object.entries(checks)) {
+    if ('data' in body) throw moduleBlockUnsupported(`check with a data source (${name})`);
+    const path = options.checkPaths.get(name)!;
+    const integration = path[1] as IntegrationId;
+    if (path[0] !== options.constructId || !(INTEGRATION_IDS as readonly string[]).includes(integration)) throw moduleElementOutsideIntegration(`check.${name}`, path.join('/'));
+    const role = snake(path.slice(2).join('_'));
+    byRole.set(role, [...(byRole.get(role) ?? []), { integration, body }]);
+  }
+  const folded: Record<string, Body> = {};
+  for (const [role, copies] of byRole) {
+    const scope = forVariable('id');
+    const asserts = copies.map((c) => {
+      const anchor = referenced(c.body).find((e) => e.integration === c.integration)!;
+      const facts = factsOf(anchor, scope);
+      return { anchor: groupOf.get(anchor)!, asserts: substitute(rewrite(c.body.assert), facts) as { condition: string; error_message: string }[] };
+    });
+    const label = `check.${role}`;
+    const body = sameForAll(label, asserts.map((a) => ({ anchor: addressOf(a.anchor), asserts: a.asserts }))) as { anchor: string; asserts: { condition: string; error_message: string }[] };
+    folded[role] = {
+      assert: body.asserts.map(({ condition, error_message: message }) => {
+        const holds = soleExpression(condition)!;
+        return {
+          condition: `\${alltrue([for id in keys(${body.anchor}) : ${holds}])}`,
+          error_message: `\${join("\\n", [for id in keys(${body.anchor}) : ${quote(message)} if !(${holds})])}`,
+        };
+      }),
+    };
+  }
+  return folded;
+}
+
+/** Outputs keyed by integration id become for expressions over the enabled integrations; others are guarded by the integrations they read. */
+function foldOutputs(outputs: Record<string, Body>, referenced: (value: unknown) => Element[], rewrite: (value: unknown) => unknown, groupOf: Map<Element, Group>): Record<string, Body> {
+  const folded: Record<string, Body> = {};
+  for (const [name, { '//': _meta, value, ...rest }] of Object.entries(outputs)) {
+    const keys = value !== null && typeof value === 'object' ? Object.keys(value) : [];
+    let result: string;
+    if (keys.length > 0 && keys.every((k) => (INTEGRATION_IDS as readonly string[]).includes(k))) {
+      const scope = forVariable('id');
+      const entries = Object.entries(value as Record<string, unknown>).map(([id, entry]) => {
+        const anchor = referenced(entry).find((e) => e.integration === id)!;
+        return { integration: id as IntegrationId, anchor: addressOf(groupOf.get(anchor)!), entry: substitute(rewrite(entry), factsOf(anchor, scope)) };
+      });
+      const anchor = sameForAll(`output.${name}`, entries.map((e) => ({ anchor: e.anchor })));
+      const entry =
+        entries[0].entry !== null && typeof entries[0].entry === 'object'
+          ? mergeBodies(`output.${name}`, entries.map((e) => ({ integration: e.integration, body: e.entry as Body })), scope, () => false)
+          : sameForAll(`output.${name}`, entries.map((e) => ({ value: e.entry }))).value;
+      const hclEntry = typeof entry === 'string' ? (soleExpression(entry) ?? quote(entry)) : objectExpression(entry as Body);
+      result = `\${{ for id in keys(${(anchor as { anchor: string }).anchor}) : id => ${hclEntry} }}`;
+    } else {
+      const ids = [...new Set(referenced(value).flatMap((r) => (r.integration ? [r.integration] : [])))].sort();
+      const rewritten = rewrite(value);
+      result = ids.length > 0 ? `\${${ids.map((id) => `contains(var.integrations, ${hcl(id)})`).join(' && ')} ? ${objectExpression(rewritten)} : null}` : (rewritten as string);
+    }
+    folded[name] = { ...rest, value: result };
+  }
+  return folded;
+}
+
+/** A JSON value as one HCL expression on one line, conditionals of predicated fields included. */
+function objectExpression(value: unknown): string {
+  const p = predicated(value);
+  if (p) return soleExpression(conditional(p))!;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return `{ ${Object.entries(value).map(([k, v]) => `${k} = ${objectExpression(v)}`).join(', ')} }`;
+  return inline(value);
+}
