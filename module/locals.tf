@@ -13,4 +13,6 @@ locals {
   claim_values          = { for id, permissions in local.permissions : id => { for p in permissions : p.api => p.name... } }
   nango_scopes          = { for id, permissions in local.permissions : id => join(",", concat(["offline_access"], [for p in permissions : p.name if p.api == "Microsoft Graph" && p.name != "offline_access"])) }
   permission_deviations = { for id, removed in local.removed_permissions : id => concat([for p in removed : "-${p.api == "Microsoft Graph" ? "" : "${p.api}/"}${p.name}"], [for p in local.added_permissions[id] : "+${p.api == "Microsoft Graph" ? "" : "${p.api}/"}${p.name}"]) }
+  requested_permissions = flatten([for id in var.integrations : [for p in local.permissions[id] : merge(p, { integration = id })]])
+  requested_apis        = { for p in local.requested_permissions : p.api => p... }
 }

@@ -3,8 +3,27 @@
 data "azuread_client_config" "client_config" {}
 
 data "azuread_service_principal" "api" {
-  for_each  = toset([for pair in values(local.admin_consents) : pair.api])
+  for_each  = { for api, requests in local.requested_apis : api => requests if contains(data.azuread_service_principals.api_presence.service_principals[*].client_id, local.apis[api].resource_app_id) }
   client_id = local.apis[each.key].resource_app_id
+
+  lifecycle {
+    postcondition {
+      condition     = alltrue([for r in each.value : lookup(self.oauth2_permission_scope_ids, r.name, "") == r.id])
+      error_message = join("\n", [for s in distinct([for r in each.value : { name = r.name, id = r.id }]) : length(sort(distinct([for r in each.value : "integration '${r.integration}'" if r.name == s.name && r.id == s.id]))) == 1 ? "${join(", ", sort(distinct([for r in each.value : "integration '${r.integration}'" if r.name == s.name && r.id == s.id])))} requests ${each.key} delegated scope ${s.name} with ID ${s.id}, but this tenant's ${each.key} publishes ${s.name} with ID ${lookup(self.oauth2_permission_scope_ids, s.name, "none (not published)")}. Nothing was changed. Expected the published ID: correct it where the scope is requested (permissions/*.json, or addPermissions), or remove the scope (removePermissions), then plan again. See docs/troubleshooting.md." : "${join(", ", sort(distinct([for r in each.value : "integration '${r.integration}'" if r.name == s.name && r.id == s.id])))} request ${each.key} delegated scope ${s.name} with ID ${s.id}, but this tenant's ${each.key} publishes ${s.name} with ID ${lookup(self.oauth2_permission_scope_ids, s.name, "none (not published)")}. Nothing was changed. Expected the published ID: correct it where the scope is requested (permissions/*.json, or addPermissions), or remove the scope (removePermissions), then plan again. See docs/troubleshooting.md." if lookup(self.oauth2_permission_scope_ids, s.name, "") != s.id])
+    }
+  }
+}
+
+data "azuread_service_principals" "api_presence" {
+  client_ids     = [for api in keys(local.requested_apis) : local.apis[api].resource_app_id]
+  ignore_missing = true
+
+  lifecycle {
+    postcondition {
+      condition     = alltrue([for api, requests in local.requested_apis : contains(self.service_principals[*].client_id, local.apis[api].resource_app_id)])
+      error_message = join("\n", [for api, requests in local.requested_apis : length(sort(distinct([for r in requests : "integration '${r.integration}'"]))) == 1 ? "Microsoft API ${api} (app ID ${local.apis[api].resource_app_id}) has no service principal in this tenant, and ${join(", ", sort(distinct([for r in requests : "integration '${r.integration}'"])))} requests its delegated permissions, so it could not be consented. Nothing was changed. Expected the API's service principal: have an administrator create it once with `az ad sp create --id ${local.apis[api].resource_app_id}` (or POST https://graph.microsoft.com/v1.0/servicePrincipals with body {\"appId\": \"${local.apis[api].resource_app_id}\"}), then plan again; or leave out what needs it. See docs/troubleshooting.md." : "Microsoft API ${api} (app ID ${local.apis[api].resource_app_id}) has no service principal in this tenant, and ${join(", ", sort(distinct([for r in requests : "integration '${r.integration}'"])))} request its delegated permissions, so it could not be consented. Nothing was changed. Expected the API's service principal: have an administrator create it once with `az ad sp create --id ${local.apis[api].resource_app_id}` (or POST https://graph.microsoft.com/v1.0/servicePrincipals with body {\"appId\": \"${local.apis[api].resource_app_id}\"}), then plan again; or leave out what needs it. See docs/troubleshooting.md." if !contains(self.service_principals[*].client_id, local.apis[api].resource_app_id)])
+    }
+  }
 }
 
 resource "azuread_application" "this" {

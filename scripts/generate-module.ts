@@ -8,6 +8,7 @@ import { CONSTRUCT_ID, moduleStack } from './module/inputs';
 import { elementsOf, fold, type Element, type Synthesized } from './module/fold';
 import { block, mapStrings, type BodySchema } from './module/hcl';
 import { catalogLocals, permissionLocals, permissionOverrides } from './module/permissions';
+import { preflightLocals, preflightOverrides } from './module/preflight';
 import { renderExample, renderReadme, type ModuleDoc } from './module/readme';
 import v010 from './module/v0.1.0-addresses.json';
 
@@ -100,7 +101,8 @@ export function buildModule(): ModuleBuild {
   const { config, checkPaths, blocks, dir, cleanup } = synthesize();
   try {
     const elements = elementsOf(config, CONSTRUCT_ID);
-    const { bodies, conditions } = permissionOverrides(elements);
+    const { bodies: permissionBodies, conditions } = permissionOverrides(elements);
+    const bodies = new Map([...permissionBodies, ...preflightOverrides(elements)]);
     const folded = fold(config, elements, { constructId: CONSTRUCT_ID, checkPaths, bodies, conditions, gates: GATES }, (path) => blocks.has(path));
     const schema: BodySchema = { isBlock: (path) => blocks.has(path) || LANGUAGE_BLOCKS.has(path.split('.').pop()!) };
 
@@ -151,7 +153,7 @@ export function buildModule(): ModuleBuild {
       'module/versions.tf': file(block('terraform', [], { required_version: REQUIRED_TERRAFORM, required_providers: providers }, 'terraform', schema)),
       'module/variables.tf': file(...Object.entries(variables).map(([name, body]) => block('variable', [name], body as Body, 'variable', schema))),
       'module/catalog.tf': file(block('locals', [], catalogLocals(), 'locals', schema)),
-      'module/locals.tf': file(block('locals', [], { ...folded.locals, ...permissionLocals() }, 'locals', schema)),
+      'module/locals.tf': file(block('locals', [], { ...folded.locals, ...permissionLocals(), ...preflightLocals }, 'locals', schema)),
       'module/main.tf': file(...blocksOf('data', folded.data), ...blocksOf('resource', folded.resource)),
       'module/checks.tf': file(...Object.entries(folded.check).map(([name, body]) => block('check', [name], body, 'check', schema))),
       'module/outputs.tf': file(...Object.entries(outputs).map(([name, body]) => block('output', [name], body, 'output', schema))),
@@ -165,7 +167,7 @@ export function buildModule(): ModuleBuild {
     return {
       files,
       variable: variables as Record<string, Body>,
-      locals: { ...catalogLocals(), ...folded.locals, ...permissionLocals() },
+      locals: { ...catalogLocals(), ...folded.locals, ...permissionLocals(), ...preflightLocals },
       resource: localized(folded.resource),
       data: folded.data,
       check: folded.check,

@@ -8,6 +8,7 @@ import { EXAMPLE_DIR, MODULE_DIR, buildModule, type ModuleBuild } from '../scrip
 import v010 from '../scripts/module/v0.1.0-addresses.json';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../src/catalog/catalog';
 import { KindoMicrosoftIntegrations, type KindoMicrosoftIntegrationsProps } from '../src/constructs/kindo-microsoft-integrations';
+import { missingApiServicePrincipalMessage, scopeIdMismatchMessage } from '../src/core/errors';
 import { FakeNango } from './support/fake-nango';
 import { hasTerraform, terraform } from './support/terraform';
 
@@ -73,7 +74,7 @@ function constructRequests(integrations: readonly IntegrationId[], props: Partia
   return Object.fromEntries(
     integrations.map((id) => {
       const [app] = of('azuread_application', id);
-      const apiOf = (grant: Body) => config.data.azuread_service_principal[/data\.azuread_service_principal\.(\w+)\./.exec(grant.resource_service_principal_object_id)![1]].client_id;
+      const apiOf = (grant: Body) => config.data.azuread_service_principal[/data\.azuread_service_principal\.(\w+)(\[0\])?\./.exec(grant.resource_service_principal_object_id)![1]].client_id;
       const requested: Requested = {
         access: Object.fromEntries(app.required_resource_access.map((r: Body) => [r.resource_app_id, r.resource_access.map((a: Body) => a.id)])),
         grants: Object.fromEntries(of('azuread_service_principal_delegated_permission_grant', id).map((g) => [apiOf(g), g.claim_values])),
@@ -169,6 +170,7 @@ describe('Terraform module (module/)', () => {
         'azuread_service_principal_delegated_permission_grant.this',
         'data.azuread_client_config.client_config',
         'data.azuread_service_principal.api',
+        'data.azuread_service_principals.api_presence',
         'terraform_data.nango_registration',
         'terraform_data.nango_sync',
       ].sort(),
@@ -239,6 +241,10 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
   }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+  /** An expression with the presence lookup finding every API the catalog knows, as in a tenant that has them all. */
+  const allApisPresent = (expression: string) =>
+    expression.replace(/data\.azuread_service_principals\.api_presence\.service_principals\[\*\]\.client_id/g, '[for a in values(local.apis) : a.resource_app_id]');
+
   /** `terraform console`'s value of an HCL expression, with the module's variables set. */
   function evaluate(vars: Record<string, string>, expression: string): any {
     const env: NodeJS.ProcessEnv = { ...TF_ENV };
@@ -253,12 +259,12 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
       const run = spawnSync('terraform', ['fmt', '-check', '-diff', '-no-color', target], { env: TF_ENV, encoding: 'utf8' });
       expect(run.status, run.stdout).toBe(0);
     }
-  });
+  }, 60_000);
 
   /** Instances the module would hold, by resource type: each for_each evaluated by `terraform console`. */
   function moduleInstances(vars: Record<string, string>): Record<string, number> {
     const all = blocks();
-    const counts = evaluate(vars, `[${all.map((b) => (b.body.for_each ? `length(${unwrap(b.body.for_each)})` : '1')).join(', ')}]`) as number[];
+    const counts = evaluate(vars, `[${all.map((b) => (b.body.for_each ? `length(${allApisPresent(unwrap(b.body.for_each))})` : '1')).join(', ')}]`) as number[];
     const byType: Record<string, number> = {};
     all.forEach((b, i) => {
       const type = `${b.data ? 'data.' : ''}${b.type}`;
@@ -292,7 +298,7 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
     ['a subset with a permission removed and one added', ['outlook', 'teams'], { ...OUTLOOK_WITHOUT_MAIL_SEND, ...TEAMS_WITH_MAIL_READ }],
   ])('enabling %s yields exactly the objects the constructs create for it', (_, integrations, props) => {
     expect(moduleInstances(moduleVars(integrations, props))).toEqual(constructInstances(integrations, props));
-  });
+    }, 60_000);
 
   test('removing Mail.Send from outlook and adding Mail.Read to teams changes their required permissions, consent and Nango scopes', () => {
     const props = { ...OUTLOOK_WITHOUT_MAIL_SEND, ...TEAMS_WITH_MAIL_READ };
@@ -313,7 +319,7 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
     expect(requested.teams.scopes).toBe(`${guide.teams.scopes},Mail.Read`);
     expect(requested.teams.notes).toMatch(/ Deviates from Kindo's guide: \+Mail\.Read$/);
     expect(requested).toEqual(constructRequests(['outlook', 'teams'], props));
-  });
+  }, 60_000);
 
   test.each<[string, readonly IntegrationId[], Partial<KindoMicrosoftIntegrationsProps>]>([
     ["Kindo's guide", ['defender', 'outlook', 'purview-data-governance'], {}],
@@ -334,7 +340,59 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
     ['overrides without admin consent', ['outlook', 'teams'], { ...OUTLOOK_WITHOUT_MAIL_SEND, ...TEAMS_WITH_MAIL_READ, adminConsent: false }],
   ])('with %s, the module requests what the constructs request', (_, integrations, props) => {
     expect(moduleRequests(moduleVars(integrations, props), integrations)).toEqual(constructRequests(integrations, props));
-  });
+    }, 60_000);
+
+  /** A lookup's postcondition evaluated with `self` (and, for the per-API lookup, the API) given. */
+  function postcondition(vars: Record<string, string>, lookup: Body, self: string, api?: string): { holds: boolean; message: string } {
+    const [{ condition, error_message: message }] = lookup.lifecycle.postcondition;
+    const bind = (template: string) =>
+      unwrap(template)
+        .replace(/\bself\b/g, `(${self})`)
+        .replace(/\beach\.value\b/g, `local.requested_apis[${JSON.stringify(api)}]`)
+        .replace(/\beach\.key\b/g, JSON.stringify(api));
+    return evaluate(vars, `{ holds = ${bind(condition)}, message = ${bind(message)} }`);
+  }
+
+  test('stops the plan when an API the enabled integrations request has no service principal, naming them as the constructs do', () => {
+    const presence = built().data.azuread_service_principals.api_presence;
+    const vars = { integrations: '["defender","teams","purview-data-governance"]' };
+    const graphOnly = '{ service_principals = [{ client_id = "00000003-0000-0000-c000-000000000000" }] }';
+    const result = postcondition(vars, presence, graphOnly);
+    expect(result.holds).toBe(false);
+    const api = (name: string) => Object.values(catalog()).flatMap((d) => d.apis).find((a) => a.name === name)!;
+    expect(result.message.split('\n').sort()).toEqual(
+      [
+        missingApiServicePrincipalMessage('Microsoft Purview', api('Microsoft Purview').resourceAppId, ["integration 'purview-data-governance'"]),
+        missingApiServicePrincipalMessage('Microsoft Threat Protection', api('Microsoft Threat Protection').resourceAppId, ["integration 'defender'"]),
+        missingApiServicePrincipalMessage('WindowsDefenderATP', api('WindowsDefenderATP').resourceAppId, ["integration 'defender'"]),
+      ].sort(),
+    );
+    // Only the enabled integrations' APIs count: teams alone needs Microsoft Graph only.
+    expect(postcondition({ integrations: '["teams"]' }, presence, graphOnly)).toEqual({ holds: true, message: '' });
+    expect(evaluate({ integrations: '["teams"]' }, unwrap(presence.client_ids))).toEqual(['00000003-0000-0000-c000-000000000000']);
+  }, 60_000);
+
+  test('stops the plan when the tenant publishes a requested scope under another ID, naming every integration that requests it', () => {
+    const lookup = built().data.azuread_service_principal.api;
+    const vars = { integrations: '["outlook","teams","fabric"]', ...moduleVars(['outlook', 'teams', 'fabric'], TEAMS_WITH_MAIL_READ) };
+    const graph = catalog().outlook.apis[0];
+    const published = Object.fromEntries(Object.values(catalog()).flatMap((d) => d.apis.filter((a) => a.name === graph.name).flatMap((a) => a.permissions.map((p) => [p.name, p.id]))));
+    const other = '00000000-0000-4000-8000-000000000001';
+    const self = (ids: Record<string, string>) => `{ oauth2_permission_scope_ids = ${JSON.stringify(ids).replace(/":/g, '" =')} }`;
+    expect(postcondition(vars, lookup, self({ ...published, 'Mail.Read': '570282fd-fa5c-430d-a7fd-fc8dc98a9dca' }), graph.name)).toEqual({ holds: true, message: '' });
+    const { 'Mail.Read': _, ...withoutMailRead } = published;
+    const result = postcondition(vars, lookup, self({ ...withoutMailRead, 'User.Read': other }), graph.name);
+    expect(result.holds).toBe(false);
+    const found = (scope: string) => `lookup(self.oauth2_permission_scope_ids, ${JSON.stringify(scope)}, "none (not published)")`;
+    const expected = (scope: string, id: string, requesters: string[], publishedId: string) =>
+      scopeIdMismatchMessage(graph.name, scope, id, found(scope), requesters).replace(`\${${found(scope)}}`, publishedId);
+    expect(result.message.split('\n').sort()).toEqual(
+      [
+        expected('User.Read', published['User.Read'], ["integration 'fabric'", "integration 'outlook'", "integration 'teams'"], other),
+        expected('Mail.Read', '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', ["integration 'teams'"], 'none (not published)'),
+      ].sort(),
+    );
+  }, 60_000);
 
   const base = { integrations: '["teams","outlook","fabric"]', nango_secret_key: 'k' };
   /** add_permissions with one entry for teams: Graph Mail.Read, with fields replaced. */
@@ -508,32 +566,39 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
     const copy = join(root, 'module');
     mkdirSync(copy);
     for (const file of [...INPUT_FILES, 'nango-registration.sh']) cpSync(join(MODULE_DIR, file), join(copy, file));
-    // References to azuread objects read the stand-in's output instead.
+    // References to azuread resources read their stand-in's output; to data sources, a local that stands in for them.
+    const local = (address: string) => standInAddress(address).replace(/^terraform_data\./, 'local.');
     const swap = (text: string) =>
       text.replace(/(?<![\w.-])(data\.)?(azuread_[a-z_]+)\.([\w-]+)(\[[^\]]+\])?(?:\.(\w+))?/g, (_, data: string | undefined, type: string, name: string, index = '', attr?: string) =>
-        `${standInAddress(`${data ?? ''}${type}.${name}`)}${index}${attr ? `.output.${attr}` : ''}`,
+        data ? `${local(`data.${type}.${name}`)}${index}${attr ? `.${attr}` : ''}` : `${standInAddress(`${type}.${name}`)}${index}${attr ? `.output.${attr}` : ''}`,
       );
+    const attrs = (b: { type: string; name: string }, key: string) => Object.fromEntries(['id', 'client_id', 'object_id', 'tenant_id', 'display_name', 'key_id', 'value'].map((a) => [a, `${b.type}-${b.name}-${key}-${a}`]));
     const resources: Record<string, Body> = {};
+    const locals: Record<string, unknown> = {};
     for (const b of blocks()) {
       if (b.type === 'terraform_data') {
         resources[b.name] = JSON.parse(swap(JSON.stringify(b.body)));
-        continue;
+      } else if (b.data) {
+        // Every API the presence lookup is asked for is found, as in a tenant that has them all.
+        const found = b.body.client_ids ? { service_principals: `\${[for id in ${swap(unwrap(b.body.client_ids))} : { client_id = id }]}` } : {};
+        locals[local(b.address).replace(/^local\./, '')] = b.body.for_each
+          ? `\${{ for key, _ in ${swap(unwrap(b.body.for_each))} : key => ${JSON.stringify(attrs(b, '${key}')).replace(/":/g, '" =')} }}`
+          : { ...attrs(b, 'single'), ...found };
+      } else {
+        resources[standInAddress(b.address).replace(/^terraform_data\./, '')] = {
+          ...(b.body.for_each ? { for_each: swap(b.body.for_each) } : {}),
+          ...(b.body.lifecycle ? { lifecycle: { create_before_destroy: b.body.lifecycle.create_before_destroy ?? false } } : {}),
+          input: {
+            ...attrs(b, '${each.key}'),
+            // A client secret's expiry, set per integration by the test of the expiry warning.
+            end_date: '${lookup(var.stand_in_secret_end_dates, each.key, "2099-01-01T00:00:00Z")}',
+          },
+        };
       }
-      const key = b.body.for_each ? '${each.key}' : 'single';
-      const attrs = ['id', 'client_id', 'object_id', 'tenant_id', 'display_name', 'key_id', 'value'];
-      resources[standInAddress(b.address).replace(/^terraform_data\./, '')] = {
-        ...(b.body.for_each ? { for_each: b.body.for_each } : {}),
-        ...(b.body.lifecycle ? { lifecycle: { create_before_destroy: b.body.lifecycle.create_before_destroy ?? false } } : {}),
-        input: {
-          ...Object.fromEntries(attrs.map((a) => [a, `${b.type}-${b.name}-${key}-${a}`])),
-          // A client secret's expiry, set per integration by the test of the expiry warning.
-          end_date: `\${lookup(var.stand_in_secret_end_dates, "${key}", "2099-01-01T00:00:00Z")}`,
-        },
-      };
     }
     writeFileSync(
       join(copy, 'main.tf.json'),
-      JSON.stringify({ variable: { stand_in_secret_end_dates: { type: 'map(string)', default: {} } }, resource: { terraform_data: resources } }, null, 2),
+      JSON.stringify({ variable: { stand_in_secret_end_dates: { type: 'map(string)', default: {} } }, locals, resource: { terraform_data: resources } }, null, 2),
     );
     for (const file of ['outputs.tf', 'checks.tf']) writeFileSync(join(copy, file), swap(readFileSync(join(MODULE_DIR, file), 'utf8')));
     writeFileSync(
@@ -628,7 +693,10 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
     expect(out).toContain(`The client secret of Kindo integration 'teams' expires at ${soon}, within 30 days`);
     expect(out).not.toContain("Kindo integration 'fabric' expires");
     // The message names the secret's expiry, never the secret or the Nango key.
-    for (const secret of [nango.secretKey, 'azuread_application_password-this-teams-value']) expect(out).not.toContain(secret);
+    // (The stand-in's secret is a plain value, shown in its plan: only the warning is searched for it.)
+    const warning = out.slice(out.indexOf('Warning: Check block assertion failed'), out.indexOf('Apply complete!'));
+    expect(out).not.toContain(nango.secretKey);
+    expect(warning).not.toContain('azuread_application_password-this-teams-value');
 
     vars = { ...vars, stand_in_secret_end_dates: '{}' };
     expect(await applied()).not.toContain('Check block assertion failed');

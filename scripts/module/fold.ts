@@ -32,6 +32,8 @@ export interface Element {
   readonly integration?: IntegrationId;
   /** The catalog's API it is for, when its construct id ends with the API's name (per-API grants and lookups). */
   readonly api?: string;
+  /** Whether the constructs gave it `count` (a shared lookup read only when needed); references index it with `[0]`. */
+  readonly counted: boolean;
   readonly body: Body;
 }
 
@@ -83,14 +85,16 @@ export function elementsOf(config: Synthesized, constructId: string): Element[] 
     for (const [type, blocks] of Object.entries(config[kind] ?? {})) {
       for (const [uniqueId, { '//': meta, ...body }] of Object.entries(blocks)) {
         const address = `${kind === 'data' ? 'data.' : ''}${type}.${uniqueId}`;
-        for (const argument of ['count', 'for_each']) if (argument in body) throw moduleElementHasMetaArgument(address, argument);
         const path = (meta as { metadata: { path: string } }).metadata.path.split('/').slice(1);
         const inIntegration = path[0] === constructId && (INTEGRATION_IDS as readonly string[]).includes(path[1]);
         if (!inIntegration && (kind === 'resource' || path.length !== 1)) throw moduleElementOutsideIntegration(address, path.join('/'));
+        // A shared lookup may be counted (read only when needed); the module gives it its own for_each.
+        const counted = !inIntegration && 'count' in body;
+        for (const argument of ['count', 'for_each']) if (argument in body && !(counted && argument === 'count')) throw moduleElementHasMetaArgument(address, argument);
         const segments = inIntegration ? path.slice(2) : path;
         const last = segments[segments.length - 1];
         const apiId = [...API_IDS.keys()].find((a) => last.endsWith(a) && last.length > a.length);
-        elements.push({ kind, type, uniqueId, segments, integration: inIntegration ? (path[1] as IntegrationId) : undefined, api: apiId && API_IDS.get(apiId), body });
+        elements.push({ kind, type, uniqueId, segments, integration: inIntegration ? (path[1] as IntegrationId) : undefined, api: apiId && API_IDS.get(apiId), counted, body });
       }
     }
   }
@@ -234,9 +238,16 @@ export function fold(config: Synthesized, elements: readonly Element[], options:
   const groupOf = new Map(groups.flatMap((g) => g.members.map((e) => [e, g] as const)));
   const instances = new Map(elements.map((e) => [e, `${addressOf(groupOf.get(e)!)}${keyOf(e) === undefined ? '' : `[${hcl(keyOf(e))}]`}`]));
   const bySynthAddress = new Map(elements.map((e) => [`${e.kind === 'data' ? 'data.' : ''}${e.type}.${e.uniqueId}`, e]));
-  const reference = new RegExp(`(?<![\\w.-])(${[...bySynthAddress.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|')})(?![\\w-])`, 'g');
+  const reference = new RegExp(`(?<![\\w.-])(${[...bySynthAddress.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|')})(?![\\w-])(\\[0\\])?`, 'g');
   const referenced = (value: unknown): Element[] => [...JSON.stringify(value).matchAll(reference)].map((m) => bySynthAddress.get(m[1])!);
-  const rewrite = (value: unknown): unknown => mapStrings(value, (s) => s.replace(reference, (address) => instances.get(bySynthAddress.get(address)!)!));
+  // A counted lookup's `[0]` gives way to its key in the folded block.
+  const rewrite = (value: unknown): unknown =>
+    mapStrings(value, (s) =>
+      s.replace(reference, (_, address: string, index?: string) => {
+        const e = bySynthAddress.get(address)!;
+        return `${instances.get(e)!}${index && !e.counted ? index : ''}`;
+      }),
+    );
 
   const locals: Body = {
     integrations: '${{ for id in var.integrations : id => local.catalog[id] }}',
@@ -257,8 +268,9 @@ export function fold(config: Synthesized, elements: readonly Element[], options:
       if (dependsOn) body.depends_on = [...new Set(dependsOn.map((d) => addressOf(groupOf.get(bySynthAddress.get(d)!)!)))];
       return { integration: e.integration ?? (INTEGRATION_IDS[0] as IntegrationId), body };
     });
-    const merged = g.shared ? sameForAll(label, copies.map((c) => c.body)) : mergeBodies(label, copies, scope, (key) => isBlock(`${g.type}.${key}`));
-    const forEach = forEachOf(g, label, options, groups, pairLocals, locals, referenced);
+    const { for_each: given, ...merged } = g.shared ? sameForAll(label, copies.map((c) => c.body)) : mergeBodies(label, copies, scope, (key) => isBlock(`${g.type}.${key}`));
+    // A shared lookup may come with its own for_each (scripts/module/preflight.ts).
+    const forEach = (given as string | undefined) ?? forEachOf(g, label, options, groups, pairLocals, locals, referenced);
     (g.kind === 'resource' ? resource : data)[g.type] ??= {};
     (g.kind === 'resource' ? resource : data)[g.type][g.name] = { ...(forEach ? { for_each: forEach } : {}), ...merged };
   }
