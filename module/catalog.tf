@@ -38,6 +38,12 @@ locals {
           id              = "e1fe6dd8-ba31-4d61-89e7-88639da4683d"
         },
         {
+          api             = "Microsoft Graph"
+          resource_app_id = "00000003-0000-0000-c000-000000000000"
+          name            = "offline_access"
+          id              = "7427e0e9-2fba-42fe-b0c0-848c9e6a8182"
+        },
+        {
           api             = "Microsoft Threat Protection"
           resource_app_id = "8ee8fdad-f234-4243-8f3b-15c294843740"
           name            = "AdvancedHunting.Read"
@@ -241,6 +247,12 @@ locals {
           resource_app_id = "00000003-0000-0000-c000-000000000000"
           name            = "User.Read.All"
           id              = "a154be20-db9c-4678-8ab7-66f6cc099a59"
+        },
+        {
+          api             = "Microsoft Graph"
+          resource_app_id = "00000003-0000-0000-c000-000000000000"
+          name            = "offline_access"
+          id              = "7427e0e9-2fba-42fe-b0c0-848c9e6a8182"
         },
       ]
     }
@@ -562,6 +574,12 @@ locals {
           name            = "User.Read"
           id              = "e1fe6dd8-ba31-4d61-89e7-88639da4683d"
         },
+        {
+          api             = "Microsoft Graph"
+          resource_app_id = "00000003-0000-0000-c000-000000000000"
+          name            = "offline_access"
+          id              = "7427e0e9-2fba-42fe-b0c0-848c9e6a8182"
+        },
       ]
     }
     excel-online = {
@@ -592,6 +610,12 @@ locals {
           resource_app_id = "00000003-0000-0000-c000-000000000000"
           name            = "User.Read"
           id              = "e1fe6dd8-ba31-4d61-89e7-88639da4683d"
+        },
+        {
+          api             = "Microsoft Graph"
+          resource_app_id = "00000003-0000-0000-c000-000000000000"
+          name            = "offline_access"
+          id              = "7427e0e9-2fba-42fe-b0c0-848c9e6a8182"
         },
       ]
     }
@@ -667,6 +691,12 @@ locals {
           name            = "User.Read"
           id              = "e1fe6dd8-ba31-4d61-89e7-88639da4683d"
         },
+        {
+          api             = "Microsoft Graph"
+          resource_app_id = "00000003-0000-0000-c000-000000000000"
+          name            = "offline_access"
+          id              = "7427e0e9-2fba-42fe-b0c0-848c9e6a8182"
+        },
       ]
     }
     intune = {
@@ -704,6 +734,12 @@ locals {
           name            = "User.Read"
           id              = "e1fe6dd8-ba31-4d61-89e7-88639da4683d"
         },
+        {
+          api             = "Microsoft Graph"
+          resource_app_id = "00000003-0000-0000-c000-000000000000"
+          name            = "offline_access"
+          id              = "7427e0e9-2fba-42fe-b0c0-848c9e6a8182"
+        },
       ]
     }
     outlook = {
@@ -734,6 +770,12 @@ locals {
           resource_app_id = "00000003-0000-0000-c000-000000000000"
           name            = "User.Read"
           id              = "e1fe6dd8-ba31-4d61-89e7-88639da4683d"
+        },
+        {
+          api             = "Microsoft Graph"
+          resource_app_id = "00000003-0000-0000-c000-000000000000"
+          name            = "offline_access"
+          id              = "7427e0e9-2fba-42fe-b0c0-848c9e6a8182"
         },
       ]
     }
@@ -789,6 +831,12 @@ locals {
           resource_app_id = "00000003-0000-0000-c000-000000000000"
           name            = "User.Read"
           id              = "e1fe6dd8-ba31-4d61-89e7-88639da4683d"
+        },
+        {
+          api             = "Microsoft Graph"
+          resource_app_id = "00000003-0000-0000-c000-000000000000"
+          name            = "offline_access"
+          id              = "7427e0e9-2fba-42fe-b0c0-848c9e6a8182"
         },
       ]
     }
@@ -857,6 +905,12 @@ locals {
           name            = "User.Read.All"
           id              = "a154be20-db9c-4678-8ab7-66f6cc099a59"
         },
+        {
+          api             = "Microsoft Graph"
+          resource_app_id = "00000003-0000-0000-c000-000000000000"
+          name            = "offline_access"
+          id              = "7427e0e9-2fba-42fe-b0c0-848c9e6a8182"
+        },
       ]
     }
     purview-data-governance = {
@@ -869,6 +923,12 @@ locals {
           resource_app_id = "00000003-0000-0000-c000-000000000000"
           name            = "User.Read"
           id              = "e1fe6dd8-ba31-4d61-89e7-88639da4683d"
+        },
+        {
+          api             = "Microsoft Graph"
+          resource_app_id = "00000003-0000-0000-c000-000000000000"
+          name            = "offline_access"
+          id              = "7427e0e9-2fba-42fe-b0c0-848c9e6a8182"
         },
         {
           api             = "Microsoft Purview"

@@ -27,11 +27,12 @@ data "azuread_service_principals" "api_presence" {
 }
 
 resource "azuread_application" "this" {
-  for_each         = local.integrations
-  display_name     = "${var.name_prefix}${each.value.display_name}"
-  owners           = coalescelist(var.owners, [data.azuread_client_config.client_config.object_id])
-  sign_in_audience = "AzureADMyOrg"
-  notes            = length(local.permission_deviations[each.key]) == 0 ? "Kindo integration '${each.key}' (${each.value.display_name}), managed by Terraform with kindo-microsoft-integrations. Permissions as in Kindo's guide." : substr(join("", ["Kindo integration '${each.key}' (${each.value.display_name}), managed by Terraform with kindo-microsoft-integrations. Deviates from Kindo's guide: ", join(" ", local.permission_deviations[each.key])]), 0, 1024)
+  for_each                = local.integrations
+  display_name            = "${var.name_prefix}${each.value.display_name}"
+  owners                  = distinct(concat(["#{tftoken[token.255]}"], [data.azuread_client_config.client_config.object_id]))
+  prevent_duplicate_names = true
+  sign_in_audience        = "AzureADMyOrg"
+  notes                   = length(local.permission_deviations[each.key]) == 0 ? "Kindo integration '${each.key}' (${each.value.display_name}), managed by Terraform with kindo-microsoft-integrations. Permissions as in Kindo's guide." : substr(join("", ["Kindo integration '${each.key}' (${each.value.display_name}), managed by Terraform with kindo-microsoft-integrations. Deviates from Kindo's guide: ", join(" ", local.permission_deviations[each.key])]), 0, 1024)
 
   dynamic "required_resource_access" {
     for_each = local.resource_access[each.key]
@@ -63,7 +64,7 @@ resource "azuread_application_password" "this" {
   for_each       = local.integrations
   application_id = azuread_application.this[each.key].id
   display_name   = "Kindo integration"
-  end_date       = timeadd(timestamp(), "${(var.secret_lifetime_days * 24)}h")
+  end_date       = timeadd(plantimestamp(), "${(var.secret_lifetime_days * 24)}h")
   rotate_when_changed = {
     rotation = var.secret_rotation
   }
@@ -78,7 +79,7 @@ resource "azuread_service_principal" "this" {
   for_each  = local.integrations
   client_id = azuread_application.this[each.key].client_id
   notes     = "Kindo integration '${each.key}' (${each.value.display_name})"
-  owners    = coalescelist(var.owners, [data.azuread_client_config.client_config.object_id])
+  owners    = distinct(concat(["#{tftoken[token.255]}"], [data.azuread_client_config.client_config.object_id]))
 }
 
 resource "azuread_service_principal_delegated_permission_grant" "this" {
@@ -90,24 +91,36 @@ resource "azuread_service_principal_delegated_permission_grant" "this" {
 
 resource "terraform_data" "nango_registration" {
   for_each = { for id, integration in local.integrations : id => integration if integration.auth_flow == "delegated" }
+  input = {
+    adopt_existing = false
+    unique_key     = lookup(var.nango_unique_keys, each.key, "kindo-${each.key}")
+  }
   triggers_replace = {
     integration = each.key
-    secret_key  = sensitive(var.nango_secret_key)
     server_url  = trimsuffix(var.nango_server_url, "/")
     unique_key  = lookup(var.nango_unique_keys, each.key, "kindo-${each.key}")
   }
 
-  lifecycle {
-    create_before_destroy = true
+  provisioner "local-exec" {
+    command = "sh \"${path.module}/nango-registration.sh\" claim"
+    environment = {
+      KINDO_INTEGRATION   = each.key
+      NANGO_ADOPT         = "false"
+      NANGO_CLIENT_SECRET = sensitive(azuread_application_password.this[each.key].value)
+      NANGO_POST_BODY     = sensitive(jsonencode({ "unique_key" = lookup(var.nango_unique_keys, each.key, "kindo-${each.key}"), "provider" = lookup(var.nango_providers, each.key, each.value.nango_provider), "display_name" = each.value.display_name, "credentials" = { "type" = "OAUTH2", "client_id" = azuread_application.this[each.key].client_id, "client_secret" = azuread_application_password.this[each.key].value, "scopes" = local.nango_scopes[each.key] } }))
+      NANGO_PROVIDER      = lookup(var.nango_providers, each.key, each.value.nango_provider)
+      NANGO_SECRET_KEY    = sensitive(var.nango_secret_key)
+      NANGO_SERVER_URL    = trimsuffix(var.nango_server_url, "/")
+      NANGO_UNIQUE_KEY    = lookup(var.nango_unique_keys, each.key, "kindo-${each.key}")
+    }
   }
 
   provisioner "local-exec" {
     command = "sh \"${path.module}/nango-registration.sh\" delete"
     environment = {
       KINDO_INTEGRATION = self.triggers_replace.integration
-      NANGO_SECRET_KEY  = self.triggers_replace.secret_key
       NANGO_SERVER_URL  = self.triggers_replace.server_url
-      NANGO_UNIQUE_KEY  = self.triggers_replace.unique_key
+      NANGO_UNIQUE_KEY  = self.input.unique_key
     }
     when = destroy
   }
@@ -127,16 +140,16 @@ resource "terraform_data" "nango_sync" {
   depends_on = [terraform_data.nango_registration]
 
   provisioner "local-exec" {
-    command = "sh \"${path.module}/nango-registration.sh\" upsert"
+    command = "sh \"${path.module}/nango-registration.sh\" sync"
     environment = {
-      KINDO_INTEGRATION   = each.key
-      NANGO_CLIENT_SECRET = sensitive(azuread_application_password.this[each.key].value)
-      NANGO_PATCH_BODY    = sensitive(jsonencode({ "display_name" = each.value.display_name, "credentials" = { "type" = "OAUTH2", "client_id" = azuread_application.this[each.key].client_id, "client_secret" = azuread_application_password.this[each.key].value, "scopes" = local.nango_scopes[each.key] } }))
-      NANGO_POST_BODY     = sensitive(jsonencode({ "unique_key" = lookup(var.nango_unique_keys, each.key, "kindo-${each.key}"), "provider" = lookup(var.nango_providers, each.key, each.value.nango_provider), "display_name" = each.value.display_name, "credentials" = { "type" = "OAUTH2", "client_id" = azuread_application.this[each.key].client_id, "client_secret" = azuread_application_password.this[each.key].value, "scopes" = local.nango_scopes[each.key] } }))
-      NANGO_PROVIDER      = lookup(var.nango_providers, each.key, each.value.nango_provider)
-      NANGO_SECRET_KEY    = sensitive(var.nango_secret_key)
-      NANGO_SERVER_URL    = trimsuffix(var.nango_server_url, "/")
-      NANGO_UNIQUE_KEY    = lookup(var.nango_unique_keys, each.key, "kindo-${each.key}")
+      KINDO_INTEGRATION          = each.key
+      NANGO_CLIENT_SECRET        = sensitive(azuread_application_password.this[each.key].value)
+      NANGO_PATCH_BODY           = sensitive(jsonencode({ "display_name" = each.value.display_name, "credentials" = { "type" = "OAUTH2", "client_id" = azuread_application.this[each.key].client_id, "client_secret" = azuread_application_password.this[each.key].value, "scopes" = local.nango_scopes[each.key] } }))
+      NANGO_PROVIDER             = lookup(var.nango_providers, each.key, each.value.nango_provider)
+      NANGO_REGISTRATION_ADDRESS = "terraform_data.nango_registration[\"${each.key}\"]"
+      NANGO_SECRET_KEY           = sensitive(var.nango_secret_key)
+      NANGO_SERVER_URL           = trimsuffix(var.nango_server_url, "/")
+      NANGO_UNIQUE_KEY           = lookup(var.nango_unique_keys, each.key, "kindo-${each.key}")
     }
   }
 }

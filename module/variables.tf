@@ -163,9 +163,10 @@ variable "nango_providers" {
 }
 
 variable "nango_secret_key" {
-  description = "Nango secret key of the environment the integrations are registered in (Nango dashboard > Environment Settings)."
+  description = "Nango secret key of the environment the integrations are registered in (Nango dashboard > Environment Settings). Ephemeral: kept out of state and plans; destroy-time requests read it from the environment variable TF_VAR_nango_secret_key."
   type        = string
   sensitive   = true
+  ephemeral   = true
   nullable    = false
 
   validation {

@@ -25,8 +25,8 @@ export const MODULE_DIR = join(ROOT, 'module');
 export const EXAMPLE_DIR = join(ROOT, 'examples', 'basic');
 
 const STACK_ID = 'module';
-// Validation conditions that refer to other variables need Terraform 1.9.
-const REQUIRED_TERRAFORM = '>= 1.9';
+// The ephemeral Nango secret key needs Terraform 1.10 (validation conditions that refer to other variables, 1.9).
+const REQUIRED_TERRAFORM = '>= 1.10';
 // Resources the constructs create only when a synth-time prop says so; with a variable in its place
 // they are always synthesized, so the module gates them on that variable instead.
 const GATES: Readonly<Record<string, string>> = {
@@ -129,9 +129,9 @@ export function buildModule(): ModuleBuild {
       Object.entries(config.terraform.required_providers).map(([name, p]) => [name, { source: p.source, version: `~> ${p.version.split('.').slice(0, 2).join('.')}` }]),
     );
     const variables = Object.fromEntries(
-      Object.entries(config.variable).map(([name, { '//': _m, description, type, default: value, sensitive, nullable, validation }]) => [
+      Object.entries(config.variable).map(([name, { '//': _m, description, type, default: value, sensitive, ephemeral, nullable, validation }]) => [
         name,
-        Object.fromEntries(Object.entries({ description, type, default: value, sensitive, nullable, validation }).filter(([, v]) => v !== undefined)),
+        Object.fromEntries(Object.entries({ description, type, default: value, sensitive, ephemeral, nullable, validation }).filter(([, v]) => v !== undefined)),
       ]),
     );
     const outputs = Object.fromEntries(Object.entries(folded.output).map(([name, { description, value, sensitive }]) => [name, { description, value, ...(sensitive ? { sensitive } : {}) }]));

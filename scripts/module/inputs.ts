@@ -4,7 +4,7 @@ import { App, Fn, TerraformOutput, TerraformStack, TerraformVariable, Token, typ
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../../src/catalog/catalog';
 import { KindoMicrosoftIntegrations } from '../../src/constructs/kindo-microsoft-integrations';
 import { DEFAULT_NANGO_SERVER_URL } from '../../src/constructs/microsoft-integration-app';
-import { NANGO_UNIQUE_KEY_PATTERN } from '../../src/nango/nango-registration';
+import { NANGO_SECRET_KEY_ENV, NANGO_UNIQUE_KEY_PATTERN } from '../../src/nango/nango-registration';
 import { MIN_JUSTIFICATION, SCOPE_NAME } from '../../src/catalog/effective-permissions';
 import { checkNangoProvider } from '../../src/nango/nango-providers';
 import { clientConfig } from '../../src/constructs/stack-lookups';
@@ -111,9 +111,12 @@ export function moduleStack(app: App, id: string): TerraformStack {
     type: 'string',
     nullable: false,
     sensitive: true,
-    description: 'Nango secret key of the environment the integrations are registered in (Nango dashboard > Environment Settings).',
+    description:
+      `Nango secret key of the environment the integrations are registered in (Nango dashboard > Environment Settings). Ephemeral: kept out of state and plans; destroy-time requests read it from the environment variable ${NANGO_SECRET_KEY_ENV}.`,
     validation: [rule('length(var.nango_secret_key) > 0', 'nango_secret_key is empty; expected the secret key of your Nango environment.')],
   });
+  // As the default stack's: never persisted (Terraform >= 1.10); cdktf 0.21 has no option for it.
+  secretKey.addOverride('ephemeral', true);
   const namePrefix = variable('name_prefix', {
     type: 'string',
     nullable: false,
@@ -332,8 +335,6 @@ export function moduleStack(app: App, id: string): TerraformStack {
     secretRotation: rotation.stringValue,
     owners: Token.asList(Fn.coalescelist([owners.listValue, [config.objectId]])),
     tenantId: Token.asString(Fn.coalesce([tenantId.stringValue, config.tenantId])),
-    // One request per integration: a check block's data source cannot take for_each (see the README).
-    nangoDriftCheck: false,
     secretExpiryWarningDays: warningDays.numberValue,
     nangoUniqueKeys: byId(DELEGATED, (id) => Token.asString(Fn.lookup(uniqueKeys.value, id, defaults.uniqueKeys[id]))),
     nangoProviders: byId(DELEGATED, (id) => Token.asString(Fn.lookup(providerKeys.value, id, defaults.providers[id]))),

@@ -97,11 +97,11 @@ export function permissionOverrides(elements: readonly Element[]): { bodies: Map
       bodies.set(grant, { ...grant.body, claim_values: `\${${claims(hcl(id))}}` });
       conditions.set(grant, (integration) => `length(${claims(integration)}) > 0`);
     }
-    for (const sync of of('terraform_data')) {
-      const scopes = (sync.body.triggers_replace as Body).scopes;
-      if (typeof scopes !== 'string') continue;
-      // The scopes are a plain value in triggers_replace and a quoted string in the request bodies.
-      bodies.set(sync, mapStrings(sync.body, (s) => (s === scopes ? `\${${local('nango_scopes')}}` : s.replaceAll(hcl(scopes), local('nango_scopes')))) as Body);
+    // The Nango objects carry the scopes: a plain value in triggers_replace, a quoted string in the request bodies.
+    const nango = of('terraform_data');
+    const scopes = nango.map((d) => (d.body.triggers_replace as Body | undefined)?.scopes).find((v) => typeof v === 'string') as string | undefined;
+    for (const d of scopes === undefined ? [] : nango) {
+      bodies.set(d, mapStrings(d.body, (s) => (s === scopes ? `\${${local('nango_scopes')}}` : s.replaceAll(hcl(scopes), local('nango_scopes')))) as Body);
     }
   }
   return { bodies, conditions };

@@ -197,7 +197,7 @@ export function cliUsage(command: string, problem: string, value: string, usage:
 export function moduleBlockUnsupported(block: string): KindoConfigError {
   return new KindoConfigError(
     'MODULE_BLOCK_UNSUPPORTED',
-    `the constructs synthesized a \`${block}\`, which the Terraform module cannot switch per integration; expected only resource, data, check (without a data source: nangoDriftCheck: false, since a check's data source cannot take for_each), variable and output blocks`,
+    `the constructs synthesized a \`${block}\`, which the Terraform module cannot switch per integration; expected only resource, data, check (without a data source, which cannot take for_each), variable and output blocks`,
   );
 }
 
@@ -205,7 +205,7 @@ export function moduleBlockUnsupported(block: string): KindoConfigError {
 export function moduleCopiesDiffer(group: string, field: string, values: readonly unknown[]): KindoConfigError {
   return new KindoConfigError(
     'MODULE_COPIES_DIFFER',
-    `${group} differs between integrations at \`${field}\` (${values.map((v) => show(v)).join(' vs ')}); expected the integrations' copies to differ only by integration id, display name, API or a catalog fact the module holds as data (scripts/module/fold.ts)`,
+    `${group} differs between integrations at \`${field}\` (${values.map((v) => show(v).slice(0, 300)).join(' vs ')}); expected the integrations' copies to differ only by integration id, display name, API or a catalog fact the module holds as data (scripts/module/fold.ts)`,
   );
 }
 

@@ -254,6 +254,10 @@ describe('MicrosoftIntegrationApp', () => {
       const next = await terraform(dir, ['plan', '-input=false']);
       expect(next.output).toContain('No changes.');
       expect(next.output).not.toMatch(/Check block assertion/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 
   // The module passes the days as a variable: 0 must turn the warning off there too, at plan.
   test.skipIf(!hasTerraform)('with the days from a variable, warns within them and not at all for 0 (terraform on the PATH)', async () => {
