@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { INTEGRATION_IDS, catalog, type CatalogApi, type IntegrationDefinition, type IntegrationId } from '../catalog/catalog';
 import { missingSetting, notOneOf, settingNotApplicable, unknownIntegration } from '../core/errors';
 import { NangoRegistration } from '../nango/nango-registration';
+import { perStack } from '../core/per-stack';
 import { TerraformCheck } from '../core/terraform-check';
 import { effectivePermissions } from '../catalog/effective-permissions';
 import type { AddedPermission, PermissionDeviation } from '../catalog/permission-changes';
@@ -266,7 +267,7 @@ export class MicrosoftIntegrationApp extends Construct {
       const serverUrl = props.nango.serverUrl ?? DEFAULT_NANGO_SERVER_URL;
       checkServiceUrl('nango.serverUrl', serverUrl);
       // Entra compares redirect URIs exactly, so a given callback URL is kept as it is.
-      const callbackUrl = props.nango.callbackUrl ?? `${baseUrl(serverUrl)}/oauth/callback`;
+      const callbackUrl = props.nango.callbackUrl ?? `${perStack(this, `baseUrl:${serverUrl}`, () => baseUrl(serverUrl))}/oauth/callback`;
       checkServiceUrl('nango.callbackUrl', callbackUrl);
       nango = { serverUrl, callbackUrl, secretKey: props.nango.secretKey };
     }
@@ -308,7 +309,7 @@ export class MicrosoftIntegrationApp extends Construct {
       // plantimestamp(), unlike timestamp(), is known at plan, so a new secret's expiry is too and the
       // expiry check stays quiet on a first plan. Fixed at creation: without ignore_changes every plan
       // would move it, so a new secretLifetimeDays applies from the next rotation only.
-      endDate: Fn.timeadd(Fn.plantimestamp(), `${isToken(lifetime) ? Token.asString(Op.mul(lifetime, 24)) : lifetime * 24}h`),
+      endDate: perStack(this, `endDate:${lifetime}`, () => Fn.timeadd(Fn.plantimestamp(), `${isToken(lifetime) ? Token.asString(Op.mul(lifetime, 24)) : lifetime * 24}h`)),
       rotateWhenChanged: props.secretRotation !== undefined ? { rotation: props.secretRotation } : undefined,
       lifecycle: { createBeforeDestroy: true, ignoreChanges: ['end_date'] },
     });
@@ -318,12 +319,13 @@ export class MicrosoftIntegrationApp extends Construct {
     // Every requested scope is checked against the tenant at plan, consented or not.
     const apiObjectIds = requireDelegatedScopes(this, `integration '${definition.id}'`, apis);
     // Client credentials never sign a user in, so Fabric has nothing to consent to.
+    const servicePrincipalObjectId = this.servicePrincipal.objectId;
     this.permissionGrants =
       delegated && (props.adminConsent ?? true)
         ? apis.map(
             (api) =>
               new ServicePrincipalDelegatedPermissionGrant(this, `AdminConsent${api.name.replace(/[^A-Za-z0-9]/g, '')}`, {
-                servicePrincipalObjectId: this.servicePrincipal.objectId,
+                servicePrincipalObjectId,
                 resourceServicePrincipalObjectId: apiObjectIds.get(api.name)!,
                 claimValues: api.permissions.map((p) => p.name),
               }),
