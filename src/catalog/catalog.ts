@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import Ajv, { type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { SCHEMA_SHA256, validate as validatePackagedSchema } from './catalog-schema-validator';
 import {
   catalogFieldInvalid,
   catalogFilesMismatch,
@@ -130,6 +132,23 @@ function expectation(error: ErrorObject): string {
   }
 }
 
+/** Digest of a schema.json text, to recognize the schema the precompiled validator was made from. */
+export function schemaDigest(schemaText: string): string {
+  return createHash('sha256').update(schemaText).digest('hex');
+}
+
+/**
+ * The package's schema comes precompiled (npm run catalog:validator): loading Ajv and compiling it
+ * cost about as much at each synth as the rest of the catalog. Any other schema text (another
+ * folder's, or this one edited since the validator was generated) is compiled with Ajv.
+ */
+function schemaValidator(dir: string): ValidateFunction<IntegrationDefinition> {
+  const schema = readFileSync(join(dir, SCHEMA_FILE), 'utf8');
+  if (schemaDigest(schema) === SCHEMA_SHA256) return validatePackagedSchema as ValidateFunction<IntegrationDefinition>;
+  const { default: Ajv } = require('ajv') as typeof import('ajv');
+  return new Ajv({ allErrors: false }).compile<IntegrationDefinition>(JSON.parse(schema));
+}
+
 /**
  * Reads and validates the permission catalog: one file per integration, each valid against
  * `permissions/schema.json`, named after its id, and consistent with the others (one name ↔ one
@@ -144,8 +163,7 @@ export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
   const unexpected = present.filter((id) => !(INTEGRATION_IDS as readonly string[]).includes(id));
   if (missing.length > 0 || unexpected.length > 0) throw catalogFilesMismatch(dir, missing, unexpected);
 
-  const ajv = new Ajv({ allErrors: false });
-  const validate = ajv.compile<IntegrationDefinition>(JSON.parse(readFileSync(join(dir, SCHEMA_FILE), 'utf8')));
+  const validate = schemaValidator(dir);
 
   const catalog = {} as Record<IntegrationId, IntegrationDefinition>;
   for (const id of INTEGRATION_IDS) {

@@ -7,11 +7,12 @@ import { Construct } from 'constructs';
 import { INTEGRATION_IDS, catalog, type CatalogApi, type IntegrationDefinition, type IntegrationId } from '../catalog/catalog';
 import { missingSetting, notOneOf, settingNotApplicable, unknownIntegration } from '../core/errors';
 import { NangoRegistration } from '../nango/nango-registration';
+import { perStack } from '../core/per-stack';
 import { TerraformCheck } from '../core/terraform-check';
 import { effectivePermissions } from '../catalog/effective-permissions';
 import type { AddedPermission, PermissionDeviation } from '../catalog/permission-changes';
 import { checkNangoProvider } from '../nango/nango-providers';
-import { clientConfig, requireDelegatedScopes } from './stack-lookups';
+import { clientIdentity, requireDelegatedScopes } from './stack-lookups';
 import { baseUrl, checkGuid, checkPattern, checkServiceUrl, checkWholeNumber, isToken } from '../core/validate';
 
 /** Who may sign in to the app registration. */
@@ -214,6 +215,8 @@ export class MicrosoftIntegrationApp extends Construct {
   public readonly fabricSqlEndpointHost?: string;
   /** Fabric Lakehouse database as given. */
   public readonly fabricLakehouseDatabase?: string;
+  /** Application (client) ID. */
+  public readonly clientId: string;
 
   constructor(scope: Construct, id: string, props: MicrosoftIntegrationAppProps) {
     super(scope, id);
@@ -264,16 +267,16 @@ export class MicrosoftIntegrationApp extends Construct {
       const serverUrl = props.nango.serverUrl ?? DEFAULT_NANGO_SERVER_URL;
       checkServiceUrl('nango.serverUrl', serverUrl);
       // Entra compares redirect URIs exactly, so a given callback URL is kept as it is.
-      const callbackUrl = props.nango.callbackUrl ?? `${baseUrl(serverUrl)}/oauth/callback`;
+      const callbackUrl = props.nango.callbackUrl ?? `${perStack(this, `baseUrl:${serverUrl}`, () => baseUrl(serverUrl))}/oauth/callback`;
       checkServiceUrl('nango.callbackUrl', callbackUrl);
       nango = { serverUrl, callbackUrl, secretKey: props.nango.secretKey };
     }
 
-    const config = clientConfig(this);
-    this.tenantId = props.tenantId ?? config.tenantId;
+    const identity = clientIdentity(this);
+    this.tenantId = props.tenantId ?? identity.tenantId;
     // The caller stays an owner whatever the list says (aztfmod's choice): its object ID is known only at
     // plan, so a list without it cannot be refused at synth.
-    const owners = props.owners ? Token.asList(Fn.distinct(Fn.concat([props.owners.map((o) => (isToken(o) ? o : o.toLowerCase())), [config.objectId]]))) : [config.objectId];
+    const owners = props.owners ? Token.asList(Fn.distinct(Fn.concat([props.owners.map((o) => (isToken(o) ? o : o.toLowerCase())), [identity.objectId]]))) : [identity.objectId];
 
     this.application = new Application(this, 'Application', {
       displayName: `${prefix}${definition.displayName}`,
@@ -287,12 +290,15 @@ export class MicrosoftIntegrationApp extends Construct {
         resourceAccess: api.permissions.map((p) => ({ id: p.id, type: 'Scope' })),
       })),
     });
+    // Read once: every read of a resource attribute creates a new token, and cdktf captures a full
+    // stack trace for each.
+    this.clientId = this.application.clientId;
     this.redirectUri = nango?.callbackUrl;
     // Terraform ignores "//" keys in JSON configuration; the review report reads the deviations here.
     if (deviations.length > 0) this.application.addOverride('//.kindo_permission_deviations', deviations);
 
     this.servicePrincipal = new ServicePrincipal(this, 'ServicePrincipal', {
-      clientId: this.application.clientId,
+      clientId: this.clientId,
       owners,
       notes: `Kindo integration '${definition.id}' (${definition.displayName})`,
     });
@@ -303,7 +309,7 @@ export class MicrosoftIntegrationApp extends Construct {
       // plantimestamp(), unlike timestamp(), is known at plan, so a new secret's expiry is too and the
       // expiry check stays quiet on a first plan. Fixed at creation: without ignore_changes every plan
       // would move it, so a new secretLifetimeDays applies from the next rotation only.
-      endDate: Fn.timeadd(Fn.plantimestamp(), `${isToken(lifetime) ? Token.asString(Op.mul(lifetime, 24)) : lifetime * 24}h`),
+      endDate: perStack(this, `endDate:${lifetime}`, () => Fn.timeadd(Fn.plantimestamp(), `${isToken(lifetime) ? Token.asString(Op.mul(lifetime, 24)) : lifetime * 24}h`)),
       rotateWhenChanged: props.secretRotation !== undefined ? { rotation: props.secretRotation } : undefined,
       lifecycle: { createBeforeDestroy: true, ignoreChanges: ['end_date'] },
     });
@@ -313,12 +319,13 @@ export class MicrosoftIntegrationApp extends Construct {
     // Every requested scope is checked against the tenant at plan, consented or not.
     const apiObjectIds = requireDelegatedScopes(this, `integration '${definition.id}'`, apis);
     // Client credentials never sign a user in, so Fabric has nothing to consent to.
+    const servicePrincipalObjectId = this.servicePrincipal.objectId;
     this.permissionGrants =
       delegated && (props.adminConsent ?? true)
         ? apis.map(
             (api) =>
               new ServicePrincipalDelegatedPermissionGrant(this, `AdminConsent${api.name.replace(/[^A-Za-z0-9]/g, '')}`, {
-                servicePrincipalObjectId: this.servicePrincipal.objectId,
+                servicePrincipalObjectId,
                 resourceServicePrincipalObjectId: apiObjectIds.get(api.name)!,
                 claimValues: api.permissions.map((p) => p.name),
               }),
@@ -346,7 +353,7 @@ export class MicrosoftIntegrationApp extends Construct {
         provider,
         displayName: definition.displayName,
         scopes: ['offline_access', ...graph.map((p) => p.name).filter((n) => n !== 'offline_access')],
-        clientId: this.application.clientId,
+        clientId: this.clientId,
         clientSecret: this.clientSecret.value,
         clientSecretKeyId: this.clientSecret.keyId,
         adoptExisting: props.adoptExistingNangoIntegration,
@@ -361,20 +368,19 @@ export class MicrosoftIntegrationApp extends Construct {
   private addSecretExpiryCheck(days: number): void {
     // Inside the condition's expression cdktf writes the references bare.
     const hours = isToken(days) ? `format("%dh", ${Token.asString(days)} * 24)` : `"${days * 24}h"`;
-    const address = `${this.clientSecret.terraformResourceType}.${this.clientSecret.friendlyUniqueId}`;
-    new TerraformCheck(this, 'SecretExpiry', () => ({
-      assertions: [
-        {
-          // A days value known only at plan turns the warning off at 0, as a literal 0 does at synth.
-          condition: `\${${isToken(days) ? `${Token.asString(days)} == 0 || ` : ''}timecmp(${this.clientSecret.endDate}, timeadd(plantimestamp(), ${hours})) > 0}`,
-          errorMessage: `The client secret of Kindo integration '${this.definition.id}' expires at ${this.clientSecret.endDate}, within ${days} days: rotate it by changing secretRotation, or with terraform apply -replace=${address}`,
-        },
-      ],
-    }));
-  }
-
-  /** Application (client) ID. */
-  public get clientId(): string {
-    return this.application.clientId;
+    new TerraformCheck(this, 'SecretExpiry', () => {
+      // Built at synth from the secret's address rather than from its endDate token: the same text,
+      // without a token to create and resolve per synth pass.
+      const address = `${this.clientSecret.terraformResourceType}.${this.clientSecret.friendlyUniqueId}`;
+      return {
+        assertions: [
+          {
+            // A days value known only at plan turns the warning off at 0, as a literal 0 does at synth.
+            condition: `\${${isToken(days) ? `${Token.asString(days)} == 0 || ` : ''}timecmp(${address}.end_date, timeadd(plantimestamp(), ${hours})) > 0}`,
+            errorMessage: `The client secret of Kindo integration '${this.definition.id}' expires at \${${address}.end_date}, within ${days} days: rotate it by changing secretRotation, or with terraform apply -replace=${address}`,
+          },
+        ],
+      };
+    });
   }
 }

@@ -19,6 +19,21 @@ export function clientConfig(scope: Construct): DataAzureadClientConfig {
   return stackSingleton(scope, 'KindoClientConfig', (stack) => new DataAzureadClientConfig(stack, 'KindoClientConfig'));
 }
 
+const identities = new WeakMap<DataAzureadClientConfig, { readonly tenantId: string; readonly objectId: string }>();
+
+/**
+ * {@link clientConfig}'s tenant and object ID, read once per stack: each read of an attribute
+ * creates a new token, and cdktf captures a full stack trace for every token.
+ */
+export function clientIdentity(scope: Construct): { readonly tenantId: string; readonly objectId: string } {
+  const config = clientConfig(scope);
+  const known = identities.get(config);
+  if (known) return known;
+  const identity = { tenantId: config.tenantId, objectId: config.objectId };
+  identities.set(config, identity);
+  return identity;
+}
+
 /** What a stack's constructs request from one Microsoft API. */
 interface ApiRequirement {
   readonly name: string;

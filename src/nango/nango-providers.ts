@@ -1,6 +1,11 @@
-import { getProvider } from '@nangohq/providers';
 import { nangoProviderNotOAuth2, nangoProviderWrongAudience, unknownNangoProvider } from '../core/errors';
 import { isToken } from '../core/validate';
+import facts from './nango-provider-facts.json';
+
+// Nango's provider facts come from a generated extract of @nangohq/providers (npm run
+// nango:providers, kept equal to the package by a test): loading the package parses its whole
+// 1 MB YAML catalog, which cost more than the rest of a default synth.
+const PROVIDERS: Readonly<Record<string, { readonly auth_mode: string; readonly authorization_url?: string } | undefined>> = facts.providers;
 
 // Microsoft's multi-tenant authority segments; a single-tenant app cannot sign in through them.
 const SHARED_AUTHORITIES = new Set(['common', 'organizations', 'consumers']);
@@ -14,10 +19,10 @@ const SHARED_AUTHORITIES = new Set(['common', 'organizations', 'consumers']);
  */
 export function checkNangoProvider(field: string, key: string, signInAudience?: string): void {
   if (isToken(key)) return;
-  const provider = getProvider(key);
+  const provider = Object.hasOwn(PROVIDERS, key) ? PROVIDERS[key] : undefined;
   if (!provider) throw unknownNangoProvider(field, key, 'microsoft-tenant-specific');
   if (provider.auth_mode !== 'OAUTH2') throw nangoProviderNotOAuth2(field, key, provider.auth_mode);
-  const authorizationUrl = 'authorization_url' in provider ? String(provider.authorization_url) : '';
+  const authorizationUrl = provider.authorization_url ?? '';
   const authority = /^https:\/\/[^/]+\/([^/]+)\//.exec(authorizationUrl)?.[1] ?? '';
   if (signInAudience === 'AzureADMyOrg' && SHARED_AUTHORITIES.has(authority)) {
     throw nangoProviderWrongAudience(field, key, authorizationUrl, signInAudience);

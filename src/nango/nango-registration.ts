@@ -8,6 +8,7 @@ import { AssetType, Fn, TerraformAsset, TerraformElement, TerraformStack, Token 
 import { Construct } from 'constructs';
 import { literalSecret } from '../core/errors';
 import { checkNangoProvider } from './nango-providers';
+import { perStack } from '../core/per-stack';
 import { TerraformData } from '../core/terraform-data';
 import { baseUrl, checkPattern, checkServiceUrl, isToken } from '../core/validate';
 
@@ -187,7 +188,7 @@ export class NangoRegistration extends Construct {
   constructor(scope: Construct, id: string, props: NangoRegistrationProps) {
     super(scope, id);
     checkServiceUrl('nango.serverUrl', props.serverUrl);
-    const serverUrl = baseUrl(props.serverUrl);
+    const serverUrl = perStack(this, `baseUrl:${props.serverUrl}`, () => baseUrl(props.serverUrl));
     checkPattern('nangoUniqueKey', props.uniqueKey, NANGO_UNIQUE_KEY_PATTERN, "1 to 255 letters, digits or ~ : . @ _ - and spaces, e.g. 'kindo-teams'");
     props.scopes.forEach((s, i) => checkPattern(`scopes[${i}]`, s, NANGO_SCOPE_PATTERN, 'an OAuth scope of letters, digits and : / _ . * -'));
     checkNangoProvider('nangoProvider', props.provider);
@@ -203,7 +204,8 @@ export class NangoRegistration extends Construct {
     const script = scriptPath(this);
     const bodies = nangoRequestBodies({ ...props, scopes: this.scopes });
     const secrets = {
-      NANGO_SECRET_KEY: Fn.sensitive(props.secretKey),
+      // Each Fn call is a new token (and a captured stack trace): the key's is made once per stack.
+      NANGO_SECRET_KEY: perStack(this, `sensitive:${props.secretKey}`, () => Fn.sensitive(props.secretKey)),
       NANGO_CLIENT_SECRET: Fn.sensitive(props.clientSecret),
     };
     // A destroy-time provisioner cannot reference a token, so a unique key given as one cannot be
