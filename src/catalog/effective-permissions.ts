@@ -66,14 +66,11 @@ export function effectivePermissions(
     if (api.permissions.some((p) => p.name === a.name)) {
       throw conflictingPermission(`${field}.name`, a.name, `which integration '${definition.id}' already requests; expected a permission beyond its list`);
     }
-    apis.set(a.api, {
-      ...api,
-      permissions: [
-        ...api.permissions,
-        { name: a.name, id: a.id, description: a.justification, access: a.access ?? 'write', adminConsentRequired: a.adminConsentRequired ?? true },
-      ],
-    });
-    deviations.push({ change: 'added', api: a.api, permission: a.name, id: a.id, justification: a.justification });
+    const access = a.access ?? 'write';
+    const adminConsentRequired = a.adminConsentRequired ?? true;
+    apis.set(a.api, { ...api, permissions: [...api.permissions, { name: a.name, id: a.id, description: a.justification, access, adminConsentRequired }] });
+    // The review reads this record: it is how a scope the catalog does not know gets its name, access and admin consent.
+    deviations.push({ change: 'added', api: a.api, permission: a.name, id: a.id, justification: a.justification, access, adminConsentRequired });
   });
 
   return { apis: [...apis.values()].filter((api) => api.permissions.length > 0), deviations };

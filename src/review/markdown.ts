@@ -79,10 +79,12 @@ function integrationSection(i: ReviewedIntegration): string[] {
     lines.push(`**${plain(api.name)}** (${code(api.resourceAppId)}), consent: ${api.consent}`, '');
     lines.push('| Permission | Type | Access | Admin consent required | Consent |', '|---|---|---|---|---|');
     for (const p of api.permissions) {
+      const declared = p.declared ? ' (declared)' : '';
       const admin = p.adminConsentRequired === null ? 'unknown' : p.adminConsentRequired ? '**yes**' : 'no';
       const type = p.type === 'Scope' ? 'delegated' : p.type === 'Role' ? '**application**' : cell(p.type);
       const directed = p.directedBy === 'troubleshooting' ? " (guide-directed: the guide's troubleshooting table)" : '';
-      lines.push(`| ${cell(code(p.name))}${directed}${p.requested ? '' : ' (granted, not requested)'} | ${type} | ${p.access === 'write' ? '**write**' : p.access} | ${admin} | ${p.consent} |`);
+      const notes = `${directed}${p.justification !== undefined ? ` (added: ${cell(plain(p.justification))})` : ''}${p.requested ? '' : ' (granted, not requested)'}`;
+      lines.push(`| ${cell(code(p.name))}${notes} | ${type} | ${p.access === 'write' ? '**write**' : p.access}${declared} | ${admin}${declared} | ${p.consent} |`);
     }
     lines.push('');
   }
