@@ -1,3 +1,4 @@
+import { renderAccessDiagram } from './mermaid';
 import type { PlanSummary, ReviewedIntegration, ReviewedValue, ReviewReport, RiskEntry } from './types';
 
 /** First line of every report (see `REVIEW_MARKER` in src/review.ts). */
@@ -100,6 +101,7 @@ export function renderMarkdown(report: ReviewReport): string {
     '',
     `Read from ${code(report.source)}: ${report.stacks.length} stack(s) (${report.stacks.map(code).join(', ')}), ${integrations.length} app registration(s). Permission names come from the package's catalog; anything it does not know is listed as unknown.`,
     '',
+    ...renderAccessDiagram(integrations, diff),
   ];
 
   if (diff) {
