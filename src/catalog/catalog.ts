@@ -96,6 +96,32 @@ export type Catalog = Readonly<Record<IntegrationId, IntegrationDefinition>>;
 export const CATALOG_DIR = join(__dirname, '..', '..', 'permissions');
 
 const SCHEMA_FILE = 'schema.json';
+const GUIDE_FILE = 'guide.json';
+
+/** Where the catalog's facts come from: Kindo's guide, as read on a given day. */
+export interface GuideSource {
+  /** The guide's title. */
+  readonly title: string;
+  /** Who publishes it. */
+  readonly publisher: string;
+  /**
+   * Its public address.
+   * @example 'https://docs.kindo.ai/connecting-integrations/microsoft-mcp/'
+   */
+  readonly url: string;
+  /**
+   * The day it was read, `YYYY-MM-DD`.
+   * @example '2026-11-26'
+   */
+  readonly read: string;
+  /** Which of its facts the catalog records. */
+  readonly recorded: string;
+}
+
+/** The source of the catalog's facts (`permissions/guide.json`, part of the package). */
+export function guideSource(): GuideSource {
+  return JSON.parse(readFileSync(join(CATALOG_DIR, GUIDE_FILE), 'utf8'));
+}
 
 /** `/apis/0/permissions/3/id` → `apis[0].permissions[3].id` */
 function fieldPath(error: ErrorObject): string {
@@ -138,7 +164,7 @@ function expectation(error: ErrorObject): string {
  * @param dir folder to read; the package's own `permissions/` when omitted.
  */
 export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== SCHEMA_FILE);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== SCHEMA_FILE && f !== GUIDE_FILE);
   const present = files.map((f) => f.slice(0, -'.json'.length));
   const missing = INTEGRATION_IDS.filter((id) => !present.includes(id));
   const unexpected = present.filter((id) => !(INTEGRATION_IDS as readonly string[]).includes(id));
