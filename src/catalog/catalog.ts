@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import {
+  catalogApiConflict,
   catalogFieldInvalid,
   catalogFilesMismatch,
   catalogPermissionConflict,
@@ -204,10 +205,10 @@ function checkConsistency(catalog: Catalog): void {
     for (const api of integration.apis) {
       const known = apiById.get(api.name);
       if (known && known.resourceAppId !== api.resourceAppId) {
-        throw catalogPermissionConflict(api.name, 'resourceAppId', known.resourceAppId, api.resourceAppId);
+        throw catalogApiConflict(api.name, 'resourceAppId', known.resourceAppId, api.resourceAppId);
       }
       if (known && known.identifierUri !== api.identifierUri) {
-        throw catalogPermissionConflict(api.name, 'identifierUri', known.identifierUri, api.identifierUri);
+        throw catalogApiConflict(api.name, 'identifierUri', known.identifierUri, api.identifierUri);
       }
       apiById.set(api.name, api);
       for (const p of api.permissions) {

@@ -45,6 +45,14 @@ export function catalogFilesMismatch(dir: string, missing: readonly string[], un
   );
 }
 
+/** Two catalog files describe one API with different app IDs or identifier URIs. */
+export function catalogApiConflict(api: string, field: 'resourceAppId' | 'identifierUri', first: string, second: string): KindoConfigError {
+  return new KindoConfigError(
+    'CATALOG_API_CONFLICT',
+    `conflicting catalog entries for ${api}: its ${field} is ${first} in one file and ${second} in another; expected one ${field} per API across all files`,
+  );
+}
+
 /** The same permission name maps to two IDs (or one ID to two names) within one API across the catalog. */
 export function catalogPermissionConflict(api: string, what: string, first: string, second: string): KindoConfigError {
   return new KindoConfigError(

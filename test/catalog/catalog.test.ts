@@ -181,6 +181,38 @@ describe('loadCatalog', () => {
     );
   });
 
+  test('fails if two files give one API different app IDs', () => {
+    edit('teams', (d) => (d.apis[0].resourceAppId = '00000000-0000-0000-0000-000000000001'));
+    expect(() => loadCatalog(dir)).toThrow(
+      'conflicting catalog entries for Microsoft Graph: its resourceAppId is 00000003-0000-0000-c000-000000000000 in one file and 00000000-0000-0000-0000-000000000001 in another; expected one resourceAppId per API across all files',
+    );
+  });
+
+  test('fails if two files give one API different identifier URIs', () => {
+    edit('teams', (d) => (d.apis[0].identifierUri = 'https://graph.microsoft.us'));
+    expect(() => loadCatalog(dir)).toThrow(
+      'conflicting catalog entries for Microsoft Graph: its identifierUri is https://graph.microsoft.com in one file and https://graph.microsoft.us in another; expected one identifierUri per API across all files',
+    );
+  });
+
+  test('fails if two files give one scope ID different names', () => {
+    edit('teams', (d) => (d.apis[0].permissions.find((p: { name: string }) => p.name === 'User.Read').name = 'User.ReadBasic'));
+    expect(() => loadCatalog(dir)).toThrow(
+      'conflicting catalog entries for Microsoft Graph: the name of scope e1fe6dd8-ba31-4d61-89e7-88639da4683d is User.Read in one file and User.ReadBasic in another',
+    );
+  });
+
+  test('fails if an integration lists an API before Microsoft Graph', () => {
+    edit('defender', (d) => d.apis.reverse());
+    expect(() => loadCatalog(dir)).toThrow("invalid catalog entry in permissions/defender.json: `apis[0].name` is 'WindowsDefenderATP'; expected 'Microsoft Graph' (Graph comes first)");
+  });
+
+  test('reads a catalog that differs from the shipped one without a conflict', () => {
+    edit('teams', (d) => (d.displayName = 'Teams (pilot)'));
+    expect(loadCatalog(dir).teams.displayName).toBe('Teams (pilot)');
+    expect(loadCatalog(dir).outlook).toEqual(catalog().outlook);
+  });
+
   test('fails if a file is missing or unexpected', () => {
     rmSync(join(dir, 'teams.json'));
     writeFileSync(join(dir, 'hubspot.json'), '{}');
