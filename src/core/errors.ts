@@ -18,6 +18,8 @@ export class KindoConfigError extends Error {
 const show = (value: unknown): string => {
   if (typeof value === 'string') return `'${value}'`;
   if (value === undefined) return 'nothing';
+  // JSON writes NaN and Infinity as null, which would misreport the value received.
+  if (typeof value === 'number') return String(value);
   return JSON.stringify(value);
 };
 
