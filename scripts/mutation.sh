@@ -21,6 +21,9 @@ fi
 
 mkdir -p "$sandbox/repo"
 (cd "$repo" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$sandbox/repo")
+# Some tests read the repository's git index (the secret scan lists tracked files).
+git -C "$sandbox/repo" init -q
+git -C "$sandbox/repo" add -A
 if [ -d "$repo/../shared" ] && [ ! -e "$sandbox/shared" ]; then ln -s "$(cd "$repo/../shared" && pwd)" "$sandbox/shared"; fi
 
 cd "$sandbox/repo"
