@@ -32,8 +32,8 @@ const FABRIC = { integration: 'fabric' as const, nango: undefined };
 
 describe('MicrosoftIntegrationApp limits', () => {
   test('accepts a secret lifetime of 1 and of 730 days, the documented maximum, and warning days up to 730', () => {
-    expect(only(build({ integration: 'teams', secretLifetimeDays: 730 }).tf, 'azuread_application_password').end_date).toBe('${timeadd(timestamp(), "17520h")}');
-    expect(only(build({ integration: 'teams', secretLifetimeDays: 1 }).tf, 'azuread_application_password').end_date).toBe('${timeadd(timestamp(), "24h")}');
+    expect(only(build({ integration: 'teams', secretLifetimeDays: 730 }).tf, 'azuread_application_password').end_date).toBe('${timeadd(plantimestamp(), "17520h")}');
+    expect(only(build({ integration: 'teams', secretLifetimeDays: 1 }).tf, 'azuread_application_password').end_date).toBe('${timeadd(plantimestamp(), "24h")}');
     expect(JSON.stringify(build({ integration: 'teams', secretExpiryWarningDays: 730 }).tf.check)).toContain('17520h');
   });
 
@@ -144,7 +144,7 @@ describe('MicrosoftIntegrationApp limits', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
     const days = new TerraformVariable(stack, 'warning_days', { type: 'number' }).numberValue;
-    new MicrosoftIntegrationApp(stack, 'App', { integration: 'teams', nango: { secretKey }, nangoDriftCheck: false, secretExpiryWarningDays: days });
+    new MicrosoftIntegrationApp(stack, 'App', { integration: 'teams', nango: { secretKey }, secretExpiryWarningDays: days });
     const tf = JSON.parse(Testing.synth(stack));
     const assertion = Object.values<any>(tf.check).flatMap((c) => c.assert).find((a: any) => a.condition.includes('timecmp'));
     expect(assertion.condition).toContain('format("%dh", var.warning_days * 24)');

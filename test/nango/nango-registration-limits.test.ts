@@ -17,7 +17,6 @@ function register(overrides: Partial<NangoRegistrationProps>): Record<string, an
     clientId: v('client_id'),
     clientSecret: v('client_secret', true),
     clientSecretKeyId: v('client_secret_key_id'),
-    driftCheck: false,
     ...overrides,
   });
   const tf = JSON.parse(Testing.synth(stack));

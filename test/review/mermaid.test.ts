@@ -81,7 +81,7 @@ describe('review report diagram of the access surface', () => {
       ),
     );
     expect(Object.fromEntries(Object.entries(edges).map(([k, e]) => [k, { label: e.label, arrow: e.arrow, highlighted: e.highlighted }]))).toEqual(expected);
-    expect(edges['test/outlook -> Microsoft Graph'].label).toBe('4 scopes, 1 write');
+    expect(edges['test/outlook -> Microsoft Graph'].label).toBe('5 scopes, 1 write');
     expect(edges['test/fabric -> Microsoft Graph']).toMatchObject({ label: '1 scope', arrow: '-->' });
   });
 
@@ -103,10 +103,10 @@ describe('review report diagram of the access surface', () => {
     const diff = diffReviews(synthHead(false), head, 'main');
     const parsed = parseDiagram(renderReviewMarkdown(buildReviewReport('cdktf.out', [], head, { diff })));
     const edges = edgesOf(parsed);
-    expect(edges['test/outlook -> Microsoft Graph']).toMatchObject({ label: '5 scopes, 1 write, +1 added', arrow: '==>', highlighted: true });
+    expect(edges['test/outlook -> Microsoft Graph']).toMatchObject({ label: '6 scopes, 1 write, +1 added', arrow: '==>', highlighted: true });
     expect(edges['test/teams -> Microsoft Graph']).toMatchObject({ label: 'new: 8 scopes, 3 write, 2 admin consent', highlighted: true });
     expect(edges['test/purview-data-governance -> Microsoft Purview']).toMatchObject({ label: 'removed: 1 scope', arrow: '-.->', highlighted: false });
-    expect(edges['test/purview-data-governance -> Microsoft Graph']).toMatchObject({ label: '1 scope', highlighted: false });
+    expect(edges['test/purview-data-governance -> Microsoft Graph']).toMatchObject({ label: '2 scopes', highlighted: false });
     expect(parsed.highlighted).toHaveLength(2);
   });
 
