@@ -27,7 +27,7 @@ describe('NangoRegistration limits', () => {
   test('accepts a literal client ID, a display name and a unique key of 255 characters', () => {
     const long = (c: string) => c.repeat(255);
     expect(register({ clientId: long('c'), displayName: long('d'), uniqueKey: long('u') })).toMatchObject({ client_id: long('c'), display_name: long('d'), unique_key: long('u') });
-    expect(register({ clientId: '7f3c2a1b-0000-4000-8000-000000000000' }).client_id).toBe('7f3c2a1b-0000-4000-8000-000000000000');
+    expect(register({ clientId: '8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b' }).client_id).toBe('8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b');
   });
 
   test.each<[string, Partial<NangoRegistrationProps>, string]>([
