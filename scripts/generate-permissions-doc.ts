@@ -1,13 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { catalog, type IntegrationDefinition } from '../src/catalog/catalog';
+import { catalog, guideSource, type IntegrationDefinition } from '../src/catalog/catalog';
 
 /** PERMISSIONS.md, rendered from permissions/ (the catalog is the source; this file is for reading). */
 export function renderPermissionsDoc(): string {
+  const guide = guideSource();
   const lines = [
     '# Permissions by integration',
     '',
     '<!-- Generated from permissions/*.json by `npm run permissions:doc`; do not edit by hand. -->',
+    '',
+    `Source: ${guide.publisher}'s [${guide.title}](${guide.url}), read ${guide.read}.`,
     '',
     "Every permission is **delegated**: it acts as the signed-in user, so the integration can reach only what both the app and the user may reach. Microsoft Fabric is the exception: it signs in as its own service principal (client credentials) and keeps only the portal's default `User.Read`.",
     '',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { SCHEMA_SHA256, validate as validatePackagedSchema } from './catalog-schema-validator';
 import {
+  catalogApiConflict,
   catalogFieldInvalid,
   catalogFilesMismatch,
   catalogPermissionConflict,
@@ -98,6 +99,32 @@ export type Catalog = Readonly<Record<IntegrationId, IntegrationDefinition>>;
 export const CATALOG_DIR = join(__dirname, '..', '..', 'permissions');
 
 const SCHEMA_FILE = 'schema.json';
+const GUIDE_FILE = 'guide.json';
+
+/** Where the catalog's facts come from: Kindo's guide, as read on a given day. */
+export interface GuideSource {
+  /** The guide's title. */
+  readonly title: string;
+  /** Who publishes it. */
+  readonly publisher: string;
+  /**
+   * Its public address.
+   * @example 'https://docs.kindo.ai/connecting-integrations/microsoft-mcp/'
+   */
+  readonly url: string;
+  /**
+   * The day it was read, `YYYY-MM-DD`.
+   * @example '2026-11-26'
+   */
+  readonly read: string;
+  /** Which of its facts the catalog records. */
+  readonly recorded: string;
+}
+
+/** The source of the catalog's facts (`permissions/guide.json`, part of the package). */
+export function guideSource(): GuideSource {
+  return JSON.parse(readFileSync(join(CATALOG_DIR, GUIDE_FILE), 'utf8'));
+}
 
 /** `/apis/0/permissions/3/id` → `apis[0].permissions[3].id` */
 function fieldPath(error: ErrorObject): string {
@@ -157,7 +184,7 @@ function schemaValidator(dir: string): ValidateFunction<IntegrationDefinition> {
  * @param dir folder to read; the package's own `permissions/` when omitted.
  */
 export function loadCatalog(dir: string = CATALOG_DIR): Catalog {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== SCHEMA_FILE);
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== SCHEMA_FILE && f !== GUIDE_FILE);
   const present = files.map((f) => f.slice(0, -'.json'.length));
   const missing = INTEGRATION_IDS.filter((id) => !present.includes(id));
   const unexpected = present.filter((id) => !(INTEGRATION_IDS as readonly string[]).includes(id));
@@ -196,10 +223,10 @@ function checkConsistency(catalog: Catalog): void {
     for (const api of integration.apis) {
       const known = apiById.get(api.name);
       if (known && known.resourceAppId !== api.resourceAppId) {
-        throw catalogPermissionConflict(api.name, 'resourceAppId', known.resourceAppId, api.resourceAppId);
+        throw catalogApiConflict(api.name, 'resourceAppId', known.resourceAppId, api.resourceAppId);
       }
       if (known && known.identifierUri !== api.identifierUri) {
-        throw catalogPermissionConflict(api.name, 'identifierUri', known.identifierUri, api.identifierUri);
+        throw catalogApiConflict(api.name, 'identifierUri', known.identifierUri, api.identifierUri);
       }
       apiById.set(api.name, api);
       for (const p of api.permissions) {

@@ -55,7 +55,8 @@ export function effectivePermissions(
     if (!base) throw unknownApi(`${field}.api`, a.api, [...known.keys()]);
     checkPattern(`${field}.name`, a.name, SCOPE_NAME, "a delegated scope name such as 'Mail.Read'");
     checkGuid(`${field}.id`, a.id);
-    if (a.justification.trim().length < MIN_JUSTIFICATION) throw missingJustification(`${field}.justification`, a.justification);
+    const justification = a.justification.trim();
+    if (justification.length < MIN_JUSTIFICATION) throw missingJustification(`${field}.justification`, a.justification);
     for (const other of Object.values(catalog())) {
       for (const p of other.apis.find((x) => x.name === a.api)?.permissions ?? []) {
         if (p.name === a.name && p.id !== a.id) throw conflictingPermission(`${field}.id`, a.id, `but the catalog gives ${a.api} ${a.name} the scope ID ${p.id}; expected that ID`);
@@ -66,14 +67,11 @@ export function effectivePermissions(
     if (api.permissions.some((p) => p.name === a.name)) {
       throw conflictingPermission(`${field}.name`, a.name, `which integration '${definition.id}' already requests; expected a permission beyond its list`);
     }
-    apis.set(a.api, {
-      ...api,
-      permissions: [
-        ...api.permissions,
-        { name: a.name, id: a.id, description: a.justification, access: a.access ?? 'write', adminConsentRequired: a.adminConsentRequired ?? true },
-      ],
-    });
-    deviations.push({ change: 'added', api: a.api, permission: a.name, id: a.id, justification: a.justification });
+    const access = a.access ?? 'write';
+    const adminConsentRequired = a.adminConsentRequired ?? true;
+    apis.set(a.api, { ...api, permissions: [...api.permissions, { name: a.name, id: a.id, description: justification, access, adminConsentRequired }] });
+    // The review reads this record: it is how a scope the catalog does not know gets its name, access and admin consent.
+    deviations.push({ change: 'added', api: a.api, permission: a.name, id: a.id, justification, access, adminConsentRequired });
   });
 
   return { apis: [...apis.values()].filter((api) => api.permissions.length > 0), deviations };

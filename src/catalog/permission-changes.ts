@@ -43,4 +43,8 @@ export interface PermissionDeviation {
   readonly id: string;
   /** The operator's reason, for additions. */
   readonly justification?: string;
+  /** For additions: the access the operator declared, or its default (`write`). */
+  readonly access?: 'read' | 'write';
+  /** For additions: whether the operator declared that Microsoft requires admin consent, or its default (`true`). */
+  readonly adminConsentRequired?: boolean;
 }

@@ -18,6 +18,8 @@ export class KindoConfigError extends Error {
 const show = (value: unknown): string => {
   if (typeof value === 'string') return `'${value}'`;
   if (value === undefined) return 'nothing';
+  // JSON writes NaN and Infinity as null, which would misreport the value received.
+  if (typeof value === 'number') return String(value);
   return JSON.stringify(value);
 };
 
@@ -42,6 +44,14 @@ export function catalogFilesMismatch(dir: string, missing: readonly string[], un
   return new KindoConfigError(
     'CATALOG_FILES_MISMATCH',
     `catalog folder ${dir} does not hold one file per integration (${parts.join('; ')}); expected exactly one <integration-id>.json for each known integration`,
+  );
+}
+
+/** Two catalog files describe one API with different app IDs or identifier URIs. */
+export function catalogApiConflict(api: string, field: 'resourceAppId' | 'identifierUri', first: string, second: string): KindoConfigError {
+  return new KindoConfigError(
+    'CATALOG_API_CONFLICT',
+    `conflicting catalog entries for ${api}: its ${field} is ${first} in one file and ${second} in another; expected one ${field} per API across all files`,
   );
 }
 

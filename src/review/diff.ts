@@ -5,13 +5,15 @@ const CONSENT_WIDTH: Record<Consent, number> = { none: 0, 'one user': 1, 'tenant
 const shown = (v: ReviewedValue | undefined): string => (v === undefined ? 'none' : (v.resolved ?? v.raw));
 const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
 
-/** How a permission reads in one line: name, read/write, admin consent, granted consent. */
+/** How a permission reads in one line: name, read/write, admin consent, granted consent, justification. */
 function describePermission(p: ReviewedPermission): string {
-  const parts = [p.access === 'unknown' ? 'not in the catalog: review by hand' : p.access];
-  if (p.adminConsentRequired !== null) parts.push(p.adminConsentRequired ? 'admin consent required' : 'no admin consent required');
+  // What only the operator's addPermissions entry says, rather than the catalog, is marked as such.
+  const declared = p.declared ? ' as declared' : '';
+  const parts = [p.access === 'unknown' ? 'not in the catalog: review by hand' : `${p.access}${p.declared ? ' as declared in addPermissions' : ''}`];
+  if (p.adminConsentRequired !== null) parts.push(`${p.adminConsentRequired ? 'admin consent required' : 'no admin consent required'}${declared}`);
   parts.push(p.consent === 'none' ? 'not consented' : `consented ${p.consent === 'tenant-wide' ? 'tenant-wide' : 'for one user'}`);
   if (!p.requested) parts.push('granted without being requested');
-  return `${code(p.name)} (${parts.join(', ')})`;
+  return `${code(p.name)} (${parts.join(', ')}${p.justification !== undefined ? `; justification: ${p.justification}` : ''})`;
 }
 
 // A permission is told apart by API, type and ID; a consented-only scope the catalog does not know has no ID.

@@ -1,3 +1,4 @@
+import { renderAccessDiagram } from './mermaid';
 import type { PlanSummary, ReviewedIntegration, ReviewedValue, ReviewReport, RiskEntry } from './types';
 
 /** First line of every report (see `REVIEW_MARKER` in src/review.ts). */
@@ -79,10 +80,12 @@ function integrationSection(i: ReviewedIntegration): string[] {
     lines.push(`**${plain(api.name)}** (${code(api.resourceAppId)}), consent: ${api.consent}`, '');
     lines.push('| Permission | Type | Access | Admin consent required | Consent |', '|---|---|---|---|---|');
     for (const p of api.permissions) {
+      const declared = p.declared ? ' (declared)' : '';
       const admin = p.adminConsentRequired === null ? 'unknown' : p.adminConsentRequired ? '**yes**' : 'no';
       const type = p.type === 'Scope' ? 'delegated' : p.type === 'Role' ? '**application**' : cell(p.type);
       const directed = p.directedBy === 'troubleshooting' ? " (guide-directed: the guide's troubleshooting table)" : '';
-      lines.push(`| ${cell(code(p.name))}${directed}${p.requested ? '' : ' (granted, not requested)'} | ${type} | ${p.access === 'write' ? '**write**' : p.access} | ${admin} | ${p.consent} |`);
+      const notes = `${directed}${p.justification !== undefined ? ` (added: ${cell(plain(p.justification))})` : ''}${p.requested ? '' : ' (granted, not requested)'}`;
+      lines.push(`| ${cell(code(p.name))}${notes} | ${type} | ${p.access === 'write' ? '**write**' : p.access}${declared} | ${admin}${declared} | ${p.consent} |`);
     }
     lines.push('');
   }
@@ -98,6 +101,7 @@ export function renderMarkdown(report: ReviewReport): string {
     '',
     `Read from ${code(report.source)}: ${report.stacks.length} stack(s) (${report.stacks.map(code).join(', ')}), ${integrations.length} app registration(s). Permission names come from the package's catalog; anything it does not know is listed as unknown.`,
     '',
+    ...renderAccessDiagram(integrations, diff),
   ];
 
   if (diff) {

@@ -91,7 +91,7 @@ export function reviewRisks(integrations: readonly ReviewedIntegration[]): Revie
         .filter((api) => api.consent === 'tenant-wide')
         .map((api) => ({ integration: i.key, api: api.name, scopes: api.permissions.filter((p) => p.consent === 'tenant-wide').map((p) => p.name) })),
     ),
-    unknownPermissions: list((p) => !p.known),
+    unknownPermissions: list((p) => !p.known && !p.declared),
     guideDeviations: integrations.flatMap((i) => i.deviations.map((d) => ({ ...d, integration: i.key }))),
     guideDirected: integrations.flatMap((i) =>
       i.apis.flatMap((api) => api.permissions.flatMap((p) => (p.directedBy ? [{ integration: i.key, api: api.name, permission: p.name, directedBy: p.directedBy }] : []))),

@@ -49,27 +49,43 @@ function referenced(value: unknown, type: string): string | undefined {
   return match?.[1];
 }
 
-function permission(id: string, type: string, known: CatalogPermission | undefined, requested: boolean, consent: Consent): ReviewedPermission {
+/**
+ * One requested or consented scope. The catalog names it; failing that, the synth's record of an
+ * `addPermissions` entry (`record`) does, with the access and admin consent the operator declared.
+ */
+function permission(
+  id: string,
+  type: string,
+  known: CatalogPermission | undefined,
+  record: Block | undefined,
+  requested: boolean,
+  consentFor: (scope: string | undefined) => Consent,
+): ReviewedPermission {
   // The catalog holds delegated scopes only: an app role (application permission) is never "known".
   const delegated = type === 'Scope';
+  const justification = typeof record?.justification === 'string' ? { justification: record.justification as string } : {};
   if (known && delegated) {
-    return { id, name: known.name, known: true, type, access: known.access, adminConsentRequired: known.adminConsentRequired, requested, consent };
+    return { id, name: known.name, known: true, ...justification, type, access: known.access, adminConsentRequired: known.adminConsentRequired, requested, consent: consentFor(known.name) };
+  }
+  if (record && delegated && typeof record.permission === 'string') {
+    // Left out by synths older than the record of access: the construct's defaults, write and admin consent.
+    const access = record.access === 'read' ? 'read' : 'write';
+    const adminConsentRequired = record.adminConsentRequired !== false;
+    return { id, name: record.permission, known: false, declared: true, ...justification, type, access, adminConsentRequired, requested, consent: consentFor(record.permission) };
   }
   const what = delegated ? 'unknown permission' : `unknown ${type === 'Role' ? 'application permission (app role)' : `permission of type '${type}'`}`;
-  return { id, name: `${what} ${id}`, known: false, type, access: 'unknown', adminConsentRequired: null, requested, consent };
+  return { id, name: `${what} ${id}`, known: false, type, access: 'unknown', adminConsentRequired: null, requested, consent: consentFor(undefined) };
 }
 
 /**
  * How an app's requested permissions differ from its integration's list in the guide (the catalog),
  * with the operator's justifications where the synth recorded them.
  */
-function guideDeviations(catalog: Catalog, integrationId: string, apis: readonly ReviewedApi[], recorded: readonly Block[]): GuideDeviation[] {
+function guideDeviations(catalog: Catalog, integrationId: string, apis: readonly ReviewedApi[]): GuideDeviation[] {
   const definition = (catalog as Record<string, Catalog[keyof Catalog] | undefined>)[integrationId];
   if (!definition) return [];
   const requested = new Set(apis.flatMap((api) => api.permissions.filter((p) => p.requested).map((p) => `${api.resourceAppId}/${p.id}`)));
   const listed = new Set(definition.apis.flatMap((api) => api.permissions.map((p) => `${api.resourceAppId}/${p.id}`)));
-  // The synth records added permissions by ID: it names those the catalog does not know.
-  const record = (id: string) => recorded.find((r) => r.change === 'added' && r.id === id);
   return [
     ...definition.apis.flatMap((api) =>
       api.permissions.filter((p) => !requested.has(`${api.resourceAppId}/${p.id}`)).map((p) => ({ change: 'removed' as const, api: api.name, permission: p.name })),
@@ -77,7 +93,7 @@ function guideDeviations(catalog: Catalog, integrationId: string, apis: readonly
     ...apis.flatMap((api) =>
       api.permissions
         .filter((p) => p.requested && !listed.has(`${api.resourceAppId}/${p.id}`))
-        .map((p) => ({ change: 'added' as const, api: api.name, permission: record(p.id)?.permission ?? p.name, justification: record(p.id)?.justification ?? null })),
+        .map((p) => ({ change: 'added' as const, api: api.name, permission: p.name, justification: p.justification ?? null })),
     ),
   ];
 }
@@ -126,6 +142,8 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
       return holding.length > 0 ? 'one user' : 'none';
     };
 
+    const recorded: Block[] = app['//']?.kindo_permission_deviations ?? [];
+    const addedRecord = (api: string | undefined, id: string) => recorded.find((r) => r.change === 'added' && r.api === api && r.id === id);
     const required: Block[] = app.required_resource_access ?? [];
     const grantedApps = grants.map(resourceAppOf).filter((id): id is string => id !== undefined);
     const resourceAppIds = [...new Set([...required.map((r) => String(r.resource_app_id)), ...grantedApps])];
@@ -135,9 +153,9 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
       const access: Block[] = required.filter((r) => r.resource_app_id === resourceAppId).flatMap((r) => r.resource_access ?? []);
       // Whether the guide asks for a permission outside its table depends on the integration, not only the API.
       const directed = new Map(definition?.apis.find((api) => api.resourceAppId === resourceAppId)?.permissions.filter((p) => p.directedBy).map((p) => [p.id, p.directedBy!]));
+      const consent = (scope: string | undefined) => consentFor(resourceAppId, scope);
       const permissions = access.map((a) => {
-        const known = lookup?.byId.get(String(a.id));
-        const reviewed = permission(String(a.id), String(a.type), known, true, consentFor(resourceAppId, known?.name));
+        const reviewed = permission(String(a.id), String(a.type), lookup?.byId.get(String(a.id)), addedRecord(lookup?.name, String(a.id)), true, consent);
         const directedBy = reviewed.known && reviewed.type === 'Scope' ? directed.get(reviewed.id) : undefined;
         return directedBy ? { ...reviewed, directedBy } : reviewed;
       });
@@ -149,14 +167,13 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
         .filter((scope, i, all) => !requestedNames.has(scope) && all.indexOf(scope) === i)
         .map((scope) => {
           const known = lookup?.byName.get(scope);
-          const consent = consentFor(resourceAppId, scope);
           return known
-            ? permission(known.id, 'Scope', known, false, consent)
-            : { id: '', name: scope, known: false, type: 'Scope', access: 'unknown' as const, adminConsentRequired: null, requested: false, consent };
+            ? permission(known.id, 'Scope', known, undefined, false, consent)
+            : { id: '', name: scope, known: false, type: 'Scope', access: 'unknown' as const, adminConsentRequired: null, requested: false, consent: consent(scope) };
         });
       const apiGrants = grants.filter((g) => resourceAppOf(g) === resourceAppId);
-      const consent: Consent = apiGrants.some((g) => g.user_object_id === undefined) ? 'tenant-wide' : apiGrants.length > 0 ? 'one user' : 'none';
-      return { name: lookup?.name ?? `unknown API ${resourceAppId}`, resourceAppId, known: lookup !== undefined, consent, permissions: [...permissions, ...consentedOnly] };
+      const widest: Consent = apiGrants.some((g) => g.user_object_id === undefined) ? 'tenant-wide' : apiGrants.length > 0 ? 'one user' : 'none';
+      return { name: lookup?.name ?? `unknown API ${resourceAppId}`, resourceAppId, known: lookup !== undefined, consent: widest, permissions: [...permissions, ...consentedOnly] };
     });
 
     const secretEntries = entries('azuread_application_password').filter(([, s]) => referenced(s.application_id, 'azuread_application') === name);
@@ -177,7 +194,7 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
 
     return {
       key: '',
-      deviations: guideDeviations(catalog, integrationId, reviewedApis, app['//']?.kindo_permission_deviations ?? []),
+      deviations: guideDeviations(catalog, integrationId, reviewedApis),
       stack: stack.name,
       integrationId,
       identifiedBy: fromNotes !== undefined ? 'notes' : fromPath !== undefined ? 'construct path' : 'resource name',

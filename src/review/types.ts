@@ -24,6 +24,13 @@ export interface ReviewedPermission {
   readonly name: string;
   /** Whether the catalog knows this delegated scope. */
   readonly known: boolean;
+  /**
+   * Set when the catalog does not know the scope but the synth recorded it as an `addPermissions`
+   * entry: its name, access and admin consent are as the operator declared them.
+   */
+  readonly declared?: true;
+  /** The operator's reason, for a permission requested beyond the integration's list in the guide. */
+  readonly justification?: string;
   /** `Scope` (delegated) or `Role` (application permission). */
   readonly type: string;
   readonly access: 'read' | 'write' | 'unknown';
@@ -171,7 +178,7 @@ export interface ReviewRisks {
   readonly writeScopes: readonly RiskEntry[];
   readonly adminConsentScopes: readonly RiskEntry[];
   readonly tenantWideGrants: readonly { readonly integration: string; readonly api: string; readonly scopes: readonly string[] }[];
-  /** Permissions the catalog does not know (including application permissions); reviewed by hand. */
+  /** Permissions the catalog does not know (including application permissions) and no `addPermissions` entry declares; reviewed by hand. */
   readonly unknownPermissions: readonly RiskEntry[];
   /** Every difference from Kindo's guide, per integration. */
   readonly guideDeviations: readonly (GuideDeviation & { readonly integration: string })[];

