@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { verifyNangoFailed, verifyNothingRegistered } from '../core/errors';
-import { KNOWN_NANGO_FIELDS } from './nango-fields';
 
 type Json = Record<string, any>;
 
@@ -234,7 +233,11 @@ async function verifyOne(r: StateRegistration, options: VerifyOptions, redact: (
  */
 async function verifyFields(r: StateRegistration, base: string, key: string, options: VerifyOptions, redact: (s: string) => string): Promise<VerifyCheck> {
   const want = Object.fromEntries(Object.entries(r.fields).filter(([, v]) => v !== ''));
-  const show = (f: Record<string, string>) => Object.entries(f).map(([k, v]) => `${k}=${v}`).join(', ') || 'none';
+  const show = (f: Record<string, string>) =>
+    Object.entries(f)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ') || 'none';
   const config = await get(`${base}/config/${key}?include_creds=true`, options, redact);
   if (config.status !== 200 || !isObject(config.body.config)) {
     return { check: 'fields', status: 'unknown', terraform: show(want), detail: `Nango answered GET /config/${key} with HTTP ${config.status}; it is the only route that returns an integration's custom settings` };
@@ -244,12 +247,11 @@ async function verifyFields(r: StateRegistration, base: string, key: string, opt
   const configured = new Set(Object.keys(r.fields));
   // Fields set in Nango but not here: names only, since their values were never checked to be non-secret.
   const extra = Object.keys(custom).filter((name) => !configured.has(name) && !NANGO_OWN_FIELD.test(name) && custom[name] !== '' && custom[name] !== null);
-  const cleared = Object.keys(KNOWN_NANGO_FIELDS).filter((name) => !(name in want) && (configured.has(name) || extra.includes(name)));
   const nango = Object.fromEntries(Object.keys(want).map((name) => [name, typeof custom[name] === 'string' ? custom[name] : '(not set)']));
   if (differing.length === 0 && extra.length === 0) return { check: 'fields', status: 'ok', terraform: show(want), nango: show(nango) };
   const parts = [
     ...(differing.length > 0 ? [`differ: ${differing.join(', ')}`] : []),
-    ...(extra.length > 0 ? [`set in Nango only: ${extra.join(', ')}${cleared.length > 0 ? '' : ` (clear with nangoFields { ${extra[0]}: '' })`}`] : []),
+    ...(extra.length > 0 ? [`set in Nango only: ${extra.join(', ')} (Nango cannot remove a field: clear it with '' in nangoFields, e.g. { ${extra[0]}: '' })`] : []),
   ];
   return { check: 'fields', status: 'differs', terraform: show(want), nango: show(nango), detail: parts.join('; ') };
 }
