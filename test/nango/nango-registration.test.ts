@@ -32,7 +32,7 @@ function registration(stack: TerraformStack, overrides: Partial<NangoRegistratio
 }
 
 describe('NangoRegistration', () => {
-  test('shows every registered value except secrets in the plan-visible triggers, and has no plan-time read', () => {
+  test('shows every registered value in the plan-visible triggers, the client secret only as sensitive, and has no plan-time read', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     registration(stack);
     const synth = Testing.synth(stack);
@@ -45,11 +45,36 @@ describe('NangoRegistration', () => {
         scopes: 'offline_access,User.Read,Chat.ReadWrite',
         client_id: '${var.client_id}',
         client_secret_key_id: '${var.client_secret_key_id}',
+        client_secret: '${sensitive(var.client_secret)}',
       },
     });
     const tf = JSON.parse(synth);
     expect(tf.check).toBeUndefined();
     expect(tf.data).toBeUndefined();
+  });
+
+  test('registers the fields in the custom settings, clears the guide\'s fields it does not set, and shows each field in the plan', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    registration(stack, { fields: { purview_endpoint: 'https://contoso.purview.azure.com', region_hint: 'west', subscription_id: '' } });
+    const resources = Object.entries<any>(JSON.parse(Testing.synth(stack)).resource.terraform_data);
+    const [registrationResource, sync] = ['Registration', 'Sync'].map((id) => resources.find(([k]) => k.includes(id))![1]);
+    expect(sync.triggers_replace).toMatchObject({ 'field.purview_endpoint': 'https://contoso.purview.azure.com', 'field.region_hint': 'west', 'field.subscription_id': '' });
+    expect(registrationResource.provisioner[0]['local-exec'].environment.NANGO_POST_BODY).toContain('"custom" = {"purview_endpoint" = "https://contoso.purview.azure.com", "region_hint" = "west"}');
+    expect(sync.provisioner[0]['local-exec'].environment.NANGO_PATCH_BODY).toContain(
+      '"custom" = {"tenant_id" = "", "purview_endpoint" = "https://contoso.purview.azure.com", "subscription_id" = "", "target_user_id" = "", "region_hint" = "west"}',
+    );
+  });
+
+  test('sends no custom settings on create when there are no fields', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    registration(stack);
+    const claim = Object.entries<any>(JSON.parse(Testing.synth(stack)).resource.terraform_data).find(([k]) => k.includes('Registration'))![1];
+    expect(claim.provisioner[0]['local-exec'].environment.NANGO_POST_BODY).not.toContain('custom');
+  });
+
+  test('fails if a field is named like a secret', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    expect(() => registration(stack, { fields: { api_key: 'k' } })).toThrow(/^`nangoFields` has a field named 'api_key', which names a secret/);
   });
 
   test('claims the key when created and deletes it when destroyed, with the key only where Terraform does not keep it', () => {
