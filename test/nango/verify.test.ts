@@ -8,11 +8,12 @@ import { NangoRegistration } from '../../src/nango/nango-registration';
 import { FakeNango } from '../support/fake-nango';
 import { hasTerraform, synthToDir, terraform } from '../support/terraform';
 
-// Planted secrets: an Entra-like client secret and a Nango secret key. Neither may appear in any output.
-const CLIENT_SECRET = 'kQ48Q~verify.Planted_ClientSecret-9f8e7d6c5b4a';
-const OTHER_SECRET = 'zZ71Q~another.Planted_ClientSecret-0a1b2c3d4e5f';
-const CLIENT_ID = '0b6c4a8e-1f2d-4e3c-9a7b-5d6e7f8a9b0c';
-const TENANT_ID = '3c1e5a7b-9d2f-4b6a-8c0e-1f3a5b7c9d2e';
+// Planted secrets, made at run time: Entra-like client secrets and a Nango secret key. None may appear in any output.
+const entraSecret = () => `kQ4${Math.floor(Math.random() * 10)}Q~${randomUUID().replace(/-/g, '.')}`;
+const CLIENT_SECRET = entraSecret();
+const OTHER_SECRET = entraSecret();
+const CLIENT_ID = randomUUID();
+const TENANT_ID = randomUUID();
 const PURVIEW = 'https://contoso.purview.azure.com';
 
 /** A stack that holds only the Nango registration of purview-data-governance, with fields; no provider download needed. */
