@@ -282,6 +282,7 @@ export function scopeIdMismatchMessage(api: string, scope: string, expected: str
     `or remove the scope (removePermissions), then plan again. See docs/troubleshooting.md.`
   );
 }
+
 /** A Nango field whose name says it holds a secret. */
 export function nangoFieldSecret(field: string, name: string): KindoConfigError {
   return new KindoConfigError(
