@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { DataResource, Fn, TerraformVariable } from 'cdktf';
 import { main } from '../../src/cli/main';
 import { NangoRegistration } from '../../src/nango/nango-registration';
+import { registrationsFromState, verifyRegistrations } from '../../src/nango/verify';
 import { FakeNango } from '../support/fake-nango';
 import { hasTerraform, synthToDir, terraform } from '../support/terraform';
 
@@ -190,5 +191,67 @@ describe('verify without terraform', () => {
   test('fails if --callback-url is not an https URL, naming it', async () => {
     expect(await main(['verify', '--callback-url', 'http://nango.example.com/oauth/callback'])).toBe(2);
     expect(err).toMatch(/^verify: option --callback-url is not an https URL: 'http:\/\/nango\.example\.com\/oauth\/callback'; expected/);
+  });
+});
+
+describe('verifyRegistrations with Nango answers the stand-in does not give', () => {
+  const secretKey = randomUUID();
+  const clientSecret = entraSecret();
+  // `terraform show -json` of the HCL module: the Sync sits in a child module, keyed by integration id.
+  const state = {
+    format_version: '1.0',
+    values: {
+      root_module: {
+        child_modules: [
+          {
+            address: 'module.kindo',
+            resources: [
+              { address: 'module.kindo.terraform_data.registration["teams"]', mode: 'managed', type: 'terraform_data', values: { triggers_replace: { integration: 'teams', server_url: 'https://nango.example.com', unique_key: 'kindo-teams', secret_key: secretKey } } },
+              {
+                address: 'module.kindo.terraform_data.sync["teams"]',
+                mode: 'managed',
+                type: 'terraform_data',
+                values: { triggers_replace: { server_url: 'https://nango.example.com', unique_key: 'kindo-teams', provider: 'microsoft-tenant-specific', scopes: 'offline_access,User.Read', client_id: CLIENT_ID, client_secret: clientSecret, fields: JSON.stringify({ tenant_id: TENANT_ID }) } },
+              },
+            ],
+          },
+        ],
+      },
+    },
+  };
+  const answer = (routes: Record<string, [number, unknown]>): typeof fetch =>
+    (async (url: string | URL | Request) => {
+      const path = new URL(String(url)).pathname;
+      const [status, body] = routes[path] ?? [500, { error: { code: 'generic_error_support' } }];
+      return new Response(JSON.stringify(body), { status });
+    }) as typeof fetch;
+
+  test('reads registrations from a child module, with fields given as one JSON map', () => {
+    expect(registrationsFromState(state, 'state.json')).toEqual([
+      expect.objectContaining({ address: 'module.kindo.terraform_data.sync["teams"]', integration: 'teams', uniqueKey: 'kindo-teams', fields: { tenant_id: TENANT_ID }, redirectUris: undefined }),
+    ]);
+  });
+
+  test('reports client ID, scopes and secret as unknown when the key may not read credentials, and fields as unknown without /config', async () => {
+    const fetch = answer({ '/integrations/kindo-teams': [200, { data: { unique_key: 'kindo-teams', provider: 'microsoft-tenant-specific' } }], '/config/kindo-teams': [403, { error: { code: 'forbidden' } }] });
+    const report = await verifyRegistrations(registrationsFromState(state, 'state.json'), 'state.json', { secretKey, fetch });
+    expect(report.agrees).toBe(false);
+    expect(report.integrations[0].checks.map((c) => `${c.check}:${c.status}`)).toEqual(['registered:ok', 'provider:ok', 'client_id:unknown', 'scopes:unknown', 'fields:unknown', 'redirect_uri:n/a', 'client_secret:unknown']);
+  });
+
+  test('never prints a secret that Nango echoes in an error body', async () => {
+    const fetch = answer({ '/integrations/kindo-teams': [500, { error: { code: 'server_error', message: `bad ${secretKey} and ${clientSecret}` } }] });
+    const failure = await verifyRegistrations(registrationsFromState(state, 'state.json'), 'state.json', { secretKey, fetch }).catch((e: Error) => e);
+    expect((failure as Error).message).toBe('GET https://nango.example.com/integrations/kindo-teams: Nango answered HTTP 500: {"code":"server_error","message":"bad [redacted] and [redacted]"}');
+  });
+
+  test('says so, without the key, when Nango cannot be reached', async () => {
+    const fetch = (async () => {
+      throw new TypeError('fetch failed', { cause: new Error(`connect ECONNREFUSED for ${secretKey}`) });
+    }) as typeof fetch;
+    const failure = (await verifyRegistrations(registrationsFromState(state, 'state.json'), 'state.json', { secretKey, fetch }).catch((e: Error) => e)) as Error;
+    expect(failure.message).toBe(
+      'GET https://nango.example.com/integrations/kindo-teams?include=credentials: Nango could not be reached (connect ECONNREFUSED for [redacted]); expected the Nango server URL the stack registered with to answer',
+    );
   });
 });
