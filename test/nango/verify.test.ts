@@ -64,6 +64,11 @@ describe.skipIf(!hasTerraform)('verify against the Nango stand-in, after a real 
     expect((await terraform(dir, ['init', '-input=false'], vars)).status).toBe(0);
     const apply = await terraform(dir, ['apply', '-auto-approve', '-input=false'], vars);
     expect(apply.status, apply.output).toBe(0);
+    // The plan shows each field on its own, and the client secret only as sensitive.
+    expect(apply.output).toContain(`+ "field.purview_endpoint" = "${PURVIEW}"`);
+    expect(apply.output).toContain(`+ "field.tenant_id"        = "${TENANT_ID}"`);
+    expect(apply.output).toMatch(/\+ client_secret += \(sensitive value\)/);
+    expect(apply.output).not.toContain(CLIENT_SECRET);
   }, 120_000);
   afterAll(async () => {
     await nango.stop();
