@@ -251,10 +251,10 @@ describe('verifyRegistrations with Nango answers the stand-in does not give', ()
   });
 
   test('says so, without the key, when Nango cannot be reached', async () => {
-    const fetch = (async () => {
+    const refused = (async () => {
       throw new TypeError('fetch failed', { cause: new Error(`connect ECONNREFUSED for ${secretKey}`) });
-    }) as typeof fetch;
-    const failure = (await verifyRegistrations(registrationsFromState(state, 'state.json'), 'state.json', { secretKey, fetch }).catch((e: Error) => e)) as Error;
+    }) as typeof globalThis.fetch;
+    const failure = (await verifyRegistrations(registrationsFromState(state, 'state.json'), 'state.json', { secretKey, fetch: refused }).catch((e: Error) => e)) as Error;
     expect(failure.message).toBe(
       'GET https://nango.example.com/integrations/kindo-teams?include=credentials: Nango could not be reached (connect ECONNREFUSED for [redacted]); expected the Nango server URL the stack registered with to answer',
     );
