@@ -7,6 +7,8 @@ type Json = Record<string, any>;
 export interface StateRegistration {
   /** Terraform address of the `Sync` resource. */
   readonly address: string;
+  /** Terraform address of the matching `Registration` resource, whose replacement registers the integration again. */
+  readonly registrationAddress?: string;
   /** Kindo integration id, from the matching `Registration` resource; the unique key when there is none. */
   readonly integration: string;
   readonly serverUrl: string;
@@ -90,26 +92,34 @@ function stateFields(triggers: Json): Record<string, string> {
 /**
  * Reads the Nango registrations from `terraform show -json` output of a state: every NangoRegistration's
  * `Sync` (`terraform_data` whose `triggers_replace` holds `unique_key` and `provider`), its Kindo
- * integration id from the matching `Registration`, and the redirect URIs of the app registration
- * with the same client ID.
+ * integration id from the matching `Registration` (`triggers_replace` holds `integration` and
+ * `server_url`; `input` the unique key, which a rename updates in place), and the redirect URIs of the
+ * app registration with the same client ID.
  */
 export function registrationsFromState(state: unknown, source: string): StateRegistration[] {
   const all = isObject(state) && isObject(state.values) ? resources(state.values.root_module) : [];
   const triggersOf = (r: Json): Json => (isObject(r.values) && isObject(r.values.triggers_replace) ? r.values.triggers_replace : {});
   const data = all.filter((r) => r.type === 'terraform_data' && r.mode === 'managed');
-  const registrations = data.map(triggersOf).filter((t) => 'integration' in t && 'unique_key' in t);
+  const registrations = data
+    .filter((r) => 'integration' in triggersOf(r) && 'server_url' in triggersOf(r))
+    .map((r) => {
+      const t = triggersOf(r);
+      const input: Json = isObject(r.values.input) ? r.values.input : {};
+      return { address: String(r.address), integration: text(t.integration), serverUrl: text(t.server_url), uniqueKey: text(input.unique_key) || text(t.unique_key) };
+    });
   const apps = all.filter((r) => r.type === 'azuread_application' && r.mode === 'managed' && isObject(r.values));
   const found = data
     .filter((r) => 'unique_key' in triggersOf(r) && 'provider' in triggersOf(r))
     .map((r): StateRegistration => {
       const t = triggersOf(r);
       const [serverUrl, uniqueKey, clientId] = [text(t.server_url), text(t.unique_key), text(t.client_id)];
-      const registration = registrations.find((g) => g.unique_key === uniqueKey && g.server_url === serverUrl);
+      const registration = registrations.find((g) => g.uniqueKey === uniqueKey && g.serverUrl === serverUrl);
       const app = apps.find((a) => a.values.client_id === clientId);
       const web = app && Array.isArray(app.values.web) ? app.values.web[0] : undefined;
       return {
         address: String(r.address),
-        integration: text(registration?.integration) || uniqueKey,
+        registrationAddress: registration?.address,
+        integration: registration?.integration || uniqueKey,
         serverUrl,
         uniqueKey,
         provider: text(t.provider),
@@ -191,7 +201,9 @@ async function verifyOne(r: StateRegistration, options: VerifyOptions, redact: (
 
   const integration = await get(`${base}/integrations/${key}?include=credentials`, options, redact);
   if (integration.status === 404) {
-    checks.push({ check: 'registered', status: 'differs', detail: `Nango has no integration '${r.uniqueKey}'; register it again with: terraform apply -replace=${r.address}` }, redirect);
+    // Sync refuses to push to a missing integration; replacing Registration claims the key again.
+    const fix = r.registrationAddress ? `register it again with: terraform apply -replace=${r.registrationAddress}` : 'register it again by replacing its Registration resource';
+    checks.push({ check: 'registered', status: 'differs', detail: `Nango has no integration '${r.uniqueKey}' (deleted outside Terraform, or the secret key belongs to another environment); ${fix}` }, redirect);
     return done();
   }
   if (integration.status !== 200 || !isObject(integration.body.data)) {

@@ -84,8 +84,9 @@ describe.skipIf(!hasTerraform)('verify against the Nango stand-in, after a real 
     vi.restoreAllMocks();
   });
 
-  test('apply registers the fields in the integration custom settings', () => {
-    expect(stored().custom).toEqual({ tenant_id: TENANT_ID, purview_endpoint: PURVIEW });
+  test("apply registers the fields in the integration custom settings, the guide's others blank", () => {
+    // The claim POSTs the fields; Sync's PATCH, which follows it, blanks the guide's fields not configured.
+    expect(stored().custom).toEqual({ tenant_id: TENANT_ID, purview_endpoint: PURVIEW, subscription_id: '', target_user_id: '' });
   });
 
   test('exits 0 with a table when Nango holds what Terraform holds', async () => {
@@ -126,7 +127,9 @@ describe.skipIf(!hasTerraform)('verify against the Nango stand-in, after a real 
     nango.integrations.delete('kindo-purview');
     try {
       expect(await verify()).toBe(3);
-      expect(out).toMatch(/- purview-data-governance registered DIFFERS: Nango has no integration 'kindo-purview'; register it again with: terraform apply -replace=terraform_data\.Purview_Sync_[0-9A-F]+\n/);
+      expect(out).toMatch(
+        /- purview-data-governance registered DIFFERS: Nango has no integration 'kindo-purview' \(deleted outside Terraform, or the secret key belongs to another environment\); register it again with: terraform apply -replace=terraform_data\.Purview_Registration_[0-9A-F]+\n/,
+      );
     } finally {
       nango.integrations.set('kindo-purview', saved);
     }
@@ -202,7 +205,8 @@ describe('verify without terraform', () => {
 describe('verifyRegistrations with Nango answers the stand-in does not give', () => {
   const secretKey = randomUUID();
   const clientSecret = entraSecret();
-  // `terraform show -json` of the HCL module: the Sync sits in a child module, keyed by integration id.
+  // `terraform show -json` of a state whose registrations sit in a child module, keyed by integration id, with the
+  // unique key given as a token (so Registration also keeps it in its triggers).
   const state = {
     format_version: '1.0',
     values: {
@@ -211,7 +215,7 @@ describe('verifyRegistrations with Nango answers the stand-in does not give', ()
           {
             address: 'module.kindo',
             resources: [
-              { address: 'module.kindo.terraform_data.registration["teams"]', mode: 'managed', type: 'terraform_data', values: { triggers_replace: { integration: 'teams', server_url: 'https://nango.example.com', unique_key: 'kindo-teams', secret_key: secretKey } } },
+              { address: 'module.kindo.terraform_data.registration["teams"]', mode: 'managed', type: 'terraform_data', values: { triggers_replace: { integration: 'teams', server_url: 'https://nango.example.com', unique_key: 'kindo-teams' }, input: { unique_key: 'kindo-teams', adopt_existing: false } } },
               {
                 address: 'module.kindo.terraform_data.sync["teams"]',
                 mode: 'managed',
@@ -233,7 +237,7 @@ describe('verifyRegistrations with Nango answers the stand-in does not give', ()
 
   test('reads registrations from a child module, with fields given as one JSON map', () => {
     expect(registrationsFromState(state, 'state.json')).toEqual([
-      expect.objectContaining({ address: 'module.kindo.terraform_data.sync["teams"]', integration: 'teams', uniqueKey: 'kindo-teams', fields: { tenant_id: TENANT_ID }, redirectUris: undefined }),
+      expect.objectContaining({ address: 'module.kindo.terraform_data.sync["teams"]', registrationAddress: 'module.kindo.terraform_data.registration["teams"]', integration: 'teams', uniqueKey: 'kindo-teams', fields: { tenant_id: TENANT_ID }, redirectUris: undefined }),
     ]);
   });
 
