@@ -528,6 +528,25 @@ describe('FakeNango answers as Nango 0.71.4 does', () => {
     expect(JSON.parse((await call('GET', '/integrations/k?include=credentials', undefined, nango.keysWithoutCredentials[0]))[1]).data.credentials).toBeUndefined();
   });
 
+  test('keeps custom settings (merged on PATCH, strings only) and returns them only from GET /config/{key}?include_creds=true', async () => {
+    const config = async (key = nango.secretKey, query = '?include_creds=true') => call('GET', `/config/k${query}`, undefined, key);
+    await create('k');
+    expect(JSON.parse((await config())[1]).config.custom).toBeNull();
+    expect(await call('PATCH', '/integrations/k', { custom: { a: 1 } })).toEqual([
+      400,
+      '{"error":{"code":"invalid_body","errors":[{"code":"invalid_type","message":"Invalid input: expected string, received number","path":["custom","a"]}]}}',
+    ]);
+    expect((await call('PATCH', '/integrations/k', { custom: { tenant_id: 't', region: 'west' } }))[0]).toBe(200);
+    expect((await call('PATCH', '/integrations/k', { custom: { tenant_id: '', purview_endpoint: 'p' } }))[0]).toBe(200);
+    const answer = JSON.parse((await config())[1]).config;
+    expect(answer.custom).toEqual({ tenant_id: '', region: 'west', purview_endpoint: 'p' });
+    expect(Object.keys(answer)).toEqual(['unique_key', 'provider', 'client_id', 'client_secret', 'custom', 'scopes', 'app_link', 'auth_mode', 'created_at', 'syncs', 'actions', 'has_webhook', 'webhook_secret', 'connections', 'docs', 'connection_count', 'has_webhook_user_defined_secret', 'webhook_url']);
+    expect((await call('GET', '/integrations/k?include=credentials'))[1]).not.toContain('custom');
+    expect(JSON.parse((await config(nango.secretKey, ''))[1])).toEqual({ config: { unique_key: 'k', provider: 'microsoft-tenant-specific', syncs: [], actions: [] } });
+    expect(await config(nango.keysWithoutCredentials[0])).toEqual([403, '{"error":{"code":"forbidden","message":"Insufficient scope. Required: environment:integrations:read_credentials"}}']);
+    expect((await call('GET', '/config/missing?include_creds=true'))[0]).toBe(400);
+  });
+
   test('answers a GET in the real server field order, with the logo on its own URL', async () => {
     await create('k');
     const data = JSON.parse((await call('GET', '/integrations/k?include=credentials'))[1]).data;
