@@ -13,4 +13,5 @@ if (existsSync(compiled)) {
   require('tsx/cjs');
   cli = require('../src/cli/main.ts');
 }
-process.exitCode = cli.main(process.argv.slice(2));
+// A command that asks a server (verify) returns a promise of its exit status.
+void Promise.resolve(cli.main(process.argv.slice(2))).then((status) => (process.exitCode = status));

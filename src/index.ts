@@ -4,6 +4,8 @@ export * from './core/errors';
 export * from './constructs/kindo-microsoft-integrations';
 export * from './constructs/kindo-microsoft-integrations-stack';
 export * from './constructs/microsoft-integration-app';
+export * from './nango/nango-fields';
 export * from './nango/nango-registration';
+export * from './nango/verify';
 export * from './review/review';
 export * from './review/types';

@@ -24,8 +24,8 @@ export interface Command {
   readonly usage: string;
   /** Its options, as `util.parseArgs` takes them; `--help` is added to every command. */
   readonly options: NonNullable<ParseArgsConfig['options']>;
-  /** Runs it; returns the exit status. */
-  run(values: CommandValues, cwd: string): number;
+  /** Runs it; returns the exit status (a promise for commands that ask a server). */
+  run(values: CommandValues, cwd: string): number | Promise<number>;
 }
 
 /** Parses a subcommand's arguments (strict, no positionals); an error names the option and the value. */

@@ -1,9 +1,10 @@
 import { KindoConfigError } from '../core/errors';
 import { CLI_EXIT, parseCommandArgs, type Command } from './command';
 import { reviewCommand } from './review-command';
+import { verifyCommand } from './verify-command';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [reviewCommand];
+export const COMMANDS: readonly Command[] = [reviewCommand, verifyCommand];
 
 const PROGRAM = 'kindo-microsoft-integrations';
 
@@ -21,10 +22,10 @@ function overview(): string {
 }
 
 /**
- * Runs the command line; returns the exit status.
+ * Runs the command line; returns the exit status, or a promise of it for a command that asks a server.
  * @param argv the arguments after the program name, e.g. `['review', '--base', 'origin/main']`.
  */
-export function main(argv: readonly string[], cwd: string = process.cwd()): number {
+export function main(argv: readonly string[], cwd: string = process.cwd()): number | Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? process.stderr : process.stdout).write(`${overview()}\n`);
@@ -35,21 +36,27 @@ export function main(argv: readonly string[], cwd: string = process.cwd()): numb
     process.stderr.write(`unknown command: '${name}'; expected one of ${COMMANDS.map((c) => c.name).join(', ')}\n\n${overview()}\n`);
     return CLI_EXIT.USAGE;
   }
+  const failed = (e: unknown): number => {
+    if (!(e instanceof KindoConfigError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    if (e.code !== 'CLI_USAGE') return CLI_EXIT.ERROR;
+    process.stderr.write(`\n${command.usage}\n`);
+    return CLI_EXIT.USAGE;
+  };
   try {
     const values = parseCommandArgs(command, args);
     if (values === 'help') {
       process.stdout.write(`${command.usage}\n`);
       return CLI_EXIT.OK;
     }
-    return command.run(values, cwd);
+    const status = command.run(values, cwd);
+    return typeof status === 'number' ? status : status.catch(failed);
   } catch (e) {
-    if (!(e instanceof KindoConfigError)) throw e;
-    process.stderr.write(`${e.message}\n`);
-    if (e.code !== 'CLI_USAGE') return CLI_EXIT.ERROR;
-    process.stderr.write(`\n${command.usage}\n`);
-    return CLI_EXIT.USAGE;
+    return failed(e);
   }
 }
 
 // `npm run review` and the bin script run this file.
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) {
+  void Promise.resolve(main(process.argv.slice(2))).then((status) => (process.exitCode = status));
+}

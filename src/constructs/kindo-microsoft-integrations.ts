@@ -35,6 +35,13 @@ export interface KindoMicrosoftIntegrationsProps extends MicrosoftIntegrationApp
    */
   readonly adoptExistingNangoIntegrations?: readonly IntegrationId[];
   /**
+   * Per integration id: integration-specific fields registered with Nango (see
+   * `MicrosoftIntegrationApp`'s `nangoFields`); each integration's `tenant_id` defaults to the app's tenant.
+   * @default - only `tenant_id` for each
+   * @example { 'purview-data-governance': { purview_endpoint: 'https://contoso.purview.azure.com' } }
+   */
+  readonly nangoFields?: Readonly<Partial<Record<IntegrationId, Readonly<Record<string, string>>>>>;
+  /**
    * Per integration id: permissions of the guide's list to leave out (see `MicrosoftIntegrationApp`'s `removePermissions`).
    * @default - none removed
    * @example { outlook: ['Mail.Send'] }
@@ -68,7 +75,7 @@ export class KindoMicrosoftIntegrations extends Construct {
 
   constructor(scope: Construct, id: string, props: KindoMicrosoftIntegrationsProps) {
     super(scope, id);
-    const { integrations, nangoUniqueKeys = {}, nangoProviders = {}, adoptExistingNangoIntegrations = [], removePermissions = {}, addPermissions = {}, fabricSqlEndpointHost, fabricLakehouseDatabase, ...options } = props;
+    const { integrations, nangoUniqueKeys = {}, nangoProviders = {}, adoptExistingNangoIntegrations = [], nangoFields = {}, removePermissions = {}, addPermissions = {}, fabricSqlEndpointHost, fabricLakehouseDatabase, ...options } = props;
     if (integrations.length === 0) throw emptySelection('integrations');
     const seen = new Set<string>();
     integrations.forEach((integration, i) => {
@@ -96,6 +103,7 @@ export class KindoMicrosoftIntegrations extends Construct {
       ['nangoUniqueKeys', nangoUniqueKeys, nangoOnly],
       ['adoptExistingNangoIntegrations', adopt, nangoOnly],
       ['nangoProviders', nangoProviders, nangoOnly],
+      ['nangoFields', nangoFields, nangoOnly],
       ['removePermissions', removePermissions, delegatedOnly],
       ['addPermissions', addPermissions, delegatedOnly],
     ] as const;
@@ -119,6 +127,7 @@ export class KindoMicrosoftIntegrations extends Construct {
           nangoProvider: nangoProviders[integration],
           adoptExistingNangoIntegration:
             adoptList && catalog()[integration].authFlow === 'delegated' ? (Token.asAny(Fn.contains(adoptList, integration)) as unknown as boolean) : adopt[integration],
+          nangoFields: nangoFields[integration],
           removePermissions: removePermissions[integration],
           addPermissions: addPermissions[integration],
           ...(integration === 'fabric' ? { fabricSqlEndpointHost, fabricLakehouseDatabase } : {}),

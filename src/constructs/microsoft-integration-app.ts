@@ -149,6 +149,17 @@ export interface MicrosoftIntegrationAppProps extends MicrosoftIntegrationAppOpt
    */
   readonly addPermissions?: readonly AddedPermission[];
   /**
+   * Integration-specific fields registered with Nango (step 4 of Kindo's guide: "Add any
+   * integration-specific fields that are requested, such as a Purview endpoint URL, Azure
+   * subscription ID, or target user ID"), by name, in snake case. Known names are checked:
+   * `tenant_id` (GUID), `purview_endpoint` (https URL of the Purview account), `subscription_id`
+   * (GUID), `target_user_id` (object ID or user principal name); other names pass through as
+   * strings. A name that says secret, password, key, token or credential is refused.
+   * @default - `{ tenant_id: <the app's tenant> }`
+   * @example { purview_endpoint: 'https://contoso.purview.azure.com' }
+   */
+  readonly nangoFields?: Readonly<Record<string, string>>;
+  /**
    * Fabric only: the Lakehouse SQL endpoint as `host,port`, for Kindo's Fabric connection form.
    * @default - not passed through; enter it in Kindo's form
    * @example 'foo.datawarehouse.fabric.microsoft.com,1433'
@@ -242,7 +253,7 @@ export class MicrosoftIntegrationApp extends Construct {
     if (!isToken(props.owners)) props.owners?.forEach((o, i) => checkGuid(`owners[${i}]`, o));
     if (props.tenantId !== undefined) checkGuid('tenantId', props.tenantId);
     if (!delegated) {
-      const nangoSetting = (['nangoUniqueKey', 'nangoProvider', 'adoptExistingNangoIntegration'] as const).find((k) => props[k] !== undefined);
+      const nangoSetting = (['nangoUniqueKey', 'nangoProvider', 'adoptExistingNangoIntegration', 'nangoFields'] as const).find((k) => props[k] !== undefined);
       if (nangoSetting) throw settingNotApplicable(nangoSetting, definition.id, 'which is not registered with Nango (client credentials)');
     }
     if (definition.id !== 'fabric' && (props.fabricSqlEndpointHost !== undefined || props.fabricLakehouseDatabase !== undefined)) {
@@ -357,6 +368,8 @@ export class MicrosoftIntegrationApp extends Construct {
         clientSecret: this.clientSecret.value,
         clientSecretKeyId: this.clientSecret.keyId,
         adoptExisting: props.adoptExistingNangoIntegration,
+        // The guide's "Tenant ID, if requested": always registered, so no one types it in Nango.
+        fields: isToken(props.nangoFields) ? props.nangoFields : { tenant_id: this.tenantId, ...props.nangoFields },
       });
     }
 

@@ -308,3 +308,50 @@ export function scopeIdMismatchMessage(api: string, scope: string, expected: str
     `or remove the scope (removePermissions), then plan again. See docs/troubleshooting.md.`
   );
 }
+
+/** A Nango field whose name says it holds a secret. */
+export function nangoFieldSecret(field: string, name: string): KindoConfigError {
+  return new KindoConfigError(
+    'NANGO_FIELD_SECRET',
+    `\`${field}\` has a field named ${show(name)}, which names a secret (secret, password, key, token or credential); Nango fields are stored in the integration's \`custom\` settings and shown in plans, review reports and \`verify\` output. Expected only non-secret values such as a Purview endpoint URL or a subscription ID: the client secret is registered from the app's own client secret (rotate it with \`secretRotation\`), and no other secret belongs in Nango's integration settings`,
+  );
+}
+
+/** A Nango field name outside the accepted form, or one that Nango reads itself. */
+export function nangoFieldNameInvalid(field: string, name: string, expected: string): KindoConfigError {
+  return new KindoConfigError('NANGO_FIELD_NAME_INVALID', `\`${field}\` has a field named ${show(name)}; expected ${expected}`);
+}
+
+/** A Nango field value that does not have the form its name requires. */
+export function nangoFieldInvalid(field: string, value: string, expected: string): KindoConfigError {
+  return new KindoConfigError('NANGO_FIELD_INVALID', `\`${field}\` is ${show(value)}; expected ${expected}`);
+}
+
+/** `verify` could not read Terraform's state. */
+export function verifyStateUnreadable(dir: string, reason: string): KindoConfigError {
+  return new KindoConfigError(
+    'VERIFY_STATE_UNREADABLE',
+    `cannot read Terraform's state in ${show(dir)}: ${reason}; expected a stack directory after \`terraform apply\` (e.g. cdktf.out/stacks/<stack>, where \`terraform show -json\` works), or --state with the output of \`terraform show -json\``,
+  );
+}
+
+/** `verify` found no Nango registration in Terraform's state. */
+export function verifyNothingRegistered(source: string): KindoConfigError {
+  return new KindoConfigError(
+    'VERIFY_NOTHING_REGISTERED',
+    `Terraform's state in ${show(source)} holds no Nango registration (NangoRegistration's Sync resource); expected the state of a stack after \`terraform apply\`: run verify in that stack's directory`,
+  );
+}
+
+/** `verify` has no Nango secret key to read Nango with. */
+export function verifyNoSecretKey(): KindoConfigError {
+  return new KindoConfigError(
+    'VERIFY_NO_SECRET_KEY',
+    'no Nango secret key in the environment; expected NANGO_SECRET_KEY (or TF_VAR_nango_secret_key, as for apply) to hold the secret key of the environment the integrations are registered in. It is never taken from the command line, where other users and shell history would see it',
+  );
+}
+
+/** `verify` could not use Nango's answer. */
+export function verifyNangoFailed(request: string, problem: string): KindoConfigError {
+  return new KindoConfigError('VERIFY_NANGO_FAILED', `${request}: ${problem}`);
+}

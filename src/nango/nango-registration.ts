@@ -6,7 +6,9 @@ import type {
 } from '@nangohq/types' with { 'resolution-mode': 'import' };
 import { AssetType, Fn, TerraformAsset, TerraformElement, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { literalSecret } from '../core/errors';
+import { getProvider } from '@nangohq/providers';
+import { literalSecret, settingNotApplicable } from '../core/errors';
+import { KNOWN_NANGO_FIELDS, checkNangoFields } from './nango-fields';
 import { checkNangoProvider } from './nango-providers';
 import { perStack } from '../core/per-stack';
 import { TerraformData } from '../core/terraform-data';
@@ -60,6 +62,15 @@ export interface NangoRegistrationProps {
    */
   readonly clientSecretKeyId: string;
   /**
+   * Integration-specific fields (step 4 of Kindo's guide: tenant ID, Purview endpoint URL, Azure
+   * subscription ID, target user ID…), by name; registered in the Nango integration's `custom`
+   * settings. Never secrets: a name that says secret, password, key, token or credential is refused.
+   * `''` clears a field Nango holds.
+   * @default - none
+   * @example { tenant_id: '72f988bf-86f1-41af-91ab-2d7cd011db47', purview_endpoint: 'https://contoso.purview.azure.com' }
+   */
+  readonly fields?: Readonly<Record<string, string>>;
+  /**
    * Take over an integration with this unique key that already exists in Nango and was not
    * created by this Terraform state: its client ID, secret, scopes and name are overwritten in
    * place (its connections are kept), and destroying the registration deletes it.
@@ -99,12 +110,24 @@ interface RegisteredValues {
   readonly scopes: string;
   readonly clientId: string;
   readonly clientSecret: string;
+  /** Integration-specific fields (see {@link NangoRegistrationProps.fields}); a map or a token. */
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/**
+ * Whether Nango keeps a provider's integration-specific fields in `custom`: a provider with an
+ * `integration_config` schema refuses `custom` (integration.service.ts L324-331), and no Microsoft
+ * provider has one (docs/nango-registration.md). A provider given as a token is taken to be one.
+ */
+function takesCustomSettings(provider: string): boolean {
+  return isToken(provider) || !getProvider(provider)?.integration_config;
 }
 
 /**
  * The bodies of `POST /integrations` and `PATCH /integrations/{uniqueKey}`: everything the
  * registration sends to Nango. Nango's PATCH replaces the whole credentials object, so it is always
- * sent complete.
+ * sent complete; it merges `custom` and cannot remove a key, so the guide's fields that are not
+ * configured are sent blank.
  */
 export function nangoRequestBodies(v: RegisteredValues): { post: PostPublicIntegration['Body']; patch: PatchPublicIntegration['Body'] } {
   const credentials = {
@@ -113,9 +136,20 @@ export function nangoRequestBodies(v: RegisteredValues): { post: PostPublicInteg
     client_secret: v.clientSecret,
     scopes: v.scopes,
   } as const satisfies ApiPublicIntegrationCredentials;
+  const literal = !isToken(v.fields);
+  const takesCustom = takesCustomSettings(v.provider);
+  // A blank field on create would only store an empty value.
+  const set = literal ? Object.fromEntries(Object.entries(v.fields).filter(([, value]) => value !== '')) : v.fields;
+  const cleared = Object.fromEntries(Object.keys(KNOWN_NANGO_FIELDS).map((name) => [name, '']));
   return {
-    post: { unique_key: v.uniqueKey, provider: v.provider, display_name: v.displayName, credentials },
-    patch: { display_name: v.displayName, credentials },
+    post: {
+      unique_key: v.uniqueKey,
+      provider: v.provider,
+      display_name: v.displayName,
+      credentials,
+      ...(!literal || Object.keys(set).length > 0 ? { custom: set } : {}),
+    },
+    patch: { display_name: v.displayName, credentials, ...(takesCustom ? { custom: literal ? { ...cleared, ...v.fields } : v.fields } : {}) },
   };
 }
 
@@ -180,6 +214,8 @@ export class NangoRegistration extends Construct {
   public readonly provider: string;
   /** Scopes as registered: one comma-separated string. */
   public readonly scopes: string;
+  /** Integration-specific fields as registered (see {@link NangoRegistrationProps.fields}). */
+  public readonly fields: Readonly<Record<string, string>>;
   /** Stands for the Nango integration: its creation claims the key, its destruction deletes it. */
   public readonly registration: TerraformData;
   /** Pushes the registered values to Nango whenever one of them changes. */
@@ -196,13 +232,19 @@ export class NangoRegistration extends Construct {
     checkPattern('clientId', props.clientId, /^.{1,255}$/s, "1 to 255 characters, Nango's limit");
     if (!isToken(props.secretKey)) throw literalSecret('nango.secretKey');
     if (!isToken(props.clientSecret)) throw literalSecret('clientSecret');
+    const fields = props.fields ?? {};
+    checkNangoFields('nangoFields', fields);
+    if (!takesCustomSettings(props.provider) && (isToken(fields) || Object.keys(fields).length > 0)) {
+      throw settingNotApplicable('nangoFields', props.provider, 'whose Nango provider takes `integration_config` instead of `custom` settings');
+    }
 
     this.uniqueKey = props.uniqueKey;
     this.provider = props.provider;
     this.scopes = props.scopes.join(',');
+    this.fields = fields;
 
     const script = scriptPath(this);
-    const bodies = nangoRequestBodies({ ...props, scopes: this.scopes });
+    const bodies = nangoRequestBodies({ ...props, scopes: this.scopes, fields });
     const secrets = {
       // Each Fn call is a new token (and a captured stack trace): the key's is made once per stack.
       NANGO_SECRET_KEY: perStack(this, `sensitive:${props.secretKey}`, () => Fn.sensitive(props.secretKey)),
@@ -250,6 +292,11 @@ export class NangoRegistration extends Construct {
         scopes: this.scopes,
         client_id: props.clientId,
         client_secret_key_id: props.clientSecretKeyId,
+        // Shown as (sensitive value); kept so that `verify` can compare Nango's secret with it by hash.
+        // State holds it already (the app's password); the Nango secret key stays out of state.
+        client_secret: Fn.sensitive(props.clientSecret),
+        // One entry per field, so that a plan shows each field's change on its own.
+        ...(isToken(fields) ? { fields: Fn.jsonencode(fields) } : Object.fromEntries(Object.entries(fields).map(([name, value]) => [`field.${name}`, value]))),
       },
       dependsOn: [this.registration],
       provisioners: [

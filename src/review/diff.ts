@@ -96,6 +96,11 @@ function diffIntegration(b: ReviewedIntegration, h: ReviewedIntegration): Review
   };
   field('nango-provider-changed', 'Nango provider', (i) => i.nango?.provider);
   field('nango-unique-key-changed', 'Nango unique key', (i) => i.nango?.uniqueKey);
+  const fields = (i: ReviewedIntegration) => i.nango?.fields ?? {};
+  for (const name of [...new Set([...Object.keys(fields(b)), ...Object.keys(fields(h))])].sort()) {
+    const [x, y] = [shown(fields(b)[name]), shown(fields(h)[name])];
+    if (x !== y) changes.push({ kind: 'nango-fields-changed', grows: false, rank: 5, integration: h.key, before: x, after: y, summary: `Nango field ${code(name)} of ${code(h.key)}: ${code(x)} → ${code(y)}` });
+  }
   const lifetime = (i: ReviewedIntegration) => i.secrets.map((s) => (s.lifetimeHours !== null ? `${s.lifetimeHours}h` : shown(s.endDate))).join(', ') || 'no secret';
   if (lifetime(b) !== lifetime(h)) {
     changes.push({ kind: 'secret-lifetime-changed', grows: false, rank: 5, integration: h.key, before: lifetime(b), after: lifetime(h), summary: `Client secret lifetime of ${code(h.key)}: ${lifetime(b)} → ${lifetime(h)} (applies to the next secret: the end date is fixed at creation)` });

@@ -73,6 +73,7 @@ function integrationSection(i: ReviewedIntegration): string[] {
     `- Sign-in audience: ${code(i.signInAudience)}: ${AUDIENCE[i.signInAudience] ?? 'not a known audience'}`,
     `- Redirect URI: ${i.redirectUris.length > 0 ? i.redirectUris.map(withSource).join(', ') : 'none'}`,
     `- Nango: ${i.nango ? `provider ${withSource(i.nango.provider)}, unique key ${withSource(i.nango.uniqueKey)}, scopes requested at sign-in ${withSource(i.nango.scopes)}` : 'not registered with Nango'}`,
+    ...(i.nango ? [`- Nango fields: ${Object.keys(i.nango.fields).length > 0 ? Object.entries(i.nango.fields).map(([name, v]) => `${code(name)} = ${withSource(v)}`).join(', ') : 'none'}`] : []),
     `- Client secret lifetime: ${lifetime(i)}`,
     '',
   ];

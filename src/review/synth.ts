@@ -211,7 +211,17 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
       signInAudience: String(app.sign_in_audience ?? 'AzureADMyOrg'),
       redirectUris: ((app.web?.redirect_uris ?? []) as unknown[]).map(value),
       nango: sync
-        ? { provider: value(sync.provider), uniqueKey: value(sync.unique_key), scopes: value(sync.scopes) }
+        ? {
+            provider: value(sync.provider),
+            uniqueKey: value(sync.unique_key),
+            scopes: value(sync.scopes),
+            // One `field.<name>` trigger per field; a map only known at plan is one `fields` entry.
+            fields: Object.fromEntries(
+              Object.entries(sync)
+                .filter(([k]) => k.startsWith('field.') || k === 'fields')
+                .map(([k, v]) => [k === 'fields' ? '(all, as one expression)' : k.slice('field.'.length), value(v)]),
+            ),
+          }
         : undefined,
       secrets,
       apis: reviewedApis,

@@ -79,7 +79,13 @@ export interface ReviewedIntegration {
   readonly displayName: ReviewedValue;
   readonly signInAudience: string;
   readonly redirectUris: readonly ReviewedValue[];
-  readonly nango?: { readonly provider: ReviewedValue; readonly uniqueKey: ReviewedValue; readonly scopes: ReviewedValue };
+  readonly nango?: {
+    readonly provider: ReviewedValue;
+    readonly uniqueKey: ReviewedValue;
+    readonly scopes: ReviewedValue;
+    /** Integration-specific fields registered with the Nango integration (never secrets: the constructs refuse secret-like names), by name. */
+    readonly fields: Readonly<Record<string, ReviewedValue>>;
+  };
   /** Client secrets; `lifetimeHours` is set when the end date is `timeadd(plantimestamp(), "<hours>h")` (or `timestamp()`). */
   readonly secrets: readonly { readonly lifetimeHours: number | null; readonly endDate: ReviewedValue }[];
   readonly apis: readonly ReviewedApi[];
@@ -100,6 +106,7 @@ export type ReviewChangeKind =
   | 'sign-in-audience-changed'
   | 'nango-provider-changed'
   | 'nango-unique-key-changed'
+  | 'nango-fields-changed'
   | 'secret-lifetime-changed';
 
 /** One change, in reviewer terms. */

@@ -87,6 +87,13 @@ describe('KindoMicrosoftIntegrations', () => {
     expect(narrowed.removed[0]).toMatchObject({ lifecycle: { destroy: true }, provisioner: [{ 'local-exec': { when: 'destroy', command: expect.stringMatching(/nango-registration\.sh" delete$/) } }] });
   });
 
+  test('applies per-integration Nango fields', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const kindo = build(stack, 'Kindo', { integrations: ['teams', 'purview-data-governance'], nangoFields: { 'purview-data-governance': { purview_endpoint: 'https://contoso.purview.azure.com' } } });
+    expect(kindo.app('purview-data-governance')!.nangoRegistration!.fields).toMatchObject({ purview_endpoint: 'https://contoso.purview.azure.com' });
+    expect(Object.keys(kindo.app('teams')!.nangoRegistration!.fields)).toEqual(['tenant_id']);
+  });
+
   test('applies per-integration permission removals and additions', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const kindo = build(stack, 'Kindo', {
@@ -111,6 +118,7 @@ describe('KindoMicrosoftIntegrations', () => {
       ['an integration is selected twice', { integrations: ['teams', 'outlook', 'teams'] }, "integration 'teams' appears more than once in `integrations`; expected each integration id at most once"],
       ['a unique key is set for an integration that is not selected', { integrations: ['teams'], nangoUniqueKeys: { outlook: 'x' } }, "`nangoUniqueKeys` has an entry for 'outlook', which is not in `integrations`; expected entries only for selected integrations that take this setting"],
       ['a provider is set for Fabric', { integrations: ['fabric'], nangoProviders: { fabric: 'microsoft-oauth2-cc' } }, "`nangoProviders` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting"],
+      ['Nango fields are set for Fabric', { integrations: ['fabric'], nangoFields: { fabric: { tenant_id: '00000000-0000-0000-0000-000000000001' } } }, "`nangoFields` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting"],
       ['permissions are removed from Fabric', { integrations: ['fabric'], removePermissions: { fabric: ['User.Read'] } }, "`removePermissions` has an entry for 'fabric', which signs in with client credentials, where delegated permissions do not apply; expected entries only for selected integrations that take this setting"],
       ['Fabric settings are given without Fabric', { integrations: ['teams'], fabricSqlEndpointHost: 'x,1433' }, "`fabricSqlEndpointHost` has an entry for 'fabric', which is not in `integrations`; expected entries only for selected integrations that take this setting"],
     ])('fails if %s', (_name, props, message) => {

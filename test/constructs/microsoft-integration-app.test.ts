@@ -102,6 +102,14 @@ describe('MicrosoftIntegrationApp', () => {
     });
   });
 
+  test("registers the app's tenant as the Nango field tenant_id, and the fields given, in the plan-visible triggers", () => {
+    const sync = (tf: Synth) => Object.entries<any>(tf.resource.terraform_data).find(([k]) => k.includes('Sync'))![1].triggers_replace;
+    expect(sync(synthApp({ integration: 'teams' }).tf)['field.tenant_id']).toBe('${data.azuread_client_config.KindoClientConfig.tenant_id}');
+    const given = sync(synthApp({ integration: 'purview-data-governance', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', nangoFields: { purview_endpoint: 'https://contoso.purview.azure.com' } }).tf);
+    expect(given).toMatchObject({ 'field.tenant_id': '72f988bf-86f1-41af-91ab-2d7cd011db47', 'field.purview_endpoint': 'https://contoso.purview.azure.com' });
+    expect(sync(synthApp({ integration: 'teams', nangoFields: { tenant_id: '00000000-0000-0000-0000-000000000001' } }).tf)['field.tenant_id']).toBe('00000000-0000-0000-0000-000000000001');
+  });
+
   test('leaves admin consent to the operator when turned off, warning where APIs beyond Graph need it', () => {
     const { json, tf } = synthApp({ integration: 'defender', adminConsent: false });
     expect(json).not.toHaveResource(ServicePrincipalDelegatedPermissionGrant);
@@ -349,6 +357,9 @@ describe('MicrosoftIntegrationApp', () => {
       ['the Fabric SQL endpoint port is out of range', { integration: 'fabric', nango: undefined, fabricSqlEndpointHost: 'foo.datawarehouse.fabric.microsoft.com,70000' }, "`fabricSqlEndpointHost` is 'foo.datawarehouse.fabric.microsoft.com,70000'; expected host,port, e.g. 'foo.datawarehouse.fabric.microsoft.com,1433'"],
       ['the Fabric database name has a quote', { integration: 'fabric', nango: undefined, fabricLakehouseDatabase: "sales'; drop" }, "`fabricLakehouseDatabase` is 'sales'; drop'; expected a database name of 1 to 128 characters without brackets, quotes or semicolons"],
       ['a Fabric setting is given to another integration', { integration: 'teams', fabricLakehouseDatabase: 'sales' }, "`fabricLakehouseDatabase` has an entry for 'teams', which is not Microsoft Fabric; expected entries only for selected integrations that take this setting"],
+      ['Fabric is given Nango fields', { integration: 'fabric', nango: undefined, nangoFields: { tenant_id: '72f988bf-86f1-41af-91ab-2d7cd011db47' } }, "`nangoFields` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting"],
+      ['a Nango field names a password', { integration: 'purview-data-governance', nangoFields: { purview_password: 'x' } }, "`nangoFields` has a field named 'purview_password', which names a secret"],
+      ['the Purview endpoint is not a Purview account URL', { integration: 'purview-data-governance', nangoFields: { purview_endpoint: 'https://contoso.example.com' } }, "`nangoFields.purview_endpoint` is 'https://contoso.example.com'; expected an https URL of the Microsoft Purview account"],
       ['Fabric is given a Nango provider', { integration: 'fabric', nangoProvider: 'microsoft-oauth2-cc' }, "`nangoProvider` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting"],
       ['Fabric is to adopt a Nango integration', { integration: 'fabric', adoptExistingNangoIntegration: false }, "`adoptExistingNangoIntegration` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting"],
       ['a delegated integration has no Nango settings', { integration: 'teams', nango: undefined }, "`nango` is not set; expected a value, because integration 'teams' signs users in through Nango"],

@@ -32,7 +32,7 @@ function registration(stack: TerraformStack, overrides: Partial<NangoRegistratio
 }
 
 describe('NangoRegistration', () => {
-  test('shows every registered value except secrets in the plan-visible triggers, and has no plan-time read', () => {
+  test('shows every registered value in the plan-visible triggers, the client secret only as sensitive, and has no plan-time read', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     registration(stack);
     const synth = Testing.synth(stack);
@@ -45,11 +45,36 @@ describe('NangoRegistration', () => {
         scopes: 'offline_access,User.Read,Chat.ReadWrite',
         client_id: '${var.client_id}',
         client_secret_key_id: '${var.client_secret_key_id}',
+        client_secret: '${sensitive(var.client_secret)}',
       },
     });
     const tf = JSON.parse(synth);
     expect(tf.check).toBeUndefined();
     expect(tf.data).toBeUndefined();
+  });
+
+  test('registers the fields in the custom settings, clears the guide\'s fields it does not set, and shows each field in the plan', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    registration(stack, { fields: { purview_endpoint: 'https://contoso.purview.azure.com', region_hint: 'west', subscription_id: '' } });
+    const resources = Object.entries<any>(JSON.parse(Testing.synth(stack)).resource.terraform_data);
+    const [registrationResource, sync] = ['Registration', 'Sync'].map((id) => resources.find(([k]) => k.includes(id))![1]);
+    expect(sync.triggers_replace).toMatchObject({ 'field.purview_endpoint': 'https://contoso.purview.azure.com', 'field.region_hint': 'west', 'field.subscription_id': '' });
+    expect(registrationResource.provisioner[0]['local-exec'].environment.NANGO_POST_BODY).toContain('"custom" = {"purview_endpoint" = "https://contoso.purview.azure.com", "region_hint" = "west"}');
+    expect(sync.provisioner[0]['local-exec'].environment.NANGO_PATCH_BODY).toContain(
+      '"custom" = {"tenant_id" = "", "purview_endpoint" = "https://contoso.purview.azure.com", "subscription_id" = "", "target_user_id" = "", "region_hint" = "west"}',
+    );
+  });
+
+  test('sends no custom settings on create when there are no fields', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    registration(stack);
+    const claim = Object.entries<any>(JSON.parse(Testing.synth(stack)).resource.terraform_data).find(([k]) => k.includes('Registration'))![1];
+    expect(claim.provisioner[0]['local-exec'].environment.NANGO_POST_BODY).not.toContain('custom');
+  });
+
+  test('fails if a field is named like a secret', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    expect(() => registration(stack, { fields: { api_key: 'k' } })).toThrow(/^`nangoFields` has a field named 'api_key', which names a secret/);
   });
 
   test('claims the key when created and deletes it when destroyed, with the key only where Terraform does not keep it', () => {
@@ -501,6 +526,25 @@ describe('FakeNango answers as Nango 0.71.4 does', () => {
   test('a key without the read_credentials scope gets no credentials', async () => {
     await create('k');
     expect(JSON.parse((await call('GET', '/integrations/k?include=credentials', undefined, nango.keysWithoutCredentials[0]))[1]).data.credentials).toBeUndefined();
+  });
+
+  test('keeps custom settings (merged on PATCH, strings only) and returns them only from GET /config/{key}?include_creds=true', async () => {
+    const config = async (key = nango.secretKey, query = '?include_creds=true') => call('GET', `/config/k${query}`, undefined, key);
+    await create('k');
+    expect(JSON.parse((await config())[1]).config.custom).toBeNull();
+    expect(await call('PATCH', '/integrations/k', { custom: { a: 1 } })).toEqual([
+      400,
+      '{"error":{"code":"invalid_body","errors":[{"code":"invalid_type","message":"Invalid input: expected string, received number","path":["custom","a"]}]}}',
+    ]);
+    expect((await call('PATCH', '/integrations/k', { custom: { tenant_id: 't', region: 'west' } }))[0]).toBe(200);
+    expect((await call('PATCH', '/integrations/k', { custom: { tenant_id: '', purview_endpoint: 'p' } }))[0]).toBe(200);
+    const answer = JSON.parse((await config())[1]).config;
+    expect(answer.custom).toEqual({ tenant_id: '', region: 'west', purview_endpoint: 'p' });
+    expect(Object.keys(answer)).toEqual(['unique_key', 'provider', 'client_id', 'client_secret', 'custom', 'scopes', 'app_link', 'auth_mode', 'created_at', 'syncs', 'actions', 'has_webhook', 'webhook_secret', 'connections', 'docs', 'connection_count', 'has_webhook_user_defined_secret', 'webhook_url']);
+    expect((await call('GET', '/integrations/k?include=credentials'))[1]).not.toContain('custom');
+    expect(JSON.parse((await config(nango.secretKey, ''))[1])).toEqual({ config: { unique_key: 'k', provider: 'microsoft-tenant-specific', syncs: [], actions: [] } });
+    expect(await config(nango.keysWithoutCredentials[0])).toEqual([403, '{"error":{"code":"forbidden","message":"Insufficient scope. Required: environment:integrations:read_credentials"}}']);
+    expect((await call('GET', '/config/missing?include_creds=true'))[0]).toBe(400);
   });
 
   test('answers a GET in the real server field order, with the logo on its own URL', async () => {

@@ -227,6 +227,33 @@ describe('review diff', () => {
   });
 });
 
+describe('review report of Nango fields', () => {
+  const build = (endpoint: string) => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
+    new KindoMicrosoftIntegrations(stack, 'Kindo', { integrations: ['purview-data-governance'], nango: { secretKey }, nangoFields: { 'purview-data-governance': { purview_endpoint: endpoint } } });
+    return reviewStacks(stacks(JSON.parse(Testing.synth(stack))));
+  };
+
+  test('lists the fields registered with each Nango integration', () => {
+    const head = build('https://contoso.purview.azure.com');
+    expect(head[0].nango?.fields).toEqual({
+      purview_endpoint: { raw: 'https://contoso.purview.azure.com' },
+      tenant_id: { raw: '${data.azuread_client_config.KindoClientConfig.tenant_id}' },
+    });
+    expect(renderReviewMarkdown(buildReviewReport('cdktf.out', [], head))).toContain(
+      '- Nango fields: `purview_endpoint` = `https://contoso.purview.azure.com`, `tenant_id` = `${data.azuread_client_config.KindoClientConfig.tenant_id}`',
+    );
+  });
+
+  test('reports a changed field in the diff, not as growth', () => {
+    const changes = diffReviews(build('https://contoso.purview.azure.com'), build('https://fabrikam.purview.azure.com'), 'main').changes;
+    expect(changes.map((c) => [c.kind, c.grows, c.summary])).toEqual([
+      ['nango-fields-changed', false, 'Nango field `purview_endpoint` of `test/purview-data-governance`: `https://contoso.purview.azure.com` → `https://fabrikam.purview.azure.com`'],
+    ]);
+  });
+});
+
 describe('review exit status', () => {
   const base = synth(['outlook']);
   const grown = synth(['outlook']);

@@ -29,6 +29,8 @@ interface StoredIntegration {
   provider: string;
   display_name: string;
   credentials: { type: string; client_id: string; client_secret: string; scopes: string | null; webhook_secret: null };
+  /** Kept by Nango, returned only by the deprecated GET /config/{key}?include_creds=true. */
+  custom?: Record<string, string> | null;
   created_at: string;
   updated_at: string;
 }
@@ -125,6 +127,8 @@ export class FakeNango {
     if (key !== this.secretKey && !this.keysWithoutCredentials.includes(key)) return authError('unknown_account', 'The provided authorization header does not match any account.');
 
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const config = /^\/config\/([^/]+)$/.exec(url.pathname);
+    if (config && req.method === 'GET') return this.legacyConfig(decodeURIComponent(config[1]), url.searchParams.get('include_creds') === 'true', key === this.secretKey);
     const match = /^\/integrations(?:\/([^/]+))?$/.exec(url.pathname);
     const routes = match && (match[1] === undefined ? ['POST'] : ['GET', 'PATCH', 'DELETE']);
     if (!routes) return [500, supportError()];
@@ -204,6 +208,8 @@ export class FakeNango {
     if (body.credentials === undefined) return [400, { error: { code: 'invalid_body', message: 'Missing credentials' } }];
     const bad = this.checkCredentials(body.credentials) ?? this.checkAuthMode(body.credentials, body.provider as string);
     if (bad) return bad;
+    const badCustom = this.checkCustom(body.custom);
+    if (badCustom) return badCustom;
     if (this.integrations.has(body.unique_key)) return invalidBody([{ code: 'invalid_string', message: 'Unique key already exists', path: ['uniqueKey'] }]);
     const c = body.credentials as Record<string, string>;
     const now = new Date().toISOString();
@@ -213,6 +219,7 @@ export class FakeNango {
       display_name: typeof body.display_name === 'string' ? body.display_name : provider.display_name,
       // An empty or missing scopes string gets the provider's default scopes.
       credentials: { type: c.type, client_id: c.client_id, client_secret: c.client_secret, scopes: c.scopes || provider.default_scopes?.join(',') || null, webhook_secret: null },
+      custom: this.hasEntries(body.custom) ? { ...(body.custom as Record<string, string>) } : null,
       created_at: now,
       updated_at: now,
     };
@@ -223,7 +230,7 @@ export class FakeNango {
   private update(uniqueKey: string, stored: StoredIntegration | undefined, body: Record<string, unknown>): Reply {
     const unknown = this.unknownKeys(body, PATCH_KEYS);
     if (unknown) return unknown;
-    const badShape = body.credentials === undefined ? undefined : this.checkCredentials(body.credentials);
+    const badShape = (body.credentials === undefined ? undefined : this.checkCredentials(body.credentials)) ?? this.checkCustom(body.custom);
     if (badShape) return badShape;
     if (!stored) return [404, { error: { code: 'not_found', message: `Integration "${uniqueKey}" does not exist` } }];
     const badMode = body.credentials === undefined ? undefined : this.checkAuthMode(body.credentials, stored.provider);
@@ -237,12 +244,62 @@ export class FakeNango {
       this.integrations.set(newKey, stored);
     }
     if (typeof body.display_name === 'string') stored.display_name = body.display_name;
+    // Nango merges `custom` and never removes a key (integration.service.ts, update).
+    if (this.hasEntries(body.custom)) stored.custom = { ...stored.custom, ...(body.custom as Record<string, string>) };
     if (body.credentials !== undefined) {
       const c = body.credentials as Record<string, string>;
       stored.credentials = { ...stored.credentials, client_id: c.client_id, client_secret: c.client_secret, ...(c.scopes !== undefined ? { scopes: c.scopes || null } : {}) };
     }
     stored.updated_at = new Date().toISOString();
     return [200, { data: this.toPublic(stored, false) }];
+  }
+
+  private hasEntries(custom: unknown): boolean {
+    return typeof custom === 'object' && custom !== null && Object.keys(custom).length > 0;
+  }
+
+  /** Nango's `custom: z.record(z.string(), z.string())`. */
+  private checkCustom(custom: unknown): Reply | undefined {
+    if (custom === undefined) return undefined;
+    if (typeof custom !== 'object' || custom === null || Array.isArray(custom)) return invalidBody([{ code: 'invalid_type', message: 'Invalid input: expected record, received ' + typeof custom, path: ['custom'] }]);
+    const bad = Object.entries(custom).find(([, v]) => typeof v !== 'string');
+    return bad ? invalidBody([{ code: 'invalid_type', message: `Invalid input: expected string, received ${typeof bad[1]}`, path: ['custom', bad[0]] }]) : undefined;
+  }
+
+  /** Nango's deprecated GET /config/{key} (config.controller.ts getProviderConfig), the one route that returns `custom`. */
+  private legacyConfig(uniqueKey: string, includeCreds: boolean, readsCredentials: boolean): Reply {
+    const stored = this.integrations.get(uniqueKey);
+    if (!stored) {
+      return [400, { error: { message: 'There is no Provider Configuration matching this key. Please make sure this value exists in the Nango dashboard {}', code: 'unknown_provider_config', payload: {} } }];
+    }
+    if (!includeCreds) return [200, { config: { unique_key: stored.unique_key, provider: stored.provider, syncs: [], actions: [] } }];
+    if (!readsCredentials) return [403, { error: { code: 'forbidden', message: 'Insufficient scope. Required: environment:integrations:read_credentials' } }];
+    const c = stored.credentials;
+    return [
+      200,
+      {
+        config: {
+          unique_key: stored.unique_key,
+          provider: stored.provider,
+          client_id: c.client_id,
+          client_secret: c.client_secret,
+          custom: stored.custom,
+          scopes: c.scopes,
+          app_link: null,
+          auth_mode: 'OAUTH2',
+          created_at: stored.created_at,
+          syncs: [],
+          actions: [],
+          has_webhook: false,
+          webhook_secret: null,
+          connections: [],
+          docs: getProvider(stored.provider)?.docs,
+          connection_count: this.connections.get(uniqueKey) ?? 0,
+          has_webhook_user_defined_secret: false,
+          webhook_url: null,
+        },
+      },
+    ];
   }
 
   private toPublic(stored: StoredIntegration, withCredentials: boolean): Record<string, unknown> {
