@@ -148,6 +148,8 @@ export class KindoSaasConsent extends Construct {
       tags: [ENTERPRISE_APP_TAG, KINDO_SAAS_TAG, `${KINDO_INTEGRATION_TAG_PREFIX}${definition.id}`],
       appRoleAssignmentRequired: options.requireAssignment ?? false,
     });
+    // Terraform ignores "//" keys in JSON configuration; the review report reads the deviations here.
+    if (deviations.length > 0) servicePrincipal.addOverride('//.kindo_permission_deviations', deviations);
     const who = `Kindo SaaS integration '${definition.id}'`;
     const allowedGroups = assignAllowedGroups(scope, servicePrincipal, options, who);
     // Client credentials never sign a user in, so Fabric has nothing to consent to.
