@@ -123,7 +123,7 @@ export class KindoSaasConsent extends Construct {
     checkWhoMayConnect(props);
 
     const caller = clientConfig(this).objectId;
-    const owners = props.owners ? Token.asList(Fn.distinct(Fn.concat([props.owners as string[], [caller]]))) : [caller];
+    const owners = props.owners ? Token.asList(Fn.distinct(Fn.concat([props.owners.map((o) => (isToken(o) ? o : o.toLowerCase())), [caller]]))) : [caller];
     this.integrations = selected.map((integration) => this.consent(integration, clientIds[integration]!, owners, props, removePermissions[integration], addPermissions[integration]));
   }
 

@@ -62,7 +62,7 @@ describe('KindoSaasConsent', () => {
     });
   });
 
-  test.each(['teams'] as const)("holds offline_access in %s's Graph grant, as the catalog records it", (integration) => {
+  test.each(['teams', 'defender', 'outlook'] as const)("holds offline_access in %s's Graph grant, taken from the catalog (guide-directed where its table lacks it)", (integration) => {
     expect(grantsOf(tf, byClientId(tf, KINDO[integration])[0])[0].claim_values).toContain('offline_access');
   });
 

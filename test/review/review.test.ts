@@ -414,6 +414,12 @@ describe('review of Kindo SaaS stacks (KindoSaasConsent)', () => {
     );
   });
 
+  test("shows offline_access as guide-directed, not as a deviation", () => {
+    const outlook = integrations.find((i) => i.integrationId === 'outlook')!;
+    expect(outlook.apis[0].permissions.find((p) => p.name === 'offline_access')).toMatchObject({ directedBy: 'troubleshooting', consent: 'tenant-wide' });
+    expect(md).toContain("| `offline_access` (guide-directed: the guide's troubleshooting table) | delegated |");
+  });
+
   test("records the operator's removals as deviations from Kindo's guide", () => {
     expect(integrations.find((i) => i.integrationId === 'outlook')!.deviations).toEqual([{ change: 'removed', api: 'Microsoft Graph', permission: 'Mail.Send' }]);
     expect(md).toContain('- `test/outlook` on Microsoft Graph: removed `Mail.Send`');
