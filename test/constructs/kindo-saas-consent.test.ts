@@ -85,14 +85,14 @@ describe('KindoSaasConsent', () => {
   });
 
   test('applies the same removals and justified additions as the self-managed mode, and records them in the notes', () => {
-    const added = { api: 'Microsoft Graph', name: 'Mail.ReadBasic', id: 'a4b8392a-d8d1-4954-a029-8e668a39a170', justification: 'Kindo lists messages without bodies for triage' };
+    const added = { api: 'Microsoft Graph', name: 'Mail.Read', id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', justification: 'Kindo reads messages it is asked to triage' };
     const { tf: changed, consent: c } = synth({ removePermissions: { outlook: ['Mail.Send'] }, addPermissions: { outlook: [added] } });
     const expected = effectivePermissions(catalog().outlook, ['Mail.Send'], [added]);
     const [spName, sp] = byClientId(changed, KINDO.outlook);
     expect(grantsOf(changed, spName)[0].claim_values).toEqual(expected.apis[0].permissions.map((p) => p.name));
     expect(grantsOf(changed, spName)[0].claim_values).not.toContain('Mail.Send');
     expect(c.integration('outlook')!.permissionDeviations).toEqual(expected.deviations);
-    expect(sp.notes).toContain("Deviates from Kindo's guide: -Microsoft Graph/Mail.Send +Microsoft Graph/Mail.ReadBasic");
+    expect(sp.notes).toContain("Deviates from Kindo's guide: -Microsoft Graph/Mail.Send +Microsoft Graph/Mail.Read");
   });
 
   test("outputs each service principal's object ID by integration", () => {
