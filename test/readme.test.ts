@@ -36,6 +36,23 @@ describe('README', () => {
     expect(row('user-consent')).toEqual(delegated.filter((d) => !needsAdmin(d)).map((d) => d.id).sort());
   });
 
+  test("its Kindo SaaS example synthesizes as written: Kindo's service principals, no app registration", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const example = [...readme.matchAll(/```ts\n([\s\S]+?)```/g)].map((m) => m[1]).find((e) => e.includes('KindoSaasConsent'))!;
+    const dir = mkdtempSync(join(root, 'test', '.readme-'));
+    try {
+      writeFileSync(join(dir, 'example.ts'), example.replace("from 'kindo-microsoft-integrations'", `from '${join(root, 'src')}'`));
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'example.ts'], { cwd: dir, env: { ...process.env, CDKTF_OUTDIR: join(dir, 'out') }, encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+      const tf = JSON.parse(readFileSync(join(dir, 'out', 'stacks', 'kindo-saas', 'cdk.tf.json'), 'utf8'));
+      expect(Object.values<any>(tf.resource.azuread_service_principal).map((sp) => sp.use_existing)).toEqual([true, true]);
+      expect(tf.resource.azuread_application).toBeUndefined();
+      expect(Object.keys(tf.output.service_principal_object_ids.value)).toEqual(['outlook', 'teams']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   test('names only commands that exist', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const scripts = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts);

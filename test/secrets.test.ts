@@ -10,8 +10,15 @@ import { buildReviewReport, loadSynthesizedStacks, renderReviewMarkdown, reviewS
 const root = join(__dirname, '..');
 
 // GUIDs that are documentation examples, not credentials: the all-zero GUID, the owner and tenant
-// examples of the props' JSDoc, and Graph's Mail.Read scope used to show an added permission.
+// examples of the props' JSDoc, and Graph's Mail.Read scope used to show an added permission; the
+// made-up Kindo SaaS client IDs and group IDs of KindoSaasConsent's JSDoc, README and tests.
 const EXAMPLE_GUIDS = new Set([
+  '3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b',
+  '4a3b2c1d-6e5f-4a70-9b8c-1d0e2f3a4b5c',
+  '5b4c3d2e-7f6a-4b80-8c9d-2e1f3a4b5c6d',
+  '6c5d4e3f-8a7b-4c90-9dae-3f2a4b5c6d7e',
+  '5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c',
+  '6c2d8f5b-0e3a-4f9c-b2d4-7a8e9f0b1c2d',
   '00000000-0000-0000-0000-000000000000',
   '00000000-0000-0000-0000-000000000001',
   '8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',

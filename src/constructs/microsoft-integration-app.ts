@@ -13,6 +13,8 @@ import { effectivePermissions } from '../catalog/effective-permissions';
 import type { AddedPermission, PermissionDeviation } from '../catalog/permission-changes';
 import { checkNangoProvider } from '../nango/nango-providers';
 import { clientIdentity, requireDelegatedScopes } from './stack-lookups';
+import { assignAllowedGroups, checkWhoMayConnect, type WhoMayConnectOptions } from './who-may-connect';
+import type { AppRoleAssignment } from '@cdktf/provider-azuread/lib/app-role-assignment';
 import { baseUrl, checkGuid, checkPattern, checkServiceUrl, checkWholeNumber, isToken } from '../core/validate';
 
 /** Who may sign in to the app registration. */
@@ -45,7 +47,7 @@ export interface NangoOptions {
 }
 
 /** Settings every integration app takes, whether created alone or through {@link KindoMicrosoftIntegrations}. */
-export interface MicrosoftIntegrationAppOptions {
+export interface MicrosoftIntegrationAppOptions extends WhoMayConnectOptions {
   /**
    * Where the app is registered with Nango. Required for delegated integrations; Fabric ignores it.
    * @default - no Nango registration and no redirect URI; only valid for `fabric`
@@ -210,6 +212,8 @@ export class MicrosoftIntegrationApp extends Construct {
   public readonly servicePrincipal: ServicePrincipal;
   /** The client secret. */
   public readonly clientSecret: ApplicationPassword;
+  /** The allowed groups' assignments to the service principal (`for_each` over the group IDs), when groups are given. */
+  public readonly allowedGroups?: AppRoleAssignment;
   /** Admin consent grants, one per API, when admin consent is on. */
   public readonly permissionGrants: readonly ServicePrincipalDelegatedPermissionGrant[];
   /** The Nango registration, for delegated integrations. */
@@ -252,6 +256,7 @@ export class MicrosoftIntegrationApp extends Construct {
     // A list token (e.g. a TerraformVariable's listValue) has no elements to check at synth.
     if (!isToken(props.owners)) props.owners?.forEach((o, i) => checkGuid(`owners[${i}]`, o));
     if (props.tenantId !== undefined) checkGuid('tenantId', props.tenantId);
+    checkWhoMayConnect(props);
     if (!delegated) {
       const nangoSetting = (['nangoUniqueKey', 'nangoProvider', 'adoptExistingNangoIntegration', 'nangoFields'] as const).find((k) => props[k] !== undefined);
       if (nangoSetting) throw settingNotApplicable(nangoSetting, definition.id, 'which is not registered with Nango (client credentials)');
@@ -312,7 +317,9 @@ export class MicrosoftIntegrationApp extends Construct {
       clientId: this.clientId,
       owners,
       notes: `Kindo integration '${definition.id}' (${definition.displayName})`,
+      appRoleAssignmentRequired: props.requireAssignment,
     });
+    this.allowedGroups = assignAllowedGroups(this, this.servicePrincipal, props, `integration '${definition.id}'`);
 
     this.clientSecret = new ApplicationPassword(this, 'ClientSecret', {
       applicationId: this.application.id,

@@ -282,6 +282,22 @@ export function notOneOf(field: string, value: string, valid: readonly string[])
   return new KindoConfigError('NOT_ONE_OF', `\`${field}\` is ${show(value)}; expected one of: ${valid.join(', ')}`);
 }
 
+/** Two integrations given the same client ID: each would adopt the other's service principal and grants. */
+export function duplicateClientId(field: string, value: string, first: string, second: string): KindoConfigError {
+  return new KindoConfigError(
+    'DUPLICATE_CLIENT_ID',
+    `\`${field}\` gives integrations ${show(first)} and ${show(second)} the same client ID ${show(value)}; expected each integration's own client ID as Kindo publishes it (one service principal, and one set of grants, per integration)`,
+  );
+}
+
+/** Groups allowed to connect, while any user may connect anyway. */
+export function groupsWithoutAssignment(field: string, groups: readonly string[]): KindoConfigError {
+  return new KindoConfigError(
+    'GROUPS_WITHOUT_ASSIGNMENT',
+    `\`${field}\` is ${show(groups)} but \`requireAssignment\` is not true, so every user of the tenant may connect and the list restricts nobody; expected \`requireAssignment: true\` with the groups, or no \`${field}\``,
+  );
+}
+
 // Messages Terraform shows when a plan-time condition fails. Terraform evaluates `${…}` in them,
 // so the value found in the tenant can be named next to the value expected.
 
@@ -354,4 +370,12 @@ export function verifyNoSecretKey(): KindoConfigError {
 /** `verify` could not use Nango's answer. */
 export function verifyNangoFailed(request: string, problem: string): KindoConfigError {
   return new KindoConfigError('VERIFY_NANGO_FAILED', `${request}: ${problem}`);
+}
+
+/** Plan stops: groups are allowed to connect while assignment is not required (values known only at plan). */
+export function groupsWithoutAssignmentMessage(who: string): string {
+  return (
+    `${who}: allowed groups are set but assignment is not required, so every user of the tenant may connect and the list restricts nobody. ` +
+    `Nothing was changed. Expected requireAssignment (require_assignment) true with the groups, or no groups.`
+  );
 }

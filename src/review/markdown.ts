@@ -1,6 +1,10 @@
 import { renderAccessDiagram } from './mermaid';
 import type { PlanSummary, ReviewedIntegration, ReviewedValue, ReviewReport, RiskEntry } from './types';
 
+/** What removing a Kindo SaaS integration does, in a security reviewer's words. */
+export const SAAS_REVOCATION =
+  "Removing the integration from the stack, or destroying the stack, deletes this enterprise application — even one that existed before Terraform adopted it — which revokes every consent grant and user or group assignment it holds; the next person who connects recreates it with only what they consent to.";
+
 /** First line of every report (see `REVIEW_MARKER` in src/review.ts). */
 export const MARKER = '<!-- kindo-microsoft-integrations:review -->';
 
@@ -64,19 +68,40 @@ function planSection(plan: PlanSummary): string[] {
   return [...lines, ''];
 }
 
+/** Who may connect, in one phrase. */
+function whoMayConnect(i: ReviewedIntegration): string {
+  const w = i.whoMayConnect;
+  const groups = w.groupsExpression ? `the groups in ${withSource(w.groupsExpression)}` : w.groups.length > 0 ? `groups ${w.groups.map(code).join(', ')}` : 'no group assigned by Terraform';
+  if (w.assignmentRequired.raw === 'false') return `every user of the tenant (assignment not required)${w.groups.length > 0 || w.groupsExpression ? `; assigned: ${groups}` : ''}`;
+  if (w.assignmentRequired.raw === 'true') return `only assigned users and members of assigned groups: ${groups}, and whoever an administrator assigns in Entra`;
+  return `assignment required: ${withSource(w.assignmentRequired)}; assigned: ${groups}`;
+}
+
 function integrationSection(i: ReviewedIntegration): string[] {
   const permissions = i.apis.flatMap((a) => a.permissions);
-  const lines = [
-    `<details><summary><b>${plain(shown(i.displayName))}</b> (<code>${plain(i.key)}</code>): ${permissions.length} permissions, ${permissions.filter((p) => p.access !== 'read').length} write or unknown</summary>`,
-    '',
-    `- App registration: ${withSource(i.displayName)}, Terraform address ${code(i.address)}; integration id ${code(i.integrationId)} from the app's ${i.identifiedBy}`,
-    `- Sign-in audience: ${code(i.signInAudience)}: ${AUDIENCE[i.signInAudience] ?? 'not a known audience'}`,
-    `- Redirect URI: ${i.redirectUris.length > 0 ? i.redirectUris.map(withSource).join(', ') : 'none'}`,
-    `- Nango: ${i.nango ? `provider ${withSource(i.nango.provider)}, unique key ${withSource(i.nango.uniqueKey)}, scopes requested at sign-in ${withSource(i.nango.scopes)}` : 'not registered with Nango'}`,
-    ...(i.nango ? [`- Nango fields: ${Object.keys(i.nango.fields).length > 0 ? Object.entries(i.nango.fields).map(([name, v]) => `${code(name)} = ${withSource(v)}`).join(', ') : 'none'}`] : []),
-    `- Client secret lifetime: ${lifetime(i)}`,
-    '',
-  ];
+  const head = `<details><summary><b>${plain(shown(i.displayName))}</b> (<code>${plain(i.key)}</code>): ${permissions.length} permissions, ${permissions.filter((p) => p.access !== 'read').length} write or unknown</summary>`;
+  const lines =
+    i.mode === 'saas'
+      ? [
+          head,
+          '',
+          `- Kindo SaaS: the enterprise application (service principal) of Kindo's app, client ID ${withSource(i.kindoClientId!)} (Kindo's, not an app of this tenant), Terraform address ${code(i.address)}; integration id ${code(i.integrationId)} from its ${i.identifiedBy}. If it already exists (someone connected before), Terraform adopts it.`,
+          `- Revocation: ${SAAS_REVOCATION}`,
+          `- Who may connect: ${whoMayConnect(i)}`,
+          '',
+        ]
+      : [
+          head,
+          '',
+          `- App registration: ${withSource(i.displayName)}, Terraform address ${code(i.address)}; integration id ${code(i.integrationId)} from the app's ${i.identifiedBy}`,
+          `- Sign-in audience: ${code(i.signInAudience)}: ${AUDIENCE[i.signInAudience] ?? 'not a known audience'}`,
+          `- Redirect URI: ${i.redirectUris.length > 0 ? i.redirectUris.map(withSource).join(', ') : 'none'}`,
+          `- Nango: ${i.nango ? `provider ${withSource(i.nango.provider)}, unique key ${withSource(i.nango.uniqueKey)}, scopes requested at sign-in ${withSource(i.nango.scopes)}` : 'not registered with Nango'}`,
+          ...(i.nango ? [`- Nango fields: ${Object.keys(i.nango.fields).length > 0 ? Object.entries(i.nango.fields).map(([name, v]) => `${code(name)} = ${withSource(v)}`).join(', ') : 'none'}`] : []),
+          `- Client secret lifetime: ${lifetime(i)}`,
+          `- Who may connect: ${whoMayConnect(i)}`,
+          '',
+        ];
   for (const api of i.apis) {
     lines.push(`**${plain(api.name)}** (${code(api.resourceAppId)}), consent: ${api.consent}`, '');
     lines.push('| Permission | Type | Access | Admin consent required | Consent |', '|---|---|---|---|---|');
@@ -122,7 +147,7 @@ export function renderMarkdown(report: ReviewReport): string {
     const ps = i.apis.flatMap((a) => a.permissions);
     const nango = i.nango ? `${code(shown(i.nango.provider))} / ${code(shown(i.nango.uniqueKey))}` : '—';
     lines.push(
-      `| ${cell(code(i.key))} | ${cell(shown(i.displayName))} | ${cell(i.signInAudience)} | ${cell(nango)} | ${ps.length} | ${ps.filter((p) => p.access === 'write').length} | ${ps.filter((p) => p.adminConsentRequired).length} | ${ps.filter((p) => p.consent === 'tenant-wide').length} | ${cell(lifetime(i))} |`,
+      `| ${cell(code(i.key))} | ${cell(i.mode === 'saas' ? `Kindo's app ${shown(i.kindoClientId!)}` : shown(i.displayName))} | ${cell(i.mode === 'saas' ? 'Kindo SaaS' : i.signInAudience)} | ${cell(nango)} | ${ps.length} | ${ps.filter((p) => p.access === 'write').length} | ${ps.filter((p) => p.adminConsentRequired).length} | ${ps.filter((p) => p.consent === 'tenant-wide').length} | ${cell(lifetime(i))} |`,
     );
   }
   lines.push('');

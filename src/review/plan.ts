@@ -13,7 +13,20 @@ const WHAT: Record<string, string> = {
   azuread_service_principal: 'enterprise application (service principal)',
   azuread_application_password: 'client secret',
   azuread_service_principal_delegated_permission_grant: 'admin consent grant',
+  azuread_app_role_assignment: 'assignment of a group allowed to connect',
 };
+
+/** What a planned action does, where the resource type alone does not say it to a security reviewer. */
+function described(type: string, change: Json, kind: PlannedActionKind): string | undefined {
+  const saas = type === 'azuread_service_principal' && [change.before, change.after].some((v) => isObject(v) && v.use_existing === true);
+  if (saas && kind === 'delete') {
+    return "Kindo SaaS enterprise application (Kindo's app): deleting it revokes every consent grant and user or group assignment it holds, including those given before Terraform adopted it";
+  }
+  if (saas) return "Kindo SaaS enterprise application (Kindo's app; adopted if it already exists)";
+  if (type === 'azuread_service_principal_delegated_permission_grant' && kind === 'delete') return 'admin consent grant: deleting it revokes the consent for every user';
+  if (type === 'azuread_app_role_assignment' && kind === 'delete') return 'assignment of a group allowed to connect: deleting it stops its members connecting where assignment is required';
+  return WHAT[type];
+}
 
 const MAX_VALUE = 200;
 
@@ -112,10 +125,13 @@ export function summarizePlanJson(plan: unknown, label: string, integrations: re
     const kind = action(change.actions ?? []);
     if (!kind || rc.mode !== 'managed') return [];
     const address = String(rc.address);
-    const what = rc.type === 'terraform_data' ? nangoRole(change, owner.has(address)) : WHAT[rc.type];
+    // for_each instances (`…["<group id>"]`) belong to the integration of their resource.
+    const resourceAddress = address.replace(/\[[^\]]*\]$/, '');
+    const what = rc.type === 'terraform_data' ? nangoRole(change, owner.has(address)) : described(String(rc.type), change, kind);
     if (!what) return [];
     const label =
       owner.get(address) ??
+      owner.get(resourceAddress) ??
       safeLabel(change, ['display_name']) ??
       safeLabel(change, ['triggers_replace', 'integration']) ??
       safeLabel(change, ['triggers_replace', 'display_name']) ??

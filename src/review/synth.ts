@@ -7,6 +7,7 @@ import type {
   ReviewedPermission,
   ReviewedValue,
   SynthesizedStack,
+  WhoMayConnect,
 } from './types';
 import { resolveExpression, type VariableDefaults } from './expression';
 
@@ -16,6 +17,10 @@ type Block = Record<string, any>;
 const NOTES = /^Kindo integration '([^']+)'/;
 // plantimestamp() since the first plan is quiet; timestamp() in synths of earlier versions (a diff's base).
 const LIFETIME = /^\$\{timeadd\((?:plan)?timestamp\(\), "(\d+)h"\)\}$/;
+// The tag KindoSaasConsent puts on the service principal of Kindo's app for one integration.
+const SAAS_INTEGRATION_TAG = /^kindo-integration:(.+)$/;
+// A for_each over a literal list of group IDs, as `TerraformIterator.fromList` writes it.
+const LITERAL_SET = /^\$\{toset\((\[[^\]]*\])\)\}$/;
 
 interface ApiLookup {
   readonly name: string;
@@ -98,7 +103,21 @@ function guideDeviations(catalog: Catalog, integrationId: string, apis: readonly
   ];
 }
 
-/** Reads one synthesized stack's app registrations and everything linked to them by Terraform references. */
+/** A service principal's assignment requirement and the groups assigned to it. */
+function whoMayConnect(sp: Block | undefined, assignments: readonly Block[], value: (raw: unknown) => ReviewedValue): WhoMayConnect {
+  const assignmentRequired = value(sp?.app_role_assignment_required ?? false);
+  const groups: string[] = [];
+  let groupsExpression: ReviewedValue | undefined;
+  for (const a of assignments) {
+    const each = typeof a.for_each === 'string' ? LITERAL_SET.exec(a.for_each)?.[1] : undefined;
+    if (each !== undefined) groups.push(...(JSON.parse(each) as string[]));
+    else if (a.for_each !== undefined) groupsExpression = value(a.for_each);
+    else groups.push(String(a.principal_object_id));
+  }
+  return groupsExpression ? { assignmentRequired, groups, groupsExpression } : { assignmentRequired, groups };
+}
+
+/** Reads one synthesized stack's integrations (app registrations, Kindo SaaS service principals) and everything linked to them by Terraform references. */
 export function reviewStack(stack: SynthesizedStack, catalog: Catalog): ReviewedIntegration[] {
   const resource: Block = stack.config.resource ?? {};
   const data: Block = stack.config.data ?? {};
@@ -112,6 +131,10 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
   };
   const apis = apiLookups(catalog);
   const entries = (type: string): [string, Block][] => Object.entries<Block>(resource[type] ?? {});
+  const assignmentsOf = (spNames: readonly string[]) =>
+    entries('azuread_app_role_assignment').filter(([, a]) => spNames.includes(referenced(a.resource_object_id, 'azuread_service_principal') ?? ''));
+  const grantsOf = (spNames: readonly string[]) =>
+    entries('azuread_service_principal_delegated_permission_grant').filter(([, g]) => spNames.includes(referenced(g.service_principal_object_id, 'azuread_service_principal') ?? ''));
 
   // The resource app ID behind a grant's resource service principal: a data source or a resource
   // (use_existing), either way looked up by its literal client_id.
@@ -132,9 +155,8 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
     const servicePrincipals = entries('azuread_service_principal')
       .filter(([, sp]) => referenced(sp.client_id, 'azuread_application') === name)
       .map(([spName]) => spName);
-    const grantEntries = entries('azuread_service_principal_delegated_permission_grant').filter(([, g]) =>
-      servicePrincipals.includes(referenced(g.service_principal_object_id, 'azuread_service_principal') ?? ''),
-    );
+    const grantEntries = grantsOf(servicePrincipals);
+    const assignmentEntries = assignmentsOf(servicePrincipals);
     const grants = grantEntries.map(([, g]) => g);
     const consentFor = (resourceAppId: string, scope: string | undefined): Consent => {
       const holding = grants.filter((g) => resourceAppOf(g) === resourceAppId && scope !== undefined && (g.claim_values ?? []).includes(scope));
@@ -204,8 +226,11 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
         ...servicePrincipals.map((n) => `azuread_service_principal.${n}`),
         ...secretEntries.map(([n]) => `azuread_application_password.${n}`),
         ...grantEntries.map(([n]) => `azuread_service_principal_delegated_permission_grant.${n}`),
+        ...assignmentEntries.map(([n]) => `azuread_app_role_assignment.${n}`),
         ...nangoAddresses,
       ],
+      mode: 'self-managed' as const,
+      whoMayConnect: whoMayConnect(resource.azuread_service_principal?.[servicePrincipals[0]], assignmentEntries.map(([, a]) => a), value),
       constructPath: path,
       displayName: value(app.display_name),
       signInAudience: String(app.sign_in_audience ?? 'AzureADMyOrg'),
@@ -227,6 +252,59 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
       apis: reviewedApis,
     };
   });
+
+  const saas = entries('azuread_service_principal').flatMap(([name, sp]): ReviewedIntegration[] => {
+    const tag = ((sp.tags ?? []) as unknown[]).map((t) => (typeof t === 'string' ? SAAS_INTEGRATION_TAG.exec(t)?.[1] : undefined)).find((t) => t !== undefined);
+    if (tag === undefined || referenced(sp.client_id, 'azuread_application')) return [];
+    const fromNotes = typeof sp.notes === 'string' ? NOTES.exec(sp.notes)?.[1] : undefined;
+    const integrationId = fromNotes ?? tag;
+    const definition = (catalog as Record<string, Catalog[keyof Catalog] | undefined>)[integrationId];
+    const grantEntries = grantsOf([name]);
+    const assignmentEntries = assignmentsOf([name]);
+    const consentOf = (g: Block): Consent => (g.user_object_id === undefined ? 'tenant-wide' : 'one user');
+    // Kindo's app asks for what Kindo configured; what this stack asks of the tenant is the grants.
+    const reviewedApis = [...new Set(grantEntries.map(([, g]) => resourceAppOf(g) ?? 'unknown'))].map((resourceAppId): ReviewedApi => {
+      const lookup = apis.get(resourceAppId);
+      const apiGrants = grantEntries.map(([, g]) => g).filter((g) => (resourceAppOf(g) ?? 'unknown') === resourceAppId);
+      // Whether the guide asks for a permission outside its table depends on the integration, not only the API.
+      const directed = new Map(definition?.apis.find((api) => api.resourceAppId === resourceAppId)?.permissions.filter((p) => p.directedBy).map((p) => [p.id, p.directedBy!]));
+      const permissions = [...new Set(apiGrants.flatMap((g): string[] => g.claim_values ?? []))].map((scope) => {
+        const known = lookup?.byName.get(scope);
+        const consent: Consent = apiGrants.some((g) => (g.claim_values ?? []).includes(scope) && consentOf(g) === 'tenant-wide') ? 'tenant-wide' : 'one user';
+        if (!known) return { id: '', name: scope, known: false, type: 'Scope', access: 'unknown' as const, adminConsentRequired: null, requested: true, consent };
+        const reviewed = permission(known.id, 'Scope', known, undefined, true, () => consent);
+        const directedBy = directed.get(known.id);
+        return directedBy ? { ...reviewed, directedBy } : reviewed;
+      });
+      const consent: Consent = apiGrants.some((g) => consentOf(g) === 'tenant-wide') ? 'tenant-wide' : 'one user';
+      return { name: lookup?.name ?? `unknown API ${resourceAppId}`, resourceAppId, known: lookup !== undefined, consent, permissions };
+    });
+    return [
+      {
+        key: '',
+        deviations: definition?.authFlow === 'delegated' ? guideDeviations(catalog, integrationId, reviewedApis) : [],
+        stack: stack.name,
+        integrationId,
+        identifiedBy: fromNotes !== undefined ? 'notes' : 'resource name',
+        mode: 'saas',
+        kindoClientId: value(sp.client_id),
+        whoMayConnect: whoMayConnect(sp, assignmentEntries.map(([, a]) => a), value),
+        address: `azuread_service_principal.${name}`,
+        addresses: [
+          `azuread_service_principal.${name}`,
+          ...grantEntries.map(([n]) => `azuread_service_principal_delegated_permission_grant.${n}`),
+          ...assignmentEntries.map(([n]) => `azuread_app_role_assignment.${n}`),
+        ],
+        constructPath: sp['//']?.metadata?.path,
+        displayName: { raw: `Kindo's app for ${definition?.displayName ?? integrationId} (Kindo SaaS)` },
+        signInAudience: 'AzureADMultipleOrgs',
+        redirectUris: [],
+        secrets: [],
+        apis: reviewedApis,
+      },
+    ];
+  });
+  reviewed.push(...saas);
 
   // Keyed by integration id, which survives construct renames; the rare second app of one id in a
   // stack is told apart by its Terraform address.

@@ -63,15 +63,34 @@ export interface GuideDeviation {
   readonly justification?: string | null;
 }
 
-/** One app registration of a synthesized stack and what is linked to it. */
+/** Who may connect an integration: the service principal's assignment requirement and the groups Terraform assigns. */
+export interface WhoMayConnect {
+  /** `app_role_assignment_required`: `true`, `false`, or an expression; `false` when not set (Entra's default). */
+  readonly assignmentRequired: ReviewedValue;
+  /** Object IDs of the groups assigned the default access role; empty when none. */
+  readonly groups: readonly string[];
+  /** The groups as written, when they are an expression (e.g. a variable) rather than a list of IDs. */
+  readonly groupsExpression?: ReviewedValue;
+}
+
+/**
+ * One integration of a synthesized stack and what is linked to it: an app registration in this
+ * tenant (self-managed Kindo), or the service principal of Kindo's own app (Kindo SaaS).
+ */
 export interface ReviewedIntegration {
   /** `<stack>/<integration id>`: how base and head are matched in a diff. */
   readonly key: string;
   readonly stack: string;
   readonly integrationId: string;
-  /** Where the integration id came from: the app's notes, its construct path, or (last resort) its resource name. */
+  /** Where the integration id came from: the app's (or Kindo SaaS service principal's) notes, its construct path, or (last resort) its resource name. */
   readonly identifiedBy: 'notes' | 'construct path' | 'resource name';
-  /** Terraform address of the app registration. */
+  /** `self-managed`: an app registration of this tenant; `saas`: Kindo's app, consented here (KindoSaasConsent). */
+  readonly mode: 'self-managed' | 'saas';
+  /** Kindo SaaS: the client ID of Kindo's app, as given. */
+  readonly kindoClientId?: ReviewedValue;
+  /** Who may connect, read from the service principal and its group assignments. */
+  readonly whoMayConnect: WhoMayConnect;
+  /** Terraform address of the app registration, or of the service principal for Kindo SaaS. */
   readonly address: string;
   /** Terraform addresses of the app and everything linked to it (service principal, secrets, grants, Nango registration). */
   readonly addresses: readonly string[];

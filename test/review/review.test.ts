@@ -6,6 +6,7 @@ import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { catalog, type IntegrationId } from '../../src/catalog/catalog';
 import { KindoMicrosoftIntegrations } from '../../src/constructs/kindo-microsoft-integrations';
 import { KindoMicrosoftIntegrationsStack } from '../../src/constructs/kindo-microsoft-integrations-stack';
+import { KindoSaasConsent, type KindoSaasConsentProps } from '../../src/constructs/kindo-saas-consent';
 import {
   REVIEW_EXIT,
   REVIEW_MARKER,
@@ -414,4 +415,93 @@ describe.skipIf(!hasTerraform)('review of a real terraform plan (terraform on th
     expect(md).not.toContain(clientSecret);
     expect(md).not.toContain(nango.secretKey);
   }, 60_000);
+});
+
+describe('review of Kindo SaaS stacks (KindoSaasConsent)', () => {
+  const KINDO_TEAMS = '3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b';
+  const KINDO_OUTLOOK = '5b4c3d2e-7f6a-4b80-8c9d-2e1f3a4b5c6d';
+  const GROUP = '5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c';
+  const saasStack = (props: Partial<KindoSaasConsentProps> = {}): Tf => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    new KindoSaasConsent(stack, 'Saas', { clientIds: { teams: KINDO_TEAMS, outlook: KINDO_OUTLOOK }, requireAssignment: true, allowedGroups: [GROUP], ...props });
+    return JSON.parse(Testing.synth(stack));
+  };
+  const tf = saasStack({ removePermissions: { outlook: ['Mail.Send'] } });
+  const integrations = reviewStacks(stacks(tf));
+  const md = renderReviewMarkdown(buildReviewReport('cdktf.out', stacks(tf), integrations));
+
+  test("lists per integration Kindo's client ID, the grants by API and who may connect", () => {
+    const teams = integrations.find((i) => i.integrationId === 'teams')!;
+    expect(teams).toMatchObject({ mode: 'saas', identifiedBy: 'notes', kindoClientId: { raw: KINDO_TEAMS }, whoMayConnect: { assignmentRequired: { raw: 'true' }, groups: [GROUP] } });
+    expect(teams.apis.map((a) => [a.name, a.consent, a.permissions.map((p) => p.name)])).toEqual([
+      ['Microsoft Graph', 'tenant-wide', catalog().teams.apis[0].permissions.map((p) => p.name)],
+    ]);
+    expect(teams.addresses).toHaveLength(3);
+    expect(md).toContain(`Kindo SaaS: the enterprise application (service principal) of Kindo's app, client ID \`${KINDO_TEAMS}\` (Kindo's, not an app of this tenant)`);
+    expect(md).toContain(`- Who may connect: only assigned users and members of assigned groups: groups \`${GROUP}\`, and whoever an administrator assigns in Entra`);
+    expect(md).toContain(`| \`test/teams\` | Kindo's app ${KINDO_TEAMS} | Kindo SaaS |`);
+  });
+
+  test('says that removing the integration or destroying the stack revokes everything, adopted or not', () => {
+    expect(md).toContain(
+      '- Revocation: Removing the integration from the stack, or destroying the stack, deletes this enterprise application — even one that existed before Terraform adopted it — which revokes every consent grant and user or group assignment it holds',
+    );
+  });
+
+  test("shows offline_access as guide-directed, not as a deviation", () => {
+    const outlook = integrations.find((i) => i.integrationId === 'outlook')!;
+    expect(outlook.apis[0].permissions.find((p) => p.name === 'offline_access')).toMatchObject({ directedBy: 'troubleshooting', consent: 'tenant-wide' });
+    expect(md).toContain("| `offline_access` (guide-directed: the guide's troubleshooting table) | delegated |");
+  });
+
+  test("records the operator's removals as deviations from Kindo's guide", () => {
+    expect(integrations.find((i) => i.integrationId === 'outlook')!.deviations).toEqual([{ change: 'removed', api: 'Microsoft Graph', permission: 'Mail.Send' }]);
+    expect(md).toContain('- `test/outlook` on Microsoft Graph: removed `Mail.Send`');
+  });
+
+  test('shows who may connect for self-managed apps too', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
+    new KindoMicrosoftIntegrations(stack, 'Kindo', { integrations: ['teams'], nango: { secretKey } });
+    const [app] = reviewStacks(stacks(JSON.parse(Testing.synth(stack))));
+    expect(app.whoMayConnect).toEqual({ assignmentRequired: { raw: 'false' }, groups: [] });
+    expect(renderReviewMarkdown(buildReviewReport('x', [], [app]))).toContain('- Who may connect: every user of the tenant (assignment not required)');
+  });
+
+  test('names a removed integration and its revocation in the plan', () => {
+    const sp = Object.keys(tf.resource.azuread_service_principal).find((n) => tf.resource.azuread_service_principal[n].client_id === KINDO_TEAMS)!;
+    const before = tf.resource.azuread_service_principal[sp];
+    const plan = {
+      format_version: '1.2',
+      resource_changes: [
+        { address: `azuread_service_principal.${sp}`, mode: 'managed', type: 'azuread_service_principal', change: { actions: ['delete'], before, after: null } },
+        {
+          address: `azuread_app_role_assignment.${Object.keys(tf.resource.azuread_app_role_assignment)[0]}["${GROUP}"]`,
+          mode: 'managed',
+          type: 'azuread_app_role_assignment',
+          change: { actions: ['delete'], before: { principal_object_id: GROUP }, after: null },
+        },
+      ],
+    };
+    const summary = summarizePlan(plan, 'plan.json', integrations);
+    expect(summary.actions.map((a) => [a.what, a.label])).toEqual([
+      ["Kindo SaaS enterprise application (Kindo's app): deleting it revokes every consent grant and user or group assignment it holds, including those given before Terraform adopted it", 'test/teams'],
+      ['assignment of a group allowed to connect: deleting it stops its members connecting where assignment is required', expect.stringMatching(/^test\/(teams|outlook)$/)],
+    ]);
+  });
+
+  test('never prints a planted secret in the SaaS lines', () => {
+    const planted = `planted-${randomUUID()}`;
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true, default: planted }).stringValue;
+    const groups = new TerraformVariable(stack, 'allowed_groups', { type: 'list(string)', sensitive: true, default: [planted] }).listValue;
+    new KindoMicrosoftIntegrations(stack, 'Kindo', { integrations: ['teams'], nango: { secretKey }, requireAssignment: true, allowedGroups: groups });
+    new KindoSaasConsent(stack, 'Saas', { clientIds: { outlook: KINDO_OUTLOOK }, requireAssignment: true, allowedGroups: groups });
+    const config = JSON.parse(Testing.synth(stack));
+    const all = reviewStacks(stacks(config));
+    const report = buildReviewReport('x', stacks(config), all, { diff: diffReviews([], all, 'main') });
+    expect(renderReviewMarkdown(report)).toContain('the groups in `${toset(var.allowed_groups)}`');
+    expect(renderReviewMarkdown(report)).not.toContain(planted);
+    expect(JSON.stringify(report)).not.toContain(planted);
+  });
 });

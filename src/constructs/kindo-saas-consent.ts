@@ -1,0 +1,180 @@
+import type { AppRoleAssignment } from '@cdktf/provider-azuread/lib/app-role-assignment';
+import { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal';
+import { ServicePrincipalDelegatedPermissionGrant } from '@cdktf/provider-azuread/lib/service-principal-delegated-permission-grant';
+import { Fn, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { INTEGRATION_IDS, catalog, type CatalogApi, type IntegrationDefinition, type IntegrationId } from '../catalog/catalog';
+import { effectivePermissions } from '../catalog/effective-permissions';
+import type { AddedPermission, PermissionDeviation } from '../catalog/permission-changes';
+import { duplicateClientId, emptySelection, settingNotApplicable, unknownIntegration } from '../core/errors';
+import { checkGuid, isToken } from '../core/validate';
+import { clientConfig, requireDelegatedScopes } from './stack-lookups';
+import { assignAllowedGroups, checkWhoMayConnect, type WhoMayConnectOptions } from './who-may-connect';
+
+/** Properties of {@link KindoSaasConsent}. */
+export interface KindoSaasConsentProps extends WhoMayConnectOptions {
+  /**
+   * The integrations to prepare, each with the application (client) ID of Kindo's own app for it, as
+   * Kindo publishes them. Each gets a service principal in this tenant and the integration's
+   * delegated permissions consented tenant-wide.
+   * @example { teams: '3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b' }
+   */
+  readonly clientIds: Readonly<Partial<Record<IntegrationId, string>>>;
+  /**
+   * Per integration id: permissions of the guide's list to leave out of the grants (least privilege),
+   * by name or `<API>/<name>`. Kindo's app may still ask for them at sign-in; only an admin can then consent.
+   * @default - none removed
+   * @example { outlook: ['Mail.Send'] }
+   */
+  readonly removePermissions?: Readonly<Partial<Record<IntegrationId, readonly string[]>>>;
+  /**
+   * Per integration id: justified delegated permissions beyond the guide's list, added to the grants.
+   * @default - none added
+   */
+  readonly addPermissions?: Readonly<Partial<Record<IntegrationId, readonly AddedPermission[]>>>;
+  /**
+   * Object IDs of the users or service principals that own the service principals, besides the
+   * identity Terraform runs as, which always owns them (azuread adds it while creating, and under
+   * `Application.ReadWrite.OwnedBy` it could not manage them otherwise).
+   * @default - the identity Terraform runs as
+   * @example ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b']
+   */
+  readonly owners?: readonly string[];
+}
+
+/** What the stack holds for one Kindo SaaS integration. */
+export interface KindoSaasIntegration {
+  /** The integration's catalog entry. */
+  readonly definition: IntegrationDefinition;
+  /** Kindo's application (client) ID, as given. */
+  readonly clientId: string;
+  /** The enterprise application (service principal) of Kindo's app in this tenant. */
+  readonly servicePrincipal: ServicePrincipal;
+  /** Tenant-wide consent grants, one per API; none for Fabric (client credentials). */
+  readonly permissionGrants: readonly ServicePrincipalDelegatedPermissionGrant[];
+  /** The allowed groups' assignments (`for_each` over the group IDs), when groups are given. */
+  readonly allowedGroups?: AppRoleAssignment;
+  /** The APIs and delegated permissions granted: the catalog's, after removals and additions. */
+  readonly apis: readonly CatalogApi[];
+  /** How the grants differ from Kindo's guide. */
+  readonly permissionDeviations: readonly PermissionDeviation[];
+}
+
+/** Tag on every service principal this construct manages, so that it can be found in the tenant. */
+export const KINDO_SAAS_TAG = 'kindo-microsoft-integrations:saas';
+/** Prefix of the tag naming the integration a service principal serves, e.g. `kindo-integration:teams`. */
+export const KINDO_INTEGRATION_TAG_PREFIX = 'kindo-integration:';
+// Entra ID lists a service principal under "Enterprise applications" only with this tag; consent
+// sets it too (hashicorp/azuread 3.7 docs/resources/service_principal.md, feature_tags.enterprise).
+const ENTERPRISE_APP_TAG = 'WindowsAzureActiveDirectoryIntegratedApp';
+
+/** The guide's "keep a record of which Kindo integration uses each app", and what removing it does. */
+function saasNotes(definition: IntegrationDefinition, deviations: readonly PermissionDeviation[]): string {
+  const changed = deviations.map((d) => `${d.change === 'added' ? '+' : '-'}${d.api}/${d.permission}`).join(' ');
+  // Entra keeps at most 1024 characters of notes.
+  return (
+    `Kindo integration '${definition.id}' (${definition.displayName}), Kindo SaaS: Kindo's app, consented by Terraform with kindo-microsoft-integrations. ` +
+    `Removing the integration or destroying the stack deletes this enterprise application, revoking every consent and assignment it holds. ` +
+    (changed ? `Deviates from Kindo's guide: ${changed}` : "Permissions as in Kindo's guide.")
+  ).slice(0, 1024);
+}
+
+/**
+ * Kindo SaaS: Kindo's app registrations live in Kindo's tenant, and the first authorization of an
+ * integration creates its service principal in this one. This construct creates that service
+ * principal ahead of time for each integration — adopting it where someone connected before — with
+ * the catalog's delegated permissions consented tenant-wide, who may connect, and a record of the
+ * integration it serves, so that the platform team reviews all of it before anyone connects.
+ *
+ * Destroying the stack, or removing an integration, deletes the service principal, adopted or not,
+ * and with it every consent grant and assignment it holds (docs/kindo-saas.md).
+ */
+export class KindoSaasConsent extends Construct {
+  /** Per integration, in the catalog's order. */
+  public readonly integrations: readonly KindoSaasIntegration[];
+
+  constructor(scope: Construct, id: string, props: KindoSaasConsentProps) {
+    super(scope, id);
+    const { clientIds, removePermissions = {}, addPermissions = {} } = props;
+    const given = Object.keys(clientIds);
+    if (given.length === 0) throw emptySelection('clientIds');
+    for (const key of given) {
+      if (!(INTEGRATION_IDS as readonly string[]).includes(key)) throw unknownIntegration('clientIds', key, INTEGRATION_IDS);
+    }
+    const selected = INTEGRATION_IDS.filter((i) => clientIds[i] !== undefined);
+    const byClientId = new Map<string, IntegrationId>();
+    for (const integration of selected) {
+      const clientId = clientIds[integration]!;
+      checkGuid(`clientIds.${integration}`, clientId);
+      if (isToken(clientId)) continue;
+      const first = byClientId.get(clientId.toLowerCase());
+      if (first) throw duplicateClientId('clientIds', clientId, first, integration);
+      byClientId.set(clientId.toLowerCase(), integration);
+    }
+    for (const [field, map] of [['removePermissions', removePermissions], ['addPermissions', addPermissions]] as const) {
+      for (const key of Object.keys(map)) {
+        if (!selected.includes(key as IntegrationId)) throw settingNotApplicable(field, key, 'which is not in `clientIds`');
+        if (catalog()[key as IntegrationId].authFlow !== 'delegated') {
+          throw settingNotApplicable(field, key, 'which signs in with client credentials, where delegated permissions do not apply');
+        }
+      }
+    }
+    if (!isToken(props.owners)) props.owners?.forEach((o, i) => checkGuid(`owners[${i}]`, o));
+    checkWhoMayConnect(props);
+
+    const caller = clientConfig(this).objectId;
+    const owners = props.owners ? Token.asList(Fn.distinct(Fn.concat([props.owners.map((o) => (isToken(o) ? o : o.toLowerCase())), [caller]]))) : [caller];
+    this.integrations = selected.map((integration) => this.consent(integration, clientIds[integration]!, owners, props, removePermissions[integration], addPermissions[integration]));
+  }
+
+  private consent(
+    integration: IntegrationId,
+    clientId: string,
+    owners: string[],
+    options: WhoMayConnectOptions,
+    remove: readonly string[] | undefined,
+    add: readonly AddedPermission[] | undefined,
+  ): KindoSaasIntegration {
+    const definition = catalog()[integration];
+    const scope = new Construct(this, integration);
+    const { apis, deviations } = effectivePermissions(definition, remove, add);
+    const servicePrincipal = new ServicePrincipal(scope, 'ServicePrincipal', {
+      clientId,
+      // Someone may have connected already: adopt that service principal rather than fail
+      // (hashicorp/azuread 3.7; what destroy then does is in docs/kindo-saas.md).
+      useExisting: true,
+      owners,
+      notes: saasNotes(definition, deviations),
+      tags: [ENTERPRISE_APP_TAG, KINDO_SAAS_TAG, `${KINDO_INTEGRATION_TAG_PREFIX}${definition.id}`],
+      appRoleAssignmentRequired: options.requireAssignment ?? false,
+    });
+    // Terraform ignores "//" keys in JSON configuration; the review report reads the deviations here.
+    if (deviations.length > 0) servicePrincipal.addOverride('//.kindo_permission_deviations', deviations);
+    const who = `Kindo SaaS integration '${definition.id}'`;
+    const allowedGroups = assignAllowedGroups(scope, servicePrincipal, options, who);
+    // Client credentials never sign a user in, so Fabric has nothing to consent to.
+    const delegated = definition.authFlow === 'delegated';
+    const apiObjectIds = delegated ? requireDelegatedScopes(this, who, apis) : new Map<string, string>();
+    const permissionGrants = delegated
+      ? apis.map(
+          (api) =>
+            new ServicePrincipalDelegatedPermissionGrant(scope, `AdminConsent${api.name.replace(/[^A-Za-z0-9]/g, '')}`, {
+              servicePrincipalObjectId: servicePrincipal.objectId,
+              resourceServicePrincipalObjectId: apiObjectIds.get(api.name)!,
+              claimValues: api.permissions.map((p) => p.name),
+            }),
+        )
+      : [];
+    return { definition, clientId, servicePrincipal, permissionGrants, allowedGroups, apis: delegated ? apis : [], permissionDeviations: deviations };
+  }
+
+  /** One selected integration. */
+  public integration(integration: IntegrationId): KindoSaasIntegration | undefined {
+    return this.integrations.find((i) => i.definition.id === integration);
+  }
+
+  /** The service principals' object IDs, per integration id. */
+  public get servicePrincipalObjectIds(): Readonly<Partial<Record<IntegrationId, string>>> {
+    return Object.fromEntries(this.integrations.map((i) => [i.definition.id, i.servicePrincipal.objectId]));
+  }
+}

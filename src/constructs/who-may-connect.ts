@@ -1,0 +1,74 @@
+import { AppRoleAssignment } from '@cdktf/provider-azuread/lib/app-role-assignment';
+import type { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal';
+import { Fn, TerraformIterator, Token } from 'cdktf';
+import type { Construct } from 'constructs';
+import { groupsWithoutAssignment, groupsWithoutAssignmentMessage } from '../core/errors';
+import { checkGuid, isToken } from '../core/validate';
+
+/** Who may connect an integration: the enterprise application's first control point, in both modes. */
+export interface WhoMayConnectOptions {
+  /**
+   * Require a user to be assigned to the integration's enterprise application (service principal)
+   * before Entra ID issues it a token (`app_role_assignment_required`). Users are assigned through
+   * `allowedGroups`, or by an administrator under Enterprise applications.
+   * @default false - every user of the tenant may connect
+   */
+  readonly requireAssignment?: boolean;
+  /**
+   * Object IDs of the groups whose direct members may connect; each is assigned the app's default
+   * access role. Only with `requireAssignment: true`.
+   * @default - no group assigned by Terraform
+   * @example ['5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c']
+   */
+  readonly allowedGroups?: readonly string[];
+}
+
+/**
+ * The role ID Microsoft Graph takes for "assigned to the app without a specific app role" (Default
+ * Access): appRoleAssignment.appRoleId, https://learn.microsoft.com/graph/api/resources/approleassignment;
+ * hashicorp/azuread 3.7 docs/resources/app_role_assignment.md, "Assign a group to the default app role".
+ */
+export const DEFAULT_ACCESS_APP_ROLE_ID = '00000000-0000-0000-0000-000000000000';
+
+/** Checks the options at synth, where their values are known. */
+export function checkWhoMayConnect(options: WhoMayConnectOptions): void {
+  const groups = options.allowedGroups;
+  if (groups === undefined || isToken(groups)) return;
+  groups.forEach((g, i) => checkGuid(`allowedGroups[${i}]`, g));
+  if (groups.length > 0 && !isToken(options.requireAssignment) && options.requireAssignment !== true) {
+    throw groupsWithoutAssignment('allowedGroups', groups);
+  }
+}
+
+/**
+ * Assigns the allowed groups to `servicePrincipal`'s default access role: one
+ * `azuread_app_role_assignment` per group, keyed by group ID (`for_each`), so adding or removing a
+ * group never touches the others. Where the options are only known at plan, a precondition stops
+ * the plan when groups are given without required assignment.
+ *
+ * @param who names the integration in the plan's message, e.g. `integration 'teams'`
+ */
+export function assignAllowedGroups(scope: Construct, servicePrincipal: ServicePrincipal, options: WhoMayConnectOptions, who: string): AppRoleAssignment | undefined {
+  const groups = options.allowedGroups;
+  if (groups === undefined || (!isToken(groups) && groups.length === 0)) return undefined;
+  const each = TerraformIterator.fromList(groups as string[]);
+  const required = options.requireAssignment ?? false;
+  const checkAtPlan = isToken(groups) || isToken(required);
+  const count = isToken(groups) ? Token.asString(Fn.lengthOf(groups)) : String(groups.length);
+  return new AppRoleAssignment(scope, 'AllowedGroups', {
+    forEach: each,
+    appRoleId: DEFAULT_ACCESS_APP_ROLE_ID,
+    principalObjectId: each.value,
+    resourceObjectId: servicePrincipal.objectId,
+    lifecycle: checkAtPlan
+      ? {
+          precondition: [
+            {
+              condition: `\${${Token.asString(required)} || ${count} == 0}`,
+              errorMessage: groupsWithoutAssignmentMessage(who),
+            },
+          ],
+        }
+      : undefined,
+  });
+}

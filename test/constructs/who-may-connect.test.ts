@@ -1,0 +1,126 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { KindoMicrosoftIntegrations } from '../../src/constructs/kindo-microsoft-integrations';
+import { KindoSaasConsent } from '../../src/constructs/kindo-saas-consent';
+import type { WhoMayConnectOptions } from '../../src/constructs/who-may-connect';
+import { hasTerraform, terraform } from '../support/terraform';
+
+type Synth = Record<string, any>;
+
+const GROUP_A = '5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c';
+const GROUP_B = '6c2d8f5b-0e3a-4f9c-b2d4-7a8e9f0b1c2d';
+const KINDO_TEAMS = '3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b';
+
+/** The same options in both modes: self-managed (KindoMicrosoftIntegrations) and Kindo SaaS (KindoSaasConsent). */
+const modes: Record<string, (stack: TerraformStack, options: WhoMayConnectOptions) => void> = {
+  'self-managed': (stack, options) => {
+    const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
+    new KindoMicrosoftIntegrations(stack, 'Kindo', { integrations: ['teams'], nango: { secretKey }, ...options });
+  },
+  'Kindo SaaS': (stack, options) => new KindoSaasConsent(stack, 'Kindo', { clientIds: { teams: KINDO_TEAMS }, ...options }),
+};
+
+function synth(mode: string, options: WhoMayConnectOptions | ((stack: TerraformStack) => WhoMayConnectOptions)): Synth {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  modes[mode](stack, typeof options === 'function' ? options(stack) : options);
+  return JSON.parse(Testing.synth(stack));
+}
+
+const only = (tf: Synth, type: string): [string, any] => {
+  const all = Object.entries<any>(tf.resource?.[type] ?? {});
+  expect(all, type).toHaveLength(1);
+  return all[0];
+};
+
+describe.each(Object.keys(modes))('who may connect (%s)', (mode) => {
+  test('requires assignment and assigns each allowed group the default access role, keyed by group ID', () => {
+    const tf = synth(mode, { requireAssignment: true, allowedGroups: [GROUP_A, GROUP_B] });
+    const [spName, sp] = only(tf, 'azuread_service_principal');
+    expect(sp.app_role_assignment_required).toBe(true);
+    const [, assignment] = only(tf, 'azuread_app_role_assignment');
+    expect(assignment).toEqual({
+      for_each: `\${toset(["${GROUP_A}", "${GROUP_B}"])}`,
+      app_role_id: '00000000-0000-0000-0000-000000000000',
+      principal_object_id: '${each.value}',
+      resource_object_id: `\${azuread_service_principal.${spName}.object_id}`,
+    });
+  });
+
+  test('assigns nobody when no group is given; required assignment then admits only those assigned in Entra', () => {
+    const tf = synth(mode, { requireAssignment: true });
+    expect(only(tf, 'azuread_service_principal')[1].app_role_assignment_required).toBe(true);
+    expect(tf.resource.azuread_app_role_assignment).toBeUndefined();
+  });
+
+  test('fails if groups are given without required assignment', () => {
+    expect(() => synth(mode, { allowedGroups: [GROUP_A] })).toThrow(
+      `\`allowedGroups\` is ["${GROUP_A}"] but \`requireAssignment\` is not true, so every user of the tenant may connect and the list restricts nobody; expected \`requireAssignment: true\` with the groups, or no \`allowedGroups\``,
+    );
+  });
+
+  test('fails if a group is not a GUID', () => {
+    expect(() => synth(mode, { requireAssignment: true, allowedGroups: [GROUP_A, 'Kindo users'] })).toThrow(
+      "`allowedGroups[1]` is 'Kindo users'; expected a GUID such as '00000000-0000-0000-0000-000000000000'",
+    );
+  });
+
+  test('checks at plan what is only known at plan: groups without required assignment stop it', () => {
+    const tf = synth(mode, (stack) => ({
+      requireAssignment: new TerraformVariable(stack, 'require_assignment', { type: 'bool' }).value as boolean,
+      allowedGroups: new TerraformVariable(stack, 'allowed_groups', { type: 'list(string)' }).listValue,
+    }));
+    expect(only(tf, 'azuread_service_principal')[1].app_role_assignment_required).toBe('${var.require_assignment}');
+    const [, assignment] = only(tf, 'azuread_app_role_assignment');
+    expect(assignment.for_each).toBe('${toset(var.allowed_groups)}');
+    expect(assignment.lifecycle.precondition).toEqual([
+      {
+        condition: '${var.require_assignment || length(var.allowed_groups) == 0}',
+        error_message: expect.stringContaining("integration 'teams': allowed groups are set but assignment is not required, so every user of the tenant may connect and the list restricts nobody. Nothing was changed."),
+      },
+    ]);
+  });
+});
+
+test('self-managed apps leave app_role_assignment_required to Entra when requireAssignment is not set', () => {
+  expect(only(synth('self-managed', {}), 'azuread_service_principal')[1]).not.toHaveProperty('app_role_assignment_required');
+});
+
+describe.skipIf(!hasTerraform)('who may connect under terraform (terraform on the PATH)', () => {
+  let dir: string;
+  beforeAll(() => {
+    // The synthesized precondition on a provider-free resource with the same for_each.
+    const tf = synth('Kindo SaaS', (stack) => ({
+      requireAssignment: new TerraformVariable(stack, 'require_assignment', { type: 'bool' }).value as boolean,
+      allowedGroups: new TerraformVariable(stack, 'allowed_groups', { type: 'list(string)' }).listValue,
+    }));
+    const [, assignment] = only(tf, 'azuread_app_role_assignment');
+    dir = mkdtempSync(join(tmpdir(), 'kindo-who-'));
+    writeFileSync(
+      join(dir, 'main.tf.json'),
+      JSON.stringify({
+        variable: tf.variable,
+        resource: { terraform_data: { assignment: { for_each: assignment.for_each, input: '${each.value}', lifecycle: assignment.lifecycle } } },
+      }),
+    );
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const plan = async (require: boolean, groups: string[]) => {
+    const run = await terraform(dir, ['plan', '-input=false', '-lock=false'], { require_assignment: String(require), allowed_groups: JSON.stringify(groups) });
+    return { status: run.status, output: run.output.replace(/\s+/g, ' ').replace(/│ /g, '') };
+  };
+
+  test('passes with required assignment and groups, or with no groups', async () => {
+    expect((await plan(true, [GROUP_A, GROUP_B])).output).toContain('2 to add');
+    const none = await plan(false, []);
+    expect(none.status, none.output).toBe(0);
+  }, 60_000);
+
+  test('stops with groups but no required assignment', async () => {
+    const run = await plan(false, [GROUP_A]);
+    expect(run.status).toBe(1);
+    expect(run.output).toContain("Kindo SaaS integration 'teams': allowed groups are set but assignment is not required");
+  }, 60_000);
+});
