@@ -4,6 +4,7 @@ export * from './core/errors';
 export * from './constructs/kindo-microsoft-integrations';
 export * from './constructs/kindo-microsoft-integrations-stack';
 export * from './constructs/microsoft-integration-app';
+export * from './constructs/existing-app';
 export * from './nango/nango-registration';
 export * from './review/review';
 export * from './review/types';

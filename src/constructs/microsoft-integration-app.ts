@@ -12,6 +12,8 @@ import { effectivePermissions } from '../catalog/effective-permissions';
 import type { AddedPermission, PermissionDeviation } from '../catalog/permission-changes';
 import { checkNangoProvider } from '../nango/nango-providers';
 import { clientConfig, requireDelegatedScopes } from './stack-lookups';
+import { importExistingApp, lookupExistingApp } from './existing-app-import';
+import type { ExistingAppProps } from './existing-app';
 import { baseUrl, checkGuid, checkPattern, checkServiceUrl, checkWholeNumber, isToken } from '../core/validate';
 
 /** Who may sign in to the app registration. */
@@ -112,7 +114,7 @@ export interface MicrosoftIntegrationAppOptions {
 }
 
 /** Properties of a {@link MicrosoftIntegrationApp}. */
-export interface MicrosoftIntegrationAppProps extends MicrosoftIntegrationAppOptions {
+export interface MicrosoftIntegrationAppProps extends MicrosoftIntegrationAppOptions, ExistingAppProps {
   /**
    * The Kindo integration this app serves.
    * @example 'teams'
@@ -270,6 +272,8 @@ export class MicrosoftIntegrationApp extends Construct {
     }
 
     const config = clientConfig(this);
+    // Adoption (docs/adopting.md): the secret and Nango read the adopted app's IDs from a lookup, not from the resource being imported.
+    const existing = lookupExistingApp(this, definition, props);
     this.tenantId = props.tenantId ?? config.tenantId;
     // The caller stays an owner whatever the list says (aztfmod's choice): its object ID is known only at
     // plan, so a list without it cannot be refused at synth.
@@ -298,7 +302,7 @@ export class MicrosoftIntegrationApp extends Construct {
     });
 
     this.clientSecret = new ApplicationPassword(this, 'ClientSecret', {
-      applicationId: this.application.id,
+      applicationId: existing?.applicationId ?? this.application.id,
       displayName: 'Kindo integration',
       // plantimestamp(), unlike timestamp(), is known at plan, so a new secret's expiry is too and the
       // expiry check stays quiet on a first plan. Fixed at creation: without ignore_changes every plan
@@ -346,10 +350,20 @@ export class MicrosoftIntegrationApp extends Construct {
         provider,
         displayName: definition.displayName,
         scopes: ['offline_access', ...graph.map((p) => p.name).filter((n) => n !== 'offline_access')],
-        clientId: this.application.clientId,
+        clientId: existing?.clientId ?? this.application.clientId,
         clientSecret: this.clientSecret.value,
         clientSecretKeyId: this.clientSecret.keyId,
         adoptExisting: props.adoptExistingNangoIntegration,
+      });
+    }
+
+    if (existing) {
+      importExistingApp(existing, {
+        integration: definition.id,
+        application: this.application,
+        servicePrincipal: this.servicePrincipal,
+        grants: this.permissionGrants.map((grant, i) => ({ api: apis[i], grant })),
+        secretHandover: [this.clientSecret, ...(this.nangoRegistration ? [this.nangoRegistration.sync] : [])],
       });
     }
 

@@ -282,3 +282,13 @@ export function scopeIdMismatchMessage(api: string, scope: string, expected: str
     `or remove the scope (removePermissions), then plan again. See docs/troubleshooting.md.`
   );
 }
+
+// --- Adopting app registrations made by hand (src/constructs/existing-app-import.ts) ---
+
+/** Both an object ID and a client ID name the app registration to adopt. */
+export function adoptionConflict(integration: string, objectId: string, clientId: string): KindoConfigError {
+  return new KindoConfigError(
+    'ADOPTION_CONFLICT',
+    `integration '${integration}' names the app registration to adopt twice: \`existingApplicationObjectId\` is ${show(objectId)} and \`existingApplicationClientId\` is ${show(clientId)}; expected one of the two`,
+  );
+}
