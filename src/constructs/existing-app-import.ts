@@ -24,7 +24,9 @@ export function existingAppProps(app: ExistingApp | undefined): ExistingAppProps
 
 /** What the app's other resources read from an adopted app registration instead of from the resource being imported. */
 export interface ExistingAppLookup {
-  /** `/applications/<object id>`, known at plan. */
+  /** The application's import ID: literal for an object ID, the lookup's for a client ID. */
+  readonly importId: string;
+  /** `/applications/<object id>` as the lookup reads it at plan; a reference, so the review links the secret to the app. */
   readonly applicationId: string;
   /** Application (client) ID, known at plan. */
   readonly clientId: string;
@@ -60,7 +62,7 @@ export function lookupExistingApp(scope: Construct, definition: IntegrationDefin
   );
   // Read at plan, so its values are known when the import block and the secret need them.
   const lookup = new DataAzureadApplication(scope, 'ExistingApplication', objectId !== undefined ? { objectId } : { clientId });
-  return { applicationId: objectId !== undefined ? `/applications/${objectId}` : lookup.id, clientId: lookup.clientId, props, lookup };
+  return { importId: objectId !== undefined ? `/applications/${objectId}` : lookup.id, applicationId: lookup.id, clientId: lookup.clientId, props, lookup };
 }
 
 /** The parts of a {@link MicrosoftIntegrationApp} an adoption touches. */
@@ -92,7 +94,7 @@ export function importExistingApp(existing: ExistingAppLookup, adopted: AdoptedR
     }
   }
 
-  adopted.application.importFrom(existing.applicationId);
+  adopted.application.importFrom(existing.importId);
   if (props.existingServicePrincipalObjectId !== undefined) {
     adopted.servicePrincipal.importFrom(`/servicePrincipals/${props.existingServicePrincipalObjectId}`);
   } else {

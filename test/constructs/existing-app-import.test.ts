@@ -38,7 +38,9 @@ describe('adopting an app registration made by hand', () => {
       [address(tf, 'azuread_service_principal')]: `/servicePrincipals/${SP_ID}`,
       [address(tf, 'azuread_service_principal_delegated_permission_grant')]: `/oauth2PermissionGrants/${GRANT_ID}`,
     });
-    expect(Object.values<Tf>(tf.data.azuread_application)).toEqual([{ object_id: OBJECT_ID }]);
+    const lookup = Object.keys(tf.data.azuread_application)[0];
+    expect(tf.data.azuread_application[lookup]).toEqual({ object_id: OBJECT_ID });
+    expect(Object.values<Tf>(tf.resource.azuread_application_password)[0].application_id).toBe(`\${data.azuread_application.${lookup}.id}`);
     expect(Object.values<Tf>(tf.resource.azuread_service_principal)[0].use_existing).toBeUndefined();
   });
 
