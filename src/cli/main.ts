@@ -1,9 +1,10 @@
 import { KindoConfigError } from '../core/errors';
 import { CLI_EXIT, parseCommandArgs, type Command } from './command';
+import { adoptCommand } from './adopt-command';
 import { reviewCommand } from './review-command';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [reviewCommand];
+export const COMMANDS: readonly Command[] = [reviewCommand, adoptCommand];
 
 const PROGRAM = 'kindo-microsoft-integrations';
 
