@@ -31,7 +31,6 @@ export interface ExistingAppLookup {
   /** Application (client) ID, known at plan. */
   readonly clientId: string;
   readonly props: ExistingAppProps;
-  readonly lookup: DataAzureadApplication;
 }
 
 // Graph's oauth2PermissionGrant ids are base64url text (docs/resources/service_principal_delegated_permission_grant.md's example).
@@ -62,7 +61,7 @@ export function lookupExistingApp(scope: Construct, definition: IntegrationDefin
   );
   // Read at plan, so its values are known when the import block and the secret need them.
   const lookup = new DataAzureadApplication(scope, 'ExistingApplication', objectId !== undefined ? { objectId } : { clientId });
-  return { importId: objectId !== undefined ? `/applications/${objectId}` : lookup.id, applicationId: lookup.id, clientId: lookup.clientId, props, lookup };
+  return { importId: objectId !== undefined ? `/applications/${objectId}` : lookup.id, applicationId: lookup.id, clientId: lookup.clientId, props };
 }
 
 /** The parts of a {@link MicrosoftIntegrationApp} an adoption touches. */
