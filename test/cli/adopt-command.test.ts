@@ -143,7 +143,8 @@ output "hand_made_secrets" {
     });
     expect(run.status).toBe(0);
     expect(run.stdout).toContain(`application_object_id = "${TEAMS.objectId}"`);
-  });
+    // A fresh tsx process starts slowly on a loaded machine.
+  }, 60_000);
 
   test('--app adopts an app by client ID under another name', () => {
     expect(main(['adopt', '--integrations', 'excel-online', '--input', FIXTURE, '--app', `excel-online=${MCP_CLIENT}`, '--format', 'hcl'])).toBe(0);
