@@ -68,8 +68,10 @@ describe('adopt command', () => {
     expect(out).toContain('  //   - redirect URIs https://nango.example.com/oauth/callback become https://api.nango.dev/oauth/callback: set nango.callbackUrl if Nango uses another');
     expect(out).toContain('  //   - drops 1 permission(s) beyond the guide: Mail.Send (keep one with addPermissions and a justification)');
     expect(out).toContain('  //   - admin consent on Microsoft Graph removes Mail.Send');
-    // Outlook was set up exactly as the guide says, but never consented: the stack creates its grant.
-    expect(out).toContain('  // Kindo - Microsoft Outlook: the first apply changes:\n  //   - admin consent is created for Microsoft Graph');
+    // Outlook was set up without offline_access, which the catalog requests, and never consented: the stack creates its grant.
+    expect(out).toContain(
+      '  // Kindo - Microsoft Outlook: the first apply changes:\n  //   - requests 1 guide permission(s) it lacks: offline_access (or leave them out with removePermissions)\n  //   - admin consent is created for Microsoft Graph',
+    );
     expect(out).toContain(
       [
         '  "outlook" = {',
