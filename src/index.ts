@@ -5,6 +5,7 @@ export * from './constructs/kindo-microsoft-integrations';
 export * from './constructs/kindo-microsoft-integrations-stack';
 export * from './constructs/kindo-saas-consent';
 export * from './constructs/microsoft-integration-app';
+export * from './constructs/existing-app';
 export * from './constructs/who-may-connect';
 export * from './nango/nango-fields';
 export * from './nango/nango-registration';

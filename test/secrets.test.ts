@@ -24,6 +24,19 @@ const EXAMPLE_GUIDS = new Set([
   '8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
   '72f988bf-86f1-41af-91ab-2d7cd011db47',
   '570282fd-fa5c-430d-a7fd-fc8dc98a9dca',
+  // Made-up object, client, service principal and secret key IDs of the adoption examples: JSDoc,
+  // docs/adopting.md and the sample `az` output in test/fixtures/az-adopt-output.json.
+  '0f8e2c6d-1b2a-4c3d-9e8f-7a6b5c4d3e2f',
+  '6e5d4c3b-2a19-4f08-8e7d-6c5b4a392817',
+  '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+  '3d0b3d5f-8c55-4f1e-9d0c-2b7f0a1e4c11',
+  '5b4a3928-1706-4f5e-8d4c-3b2a19081726',
+  '2a1b0c9d-8e7f-4a6b-9c5d-4e3f2a1b0c9d',
+  '7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2918',
+  '4c3b2a19-0817-4f6e-9d5c-4b3a29180716',
+  '1e2d3c4b-5a69-4788-9a6b-5c4d3e2f1a0b',
+  '8d7c6b5a-4938-4271-a6b5-c4d3e2f1a0b9',
+  'b2c1d0e9-8f7a-4b6c-9d5e-4f3a2b1c0d9e',
 ]);
 const KNOWN_GUIDS = new Set(Object.values(catalog()).flatMap((i) => i.apis.flatMap((a) => [a.resourceAppId, ...a.permissions.map((p) => p.id)])));
 

@@ -1,10 +1,11 @@
 import { KindoConfigError } from '../core/errors';
 import { CLI_EXIT, parseCommandArgs, type Command } from './command';
+import { adoptCommand } from './adopt-command';
 import { reviewCommand } from './review-command';
 import { verifyCommand } from './verify-command';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const COMMANDS: readonly Command[] = [reviewCommand, verifyCommand];
+export const COMMANDS: readonly Command[] = [reviewCommand, verifyCommand, adoptCommand];
 
 const PROGRAM = 'kindo-microsoft-integrations';
 

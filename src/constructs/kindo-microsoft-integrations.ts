@@ -6,6 +6,8 @@ import type { AddedPermission } from '../catalog/permission-changes';
 import { MicrosoftIntegrationApp, NANGO_REGISTRATION_ID, type MicrosoftIntegrationAppOptions } from './microsoft-integration-app';
 import { NangoRegistration } from '../nango/nango-registration';
 import { isToken } from '../core/validate';
+import { existingAppProps } from './existing-app-import';
+import type { ExistingApp } from './existing-app';
 
 /** Properties of {@link KindoMicrosoftIntegrations}. */
 export interface KindoMicrosoftIntegrationsProps extends MicrosoftIntegrationAppOptions {
@@ -63,6 +65,13 @@ export interface KindoMicrosoftIntegrationsProps extends MicrosoftIntegrationApp
    * @default - not passed through
    */
   readonly fabricLakehouseDatabase?: string;
+  /**
+   * Per integration id: an app registration set up by hand to adopt (import) instead of creating one
+   * (docs/adopting.md; `npx kindo-microsoft-integrations adopt` writes this from `az` output).
+   * @default - every app registration is created
+   * @example { teams: { applicationClientId: '6e5d4c3b-2a19-4f08-8e7d-6c5b4a392817', servicePrincipalObjectId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' } }
+   */
+  readonly existingApps?: Readonly<Partial<Record<IntegrationId, ExistingApp>>>;
 }
 
 /**
@@ -75,7 +84,7 @@ export class KindoMicrosoftIntegrations extends Construct {
 
   constructor(scope: Construct, id: string, props: KindoMicrosoftIntegrationsProps) {
     super(scope, id);
-    const { integrations, nangoUniqueKeys = {}, nangoProviders = {}, adoptExistingNangoIntegrations = [], nangoFields = {}, removePermissions = {}, addPermissions = {}, fabricSqlEndpointHost, fabricLakehouseDatabase, ...options } = props;
+    const { integrations, nangoUniqueKeys = {}, nangoProviders = {}, adoptExistingNangoIntegrations = [], nangoFields = {}, removePermissions = {}, addPermissions = {}, fabricSqlEndpointHost, fabricLakehouseDatabase, existingApps = {}, ...options } = props;
     if (integrations.length === 0) throw emptySelection('integrations');
     const seen = new Set<string>();
     integrations.forEach((integration, i) => {
@@ -113,6 +122,9 @@ export class KindoMicrosoftIntegrations extends Construct {
         if (catalog()[key as IntegrationId].authFlow !== 'delegated') throw settingNotApplicable(field, key, reason);
       }
     }
+    for (const key of Object.keys(existingApps)) {
+      if (!seen.has(key)) throw settingNotApplicable('existingApps', key, 'which is not in `integrations`');
+    }
     const fabric = seen.has('fabric');
     if (!fabric && (fabricSqlEndpointHost !== undefined || fabricLakehouseDatabase !== undefined)) {
       throw settingNotApplicable(fabricSqlEndpointHost !== undefined ? 'fabricSqlEndpointHost' : 'fabricLakehouseDatabase', 'fabric', 'which is not in `integrations`');
@@ -130,6 +142,7 @@ export class KindoMicrosoftIntegrations extends Construct {
           nangoFields: nangoFields[integration],
           removePermissions: removePermissions[integration],
           addPermissions: addPermissions[integration],
+          ...existingAppProps(existingApps[integration]),
           ...(integration === 'fabric' ? { fabricSqlEndpointHost, fabricLakehouseDatabase } : {}),
         }),
     );

@@ -15,6 +15,8 @@ import { checkNangoProvider } from '../nango/nango-providers';
 import { clientIdentity, requireDelegatedScopes } from './stack-lookups';
 import { assignAllowedGroups, checkWhoMayConnect, type WhoMayConnectOptions } from './who-may-connect';
 import type { AppRoleAssignment } from '@cdktf/provider-azuread/lib/app-role-assignment';
+import { importExistingApp, lookupExistingApp } from './existing-app-import';
+import type { ExistingAppProps } from './existing-app';
 import { baseUrl, checkGuid, checkPattern, checkServiceUrl, checkWholeNumber, isToken } from '../core/validate';
 
 /** Who may sign in to the app registration. */
@@ -115,7 +117,7 @@ export interface MicrosoftIntegrationAppOptions extends WhoMayConnectOptions {
 }
 
 /** Properties of a {@link MicrosoftIntegrationApp}. */
-export interface MicrosoftIntegrationAppProps extends MicrosoftIntegrationAppOptions {
+export interface MicrosoftIntegrationAppProps extends MicrosoftIntegrationAppOptions, ExistingAppProps {
   /**
    * The Kindo integration this app serves.
    * @example 'teams'
@@ -289,6 +291,8 @@ export class MicrosoftIntegrationApp extends Construct {
     }
 
     const identity = clientIdentity(this);
+    // Adoption (docs/adopting.md): the secret and Nango read the adopted app's IDs from a lookup, not from the resource being imported.
+    const existing = lookupExistingApp(this, definition, props);
     this.tenantId = props.tenantId ?? identity.tenantId;
     // The caller stays an owner whatever the list says (aztfmod's choice): its object ID is known only at
     // plan, so a list without it cannot be refused at synth.
@@ -322,7 +326,7 @@ export class MicrosoftIntegrationApp extends Construct {
     this.allowedGroups = assignAllowedGroups(this, this.servicePrincipal, props, `integration '${definition.id}'`);
 
     this.clientSecret = new ApplicationPassword(this, 'ClientSecret', {
-      applicationId: this.application.id,
+      applicationId: existing?.applicationId ?? this.application.id,
       displayName: 'Kindo integration',
       // plantimestamp(), unlike timestamp(), is known at plan, so a new secret's expiry is too and the
       // expiry check stays quiet on a first plan. Fixed at creation: without ignore_changes every plan
@@ -371,12 +375,22 @@ export class MicrosoftIntegrationApp extends Construct {
         provider,
         displayName: definition.displayName,
         scopes: ['offline_access', ...graph.map((p) => p.name).filter((n) => n !== 'offline_access')],
-        clientId: this.clientId,
+        clientId: existing?.clientId ?? this.clientId,
         clientSecret: this.clientSecret.value,
         clientSecretKeyId: this.clientSecret.keyId,
         adoptExisting: props.adoptExistingNangoIntegration,
         // The guide's "Tenant ID, if requested": always registered, so no one types it in Nango.
         fields: isToken(props.nangoFields) ? props.nangoFields : { tenant_id: this.tenantId, ...props.nangoFields },
+      });
+    }
+
+    if (existing) {
+      importExistingApp(existing, {
+        integration: definition.id,
+        application: this.application,
+        servicePrincipal: this.servicePrincipal,
+        grants: this.permissionGrants.map((grant, i) => ({ api: apis[i], grant })),
+        secretHandover: [this.clientSecret, ...(this.nangoRegistration ? [this.nangoRegistration.sync] : [])],
       });
     }
 

@@ -379,3 +379,29 @@ export function groupsWithoutAssignmentMessage(who: string): string {
     `Nothing was changed. Expected requireAssignment (require_assignment) true with the groups, or no groups.`
   );
 }
+
+// --- Adopting app registrations made by hand (src/constructs/existing-app-import.ts, src/cli/adopt-command.ts) ---
+
+/** Both an object ID and a client ID name the app registration to adopt. */
+export function adoptionConflict(integration: string, objectId: string, clientId: string): KindoConfigError {
+  return new KindoConfigError(
+    'ADOPTION_CONFLICT',
+    `integration '${integration}' names the app registration to adopt twice: \`existingApplicationObjectId\` is ${show(objectId)} and \`existingApplicationClientId\` is ${show(clientId)}; expected one of the two`,
+  );
+}
+
+/** Input to the `adopt` command that is not the JSON of the `az` commands it prints. */
+export function adoptInputInvalid(source: string, reason: string): KindoConfigError {
+  return new KindoConfigError(
+    'ADOPT_INPUT_INVALID',
+    `cannot read ${show(source)} (${reason}); expected the JSON output of the \`az\` commands that \`kindo-microsoft-integrations adopt\` prints without --input, as one file or piped in (--input -)`,
+  );
+}
+
+/** Several hand-made app registrations fit one integration: the operator picks one. */
+export function adoptAmbiguous(integration: string, candidates: readonly string[]): KindoConfigError {
+  return new KindoConfigError(
+    'ADOPT_AMBIGUOUS',
+    `integration '${integration}' matches ${candidates.length} app registrations (${candidates.join('; ')}); expected one: pass --app ${integration}=<client id> for the one Kindo's Nango integration uses (its Client ID in the Nango dashboard)`,
+  );
+}

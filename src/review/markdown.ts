@@ -77,6 +77,55 @@ function whoMayConnect(i: ReviewedIntegration): string {
   return `assignment required: ${withSource(w.assignmentRequired)}; assigned: ${groups}`;
 }
 
+const RISK = ['**replaced**', 'sign-in', 'permissions', 'audience', 'owners', 'low', 'none'];
+
+/** Imported resources of one plan, riskiest first, and the hand-made secrets of adopted apps. */
+function adoptedSection(plan: PlanSummary, integrations: readonly ReviewedIntegration[]): string[] {
+  const lines = [`## Adopted: ${plain(plan.label)}`, ''];
+  const changing = plan.adopted.filter((a) => a.action !== 'no-op').length;
+  lines.push(
+    `${plan.adopted.length} resource(s) set up by hand are imported; the same apply changes ${changing} of them. A change ranked **replaced** gives the app a new client ID: every user reconnects.`,
+    '',
+  );
+  lines.push('| Risk | What | Integration | Import ID | The first apply changes |', '|---|---|---|---|---|');
+  for (const a of plan.adopted) {
+    const changes =
+      a.action === 'no-op'
+        ? ['nothing: it already matches']
+        : a.changes.map((c) => {
+            const detail =
+              c.note === 'hidden' || c.note === 'sensitive'
+                ? `(${c.note}, not shown)`
+                : c.added !== undefined
+                  ? [...c.added.map((x) => `+${code(x)}`), ...c.removed!.map((x) => `−${code(x)}`)].join(' ')
+                  : c.after !== undefined
+                    ? `${code(c.before ?? 'null')} → ${code(c.after)}`
+                    : `(${c.note})`;
+            return `${code(c.path)}: ${detail}: ${c.impact}${c.forcesReplacement ? ' (forces replacement)' : ''}`;
+          });
+    const action = a.action === 'replace' || a.action === 'delete' ? `**${a.action}**: ` : '';
+    lines.push(`| ${RISK[a.rank]} | ${cell(a.what)} | ${cell(code(a.label))}<br>${cell(code(a.address))} | ${cell(code(a.importId))} | ${action}${cell(changes.join('; ')).replace(/; /g, '<br>')} |`);
+  }
+  lines.push('');
+  const adopted = integrations.filter((i) => i.adoption);
+  const taken = adopted.filter((i) => i.adoption!.servicePrincipalTakenOver);
+  if (taken.length > 0) {
+    lines.push(`Service principals taken over at apply rather than imported (\`use_existing\`; the plan shows a create): ${taken.map((i) => code(i.key)).join(', ')}.`, '');
+  }
+  const secrets = adopted.flatMap((i) => i.adoption!.handMadeSecrets.map((s) => ({ i, s })));
+  lines.push(
+    "Each adopted app gets a new client secret, pushed to Nango before anything else on it changes. The hand-made secrets stay valid until you delete them (the guide: \"remove old client secrets\"); once Kindo's connections work, delete:",
+    '',
+  );
+  if (secrets.length === 0) lines.push('- none recorded: list them with `az ad app credential list --id <client id>`, or pass them as `existingClientSecrets`');
+  for (const { i, s } of secrets) {
+    const app = i.adoption!.application?.clientId ?? i.adoption!.application?.objectId ?? '<client id>';
+    const about = [s.description ? `${code(s.description)}` : undefined, s.expires ? `expires ${code(s.expires)}` : undefined].filter(Boolean).join(', ');
+    lines.push(`- ${code(i.key)}: key ID ${code(s.keyId)}${about ? ` (${about})` : ''}: ${code(`az ad app credential delete --id ${app} --key-id ${s.keyId}`)}`);
+  }
+  return [...lines, ''];
+}
+
 function integrationSection(i: ReviewedIntegration): string[] {
   const permissions = i.apis.flatMap((a) => a.permissions);
   const head = `<details><summary><b>${plain(shown(i.displayName))}</b> (<code>${plain(i.key)}</code>): ${permissions.length} permissions, ${permissions.filter((p) => p.access !== 'read').length} write or unknown</summary>`;
@@ -138,7 +187,10 @@ export function renderMarkdown(report: ReviewReport): string {
     lines.push('');
   }
 
-  for (const plan of report.plans) lines.push(...planSection(plan));
+  for (const plan of report.plans) {
+    if (plan.adopted.length > 0) lines.push(...adoptedSection(plan, integrations));
+    lines.push(...planSection(plan));
+  }
 
   lines.push('## Summary', '');
   lines.push('| Integration | App registration | Sign-in audience | Nango provider / unique key | Permissions | Write | Admin consent | Tenant-wide consent | Secret lifetime |');

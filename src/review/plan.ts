@@ -1,5 +1,5 @@
 import { reviewPlanInvalid } from '../core/errors';
-import type { PlannedAction, PlannedActionKind, PlannedAttributeChange, PlanSummary, ReviewedIntegration } from './types';
+import type { AdoptedChange, AdoptedResource, PlannedAction, PlannedActionKind, PlannedAttributeChange, PlanSummary, ReviewedIntegration } from './types';
 import type { apiLookups } from './synth';
 
 type Json = Record<string, any>;
@@ -7,6 +7,9 @@ type ApiLookups = ReturnType<typeof apiLookups>;
 
 /** Attribute names whose values are never printed, whether or not Terraform marks them sensitive. */
 const SECRET_LIKE_NAME = /secret|value|password|key|token|credential|private|cert/i;
+/** Named like a secret but public: a consent grant's scope names, which reviewers must see change. */
+const PUBLIC_NAMES = new Set(['claim_values']);
+const secretLike = (k: string) => SECRET_LIKE_NAME.test(k) && !PUBLIC_NAMES.has(k);
 
 const WHAT: Record<string, string> = {
   azuread_application: 'app registration',
@@ -73,7 +76,7 @@ function attributeChange(change: Json, path: string[], apis: ApiLookups, forcesR
   // Values are compared even when secret, but only whether they differ is reported.
   if (unknown !== true && JSON.stringify(before) === JSON.stringify(after)) return undefined;
   const base = { path: path.join('.'), forcesReplacement };
-  if (path.some((k) => SECRET_LIKE_NAME.test(k))) return { ...base, note: 'hidden' };
+  if (path.some(secretLike)) return { ...base, note: 'hidden' };
   if (marked(change.before_sensitive, path) || marked(change.after_sensitive, path)) return { ...base, note: 'sensitive' };
   if (unknown === true) return isScalar(before) && before !== null ? { ...base, before: text(before), note: 'known after apply' } : { ...base, note: 'known after apply' };
   if (isScalar(before) && isScalar(after)) return { ...base, before: text(before), after: text(after) };
@@ -138,5 +141,50 @@ export function summarizePlanJson(plan: unknown, label: string, integrations: re
       address;
     return [{ address, what, label, action: kind, attributes: attributeChanges(change, kind, apis) }];
   });
-  return { label, actions };
+  return { label, actions, adopted: adoptedResources(plan.resource_changes ?? [], owner, apis) };
+}
+
+/** What a change to an imported object means for the people using the integration, most disruptive first. */
+function impact(path: string): { rank: number; impact: string } {
+  if (path === 'web.redirect_uris') return { rank: 1, impact: 'sign-ins through a removed URI fail until Nango uses a remaining one' };
+  if (path === 'required_resource_access') return { rank: 2, impact: 'the permissions users consent to change' };
+  if (path === 'claim_values') return { rank: 2, impact: 'the admin consent changes: tokens lose or gain these scopes at their next refresh' };
+  if (path === 'sign_in_audience') return { rank: 3, impact: 'who may sign in changes' };
+  if (path === 'owners') return { rank: 4, impact: 'who may manage the app changes' };
+  return { rank: 5, impact: 'no effect on connections' };
+}
+
+/** The redirect URIs of an application value's `web` block. */
+const redirectUris = (v: unknown): string[] => {
+  const web = at(v, ['web', '0', 'redirect_uris']);
+  return Array.isArray(web) ? web.map(String) : [];
+};
+
+/**
+ * Resources the plan imports (their change carries `importing`, Terraform's JSON output format; see
+ * docs/adopting.md) and what the same apply changes on them, riskiest first.
+ */
+function adoptedResources(changes: readonly Json[], owner: ReadonlyMap<string, string>, apis: ApiLookups): AdoptedResource[] {
+  const adopted = changes.flatMap((rc): AdoptedResource[] => {
+    const change: Json = rc.change ?? {};
+    if (rc.mode !== 'managed' || !isObject(change.importing)) return [];
+    const actions: string[] = change.actions ?? [];
+    const kind = actions.length === 1 && actions[0] === 'no-op' ? 'no-op' : action(actions);
+    if (!kind) return [];
+    const address = String(rc.address);
+    const what = WHAT[rc.type] ?? (rc.type === 'terraform_data' ? nangoRole(change, owner.has(address)) : undefined) ?? String(rc.type);
+    const label = owner.get(address) ?? safeLabel(change, ['display_name']) ?? address;
+    const attributes = kind === 'update' || kind === 'replace' ? attributeChanges(change, kind, apis) : [];
+    const [was, is] = [redirectUris(change.before), redirectUris(change.after)];
+    const uriChange: PlannedAttributeChange[] =
+      rc.type === 'azuread_application' && JSON.stringify(was) !== JSON.stringify(is)
+        ? [{ path: 'web.redirect_uris', added: is.filter((u) => !was.includes(u)), removed: was.filter((u) => !is.includes(u)), forcesReplacement: false }]
+        : [];
+    const ranked: AdoptedChange[] = [...uriChange, ...attributes.filter((c) => !(uriChange.length > 0 && c.path === 'web' && c.note === 'changed'))]
+      .map((c) => ({ ...c, ...impact(c.path) }))
+      .sort((a, b) => a.rank - b.rank || a.path.localeCompare(b.path));
+    const rank = kind === 'replace' || kind === 'delete' ? 0 : Math.min(6, ...ranked.map((c) => c.rank));
+    return [{ address, what, label, importId: typeof change.importing.id === 'string' ? change.importing.id : '', action: kind, rank, changes: ranked }];
+  });
+  return adopted.sort((a, b) => a.rank - b.rank || a.address.localeCompare(b.address));
 }

@@ -145,7 +145,17 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
     return own ? resource.azuread_service_principal?.[own]?.client_id : undefined;
   };
 
+  const imports: Block[] = Array.isArray(stack.config.import) ? stack.config.import : [];
+  const importId = (address: string): string | undefined => imports.find((i) => i.to === address)?.id;
+
   const reviewed = entries('azuread_application').map(([name, app]): ReviewedIntegration => {
+    // An adopted app's secret and Nango registration read its IDs from an azuread_application lookup
+    // (src/constructs/existing-app-import.ts): the one its import ID names or references.
+    const appImport = importId(`azuread_application.${name}`);
+    const lookups = Object.entries<Block>(data.azuread_application ?? {})
+      .filter(([n, d]) => appImport !== undefined && (referenced(appImport, 'data.azuread_application') === n || appImport === `/applications/${String(d.object_id)}`))
+      .map(([n]) => n);
+    const isThisApp = (ref: unknown) => referenced(ref, 'azuread_application') === name || lookups.includes(referenced(ref, 'data.azuread_application') ?? '');
     const path: string | undefined = app['//']?.metadata?.path;
     const fromNotes = typeof app.notes === 'string' ? NOTES.exec(app.notes)?.[1] : undefined;
     const segments = path?.split('/') ?? [];
@@ -198,7 +208,7 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
       return { name: lookup?.name ?? `unknown API ${resourceAppId}`, resourceAppId, known: lookup !== undefined, consent: widest, permissions: [...permissions, ...consentedOnly] };
     });
 
-    const secretEntries = entries('azuread_application_password').filter(([, s]) => referenced(s.application_id, 'azuread_application') === name);
+    const secretEntries = entries('azuread_application_password').filter(([, s]) => isThisApp(s.application_id));
     const secrets = secretEntries.map(([, s]) => {
       const hours = typeof s.end_date === 'string' ? LIFETIME.exec(s.end_date)?.[1] : undefined;
       return hours !== undefined
@@ -208,27 +218,44 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
 
     const syncEntry = entries('terraform_data').find(([, d]) => {
       const t: Block | undefined = d.triggers_replace;
-      return t !== undefined && 'provider' in t && 'unique_key' in t && referenced(t.client_id, 'azuread_application') === name;
+      return t !== undefined && 'provider' in t && 'unique_key' in t && isThisApp(t.client_id);
     });
     const sync: Block | undefined = syncEntry?.[1].triggers_replace;
     // Sync depends on the Registration it belongs to.
     const nangoAddresses = syncEntry ? [`terraform_data.${syncEntry[0]}`, ...((syncEntry[1].depends_on ?? []) as string[]).filter((d) => d.startsWith('terraform_data.'))] : [];
 
+    const addresses = [
+      `azuread_application.${name}`,
+      ...servicePrincipals.map((n) => `azuread_service_principal.${n}`),
+      ...secretEntries.map(([n]) => `azuread_application_password.${n}`),
+      ...grantEntries.map(([n]) => `azuread_service_principal_delegated_permission_grant.${n}`),
+      ...nangoAddresses,
+    ];
+    const adoptionRecord: Block | undefined = app['//']?.kindo_adoption;
+    const adoptionImports = addresses.flatMap((address) => {
+      const id = importId(address);
+      return id === undefined ? [] : [{ address, id: String(id) }];
+    });
+    const takenOver = servicePrincipals.some((n) => resource.azuread_service_principal[n].use_existing === true);
+    const adoption =
+      adoptionImports.length > 0 || adoptionRecord !== undefined
+        ? {
+            imports: adoptionImports,
+            servicePrincipalTakenOver: takenOver,
+            application: adoptionRecord?.application ?? null,
+            handMadeSecrets: ((adoptionRecord?.handMadeSecrets ?? []) as Block[]).map((h) => ({ keyId: String(h.keyId), expires: h.expires ?? null, description: h.description ?? null })),
+          }
+        : undefined;
+
     return {
       key: '',
+      ...(adoption ? { adoption } : {}),
       deviations: guideDeviations(catalog, integrationId, reviewedApis),
       stack: stack.name,
       integrationId,
       identifiedBy: fromNotes !== undefined ? 'notes' : fromPath !== undefined ? 'construct path' : 'resource name',
       address: `azuread_application.${name}`,
-      addresses: [
-        `azuread_application.${name}`,
-        ...servicePrincipals.map((n) => `azuread_service_principal.${n}`),
-        ...secretEntries.map(([n]) => `azuread_application_password.${n}`),
-        ...grantEntries.map(([n]) => `azuread_service_principal_delegated_permission_grant.${n}`),
-        ...assignmentEntries.map(([n]) => `azuread_app_role_assignment.${n}`),
-        ...nangoAddresses,
-      ],
+      addresses: [...addresses, ...assignmentEntries.map(([n]) => `azuread_app_role_assignment.${n}`)],
       mode: 'self-managed' as const,
       whoMayConnect: whoMayConnect(resource.azuread_service_principal?.[servicePrincipals[0]], assignmentEntries.map(([, a]) => a), value),
       constructPath: path,

@@ -110,6 +110,27 @@ export interface ReviewedIntegration {
   readonly apis: readonly ReviewedApi[];
   /** Differences from the integration's list in Kindo's guide; empty for an app the catalog does not know. */
   readonly deviations: readonly GuideDeviation[];
+  /** Set when the app registration is adopted (imported) rather than created. */
+  readonly adoption?: ReviewedAdoption;
+}
+
+/** A client secret made by hand on an adopted app: left in place by the stack, for the operator to delete. */
+export interface HandMadeSecret {
+  readonly keyId: string;
+  readonly expires: string | null;
+  readonly description: string | null;
+}
+
+/** How an app registration made by hand is brought under the stack (docs/adopting.md). */
+export interface ReviewedAdoption {
+  /** The synth's import blocks for this app: Terraform address and import ID (as written, possibly a reference). */
+  readonly imports: readonly { readonly address: string; readonly id: string }[];
+  /** Whether the service principal is taken over at apply (`use_existing`) rather than imported. */
+  readonly servicePrincipalTakenOver: boolean;
+  /** How the adopted app is named: its object or client ID as given at synth; null when the synth did not record it. */
+  readonly application: { readonly objectId?: string; readonly clientId?: string } | null;
+  /** Recorded at synth (`existingClientSecrets`); empty when none were given. */
+  readonly handMadeSecrets: readonly HandMadeSecret[];
 }
 
 /** What changed between a base and a head synth. */
@@ -176,10 +197,37 @@ export interface PlannedAction {
   readonly attributes: readonly PlannedAttributeChange[];
 }
 
+/** One resource a plan imports (its change has `importing`), and what the same apply changes on it. */
+export interface AdoptedResource {
+  readonly address: string;
+  readonly what: string;
+  readonly label: string;
+  /** The import ID as planned. */
+  readonly importId: string;
+  /** What the apply does after importing: `no-op` when the object already matches the configuration. */
+  readonly action: PlannedActionKind | 'no-op';
+  /** 0 is reviewed first: see {@link AdoptedChange.rank}. */
+  readonly rank: number;
+  readonly changes: readonly AdoptedChange[];
+}
+
+/** A change the first apply makes to an imported object; values left out whenever they could be secret. */
+export interface AdoptedChange extends PlannedAttributeChange {
+  /**
+   * 0: the object is replaced (a new client ID: every user reconnects); 1: redirect URIs (sign-ins);
+   * 2: permissions or consent; 3: sign-in audience; 4: owners; 5: anything else (notes, names).
+   */
+  readonly rank: number;
+  /** What the change means for the people using the integration. */
+  readonly impact: string;
+}
+
 /** The reviewer-relevant part of one `terraform show -json` plan. */
 export interface PlanSummary {
   readonly label: string;
   readonly actions: readonly PlannedAction[];
+  /** Resources the plan imports, riskiest first. */
+  readonly adopted: readonly AdoptedResource[];
 }
 
 /** Everything the report shows; also written as JSON. */
