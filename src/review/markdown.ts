@@ -1,9 +1,17 @@
 import { renderAccessDiagram } from './mermaid';
-import type { PlanSummary, ReviewedIntegration, ReviewedValue, ReviewReport, RiskEntry } from './types';
+import type { PlannedAttributeChange, PlanSummary, ReviewedIntegration, ReviewedValue, ReviewReport, RiskEntry } from './types';
 
 /** What removing a Kindo SaaS integration does, in a security reviewer's words. */
 export const SAAS_REVOCATION =
   "Removing the integration from the stack, or destroying the stack, deletes this enterprise application — even one that existed before Terraform adopted it — which revokes every consent grant and user or group assignment it holds; the next person who connects recreates it with only what they consent to.";
+
+/** One planned attribute change, without values Terraform marks sensitive or the review hides. */
+function changeDetail(c: PlannedAttributeChange): string {
+  if (c.note === 'hidden' || c.note === 'sensitive') return `(${c.note}, not shown)`;
+  if (c.added !== undefined) return [...c.added.map((x) => `+${code(x)}`), ...c.removed!.map((x) => `−${code(x)}`)].join(' ');
+  if (c.after !== undefined) return `${code(c.before ?? 'null')} → ${code(c.after)}`;
+  return c.before !== undefined ? `${code(c.before)} → (${c.note})` : `(${c.note})`;
+}
 
 /** First line of every report (see `REVIEW_MARKER` in src/review.ts). */
 export const MARKER = '<!-- kindo-microsoft-integrations:review -->';
@@ -51,17 +59,7 @@ function planSection(plan: PlanSummary): string[] {
   lines.push('| Action | What | Integration | Changes |', '|---|---|---|---|');
   for (const a of plan.actions) {
     const changes = a.attributes.map((c) => {
-      const detail =
-        c.note === 'hidden' || c.note === 'sensitive'
-          ? `(${c.note}, not shown)`
-          : c.added !== undefined
-            ? [...c.added.map((x) => `+${code(x)}`), ...c.removed!.map((x) => `−${code(x)}`)].join(' ')
-            : c.after !== undefined
-              ? `${code(c.before ?? 'null')} → ${code(c.after)}`
-              : c.before !== undefined
-                ? `${code(c.before)} → (${c.note})`
-                : `(${c.note})`;
-      return `${code(c.path)}: ${detail}${c.forcesReplacement ? ' (forces replacement)' : ''}`;
+      return `${code(c.path)}: ${changeDetail(c)}${c.forcesReplacement ? ' (forces replacement)' : ''}`;
     });
     lines.push(`| **${a.action}** | ${cell(a.what)} | ${cell(code(a.label))}<br>${cell(code(a.address))} | ${cell(changes.join('; ')).replace(/; /g, '<br>')} |`);
   }
@@ -93,15 +91,7 @@ function adoptedSection(plan: PlanSummary, integrations: readonly ReviewedIntegr
       a.action === 'no-op'
         ? ['nothing: it already matches']
         : a.changes.map((c) => {
-            const detail =
-              c.note === 'hidden' || c.note === 'sensitive'
-                ? `(${c.note}, not shown)`
-                : c.added !== undefined
-                  ? [...c.added.map((x) => `+${code(x)}`), ...c.removed!.map((x) => `−${code(x)}`)].join(' ')
-                  : c.after !== undefined
-                    ? `${code(c.before ?? 'null')} → ${code(c.after)}`
-                    : `(${c.note})`;
-            return `${code(c.path)}: ${detail}: ${c.impact}${c.forcesReplacement ? ' (forces replacement)' : ''}`;
+            return `${code(c.path)}: ${changeDetail(c)}: ${c.impact}${c.forcesReplacement ? ' (forces replacement)' : ''}`;
           });
     const action = a.action === 'replace' || a.action === 'delete' ? `**${a.action}**: ` : '';
     lines.push(`| ${RISK[a.rank]} | ${cell(a.what)} | ${cell(code(a.label))}<br>${cell(code(a.address))} | ${cell(code(a.importId))} | ${action}${cell(changes.join('; ')).replace(/; /g, '<br>')} |`);
