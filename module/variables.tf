@@ -215,7 +215,7 @@ variable "nango_unique_keys" {
 }
 
 variable "owners" {
-  description = "Object IDs of the users or service principals that own the app registrations and their service principals. Empty: the identity Terraform runs as."
+  description = "Object IDs of the users or service principals that own the app registrations and their service principals. The identity Terraform runs as is always added: without it, azuread removes it after creating, and under Application.ReadWrite.OwnedBy every later step fails with 403."
   type        = list(string)
   default     = []
   nullable    = false

@@ -119,6 +119,10 @@ describe('Terraform module (module/)', () => {
     for (const [path, content] of Object.entries(files)) expect(readFileSync(join(ROOT, path), 'utf8'), path).toBe(content);
   });
 
+  test('holds no unresolved cdktf token: every construct input the generator passes resolves to HCL', () => {
+    for (const [path, content] of Object.entries(built().files)) expect(content, path).not.toMatch(/tftoken|TfToken|\$\{Token\[/);
+  });
+
   test('is HCL in the standard module layout: versions, variables, main, outputs, the catalog as locals, checks and moved blocks', () => {
     expect(filesUnder(MODULE_DIR).map((f) => relative('module', f)).sort()).toEqual(
       ['README.md', 'catalog.tf', 'checks.tf', 'locals.tf', 'main.tf', 'moved.tf', 'nango-registration.sh', 'outputs.tf', 'variables.tf', 'versions.tf'].sort(),

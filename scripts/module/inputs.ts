@@ -163,7 +163,7 @@ export function moduleStack(app: App, id: string): TerraformStack {
     type: 'list(string)',
     nullable: false,
     default: [],
-    description: 'Object IDs of the users or service principals that own the app registrations and their service principals. Empty: the identity Terraform runs as.',
+    description: 'Object IDs of the users or service principals that own the app registrations and their service principals. The identity Terraform runs as is always added: without it, azuread removes it after creating, and under Application.ReadWrite.OwnedBy every later step fails with 403.',
     validation: [
       rule(
         `alltrue([for o in var.owners : can(regex(${hcl(GUID)}, o))])`,
@@ -333,7 +333,7 @@ export function moduleStack(app: App, id: string): TerraformStack {
     namePrefix: namePrefix.stringValue,
     secretLifetimeDays: lifetime.numberValue,
     secretRotation: rotation.stringValue,
-    owners: Token.asList(Fn.coalescelist([owners.listValue, [config.objectId]])),
+    owners: owners.listValue,
     tenantId: Token.asString(Fn.coalesce([tenantId.stringValue, config.tenantId])),
     secretExpiryWarningDays: warningDays.numberValue,
     nangoUniqueKeys: byId(DELEGATED, (id) => Token.asString(Fn.lookup(uniqueKeys.value, id, defaults.uniqueKeys[id]))),

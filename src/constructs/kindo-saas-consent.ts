@@ -1,14 +1,13 @@
 import type { AppRoleAssignment } from '@cdktf/provider-azuread/lib/app-role-assignment';
 import { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal';
 import { ServicePrincipalDelegatedPermissionGrant } from '@cdktf/provider-azuread/lib/service-principal-delegated-permission-grant';
-import { Fn, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { INTEGRATION_IDS, catalog, type CatalogApi, type IntegrationDefinition, type IntegrationId } from '../catalog/catalog';
 import { effectivePermissions } from '../catalog/effective-permissions';
 import type { AddedPermission, PermissionDeviation } from '../catalog/permission-changes';
 import { duplicateClientId, emptySelection, settingNotApplicable, unknownIntegration } from '../core/errors';
 import { checkGuid, isToken } from '../core/validate';
-import { clientConfig, requireDelegatedScopes } from './stack-lookups';
+import { ownersIncludingCaller, requireDelegatedScopes } from './stack-lookups';
 import { assignAllowedGroups, checkWhoMayConnect, type WhoMayConnectOptions } from './who-may-connect';
 
 /** Properties of {@link KindoSaasConsent}. */
@@ -122,8 +121,7 @@ export class KindoSaasConsent extends Construct {
     if (!isToken(props.owners)) props.owners?.forEach((o, i) => checkGuid(`owners[${i}]`, o));
     checkWhoMayConnect(props);
 
-    const caller = clientConfig(this).objectId;
-    const owners = props.owners ? Token.asList(Fn.distinct(Fn.concat([props.owners.map((o) => (isToken(o) ? o : o.toLowerCase())), [caller]]))) : [caller];
+    const owners = ownersIncludingCaller(this, props.owners);
     this.integrations = selected.map((integration) => this.consent(integration, clientIds[integration]!, owners, props, removePermissions[integration], addPermissions[integration]));
   }
 

@@ -12,7 +12,7 @@ import { TerraformCheck } from '../core/terraform-check';
 import { effectivePermissions } from '../catalog/effective-permissions';
 import type { AddedPermission, PermissionDeviation } from '../catalog/permission-changes';
 import { checkNangoProvider } from '../nango/nango-providers';
-import { clientIdentity, requireDelegatedScopes } from './stack-lookups';
+import { clientIdentity, ownersIncludingCaller, requireDelegatedScopes } from './stack-lookups';
 import { assignAllowedGroups, checkWhoMayConnect, type WhoMayConnectOptions } from './who-may-connect';
 import type { AppRoleAssignment } from '@cdktf/provider-azuread/lib/app-role-assignment';
 import { importExistingApp, lookupExistingApp } from './existing-app-import';
@@ -296,7 +296,7 @@ export class MicrosoftIntegrationApp extends Construct {
     this.tenantId = props.tenantId ?? identity.tenantId;
     // The caller stays an owner whatever the list says (aztfmod's choice): its object ID is known only at
     // plan, so a list without it cannot be refused at synth.
-    const owners = props.owners ? Token.asList(Fn.distinct(Fn.concat([props.owners.map((o) => (isToken(o) ? o : o.toLowerCase())), [identity.objectId]]))) : [identity.objectId];
+    const owners = ownersIncludingCaller(this, props.owners);
 
     this.application = new Application(this, 'Application', {
       displayName: `${prefix}${definition.displayName}`,

@@ -1,10 +1,11 @@
 import { DataAzureadClientConfig } from '@cdktf/provider-azuread/lib/data-azuread-client-config';
 import { DataAzureadServicePrincipal } from '@cdktf/provider-azuread/lib/data-azuread-service-principal';
 import { DataAzureadServicePrincipals } from '@cdktf/provider-azuread/lib/data-azuread-service-principals';
-import { TerraformStack, Token } from 'cdktf';
+import { Fn, TerraformStack, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { CatalogApi } from '../catalog/catalog';
 import { missingApiServicePrincipalMessage, scopeIdMismatchMessage } from '../core/errors';
+import { isToken } from '../core/validate';
 
 // Lookups that every integration of a stack shares. They sit directly under the stack with fixed
 // ids, so a stack reads each at most once however many integrations it holds.
@@ -32,6 +33,19 @@ export function clientIdentity(scope: Construct): { readonly tenantId: string; r
   const identity = { tenantId: config.tenantId, objectId: config.objectId };
   identities.set(config, identity);
   return identity;
+}
+
+/**
+ * The owners to set: the given ones plus the identity Terraform runs as. Without the caller, azuread adds
+ * it while creating and removes it afterwards, and under `Application.ReadWrite.OwnedBy` every later step
+ * then fails with 403. A list token (the module's `var.owners`) is passed through whole: mapping over it
+ * would map over its single encoded element.
+ */
+export function ownersIncludingCaller(scope: Construct, owners: readonly string[] | undefined): string[] {
+  const caller = clientIdentity(scope).objectId;
+  if (owners === undefined) return [caller];
+  const given = isToken(owners) ? [...owners] : owners.map((o) => (isToken(o) ? o : o.toLowerCase()));
+  return Token.asList(Fn.distinct(Fn.concat([given, [caller]])));
 }
 
 /** What a stack's constructs request from one Microsoft API. */

@@ -140,6 +140,15 @@ describe('MicrosoftIntegrationApp', () => {
       expect(ownersOf({ owners: ['8F1A2B3C-4D5E-4F60-8A7B-9C0D1E2F3A4B'] })).toEqual([expected, expected]);
     });
 
+    test('take a list variable whole and add the caller to it, as the HCL module passes var.owners', () => {
+      const stack = new TerraformStack(Testing.app(), 'test');
+      const owners = new TerraformVariable(stack, 'owners', { type: 'list(string)' }).listValue;
+      new MicrosoftIntegrationApp(stack, 'App', { integration: 'fabric', owners });
+      const tf = JSON.parse(Testing.synth(stack));
+      const expected = `\${distinct(concat(var.owners, [${caller}]))}`;
+      expect([only(tf, 'azuread_application').owners, only(tf, 'azuread_service_principal').owners]).toEqual([expected, expected]);
+    });
+
     // The synthesized expression, evaluated by real Terraform with the caller's object ID as a variable.
     test.skipIf(!hasTerraform)('hold the caller once, with or without it in the list (terraform on the PATH)', async () => {
       const { tf } = synthApp({ integration: 'teams', owners: ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', '00000000-0000-0000-0000-000000000001'] });
