@@ -158,7 +158,9 @@ export interface MicrosoftIntegrationAppProps extends MicrosoftIntegrationAppOpt
    * subscription ID, or target user ID"), by name, in snake case. Known names are checked:
    * `tenant_id` (GUID), `purview_endpoint` (https URL of the Purview account), `subscription_id`
    * (GUID), `target_user_id` (object ID or user principal name); other names pass through as
-   * strings. A name that says secret, password, key, token or credential is refused.
+   * strings. A name that says secret, password, key, token or credential is refused. A map known
+   * only at plan (a token, e.g. from a Terraform variable) is not checked here: give that variable
+   * `nangoFieldsValidation`'s rules. Either way, `tenant_id` defaults to the app's tenant.
    * @default - `{ tenant_id: <the app's tenant> }`
    * @example { purview_endpoint: 'https://contoso.purview.azure.com' }
    */
@@ -380,7 +382,7 @@ export class MicrosoftIntegrationApp extends Construct {
         clientSecretKeyId: this.clientSecret.keyId,
         adoptExisting: props.adoptExistingNangoIntegration,
         // The guide's "Tenant ID, if requested": always registered, so no one types it in Nango.
-        fields: isToken(props.nangoFields) ? props.nangoFields : { tenant_id: this.tenantId, ...props.nangoFields },
+        fields: isToken(props.nangoFields) ? Token.asStringMap(Fn.merge([{ tenant_id: this.tenantId }, props.nangoFields])) : { tenant_id: this.tenantId, ...props.nangoFields },
       });
     }
 

@@ -149,7 +149,7 @@ export function nangoRequestBodies(v: RegisteredValues): { post: PostPublicInteg
       credentials,
       ...(!literal || Object.keys(set).length > 0 ? { custom: set } : {}),
     },
-    patch: { display_name: v.displayName, credentials, ...(takesCustom ? { custom: literal ? { ...cleared, ...v.fields } : v.fields } : {}) },
+    patch: { display_name: v.displayName, credentials, ...(takesCustom ? { custom: literal ? { ...cleared, ...v.fields } : Fn.merge([cleared, v.fields]) } : {}) },
   };
 }
 

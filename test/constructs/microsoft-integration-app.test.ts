@@ -5,7 +5,7 @@ import { ServicePrincipalDelegatedPermissionGrant } from '@cdktf/provider-azurea
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
+import { Fn, TerraformStack, TerraformVariable, Testing, Token } from 'cdktf';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../../src/catalog/catalog';
 import { MicrosoftIntegrationApp, SignInAudience, type MicrosoftIntegrationAppProps, type NangoOptions } from '../../src/constructs/microsoft-integration-app';
 
@@ -108,6 +108,14 @@ describe('MicrosoftIntegrationApp', () => {
     const given = sync(synthApp({ integration: 'purview-data-governance', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', nangoFields: { purview_endpoint: 'https://contoso.purview.azure.com' } }).tf);
     expect(given).toMatchObject({ 'field.tenant_id': '72f988bf-86f1-41af-91ab-2d7cd011db47', 'field.purview_endpoint': 'https://contoso.purview.azure.com' });
     expect(sync(synthApp({ integration: 'teams', nangoFields: { tenant_id: '00000000-0000-0000-0000-000000000001' } }).tf)['field.tenant_id']).toBe('00000000-0000-0000-0000-000000000001');
+  });
+
+  test('keeps the tenant_id default under fields known only at plan (a token map), which may override it', () => {
+    const { tf } = synthApp({ integration: 'teams', nangoFields: Token.asStringMap(Fn.tomap({ subscription_id: '00000000-0000-0000-0000-000000000001' })) });
+    const sync = Object.entries<any>(tf.resource.terraform_data).find(([k]) => k.includes('Sync'))![1];
+    expect(sync.triggers_replace.fields).toBe(
+      '${jsonencode(merge({"tenant_id" = data.azuread_client_config.KindoClientConfig.tenant_id}, tomap({"subscription_id" = "00000000-0000-0000-0000-000000000001"})))}',
+    );
   });
 
   test('leaves admin consent to the operator when turned off, warning where APIs beyond Graph need it', () => {

@@ -65,6 +65,19 @@ describe('NangoRegistration', () => {
     );
   });
 
+  test('clears the guide\'s fields a map known only at plan (a token) leaves out, and shows the map in the plan', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const fields = new TerraformVariable(stack, 'nango_fields', { type: 'map(string)' });
+    registration(stack, { fields: fields.value });
+    const resources = Object.entries<any>(JSON.parse(Testing.synth(stack)).resource.terraform_data);
+    const [registrationResource, sync] = ['Registration', 'Sync'].map((id) => resources.find(([k]) => k.includes(id))![1]);
+    expect(sync.triggers_replace.fields).toBe('${jsonencode(var.nango_fields)}');
+    expect(registrationResource.provisioner[0]['local-exec'].environment.NANGO_POST_BODY).toContain('"custom" = var.nango_fields');
+    expect(sync.provisioner[0]['local-exec'].environment.NANGO_PATCH_BODY).toContain(
+      '"custom" = merge({"tenant_id" = "", "purview_endpoint" = "", "subscription_id" = "", "target_user_id" = ""}, var.nango_fields)',
+    );
+  });
+
   test('sends no custom settings on create when there are no fields', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     registration(stack);
