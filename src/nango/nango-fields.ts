@@ -1,4 +1,5 @@
-import { nangoFieldInvalid, nangoFieldNameInvalid, nangoFieldSecret } from '../core/errors';
+import type { TerraformVariableValidationConfig } from 'cdktf';
+import { nangoFieldInvalid, nangoFieldNameInvalid, nangoFieldSecret, type KindoConfigError } from '../core/errors';
 import { isToken } from '../core/validate';
 
 /**
@@ -58,6 +59,10 @@ const FORMS: Record<KnownNangoField, { readonly valid: (v: string) => boolean; r
   },
 };
 
+const NAME_EXPECTED = "a name in snake case of 1 to 64 lower-case letters, digits and _, starting with a letter, e.g. 'purview_endpoint'";
+const RESERVED_EXPECTED = `a name Nango does not read itself (it uses ${[...RESERVED].join(', ')} of an integration's custom settings)`;
+const LENGTH_EXPECTED = `a string of at most ${MAX_NANGO_FIELD_LENGTH} characters`;
+
 /**
  * Checks the fields registered with one Nango integration: names in snake case, none that names a
  * secret or that Nango reads itself, values that are strings Nango stores, and the guide's fields in
@@ -71,13 +76,66 @@ export function checkNangoFields(field: string, fields: Readonly<Record<string, 
   for (const [name, value] of Object.entries(fields)) {
     const path = `${field}.${name}`;
     if (SECRET_LIKE.test(name)) throw nangoFieldSecret(field, name);
-    if (!NAME.test(name)) throw nangoFieldNameInvalid(field, name, "a name in snake case of 1 to 64 lower-case letters, digits and _, starting with a letter, e.g. 'purview_endpoint'");
-    if (RESERVED.has(name)) throw nangoFieldNameInvalid(field, name, `a name Nango does not read itself (it uses ${[...RESERVED].join(', ')} of an integration's custom settings)`);
+    if (!NAME.test(name)) throw nangoFieldNameInvalid(field, name, NAME_EXPECTED);
+    if (RESERVED.has(name)) throw nangoFieldNameInvalid(field, name, RESERVED_EXPECTED);
     if (isToken(value)) continue;
-    if (typeof value !== 'string' || value.length > MAX_NANGO_FIELD_LENGTH) {
-      throw nangoFieldInvalid(path, String(value), `a string of at most ${MAX_NANGO_FIELD_LENGTH} characters`);
-    }
+    if (typeof value !== 'string' || value.length > MAX_NANGO_FIELD_LENGTH) throw nangoFieldInvalid(path, String(value), LENGTH_EXPECTED);
     const form = (FORMS as Partial<Record<string, (typeof FORMS)[KnownNangoField]>>)[name];
     if (value !== '' && form && !form.valid(value)) throw nangoFieldInvalid(path, value, form.expected);
   }
+}
+
+// The same checks in Terraform's language, for fields that are only known at plan (a Terraform
+// variable). RE2 has the same syntax for these patterns; `(?i)` stands for JavaScript's `i` flag.
+const re = (pattern: RegExp) => JSON.stringify(`${pattern.flags.includes('i') ? '(?i)' : ''}${pattern.source}`);
+const matches = (pattern: RegExp, value: string) => `can(regex(${re(pattern)}, ${value}))`;
+// What `new URL` accepts in purviewEndpoint: https, the host, no port but the default, user, query or fragment.
+const PURVIEW_URL = new RegExp(`^https://(${PURVIEW_HOST.source.slice(1, -1)})(:443)?(/[^?#]*)?\\??#?$`, 'i');
+const TERRAFORM_FORMS: Record<KnownNangoField, (value: string) => string> = {
+  tenant_id: (v) => matches(GUID, v),
+  subscription_id: (v) => matches(GUID, v),
+  target_user_id: (v) => `(${matches(GUID, v)} || ${matches(UPN, v)})`,
+  purview_endpoint: (v) => matches(PURVIEW_URL, v),
+};
+
+/**
+ * {@link checkNangoFields}' rules as validation blocks of a Terraform variable of type
+ * `map(map(string))` keyed by integration id, with the same messages (`variable["<id>"]` in place of
+ * the prop's name). Each block lists every entry that breaks its rule; a field whose name is refused
+ * has its value neither checked nor shown, as at synth.
+ *
+ * @param variable the variable's name, e.g. `nango_fields`
+ */
+export function nangoFieldsValidation(variable: string): TerraformVariableValidationConfig[] {
+  const [ID, FIELD, VALUE] = ['\u0001id\u0001', '\u0001name\u0001', '\u0001value\u0001'];
+  const at = `${variable}["${ID}"]`;
+  // The message as an HCL string whose template interpolates the entry.
+  const literal = (message: string) =>
+    `"${message
+      .replace(/\\/g, '\\\\')
+      .replace(/"/g, '\\"')
+      .replace(/([$%])\{/g, '$1$1{')
+      .replaceAll(ID, '${id}')
+      .replaceAll(FIELD, '${name}')
+      .replaceAll(VALUE, '${value}')}"`;
+  const rule = (condition: string, error: KindoConfigError): TerraformVariableValidationConfig => {
+    const findings = `flatten([for id, fields in var.${variable} : [for name, value in fields : ${literal(error.message)} if ${condition}]])`;
+    return { condition: `\${length(${findings}) == 0}`, errorMessage: `\${join("; ", ${findings})}.` };
+  };
+  const secret = matches(SECRET_LIKE, 'name');
+  const nameValid = `!${secret} && ${matches(NAME, 'name')}`;
+  const accepted = `${nameValid} && !contains(${JSON.stringify([...RESERVED])}, name)`;
+  const short = `length(value) <= ${MAX_NANGO_FIELD_LENGTH}`;
+  return [
+    rule(secret, nangoFieldSecret(at, FIELD)),
+    rule(`!${secret} && !${matches(NAME, 'name')}`, nangoFieldNameInvalid(at, FIELD, NAME_EXPECTED)),
+    rule(`${nameValid} && contains(${JSON.stringify([...RESERVED])}, name)`, nangoFieldNameInvalid(at, FIELD, RESERVED_EXPECTED)),
+    rule(`${accepted} && !(${short})`, nangoFieldInvalid(`${at}.${FIELD}`, VALUE, LENGTH_EXPECTED)),
+    ...(Object.keys(FORMS) as KnownNangoField[]).map((known) =>
+      rule(
+        `${accepted} && ${short} && name == ${JSON.stringify(known)} && value != "" && !${TERRAFORM_FORMS[known]('value')}`,
+        nangoFieldInvalid(`${at}.${FIELD}`, VALUE, FORMS[known].expected),
+      ),
+    ),
+  ];
 }
