@@ -1,11 +1,12 @@
 import { AzureadProvider } from '@cdktf/provider-azuread/lib/provider';
-import { TerraformOutput, TerraformStack, TerraformVariable, Token } from 'cdktf';
+import { Fn, TerraformOutput, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { INTEGRATION_IDS, type IntegrationId } from '../catalog/catalog';
+import { INTEGRATION_IDS, catalog, type IntegrationId } from '../catalog/catalog';
 import { duplicateIntegration, emptySelection, unknownIntegration } from '../core/errors';
 import { KindoMicrosoftIntegrations } from './kindo-microsoft-integrations';
 import { DEFAULT_NANGO_SERVER_URL } from './microsoft-integration-app';
 import { NANGO_SECRET_KEY_ENV } from '../nango/nango-registration';
+import { KNOWN_NANGO_FIELDS, nangoFieldsValidation } from '../nango/nango-fields';
 
 /** The environment variable the default app (`main.ts`) reads the integrations from. */
 export const INTEGRATIONS_ENV = 'KINDO_INTEGRATIONS';
@@ -72,11 +73,23 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
       ],
     });
 
+    const preventDuplicateNames = new TerraformVariable(this, 'prevent_duplicate_names', {
+      type: 'bool',
+      nullable: false,
+      default: true,
+      description:
+        'Stop when an app registration with the same display name exists already (azuread\'s prevent_duplicate_names), e.g. one created by hand from Kindo\'s guide, whose suggested names are this stack\'s defaults. When apply fails with "An existing azuread_application with name … was found", adopt those apps instead (docs/adopting.md), or set false to create a second app of the same name.',
+    });
+
     const selected = props.integrations ?? INTEGRATION_IDS;
     const fabric = selected.includes('fabric') ? this.fabricVariables() : {};
+    const registered = selected.filter((id) => catalog()[id].authFlow === 'delegated');
+    const fields = registered.length > 0 ? this.nangoFieldsVariable(registered) : undefined;
     this.integrations = new KindoMicrosoftIntegrations(this, 'Kindo', {
       integrations: selected,
       nango: { serverUrl: serverUrl.stringValue, secretKey: secretKey.stringValue },
+      preventDuplicateNames: Token.asAny(preventDuplicateNames.value) as unknown as boolean,
+      nangoFields: fields && Object.fromEntries(registered.map((id) => [id, Token.asStringMap(Fn.lookup(fields.value, id, {}))])),
       ...fabric,
     });
 
@@ -96,7 +109,7 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
             secret_expires_at: app.clientSecret.endDate,
             // Fabric has neither: it signs in with client credentials and is not registered with Nango.
             ...(app.nangoRegistration
-              ? { redirect_uri: app.redirectUri, nango_unique_key: app.nangoRegistration.uniqueKey, nango_provider: app.nangoRegistration.provider }
+              ? { redirect_uri: app.redirectUri, nango_unique_key: app.nangoRegistration.uniqueKey, nango_provider: app.nangoRegistration.provider, nango_fields: app.nangoRegistration.fields }
               : {}),
           },
         ]),
@@ -118,6 +131,27 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
       description: 'Client secret per integration id. Sensitive: read with `terraform output -json client_secrets`.',
       sensitive: true,
       value: Object.fromEntries(this.integrations.apps.map((app) => [app.definition.id, app.clientSecret.value])),
+    });
+  }
+
+  /**
+   * The guide's integration-specific fields per integration id, registered with Nango: a Terraform
+   * variable, as in the HCL module, so that tfvars or TF_VAR_nango_fields set them without code and
+   * the plan checks them with the constructs' rules and messages.
+   */
+  private nangoFieldsVariable(registered: readonly IntegrationId[]): TerraformVariable {
+    return new TerraformVariable(this, 'nango_fields', {
+      type: 'map(map(string))',
+      nullable: false,
+      default: {},
+      description: `Per integration id, integration-specific fields registered with Nango in the integration's custom settings (step 4 of Kindo's guide), e.g. { "purview-data-governance" = { purview_endpoint = "https://contoso.purview.azure.com" } }. Checked: ${Object.keys(KNOWN_NANGO_FIELDS).join(', ')}; other snake-case names pass through; names that say secret, password, key, token or credential are refused. tenant_id defaults to the apps' tenant; "" clears a field in Nango.`,
+      validation: [
+        {
+          condition: `\${length(setsubtract(keys(var.nango_fields), ${JSON.stringify(registered)})) == 0}`,
+          errorMessage: `nango_fields has entries for \${join(", ", setsubtract(keys(var.nango_fields), ${JSON.stringify(registered)}))}; expected fields only for this stack's integrations registered with Nango (${INTEGRATIONS_ENV}): ${registered.join(', ')}.`,
+        },
+        ...nangoFieldsValidation('nango_fields'),
+      ],
     });
   }
 

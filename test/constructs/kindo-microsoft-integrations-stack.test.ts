@@ -7,6 +7,7 @@ import { INTEGRATION_IDS, catalog } from '../../src/catalog/catalog';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { KindoMicrosoftIntegrationsStack, integrationsFromEnvironment } from '../../src/constructs/kindo-microsoft-integrations-stack';
+import { checkNangoFields } from '../../src/nango/nango-fields';
 import { hasTerraform, terraform } from '../support/terraform';
 
 const synthDefault = () => Testing.synth(new KindoMicrosoftIntegrationsStack(Testing.app(), 'kindo-microsoft-integrations'));
@@ -67,10 +68,28 @@ describe('KindoMicrosoftIntegrationsStack', () => {
     }
     for (const value of Object.values<string>(tf.output.client_secrets.value)) expect(value).toMatch(/^\$\{azuread_application_password\.[^.]+\.value\}$/);
     const known = new Set(Object.values(catalog()).flatMap((i) => i.apis.flatMap((a) => [a.resourceAppId, ...a.permissions.map((p) => p.id)])));
-    const guids = json.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi) ?? [];
+    // Variables' validation messages give example GUIDs; only the configuration's own are checked.
+    const guids = JSON.stringify({ ...tf, variable: undefined }).match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi) ?? [];
     expect(guids.filter((g) => !known.has(g))).toEqual([]);
     // Entra client secrets look like `abc8Q~…`.
     expect(json).not.toMatch(/[A-Za-z0-9_.-]{3}\dQ~[A-Za-z0-9_~.-]{30,}/);
+  });
+
+  test('stops at duplicate display names unless prevent_duplicate_names is false, whose description points at adoption', () => {
+    expect(tf.variable.prevent_duplicate_names).toMatchObject({ type: 'bool', default: true, nullable: false, description: expect.stringContaining('adopt those apps instead (docs/adopting.md)') });
+    const apps = Object.values<any>(tf.resource.azuread_application);
+    expect(apps).toHaveLength(14);
+    for (const app of apps) expect(app.prevent_duplicate_names).toBe('${var.prevent_duplicate_names}');
+  });
+
+  test('registers nango_fields per integration with Nango, over the tenant_id default, and outputs them', () => {
+    expect(tf.variable.nango_fields).toMatchObject({ type: 'map(map(string))', default: {}, nullable: false });
+    const sync = Object.entries<any>(tf.resource.terraform_data).find(([k]) => k.includes('teams') && k.includes('Sync'))![1];
+    expect(sync.triggers_replace.fields).toBe('${jsonencode(merge({"tenant_id" = data.azuread_client_config.KindoClientConfig.tenant_id}, lookup(var.nango_fields, "teams", {})))}');
+    expect(tf.output.integrations.value.teams.nango_fields).toBe('${merge({"tenant_id" = data.azuread_client_config.KindoClientConfig.tenant_id}, lookup(var.nango_fields, "teams", {}))}');
+    expect(tf.output.integrations.value.fabric.nango_fields).toBeUndefined();
+    // Fabric alone registers nothing with Nango: no fields to ask for.
+    expect(JSON.parse(Testing.synth(new KindoMicrosoftIntegrationsStack(Testing.app(), 'fabric-only', { integrations: ['fabric'] }))).variable.nango_fields).toBeUndefined();
   });
 
   test('matches the reviewed snapshot', () => {
@@ -134,6 +153,34 @@ describe.skipIf(!hasTerraform)('KindoMicrosoftIntegrationsStack variables (terra
   test('accept the defaults and well-formed values', async () => {
     expect((await plan({})).status).toBe(0);
     expect((await plan({ nango_server_url: 'http://127.0.0.1:3003', fabric_sql_endpoint_host: 'foo.datawarehouse.fabric.microsoft.com,1433', fabric_lakehouse_database: 'Sales Lakehouse' })).status).toBe(0);
+  }, 60_000);
+
+  test('accept nango_fields of the guide in their form, other names, blanks, and prevent_duplicate_names = false', async () => {
+    const fields = '{"purview-data-governance"={purview_endpoint="https://contoso.purview.azure.com",subscription_id="00000000-0000-0000-0000-000000000001"},"outlook-calendar"={target_user_id="alex@contoso.com"},teams={region_hint="west",tenant_id=""}}';
+    const run = await plan({ nango_fields: fields, prevent_duplicate_names: 'false' });
+    expect(run.status, run.output).toBe(0);
+  }, 60_000);
+
+  /** The constructs' message for the same fields, with the variable's entry in place of the prop's name. */
+  const constructMessage = (id: string, fields: Record<string, string>) => {
+    try {
+      checkNangoFields('nangoFields', fields);
+    } catch (e) {
+      return (e as Error).message.replace('nangoFields', `nango_fields["${id}"]`);
+    }
+    throw new Error('the constructs accept these fields');
+  };
+  const planted = `planted-${randomUUID()}`;
+  test.each([
+    ['an integration not registered with Nango', { fabric: { tenant_id: '' } }, 'nango_fields has entries for fabric; expected fields only for this stack\'s integrations registered with Nango (KINDO_INTEGRATIONS): defender,'],
+    ['a secret-like name', { teams: { client_secret: planted } }, constructMessage('teams', { client_secret: planted })],
+    ['a Purview endpoint of another host', { 'purview-data-governance': { purview_endpoint: 'https://contoso.example.com' } }, constructMessage('purview-data-governance', { purview_endpoint: 'https://contoso.example.com' })],
+    ['a target user that is neither GUID nor UPN', { 'outlook-calendar': { target_user_id: 'alex' } }, constructMessage('outlook-calendar', { target_user_id: 'alex' })],
+  ])('fails if nango_fields has %s, with the constructs\' message', async (_, fields, message) => {
+    const run = await plan({ nango_fields: JSON.stringify(fields).replace(/":/g, '"=') });
+    expect(run.status).toBe(1);
+    expect(run.output.replace(/[│╷╵]/g, '').replace(/\s+/g, ' ')).toContain(message);
+    expect(run.output).not.toContain(planted);
   }, 60_000);
 
   test.each([
