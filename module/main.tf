@@ -30,7 +30,7 @@ resource "azuread_application" "this" {
   for_each                = local.integrations
   display_name            = "${var.name_prefix}${each.value.display_name}"
   owners                  = distinct(concat(var.owners, [data.azuread_client_config.client_config.object_id]))
-  prevent_duplicate_names = true
+  prevent_duplicate_names = var.prevent_duplicate_names
   sign_in_audience        = "AzureADMyOrg"
   notes                   = length(local.permission_deviations[each.key]) == 0 ? "Kindo integration '${each.key}' (${each.value.display_name}), managed by Terraform with kindo-microsoft-integrations. Permissions as in Kindo's guide." : substr(join("", ["Kindo integration '${each.key}' (${each.value.display_name}), managed by Terraform with kindo-microsoft-integrations. Deviates from Kindo's guide: ", join(" ", local.permission_deviations[each.key])]), 0, 1024)
 
@@ -107,7 +107,7 @@ resource "terraform_data" "nango_registration" {
       KINDO_INTEGRATION   = each.key
       NANGO_ADOPT         = "false"
       NANGO_CLIENT_SECRET = sensitive(azuread_application_password.this[each.key].value)
-      NANGO_POST_BODY     = sensitive(jsonencode({ "unique_key" = lookup(var.nango_unique_keys, each.key, "kindo-${each.key}"), "provider" = lookup(var.nango_providers, each.key, each.value.nango_provider), "display_name" = each.value.display_name, "credentials" = { "type" = "OAUTH2", "client_id" = azuread_application.this[each.key].client_id, "client_secret" = azuread_application_password.this[each.key].value, "scopes" = local.nango_scopes[each.key] }, "custom" = { "tenant_id" = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id) } }))
+      NANGO_POST_BODY     = sensitive(jsonencode({ "unique_key" = lookup(var.nango_unique_keys, each.key, "kindo-${each.key}"), "provider" = lookup(var.nango_providers, each.key, each.value.nango_provider), "display_name" = each.value.display_name, "credentials" = { "type" = "OAUTH2", "client_id" = azuread_application.this[each.key].client_id, "client_secret" = azuread_application_password.this[each.key].value, "scopes" = local.nango_scopes[each.key] }, "custom" = merge({ "tenant_id" = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id) }, lookup(var.nango_fields, each.key, {})) }))
       NANGO_PROVIDER      = lookup(var.nango_providers, each.key, each.value.nango_provider)
       NANGO_SECRET_KEY    = sensitive(var.nango_secret_key)
       NANGO_SERVER_URL    = trimsuffix(var.nango_server_url, "/")
@@ -133,7 +133,7 @@ resource "terraform_data" "nango_sync" {
     client_secret        = sensitive(azuread_application_password.this[each.key].value)
     client_secret_key_id = azuread_application_password.this[each.key].key_id
     display_name         = each.value.display_name
-    "field.tenant_id"    = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id)
+    fields               = jsonencode(merge({ "tenant_id" = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id) }, lookup(var.nango_fields, each.key, {})))
     provider             = lookup(var.nango_providers, each.key, each.value.nango_provider)
     scopes               = local.nango_scopes[each.key]
     server_url           = trimsuffix(var.nango_server_url, "/")
@@ -146,7 +146,7 @@ resource "terraform_data" "nango_sync" {
     environment = {
       KINDO_INTEGRATION          = each.key
       NANGO_CLIENT_SECRET        = sensitive(azuread_application_password.this[each.key].value)
-      NANGO_PATCH_BODY           = sensitive(jsonencode({ "display_name" = each.value.display_name, "credentials" = { "type" = "OAUTH2", "client_id" = azuread_application.this[each.key].client_id, "client_secret" = azuread_application_password.this[each.key].value, "scopes" = local.nango_scopes[each.key] }, "custom" = { "tenant_id" = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id), "purview_endpoint" = "", "subscription_id" = "", "target_user_id" = "" } }))
+      NANGO_PATCH_BODY           = sensitive(jsonencode({ "display_name" = each.value.display_name, "credentials" = { "type" = "OAUTH2", "client_id" = azuread_application.this[each.key].client_id, "client_secret" = azuread_application_password.this[each.key].value, "scopes" = local.nango_scopes[each.key] }, "custom" = merge({ "tenant_id" = "", "purview_endpoint" = "", "subscription_id" = "", "target_user_id" = "" }, merge({ "tenant_id" = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id) }, lookup(var.nango_fields, each.key, {}))) }))
       NANGO_PROVIDER             = lookup(var.nango_providers, each.key, each.value.nango_provider)
       NANGO_REGISTRATION_ADDRESS = "terraform_data.nango_registration[\"${each.key}\"]"
       NANGO_SECRET_KEY           = sensitive(var.nango_secret_key)

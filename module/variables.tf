@@ -140,6 +140,63 @@ variable "nango_callback_url" {
   }
 }
 
+variable "nango_fields" {
+  description = "Per integration id, integration-specific fields registered with Nango in the integration's custom settings (step 4 of Kindo's guide), e.g. { \"purview-data-governance\" = { purview_endpoint = \"https://contoso.purview.azure.com\" } }. Checked: tenant_id, purview_endpoint, subscription_id, target_user_id; other snake-case names pass through; names that say secret, password, key, token or credential are refused. tenant_id defaults to the apps' tenant; \"\" clears a field in Nango. Which integration needs which: the README's table."
+  type        = map(map(string))
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = length(setsubtract(keys(var.nango_fields), ["defender", "ediscovery", "entra-id", "entra-id-governance", "excel-online", "graph-security", "intune", "outlook", "outlook-calendar", "purview-compliance", "purview-data-governance", "teams", "sharepoint-online"])) == 0
+    error_message = "nango_fields has entries for ${join(", ", setsubtract(keys(var.nango_fields), ["defender", "ediscovery", "entra-id", "entra-id-governance", "excel-online", "graph-security", "intune", "outlook", "outlook-calendar", "purview-compliance", "purview-data-governance", "teams", "sharepoint-online"]))}; expected fields only for integrations registered with Nango: defender, ediscovery, entra-id, entra-id-governance, excel-online, graph-security, intune, outlook, outlook-calendar, purview-compliance, purview-data-governance, teams, sharepoint-online."
+  }
+
+  validation {
+    condition     = length(setsubtract(keys(var.nango_fields), var.integrations)) == 0
+    error_message = "nango_fields has entries for ${join(", ", setsubtract(keys(var.nango_fields), var.integrations))}, which are not in integrations; expected entries only for enabled integrations."
+  }
+
+  validation {
+    condition     = length(flatten([for id, fields in var.nango_fields : [for name, value in fields : "`nango_fields[\"${id}\"]` has a field named '${name}', which names a secret (secret, password, key, token or credential); Nango fields are stored in the integration's `custom` settings and shown in plans, review reports and `verify` output. Expected only non-secret values such as a Purview endpoint URL or a subscription ID: the client secret is registered from the app's own client secret (rotate it with `secretRotation`), and no other secret belongs in Nango's integration settings" if can(regex("(?i)secret|passw|key|token|credential", name))]])) == 0
+    error_message = "${join("; ", flatten([for id, fields in var.nango_fields : [for name, value in fields : "`nango_fields[\"${id}\"]` has a field named '${name}', which names a secret (secret, password, key, token or credential); Nango fields are stored in the integration's `custom` settings and shown in plans, review reports and `verify` output. Expected only non-secret values such as a Purview endpoint URL or a subscription ID: the client secret is registered from the app's own client secret (rotate it with `secretRotation`), and no other secret belongs in Nango's integration settings" if can(regex("(?i)secret|passw|key|token|credential", name))]]))}."
+  }
+
+  validation {
+    condition     = length(flatten([for id, fields in var.nango_fields : [for name, value in fields : "`nango_fields[\"${id}\"]` has a field named '${name}'; expected a name in snake case of 1 to 64 lower-case letters, digits and _, starting with a letter, e.g. 'purview_endpoint'" if !can(regex("(?i)secret|passw|key|token|credential", name)) && !can(regex("^[a-z][a-z0-9_]{0,63}$", name))]])) == 0
+    error_message = "${join("; ", flatten([for id, fields in var.nango_fields : [for name, value in fields : "`nango_fields[\"${id}\"]` has a field named '${name}'; expected a name in snake case of 1 to 64 lower-case letters, digits and _, starting with a letter, e.g. 'purview_endpoint'" if !can(regex("(?i)secret|passw|key|token|credential", name)) && !can(regex("^[a-z][a-z0-9_]{0,63}$", name))]]))}."
+  }
+
+  validation {
+    condition     = length(flatten([for id, fields in var.nango_fields : [for name, value in fields : "`nango_fields[\"${id}\"]` has a field named '${name}'; expected a name Nango does not read itself (it uses app_id, private_key, username, password, oauth_client_name, oauth_client_uri, oauth_client_logo_uri, iv of an integration's custom settings)" if !can(regex("(?i)secret|passw|key|token|credential", name)) && can(regex("^[a-z][a-z0-9_]{0,63}$", name)) && contains(["app_id","private_key","username","password","oauth_client_name","oauth_client_uri","oauth_client_logo_uri","iv"], name)]])) == 0
+    error_message = "${join("; ", flatten([for id, fields in var.nango_fields : [for name, value in fields : "`nango_fields[\"${id}\"]` has a field named '${name}'; expected a name Nango does not read itself (it uses app_id, private_key, username, password, oauth_client_name, oauth_client_uri, oauth_client_logo_uri, iv of an integration's custom settings)" if !can(regex("(?i)secret|passw|key|token|credential", name)) && can(regex("^[a-z][a-z0-9_]{0,63}$", name)) && contains(["app_id","private_key","username","password","oauth_client_name","oauth_client_uri","oauth_client_logo_uri","iv"], name)]]))}."
+  }
+
+  validation {
+    condition     = length(flatten([for id, fields in var.nango_fields : [for name, value in fields : "`nango_fields[\"${id}\"].${name}` is '${value}'; expected a string of at most 8192 characters" if !can(regex("(?i)secret|passw|key|token|credential", name)) && can(regex("^[a-z][a-z0-9_]{0,63}$", name)) && !contains(["app_id","private_key","username","password","oauth_client_name","oauth_client_uri","oauth_client_logo_uri","iv"], name) && !(length(value) <= 8192)]])) == 0
+    error_message = "${join("; ", flatten([for id, fields in var.nango_fields : [for name, value in fields : "`nango_fields[\"${id}\"].${name}` is '${value}'; expected a string of at most 8192 characters" if !can(regex("(?i)secret|passw|key|token|credential", name)) && can(regex("^[a-z][a-z0-9_]{0,63}$", name)) && !contains(["app_id","private_key","username","password","oauth_client_name","oauth_client_uri","oauth_client_logo_uri","iv"], name) && !(length(value) <= 8192)]]))}."
+  }
+
+  validation {
+    condition     = length(flatten([for id, fields in var.nango_fields : [for name, value in fields : "`nango_fields[\"${id}\"].${name}` is '${value}'; expected a directory (tenant) ID GUID such as '72f988bf-86f1-41af-91ab-2d7cd011db47'" if !can(regex("(?i)secret|passw|key|token|credential", name)) && can(regex("^[a-z][a-z0-9_]{0,63}$", name)) && !contains(["app_id","private_key","username","password","oauth_client_name","oauth_client_uri","oauth_client_logo_uri","iv"], name) && length(value) <= 8192 && name == "tenant_id" && value != "" && !can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", value))]])) == 0
+    error_message = "${join("; ", flatten([for id, fields in var.nango_fields : [for name, value in fields : "`nango_fields[\"${id}\"].${name}` is '${value}'; expected a directory (tenant) ID GUID such as '72f988bf-86f1-41af-91ab-2d7cd011db47'" if !can(regex("(?i)secret|passw|key|token|credential", name)) && can(regex("^[a-z][a-z0-9_]{0,63}$", name)) && !contains(["app_id","private_key","username","password","oauth_client_name","oauth_client_uri","oauth_client_logo_uri","iv"], name) && length(value) <= 8192 && name == "tenant_id" && value != "" && !can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", value))]]))}."
+  }
+
+  validation {
+    condition     = length(flatten([for id, fields in var.nango_fields : [for name, value in fields : "`nango_fields[\"${id}\"].${name}` is '${value}'; expected an Azure subscription ID GUID such as '00000000-0000-0000-0000-000000000000'" if !can(regex("(?i)secret|passw|key|token|credential", name)) && can(regex("^[a-z][a-z0-9_]{0,63}$", name)) && !contains(["app_id","private_key","username","password","oauth_client_name","oauth_client_uri","oauth_client_logo_uri","iv"], name) && length(value) <= 8192 && name == "subscription_id" && value != "" && !can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", value))]])) == 0
+    error_message = "${join("; ", flatten([for id, fields in var.nango_fields : [for name, value in fields : "`nango_fields[\"${id}\"].${name}` is '${value}'; expected an Azure subscription ID GUID such as '00000000-0000-0000-0000-000000000000'" if !can(regex("(?i)secret|passw|key|token|credential", name)) && can(regex("^[a-z][a-z0-9_]{0,63}$", name)) && !contains(["app_id","private_key","username","password","oauth_client_name","oauth_client_uri","oauth_client_logo_uri","iv"], name) && length(value) <= 8192 && name == "subscription_id" && value != "" && !can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", value))]]))}."
+  }
+
+  validation {
+    condition     = length(flatten([for id, fields in var.nango_fields : [for name, value in fields : "`nango_fields[\"${id}\"].${name}` is '${value}'; expected the user's object ID (a GUID) or user principal name, e.g. 'alex@contoso.com'" if !can(regex("(?i)secret|passw|key|token|credential", name)) && can(regex("^[a-z][a-z0-9_]{0,63}$", name)) && !contains(["app_id","private_key","username","password","oauth_client_name","oauth_client_uri","oauth_client_logo_uri","iv"], name) && length(value) <= 8192 && name == "target_user_id" && value != "" && !(can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", value)) || can(regex("^[A-Za-z0-9'._!#^~-]{1,113}@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$", value)))]])) == 0
+    error_message = "${join("; ", flatten([for id, fields in var.nango_fields : [for name, value in fields : "`nango_fields[\"${id}\"].${name}` is '${value}'; expected the user's object ID (a GUID) or user principal name, e.g. 'alex@contoso.com'" if !can(regex("(?i)secret|passw|key|token|credential", name)) && can(regex("^[a-z][a-z0-9_]{0,63}$", name)) && !contains(["app_id","private_key","username","password","oauth_client_name","oauth_client_uri","oauth_client_logo_uri","iv"], name) && length(value) <= 8192 && name == "target_user_id" && value != "" && !(can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", value)) || can(regex("^[A-Za-z0-9'._!#^~-]{1,113}@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$", value)))]]))}."
+  }
+
+  validation {
+    condition     = length(flatten([for id, fields in var.nango_fields : [for name, value in fields : "`nango_fields[\"${id}\"].${name}` is '${value}'; expected an https URL of the Microsoft Purview account, e.g. 'https://contoso.purview.azure.com' ({account}.purview.azure.com, or its catalog., scan. or guardian. endpoint), or the new portal's 'https://api.purview-service.microsoft.com'" if !can(regex("(?i)secret|passw|key|token|credential", name)) && can(regex("^[a-z][a-z0-9_]{0,63}$", name)) && !contains(["app_id","private_key","username","password","oauth_client_name","oauth_client_uri","oauth_client_logo_uri","iv"], name) && length(value) <= 8192 && name == "purview_endpoint" && value != "" && !can(regex("(?i)^https:\\/\\/(([a-z0-9][a-z0-9-]{1,61}[a-z0-9]\\.((catalog|scan|guardian)\\.)?purview\\.azure\\.com|api\\.purview-service\\.microsoft\\.com))(:443)?(\\/[^?#]*)?\\??#?$", value))]])) == 0
+    error_message = "${join("; ", flatten([for id, fields in var.nango_fields : [for name, value in fields : "`nango_fields[\"${id}\"].${name}` is '${value}'; expected an https URL of the Microsoft Purview account, e.g. 'https://contoso.purview.azure.com' ({account}.purview.azure.com, or its catalog., scan. or guardian. endpoint), or the new portal's 'https://api.purview-service.microsoft.com'" if !can(regex("(?i)secret|passw|key|token|credential", name)) && can(regex("^[a-z][a-z0-9_]{0,63}$", name)) && !contains(["app_id","private_key","username","password","oauth_client_name","oauth_client_uri","oauth_client_logo_uri","iv"], name) && length(value) <= 8192 && name == "purview_endpoint" && value != "" && !can(regex("(?i)^https:\\/\\/(([a-z0-9][a-z0-9-]{1,61}[a-z0-9]\\.((catalog|scan|guardian)\\.)?purview\\.azure\\.com|api\\.purview-service\\.microsoft\\.com))(:443)?(\\/[^?#]*)?\\??#?$", value))]]))}."
+  }
+}
+
 variable "nango_providers" {
   description = "Nango provider key per integration id: an OAUTH2 provider of Nango's catalog (@nangohq/providers) that signs in at the tenant's own endpoint. Integrations left out keep the constructs' provider, e.g. \"microsoft-tenant-specific\" for teams."
   type        = map(string)
@@ -224,6 +281,13 @@ variable "owners" {
     condition     = alltrue([for o in var.owners : can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", o))])
     error_message = "owners has ${join(", ", [for o in var.owners : o if !can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", o))])}; expected object IDs (GUIDs) such as \"00000000-0000-0000-0000-000000000000\"."
   }
+}
+
+variable "prevent_duplicate_names" {
+  description = "Stop when an app registration with the same display name exists already (azuread's prevent_duplicate_names), e.g. one created by hand from Kindo's guide, whose suggested names are the module's defaults. When apply fails with \"An existing azuread_application with name … was found\", adopt those apps instead (docs/adopting.md), or set false to create a second app of the same name."
+  type        = bool
+  default     = true
+  nullable    = false
 }
 
 variable "remove_permissions" {

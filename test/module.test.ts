@@ -9,6 +9,7 @@ import v010 from '../scripts/module/v0.1.0-addresses.json';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../src/catalog/catalog';
 import { KindoMicrosoftIntegrations, type KindoMicrosoftIntegrationsProps } from '../src/constructs/kindo-microsoft-integrations';
 import { missingApiServicePrincipalMessage, scopeIdMismatchMessage } from '../src/core/errors';
+import { checkNangoFields, nangoFieldsValidation } from '../src/nango/nango-fields';
 import { FakeNango } from './support/fake-nango';
 import { hasTerraform, terraform } from './support/terraform';
 
@@ -109,6 +110,15 @@ const DEFENDER_WITHOUT_WDATP: Partial<KindoMicrosoftIntegrationsProps> = {
 const TF_ENV = { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
 /** The module's inputs and the locals they and its for_each expressions read: enough for `terraform console` and variable validation. */
 const INPUT_FILES = ['variables.tf', 'catalog.tf', 'locals.tf'];
+/** The constructs' message for fields of one integration, with the module's variable entry in place of the prop's name. */
+function constructFieldsMessage(id: string, fields: Record<string, string>): string {
+  try {
+    checkNangoFields('nangoFields', fields);
+  } catch (e) {
+    return `${(e as Error).message.replace('nangoFields', `nango_fields["${id}"]`)}.`;
+  }
+  throw new Error(`the constructs accept ${JSON.stringify(fields)}`);
+}
 
 describe('Terraform module (module/)', () => {
   beforeAll(() => void built(), 60_000);
@@ -221,6 +231,25 @@ describe('Terraform module (module/)', () => {
       from: 'azuread_service_principal_delegated_permission_grant.defender_admin_consent_windows_defender_atp["defender"]',
       to: 'azuread_service_principal_delegated_permission_grant.this["defender/WindowsDefenderATP"]',
     });
+  });
+
+  test('checks nango_fields with the constructs\' rules and messages, and sends them over the tenant_id default in both Nango bodies and the Sync trigger', () => {
+    const variable = built().variable.nango_fields;
+    expect(variable).toMatchObject({ type: 'map(map(string))', default: {}, nullable: false });
+    expect(variable.validation).toEqual(expect.arrayContaining(nangoFieldsValidation('nango_fields').map((r) => ({ condition: r.condition, error_message: r.errorMessage }))));
+    const fields = 'merge({"tenant_id" = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id)}, lookup(var.nango_fields, each.key, {}))';
+    const { nango_registration: registration, nango_sync: sync } = built().resource.terraform_data;
+    expect(registration.provisioner[0]['local-exec'].environment.NANGO_POST_BODY).toContain(`"custom" = ${fields}}`);
+    expect(sync.provisioner[0]['local-exec'].environment.NANGO_PATCH_BODY).toContain(`"custom" = merge({"tenant_id" = "", "purview_endpoint" = "", "subscription_id" = "", "target_user_id" = ""}, ${fields})}`);
+    expect(sync.triggers_replace.fields).toBe(`\${jsonencode(${fields})}`);
+    expect(built().output.integrations.value).toContain(
+      'nango_fields = local.catalog[id].auth_flow == "delegated" ? merge({ "tenant_id" = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id) }, lookup(var.nango_fields, id, {})) : null',
+    );
+  });
+
+  test('stops at duplicate display names unless prevent_duplicate_names is false, whose description points at adoption', () => {
+    expect(built().variable.prevent_duplicate_names).toMatchObject({ type: 'bool', default: true, nullable: false, description: expect.stringContaining('adopt those apps instead (docs/adopting.md)') });
+    expect(built().resource.azuread_application.this.prevent_duplicate_names).toBe('${var.prevent_duplicate_names}');
   });
 
   test("copies the constructs' Nango registration script and calls it from the module's own directory", () => {
@@ -467,10 +496,27 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
       { add_permissions: added().replace(/\[(.*)\]/, '[$1,$1]') },
       'add_permissions["teams"][1].name is "Mail.Read", which teams already requests; expected a permission beyond its list.',
     ],
+    ['nango_fields', { nango_fields: '{fabric={tenant_id=""}}' }, 'nango_fields has entries for fabric; expected fields only for integrations registered with Nango'],
+    ['nango_fields', { nango_fields: '{intune={tenant_id=""}}' }, 'nango_fields has entries for intune, which are not in integrations'],
+    ['nango_fields', { nango_fields: '{teams={tenant_id="contoso.onmicrosoft.com"}}' }, constructFieldsMessage('teams', { tenant_id: 'contoso.onmicrosoft.com' })],
+    ['nango_fields', { nango_fields: '{outlook={purview_endpoint="https://contoso.example.com"}}' }, constructFieldsMessage('outlook', { purview_endpoint: 'https://contoso.example.com' })],
+    ['nango_fields', { nango_fields: '{teams={target_user_id="alex"}}' }, constructFieldsMessage('teams', { target_user_id: 'alex' })],
+    ['nango_fields', { nango_fields: '{teams={"Purview-Endpoint"="x"}}' }, constructFieldsMessage('teams', { 'Purview-Endpoint': 'x' })],
+    ['nango_fields', { nango_fields: '{teams={app_id="x"}}' }, constructFieldsMessage('teams', { app_id: 'x' })],
   ])('fails if %s is invalid (%j), naming the input', async (_, vars, message) => {
     const result = await terraform(dir, ['plan', '-input=false', '-lock=false'], { ...base, ...vars });
     expect(result.status).toBe(1);
     expect(result.output.replace(/[│╷╵]/g, '').replace(/\s+/g, ' ')).toContain(message);
+  }, 60_000);
+
+  test('refuses a Nango field named like a secret without showing its value', async () => {
+    const planted = `planted-${randomUUID()}`;
+    const result = await terraform(dir, ['plan', '-input=false', '-lock=false'], { ...base, nango_fields: `{teams={client_secret="${planted}"},outlook={purview_password="${planted}"}}` });
+    expect(result.status).toBe(1);
+    const output = result.output.replace(/[│╷╵]/g, '').replace(/\s+/g, ' ');
+    expect(output).toContain(constructFieldsMessage('outlook', { purview_password: planted }).slice(0, -1));
+    expect(output).toContain(constructFieldsMessage('teams', { client_secret: planted }).slice(0, -1));
+    expect(result.output).not.toContain(planted);
   }, 60_000);
 
   test('accepts every input set to a valid value', async () => {
@@ -489,6 +535,8 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
       nango_providers: '{teams="microsoft-teams-bot",outlook="microsoft-tenant-specific"}',
       fabric_sql_endpoint_host: 'foo.datawarehouse.fabric.microsoft.com,1433',
       fabric_lakehouse_database: 'Sales Lakehouse',
+      prevent_duplicate_names: 'false',
+      nango_fields: '{teams={tenant_id="72f988bf-86f1-41af-91ab-2d7cd011db47",target_user_id="alex@contoso.com",region_hint="west"},outlook={target_user_id="",subscription_id="00000000-0000-0000-0000-000000000001"}}',
       // A removed permission may come back as an addition, as the constructs allow.
       remove_permissions: '{outlook=["Microsoft Graph/Mail.Send"],teams=["User.Read"]}',
       add_permissions: added({ name: 'User.Read', id: 'e1fe6dd8-ba31-4d61-89e7-88639da4683d', access: 'read', admin_consent_required: 'false' }).replace('"false"', 'false'),
@@ -615,6 +663,7 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
           nango_secret_key: { type: 'string', sensitive: true },
           remove_permissions: { type: 'map(list(string))' },
           add_permissions: { type: 'any' },
+          nango_fields: { type: 'map(map(string))', default: {} },
           stand_in_secret_end_dates: { type: 'map(string)', default: {} },
         },
         module: {
@@ -626,6 +675,7 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
             nango_unique_keys: { teams: 'teams-prod' },
             remove_permissions: '${var.remove_permissions}',
             add_permissions: '${var.add_permissions}',
+            nango_fields: '${var.nango_fields}',
             stand_in_secret_end_dates: '${var.stand_in_secret_end_dates}',
           },
         },
@@ -640,6 +690,7 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
       ...moduleVars(['teams', 'outlook'], { ...OUTLOOK_WITHOUT_MAIL_SEND, ...TEAMS_WITH_MAIL_READ }),
       nango_server_url: await nango.start(),
       nango_secret_key: nango.secretKey,
+      nango_fields: '{outlook={target_user_id="alex@contoso.com"}}',
     };
     const init = await run('init', '-input=false');
     expect(init.status, init.output).toBe(0);
@@ -672,6 +723,31 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
     expect(nango.integrations.get('teams-prod')!.credentials.client_id).toBe(integrations.teams.client_id);
     expect(Object.keys(output('client_secrets')).sort()).toEqual(['outlook', 'teams']);
     expect(output('fabric_connection')).toBeNull();
+  }, 120_000);
+
+  test('nango_fields reach the POST and PATCH bodies over the tenant_id default; a change replaces that Sync only, shown in the plan', async () => {
+    const tenant = 'azuread_client_config-client_config-single-tenant_id';
+    const bodies = (method: string, path: string) => nango.requests.filter((r) => r.method === method && r.path === path).map((r) => (r.body as { custom?: unknown }).custom);
+    expect(nango.requests.filter((r) => r.method === 'POST').map((r) => (r.body as { unique_key: string; custom?: unknown })).sort((a, b) => a.unique_key.localeCompare(b.unique_key))).toMatchObject([
+      { unique_key: 'kindo-outlook', custom: { tenant_id: tenant, target_user_id: 'alex@contoso.com' } },
+      { unique_key: 'teams-prod', custom: { tenant_id: tenant } },
+    ]);
+    const cleared = { tenant_id: '', purview_endpoint: '', subscription_id: '', target_user_id: '' };
+    expect(bodies('PATCH', '/integrations/kindo-outlook').at(-1)).toEqual({ ...cleared, tenant_id: tenant, target_user_id: 'alex@contoso.com' });
+    expect(bodies('PATCH', '/integrations/teams-prod').at(-1)).toEqual({ ...cleared, tenant_id: tenant });
+    expect(output('integrations').outlook.nango_fields).toEqual({ tenant_id: tenant, target_user_id: 'alex@contoso.com' });
+
+    vars = { ...vars, nango_fields: '{outlook={target_user_id="",region_hint="west"}}' };
+    const plan = await run('plan', '-input=false');
+    expect([...plan.output.matchAll(/# (module\.kindo\.\S+) (?:will|must) be/g)].map((m) => m[1])).toEqual(['module.kindo.terraform_data.nango_sync["outlook"]']);
+    expect(plan.output).toMatch(/\+ *"?region_hint"? *= *"west"/);
+    const requests = await sinceLast(applied);
+    expect(requests).toEqual(['GET /integrations/kindo-outlook 200', 'PATCH /integrations/kindo-outlook 200']);
+    expect(bodies('PATCH', '/integrations/kindo-outlook').at(-1)).toEqual({ ...cleared, tenant_id: tenant, region_hint: 'west' });
+    expect(nango.integrations.get('kindo-outlook')!.custom).toEqual({ ...cleared, tenant_id: tenant, region_hint: 'west' });
+    expect(plan.output).not.toContain(nango.secretKey);
+    // Entries only for enabled integrations: the next test turns outlook off.
+    vars = { ...vars, nango_fields: '{}' };
   }, 120_000);
 
   test('POST and PATCH bodies carry the scopes after remove_permissions and add_permissions', async () => {

@@ -7,6 +7,7 @@ import { DEFAULT_NANGO_SERVER_URL } from '../../src/constructs/microsoft-integra
 import { NANGO_SECRET_KEY_ENV, NANGO_UNIQUE_KEY_PATTERN } from '../../src/nango/nango-registration';
 import { MIN_JUSTIFICATION, SCOPE_NAME } from '../../src/catalog/effective-permissions';
 import { checkNangoProvider } from '../../src/nango/nango-providers';
+import { KNOWN_NANGO_FIELDS, nangoFieldsValidation } from '../../src/nango/nango-fields';
 import { clientConfig } from '../../src/constructs/stack-lookups';
 import { inline } from './hcl';
 
@@ -171,6 +172,13 @@ export function moduleStack(app: App, id: string): TerraformStack {
       ),
     ],
   });
+  const preventDuplicateNames = variable('prevent_duplicate_names', {
+    type: 'bool',
+    nullable: false,
+    default: true,
+    description:
+      'Stop when an app registration with the same display name exists already (azuread\'s prevent_duplicate_names), e.g. one created by hand from Kindo\'s guide, whose suggested names are the module\'s defaults. When apply fails with "An existing azuread_application with name … was found", adopt those apps instead (docs/adopting.md), or set false to create a second app of the same name.',
+  });
   variable('admin_consent', {
     type: 'bool',
     nullable: false,
@@ -217,6 +225,13 @@ export function moduleStack(app: App, id: string): TerraformStack {
         'nango_providers has ${jsonencode(var.nango_providers)}; expected OAUTH2 providers of Nango\'s catalog (@nangohq/providers) that sign in at the tenant\'s own endpoint, e.g. "microsoft-tenant-specific", since the apps are single tenant.',
       ),
     ],
+  });
+  const nangoFields = variable('nango_fields', {
+    type: 'map(map(string))',
+    nullable: false,
+    default: {},
+    description: `Per integration id, integration-specific fields registered with Nango in the integration's custom settings (step 4 of Kindo's guide), e.g. { "purview-data-governance" = { purview_endpoint = "https://contoso.purview.azure.com" } }. Checked: ${Object.keys(KNOWN_NANGO_FIELDS).join(', ')}; other snake-case names pass through; names that say secret, password, key, token or credential are refused. tenant_id defaults to the apps' tenant; "" clears a field in Nango. Which integration needs which: the README's table.`,
+    validation: [...keyRules('nango_fields', 'fields'), ...nangoFieldsValidation('nango_fields')],
   });
   // Permission overrides are checked per entry, against the guide lists in permissions.tf.json (from
   // the synthesized constructs); each rule lists its findings, `<input>["<id>"][<i>]… is …`, and holds
@@ -338,6 +353,8 @@ export function moduleStack(app: App, id: string): TerraformStack {
     secretExpiryWarningDays: warningDays.numberValue,
     nangoUniqueKeys: byId(DELEGATED, (id) => Token.asString(Fn.lookup(uniqueKeys.value, id, defaults.uniqueKeys[id]))),
     nangoProviders: byId(DELEGATED, (id) => Token.asString(Fn.lookup(providerKeys.value, id, defaults.providers[id]))),
+    nangoFields: byId(DELEGATED, (id) => Token.asStringMap(Fn.lookup(nangoFields.value, id, {}))),
+    preventDuplicateNames: Token.asAny(preventDuplicateNames.value) as unknown as boolean,
     fabricSqlEndpointHost: fabricHost.stringValue,
     fabricLakehouseDatabase: fabricDatabase.stringValue,
   });
@@ -358,6 +375,7 @@ export function moduleStack(app: App, id: string): TerraformStack {
           redirect_uri: app.redirectUri ?? Token.nullValue(),
           nango_unique_key: app.nangoRegistration?.uniqueKey ?? Token.nullValue(),
           nango_provider: app.nangoRegistration?.provider ?? Token.nullValue(),
+          nango_fields: app.nangoRegistration?.fields ?? Token.nullValue(),
         };
       },
     ),
