@@ -288,6 +288,35 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
     return JSON.parse(JSON.parse(run.stdout.trim().split('\n').pop()!));
   }
 
+  test("gives each client secret the constructs' end date and each app and service principal the constructs' owners", () => {
+    const caller = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+    const other = '8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b';
+    // plantimestamp() as a fixed time, and the caller's lookup as a literal, on both sides.
+    // A list of references (the constructs' owners without a list given) as one HCL list.
+    const bind = (template: string | string[]) =>
+      (Array.isArray(template) ? `[${template.map(unwrap).join(', ')}]` : unwrap(template))
+        .replace(/plantimestamp\(\)/g, '"2026-11-26T00:00:00Z"')
+        .replace(/data\.azuread_client_config\.\w+\.object_id/g, JSON.stringify(caller));
+    const constructs = (props: Partial<KindoMicrosoftIntegrationsProps>) => {
+      const stack = new TerraformStack(Testing.app(), 'constructs');
+      const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
+      new KindoMicrosoftIntegrations(stack, 'Kindo', { integrations: ['teams'], nango: { secretKey }, ...props });
+      const tf = stack.toTerraform() as { resource: Record<string, Record<string, Body>> };
+      return (type: string) => Object.values(tf.resource[type])[0];
+    };
+    const module = (type: string) => built().resource[type].this;
+    for (const [days, owners] of [[180, undefined], [1, [other]], [730, [other, caller]], [30, [caller]]] as const) {
+      const made = constructs({ secretLifetimeDays: days, ...(owners ? { owners: [...owners] } : {}) });
+      const vars = { integrations: '["teams"]', secret_lifetime_days: String(days), owners: JSON.stringify(owners ?? []) };
+      const password = [made('azuread_application_password'), module('azuread_application_password')];
+      expect(evaluate(vars, bind(password[1].end_date)), `end_date, ${days} days`).toBe(evaluate({ integrations: '["teams"]' }, bind(password[0].end_date)));
+      expect(password[1].lifecycle).toEqual(password[0].lifecycle);
+      for (const type of ['azuread_application', 'azuread_service_principal']) {
+        expect(evaluate(vars, bind(module(type).owners)), `${type} owners ${JSON.stringify(owners)}`).toEqual(evaluate({ integrations: '["teams"]' }, bind(made(type).owners)));
+      }
+    }
+  }, 60_000);
+
   test('is formatted as `terraform fmt` formats it, and so is examples/basic', () => {
     for (const target of [MODULE_DIR, EXAMPLE_DIR]) {
       const run = spawnSync('terraform', ['fmt', '-check', '-diff', '-no-color', target], { env: TF_ENV, encoding: 'utf8' });
