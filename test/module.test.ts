@@ -248,7 +248,7 @@ describe('Terraform module (module/)', () => {
   });
 
   test('stops at duplicate display names unless prevent_duplicate_names is false, whose description points at adoption', () => {
-    expect(built().variable.prevent_duplicate_names).toMatchObject({ type: 'bool', default: true, nullable: false, description: expect.stringContaining('adopt those apps instead (docs/adopting.md)') });
+    expect(built().variable.prevent_duplicate_names).toMatchObject({ type: 'bool', default: true, nullable: false, description: expect.stringContaining("was found and `prevent_duplicate_names` was specified', adopt those apps instead (docs/adopting.md)") });
     expect(built().resource.azuread_application.this.prevent_duplicate_names).toBe('${var.prevent_duplicate_names}');
   });
 

@@ -9,6 +9,7 @@ import { MIN_JUSTIFICATION, SCOPE_NAME } from '../../src/catalog/effective-permi
 import { checkNangoProvider } from '../../src/nango/nango-providers';
 import { KNOWN_NANGO_FIELDS, nangoFieldsValidation } from '../../src/nango/nango-fields';
 import { clientConfig } from '../../src/constructs/stack-lookups';
+import { PREVENT_DUPLICATE_NAMES_DESCRIPTION } from '../../src/constructs/kindo-microsoft-integrations-stack';
 import { inline } from './hcl';
 
 // The module's inputs, as Terraform variables with validation blocks, and every integration built
@@ -176,8 +177,7 @@ export function moduleStack(app: App, id: string): TerraformStack {
     type: 'bool',
     nullable: false,
     default: true,
-    description:
-      'Stop when an app registration with the same display name exists already (azuread\'s prevent_duplicate_names), e.g. one created by hand from Kindo\'s guide, whose suggested names are the module\'s defaults. When apply fails with "An existing azuread_application with name … was found", adopt those apps instead (docs/adopting.md), or set false to create a second app of the same name.',
+    description: PREVENT_DUPLICATE_NAMES_DESCRIPTION,
   });
   variable('admin_consent', {
     type: 'bool',

@@ -8,6 +8,14 @@ import { DEFAULT_NANGO_SERVER_URL } from './microsoft-integration-app';
 import { NANGO_SECRET_KEY_ENV } from '../nango/nango-registration';
 import { KNOWN_NANGO_FIELDS, nangoFieldsValidation } from '../nango/nango-fields';
 
+/**
+ * What the `prevent_duplicate_names` variable of the default stack and of the HCL module does, and
+ * what to do when azuread stops on it (its message: internal/helpers/tf/errors.go,
+ * `ImportAsDuplicateDiag`, of hashicorp/terraform-provider-azuread).
+ */
+export const PREVENT_DUPLICATE_NAMES_DESCRIPTION =
+  'Stop when an app registration with the same display name exists already (azuread\'s prevent_duplicate_names, checked at plan and again at apply). Kindo\'s guide suggests the same names as this package, so apps set up by hand from it are found: when the plan stops with \'An existing "azuread_application" with name "…" (ID: "…") was found and `prevent_duplicate_names` was specified\', adopt those apps instead (docs/adopting.md), or set false to create a second app of the same name.';
+
 /** The environment variable the default app (`main.ts`) reads the integrations from. */
 export const INTEGRATIONS_ENV = 'KINDO_INTEGRATIONS';
 
@@ -77,8 +85,7 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
       type: 'bool',
       nullable: false,
       default: true,
-      description:
-        'Stop when an app registration with the same display name exists already (azuread\'s prevent_duplicate_names), e.g. one created by hand from Kindo\'s guide, whose suggested names are this stack\'s defaults. When apply fails with "An existing azuread_application with name … was found", adopt those apps instead (docs/adopting.md), or set false to create a second app of the same name.',
+      description: PREVENT_DUPLICATE_NAMES_DESCRIPTION,
     });
 
     const selected = props.integrations ?? INTEGRATION_IDS;

@@ -124,12 +124,13 @@ export function nangoFieldsValidation(variable: string): TerraformVariableValida
   };
   const secret = matches(SECRET_LIKE, 'name');
   const nameValid = `!${secret} && ${matches(NAME, 'name')}`;
-  const accepted = `${nameValid} && !contains(${JSON.stringify([...RESERVED])}, name)`;
+  const reserved = `[${[...RESERVED].map((n) => JSON.stringify(n)).join(', ')}]`;
+  const accepted = `${nameValid} && !contains(${reserved}, name)`;
   const short = `length(value) <= ${MAX_NANGO_FIELD_LENGTH}`;
   return [
     rule(secret, nangoFieldSecret(at, FIELD)),
     rule(`!${secret} && !${matches(NAME, 'name')}`, nangoFieldNameInvalid(at, FIELD, NAME_EXPECTED)),
-    rule(`${nameValid} && contains(${JSON.stringify([...RESERVED])}, name)`, nangoFieldNameInvalid(at, FIELD, RESERVED_EXPECTED)),
+    rule(`${nameValid} && contains(${reserved}, name)`, nangoFieldNameInvalid(at, FIELD, RESERVED_EXPECTED)),
     rule(`${accepted} && !(${short})`, nangoFieldInvalid(`${at}.${FIELD}`, VALUE, LENGTH_EXPECTED)),
     ...(Object.keys(FORMS) as KnownNangoField[]).map((known) =>
       rule(

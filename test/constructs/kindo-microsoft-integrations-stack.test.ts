@@ -76,7 +76,7 @@ describe('KindoMicrosoftIntegrationsStack', () => {
   });
 
   test('stops at duplicate display names unless prevent_duplicate_names is false, whose description points at adoption', () => {
-    expect(tf.variable.prevent_duplicate_names).toMatchObject({ type: 'bool', default: true, nullable: false, description: expect.stringContaining('adopt those apps instead (docs/adopting.md)') });
+    expect(tf.variable.prevent_duplicate_names).toMatchObject({ type: 'bool', default: true, nullable: false, description: expect.stringContaining("was found and `prevent_duplicate_names` was specified', adopt those apps instead (docs/adopting.md)") });
     const apps = Object.values<any>(tf.resource.azuread_application);
     expect(apps).toHaveLength(14);
     for (const app of apps) expect(app.prevent_duplicate_names).toBe('${var.prevent_duplicate_names}');
