@@ -247,6 +247,13 @@ describe('Terraform module (module/)', () => {
     );
   });
 
+  test('README usage and examples/basic show nango_fields and the adoption path before prevent_duplicate_names', () => {
+    for (const text of [readme().split('## Usage')[1].split('```')[1], built().files['examples/basic/main.tf']]) {
+      expect(text).toContain('# nango_fields = { "purview-data-governance" = { purview_endpoint = "https://<account>.purview.azure.com" } }');
+      expect(text).toMatch(/adopt them \(docs\/adopting\.md\)\n\s+# rather than set prevent_duplicate_names = false\./);
+    }
+  });
+
   test('stops at duplicate display names unless prevent_duplicate_names is false, whose description points at adoption', () => {
     expect(built().variable.prevent_duplicate_names).toMatchObject({ type: 'bool', default: true, nullable: false, description: expect.stringContaining("was found and `prevent_duplicate_names` was specified', adopt those apps instead (docs/adopting.md)") });
     expect(built().resource.azuread_application.this.prevent_duplicate_names).toBe('${var.prevent_duplicate_names}');

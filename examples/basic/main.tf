@@ -24,6 +24,11 @@ module "kindo_microsoft_integrations" {
   integrations     = ["defender", "ediscovery", "entra-id", "entra-id-governance", "excel-online", "fabric", "graph-security", "intune", "outlook", "outlook-calendar", "purview-compliance", "purview-data-governance", "teams", "sharepoint-online"]
   nango_server_url = "https://api.nango.dev"
   nango_secret_key = var.nango_secret_key
+
+  # Fields a Kindo integration form asks for, registered with Nango (which integration asks for which: the package README), e.g.
+  # nango_fields = { "purview-data-governance" = { purview_endpoint = "https://<account>.purview.azure.com" } }
+  # Apps set up by hand from Kindo's guide have the same names and stop the plan: adopt them (docs/adopting.md)
+  # rather than set prevent_duplicate_names = false.
 }
 
 output "integrations" {

@@ -23,6 +23,11 @@ function moduleBlock(source: string): string[] {
     `  integrations     = [${INTEGRATION_IDS.map((id) => JSON.stringify(id)).join(', ')}]`,
     '  nango_server_url = "https://api.nango.dev"',
     '  nango_secret_key = var.nango_secret_key',
+    '',
+    "  # Fields a Kindo integration form asks for, registered with Nango (which integration asks for which: the package README), e.g.",
+    '  # nango_fields = { "purview-data-governance" = { purview_endpoint = "https://<account>.purview.azure.com" } }',
+    "  # Apps set up by hand from Kindo's guide have the same names and stop the plan: adopt them (docs/adopting.md)",
+    '  # rather than set prevent_duplicate_names = false.',
     '}',
   ];
 }
@@ -64,6 +69,7 @@ export function renderReadme(doc: ModuleDoc, source: string): string {
     "- The tenant preflight of the constructs: the plan stops, before any change, when a Microsoft API the enabled integrations request has no service principal in the tenant, or publishes a requested scope under another ID (postconditions of `data.azuread_service_principals.api_presence` and `data.azuread_service_principal.api`), naming the integrations that request it.",
     '- `nango_secret_key` is ephemeral (Terraform >= 1.10): it is in neither state nor plan, and a destroy reads it from `TF_VAR_nango_secret_key`. Nango is not read at plan; the `verify` command compares it with the state after apply.',
     '- Upgrading from v0.1.0, whose addresses were one block per integration (`azuread_application.teams_application["teams"]`): `moved.tf` moves each of them, so the first plan after the upgrade shows no changes.',
+    "- `nango_fields`, the integration-specific fields of the guide's step 4, are checked at plan with the constructs' rules and messages (`nangoFields`), merged over the default `tenant_id` (the apps' tenant), and sent in Nango's `custom` settings on create (POST) and on every update (PATCH, with the guide's fields left out sent as `\"\"`, since Nango merges `custom`); `terraform_data.nango_sync` carries them as one `fields` trigger, so a change shows in the plan and PATCHes Nango.",
     '- Nango is called by `local-exec` provisioners (`nango-registration.sh`) during apply and destroy only, never during plan; the machine running Terraform needs a POSIX `sh`, `curl`, `awk`, `grep` and `mktemp`.',
     '- Providers are configured by the caller; the module has no provider configuration and no backend.',
     '',
