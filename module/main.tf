@@ -29,7 +29,7 @@ data "azuread_service_principals" "api_presence" {
 resource "azuread_application" "this" {
   for_each                = local.integrations
   display_name            = "${var.name_prefix}${each.value.display_name}"
-  owners                  = distinct(concat(var.owners, [data.azuread_client_config.client_config.object_id]))
+  owners                  = distinct(concat([for key, val in toset(var.owners) : lower(val)], [data.azuread_client_config.client_config.object_id]))
   prevent_duplicate_names = var.prevent_duplicate_names
   sign_in_audience        = "AzureADMyOrg"
   notes                   = length(local.permission_deviations[each.key]) == 0 ? "Kindo integration '${each.key}' (${each.value.display_name}), managed by Terraform with kindo-microsoft-integrations. Permissions as in Kindo's guide." : substr(join("", ["Kindo integration '${each.key}' (${each.value.display_name}), managed by Terraform with kindo-microsoft-integrations. Deviates from Kindo's guide: ", join(" ", local.permission_deviations[each.key])]), 0, 1024)
@@ -79,7 +79,7 @@ resource "azuread_service_principal" "this" {
   for_each  = local.integrations
   client_id = azuread_application.this[each.key].client_id
   notes     = "Kindo integration '${each.key}' (${each.value.display_name})"
-  owners    = distinct(concat(var.owners, [data.azuread_client_config.client_config.object_id]))
+  owners    = distinct(concat([for key, val in toset(var.owners) : lower(val)], [data.azuread_client_config.client_config.object_id]))
 }
 
 resource "azuread_service_principal_delegated_permission_grant" "this" {

@@ -74,7 +74,10 @@ export function mapQuotedStrings(expression: string, quoted: (content: string) =
   return out;
 }
 
-/** Pads the braces of object constructors with spaces, as `terraform fmt` does: `{"a" = 1}` → `{ "a" = 1 }`. */
+/**
+ * Spaces an expression as `terraform fmt` does: pads the braces of object constructors, `{"a" = 1}` →
+ * `{ "a" = 1 }`, and writes cdktf's for expressions (TerraformIterator) as `[for k, v in s : e]`.
+ */
 function spaceBraces(expression: string): string {
   let out = '';
   for (let i = 0; i < expression.length; i++) {
@@ -83,7 +86,11 @@ function spaceBraces(expression: string): string {
       const end = quotedEnd(expression, i + 1);
       out += expression.slice(i, end + 1);
       i = end;
-    } else if (c === '{' && !/[\s}]/.test(expression[i + 1] ?? ' ')) out += '{ ';
+    } else if (c === '[' && expression.startsWith(' for ', i + 1)) {
+      out += '[';
+      i++;
+    } else if (c === ':' && !/\s/.test(out[out.length - 1] ?? ' ')) out += ' :';
+    else if (c === '{' && !/[\s}]/.test(expression[i + 1] ?? ' ')) out += '{ ';
     else if (c === '}' && !/[\s{]/.test(out[out.length - 1] ?? ' ')) out += ' }';
     else out += c;
   }

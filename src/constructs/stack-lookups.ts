@@ -1,7 +1,7 @@
 import { DataAzureadClientConfig } from '@cdktf/provider-azuread/lib/data-azuread-client-config';
 import { DataAzureadServicePrincipal } from '@cdktf/provider-azuread/lib/data-azuread-service-principal';
 import { DataAzureadServicePrincipals } from '@cdktf/provider-azuread/lib/data-azuread-service-principals';
-import { Fn, TerraformStack, Token } from 'cdktf';
+import { Fn, TerraformIterator, TerraformStack, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { CatalogApi } from '../catalog/catalog';
 import { missingApiServicePrincipalMessage, scopeIdMismatchMessage } from '../core/errors';
@@ -44,7 +44,8 @@ export function clientIdentity(scope: Construct): { readonly tenantId: string; r
 export function ownersIncludingCaller(scope: Construct, owners: readonly string[] | undefined): string[] {
   const caller = clientIdentity(scope).objectId;
   if (owners === undefined) return [caller];
-  const given = isToken(owners) ? [...owners] : owners.map((o) => (isToken(o) ? o : o.toLowerCase()));
+  // Lower case, as Entra returns object IDs, also for a list known only at plan (the module's var.owners).
+  const given = isToken(owners) ? TerraformIterator.fromList(owners as string[]).forExpressionForList('lower(val)') : owners.map((o) => (isToken(o) ? o : o.toLowerCase()));
   return Token.asList(Fn.distinct(Fn.concat([given, [caller]])));
 }
 

@@ -148,12 +148,12 @@ describe('MicrosoftIntegrationApp', () => {
       expect(ownersOf({ owners: ['8F1A2B3C-4D5E-4F60-8A7B-9C0D1E2F3A4B'] })).toEqual([expected, expected]);
     });
 
-    test('take a list variable whole and add the caller to it, as the HCL module passes var.owners', () => {
+    test('take a list variable whole, in lower case as literal ones, and add the caller to it, as the HCL module passes var.owners', () => {
       const stack = new TerraformStack(Testing.app(), 'test');
       const owners = new TerraformVariable(stack, 'owners', { type: 'list(string)' }).listValue;
       new MicrosoftIntegrationApp(stack, 'App', { integration: 'fabric', owners });
       const tf = JSON.parse(Testing.synth(stack));
-      const expected = `\${distinct(concat(var.owners, [${caller}]))}`;
+      const expected = `\${distinct(concat([ for key, val in toset(var.owners): lower(val)], [${caller}]))}`;
       expect([only(tf, 'azuread_application').owners, only(tf, 'azuread_service_principal').owners]).toEqual([expected, expected]);
     });
 
