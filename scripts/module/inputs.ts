@@ -7,7 +7,7 @@ import { DEFAULT_NANGO_SERVER_URL } from '../../src/constructs/microsoft-integra
 import { NANGO_SECRET_KEY_ENV, NANGO_UNIQUE_KEY_PATTERN } from '../../src/nango/nango-registration';
 import { MIN_JUSTIFICATION, SCOPE_NAME } from '../../src/catalog/effective-permissions';
 import { checkNangoProvider } from '../../src/nango/nango-providers';
-import { KNOWN_NANGO_FIELDS, nangoFieldsValidation } from '../../src/nango/nango-fields';
+import { NANGO_FIELDS_DESCRIPTION, nangoFieldsValidation } from '../../src/nango/nango-fields';
 import { clientConfig } from '../../src/constructs/stack-lookups';
 import { PREVENT_DUPLICATE_NAMES_DESCRIPTION } from '../../src/constructs/kindo-microsoft-integrations-stack';
 import { inline } from './hcl';
@@ -230,7 +230,7 @@ export function moduleStack(app: App, id: string): TerraformStack {
     type: 'map(map(string))',
     nullable: false,
     default: {},
-    description: `Per integration id, integration-specific fields registered with Nango in the integration's custom settings (step 4 of Kindo's guide), e.g. { "purview-data-governance" = { purview_endpoint = "https://contoso.purview.azure.com" } }. Checked: ${Object.keys(KNOWN_NANGO_FIELDS).join(', ')}; other snake-case names pass through; names that say secret, password, key, token or credential are refused. tenant_id defaults to the apps' tenant; "" clears a field in Nango. Which integration needs which: the README's table.`,
+    description: NANGO_FIELDS_DESCRIPTION,
     validation: [...keyRules('nango_fields', 'fields'), ...nangoFieldsValidation('nango_fields')],
   });
   // Permission overrides are checked per entry, against the guide lists in permissions.tf.json (from

@@ -6,7 +6,7 @@ import { duplicateIntegration, emptySelection, unknownIntegration } from '../cor
 import { KindoMicrosoftIntegrations } from './kindo-microsoft-integrations';
 import { DEFAULT_NANGO_SERVER_URL } from './microsoft-integration-app';
 import { NANGO_SECRET_KEY_ENV } from '../nango/nango-registration';
-import { KNOWN_NANGO_FIELDS, nangoFieldsValidation } from '../nango/nango-fields';
+import { NANGO_FIELDS_DESCRIPTION, nangoFieldsValidation } from '../nango/nango-fields';
 
 /**
  * What the `prevent_duplicate_names` variable of the default stack and of the HCL module does, and
@@ -151,7 +151,7 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
       type: 'map(map(string))',
       nullable: false,
       default: {},
-      description: `Per integration id, integration-specific fields registered with Nango in the integration's custom settings (step 4 of Kindo's guide), e.g. { "purview-data-governance" = { purview_endpoint = "https://contoso.purview.azure.com" } }. Checked: ${Object.keys(KNOWN_NANGO_FIELDS).join(', ')}; other snake-case names pass through; names that say secret, password, key, token or credential are refused. tenant_id defaults to the apps' tenant; "" clears a field in Nango.`,
+      description: NANGO_FIELDS_DESCRIPTION,
       validation: [
         {
           condition: `\${length(setsubtract(keys(var.nango_fields), ${JSON.stringify(registered)})) == 0}`,

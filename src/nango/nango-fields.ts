@@ -98,6 +98,9 @@ const TERRAFORM_FORMS: Record<KnownNangoField, (value: string) => string> = {
   purview_endpoint: (v) => matches(PURVIEW_URL, v),
 };
 
+/** Description of a Terraform variable that takes the fields per integration id (the default stack's and the HCL module's `nango_fields`). */
+export const NANGO_FIELDS_DESCRIPTION = `Per integration id, integration-specific fields registered with Nango in the integration's custom settings (step 4 of Kindo's guide), e.g. { "purview-data-governance" = { purview_endpoint = "https://contoso.purview.azure.com" } }. Checked: ${Object.keys(KNOWN_NANGO_FIELDS).join(', ')}; other snake-case names pass through; names that say secret, password, key, token or credential are refused. tenant_id defaults to the apps' tenant; "" clears a field in Nango. Which integration needs which: the README's table.`;
+
 /**
  * {@link checkNangoFields}' rules as validation blocks of a Terraform variable of type
  * `map(map(string))` keyed by integration id, with the same messages (`variable["<id>"]` in place of
