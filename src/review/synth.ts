@@ -289,6 +289,9 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
     const grantEntries = grantsOf([name]);
     const assignmentEntries = assignmentsOf([name]);
     const consentOf = (g: Block): Consent => (g.user_object_id === undefined ? 'tenant-wide' : 'one user');
+    // Grants carry scope names only: an addition's record (with its justification) is found by API and name.
+    const recorded: Block[] = sp['//']?.kindo_permission_deviations ?? [];
+    const addedRecord = (api: string | undefined, scope: string) => recorded.find((r) => r.change === 'added' && r.api === api && r.permission === scope);
     // Kindo's app asks for what Kindo configured; what this stack asks of the tenant is the grants.
     const reviewedApis = [...new Set(grantEntries.map(([, g]) => resourceAppOf(g) ?? 'unknown'))].map((resourceAppId): ReviewedApi => {
       const lookup = apis.get(resourceAppId);
@@ -297,9 +300,11 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
       const directed = new Map(definition?.apis.find((api) => api.resourceAppId === resourceAppId)?.permissions.filter((p) => p.directedBy).map((p) => [p.id, p.directedBy!]));
       const permissions = [...new Set(apiGrants.flatMap((g): string[] => g.claim_values ?? []))].map((scope) => {
         const known = lookup?.byName.get(scope);
+        const record = addedRecord(lookup?.name, scope);
         const consent: Consent = apiGrants.some((g) => (g.claim_values ?? []).includes(scope) && consentOf(g) === 'tenant-wide') ? 'tenant-wide' : 'one user';
+        if (!known && record) return permission(String(record.id), 'Scope', undefined, record, true, () => consent);
         if (!known) return { id: '', name: scope, known: false, type: 'Scope', access: 'unknown' as const, adminConsentRequired: null, requested: true, consent };
-        const reviewed = permission(known.id, 'Scope', known, undefined, true, () => consent);
+        const reviewed = permission(known.id, 'Scope', known, record, true, () => consent);
         const directedBy = directed.get(known.id);
         return directedBy ? { ...reviewed, directedBy } : reviewed;
       });

@@ -459,6 +459,19 @@ describe('review of Kindo SaaS stacks (KindoSaasConsent)', () => {
     expect(md).toContain('- `test/outlook` on Microsoft Graph: removed `Mail.Send`');
   });
 
+  test("shows each added permission's justification, as for self-managed apps", () => {
+    const justification = 'Kindo summarizes mail about the channels it reads';
+    const stack = new TerraformStack(Testing.app(), 'test');
+    new KindoSaasConsent(stack, 'Saas', { clientIds: { teams: KINDO_TEAMS }, addPermissions: { teams: [{ api: 'Microsoft Graph', name: 'Mail.Read', id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', justification }] } });
+    // toTerraform() keeps the "//" metadata that `cdktf synth` writes and Testing.synth strips.
+    const withAddition = stack.toTerraform() as Tf;
+    const reviewed = reviewStacks(stacks(withAddition));
+    const teams = reviewed.find((i) => i.integrationId === 'teams')!;
+    expect(teams.deviations).toEqual([{ change: 'added', api: 'Microsoft Graph', permission: 'Mail.Read', justification }]);
+    expect(teams.apis[0].permissions.find((p) => p.name === 'Mail.Read')).toMatchObject({ justification });
+    expect(renderReviewMarkdown(buildReviewReport('cdktf.out', stacks(withAddition), reviewed))).toContain(`- \`test/teams\` on Microsoft Graph: **added** \`Mail.Read\` (justification: ${justification})`);
+  });
+
   test('shows who may connect for self-managed apps too', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
