@@ -1,9 +1,13 @@
 import { App } from 'cdktf';
-import { INTEGRATIONS_ENV, KindoMicrosoftIntegrationsStack, integrationsFromEnvironment } from './src';
+import { EXISTING_APPS_ENV, INTEGRATIONS_ENV, KindoMicrosoftIntegrationsStack, adoptionFromFile, integrationsFromEnvironment } from './src';
 
 // The default app: one stack with the integrations named in KINDO_INTEGRATIONS (e.g.
 // "teams,outlook"; unset or "all" for all 14). `npx cdktf synth` needs no edits; the Nango secret
-// key is asked for at plan time (TF_VAR_nango_secret_key).
+// key is asked for at plan time (TF_VAR_nango_secret_key). KINDO_EXISTING_APPS names the file that
+// `adopt --format json` writes, to take over apps set up by hand (docs/adopting.md).
 const app = new App();
-new KindoMicrosoftIntegrationsStack(app, 'kindo-microsoft-integrations', { integrations: integrationsFromEnvironment(process.env[INTEGRATIONS_ENV]) });
+new KindoMicrosoftIntegrationsStack(app, 'kindo-microsoft-integrations', {
+  integrations: integrationsFromEnvironment(process.env[INTEGRATIONS_ENV]),
+  adoption: adoptionFromFile(process.env[EXISTING_APPS_ENV]),
+});
 app.synth();

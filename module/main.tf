@@ -76,10 +76,11 @@ resource "azuread_application_password" "this" {
 }
 
 resource "azuread_service_principal" "this" {
-  for_each  = local.integrations
-  client_id = azuread_application.this[each.key].client_id
-  notes     = "Kindo integration '${each.key}' (${each.value.display_name})"
-  owners    = distinct(concat([for key, val in toset(var.owners) : lower(val)], [data.azuread_client_config.client_config.object_id]))
+  for_each     = local.integrations
+  client_id    = azuread_application.this[each.key].client_id
+  notes        = "Kindo integration '${each.key}' (${each.value.display_name})"
+  owners       = distinct(concat([for key, val in toset(var.owners) : lower(val)], [data.azuread_client_config.client_config.object_id]))
+  use_existing = try(var.existing_apps[each.key].service_principal_object_id == null, false)
 }
 
 resource "azuread_service_principal_delegated_permission_grant" "this" {
@@ -92,7 +93,7 @@ resource "azuread_service_principal_delegated_permission_grant" "this" {
 resource "terraform_data" "nango_registration" {
   for_each = { for id, integration in local.integrations : id => integration if integration.auth_flow == "delegated" }
   input = {
-    adopt_existing = false
+    adopt_existing = contains(var.adopt_existing_nango_integrations, each.key)
     unique_key     = lookup(var.nango_unique_keys, each.key, "kindo-${each.key}")
   }
   triggers_replace = {
@@ -105,7 +106,7 @@ resource "terraform_data" "nango_registration" {
     command = "sh \"${path.module}/nango-registration.sh\" claim"
     environment = {
       KINDO_INTEGRATION   = each.key
-      NANGO_ADOPT         = "false"
+      NANGO_ADOPT         = contains(var.adopt_existing_nango_integrations, each.key)
       NANGO_CLIENT_SECRET = sensitive(azuread_application_password.this[each.key].value)
       NANGO_POST_BODY     = sensitive(jsonencode({ "unique_key" = lookup(var.nango_unique_keys, each.key, "kindo-${each.key}"), "provider" = lookup(var.nango_providers, each.key, each.value.nango_provider), "display_name" = each.value.display_name, "credentials" = { "type" = "OAUTH2", "client_id" = azuread_application.this[each.key].client_id, "client_secret" = azuread_application_password.this[each.key].value, "scopes" = local.nango_scopes[each.key] }, "custom" = merge({ "tenant_id" = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id) }, lookup(var.nango_fields, each.key, {})) }))
       NANGO_PROVIDER      = lookup(var.nango_providers, each.key, each.value.nango_provider)

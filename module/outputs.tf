@@ -11,6 +11,11 @@ output "fabric_connection" {
   value       = contains(var.integrations, "fabric") ? { client_id = azuread_application.this["fabric"].client_id, lakehouse_database = var.fabric_lakehouse_database, sql_endpoint_host = var.fabric_sql_endpoint_host, tenant_id = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id) } : null
 }
 
+output "hand_made_client_secrets" {
+  description = "Per adopted integration id (existing_apps): its client secrets made by hand, left in place, with the command that deletes each once Kindo works with the new secret."
+  value       = { for id, a in var.existing_apps : id => [for s in a.client_secrets : { key_id = s.key_id, expires = s.expires, description = s.description, delete_command = "az ad app credential delete --id ${a.application_object_id} --key-id ${s.key_id}" }] if length(a.client_secrets) > 0 }
+}
+
 output "integrations" {
   description = "Per enabled integration id: client ID, object IDs, redirect URI and Nango registration, for Kindo and Nango."
   value       = { for id in keys(azuread_application.this) : id => { application_object_id = azuread_application.this[id].object_id, client_id = azuread_application.this[id].client_id, display_name = azuread_application.this[id].display_name, nango_fields = local.catalog[id].auth_flow == "delegated" ? merge({ "tenant_id" = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id) }, lookup(var.nango_fields, id, {})) : null, nango_provider = local.catalog[id].auth_flow == "delegated" ? lookup(var.nango_providers, id, local.catalog[id].nango_provider) : null, nango_unique_key = local.catalog[id].auth_flow == "delegated" ? lookup(var.nango_unique_keys, id, "kindo-${id}") : null, redirect_uri = local.catalog[id].auth_flow == "delegated" ? coalesce(var.nango_callback_url, "${trimsuffix(var.nango_server_url, "/")}/oauth/callback") : null, secret_expires_at = azuread_application_password.this[id].end_date, secret_key_id = azuread_application_password.this[id].key_id, service_principal_object_id = azuread_service_principal.this[id].object_id } }

@@ -69,6 +69,45 @@ variable "admin_consent" {
   nullable    = false
 }
 
+variable "adopt_existing_nango_integrations" {
+  description = "Ids of enabled integrations whose Nango integration exists already under its unique key, made outside this Terraform state (e.g. by hand from Kindo's guide), to take over: updated in place, its connections kept, and deleted by a destroy. Without it, apply fails on an existing integration, naming its key. Every delegated integration in existing_apps must be listed (taking over creates the integration when there is none)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = length(setsubtract(var.adopt_existing_nango_integrations, ["defender", "ediscovery", "entra-id", "entra-id-governance", "excel-online", "graph-security", "intune", "outlook", "outlook-calendar", "purview-compliance", "purview-data-governance", "teams", "sharepoint-online"])) == 0
+    error_message = "adopt_existing_nango_integrations has ${join(", ", setsubtract(var.adopt_existing_nango_integrations, ["defender", "ediscovery", "entra-id", "entra-id-governance", "excel-online", "graph-security", "intune", "outlook", "outlook-calendar", "purview-compliance", "purview-data-governance", "teams", "sharepoint-online"]))}; expected ids of integrations registered with Nango: defender, ediscovery, entra-id, entra-id-governance, excel-online, graph-security, intune, outlook, outlook-calendar, purview-compliance, purview-data-governance, teams, sharepoint-online."
+  }
+
+  validation {
+    condition     = length(setsubtract(var.adopt_existing_nango_integrations, var.integrations)) == 0
+    error_message = "adopt_existing_nango_integrations has ${join(", ", setsubtract(var.adopt_existing_nango_integrations, var.integrations))}, which are not in integrations; expected ids of enabled integrations only."
+  }
+}
+
+variable "existing_apps" {
+  description = "Per integration id, an app registration set up by hand to take over (docs/adopting.md), as `kindo-microsoft-integrations adopt --format hcl` prints it: its object ID, its service principal's object ID, its admin consent grants' IDs by API name, and its hand-made client secrets (left in place, listed in the hand_made_client_secrets output for you to delete). The import blocks go in your root module, which that command prints too: Terraform allows them nowhere else."
+  type        = map(object({ application_object_id = string, service_principal_object_id = optional(string), permission_grant_ids = optional(map(string), {}), client_secrets = optional(list(object({ key_id = string, expires = optional(string), description = optional(string) })), []) }))
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = length(setsubtract(keys(var.existing_apps), var.integrations)) == 0
+    error_message = "existing_apps has entries for ${join(", ", setsubtract(keys(var.existing_apps), var.integrations))}, which are not in integrations; expected entries only for enabled integrations."
+  }
+
+  validation {
+    condition     = length(flatten([for id, a in var.existing_apps : concat([for f, v in { application_object_id = a.application_object_id, service_principal_object_id = a.service_principal_object_id } : "existing_apps[\"${id}\"].${f} is \"${v}\"" if v != null && !can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", v))], [for i, s in a.client_secrets : "existing_apps[\"${id}\"].client_secrets[${i}].key_id is \"${s.key_id}\"" if !can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", s.key_id))], [for api, g in a.permission_grant_ids : "existing_apps[\"${id}\"].permission_grant_ids[\"${api}\"] is \"${g}\"" if !can(regex("^[A-Za-z0-9_-]{1,128}$", g))])])) == 0
+    error_message = "${join("; ", flatten([for id, a in var.existing_apps : concat([for f, v in { application_object_id = a.application_object_id, service_principal_object_id = a.service_principal_object_id } : "existing_apps[\"${id}\"].${f} is \"${v}\"" if v != null && !can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", v))], [for i, s in a.client_secrets : "existing_apps[\"${id}\"].client_secrets[${i}].key_id is \"${s.key_id}\"" if !can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", s.key_id))], [for api, g in a.permission_grant_ids : "existing_apps[\"${id}\"].permission_grant_ids[\"${api}\"] is \"${g}\"" if !can(regex("^[A-Za-z0-9_-]{1,128}$", g))])]))}; expected GUIDs such as \"00000000-0000-0000-0000-000000000000\" for object and key IDs, and oauth2PermissionGrant ids (base64url text) for grants."
+  }
+
+  validation {
+    condition     = length(setsubtract(setintersection(keys(var.existing_apps), ["defender", "ediscovery", "entra-id", "entra-id-governance", "excel-online", "graph-security", "intune", "outlook", "outlook-calendar", "purview-compliance", "purview-data-governance", "teams", "sharepoint-online"]), var.adopt_existing_nango_integrations)) == 0
+    error_message = "existing_apps adopts ${join(", ", setsubtract(setintersection(keys(var.existing_apps), ["defender", "ediscovery", "entra-id", "entra-id-governance", "excel-online", "graph-security", "intune", "outlook", "outlook-calendar", "purview-compliance", "purview-data-governance", "teams", "sharepoint-online"]), var.adopt_existing_nango_integrations))} without saying whether the Nango integration made by hand with each is taken over; expected each in adopt_existing_nango_integrations, with nango_unique_keys giving its unique key unless it is \"kindo-<id>\"."
+  }
+}
+
 variable "fabric_lakehouse_database" {
   description = "Microsoft Fabric's Lakehouse database name, passed to the fabric_connection output for Kindo's form."
   type        = string

@@ -107,6 +107,7 @@ const TEAMS_WITH_MAIL_READ: Partial<KindoMicrosoftIntegrationsProps> = {
 const DEFENDER_WITHOUT_WDATP: Partial<KindoMicrosoftIntegrationsProps> = {
   removePermissions: { defender: catalog().defender.apis.find((a) => a.name === 'WindowsDefenderATP')!.permissions.map((p) => `WindowsDefenderATP/${p.name}`) },
 };
+const ADOPTED_APP = '0f8e2c6d-1b2a-4c3d-9e8f-7a6b5c4d3e2f';
 const TF_ENV = { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
 /** The module's inputs and the locals they and its for_each expressions read: enough for `terraform console` and variable validation. */
 const INPUT_FILES = ['variables.tf', 'catalog.tf', 'locals.tf'];
@@ -542,6 +543,19 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
     ['nango_fields', { nango_fields: '{teams={target_user_id="alex"}}' }, constructFieldsMessage('teams', { target_user_id: 'alex' })],
     ['nango_fields', { nango_fields: '{teams={"Purview-Endpoint"="x"}}' }, constructFieldsMessage('teams', { 'Purview-Endpoint': 'x' })],
     ['nango_fields', { nango_fields: '{teams={app_id="x"}}' }, constructFieldsMessage('teams', { app_id: 'x' })],
+    ['adopt_existing_nango_integrations', { adopt_existing_nango_integrations: '["fabric"]' }, 'adopt_existing_nango_integrations has fabric; expected ids of integrations registered with Nango:'],
+    ['adopt_existing_nango_integrations', { adopt_existing_nango_integrations: '["intune"]' }, 'adopt_existing_nango_integrations has intune, which are not in integrations; expected ids of enabled integrations only.'],
+    ['existing_apps', { existing_apps: `{intune={application_object_id="${ADOPTED_APP}"}}` }, 'existing_apps has entries for intune, which are not in integrations; expected entries only for enabled integrations.'],
+    [
+      'existing_apps',
+      { existing_apps: `{fabric={application_object_id="Kindo - Microsoft Fabric",client_secrets=[{key_id="abc"}],permission_grant_ids={"Microsoft Graph"="/oauth2PermissionGrants/x"}}}` },
+      'existing_apps["fabric"].application_object_id is "Kindo - Microsoft Fabric"; existing_apps["fabric"].client_secrets[0].key_id is "abc"; existing_apps["fabric"].permission_grant_ids["Microsoft Graph"] is "/oauth2PermissionGrants/x"; expected GUIDs such as "00000000-0000-0000-0000-000000000000" for object and key IDs, and oauth2PermissionGrant ids (base64url text) for grants.',
+    ],
+    [
+      'existing_apps',
+      { existing_apps: `{teams={application_object_id="${ADOPTED_APP}"},fabric={application_object_id="${ADOPTED_APP}"}}`, adopt_existing_nango_integrations: '["outlook"]' },
+      'existing_apps adopts teams without saying whether the Nango integration made by hand with each is taken over; expected each in adopt_existing_nango_integrations, with nango_unique_keys giving its unique key unless it is "kindo-<id>".',
+    ],
   ])('fails if %s is invalid (%j), naming the input', async (_, vars, message) => {
     const result = await terraform(dir, ['plan', '-input=false', '-lock=false'], { ...base, ...vars });
     expect(result.status).toBe(1);
@@ -576,6 +590,8 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
       fabric_lakehouse_database: 'Sales Lakehouse',
       prevent_duplicate_names: 'false',
       nango_fields: '{teams={tenant_id="72f988bf-86f1-41af-91ab-2d7cd011db47",target_user_id="alex@contoso.com",region_hint="west"},outlook={target_user_id="",subscription_id="00000000-0000-0000-0000-000000000001"}}',
+      existing_apps: `{teams={application_object_id="${ADOPTED_APP}",service_principal_object_id="${ADOPTED_APP}",permission_grant_ids={"Microsoft Graph"="xyz0AbCdEfGhIjKlMnOpQrStUvWx-AbCdEfGhIjKlMn"},client_secrets=[{key_id="${ADOPTED_APP}"}]},fabric={application_object_id="${ADOPTED_APP}"}}`,
+      adopt_existing_nango_integrations: '["teams","outlook"]',
       // A removed permission may come back as an addition, as the constructs allow.
       remove_permissions: '{outlook=["Microsoft Graph/Mail.Send"],teams=["User.Read"]}',
       add_permissions: added({ name: 'User.Read', id: 'e1fe6dd8-ba31-4d61-89e7-88639da4683d', access: 'read', admin_consent_required: 'false' }).replace('"false"', 'false'),

@@ -10,6 +10,7 @@ import { checkNangoProvider } from '../../src/nango/nango-providers';
 import { NANGO_FIELDS_DESCRIPTION, nangoFieldsValidation } from '../../src/nango/nango-fields';
 import { clientConfig } from '../../src/constructs/stack-lookups';
 import { PREVENT_DUPLICATE_NAMES_DESCRIPTION } from '../../src/constructs/kindo-microsoft-integrations-stack';
+import { GRANT_ID } from '../../src/constructs/existing-app-import';
 import { inline } from './hcl';
 
 // The module's inputs, as Terraform variables with validation blocks, and every integration built
@@ -233,6 +234,47 @@ export function moduleStack(app: App, id: string): TerraformStack {
     description: NANGO_FIELDS_DESCRIPTION,
     validation: [...keyRules('nango_fields', 'fields'), ...nangoFieldsValidation('nango_fields')],
   });
+  const adoptNango = variable('adopt_existing_nango_integrations', {
+    type: 'list(string)',
+    nullable: false,
+    default: [],
+    description:
+      'Ids of enabled integrations whose Nango integration exists already under its unique key, made outside this Terraform state (e.g. by hand from Kindo\'s guide), to take over: updated in place, its connections kept, and deleted by a destroy. Without it, apply fails on an existing integration, naming its key. Every delegated integration in existing_apps must be listed (taking over creates the integration when there is none).',
+    validation: [
+      rule(
+        `length(setsubtract(var.adopt_existing_nango_integrations, ${list(DELEGATED)})) == 0`,
+        `adopt_existing_nango_integrations has \${join(", ", setsubtract(var.adopt_existing_nango_integrations, ${list(DELEGATED)}))}; expected ids of integrations registered with Nango: ${DELEGATED.join(', ')}.`,
+      ),
+      rule(
+        'length(setsubtract(var.adopt_existing_nango_integrations, var.integrations)) == 0',
+        'adopt_existing_nango_integrations has ${join(", ", setsubtract(var.adopt_existing_nango_integrations, var.integrations))}, which are not in integrations; expected ids of enabled integrations only.',
+      ),
+    ],
+  });
+  // The module cannot import (Terraform allows `import` blocks only in the root module): the root
+  // imports with for_each over the same value (module/README.md), and the module does the rest.
+  const existingFindings = `flatten([for id, a in var.existing_apps : concat([for f, v in { application_object_id = a.application_object_id, service_principal_object_id = a.service_principal_object_id } : "existing_apps[\\"\${id}\\"].\${f} is \\"\${v}\\"" if v != null && !can(regex(${hcl(GUID)}, v))], [for i, s in a.client_secrets : "existing_apps[\\"\${id}\\"].client_secrets[\${i}].key_id is \\"\${s.key_id}\\"" if !can(regex(${hcl(GUID)}, s.key_id))], [for api, g in a.permission_grant_ids : "existing_apps[\\"\${id}\\"].permission_grant_ids[\\"\${api}\\"] is \\"\${g}\\"" if !can(regex(${hcl(GRANT_ID.source)}, g))])])`;
+  variable('existing_apps', {
+    type: 'map(object({ application_object_id = string, service_principal_object_id = optional(string), permission_grant_ids = optional(map(string), {}), client_secrets = optional(list(object({ key_id = string, expires = optional(string), description = optional(string) })), []) }))',
+    nullable: false,
+    default: {},
+    description:
+      'Per integration id, an app registration set up by hand to take over (docs/adopting.md), as `kindo-microsoft-integrations adopt --format hcl` prints it: its object ID, its service principal\'s object ID, its admin consent grants\' IDs by API name, and its hand-made client secrets (left in place, listed in the hand_made_client_secrets output for you to delete). The import blocks go in your root module, which that command prints too: Terraform allows them nowhere else.',
+    validation: [
+      rule(
+        `length(setsubtract(keys(var.existing_apps), var.integrations)) == 0`,
+        'existing_apps has entries for ${join(", ", setsubtract(keys(var.existing_apps), var.integrations))}, which are not in integrations; expected entries only for enabled integrations.',
+      ),
+      rule(
+        `length(${existingFindings}) == 0`,
+        `\${join("; ", ${existingFindings})}; expected GUIDs such as "00000000-0000-0000-0000-000000000000" for object and key IDs, and oauth2PermissionGrant ids (base64url text) for grants.`,
+      ),
+      rule(
+        `length(setsubtract(setintersection(keys(var.existing_apps), ${list(DELEGATED)}), var.adopt_existing_nango_integrations)) == 0`,
+        `existing_apps adopts \${join(", ", setsubtract(setintersection(keys(var.existing_apps), ${list(DELEGATED)}), var.adopt_existing_nango_integrations))} without saying whether the Nango integration made by hand with each is taken over; expected each in adopt_existing_nango_integrations, with nango_unique_keys giving its unique key unless it is "kindo-<id>".`,
+      ),
+    ],
+  });
   // Permission overrides are checked per entry, against the guide lists in permissions.tf.json (from
   // the synthesized constructs); each rule lists its findings, `<input>["<id>"][<i>]… is …`, and holds
   // when there are none. Entries under keys that are not delegated integrations are the key rules' to report.
@@ -355,8 +397,18 @@ export function moduleStack(app: App, id: string): TerraformStack {
     nangoProviders: byId(DELEGATED, (id) => Token.asString(Fn.lookup(providerKeys.value, id, defaults.providers[id]))),
     nangoFields: byId(DELEGATED, (id) => Token.asStringMap(Fn.lookup(nangoFields.value, id, {}))),
     preventDuplicateNames: Token.asAny(preventDuplicateNames.value) as unknown as boolean,
+    adoptExistingNangoIntegrations: adoptNango.listValue as IntegrationId[],
     fabricSqlEndpointHost: fabricHost.stringValue,
     fabricLakehouseDatabase: fabricDatabase.stringValue,
+  });
+  // As the constructs do for an adopted app without its service principal's ID: the portal made one
+  // at the first consent, and creating another fails.
+  for (const app of kindo.apps) {
+    app.servicePrincipal.addOverride('use_existing', `\${try(var.existing_apps[${hcl(app.definition.id)}].service_principal_object_id == null, false)}`);
+  }
+  output('hand_made_client_secrets', {
+    description: 'Per adopted integration id (existing_apps): its client secrets made by hand, left in place, with the command that deletes each once Kindo works with the new secret.',
+    value: '${{ for id, a in var.existing_apps : id => [for s in a.client_secrets : { key_id = s.key_id, expires = s.expires, description = s.description, delete_command = "az ad app credential delete --id ${a.application_object_id} --key-id ${s.key_id}" }] if length(a.client_secrets) > 0 }}',
   });
   output('integrations', {
     description: 'Per enabled integration id: client ID, object IDs, redirect URI and Nango registration, for Kindo and Nango.',

@@ -1,4 +1,5 @@
 import { catalog, type CatalogApi, type IntegrationDefinition, type IntegrationId } from '../catalog/catalog';
+import { IMPORT_IDS } from '../constructs/existing-app-import';
 import { adoptAmbiguous, adoptInputInvalid } from '../core/errors';
 
 // Finding app registrations made by hand from Kindo's guide in the JSON that `az` prints (Microsoft
@@ -207,10 +208,15 @@ export function matchApps(
 const ts = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const hcl = (s: string) => JSON.stringify(s).replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
 const comment = (prefix: string, line: string) => `${prefix}// ${line.replace(/\r?\n/g, ' ')}`;
+// Whoever made the app by hand made its Nango integration too (the guide's step 4); the stack refuses
+// an adopted app without a decision on it, and taking it over is safe when there is none (it is created).
+const TAKE_OVER = 'Your Nango integrations made by hand: taken over and updated in place, connections kept (set their unique keys if not kindo-<id>).';
+const nangoRegistered = (found: readonly FoundApp[]) => found.filter((f) => catalog()[f.integration].authFlow === 'delegated').map((f) => f.integration);
 
 /** The `existingApps` prop of KindoMicrosoftIntegrations. */
 export function renderTypeScript(found: readonly FoundApp[]): string {
-  const lines = ['existingApps: {'];
+  const delegated = nangoRegistered(found);
+  const lines = delegated.length > 0 ? [comment('', TAKE_OVER), `adoptExistingNangoIntegrations: [${delegated.map(ts).join(', ')}],`, 'existingApps: {'] : ['existingApps: {'];
   for (const f of found) {
     lines.push(comment('  ', `${f.displayName}: the first apply ${f.notes.length > 0 ? 'changes:' : 'changes nothing on it.'}`));
     for (const n of f.notes) lines.push(comment('  ', `  - ${n}`));
@@ -233,26 +239,66 @@ export function renderTypeScript(found: readonly FoundApp[]): string {
   return lines.join('\n');
 }
 
-/** The `existing_apps` variable of the HCL module. */
-export function renderHcl(found: readonly FoundApp[]): string {
-  const lines = ['existing_apps = {'];
+/** The adoption file of the default stack (`KINDO_EXISTING_APPS`): KindoMicrosoftIntegrations' two adoption props as JSON. */
+export function renderJson(found: readonly FoundApp[]): string {
+  const existingApps = Object.fromEntries(
+    found.map((f) => [
+      f.integration,
+      {
+        applicationObjectId: f.objectId,
+        ...(f.servicePrincipalObjectId ? { servicePrincipalObjectId: f.servicePrincipalObjectId } : {}),
+        ...(Object.keys(f.grantIds).length > 0 ? { permissionGrantIds: f.grantIds } : {}),
+        ...(f.secrets.length > 0 ? { clientSecrets: f.secrets.map((s) => ({ keyId: s.keyId, ...(s.expires ? { expires: s.expires } : {}), ...(s.description ? { description: s.description } : {}) })) } : {}),
+      },
+    ]),
+  );
+  return JSON.stringify({ adoptExistingNangoIntegrations: nangoRegistered(found), existingApps }, null, 2);
+}
+
+/**
+ * The HCL module's adoption inputs and the import blocks of the root module that calls it: Terraform
+ * allows `import` only in the root module, so the module cannot import by itself.
+ */
+export function renderHcl(found: readonly FoundApp[], moduleName: string): string {
+  const lines = ['locals {', '  kindo_existing_apps = {'];
   for (const f of found) {
-    lines.push(`  # ${f.displayName}: the first apply ${f.notes.length > 0 ? 'changes:' : 'changes nothing on it.'}`);
-    for (const n of f.notes) lines.push(`  #   - ${n.replace(/\r?\n/g, ' ')}`);
-    lines.push(`  ${hcl(f.integration)} = {`, `    application_object_id = ${hcl(f.objectId)}`);
-    if (f.servicePrincipalObjectId) lines.push(`    service_principal_object_id = ${hcl(f.servicePrincipalObjectId)}`);
+    lines.push(`    # ${f.displayName}: the first apply ${f.notes.length > 0 ? 'changes:' : 'changes nothing on it.'}`);
+    for (const n of f.notes) lines.push(`    #   - ${n.replace(/\r?\n/g, ' ')}`);
+    lines.push(`    ${hcl(f.integration)} = {`, `      application_object_id = ${hcl(f.objectId)}`);
+    if (f.servicePrincipalObjectId) lines.push(`      service_principal_object_id = ${hcl(f.servicePrincipalObjectId)}`);
     const grants = Object.entries(f.grantIds);
-    if (grants.length > 0) lines.push(`    permission_grant_ids = { ${grants.map(([api, id]) => `${hcl(api)} = ${hcl(id)}`).join(', ')} }`);
+    if (grants.length > 0) lines.push(`      permission_grant_ids = { ${grants.map(([api, id]) => `${hcl(api)} = ${hcl(id)}`).join(', ')} }`);
     if (f.secrets.length > 0) {
-      lines.push('    # Hand-made secrets: left in place; delete them once Kindo works with the new one.');
-      lines.push('    client_secrets = [');
+      lines.push('      # Hand-made secrets: left in place; delete them once Kindo works with the new one.');
+      lines.push('      client_secrets = [');
       for (const s of f.secrets) {
-        lines.push(`      { key_id = ${hcl(s.keyId)}, expires = ${s.expires ? hcl(s.expires) : 'null'}, description = ${s.description ? hcl(s.description) : 'null'} },`);
+        lines.push(`        { key_id = ${hcl(s.keyId)}, expires = ${s.expires ? hcl(s.expires) : 'null'}, description = ${s.description ? hcl(s.description) : 'null'} },`);
       }
-      lines.push('    ]');
+      lines.push('      ]');
     }
-    lines.push('  }');
+    lines.push('    }');
   }
-  lines.push('}');
+  lines.push('  }', '}', '');
+  const delegated = nangoRegistered(found);
+  lines.push(`module ${hcl(moduleName)} {`, '  # source, integrations, nango_secret_key… as before', '  existing_apps = local.kindo_existing_apps');
+  if (delegated.length > 0) lines.push(`  # ${TAKE_OVER}`, `  adopt_existing_nango_integrations = [${delegated.map(hcl).join(', ')}]`);
+  lines.push('}', '');
+  // Entries of a local are not typed by the module's variable: absent attributes are read with lookup.
+  const target = (type: string) => `module.${moduleName}.${type}.this[each.key]`;
+  const importBlock = (forEach: string, type: string, id: string) => ['import {', `  for_each = ${forEach}`, `  to       = ${target(type)}`, `  id       = "${id}"`, '}'];
+  lines.push(
+    '# Import blocks belong in the root module (Terraform >= 1.7 for for_each); they are spent after the first apply.',
+    ...importBlock('local.kindo_existing_apps', 'azuread_application', IMPORT_IDS.application('${each.value.application_object_id}')),
+    ...importBlock(
+      '{ for id, app in local.kindo_existing_apps : id => app.service_principal_object_id if lookup(app, "service_principal_object_id", null) != null }',
+      'azuread_service_principal',
+      IMPORT_IDS.servicePrincipal('${each.value}'),
+    ),
+    ...importBlock(
+      'merge([for id, app in local.kindo_existing_apps : { for api, grant in lookup(app, "permission_grant_ids", {}) : "${id}/${api}" => grant }]...)',
+      'azuread_service_principal_delegated_permission_grant',
+      IMPORT_IDS.permissionGrant('${each.value}'),
+    ),
+  );
   return lines.join('\n');
 }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { INTEGRATION_IDS, type IntegrationId } from '../catalog/catalog';
 import { adoptInputInvalid, cliUsage } from '../core/errors';
 import { checkServiceUrl } from '../core/validate';
-import { azQueries, classify, matchApps, parseJsonDocuments, renderHcl, renderTypeScript } from './adopt-candidates';
+import { azQueries, classify, matchApps, parseJsonDocuments, renderHcl, renderJson, renderTypeScript } from './adopt-candidates';
 import { CLI_EXIT, type Command } from './command';
 
 /** Exit statuses of the `adopt` command. */
@@ -15,6 +15,8 @@ export const ADOPT_EXIT = {
 
 const DEFAULT_CALLBACK = 'https://api.nango.dev/oauth/callback';
 const DEFAULT_OUT = 'kindo-adopt.json';
+// Terraform's identifiers: a letter or underscore, then letters, digits, underscores and dashes.
+const HCL_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 const USAGE = `Usage: kindo-microsoft-integrations adopt [options]
@@ -33,7 +35,10 @@ Options:
   --app ID=CLIENT_ID   the app to adopt for integration ID, when several share its name or it has
                        another name; repeat for several integrations
   --format FORMAT      ts (KindoMicrosoftIntegrations' existingApps), hcl (the module's
-                       existing_apps) or both (default: both)
+                       existing_apps and the root module's import blocks), json (the file
+                       KINDO_EXISTING_APPS names for the default stack) or both ts and hcl
+                       (default: both)
+  --module NAME        the module block's name in the printed HCL (default: kindo)
   -h, --help           show this text
 
 Exit status: 0 printed; 3 no app registration found for any chosen integration; 1 bad input;
@@ -75,7 +80,9 @@ function adopt(values: Record<string, unknown>, cwd: string): number {
   const callbackUrl = values['callback-url'] as string;
   checkServiceUrl('--callback-url', callbackUrl);
   const format = values.format as string;
-  if (!['ts', 'hcl', 'both'].includes(format)) throw cliUsage('adopt', 'option --format', format, 'ts, hcl or both');
+  if (!['ts', 'hcl', 'json', 'both'].includes(format)) throw cliUsage('adopt', 'option --format', format, 'ts, hcl, json or both');
+  const moduleName = values.module as string;
+  if (!HCL_NAME.test(moduleName)) throw cliUsage('adopt', 'option --module', moduleName, 'the name of your module block, e.g. kindo');
   const picks = picksOf((values.app as string[]) ?? [], integrations);
   const input = values.input as string | undefined;
 
@@ -87,6 +94,12 @@ function adopt(values: Record<string, unknown>, cwd: string): number {
   const source = input === '-' ? 'standard input' : input;
   const match = matchApps(classify(parseJsonDocuments(readInput(input, cwd), source)), integrations, { namePrefix, callbackUrl, picks });
   const out: string[] = [];
+  if (format === 'json') {
+    // Only the settings on standard output, so that `> kindo-existing-apps.json` is the file to use; the rest to standard error.
+    process.stderr.write(`Found ${match.found.length} app registration(s) made by hand: ${match.found.map((f) => f.integration).join(', ') || 'none'}.\n`);
+    if (match.found.length > 0) process.stdout.write(`${renderJson(match.found)}\n`);
+    return match.found.length > 0 ? ADOPT_EXIT.OK : ADOPT_EXIT.NONE_FOUND;
+  }
   out.push(`Found ${match.found.length} app registration(s) made by hand: ${match.found.map((f) => `${f.integration} ('${f.displayName}', client ID ${f.clientId})`).join(', ') || 'none'}.`);
   if (match.missing.length > 0) out.push(`No app registration found for: ${match.missing.join(', ')}; the stack creates theirs.`);
   if (match.unassigned.length > 0) out.push(`Not matched to any integration (adopt one with --app <integration id>=<client ID>): ${match.unassigned.join(', ')}.`);
@@ -98,7 +111,7 @@ function adopt(values: Record<string, unknown>, cwd: string): number {
       );
     }
     if (format !== 'hcl') out.push('', 'TypeScript (KindoMicrosoftIntegrations props):', '', renderTypeScript(match.found));
-    if (format !== 'ts') out.push('', 'HCL (module inputs):', '', renderHcl(match.found));
+    if (format !== 'ts') out.push('', 'HCL (module inputs, and import blocks for the root module):', '', renderHcl(match.found, values.module as string));
   }
   process.stdout.write(`${out.join('\n')}\n`);
   return match.found.length > 0 ? ADOPT_EXIT.OK : ADOPT_EXIT.NONE_FOUND;
@@ -117,6 +130,7 @@ export const adoptCommand: Command = {
     input: { type: 'string' },
     app: { type: 'string', multiple: true, default: [] },
     format: { type: 'string', default: 'both' },
+    module: { type: 'string', default: 'kindo' },
   },
   run: (values, cwd) => adopt(values, cwd),
 };

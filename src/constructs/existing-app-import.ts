@@ -7,8 +7,17 @@ import { checkGuid, checkPattern, isToken } from '../core/validate';
 import type { ExistingApp, ExistingAppProps } from './existing-app';
 
 // Bringing an app registration made by hand from Kindo's guide under the stack (docs/adopting.md).
-// Import IDs are azuread 3.7's (docs/resources/*.md, "Import"): `/applications/<object id>`,
-// `/servicePrincipals/<object id>`, `/oauth2PermissionGrants/<grant id>`.
+
+/**
+ * azuread 3.7's import IDs (docs/resources/application.md, service_principal.md,
+ * service_principal_delegated_permission_grant.md, "Import"). The adopt command writes the module's
+ * root import blocks with them, given HCL expressions in place of the IDs.
+ */
+export const IMPORT_IDS = {
+  application: (objectId: string) => `/applications/${objectId}`,
+  servicePrincipal: (objectId: string) => `/servicePrincipals/${objectId}`,
+  permissionGrant: (grantId: string) => `/oauth2PermissionGrants/${grantId}`,
+} as const;
 
 /** The flat app props of one `existingApps` entry. */
 export function existingAppProps(app: ExistingApp | undefined): ExistingAppProps {
@@ -34,7 +43,7 @@ export interface ExistingAppLookup {
 }
 
 // Graph's oauth2PermissionGrant ids are base64url text (docs/resources/service_principal_delegated_permission_grant.md's example).
-const GRANT_ID = /^[A-Za-z0-9_-]{1,128}$/;
+export const GRANT_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const ADOPTION_FIELDS = ['existingServicePrincipalObjectId', 'existingPermissionGrantIds', 'existingClientSecrets'] as const;
 
 /**
@@ -61,7 +70,7 @@ export function lookupExistingApp(scope: Construct, definition: IntegrationDefin
   );
   // Read at plan, so its values are known when the import block and the secret need them.
   const lookup = new DataAzureadApplication(scope, 'ExistingApplication', objectId !== undefined ? { objectId } : { clientId });
-  return { importId: objectId !== undefined ? `/applications/${objectId}` : lookup.id, applicationId: lookup.id, clientId: lookup.clientId, props };
+  return { importId: objectId !== undefined ? IMPORT_IDS.application(objectId) : lookup.id, applicationId: lookup.id, clientId: lookup.clientId, props };
 }
 
 /** The parts of a {@link MicrosoftIntegrationApp} an adoption touches. */
@@ -95,14 +104,14 @@ export function importExistingApp(existing: ExistingAppLookup, adopted: AdoptedR
 
   adopted.application.importFrom(existing.importId);
   if (props.existingServicePrincipalObjectId !== undefined) {
-    adopted.servicePrincipal.importFrom(`/servicePrincipals/${props.existingServicePrincipalObjectId}`);
+    adopted.servicePrincipal.importFrom(IMPORT_IDS.servicePrincipal(props.existingServicePrincipalObjectId));
   } else {
     // The portal creates the service principal at the first consent or sign-in; take it over if it is there.
     adopted.servicePrincipal.addOverride('use_existing', true);
   }
   for (const { api, grant } of adopted.grants) {
     const id = grantIds[api.name];
-    if (id !== undefined) grant.importFrom(`/oauth2PermissionGrants/${id}`);
+    if (id !== undefined) grant.importFrom(IMPORT_IDS.permissionGrant(id));
   }
 
   // depends_on takes bare addresses; `fqn` would write the "${...}" form Terraform rejects there.

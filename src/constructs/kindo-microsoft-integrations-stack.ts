@@ -1,9 +1,10 @@
 import { AzureadProvider } from '@cdktf/provider-azuread/lib/provider';
 import { Fn, TerraformOutput, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import type { Construct } from 'constructs';
+import { readFileSync } from 'node:fs';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../catalog/catalog';
-import { duplicateIntegration, emptySelection, unknownIntegration } from '../core/errors';
-import { KindoMicrosoftIntegrations } from './kindo-microsoft-integrations';
+import { adoptionFileInvalid, duplicateIntegration, emptySelection, unknownIntegration } from '../core/errors';
+import { KindoMicrosoftIntegrations, type KindoMicrosoftIntegrationsProps } from './kindo-microsoft-integrations';
 import { DEFAULT_NANGO_SERVER_URL } from './microsoft-integration-app';
 import { NANGO_SECRET_KEY_ENV } from '../nango/nango-registration';
 import { NANGO_FIELDS_DESCRIPTION, nangoFieldsValidation } from '../nango/nango-fields';
@@ -38,6 +39,39 @@ export function integrationsFromEnvironment(value: string | undefined): readonly
   return ids as IntegrationId[];
 }
 
+/** The environment variable naming the default app's adoption file (docs/adopting.md). */
+export const EXISTING_APPS_ENV = 'KINDO_EXISTING_APPS';
+
+/** What an adoption file sets: app registrations made by hand, and their Nango integrations. */
+export type KindoAdoption = Pick<KindoMicrosoftIntegrationsProps, 'existingApps' | 'adoptExistingNangoIntegrations' | 'nangoUniqueKeys'>;
+
+const ADOPTION_KEYS: Readonly<Record<keyof KindoAdoption, 'object' | 'array'>> = { existingApps: 'object', adoptExistingNangoIntegrations: 'array', nangoUniqueKeys: 'object' };
+
+/**
+ * The adoption file named by {@link EXISTING_APPS_ENV}, as `adopt --format json` writes it; the
+ * settings in it are checked by KindoMicrosoftIntegrations like any other. Unset means no adoption.
+ *
+ * @example adoptionFromFile('kindo-existing-apps.json') // { adoptExistingNangoIntegrations: ['teams'], existingApps: { teams: { applicationObjectId: '…' } } }
+ */
+export function adoptionFromFile(path: string | undefined): KindoAdoption {
+  if (path === undefined || path === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw adoptionFileInvalid(EXISTING_APPS_ENV, path, `cannot be read as JSON (${(e as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw adoptionFileInvalid(EXISTING_APPS_ENV, path, 'is not a JSON object');
+  for (const [key, value] of Object.entries(parsed)) {
+    const kind = ADOPTION_KEYS[key as keyof KindoAdoption];
+    if (kind === undefined) throw adoptionFileInvalid(EXISTING_APPS_ENV, path, `has the unknown key ${JSON.stringify(key)}`);
+    if (kind === 'array' ? !Array.isArray(value) : value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw adoptionFileInvalid(EXISTING_APPS_ENV, path, `has ${JSON.stringify(key)} that is not a JSON ${kind}`);
+    }
+  }
+  return parsed as KindoAdoption;
+}
+
 /** Properties of {@link KindoMicrosoftIntegrationsStack}. */
 export interface KindoMicrosoftIntegrationsStackProps {
   /**
@@ -45,6 +79,11 @@ export interface KindoMicrosoftIntegrationsStackProps {
    * @default - all 14 integrations of Kindo's guide
    */
   readonly integrations?: readonly IntegrationId[];
+  /**
+   * App registrations and Nango integrations made by hand to take over (docs/adopting.md).
+   * @default - nothing adopted
+   */
+  readonly adoption?: KindoAdoption;
 }
 
 /**
@@ -97,6 +136,7 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
       nango: { serverUrl: serverUrl.stringValue, secretKey: secretKey.stringValue },
       preventDuplicateNames: Token.asAny(preventDuplicateNames.value) as unknown as boolean,
       nangoFields: fields && Object.fromEntries(registered.map((id) => [id, Token.asStringMap(Fn.lookup(fields.value, id, {}))])),
+      ...props.adoption,
       ...fabric,
     });
 

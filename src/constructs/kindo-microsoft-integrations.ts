@@ -1,7 +1,7 @@
 import { Fn, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../catalog/catalog';
-import { duplicateIntegration, duplicateNangoUniqueKey, emptySelection, settingNotApplicable, unknownIntegration } from '../core/errors';
+import { adoptedAppWithoutNangoDecision, duplicateIntegration, duplicateNangoUniqueKey, emptySelection, settingNotApplicable, unknownIntegration } from '../core/errors';
 import type { AddedPermission } from '../catalog/permission-changes';
 import { MicrosoftIntegrationApp, NANGO_REGISTRATION_ID, type MicrosoftIntegrationAppOptions } from './microsoft-integration-app';
 import { NangoRegistration } from '../nango/nango-registration';
@@ -124,6 +124,10 @@ export class KindoMicrosoftIntegrations extends Construct {
     }
     for (const key of Object.keys(existingApps)) {
       if (!seen.has(key)) throw settingNotApplicable('existingApps', key, 'which is not in `integrations`');
+      // Listing is always safe: the take-over creates the Nango integration when there is none under the key.
+      if (!adoptList && catalog()[key as IntegrationId].authFlow === 'delegated' && !adopt[key]) {
+        throw adoptedAppWithoutNangoDecision(key, 'adoptExistingNangoIntegrations', `'${key}' in adoptExistingNangoIntegrations, with nangoUniqueKeys giving the unique key of that Nango integration unless it is 'kindo-${key}'`);
+      }
     }
     const fabric = seen.has('fabric');
     if (!fabric && (fabricSqlEndpointHost !== undefined || fabricLakehouseDatabase !== undefined)) {

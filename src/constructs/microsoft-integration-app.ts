@@ -5,7 +5,7 @@ import { ServicePrincipalDelegatedPermissionGrant } from '@cdktf/provider-azurea
 import { Annotations, Fn, Op, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { INTEGRATION_IDS, catalog, type CatalogApi, type IntegrationDefinition, type IntegrationId } from '../catalog/catalog';
-import { missingSetting, notOneOf, settingNotApplicable, unknownIntegration } from '../core/errors';
+import { adoptedAppWithoutNangoDecision, missingSetting, notOneOf, settingNotApplicable, unknownIntegration } from '../core/errors';
 import { NangoRegistration } from '../nango/nango-registration';
 import { perStack } from '../core/per-stack';
 import { TerraformCheck } from '../core/terraform-check';
@@ -295,6 +295,13 @@ export class MicrosoftIntegrationApp extends Construct {
     const identity = clientIdentity(this);
     // Adoption (docs/adopting.md): the secret and Nango read the adopted app's IDs from a lookup, not from the resource being imported.
     const existing = lookupExistingApp(this, definition, props);
+    if (existing && delegated && props.adoptExistingNangoIntegration === undefined) {
+      throw adoptedAppWithoutNangoDecision(
+        definition.id,
+        'adoptExistingNangoIntegration',
+        "adoptExistingNangoIntegration: true to take over the Nango integration under its unique key (updated in place, connections kept; created when there is none), or false when Nango has none under that key",
+      );
+    }
     this.tenantId = props.tenantId ?? identity.tenantId;
     // The caller stays an owner whatever the list says (aztfmod's choice): its object ID is known only at
     // plan, so a list without it cannot be refused at synth.

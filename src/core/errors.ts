@@ -390,6 +390,25 @@ export function adoptionConflict(integration: string, objectId: string, clientId
   );
 }
 
+/**
+ * An adopted delegated app without a decision on its Nango integration. Whoever set the app up by hand
+ * from the guide also created its Nango integration (step 4), which apply refuses to touch unless taken over.
+ */
+export function adoptedAppWithoutNangoDecision(integration: string, field: string, fix: string): KindoConfigError {
+  return new KindoConfigError(
+    'ADOPTED_APP_WITHOUT_NANGO_DECISION',
+    `integration '${integration}' adopts an app registration made by hand but \`${field}\` does not say whether its Nango integration, made by hand with it, is taken over; expected ${fix} (docs/adopting.md)`,
+  );
+}
+
+/** The default stack's adoption file (KINDO_EXISTING_APPS) that cannot be read or has the wrong shape. */
+export function adoptionFileInvalid(env: string, path: string, reason: string): KindoConfigError {
+  return new KindoConfigError(
+    'ADOPTION_FILE_INVALID',
+    `${env} names ${show(path)}, which ${reason}; expected the JSON that \`kindo-microsoft-integrations adopt --format json\` prints: { "adoptExistingNangoIntegrations": [...], "existingApps": {...} }, optionally with "nangoUniqueKeys"`,
+  );
+}
+
 /** Input to the `adopt` command that is not the JSON of the `az` commands it prints. */
 export function adoptInputInvalid(source: string, reason: string): KindoConfigError {
   return new KindoConfigError(

@@ -15,10 +15,12 @@ const SP_ID = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const GRANT_ID = 'xyz0AbCdEfGhIjKlMnOpQrStUvWx-AbCdEfGhIjKlMn';
 const SECRET_KEY_ID = '3d0b3d5f-8c55-4f1e-9d0c-2b7f0a1e4c11';
 
+/** An app, by default with the Nango take-over that adopting a delegated app requires. */
 function synthApp(props: Omit<MicrosoftIntegrationAppProps, 'nango'> & { integration: IntegrationId }): { tf: Tf; full: Tf; stack: TerraformStack } {
   const stack = new TerraformStack(Testing.app(), 'test');
   const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
-  new MicrosoftIntegrationApp(stack, 'App', { ...props, nango: props.integration === 'fabric' ? undefined : { secretKey } });
+  const delegated = props.integration !== 'fabric';
+  new MicrosoftIntegrationApp(stack, 'App', { ...(delegated ? { adoptExistingNangoIntegration: true } : {}), ...props, nango: delegated ? { secretKey } : undefined });
   return { tf: JSON.parse(Testing.synth(stack)), full: stack.toTerraform(), stack };
 }
 
@@ -142,6 +144,13 @@ describe('adopting an app registration made by hand', () => {
       ).toThrow("`existingPermissionGrantIds['Microsoft Graph']` has an entry for 'teams', which grants no admin consent (adminConsent is off, or client credentials)");
     });
 
+    test('fails if an adopted delegated app says nothing about its Nango integration', () => {
+      expect(() => synthApp({ integration: 'teams', existingApplicationObjectId: OBJECT_ID, adoptExistingNangoIntegration: undefined })).toThrow(
+        "integration 'teams' adopts an app registration made by hand but `adoptExistingNangoIntegration` does not say whether its Nango integration, made by hand with it, is taken over; expected adoptExistingNangoIntegration: true to take over the Nango integration under its unique key (updated in place, connections kept; created when there is none), or false when Nango has none under that key (docs/adopting.md)",
+      );
+      expect(() => synthApp({ integration: 'teams', existingApplicationObjectId: OBJECT_ID, adoptExistingNangoIntegration: false })).not.toThrow();
+    });
+
     test('fails if a grant ID is not an oauth2PermissionGrant id', () => {
       expect(() => synthApp({ integration: 'teams', existingApplicationObjectId: OBJECT_ID, existingPermissionGrantIds: { 'Microsoft Graph': '/oauth2PermissionGrants/abc' } })).toThrow(
         "`existingPermissionGrantIds['Microsoft Graph']` is '/oauth2PermissionGrants/abc'; expected an oauth2PermissionGrant id (base64url text)",
@@ -150,10 +159,10 @@ describe('adopting an app registration made by hand', () => {
   });
 
   describe('KindoMicrosoftIntegrations existingApps', () => {
-    const build = (existingApps: Tf, integrations: IntegrationId[] = ['teams', 'outlook']) => {
+    const build = (existingApps: Tf, integrations: IntegrationId[] = ['teams', 'outlook'], adoptExistingNangoIntegrations: IntegrationId[] = ['teams', 'outlook']) => {
       const stack = new TerraformStack(Testing.app(), 'test');
       const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
-      new KindoMicrosoftIntegrations(stack, 'Kindo', { integrations, nango: { secretKey }, existingApps });
+      new KindoMicrosoftIntegrations(stack, 'Kindo', { integrations, nango: { secretKey }, existingApps, adoptExistingNangoIntegrations });
       return JSON.parse(Testing.synth(stack)) as Tf;
     };
 
@@ -165,6 +174,24 @@ describe('adopting an app registration made by hand', () => {
         [`azuread_application.${app}`]: `/applications/${OBJECT_ID}`,
         [`azuread_service_principal.${sp}`]: `/servicePrincipals/${SP_ID}`,
       });
+    });
+
+    test('fails if an adopted delegated app is not in adoptExistingNangoIntegrations, naming the Nango decision to make', () => {
+      expect(() => build({ outlook: { applicationObjectId: OBJECT_ID } }, ['teams', 'outlook'], ['teams'])).toThrow(
+        "integration 'outlook' adopts an app registration made by hand but `adoptExistingNangoIntegrations` does not say whether its Nango integration, made by hand with it, is taken over; expected 'outlook' in adoptExistingNangoIntegrations, with nangoUniqueKeys giving the unique key of that Nango integration unless it is 'kindo-outlook' (docs/adopting.md)",
+      );
+    });
+
+    test('an adopted Fabric app (not registered with Nango) needs no Nango decision', () => {
+      const tf = build({ fabric: { applicationObjectId: OBJECT_ID } }, ['fabric'], []);
+      expect(Object.values(imports(tf))).toEqual([`/applications/${OBJECT_ID}`]);
+    });
+
+    test('passes the take-over to the adopted app’s Nango registration', () => {
+      const tf = build({ outlook: { applicationObjectId: OBJECT_ID } }, ['teams', 'outlook'], ['outlook']);
+      const claims = Object.entries(tf.resource.terraform_data as Tf).filter(([k]) => k.includes('NangoRegistration') && !k.includes('sync'));
+      const adoptOf = (id: string) => claims.find(([k]) => k.includes(id))![1].provisioner[0]['local-exec'].environment.NANGO_ADOPT;
+      expect([adoptOf('outlook'), adoptOf('teams')]).toEqual(['true', 'false']);
     });
 
     test('fails if it names an integration that is not selected', () => {

@@ -25,6 +25,7 @@ function adoptedTeams(): SynthesizedStack[] {
   new KindoMicrosoftIntegrations(stack, 'Kindo', {
     integrations: ['teams', 'outlook'],
     nango: { secretKey },
+    adoptExistingNangoIntegrations: ['teams'],
     existingApps: {
       teams: {
         applicationObjectId: OBJECT_ID,
