@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
@@ -8,6 +8,7 @@ import { catalog } from '../../src/catalog/catalog';
 import { main } from '../../src/cli/main';
 import { hasTerraform, terraform } from '../support/terraform';
 import { KindoMicrosoftIntegrations } from '../../src/constructs/kindo-microsoft-integrations';
+import { KindoMicrosoftIntegrationsStack, adoptionFromFile } from '../../src/constructs/kindo-microsoft-integrations-stack';
 
 // Sample output of the commands `adopt` prints: `az ad app list` and `az ad sp list` (arrays of Microsoft
 // Graph v1.0 application and servicePrincipal objects) and `az rest` on /oauth2PermissionGrants (Graph's
@@ -74,14 +75,14 @@ describe('adopt command', () => {
     );
     expect(out).toContain(
       [
-        '  "outlook" = {',
-        `    application_object_id = "${OUTLOOK.objectId}"`,
-        `    service_principal_object_id = "${OUTLOOK.sp}"`,
-        '    # Hand-made secrets: left in place; delete them once Kindo works with the new one.',
-        '    client_secrets = [',
-        `      { key_id = "${OUTLOOK.key}", expires = "2027-10-21T14:05:00Z", description = "Kindo integration" },`,
-        '    ]',
-        '  }',
+        '    "outlook" = {',
+        `      application_object_id = "${OUTLOOK.objectId}"`,
+        `      service_principal_object_id = "${OUTLOOK.sp}"`,
+        '      # Hand-made secrets: left in place; delete them once Kindo works with the new one.',
+        '      client_secrets = [',
+        `        { key_id = "${OUTLOOK.key}", expires = "2027-10-21T14:05:00Z", description = "Kindo integration" },`,
+        '      ]',
+        '    }',
       ].join('\n'),
     );
   });
@@ -91,9 +92,10 @@ describe('adopt command', () => {
     const literal = out.slice(out.indexOf('existingApps: {') + 'existingApps: '.length, out.lastIndexOf('},') + 1);
     // The printed code is an object literal: evaluated as one, it is what a user pastes.
     const existingApps = new Function(`return (${literal});`)();
+    expect(out).toContain("adoptExistingNangoIntegrations: ['teams', 'outlook'],\nexistingApps: {");
     const stack = new TerraformStack(Testing.app(), 'test');
     const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
-    new KindoMicrosoftIntegrations(stack, 'Kindo', { integrations: ['teams', 'outlook'], nango: { secretKey }, existingApps });
+    new KindoMicrosoftIntegrations(stack, 'Kindo', { integrations: ['teams', 'outlook'], nango: { secretKey }, existingApps, adoptExistingNangoIntegrations: ['teams', 'outlook'] });
     const tf = JSON.parse(Testing.synth(stack));
     expect(tf.import.map((i: Record<string, string>) => i.id).sort()).toEqual(
       [`/applications/${TEAMS.objectId}`, `/servicePrincipals/${TEAMS.sp}`, `/oauth2PermissionGrants/${TEAMS_GRANT}`, `/applications/${OUTLOOK.objectId}`, `/servicePrincipals/${OUTLOOK.sp}`].sort(),
@@ -101,41 +103,51 @@ describe('adopt command', () => {
     expect(out).not.toContain('HCL (module inputs):');
   });
 
-  test.skipIf(!hasTerraform)('the HCL it prints is a valid value of the module’s existing_apps, whose import blocks for_each over it plan imports', async () => {
-    expect(main(['adopt', '--integrations', 'teams,outlook', '--input', FIXTURE, '--format', 'hcl'])).toBe(0);
-    writeFileSync(join(dir, 'adopt.auto.tfvars'), out.slice(out.indexOf('existing_apps = {')));
-    // The variable and import blocks the HCL module takes (see docs/adopting.md); terraform_data stands in for azuread_application.
-    writeFileSync(
-      join(dir, 'main.tf'),
-      `variable "existing_apps" {
-  type = map(object({
-    application_object_id       = optional(string)
-    application_client_id       = optional(string)
-    service_principal_object_id = optional(string)
-    permission_grant_ids        = optional(map(string), {})
-    client_secrets              = optional(list(object({ key_id = string, expires = optional(string), description = optional(string) })), [])
-  }))
-  default = {}
-}
-resource "terraform_data" "application" {
-  for_each = toset(["teams", "outlook", "excel-online"])
-}
-import {
-  for_each = { for id, app in var.existing_apps : id => app if app.application_object_id != null }
-  to       = terraform_data.application[each.key]
-  id       = "/applications/\${each.value.application_object_id}"
-}
-output "hand_made_secrets" {
-  value = { for id, app in var.existing_apps : id => [for s in app.client_secrets : s.key_id] }
-}
-`,
-    );
+  test.skipIf(!hasTerraform)('the HCL it prints is a root module: the module’s inputs take it, and its import blocks plan imports into the module with azuread 3.7’s IDs', async () => {
+    expect(main(['adopt', '--integrations', 'teams,outlook', '--input', FIXTURE, '--format', 'hcl', '--module', 'kindo_prod'])).toBe(0);
+    const printed = out.slice(out.indexOf('locals {'));
+    expect(printed).toContain('  existing_apps = local.kindo_existing_apps\n');
+    expect(printed).toContain('  adopt_existing_nango_integrations = ["teams", "outlook"]\n');
+    expect(printed).toContain('import {\n  for_each = local.kindo_existing_apps\n  to       = module.kindo_prod.azuread_application.this[each.key]\n  id       = "/applications/${each.value.application_object_id}"\n}');
+    // The module's own variables (types and validation) and locals; azuread cannot be downloaded here, so
+    // terraform_data with the module's for_each stands in for its resources, and the import targets follow.
+    const child = join(dir, 'module');
+    mkdirSync(child);
+    for (const file of ['variables.tf', 'catalog.tf', 'locals.tf']) cpSync(join(root, 'module', file), join(child, file));
+    const forEach = { azuread_application: 'local.integrations', azuread_service_principal: 'local.integrations', azuread_service_principal_delegated_permission_grant: 'local.admin_consents' };
+    writeFileSync(join(child, 'main.tf'), Object.entries(forEach).map(([type, e]) => `resource "terraform_data" "${type}" {\n  for_each = ${e}\n}\n`).join(''));
+    const standIn = printed.replace(/module\.kindo_prod\.(azuread_\w+)\.this/g, 'module.kindo_prod.terraform_data.$1');
+    writeFileSync(join(dir, 'main.tf'), standIn.replace('  # source, integrations, nango_secret_key… as before', '  source = "./module"\n  integrations = ["teams", "outlook"]\n  nango_secret_key = "k"'));
     expect((await terraform(dir, ['init', '-input=false'])).status).toBe(0);
     const plan = await terraform(dir, ['plan', '-input=false']);
-    expect(plan.output).toContain(`terraform_data.application["teams"] will be imported\n    resource "terraform_data" "application" {\n        id = "/applications/${TEAMS.objectId}"`);
-    expect(plan.output).toContain(`terraform_data.application["outlook"] will be imported\n    resource "terraform_data" "application" {\n        id = "/applications/${OUTLOOK.objectId}"`);
-    expect(plan.output).toContain('Plan: 2 to import, 1 to add, 0 to change, 0 to destroy.');
-    expect(plan.output).toMatch(new RegExp(`\\+ teams   = \\[\\n\\s+\\+ "${TEAMS.key}",`));
+    const imported = [...plan.output.matchAll(/# (.+?) will be imported\n\s+resource "terraform_data" "\w+" \{\n\s+id = "([^"]+)"/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(imported.sort(), plan.output).toEqual(
+      [
+        `module.kindo_prod.terraform_data.azuread_application["outlook"] /applications/${OUTLOOK.objectId}`,
+        `module.kindo_prod.terraform_data.azuread_application["teams"] /applications/${TEAMS.objectId}`,
+        `module.kindo_prod.terraform_data.azuread_service_principal["outlook"] /servicePrincipals/${OUTLOOK.sp}`,
+        `module.kindo_prod.terraform_data.azuread_service_principal["teams"] /servicePrincipals/${TEAMS.sp}`,
+        `module.kindo_prod.terraform_data.azuread_service_principal_delegated_permission_grant["teams/Microsoft Graph"] /oauth2PermissionGrants/${TEAMS_GRANT}`,
+      ].sort(),
+    );
+    expect(plan.output).toContain('Plan: 5 to import, 1 to add, 0 to change, 0 to destroy.');
+  });
+
+  test('--format json prints only the adoption file of the default stack, which the stack takes as it is', () => {
+    expect(main(['adopt', '--integrations', 'teams,outlook', '--input', FIXTURE, '--format', 'json'])).toBe(0);
+    const file = JSON.parse(out);
+    expect(file.adoptExistingNangoIntegrations).toEqual(['teams', 'outlook']);
+    expect(file.existingApps.teams).toEqual({
+      applicationObjectId: TEAMS.objectId,
+      servicePrincipalObjectId: TEAMS.sp,
+      permissionGrantIds: { 'Microsoft Graph': TEAMS_GRANT },
+      clientSecrets: [{ keyId: TEAMS.key, expires: '2027-04-18T09:12:44.518Z', description: 'Kindo integration' }],
+    });
+    expect(err).toContain('Found 2 app registration(s) made by hand: teams, outlook.');
+    writeFileSync(join(dir, 'adopt.json'), out);
+    const stack = new KindoMicrosoftIntegrationsStack(Testing.app(), 'default', { integrations: ['teams', 'outlook'], adoption: adoptionFromFile(join(dir, 'adopt.json')) });
+    const tf = JSON.parse(Testing.synth(stack));
+    expect(tf.import).toHaveLength(5);
   });
 
   test('reads the output piped in (--input -)', () => {
@@ -150,9 +162,9 @@ output "hand_made_secrets" {
 
   test('--app adopts an app by client ID under another name', () => {
     expect(main(['adopt', '--integrations', 'excel-online', '--input', FIXTURE, '--app', `excel-online=${MCP_CLIENT}`, '--format', 'hcl'])).toBe(0);
-    expect(out).toContain('  # Kindo Microsoft MCP: the first apply changes:');
-    expect(out).toContain('  #   - no service principal yet: the stack creates it');
-    expect(out).toContain('  "excel-online" = {\n    application_object_id = "1e2d3c4b-5a69-4788-9a6b-5c4d3e2f1a0b"\n  }');
+    expect(out).toContain('    # Kindo Microsoft MCP: the first apply changes:');
+    expect(out).toContain('    #   - no service principal yet: the stack creates it');
+    expect(out).toContain('    "excel-online" = {\n      application_object_id = "1e2d3c4b-5a69-4788-9a6b-5c4d3e2f1a0b"\n    }');
   });
 
   test('never prints a secret value or hint, even when the output carries one', () => {
@@ -204,7 +216,8 @@ output "hand_made_secrets" {
       [['--integrations', 'teams,teamz'], "adopt: unknown integration in --integrations: 'teamz'; expected one of defender, "],
       [['--app', 'teams'], "adopt: option --app: 'teams'; expected <integration id>=<client ID>, e.g. teams=6e5d4c3b-2a19-4f08-8e7d-6c5b4a392817, for an integration in --integrations"],
       [['--integrations', 'teams', '--app', `outlook=${MCP_CLIENT}`], `adopt: option --app: 'outlook=${MCP_CLIENT}'; expected <integration id>=<client ID>`],
-      [['--format', 'yaml'], "adopt: option --format: 'yaml'; expected ts, hcl or both"],
+      [['--format', 'yaml'], "adopt: option --format: 'yaml'; expected ts, hcl, json or both"],
+      [['--module', 'module.kindo'], "adopt: option --module: 'module.kindo'; expected the name of your module block, e.g. kindo"],
     ])('fails on %j with status 2, naming the option and the value', (args, message) => {
       expect(main(['adopt', ...args])).toBe(2);
       expect(err.startsWith(message)).toBe(true);

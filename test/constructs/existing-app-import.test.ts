@@ -189,7 +189,7 @@ describe('adopting an app registration made by hand', () => {
 
     test('passes the take-over to the adopted app’s Nango registration', () => {
       const tf = build({ outlook: { applicationObjectId: OBJECT_ID } }, ['teams', 'outlook'], ['outlook']);
-      const claims = Object.entries(tf.resource.terraform_data as Tf).filter(([k]) => k.includes('NangoRegistration') && !k.includes('sync'));
+      const claims = Object.entries(tf.resource.terraform_data as Tf).filter(([k]) => k.includes('_Nango_Registration_'));
       const adoptOf = (id: string) => claims.find(([k]) => k.includes(id))![1].provisioner[0]['local-exec'].environment.NANGO_ADOPT;
       expect([adoptOf('outlook'), adoptOf('teams')]).toEqual(['true', 'false']);
     });

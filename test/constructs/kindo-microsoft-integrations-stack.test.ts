@@ -6,7 +6,7 @@ import { Testing } from 'cdktf';
 import { INTEGRATION_IDS, catalog } from '../../src/catalog/catalog';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { KindoMicrosoftIntegrationsStack, integrationsFromEnvironment } from '../../src/constructs/kindo-microsoft-integrations-stack';
+import { KindoMicrosoftIntegrationsStack, adoptionFromFile, integrationsFromEnvironment } from '../../src/constructs/kindo-microsoft-integrations-stack';
 import { checkNangoFields } from '../../src/nango/nango-fields';
 import { hasTerraform, terraform } from '../support/terraform';
 
@@ -129,6 +129,54 @@ describe('integrations chosen without editing code (KINDO_INTEGRATIONS)', () => 
       rmSync(outdir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe('apps set up by hand adopted without editing code (KINDO_EXISTING_APPS)', () => {
+  const APP = '0f8e2c6d-1b2a-4c3d-9e8f-7a6b5c4d3e2f';
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'kindo-adoption-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (text: string) => {
+    const path = join(dir, 'kindo-existing-apps.json');
+    writeFileSync(path, text);
+    return path;
+  };
+  const expected = 'expected the JSON that `kindo-microsoft-integrations adopt --format json` prints: { "adoptExistingNangoIntegrations": [...], "existingApps": {...} }, optionally with "nangoUniqueKeys"';
+
+  test('unset or empty means nothing adopted', () => {
+    expect(adoptionFromFile(undefined)).toEqual({});
+    expect(adoptionFromFile('')).toEqual({});
+  });
+
+  test.each([
+    ['{"existingApps": ', 'cannot be read as JSON'],
+    ['[]', 'is not a JSON object'],
+    ['{"existing_apps": {}}', 'has the unknown key "existing_apps"'],
+    ['{"adoptExistingNangoIntegrations": "teams"}', 'has "adoptExistingNangoIntegrations" that is not a JSON array'],
+    ['{"existingApps": []}', 'has "existingApps" that is not a JSON object'],
+  ])('fails if the file is %s, naming the variable, the file and the shape expected', (text, reason) => {
+    const path = file(text);
+    expect(() => adoptionFromFile(path)).toThrow(`KINDO_EXISTING_APPS names '${path}', which ${reason}`);
+    expect(() => adoptionFromFile(path)).toThrow(expected);
+  });
+
+  test('fails if the file does not exist', () => {
+    expect(() => adoptionFromFile(join(dir, 'missing.json'))).toThrow(/which cannot be read as JSON \(ENOENT/);
+  });
+
+  test('the stack imports what the file names, its settings checked as the construct checks them', () => {
+    const stack = new KindoMicrosoftIntegrationsStack(Testing.app(), 'default', {
+      integrations: ['teams', 'outlook'],
+      adoption: adoptionFromFile(file(JSON.stringify({ adoptExistingNangoIntegrations: ['teams'], nangoUniqueKeys: { teams: 'microsoft-teams' }, existingApps: { teams: { applicationObjectId: APP } } }))),
+    });
+    const tf = JSON.parse(Testing.synth(stack));
+    expect(tf.import.map((i: { id: string }) => i.id)).toEqual([`/applications/${APP}`]);
+    expect(tf.output.integrations.value.teams.nango_unique_key).toBe('microsoft-teams');
+    const unsaid = file(JSON.stringify({ existingApps: { teams: { applicationObjectId: APP } } }));
+    expect(() => new KindoMicrosoftIntegrationsStack(Testing.app(), 'default', { integrations: ['teams'], adoption: adoptionFromFile(unsaid) })).toThrow(
+      "integration 'teams' adopts an app registration made by hand but `adoptExistingNangoIntegrations` does not say",
+    );
+  });
 });
 
 // The default stack's variables, validated by real Terraform: a plan of a configuration that holds
