@@ -719,6 +719,7 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
           remove_permissions: { type: 'map(list(string))' },
           add_permissions: { type: 'any' },
           nango_fields: { type: 'map(map(string))', default: {} },
+          adopt_existing_nango_integrations: { type: 'list(string)', default: [] },
           stand_in_secret_end_dates: { type: 'map(string)', default: {} },
         },
         module: {
@@ -731,6 +732,7 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
             remove_permissions: '${var.remove_permissions}',
             add_permissions: '${var.add_permissions}',
             nango_fields: '${var.nango_fields}',
+            adopt_existing_nango_integrations: '${var.adopt_existing_nango_integrations}',
             stand_in_secret_end_dates: '${var.stand_in_secret_end_dates}',
           },
         },
@@ -850,9 +852,43 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
     expect(await applied()).not.toContain('Check block assertion failed');
   }, 120_000);
 
+  test('an existing Nango integration is refused without adopt_existing_nango_integrations, and with it is updated in place, its connections kept', async () => {
+    nango.integrations.set('kindo-outlook', {
+      unique_key: 'kindo-outlook',
+      provider: 'microsoft-tenant-specific',
+      display_name: 'Made by hand',
+      credentials: { type: 'OAUTH2', client_id: 'hand-made-client', client_secret: 'hand~made~secret', scopes: 'offline_access', webhook_secret: null },
+      created_at: 'then',
+      updated_at: 'then',
+    });
+    nango.connections.set('kindo-outlook', 3);
+    const theirs = structuredClone(nango.integrations.get('kindo-outlook'));
+    vars = { ...vars, integrations: '["teams","fabric","outlook"]' };
+    let failed = '';
+    expect(
+      await sinceLast(async () => {
+        const result = await run('apply', '-auto-approve', '-input=false');
+        expect(result.status).not.toBe(0);
+        failed = result.output.replace(/[│╷╵]/g, '').replace(/\s+/g, ' ');
+      }),
+    ).toEqual(['GET /integrations/kindo-outlook 200']);
+    expect(failed).toContain("Kindo integration 'outlook': Nango already has an integration 'kindo-outlook', which this Terraform state did not create; it is left as it is.");
+    expect(failed).toContain('adopt_existing_nango_integrations in the module');
+    expect(nango.integrations.get('kindo-outlook')).toEqual(theirs);
+
+    vars = { ...vars, adopt_existing_nango_integrations: '["outlook"]' };
+    const plan = await run('plan', '-input=false');
+    // Visible in the plan: the failed claim left the registration tainted; its replacement takes the integration over.
+    expect(plan.output).toMatch(/# module\.kindo\.terraform_data\.nango_registration\["outlook"\] is tainted, so must be replaced\n-\/\+ resource "terraform_data" "nango_registration" \{\n.*\n\s+~ input\s+= \{\n\s+~ adopt_existing = false -> true/);
+    expect(await sinceLast(applied)).toEqual(['GET /integrations/kindo-outlook 200', 'GET /integrations/kindo-outlook 200', 'PATCH /integrations/kindo-outlook 200']);
+    expect(nango.integrations.get('kindo-outlook')).toMatchObject({ display_name: 'Microsoft Outlook', created_at: 'then', credentials: { client_id: output('integrations').outlook.client_id } });
+    expect(nango.connections.get('kindo-outlook')).toBe(3);
+  }, 180_000);
+
   test('destroy deletes the remaining Nango integrations', async () => {
     const result = await sinceLast(() => run('destroy', '-auto-approve', '-input=false'));
-    expect(result).toEqual(['DELETE /integrations/teams-prod 200']);
+    // The adopted integration is this state's now: destroy deletes it, as adopt_existing_nango_integrations says.
+    expect(result.sort()).toEqual(['DELETE /integrations/kindo-outlook 200', 'DELETE /integrations/teams-prod 200']);
     expect(nango.integrations.size).toBe(0);
   }, 120_000);
 });
