@@ -9,7 +9,7 @@ import { elementsOf, fold, type Element, type Synthesized } from './module/fold'
 import { block, mapStrings, type BodySchema } from './module/hcl';
 import { catalogLocals, permissionLocals, permissionOverrides } from './module/permissions';
 import { preflightLocals, preflightOverrides } from './module/preflight';
-import { renderExample, renderReadme, type ModuleDoc } from './module/readme';
+import { renderAdoptExample, renderExample, renderReadme, type ModuleDoc } from './module/readme';
 import v010 from './module/v0.1.0-addresses.json';
 
 // The Terraform module in module/ is the cdktf constructs synthesized once, with every integration
@@ -23,6 +23,8 @@ const ROOT = join(__dirname, '..');
 export const MODULE_DIR = join(ROOT, 'module');
 /** Root configurations that use the module by relative path. */
 export const EXAMPLE_DIR = join(ROOT, 'examples', 'basic');
+/** The root configuration that adopts app registrations set up by hand (import blocks live only in a root module). */
+export const ADOPT_EXAMPLE_DIR = join(ROOT, 'examples', 'adopt');
 
 const STACK_ID = 'module';
 // The ephemeral Nango secret key needs Terraform 1.10 (validation conditions that refer to other variables, 1.9).
@@ -160,6 +162,7 @@ export function buildModule(): ModuleBuild {
       'module/moved.tf': file(...moved.map((m) => block('moved', [], m, 'moved', schema))),
       'module/README.md': renderReadme(doc, `git::https://github.com/<org>/kindo-microsoft-integrations.git//module?ref=v${version}`),
       'examples/basic/main.tf': renderExample(doc),
+      'examples/adopt/main.tf': renderAdoptExample(doc),
     };
     for (const asset of assets) files[`module/${asset.split('/').pop()}`] = readFileSync(join(dir, asset), 'utf8');
     const localized = (byType: Record<string, Record<string, Body>>) =>
@@ -184,6 +187,7 @@ if (require.main === module) {
   const files = renderModule();
   rmSync(MODULE_DIR, { recursive: true, force: true });
   rmSync(EXAMPLE_DIR, { recursive: true, force: true });
+  rmSync(ADOPT_EXAMPLE_DIR, { recursive: true, force: true });
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(ROOT, path)), { recursive: true });
     writeFileSync(join(ROOT, path), content);

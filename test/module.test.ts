@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { EXAMPLE_DIR, MODULE_DIR, buildModule, type ModuleBuild } from '../scripts/generate-module';
+import { ADOPT_EXAMPLE_DIR, EXAMPLE_DIR, MODULE_DIR, buildModule, type ModuleBuild } from '../scripts/generate-module';
 import v010 from '../scripts/module/v0.1.0-addresses.json';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../src/catalog/catalog';
 import { KindoMicrosoftIntegrations, type KindoMicrosoftIntegrationsProps } from '../src/constructs/kindo-microsoft-integrations';
@@ -126,7 +126,7 @@ describe('Terraform module (module/)', () => {
 
   test('is up to date with the constructs and the catalog (run `npm run module` when this fails)', () => {
     const { files } = built();
-    expect([...filesUnder(MODULE_DIR), ...filesUnder(EXAMPLE_DIR)].sort()).toEqual(Object.keys(files).sort());
+    expect([...filesUnder(MODULE_DIR), ...filesUnder(EXAMPLE_DIR), ...filesUnder(ADOPT_EXAMPLE_DIR)].sort()).toEqual(Object.keys(files).sort());
     for (const [path, content] of Object.entries(files)) expect(readFileSync(join(ROOT, path), 'utf8'), path).toBe(content);
   });
 
@@ -328,8 +328,8 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
     }
   }, 60_000);
 
-  test('is formatted as `terraform fmt` formats it, and so is examples/basic', () => {
-    for (const target of [MODULE_DIR, EXAMPLE_DIR]) {
+  test('is formatted as `terraform fmt` formats it, and so are examples/basic and examples/adopt', () => {
+    for (const target of [MODULE_DIR, EXAMPLE_DIR, ADOPT_EXAMPLE_DIR]) {
       const run = spawnSync('terraform', ['fmt', '-check', '-diff', '-no-color', target], { env: TF_ENV, encoding: 'utf8' });
       expect(run.status, run.stdout).toBe(0);
     }

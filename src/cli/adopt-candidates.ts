@@ -264,10 +264,15 @@ export function renderHcl(found: readonly FoundApp[], moduleName: string): strin
   for (const f of found) {
     lines.push(`    # ${f.displayName}: the first apply ${f.notes.length > 0 ? 'changes:' : 'changes nothing on it.'}`);
     for (const n of f.notes) lines.push(`    #   - ${n.replace(/\r?\n/g, ' ')}`);
-    lines.push(`    ${hcl(f.integration)} = {`, `      application_object_id = ${hcl(f.objectId)}`);
-    if (f.servicePrincipalObjectId) lines.push(`      service_principal_object_id = ${hcl(f.servicePrincipalObjectId)}`);
     const grants = Object.entries(f.grantIds);
-    if (grants.length > 0) lines.push(`      permission_grant_ids = { ${grants.map(([api, id]) => `${hcl(api)} = ${hcl(id)}`).join(', ')} }`);
+    const ids: [string, string][] = [
+      ['application_object_id', hcl(f.objectId)],
+      ...(f.servicePrincipalObjectId ? [['service_principal_object_id', hcl(f.servicePrincipalObjectId)] as [string, string]] : []),
+      ...(grants.length > 0 ? [['permission_grant_ids', `{ ${grants.map(([api, id]) => `${hcl(api)} = ${hcl(id)}`).join(', ')} }`] as [string, string]] : []),
+    ];
+    // Aligned as `terraform fmt` aligns consecutive arguments.
+    const width = Math.max(...ids.map(([name]) => name.length));
+    lines.push(`    ${hcl(f.integration)} = {`, ...ids.map(([name, value]) => `      ${name.padEnd(width)} = ${value}`));
     if (f.secrets.length > 0) {
       lines.push('      # Hand-made secrets: left in place; delete them once Kindo works with the new one.');
       lines.push('      client_secrets = [');

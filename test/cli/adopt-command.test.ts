@@ -76,7 +76,7 @@ describe('adopt command', () => {
     expect(out).toContain(
       [
         '    "outlook" = {',
-        `      application_object_id = "${OUTLOOK.objectId}"`,
+        `      application_object_id       = "${OUTLOOK.objectId}"`,
         `      service_principal_object_id = "${OUTLOOK.sp}"`,
         '      # Hand-made secrets: left in place; delete them once Kindo works with the new one.',
         '      client_secrets = [',
@@ -156,7 +156,7 @@ describe('adopt command', () => {
       encoding: 'utf8',
     });
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain(`application_object_id = "${TEAMS.objectId}"`);
+    expect(run.stdout).toContain(`application_object_id       = "${TEAMS.objectId}"`);
     // A fresh tsx process starts slowly on a loaded machine.
   }, 60_000);
 

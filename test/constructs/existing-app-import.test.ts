@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
@@ -208,6 +208,16 @@ describe.skipIf(!hasTerraform)('Terraform 1.11 on import blocks like these (no p
     dir = mkdtempSync(join(tmpdir(), 'kindo-import-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('refuses an import block in a child module, which is why the HCL module leaves its imports to the root module', async () => {
+    mkdirSync(join(dir, 'child'));
+    writeFileSync(join(dir, 'child', 'main.tf'), 'resource "terraform_data" "app" {}\nimport {\n  to = terraform_data.app\n  id = "/applications/x"\n}\n');
+    writeFileSync(join(dir, 'main.tf'), 'module "kindo" {\n  source = "./child"\n}\n');
+    const init = await terraform(dir, ['init', '-input=false']);
+    const plan = init.status === 0 ? await terraform(dir, ['plan', '-input=false']) : init;
+    expect(plan.status).not.toBe(0);
+    expect(plan.output.replace(/[│╷╵]/g, '').replace(/\s+/g, ' ')).toContain('An import block was detected in "module.kindo". Import blocks are only allowed in the root module.');
+  });
 
   test('accepts an import ID read from a data source at plan, and plans an import rather than a create', async () => {
     // terraform_remote_state is the built-in data source: it stands in for azuread_application's lookup by client ID.
