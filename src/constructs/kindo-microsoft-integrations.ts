@@ -7,6 +7,7 @@ import { MicrosoftIntegrationApp, NANGO_REGISTRATION_ID, type MicrosoftIntegrati
 import { NangoRegistration } from '../nango/nango-registration';
 import { isToken } from '../core/validate';
 import { existingAppProps } from './existing-app-import';
+import { allowedGroupsOf, checkWhoMayConnect } from './who-may-connect';
 import type { ExistingApp } from './existing-app';
 
 /** Properties of {@link KindoMicrosoftIntegrations}. */
@@ -133,12 +134,15 @@ export class KindoMicrosoftIntegrations extends Construct {
     if (!fabric && (fabricSqlEndpointHost !== undefined || fabricLakehouseDatabase !== undefined)) {
       throw settingNotApplicable(fabricSqlEndpointHost !== undefined ? 'fabricSqlEndpointHost' : 'fabricLakehouseDatabase', 'fabric', 'which is not in `integrations`');
     }
+    // Checked here, where the selection is known, so a per-integration map names its entry.
+    checkWhoMayConnect(options, integrations);
 
     this.apps = integrations.map(
       (integration) =>
         new MicrosoftIntegrationApp(this, integration, {
           ...options,
           integration,
+          allowedGroups: allowedGroupsOf(options, integration).groups,
           nangoUniqueKey: nangoUniqueKeys[integration],
           nangoProvider: nangoProviders[integration],
           adoptExistingNangoIntegration:

@@ -119,7 +119,7 @@ export class KindoSaasConsent extends Construct {
       }
     }
     if (!isToken(props.owners)) props.owners?.forEach((o, i) => checkGuid(`owners[${i}]`, o));
-    checkWhoMayConnect(props);
+    checkWhoMayConnect(props, selected);
 
     const owners = ownersIncludingCaller(this, props.owners);
     this.integrations = selected.map((integration) => this.consent(integration, clientIds[integration]!, owners, props, removePermissions[integration], addPermissions[integration]));
@@ -149,7 +149,7 @@ export class KindoSaasConsent extends Construct {
     // Terraform ignores "//" keys in JSON configuration; the review report reads the deviations here.
     if (deviations.length > 0) servicePrincipal.addOverride('//.kindo_permission_deviations', deviations);
     const who = `Kindo SaaS integration '${definition.id}'`;
-    const allowedGroups = assignAllowedGroups(scope, servicePrincipal, options, who);
+    const allowedGroups = assignAllowedGroups(scope, servicePrincipal, options, integration, who);
     // Client credentials never sign a user in, so Fabric has nothing to consent to.
     const delegated = definition.authFlow === 'delegated';
     const apiObjectIds = delegated ? requireDelegatedScopes(this, who, apis) : new Map<string, string>();

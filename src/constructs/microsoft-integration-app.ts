@@ -260,7 +260,7 @@ export class MicrosoftIntegrationApp extends Construct {
     // A list token (e.g. a TerraformVariable's listValue) has no elements to check at synth.
     if (!isToken(props.owners)) props.owners?.forEach((o, i) => checkGuid(`owners[${i}]`, o));
     if (props.tenantId !== undefined) checkGuid('tenantId', props.tenantId);
-    checkWhoMayConnect(props);
+    checkWhoMayConnect(props, [definition.id]);
     if (!delegated) {
       const nangoSetting = (['nangoUniqueKey', 'nangoProvider', 'adoptExistingNangoIntegration', 'nangoFields'] as const).find((k) => props[k] !== undefined);
       if (nangoSetting) throw settingNotApplicable(nangoSetting, definition.id, 'which is not registered with Nango (client credentials)');
@@ -332,7 +332,7 @@ export class MicrosoftIntegrationApp extends Construct {
       notes: `Kindo integration '${definition.id}' (${definition.displayName})`,
       appRoleAssignmentRequired: props.requireAssignment,
     });
-    this.allowedGroups = assignAllowedGroups(this, this.servicePrincipal, props, `integration '${definition.id}'`);
+    this.allowedGroups = assignAllowedGroups(this, this.servicePrincipal, props, definition.id, `integration '${definition.id}'`);
 
     this.clientSecret = new ApplicationPassword(this, 'ClientSecret', {
       applicationId: existing?.applicationId ?? this.application.id,

@@ -2,7 +2,8 @@ import { AppRoleAssignment } from '@cdktf/provider-azuread/lib/app-role-assignme
 import type { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal';
 import { Fn, TerraformIterator, Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { groupsWithoutAssignment, groupsWithoutAssignmentMessage } from '../core/errors';
+import type { IntegrationId } from '../catalog/catalog';
+import { groupsWithoutAssignment, groupsWithoutAssignmentMessage, settingNotApplicable } from '../core/errors';
 import { checkGuid, isToken } from '../core/validate';
 
 /** Who may connect an integration: the enterprise application's first control point, in both modes. */
@@ -16,11 +17,25 @@ export interface WhoMayConnectOptions {
   readonly requireAssignment?: boolean;
   /**
    * Object IDs of the groups whose direct members may connect; each is assigned the app's default
-   * access role. Only with `requireAssignment: true`.
+   * access role. A list applies to every integration; a map, per integration id, restricts each
+   * integration to its own groups (integrations left out get no group). Only with `requireAssignment: true`.
    * @default - no group assigned by Terraform
-   * @example ['5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c']
+   * @example { defender: ['5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c'], teams: ['6c2d8f5b-0e3a-4f9c-b2d4-7a8e9f0b1c2d'] }
    */
-  readonly allowedGroups?: readonly string[];
+  readonly allowedGroups?: AllowedGroups;
+}
+
+/** Groups allowed to connect: one list for every integration, or a list per integration id. */
+export type AllowedGroups = readonly string[] | Readonly<Partial<Record<IntegrationId, readonly string[]>>>;
+
+const perIntegration = (groups: AllowedGroups): groups is Readonly<Partial<Record<IntegrationId, readonly string[]>>> =>
+  !isToken(groups) && !Array.isArray(groups);
+
+/** The groups allowed to connect to one integration, and the field that names them in messages. */
+export function allowedGroupsOf(options: WhoMayConnectOptions, integration: IntegrationId): { groups?: readonly string[]; field: string } {
+  const groups = options.allowedGroups;
+  if (groups === undefined || !perIntegration(groups)) return { groups: groups as readonly string[] | undefined, field: 'allowedGroups' };
+  return { groups: groups[integration], field: `allowedGroups.${integration}` };
 }
 
 /**
@@ -30,13 +45,24 @@ export interface WhoMayConnectOptions {
  */
 export const DEFAULT_ACCESS_APP_ROLE_ID = '00000000-0000-0000-0000-000000000000';
 
-/** Checks the options at synth, where their values are known. */
-export function checkWhoMayConnect(options: WhoMayConnectOptions): void {
-  const groups = options.allowedGroups;
-  if (groups === undefined || isToken(groups)) return;
-  groups.forEach((g, i) => checkGuid(`allowedGroups[${i}]`, g));
-  if (groups.length > 0 && !isToken(options.requireAssignment) && options.requireAssignment !== true) {
-    throw groupsWithoutAssignment('allowedGroups', groups);
+/**
+ * Checks the options at synth, where their values are known.
+ * @param selected the integrations the stack sets up; a map's keys must be among them
+ */
+export function checkWhoMayConnect(options: WhoMayConnectOptions, selected: readonly IntegrationId[]): void {
+  const all = options.allowedGroups;
+  if (all !== undefined && perIntegration(all)) {
+    for (const key of Object.keys(all)) {
+      if (!(selected as readonly string[]).includes(key)) throw settingNotApplicable('allowedGroups', key, 'which is not among the integrations set up');
+    }
+  }
+  for (const integration of selected) {
+    const { groups, field } = allowedGroupsOf(options, integration);
+    if (groups === undefined || isToken(groups)) continue;
+    groups.forEach((g, i) => checkGuid(`${field}[${i}]`, g));
+    if (groups.length > 0 && !isToken(options.requireAssignment) && options.requireAssignment !== true) {
+      throw groupsWithoutAssignment(field, groups);
+    }
   }
 }
 
@@ -46,10 +72,17 @@ export function checkWhoMayConnect(options: WhoMayConnectOptions): void {
  * group never touches the others. Where the options are only known at plan, a precondition stops
  * the plan when groups are given without required assignment.
  *
+ * @param integration selects the integration's groups when they are given per integration
  * @param who names the integration in the plan's message, e.g. `integration 'teams'`
  */
-export function assignAllowedGroups(scope: Construct, servicePrincipal: ServicePrincipal, options: WhoMayConnectOptions, who: string): AppRoleAssignment | undefined {
-  const groups = options.allowedGroups;
+export function assignAllowedGroups(
+  scope: Construct,
+  servicePrincipal: ServicePrincipal,
+  options: WhoMayConnectOptions,
+  integration: IntegrationId,
+  who: string,
+): AppRoleAssignment | undefined {
+  const { groups } = allowedGroupsOf(options, integration);
   if (groups === undefined || (!isToken(groups) && groups.length === 0)) return undefined;
   const each = TerraformIterator.fromList(groups as string[]);
   const required = options.requireAssignment ?? false;

@@ -12,6 +12,7 @@ type Synth = Record<string, any>;
 const GROUP_A = '5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c';
 const GROUP_B = '6c2d8f5b-0e3a-4f9c-b2d4-7a8e9f0b1c2d';
 const KINDO_TEAMS = '3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b';
+const KINDO_DEFENDER = '4a3b2c1d-6e7f-4081-9b0c-1d2e3f4a5b6c';
 
 /** The same options in both modes: self-managed (KindoMicrosoftIntegrations) and Kindo SaaS (KindoSaasConsent). */
 const modes: Record<string, (stack: TerraformStack, options: WhoMayConnectOptions) => void> = {
@@ -80,6 +81,52 @@ describe.each(Object.keys(modes))('who may connect (%s)', (mode) => {
         error_message: expect.stringContaining("integration 'teams': allowed groups are set but assignment is not required, so every user of the tenant may connect and the list restricts nobody. Nothing was changed."),
       },
     ]);
+  });
+});
+
+/** Two integrations in both modes, for options given per integration. */
+const twoModes: Record<string, (stack: TerraformStack, options: WhoMayConnectOptions) => void> = {
+  'self-managed': (stack, options) => {
+    const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
+    new KindoMicrosoftIntegrations(stack, 'Kindo', { integrations: ['defender', 'teams'], nango: { secretKey }, ...options });
+  },
+  'Kindo SaaS': (stack, options) => new KindoSaasConsent(stack, 'Kindo', { clientIds: { defender: KINDO_DEFENDER, teams: KINDO_TEAMS }, ...options }),
+};
+
+describe.each(Object.keys(twoModes))('who may connect, per integration (%s)', (mode) => {
+  const synthTwo = (options: WhoMayConnectOptions): Synth => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    twoModes[mode](stack, options);
+    return JSON.parse(Testing.synth(stack));
+  };
+  /** The integration of a block, from its name: `Kindo_<integration>_…`. */
+  const byIntegration = (tf: Synth, type: string) => Object.entries<any>(tf.resource[type]).map(([name, block]) => [name.split('_')[1], name, block] as const);
+
+  test('assigns each integration only its own groups; an integration left out of the map gets none', () => {
+    const tf = synthTwo({ requireAssignment: true, allowedGroups: { defender: [GROUP_A] } });
+    const assignments = byIntegration(tf, 'azuread_app_role_assignment');
+    expect(assignments.map(([id, , a]) => [id, a.for_each])).toEqual([['defender', `\${toset(["${GROUP_A}"])}`]]);
+    const [, defenderSp] = byIntegration(tf, 'azuread_service_principal').find(([id]) => id === 'defender')!;
+    expect(assignments[0][2].resource_object_id).toBe(`\${azuread_service_principal.${defenderSp}.object_id}`);
+  });
+
+  test('gives two integrations different groups', () => {
+    const tf = synthTwo({ requireAssignment: true, allowedGroups: { defender: [GROUP_A], teams: [GROUP_B] } });
+    const groups = Object.fromEntries(byIntegration(tf, 'azuread_app_role_assignment').map(([id, , a]) => [id, a.for_each]));
+    expect(groups).toEqual({ defender: `\${toset(["${GROUP_A}"])}`, teams: `\${toset(["${GROUP_B}"])}` });
+  });
+
+  test('fails if the map has an integration that is not set up', () => {
+    expect(() => synthTwo({ requireAssignment: true, allowedGroups: { outlook: [GROUP_A] } })).toThrow(
+      "`allowedGroups` has an entry for 'outlook', which is not among the integrations set up; expected entries only for selected integrations that take this setting",
+    );
+  });
+
+  test("fails naming the integration's entry if its group is not a GUID, or its groups come without required assignment", () => {
+    expect(() => synthTwo({ requireAssignment: true, allowedGroups: { teams: [GROUP_A, 'Kindo users'] } })).toThrow(
+      "`allowedGroups.teams[1]` is 'Kindo users'; expected a GUID such as '00000000-0000-0000-0000-000000000000'",
+    );
+    expect(() => synthTwo({ allowedGroups: { defender: [GROUP_A] } })).toThrow(`\`allowedGroups.defender\` is ["${GROUP_A}"] but \`requireAssignment\` is not true`);
   });
 });
 
