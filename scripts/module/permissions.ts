@@ -63,6 +63,13 @@ export function permissionLocals(): Body {
   };
 }
 
+/** Notes synthesized without deviations, as an expression that records the integration's deviations as the constructs do. */
+export function deviationNotes(notes: string, integration: string): string {
+  const deviations = `local.permission_deviations[${hcl(integration)}]`;
+  const deviated = `${hcl(notes.slice(0, -GUIDE_NOTE.length) + DEVIATION_NOTE)}, join(" ", ${deviations})`;
+  return `\${length(${deviations}) == 0 ? ${hcl(notes)} : substr(join("", [${deviated}]), 0, ${NOTES_MAX_LENGTH})}`;
+}
+
 /**
  * Bodies that read their permissions from the locals instead of the guide lists the constructs
  * synthesized, and per consent grant the condition, for an integration id expression, that its
@@ -76,10 +83,9 @@ export function permissionOverrides(elements: readonly Element[]): { bodies: Map
     const local = (name: string) => `local.${name}[${hcl(id)}]`;
     for (const app of of('azuread_application')) {
       const { required_resource_access: _requested, notes, ...appBody } = app.body;
-      const deviated = `${hcl((notes as string).slice(0, -GUIDE_NOTE.length) + DEVIATION_NOTE)}, join(" ", ${local('permission_deviations')})`;
       bodies.set(app, {
         ...appBody,
-        notes: `\${length(${local('permission_deviations')}) == 0 ? ${hcl(notes)} : substr(join("", [${deviated}]), 0, ${NOTES_MAX_LENGTH})}`,
+        notes: deviationNotes(notes as string, id),
         dynamic: {
           ...(appBody.dynamic as Body | undefined),
           required_resource_access: {

@@ -28,14 +28,17 @@ function naming(message: (requesters: string[]) => string, requesters: string): 
   return `length(${requesters}) == 1 ? ${quote(message([one]).replace(one, list))} : ${quote(message([one, other]).replace(`${one}, ${other}`, list))}`;
 }
 
-/** Bodies of the presence lookup and the per-API lookups that read and assert what the enabled integrations request. */
-export function preflightOverrides(elements: readonly Element[]): Map<Element, Body> {
+/**
+ * Bodies of the presence lookup and the per-API lookups that read and assert what the enabled integrations request.
+ * @param requester how the constructs name an integration in these messages, e.g. `Kindo SaaS integration`
+ */
+export function preflightOverrides(elements: readonly Element[], requester = 'integration'): Map<Element, Body> {
   const bodies = new Map<Element, Body>();
   const presence = elements.find((e) => e.kind === 'data' && !e.integration && e.type === PRESENCE_TYPE);
   if (!presence) return bodies;
   const presenceAddress = `data.${PRESENCE_TYPE}.${presence.uniqueId}`;
   const found = `${presenceAddress}.service_principals[*].client_id`;
-  const requesters = (records: string, filter = '') => `sort(distinct([for r in ${records} : "integration '\${r.integration}'"${filter}]))`;
+  const requesters = (records: string, filter = '') => `sort(distinct([for r in ${records} : "${requester} '\${r.integration}'"${filter}]))`;
 
   const missing = missingApiServicePrincipalMessage;
   bodies.set(presence, {

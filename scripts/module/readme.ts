@@ -64,9 +64,6 @@ const registry = (source: string, kind: 'resource' | 'data', type: string) => {
 };
 
 export function renderReadme(doc: ModuleDoc, source: string): string {
-  const providerOf = (type: string) => Object.entries(doc.providers).find(([name]) => type.startsWith(`${name}_`));
-  const inputs = Object.entries(doc.variables).sort(([a], [b]) => a.localeCompare(b));
-  const outputs = Object.entries(doc.outputs).sort(([a], [b]) => a.localeCompare(b));
   const lines = [
     '# Kindo Microsoft integrations: Terraform module',
     '',
@@ -99,6 +96,17 @@ export function renderReadme(doc: ModuleDoc, source: string): string {
     adoptionRoot(source),
     '```',
     '',
+    ...terraformDocs(doc),
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** The README's Requirements, Providers, Modules, Resources, Inputs and Outputs, between terraform-docs' markers. */
+export function terraformDocs(doc: ModuleDoc): string[] {
+  const providerOf = (type: string) => Object.entries(doc.providers).find(([name]) => type.startsWith(`${name}_`));
+  const inputs = Object.entries(doc.variables).sort(([a], [b]) => a.localeCompare(b));
+  const outputs = Object.entries(doc.outputs).sort(([a], [b]) => a.localeCompare(b));
+  return [
     '<!-- BEGIN_TF_DOCS -->',
     '## Requirements',
     '',
@@ -147,7 +155,6 @@ export function renderReadme(doc: ModuleDoc, source: string): string {
     ...outputs.map(([name, o]) => `| ${anchor('output', name)} | ${cell(`${String(o.description)}${o.sensitive ? ' Sensitive.' : ''}`)} |`),
     '<!-- END_TF_DOCS -->',
   ];
-  return lines.join('\n') + '\n';
 }
 
 /** examples/adopt/main.tf: the basic example with Teams set up by hand taken over. */

@@ -66,10 +66,12 @@ export const KINDO_INTEGRATION_TAG_PREFIX = 'kindo-integration:';
 // Entra ID lists a service principal under "Enterprise applications" only with this tag; consent
 // sets it too (hashicorp/azuread 3.7 docs/resources/service_principal.md, feature_tags.enterprise).
 const ENTERPRISE_APP_TAG = 'WindowsAzureActiveDirectoryIntegratedApp';
+const GRAPH = 'Microsoft Graph';
 
 /** The guide's "keep a record of which Kindo integration uses each app", and what removing it does. */
 function saasNotes(definition: IntegrationDefinition, deviations: readonly PermissionDeviation[]): string {
-  const changed = deviations.map((d) => `${d.change === 'added' ? '+' : '-'}${d.api}/${d.permission}`).join(' ');
+  // Named as the self-managed apps' notes name them, so that the HCL module computes both alike.
+  const changed = deviations.map((d) => `${d.change === 'added' ? '+' : '-'}${d.api === GRAPH ? '' : `${d.api}/`}${d.permission}`).join(' ');
   // Entra keeps at most 1024 characters of notes.
   return (
     `Kindo integration '${definition.id}' (${definition.displayName}), Kindo SaaS: Kindo's app, consented by Terraform with kindo-microsoft-integrations. ` +

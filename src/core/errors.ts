@@ -211,6 +211,14 @@ export function moduleBlockUnsupported(block: string): KindoConfigError {
   );
 }
 
+/** KindoSaasConsent's group assignment no longer has the shape the SaaS submodule folds (scripts/module/saas.ts). */
+export function moduleGroupAssignmentChanged(body: unknown): KindoConfigError {
+  return new KindoConfigError(
+    'MODULE_GROUP_ASSIGNMENT_CHANGED',
+    `the constructs synthesized a group assignment ${show(body).slice(0, 300)}; expected the default access role (${show('00000000-0000-0000-0000-000000000000')}) for each group (each.value) on the integration's service principal, the shape scripts/module/saas.ts folds into one block over integration-group pairs`,
+  );
+}
+
 /** Copies of one construct that differ between integrations in a way the module generator cannot express with for_each. */
 export function moduleCopiesDiffer(group: string, field: string, values: readonly unknown[]): KindoConfigError {
   return new KindoConfigError(

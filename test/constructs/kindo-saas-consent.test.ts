@@ -92,7 +92,7 @@ describe('KindoSaasConsent', () => {
     expect(grantsOf(changed, spName)[0].claim_values).toEqual(expected.apis[0].permissions.map((p) => p.name));
     expect(grantsOf(changed, spName)[0].claim_values).not.toContain('Mail.Send');
     expect(c.integration('outlook')!.permissionDeviations).toEqual(expected.deviations);
-    expect(sp.notes).toContain("Deviates from Kindo's guide: -Microsoft Graph/Mail.Send +Microsoft Graph/Mail.Read");
+    expect(sp.notes).toContain("Deviates from Kindo's guide: -Mail.Send +Mail.Read");
   });
 
   test("outputs each service principal's object ID by integration", () => {
