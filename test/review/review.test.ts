@@ -442,6 +442,12 @@ describe('review of Kindo SaaS stacks (KindoSaasConsent)', () => {
     expect(md).toContain(`| \`test/teams\` | Kindo's app ${KINDO_TEAMS} | Kindo SaaS |`);
   });
 
+  test('shows each integration only its own groups when they are given per integration', () => {
+    const reviewed = reviewStacks(stacks(saasStack({ allowedGroups: { outlook: [GROUP] } })));
+    expect(reviewed.find((i) => i.integrationId === 'outlook')!.whoMayConnect.groups).toEqual([GROUP]);
+    expect(reviewed.find((i) => i.integrationId === 'teams')!.whoMayConnect.groups).toEqual([]);
+  });
+
   test('says that removing the integration or destroying the stack revokes everything, adopted or not', () => {
     expect(md).toContain(
       '- Revocation: Removing the integration from the stack, or destroying the stack, deletes this enterprise application — even one that existed before Terraform adopted it — which revokes every consent grant and user or group assignment it holds',
