@@ -76,11 +76,12 @@ resource "azuread_application_password" "this" {
 }
 
 resource "azuread_service_principal" "this" {
-  for_each     = local.integrations
-  client_id    = azuread_application.this[each.key].client_id
-  notes        = "Kindo integration '${each.key}' (${each.value.display_name})"
-  owners       = distinct(concat([for key, val in toset(var.owners) : lower(val)], [data.azuread_client_config.client_config.object_id]))
-  use_existing = try(var.existing_apps[each.key].service_principal_object_id == null, false)
+  for_each                     = local.integrations
+  app_role_assignment_required = var.require_assignment
+  client_id                    = azuread_application.this[each.key].client_id
+  notes                        = "Kindo integration '${each.key}' (${each.value.display_name})"
+  owners                       = distinct(concat([for key, val in toset(var.owners) : lower(val)], [data.azuread_client_config.client_config.object_id]))
+  use_existing                 = try(var.existing_apps[each.key].service_principal_object_id == null, false)
 }
 
 resource "azuread_service_principal_delegated_permission_grant" "this" {
@@ -155,4 +156,11 @@ resource "terraform_data" "nango_sync" {
       NANGO_UNIQUE_KEY           = lookup(var.nango_unique_keys, each.key, "kindo-${each.key}")
     }
   }
+}
+
+resource "azuread_app_role_assignment" "allowed_groups" {
+  for_each            = local.allowed_group_assignments
+  app_role_id         = "00000000-0000-0000-0000-000000000000"
+  principal_object_id = each.value.group
+  resource_object_id  = azuread_service_principal.this[each.value.integration].object_id
 }

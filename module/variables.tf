@@ -86,6 +86,28 @@ variable "adopt_existing_nango_integrations" {
   }
 }
 
+variable "allowed_groups" {
+  description = "Per integration id, object IDs of the groups whose direct members may connect it, each assigned the default access role, e.g. { defender = [\"<security team>\"] }. Only with require_assignment = true; integrations left out get no group."
+  type        = map(list(string))
+  default     = {}
+  nullable    = false
+
+  validation {
+    condition     = length(setsubtract(keys(var.allowed_groups), var.integrations)) == 0
+    error_message = "allowed_groups has entries for ${join(", ", setsubtract(keys(var.allowed_groups), var.integrations))}, which are not in integrations; expected entries only for enabled integrations."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for id, groups in var.allowed_groups : [for g in groups : can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", g))]]))
+    error_message = "${join("; ", flatten([for id, groups in var.allowed_groups : [for i, g in groups : "allowed_groups[\"${id}\"][${i}] is ${jsonencode(g)}" if !can(regex("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$", g))]]))}; expected a GUID such as \"00000000-0000-0000-0000-000000000000\"."
+  }
+
+  validation {
+    condition     = var.require_assignment || alltrue([for groups in values(var.allowed_groups) : length(groups) == 0])
+    error_message = "${join("; ", [for id, groups in var.allowed_groups : "allowed_groups[\"${id}\"] is ${jsonencode(groups)}" if length(groups) > 0])} but require_assignment is not true, so every user of the tenant may connect and the list restricts nobody; expected require_assignment = true with the groups, or no allowed_groups."
+  }
+}
+
 variable "existing_apps" {
   description = "Per integration id, an app registration set up by hand to take over (docs/adopting.md), as `kindo-microsoft-integrations adopt --format hcl` prints it: its object ID, its service principal's object ID, its admin consent grants' IDs by API name, and its hand-made client secrets (left in place, listed in the hand_made_client_secrets output for you to delete). The import blocks go in your root module, which that command prints too: Terraform allows them nowhere else."
   type        = map(object({ application_object_id = string, service_principal_object_id = optional(string), permission_grant_ids = optional(map(string), {}), client_secrets = optional(list(object({ key_id = string, expires = optional(string), description = optional(string) })), []) }))
@@ -349,6 +371,13 @@ variable "remove_permissions" {
     condition     = length(flatten([for id, entries in var.remove_permissions : [for i, e in entries : length([for p in local.guide_permissions[id] : p if contains([p.name, "${p.api}/${p.name}"], e)]) != 1 ? ["remove_permissions[\"${id}\"][${i}] is \"${e}\", which does not name exactly one permission of ${id}; expected one of its guide list: ${join(", ", [for p in local.guide_permissions[id] : length(distinct(local.guide_permissions[id][*].api)) > 1 ? "${p.api}/${p.name}" : p.name])}"] : []] if contains(keys(local.guide_permissions), id)])) == 0
     error_message = "${join("; ", flatten([for id, entries in var.remove_permissions : [for i, e in entries : length([for p in local.guide_permissions[id] : p if contains([p.name, "${p.api}/${p.name}"], e)]) != 1 ? ["remove_permissions[\"${id}\"][${i}] is \"${e}\", which does not name exactly one permission of ${id}; expected one of its guide list: ${join(", ", [for p in local.guide_permissions[id] : length(distinct(local.guide_permissions[id][*].api)) > 1 ? "${p.api}/${p.name}" : p.name])}"] : []] if contains(keys(local.guide_permissions), id)]))}."
   }
+}
+
+variable "require_assignment" {
+  description = "Require users to be assigned to each integration's enterprise application (service principal) before Entra ID issues it a token (app_role_assignment_required). Users are assigned through allowed_groups, or by an administrator under Enterprise applications."
+  type        = bool
+  default     = false
+  nullable    = false
 }
 
 variable "secret_expiry_warning_days" {

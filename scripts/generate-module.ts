@@ -127,10 +127,14 @@ export function renderModule(): Record<string, string> {
 export function buildModule(): ModuleBuild {
   const { config, checkPaths, blocks, dir, cleanup } = synthesize();
   try {
-    const elements = elementsOf(config, CONSTRUCT_ID);
+    // The per-integration for_each of the group assignments is not the fold's; they become one block of their own.
+    const { [GROUP_ASSIGNMENT]: assignmentBodies = {}, ...otherResources } = config.resource;
+    const elements = elementsOf({ ...config, resource: otherResources }, CONSTRUCT_ID);
     const { bodies: permissionBodies, conditions } = permissionOverrides(elements);
     const bodies = new Map([...permissionBodies, ...preflightOverrides(elements)]);
-    const folded = fold(config, elements, { constructId: CONSTRUCT_ID, checkPaths, bodies, conditions, gates: GATES }, (path) => blocks.has(path));
+    const unfolded = fold(config, elements, { constructId: CONSTRUCT_ID, checkPaths, bodies, conditions, gates: GATES }, (path) => blocks.has(path));
+    const assignments = groupAssignments(Object.values(assignmentBodies), 'azuread_service_principal.this');
+    const folded = { ...unfolded, resource: { ...unfolded.resource, [GROUP_ASSIGNMENT]: { allowed_groups: assignments.resource } }, locals: { ...unfolded.locals, ...assignments.locals } };
     const schema: BodySchema = { isBlock: (path) => blocks.has(path) || LANGUAGE_BLOCKS.has(path.split('.').pop()!) };
 
     // The registration script sits beside the module's files.
@@ -224,14 +228,12 @@ function moduleSource(path: string): string {
 function buildSaasModule(mainVariables: Record<string, Body>, schema: BodySchema): { files: Record<string, string>; build: SaasModuleBuild } {
   const { config, checkPaths, blocks, cleanup } = synthesize(saasModuleStack);
   try {
-    // The per-integration for_each of the group assignments is not the fold's; they become one block of their own.
     const { [GROUP_ASSIGNMENT]: assignmentBodies = {}, ...otherResources } = config.resource;
     const elements = elementsOf({ ...config, resource: otherResources }, SAAS_CONSTRUCT_ID);
     const { bodies: permissionBodies, conditions } = permissionOverrides(elements);
     const bodies = new Map([...permissionBodies, ...saasNotesOverrides(elements), ...preflightOverrides(elements, SAAS_REQUESTER)]);
     const folded = fold(config, elements, { constructId: SAAS_CONSTRUCT_ID, checkPaths, bodies, conditions, gates: GATES }, (path) => blocks.has(path));
-    const servicePrincipal = Object.keys(folded.resource.azuread_service_principal).map((name) => `azuread_service_principal.${name}`);
-    const assignments = groupAssignments(Object.values(assignmentBodies), servicePrincipal[0]);
+    const assignments = groupAssignments(Object.values(assignmentBodies), 'azuread_service_principal.this');
     const resource: Record<string, Record<string, Body>> = { ...folded.resource, [GROUP_ASSIGNMENT]: { allowed_groups: assignments.resource } };
     const providers = Object.fromEntries(
       Object.entries(config.terraform.required_providers).map(([name, p]) => [name, { source: p.source, version: `~> ${p.version.split('.').slice(0, 2).join('.')}` }]),

@@ -181,6 +181,7 @@ describe('Terraform module (module/)', () => {
       [
         'azuread_application.this',
         'azuread_application_password.this',
+        'azuread_app_role_assignment.allowed_groups',
         'azuread_service_principal.this',
         'azuread_service_principal_delegated_permission_grant.this',
         'data.azuread_client_config.client_config',
@@ -219,6 +220,16 @@ describe('Terraform module (module/)', () => {
     const [assertion] = built().check.secret_expiry.assert;
     expect(assertion.condition).toMatch(/^\$\{alltrue\(\[for id in keys\(azuread_application_password\.this\) : /);
     expect(assertion.error_message).toMatch(/^\$\{join\("\\n", \[for id in keys\(azuread_application_password\.this\) : "The client secret of Kindo integration '\$\{id\}' expires at /);
+  });
+
+  test('restricts who may connect per integration: require_assignment on every service principal, one assignment per integration and group', () => {
+    expect(built().resource.azuread_service_principal.this.app_role_assignment_required).toBe('${var.require_assignment}');
+    expect(built().resource.azuread_app_role_assignment.allowed_groups).toEqual({
+      for_each: '${local.allowed_group_assignments}',
+      app_role_id: '00000000-0000-0000-0000-000000000000',
+      principal_object_id: '${each.value.group}',
+      resource_object_id: '${azuread_service_principal.this[each.value.integration].object_id}',
+    });
   });
 
   test('moves every address of v0.1.0 to a block the module declares', () => {
@@ -536,6 +547,9 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
       { add_permissions: added().replace(/\[(.*)\]/, '[$1,$1]') },
       'add_permissions["teams"][1].name is "Mail.Read", which teams already requests; expected a permission beyond its list.',
     ],
+    ['allowed_groups', { allowed_groups: '{teams=["5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c"]}' }, 'allowed_groups["teams"] is ["5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c"] but require_assignment is not true'],
+    ['allowed_groups', { require_assignment: 'true', allowed_groups: '{intune=["5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c"]}' }, 'allowed_groups has entries for intune, which are not in integrations'],
+    ['allowed_groups', { require_assignment: 'true', allowed_groups: '{teams=["security team"]}' }, 'allowed_groups["teams"][0] is "security team"; expected a GUID'],
     ['nango_fields', { nango_fields: '{fabric={tenant_id=""}}' }, 'nango_fields has entries for fabric; expected fields only for integrations registered with Nango'],
     ['nango_fields', { nango_fields: '{intune={tenant_id=""}}' }, 'nango_fields has entries for intune, which are not in integrations'],
     ['nango_fields', { nango_fields: '{teams={tenant_id="contoso.onmicrosoft.com"}}' }, constructFieldsMessage('teams', { tenant_id: 'contoso.onmicrosoft.com' })],

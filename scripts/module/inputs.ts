@@ -12,6 +12,7 @@ import { clientConfig } from '../../src/constructs/stack-lookups';
 import { PREVENT_DUPLICATE_NAMES_DESCRIPTION } from '../../src/constructs/kindo-microsoft-integrations-stack';
 import { GRANT_ID } from '../../src/constructs/existing-app-import';
 import { inline } from './hcl';
+import { whoMayConnectInputs } from './who-may-connect';
 
 // The module's inputs, as Terraform variables with validation blocks, and every integration built
 // from them by the constructs: the stack that scripts/generate-module.ts folds into the module.
@@ -380,8 +381,10 @@ export function moduleStack(app: App, id: string): TerraformStack {
     new TerraformOutput(stack, `output_${name}`, config).overrideLogicalId(name);
   const config = clientConfig(stack);
   const byId = <T>(ids: readonly string[], value: (id: string) => T) => Object.fromEntries(ids.map((id) => [id, value(id)]));
+  const who = whoMayConnectInputs(stack, "each integration's enterprise application (service principal)");
   const kindo = new KindoMicrosoftIntegrations(stack, CONSTRUCT_ID, {
     integrations: INTEGRATION_IDS,
+    ...who,
     nango: {
       serverUrl: serverUrl.stringValue,
       callbackUrl: Token.asString(Fn.coalesce([callbackUrl.stringValue, `${Fn.trimsuffix(serverUrl.stringValue, '/')}/oauth/callback`])),

@@ -3,6 +3,7 @@ import { App, Fn, TerraformOutput, TerraformStack, TerraformVariable, Token, typ
 import { INTEGRATION_IDS, type IntegrationId } from '../../src/catalog/catalog';
 import { KindoSaasConsent } from '../../src/constructs/kindo-saas-consent';
 import { DEFAULT_ACCESS_APP_ROLE_ID } from '../../src/constructs/who-may-connect';
+import { whoMayConnectInputs } from './who-may-connect';
 import { moduleGroupAssignmentChanged } from '../../src/core/errors';
 import type { Element } from './fold';
 import { deviationNotes } from './permissions';
@@ -81,37 +82,12 @@ export function saasModuleStack(app: App, id: string): TerraformStack {
     description:
       "Consent tenant-wide, for every user, to each integration's delegated permissions (one grant per API). With false, the service principals are created with no grant, and each user (or an admin, in Entra) consents at first sign-in.",
   });
-  const requireAssignment = variable('require_assignment', {
-    type: 'bool',
-    nullable: false,
-    default: false,
-    description:
-      'Require users to be assigned to the enterprise application before Entra ID issues it a token (app_role_assignment_required). Users are assigned through allowed_groups, or by an administrator under Enterprise applications.',
-  });
-  const allowedGroups = variable('allowed_groups', {
-    type: 'map(list(string))',
-    nullable: false,
-    default: {},
-    description:
-      'Per integration id, object IDs of the groups whose direct members may connect it, each assigned the default access role, e.g. { defender = ["<security team>"] }. Only with require_assignment = true; integrations left out get no group.',
-    validation: [
-      notEnabled('allowed_groups'),
-      rule(
-        `alltrue(flatten([for id, groups in var.allowed_groups : [for g in groups : can(regex(${hcl(GUID)}, g))]]))`,
-        `\${join("; ", flatten([for id, groups in var.allowed_groups : [for i, g in groups : "allowed_groups[\\"\${id}\\"][\${i}] is \${jsonencode(g)}" if !can(regex(${hcl(GUID)}, g))]]))}; expected a GUID such as "00000000-0000-0000-0000-000000000000".`,
-      ),
-      rule(
-        'var.require_assignment || alltrue([for groups in values(var.allowed_groups) : length(groups) == 0])',
-        '${join("; ", [for id, groups in var.allowed_groups : "allowed_groups[\\"${id}\\"] is ${jsonencode(groups)}" if length(groups) > 0])} but require_assignment is not true, so every user of the tenant may connect and the list restricts nobody; expected require_assignment = true with the groups, or no allowed_groups.',
-      ),
-    ],
-  });
+  const who = whoMayConnectInputs(stack, 'the enterprise application');
 
   const consent = new KindoSaasConsent(stack, SAAS_CONSTRUCT_ID, {
     clientIds: Object.fromEntries(INTEGRATION_IDS.map((i) => [i, Token.asString(Fn.lookup(clientIds.value, i))])),
     owners: owners.listValue,
-    requireAssignment: requireAssignment.value as boolean,
-    allowedGroups: Object.fromEntries(INTEGRATION_IDS.map((i) => [i, Token.asList(Fn.lookup(allowedGroups.value, i, []))])),
+    ...who,
   });
 
   // cdktf writes a lookup with an identifier key as `var.saas_client_ids.teams`, where the fold
