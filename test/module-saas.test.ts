@@ -22,9 +22,9 @@ const TF_ENV = { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOIN
 // Made-up client IDs standing in for the ones Kindo publishes, and made-up group IDs.
 const KINDO = {
   teams: '3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b',
-  defender: '4a3b2c1d-6e7f-4081-9b0c-1d2e3f4a5b6c',
-  outlook: '5b4c3d2e-7f80-4192-8c1d-2e3f4a5b6c7d',
-  fabric: '6c5d4e3f-8091-42a3-9d2e-3f4a5b6c7d8e',
+  defender: '4a3b2c1d-6e5f-4a70-9b8c-1d0e2f3a4b5c',
+  outlook: '5b4c3d2e-7f6a-4b80-8c9d-2e1f3a4b5c6d',
+  fabric: '6c5d4e3f-8a7b-4c90-9dae-3f2a4b5c6d7e',
 } as const;
 const SECURITY_TEAM = '5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c';
 const EVERYONE = '6c2d8f5b-0e3a-4f9c-b2d4-7a8e9f0b1c2d';

@@ -157,7 +157,7 @@ function saasModuleBlock(source: string): string[] {
     '  # Kindo publishes its apps\' client IDs; these are placeholders for them.',
     '  saas_client_ids = {',
     '    teams    = "3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b"',
-    '    defender = "4a3b2c1d-6e7f-4081-9b0c-1d2e3f4a5b6c"',
+    '    defender = "4a3b2c1d-6e5f-4a70-9b8c-1d0e2f3a4b5c"',
     '  }',
     '',
     '  # Only the security team may connect Defender; Teams is left to assignments made in Entra.',

@@ -12,7 +12,7 @@ type Synth = Record<string, any>;
 const GROUP_A = '5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c';
 const GROUP_B = '6c2d8f5b-0e3a-4f9c-b2d4-7a8e9f0b1c2d';
 const KINDO_TEAMS = '3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b';
-const KINDO_DEFENDER = '4a3b2c1d-6e7f-4081-9b0c-1d2e3f4a5b6c';
+const KINDO_DEFENDER = '4a3b2c1d-6e5f-4a70-9b8c-1d0e2f3a4b5c';
 
 /** The same options in both modes: self-managed (KindoMicrosoftIntegrations) and Kindo SaaS (KindoSaasConsent). */
 const modes: Record<string, (stack: TerraformStack, options: WhoMayConnectOptions) => void> = {
