@@ -61,6 +61,42 @@ interface ApiRequirement {
 }
 
 const requirements = new WeakMap<TerraformStack, Map<string, ApiRequirement>>();
+/** Stacks whose requirements changed since their lookups' conditions were last written. */
+const unwritten = new WeakSet<TerraformStack>();
+
+/** Writes the stack's lookup conditions if requirements changed since they were last written. */
+function writeConditionsOnce(stack: TerraformStack): void {
+  const apis = requirements.get(stack);
+  if (!apis || !unwritten.has(stack)) return;
+  unwritten.delete(stack);
+  writeConditions(stack, apis);
+}
+
+// The lookups write their conditions when they are synthesized rather than at every request: one
+// write per stack instead of one per requesting construct, each rebuilding every condition.
+class ApiPresenceLookup extends DataAzureadServicePrincipals {
+  public override toTerraform(): Record<string, unknown> {
+    writeConditionsOnce(TerraformStack.of(this));
+    return super.toTerraform();
+  }
+
+  public override toHclTerraform(): Record<string, unknown> {
+    writeConditionsOnce(TerraformStack.of(this));
+    return super.toHclTerraform();
+  }
+}
+
+class ApiServicePrincipalLookup extends DataAzureadServicePrincipal {
+  public override toTerraform(): Record<string, unknown> {
+    writeConditionsOnce(TerraformStack.of(this));
+    return super.toTerraform();
+  }
+
+  public override toHclTerraform(): Record<string, unknown> {
+    writeConditionsOnce(TerraformStack.of(this));
+    return super.toHclTerraform();
+  }
+}
 
 const PRESENCE_ID = 'KindoApiPresence';
 const list = (s: Set<string>) => [...s].sort();
@@ -74,7 +110,7 @@ const hcl = (s: string) => JSON.stringify(s);
  * stop the plan, naming each missing API, who needs it and the fix.
  */
 function apiPresence(scope: Construct): DataAzureadServicePrincipals {
-  return stackSingleton(scope, PRESENCE_ID, (stack) => new DataAzureadServicePrincipals(stack, PRESENCE_ID, { clientIds: [], ignoreMissing: true }));
+  return stackSingleton(scope, PRESENCE_ID, (stack) => new ApiPresenceLookup(stack, PRESENCE_ID, { clientIds: [], ignoreMissing: true }));
 }
 
 /**
@@ -88,14 +124,14 @@ function apiServicePrincipal(scope: Construct, api: CatalogApi): DataAzureadServ
   const id = `KindoApi${api.name.replace(/[^A-Za-z0-9]/g, '')}`;
   return stackSingleton(scope, id, (stack) => {
     const found = Token.asString(apiPresence(stack).interpolationForAttribute('service_principals[*].client_id'));
-    return new DataAzureadServicePrincipal(stack, id, {
+    return new ApiServicePrincipalLookup(stack, id, {
       clientId: api.resourceAppId,
       count: Token.asNumber(`\${contains(${found}, ${hcl(api.resourceAppId)}) ? 1 : 0}`),
     });
   });
 }
 
-/** Rewrites the lookups' client IDs and conditions from everything requested so far in the stack. */
+/** Writes the lookups' client IDs and conditions from everything requested in the stack. */
 function writeConditions(stack: TerraformStack, apis: Map<string, ApiRequirement>): void {
   const all = [...apis.values()].sort((a, b) => a.appId.localeCompare(b.appId));
   const presence = apiPresence(stack);
@@ -144,6 +180,6 @@ export function requireDelegatedScopes(scope: Construct, requester: string, apis
     }
     objectIds.set(api.name, Token.asString(`\${${lookup.fqn}[0].object_id}`));
   }
-  writeConditions(stack, byAppId);
+  unwritten.add(stack);
   return objectIds;
 }
