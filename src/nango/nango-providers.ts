@@ -5,7 +5,7 @@ import facts from './nango-provider-facts.json';
 // Nango's provider facts come from a generated extract of @nangohq/providers (npm run
 // nango:providers, kept equal to the package by a test): loading the package parses its whole
 // 1 MB YAML catalog, which cost more than the rest of a default synth.
-const PROVIDERS: Readonly<Record<string, { readonly auth_mode: string; readonly authorization_url?: string } | undefined>> = facts.providers;
+const PROVIDERS: Readonly<Record<string, { readonly auth_mode: string; readonly authorization_url?: string; readonly integration_config?: boolean } | undefined>> = facts.providers;
 
 // Microsoft's multi-tenant authority segments; a single-tenant app cannot sign in through them.
 const SHARED_AUTHORITIES = new Set(['common', 'organizations', 'consumers']);
@@ -27,4 +27,13 @@ export function checkNangoProvider(field: string, key: string, signInAudience?: 
   if (signInAudience === 'AzureADMyOrg' && SHARED_AUTHORITIES.has(authority)) {
     throw nangoProviderWrongAudience(field, key, authorizationUrl, signInAudience);
   }
+}
+
+/**
+ * Whether Nango keeps a provider's integration-specific fields in `custom`: a provider with an
+ * `integration_config` schema refuses `custom` (integration.service.ts L324-331), and no Microsoft
+ * provider has one (docs/nango-registration.md). A provider given as a token is taken to be one.
+ */
+export function takesCustomSettings(provider: string): boolean {
+  return isToken(provider) || !(Object.hasOwn(PROVIDERS, provider) && PROVIDERS[provider]?.integration_config);
 }

@@ -6,10 +6,9 @@ import type {
 } from '@nangohq/types' with { 'resolution-mode': 'import' };
 import { AssetType, Fn, TerraformAsset, TerraformElement, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { getProvider } from '@nangohq/providers';
 import { literalSecret, settingNotApplicable } from '../core/errors';
 import { KNOWN_NANGO_FIELDS, checkNangoFields } from './nango-fields';
-import { checkNangoProvider } from './nango-providers';
+import { checkNangoProvider, takesCustomSettings } from './nango-providers';
 import { perStack } from '../core/per-stack';
 import { TerraformData } from '../core/terraform-data';
 import { baseUrl, checkPattern, checkServiceUrl, isToken } from '../core/validate';
@@ -112,15 +111,6 @@ interface RegisteredValues {
   readonly clientSecret: string;
   /** Integration-specific fields (see {@link NangoRegistrationProps.fields}); a map or a token. */
   readonly fields: Readonly<Record<string, string>>;
-}
-
-/**
- * Whether Nango keeps a provider's integration-specific fields in `custom`: a provider with an
- * `integration_config` schema refuses `custom` (integration.service.ts L324-331), and no Microsoft
- * provider has one (docs/nango-registration.md). A provider given as a token is taken to be one.
- */
-function takesCustomSettings(provider: string): boolean {
-  return isToken(provider) || !getProvider(provider)?.integration_config;
 }
 
 /**
