@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 
-// `npm run bench`: how much the constructs add to an empty cdktf app (the app process alone, and
+// `npm run bench`: how much the constructs add to an empty cdktf app and to a naive stack of the same
+// resource shapes with the azuread bindings (scripts/bench/naive-stack.ts) (the app process alone, and
 // under `cdktf synth`), how cost grows with the number of app registrations, and how many data
 // sources a plan reads. A script, not a test: numbers vary with the machine and its load, which is
 // printed with them.
@@ -13,18 +14,31 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-function timeCdktfSynth(app: string, outdir: string): number {
-  const start = performance.now();
-  execFileSync('npx', ['cdktf', 'synth', '--app', app, '--output', outdir], { cwd: root, stdio: 'ignore', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
-  return performance.now() - start;
+interface Run {
+  /** CPU time (user + system) of construct + synth. */
+  readonly cpuMs: number;
+  /** CPU time of the whole process: start-up, module loading, construct + synth. */
+  readonly processCpuMs: number;
+  readonly wallMs: number;
+  readonly rssMb: number;
 }
 
-/** Wall time of one app process under the runner cdktf.json uses (`node --import tsx`), writing to `outdir`. */
-function timeAppProcess(file: string, outdir: string): number {
-  const start = performance.now();
-  const run = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CDKTF_OUTDIR: outdir } });
-  if (run.status !== 0) throw new Error(`${file}: ${run.stderr}`);
-  return performance.now() - start;
+type Kind = 'empty' | 'naive' | 'ours';
+
+/**
+ * One process of scripts/bench/scale.ts under the runner cdktf.json uses (`node --import tsx`):
+ * `stacks` stacks of one kind, constructed and synthesized in one App. CPU times, not wall time:
+ * the development machine is shared, and CPU time varies far less with its load.
+ */
+function run(kind: Kind, stacks: number): Run {
+  const outdir = mkdtempSync(join(tmpdir(), `kindo-bench-${kind}-`));
+  try {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', join('scripts', 'bench', 'scale.ts'), kind, String(stacks), outdir], { cwd: root, encoding: 'utf8' });
+    if (child.status !== 0) throw new Error(`${kind} × ${stacks}: ${child.stderr}`);
+    return JSON.parse(child.stdout.trim().split('\n').pop()!) as Run;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 /** Median of the pairs' ratios and the medians of each side; runs alternate, so load drift hits both sides alike. */
@@ -38,21 +52,30 @@ function pairs(runs: number, base: () => number, ours: () => number): { base: nu
   return { base: median(b), ours: median(o), ratio: median(b.map((x, i) => o[i] / x)) };
 }
 
+function timeCdktfSynth(app: string, outdir: string): number {
+  const start = performance.now();
+  execFileSync('npx', ['cdktf', 'synth', '--app', app, '--output', outdir], { cwd: root, stdio: 'ignore', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+  return performance.now() - start;
+}
+
 function wholeProcess(): string[] {
+  // Empty, naive and default stack alternate, so that load drift hits all three alike.
+  const runs: Record<Kind, number[]> = { empty: [], naive: [], ours: [] };
+  for (let i = 0; i < RUNS; i++) for (const kind of ['empty', 'naive', 'ours'] as const) runs[kind].push(run(kind, 1).processCpuMs);
+  const ratio = (kind: Kind) => median(runs[kind].map((x, i) => x / runs.empty[i]));
   const work = mkdtempSync(join(tmpdir(), 'kindo-bench-'));
   // The empty app lives in this checkout, so that it imports the same cdktf as main.ts.
   const emptyInRoot = join(root, `.bench-empty-${process.pid}.ts`);
   writeFileSync(emptyInRoot, "import { App, TerraformStack } from 'cdktf';\nconst app = new App();\nnew TerraformStack(app, 'empty');\napp.synth();\n");
   try {
-    const app = pairs(RUNS, () => timeAppProcess(emptyInRoot, join(work, 'app-empty')), () => timeAppProcess('main.ts', join(work, 'app-default')));
     const cli = pairs(
       RUNS,
       () => timeCdktfSynth(`node --import tsx ${emptyInRoot}`, join(work, 'out-empty')),
       () => timeCdktfSynth('node --import tsx main.ts', join(work, 'out-default')),
     );
     return [
-      `| app process (\`node --import tsx\`), empty \`App\` + \`TerraformStack\` / default stack (14 integrations) | ${seconds(app.base)} / ${seconds(app.ours)}, ratio ${app.ratio.toFixed(2)} |`,
-      `| \`cdktf synth\`, empty stack / default stack | ${seconds(cli.base)} / ${seconds(cli.ours)}, ratio ${cli.ratio.toFixed(2)} |`,
+      `| app process (\`node --import tsx\`, one stack), CPU time (user + system) | ${seconds(median(runs.empty))} | ${seconds(median(runs.naive))} (×${ratio('naive').toFixed(2)}) | ${seconds(median(runs.ours))} (×${ratio('ours').toFixed(2)}) |`,
+      `| \`cdktf synth\`, wall time (the CLI's own start-up dominates) | ${seconds(cli.base)} | – | ${seconds(cli.ours)} (×${cli.ratio.toFixed(2)}) |`,
     ];
   } finally {
     rmSync(emptyInRoot, { force: true });
@@ -60,28 +83,14 @@ function wholeProcess(): string[] {
   }
 }
 
-/** Construct and synth of `stacks` × 14 integrations in a fresh process; its time and peak memory. */
-function inProcess(stacks: number): { ms: number; cpuMs: number; processMs: number; rssMb: number } {
-  const outdir = mkdtempSync(join(tmpdir(), 'kindo-bench-scale-'));
-  const program = `
-    const { App } = require('cdktf');
-    const { KindoMicrosoftIntegrationsStack } = require('./src');
-    const start = performance.now();
-    const cpu = process.cpuUsage();
-    const app = new App({ outdir: ${JSON.stringify(outdir)} });
-    for (let i = 0; i < ${stacks}; i++) new KindoMicrosoftIntegrationsStack(app, 'tenant-' + i);
-    app.synth();
-    const used = process.cpuUsage(cpu);
-    console.log(JSON.stringify({ ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000, rssMb: process.resourceUsage().maxRSS / 1024 }));`;
-  try {
-    const start = performance.now();
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--eval', program], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 20 });
-    const processMs = performance.now() - start;
-    if (run.status !== 0) throw new Error(run.stderr);
-    return { ...JSON.parse(run.stdout.trim().split('\n').pop()!), processMs };
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+/** Construct + synth of 10, 50 and 100 stacks (140 to 1,400 app registrations) in one process, naive baseline beside ours. */
+function scale(): string[] {
+  return [10, 50, 100].map((stacks) => {
+    const naive = run('naive', stacks);
+    const ours = run('ours', stacks);
+    const cell = (r: Run) => `${seconds(r.cpuMs)} CPU (${(r.cpuMs / stacks).toFixed(0)} ms per stack), peak RSS ${r.rssMb.toFixed(0)} MiB`;
+    return `| construct + synth in one process, ${(stacks * 14).toLocaleString('en')} app registrations (${stacks} stacks) | – | ${cell(naive)} | ${cell(ours)} (CPU ×${(ours.cpuMs / naive.cpuMs).toFixed(2)} of naive) |`;
+  });
 }
 
 function dataSourceReads(): string[] {
@@ -99,18 +108,11 @@ function dataSourceReads(): string[] {
   const run = spawnSync(process.execPath, ['--import', 'tsx', '--eval', program], { cwd: root, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(run.stderr);
   return (JSON.parse(run.stdout.trim().split('\n').pop()!) as { n: number; data: number; checks: number }[]).map(
-    (c) => `| data sources a plan reads, ${c.n} integration(s) | ${c.data} Entra lookups (tenant, which APIs exist, one per API used) + ${c.checks} in check blocks |`,
+    (c) => `| data sources a plan reads, ${c.n} integration(s) | – | – | ${c.data} Entra lookups (tenant, which APIs exist, one per API used) + ${c.checks} in check blocks |`,
   );
 }
 
 const loadBefore = loadavg()[0];
-const rows = ['| Measure | Value |', '|---|---|', ...wholeProcess()];
-for (const stacks of [1, 10, 100]) {
-  const r = inProcess(stacks);
-  rows.push(
-    `| construct + synth in one process, ${(stacks * 14).toLocaleString('en')} app registrations (${stacks} stack${stacks > 1 ? 's' : ''}) | ${seconds(r.ms)} (${(r.ms / stacks).toFixed(0)} ms per stack; CPU ${seconds(r.cpuMs)}; whole process ${seconds(r.processMs)}), peak RSS ${r.rssMb.toFixed(0)} MiB |`,
-  );
-}
-rows.push(...dataSourceReads());
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${RUNS} alternating pairs per ratio (median of the pairs' ratios); 1-minute load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`;
+const rows = ['| Measure | Empty app | Naive bindings | Ours |', '|---|---|---|---|', ...wholeProcess(), ...scale(), ...dataSourceReads()];
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${RUNS} alternating runs per ratio (median of the runs' ratios); 1-minute load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`;
 console.log(`${rows.join('\n')}\n\nMachine: ${machine}`);
