@@ -1,9 +1,34 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { getProviders } from '@nangohq/providers';
 import { NANGO_PROVIDER_FACTS, renderNangoProviderFacts } from '../../scripts/generate-nango-providers';
-import { checkNangoProvider } from '../../src/nango/nango-providers';
+import { checkNangoProvider, takesCustomSettings } from '../../src/nango/nango-providers';
 
 describe('Nango provider facts', () => {
+  test('take custom settings exactly where @nangohq/providers has no integration_config schema', () => {
+    for (const [key, p] of Object.entries(getProviders()!)) expect(takesCustomSettings(key)).toBe(!p.integration_config);
+    expect(takesCustomSettings('stripe-app-sandbox')).toBe(false);
+  });
+
+  // Loading the package parses its 1 MB YAML catalog, which cost more than the rest of a synth.
+  test('are all a synth reads: the default stack synthesizes without loading @nangohq/providers', () => {
+    const program = `
+      const { App } = require('cdktf');
+      const { KindoMicrosoftIntegrationsStack } = require('./src');
+      const app = new App({ outdir: process.env.CDKTF_OUTDIR });
+      new KindoMicrosoftIntegrationsStack(app, 'stack');
+      app.synth();
+      console.log(JSON.stringify(Object.keys(require.cache).filter((m) => m.includes('@nangohq'))));`;
+    const root = join(__dirname, '..', '..');
+    const outdir = mkdtempSync(join(tmpdir(), 'kindo-providers-'));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--eval', program], { cwd: root, encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: outdir } });
+    rmSync(outdir, { recursive: true, force: true });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual([]);
+  }, 60_000);
+
   test('are up to date with @nangohq/providers (run `npm run nango:providers` when this fails)', () => {
     expect(readFileSync(NANGO_PROVIDER_FACTS, 'utf8')).toBe(renderNangoProviderFacts());
   });
