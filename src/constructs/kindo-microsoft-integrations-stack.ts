@@ -135,7 +135,7 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
       integrations: selected,
       nango: { serverUrl: serverUrl.stringValue, secretKey: secretKey.stringValue },
       preventDuplicateNames: Token.asAny(preventDuplicateNames.value) as unknown as boolean,
-      nangoFields: fields && Object.fromEntries(registered.map((id) => [id, Token.asStringMap(Fn.lookup(fields.value, id, {}))])),
+      nangoFields: fields && this.nangoFieldsById(fields, registered),
       ...props.adoption,
       ...fabric,
     });
@@ -200,6 +200,12 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
         ...nangoFieldsValidation('nango_fields'),
       ],
     });
+  }
+
+  /** Each integration's entry of `nango_fields`; the variable is read once, since each read creates a token (and a captured stack trace). */
+  private nangoFieldsById(fields: TerraformVariable, registered: readonly IntegrationId[]): Record<string, Record<string, string>> {
+    const all = fields.value;
+    return Object.fromEntries(registered.map((id) => [id, Token.asStringMap(Fn.lookup(all, id, {}))]));
   }
 
   /** Kindo's Fabric form values, passed through to `fabric_connection`; null when entered in the form by hand. */
