@@ -1,5 +1,13 @@
 #!/usr/bin/env bash
-# npm run test:mutation [-- <stryker options>]: mutation testing with Stryker, never in CI.
+# npm run test:mutation [-- <src file>... | <stryker options>]: mutation testing with Stryker, never in CI.
+#
+# With source files as arguments (`npm run test:mutation -- src/core/validate.ts src/catalog/catalog.ts`)
+# Stryker runs once per file (one file mutated, one test process, per-test coverage, only the tests
+# vitest relates to that file) and the run ends with a per-file score table (scripts/mutation-table.ts)
+# that excludes the mutants scripts/mutation-equivalent.json lists as equivalent, with its reason.
+# `-- --scripts` instead applies the hand-made mutations of assets/nango-registration.sh
+# (scripts/mutation-script-cases.sh) and checks the Nango tests fail on each. Other arguments go to
+# a single `stryker run` over the whole of src/.
 #
 # Stryker 10 needs Node >= 22.18 while the package supports Node 20, so it runs in a scratch
 # sandbox outside the repository: a copy of the tracked files (with uncommitted changes), its own
@@ -12,6 +20,7 @@
 #   NODE22_BIN        directory holding Node 22's `node` and `npm`
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
+if [ "${1:-}" = "--scripts" ]; then exec bash "$repo/scripts/mutation-script-cases.sh"; fi
 sandbox="${MUTATION_SANDBOX:-$(mktemp -d "${TMPDIR:-/tmp}/kindo-mutation-XXXXXX")}"
 if [ -n "${NODE22_BIN:-}" ]; then PATH="$NODE22_BIN:$PATH"; fi
 major="$(node -p 'process.versions.node.split(".")[0]')"
@@ -21,6 +30,9 @@ if [ "$major" -lt 22 ]; then
 fi
 
 mkdir -p "$sandbox/repo"
+# A reused sandbox keeps only its node_modules and earlier per-file reports: files deleted from the
+# repository must not linger in the copy.
+find "$sandbox/repo" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name reports -exec rm -rf {} +
 (cd "$repo" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$sandbox/repo")
 # Some tests read the repository's git index (the secret scan lists tracked files).
 git -C "$sandbox/repo" init -q
@@ -33,4 +45,20 @@ if ! cmp -s package-lock.json node_modules/.package-lock-source 2>/dev/null; the
   cp package-lock.json node_modules/.package-lock-source
 fi
 echo "Mutation testing in $sandbox/repo (reports in reports/mutation/)"
-npx stryker run "$@"
+
+files=()
+for arg in "$@"; do case "$arg" in src/*.ts) files+=("$arg") ;; esac; done
+if [ "${#files[@]}" -eq 0 ]; then exec npx stryker run "$@"; fi
+if [ "${#files[@]}" -ne "$#" ]; then
+  echo "Per-file runs take only src/ files as arguments, got: $*" >&2
+  exit 2
+fi
+mkdir -p reports/mutation/files
+for file in "${files[@]}"; do
+  [ -f "$file" ] || { echo "No such source file: $file" >&2; exit 2; }
+  report="reports/mutation/files/$(echo "$file" | tr '/' '_').json"
+  rm -f "$report"
+  npx stryker run --mutate "$file" --concurrency 1 --reporters json,progress,clear-text
+  cp reports/mutation/mutation.json "$report"
+done
+npx tsx scripts/mutation-table.ts reports/mutation/files/*.json
