@@ -2,8 +2,9 @@
 # npm run test:mutation [-- <src file>... | <stryker options>]: mutation testing with Stryker, never in CI.
 #
 # With source files as arguments (`npm run test:mutation -- src/core/validate.ts src/catalog/catalog.ts`)
-# Stryker runs once per file (one file mutated, one test process, per-test coverage, only the tests
-# vitest relates to that file) and the run ends with a per-file score table (scripts/mutation-table.ts)
+# Stryker runs once per file (one file mutated, one test process, per-test coverage) against the
+# tests that mirror the file (test/core/validate*.test.ts), or the globs given after `=`
+# (`src/catalog/catalog.ts=test/catalog/*.test.ts,test/review/review.test.ts`), and the run ends with a per-file score table (scripts/mutation-table.ts)
 # that excludes the mutants scripts/mutation-equivalent.json lists as equivalent, with its reason.
 # `-- --scripts` instead applies the hand-made mutations of assets/nango-registration.sh
 # (scripts/mutation-script-cases.sh) and checks the Nango tests fail on each. Other arguments go to
@@ -47,18 +48,22 @@ fi
 echo "Mutation testing in $sandbox/repo (reports in reports/mutation/)"
 
 files=()
-for arg in "$@"; do case "$arg" in src/*.ts) files+=("$arg") ;; esac; done
+for arg in "$@"; do case "$arg" in src/*.ts | src/*.ts=*) files+=("$arg") ;; esac; done
 if [ "${#files[@]}" -eq 0 ]; then exec npx stryker run "$@"; fi
 if [ "${#files[@]}" -ne "$#" ]; then
   echo "Per-file runs take only src/ files as arguments, got: $*" >&2
   exit 2
 fi
 mkdir -p reports/mutation/files
-for file in "${files[@]}"; do
+for arg in "${files[@]}"; do
+  # src/x/y.ts runs the tests that mirror it, test/x/y*.test.ts; src/x/y.ts=<glob>,<glob> names them.
+  file="${arg%%=*}"
+  if [ "$arg" = "$file" ]; then tests="test/${file#src/}"; tests="${tests%.ts}*.test.ts"; else tests="${arg#*=}"; fi
   [ -f "$file" ] || { echo "No such source file: $file" >&2; exit 2; }
   report="reports/mutation/files/$(echo "$file" | tr '/' '_').json"
   rm -f "$report"
-  npx stryker run --mutate "$file" --concurrency 1 --reporters json,progress,clear-text
+  MUTATION_TESTS="$tests" npx stryker run --mutate "$file" --concurrency 1 --dryRunTimeoutMinutes 30 \
+    --reporters json,progress,clear-text
   cp reports/mutation/mutation.json "$report"
 done
 npx tsx scripts/mutation-table.ts reports/mutation/files/*.json

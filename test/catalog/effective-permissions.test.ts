@@ -1,5 +1,6 @@
 import { catalog, type IntegrationDefinition } from '../../src/catalog/catalog';
 import { MIN_JUSTIFICATION, effectivePermissions } from '../../src/catalog/effective-permissions';
+import type { AddedPermission } from '../../src/catalog/permission-changes';
 
 const defender = catalog().defender;
 const wdatp = defender.apis.find((a) => a.name === 'WindowsDefenderATP')!;
@@ -33,5 +34,75 @@ describe('effectivePermissions', () => {
     const add = (justification: string) => effectivePermissions(catalog().outlook, [], [{ api: 'Microsoft Graph', name: 'Mail.Read', id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', justification }]);
     expect(add('j'.repeat(MIN_JUSTIFICATION)).deviations[0].justification).toBe('j'.repeat(MIN_JUSTIFICATION));
     expect(() => add('j'.repeat(MIN_JUSTIFICATION - 1))).toThrow('`addPermissions[0].justification` is');
+  });
+
+  const outlook = catalog().outlook;
+  const mailRead = { api: 'Microsoft Graph', name: 'Mail.Read', id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', justification: 'Reads mail for the summary feature' };
+  const addToOutlook = (...add: AddedPermission[]) => effectivePermissions(outlook, [], add);
+
+  test('fails if a removal names a permission the integration does not request, listing its permissions (qualified when it has several APIs)', () => {
+    const names = outlook.apis.flatMap((a) => a.permissions.map((p) => p.name));
+    expect(() => effectivePermissions(outlook, ['Nope.Read'])).toThrow(
+      `\`removePermissions[0]\` is 'Nope.Read', which integration 'outlook' does not request; expected one of its permissions: ${names.join(', ')}`,
+    );
+    const qualified = defender.apis.flatMap((a) => a.permissions.map((p) => `${a.name}/${p.name}`));
+    expect(() => effectivePermissions(defender, [graph.permissions[0].name, `WindowsDefenderATP/${graph.permissions[0].name}`])).toThrow(
+      `\`removePermissions[1]\` is 'WindowsDefenderATP/${graph.permissions[0].name}', which integration 'defender' does not request; expected one of its permissions: ${qualified.join(', ')}`,
+    );
+  });
+
+  test('an added permission defaults to write access with admin consent, keeps the given ones, and records the trimmed justification', () => {
+    const { apis, deviations } = addToOutlook({ ...mailRead, justification: `  ${mailRead.justification}  ` });
+    const added = { name: 'Mail.Read', id: mailRead.id, description: mailRead.justification, access: 'write', adminConsentRequired: true };
+    expect(apis).toEqual([{ ...outlook.apis[0], permissions: [...outlook.apis[0].permissions, added] }]);
+    expect(deviations).toEqual([{ change: 'added', api: 'Microsoft Graph', permission: 'Mail.Read', id: mailRead.id, justification: mailRead.justification, access: 'write', adminConsentRequired: true }]);
+    const explicit = addToOutlook({ ...mailRead, access: 'read', adminConsentRequired: false });
+    expect(explicit.apis[0].permissions.at(-1)).toEqual({ ...added, access: 'read', adminConsentRequired: false });
+    expect(explicit.deviations[0]).toMatchObject({ access: 'read', adminConsentRequired: false });
+  });
+
+  test('fails if a justification is shorter than the minimum once its padding is trimmed', () => {
+    const padded = `  ${'j'.repeat(MIN_JUSTIFICATION - 1)}  `;
+    expect(() => addToOutlook({ ...mailRead, justification: padded })).toThrow(
+      `\`addPermissions[0].justification\` is '${padded}'; expected a justification of at least 20 characters saying why the integration needs this permission beyond Kindo's guide`,
+    );
+  });
+
+  test('adds a permission of an API the integration does not use yet as that API, from the catalog', () => {
+    const scope = wdatp.permissions[0];
+    const { apis } = addToOutlook({ api: 'WindowsDefenderATP', name: scope.name, id: scope.id, justification: mailRead.justification });
+    expect(apis.map((a) => a.name)).toEqual([...outlook.apis.map((a) => a.name), 'WindowsDefenderATP']);
+    expect(apis.at(-1)).toEqual({
+      ...wdatp,
+      permissions: [{ name: scope.name, id: scope.id, description: mailRead.justification, access: 'write', adminConsentRequired: true }],
+    });
+  });
+
+  test('fails if an added permission names an API the catalog does not know, listing the known ones', () => {
+    expect(() => addToOutlook({ ...mailRead, api: 'Graph' })).toThrow(/^`addPermissions\[0\]\.api` is 'Graph'; expected one of the APIs the catalog knows: Microsoft Graph, .*WindowsDefenderATP/);
+  });
+
+  test('fails if an added permission has a malformed scope name or ID', () => {
+    expect(() => addToOutlook({ ...mailRead, name: '1Mail' })).toThrow("`addPermissions[0].name` is '1Mail'; expected a delegated scope name such as 'Mail.Read'");
+    expect(() => addToOutlook({ ...mailRead, name: 'Mail Read' })).toThrow("`addPermissions[0].name` is 'Mail Read'");
+    expect(() => addToOutlook(mailRead, { ...mailRead, name: 'Mail.Send', id: 'not-a-guid' })).toThrow("`addPermissions[1].id` is 'not-a-guid'; expected a GUID");
+  });
+
+  test('fails if an added permission contradicts the catalog: a known name with another ID, or a known ID under another name', () => {
+    const scope = wdatp.permissions[0];
+    const otherId = '00000000-0000-0000-0000-000000000001';
+    expect(() => addToOutlook({ ...mailRead, api: 'WindowsDefenderATP', name: scope.name, id: otherId })).toThrow(
+      `\`addPermissions[0].id\` is '${otherId}', but the catalog gives WindowsDefenderATP ${scope.name} the scope ID ${scope.id}; expected that ID`,
+    );
+    expect(() => addToOutlook({ ...mailRead, api: 'WindowsDefenderATP', name: 'Other.Name', id: scope.id })).toThrow(
+      `\`addPermissions[0].name\` is 'Other.Name', but ${scope.id} is WindowsDefenderATP ${scope.name} in the catalog; expected that name`,
+    );
+  });
+
+  test('fails if an added permission is one the integration already requests', () => {
+    const own = outlook.apis[0].permissions[0];
+    expect(() => addToOutlook({ ...mailRead, name: own.name, id: own.id })).toThrow(
+      `\`addPermissions[0].name\` is '${own.name}', which integration 'outlook' already requests; expected a permission beyond its list`,
+    );
   });
 });
