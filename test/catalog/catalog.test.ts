@@ -225,4 +225,28 @@ describe('loadCatalog', () => {
     writeFileSync(join(dir, 'teams.json'), '{ nope');
     expect(() => loadCatalog(dir)).toThrow(/^cannot read catalog file permissions\/teams.json: .+; expected a JSON file that follows permissions\/schema.json$/);
   });
+
+  test("fails if a file's $schema is not the catalog schema, quoting the one it expects", () => {
+    edit('teams', (d) => (d.$schema = './other.json'));
+    expect(() => loadCatalog(dir)).toThrow("invalid catalog entry in permissions/teams.json: `$schema` is './other.json'; expected './schema.json'");
+  });
+
+  test('fails if a value has the wrong type, with the schema\'s words', () => {
+    edit('teams', (d) => (d.redirectUri = 'yes'));
+    expect(() => loadCatalog(dir)).toThrow("invalid catalog entry in permissions/teams.json: `redirectUri` is 'yes'; expected a value that must be boolean");
+  });
+
+  test('fails if a file is not an object, naming the root', () => {
+    writeFileSync(join(dir, 'teams.json'), '[]');
+    expect(() => loadCatalog(dir)).toThrow('invalid catalog entry in permissions/teams.json: `(root)` is []; expected a value that must be object');
+  });
+
+  test('checks a catalog folder against its own schema when that schema differs from the packaged one', () => {
+    const schemaFile = join(dir, 'schema.json');
+    writeFileSync(schemaFile, readFileSync(schemaFile, 'utf8').replace('"WindowsDefenderATP",', '"WindowsDefenderATP", "Office 365 Management APIs",'));
+    edit('defender', (d) => (d.apis[1].name = 'Office 365 Management APIs'));
+    expect(loadCatalog(dir).defender.apis[1].name).toBe('Office 365 Management APIs');
+    edit('teams', (d) => (d.redirectUri = 'yes'));
+    expect(() => loadCatalog(dir)).toThrow("invalid catalog entry in permissions/teams.json: `redirectUri` is 'yes'; expected a value that must be boolean");
+  });
 });
