@@ -249,4 +249,33 @@ describe('loadCatalog', () => {
     edit('teams', (d) => (d.redirectUri = 'yes'));
     expect(() => loadCatalog(dir)).toThrow("invalid catalog entry in permissions/teams.json: `redirectUri` is 'yes'; expected a value that must be boolean");
   });
+
+  test('names a list entry past the ninth by its index and a field with digits by its name', () => {
+    edit('entra-id', (d) => (d.apis[0].permissions[12].id = 'not-a-guid'));
+    expect(() => loadCatalog(dir)).toThrow("invalid catalog entry in permissions/entra-id.json: `apis[0].permissions[12].id` is 'not-a-guid'");
+    cpSync(CATALOG_DIR, dir, { recursive: true });
+    edit('intune', (d) => (d.apis[0].scope2 = 1));
+    expect(() => loadCatalog(dir)).toThrow('invalid catalog entry in permissions/intune.json: `apis[0].scope2` is 1; expected no such field');
+    cpSync(CATALOG_DIR, dir, { recursive: true });
+    edit('intune', (d) => (d.apis[0]['2scopes'] = 1));
+    expect(() => loadCatalog(dir)).toThrow('invalid catalog entry in permissions/intune.json: `apis[0].2scopes` is 1; expected no such field');
+  });
+
+  test('ignores files in the catalog folder that are not JSON', () => {
+    writeFileSync(join(dir, 'README.md'), '# notes');
+    expect(loadCatalog(dir)).toEqual(catalog());
+  });
+
+  test('fails if only a file is missing, or only an unexpected one is present', () => {
+    rmSync(join(dir, 'teams.json'));
+    expect(() => loadCatalog(dir)).toThrow(`catalog folder ${dir} does not hold one file per integration (missing teams.json)`);
+    cpSync(CATALOG_DIR, dir, { recursive: true });
+    writeFileSync(join(dir, 'hubspot.json'), '{}');
+    expect(() => loadCatalog(dir)).toThrow(`catalog folder ${dir} does not hold one file per integration (unexpected hubspot.json)`);
+  });
+
+  test('catalog() is the shipped folder, read once', () => {
+    expect(catalog()).toEqual(loadCatalog());
+    expect(catalog()).toBe(catalog());
+  });
 });
