@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { MAX_NANGO_FIELD_LENGTH, checkNangoFields, nangoFieldsValidation } from '../../src/nango/nango-fields';
 import { hasTerraform } from '../support/terraform';
 
@@ -66,6 +67,30 @@ describe('checkNangoFields', () => {
 
   test('fails if a value is longer than Nango keeps for a configuration value', () => {
     expect(() => checkNangoFields('nangoFields', { notes: 'x'.repeat(8193) })).toThrow(/^`nangoFields.notes` is 'x{8193}'; expected a string of at most 8192 characters$/);
+  });
+
+  test('fails if a value is not a string (from JavaScript), naming it', () => {
+    expect(() => checkNangoFields('nangoFields', { notes: 5 as unknown as string })).toThrow("`nangoFields.notes` is '5'; expected a string of at most 8192 characters");
+  });
+
+  test('skips a map or a value known only at plan, and still checks the literal entries beside a value token', () => {
+    const stack = new TerraformStack(Testing.app(), 'fields');
+    const map = new TerraformVariable(stack, 'fields', { type: 'map(string)' }).value as Record<string, string>;
+    const tenant = new TerraformVariable(stack, 'tenant', { type: 'string' }).stringValue;
+    expect(() => checkNangoFields('nangoFields', map)).not.toThrow();
+    expect(() => checkNangoFields('nangoFields', { tenant_id: tenant })).not.toThrow();
+    expect(() => checkNangoFields('nangoFields', { tenant_id: tenant, subscription_id: 'sub-1' })).toThrow("`nangoFields.subscription_id` is 'sub-1'");
+  });
+});
+
+describe('nangoFieldsValidation', () => {
+  test('each rule reports every entry it finds, joined, as the error message of the same findings its condition counts', () => {
+    const rules = nangoFieldsValidation('nango_fields');
+    expect(rules).toHaveLength(8);
+    for (const rule of rules) {
+      const findings = /^\$\{length\(([\s\S]*)\) == 0\}$/.exec(rule.condition as string)![1];
+      expect(rule.errorMessage).toBe(`\${join("; ", ${findings})}.`);
+    }
   });
 });
 
