@@ -37,6 +37,13 @@ describe('command line', () => {
     expect(err).toMatch(/^review: option --synth needs a value; expected --synth <value> \(or --synth=<value> for a value that starts with -\)\n/);
   });
 
+  test.each(COMMANDS.map((c) => [c.name, Object.keys(c.options)]))('%s fails if an option is unknown, naming it, listing its own options with --help, then its usage', (name, options) => {
+    expect(main([name, '--stack=x'])).toBe(2);
+    const [first, ...rest] = err.split('\n');
+    expect(first).toBe(`${name}: unknown option: '--stack'; expected one of ${[...options, 'help'].map((o) => `--${o}`).join(', ')}`);
+    expect(rest.join('\n')).toMatch(new RegExp(`^\\nUsage: kindo-microsoft-integrations ${name} `));
+  });
+
   test('fails if an argument is not an option, naming it', () => {
     expect(main(['review', 'cdktf.out'])).toBe(2);
     expect(err).toMatch(/^review: unexpected argument: 'cdktf.out'; expected options only: --synth, /);
