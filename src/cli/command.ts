@@ -41,6 +41,8 @@ export function parseCommandArgs(command: Command, args: readonly string[]): Com
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw cliUsage(command.name, 'unknown option', quoted, `one of ${known}`);
     if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw cliUsage(command.name, 'unexpected argument', quoted, `options only: ${known}`);
     const option = quoted.split(' ')[0];
+    // The same code covers a flag given a value (`--json=yes`) and an option missing its value.
+    if (options[option.replace(/^--/, '') as keyof typeof options]?.type === 'boolean') throw cliUsage(command.name, `option ${option} takes no value`, '', `${option} alone`);
     throw cliUsage(command.name, `option ${option} needs a value`, '', `${option} <value> (or ${option}=<value> for a value that starts with -)`);
   }
 }

@@ -44,6 +44,11 @@ describe('command line', () => {
     expect(rest.join('\n')).toMatch(new RegExp(`^\\nUsage: kindo-microsoft-integrations ${name} `));
   });
 
+  test('fails if a flag is given a value, naming the flag rather than asking for a value', () => {
+    expect(main(['verify', '--json=yes'])).toBe(2);
+    expect(err.split('\n')[0]).toBe('verify: option --json takes no value; expected --json alone');
+  });
+
   test('fails if an argument is not an option, naming it', () => {
     expect(main(['review', 'cdktf.out'])).toBe(2);
     expect(err).toMatch(/^review: unexpected argument: 'cdktf.out'; expected options only: --synth, /);
