@@ -184,8 +184,23 @@ describe('MicrosoftIntegrationApp', () => {
     expect(only(synthApp({ integration: 'teams', preventDuplicateNames: false }).tf, 'azuread_application').prevent_duplicate_names).toBe(false);
   });
 
-  test('records which Kindo integration uses the app in its notes', () => {
-    expect(only(synthApp({ integration: 'teams' }).tf, 'azuread_application').notes).toMatch(/^Kindo integration 'teams' \(Microsoft Teams\)/);
+  test('records which Kindo integration uses the app in its notes, and the service principal\'s', () => {
+    const { tf, full } = synthApp({ integration: 'teams' });
+    expect(only(tf, 'azuread_application').notes).toBe("Kindo integration 'teams' (Microsoft Teams), managed by Terraform with kindo-microsoft-integrations. Permissions as in Kindo's guide.");
+    expect(only(tf, 'azuread_service_principal').notes).toBe("Kindo integration 'teams' (Microsoft Teams)");
+    expect(Object.values<any>((full as any).resource.azuread_application)[0]['//']?.kindo_permission_deviations).toBeUndefined();
+  });
+
+  test('records each deviation from the guide in the notes, the API named where it is not Graph, cut at the 1024 characters Entra keeps', () => {
+    const wdatp = catalog().defender.apis.find((a) => a.name === 'WindowsDefenderATP')!.permissions.map((p) => p.name);
+    const graphScope = catalog().defender.apis.find((a) => a.name === 'Microsoft Graph')!.permissions.find((p) => p.name !== 'offline_access')!.name;
+    const { tf, full } = synthApp({ integration: 'defender', removePermissions: [graphScope, `WindowsDefenderATP/${wdatp[0]}`] });
+    const base = "Kindo integration 'defender' (Microsoft Defender), managed by Terraform with kindo-microsoft-integrations.";
+    expect(only(tf, 'azuread_application').notes).toBe(`${base} Deviates from Kindo's guide: -${graphScope} -WindowsDefenderATP/${wdatp[0]}`);
+    expect(Object.values<any>((full as any).resource.azuread_application)[0]['//'].kindo_permission_deviations).toHaveLength(2);
+    const long = only(synthApp({ integration: 'defender', removePermissions: wdatp.map((n) => `WindowsDefenderATP/${n}`) }).tf, 'azuread_application').notes;
+    expect(long).toHaveLength(1024);
+    expect(long.startsWith(`${base} Deviates from Kindo's guide: -WindowsDefenderATP/${wdatp[0]} -WindowsDefenderATP/${wdatp[1]}`)).toBe(true);
   });
 
   test('takes a name prefix, a secret lifetime, a rotation key, a self-hosted Nango and its callback override', () => {
