@@ -12,6 +12,7 @@ import { clientConfig } from '../../src/constructs/stack-lookups';
 import { PREVENT_DUPLICATE_NAMES_DESCRIPTION } from '../../src/constructs/kindo-microsoft-integrations-stack';
 import { GRANT_ID } from '../../src/constructs/existing-app-import';
 import { inline } from './hcl';
+import { GUID, hcl, onlyEnabledEntries, rule } from './validation';
 import { whoMayConnectInputs } from './who-may-connect';
 
 // The module's inputs, as Terraform variables with validation blocks, and every integration built
@@ -20,16 +21,13 @@ import { whoMayConnectInputs } from './who-may-connect';
 /** Construct id of the integrations in the module's stack. */
 export const CONSTRUCT_ID = 'Kindo';
 export const DELEGATED = INTEGRATION_IDS.filter((id) => catalog()[id].authFlow === 'delegated');
-const GUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 // Terraform's regex (RE2) has no lookahead, so the host's 253-character limit is a separate length check.
 const FABRIC_HOST = '^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$';
 const TCP_PORT = '^([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$';
 const FABRIC_DATABASE = '^[^\\s\\][;\'"]([^\\][;\'"]{0,126}[^\\s\\][;\'"])?$';
 const SERVICE_URL = '^(https://[^/?#@]+|http://(127\\.0\\.0\\.1|localhost|\\[::1\\])(:[0-9]+)?)(/[^?#]*)?$';
 
-const hcl = (value: unknown): string => JSON.stringify(value);
 const list = (values: readonly string[]): string => `[${values.map(hcl).join(', ')}]`;
-const rule = (condition: string, errorMessage: string): TerraformVariableValidationConfig => ({ condition: `\${${condition}}`, errorMessage });
 
 /** Nango's unique key and provider for each delegated integration, as the constructs default them. */
 function constructDefaults(): { uniqueKeys: Record<string, string>; providers: Record<string, string> } {
@@ -70,10 +68,7 @@ export function moduleStack(app: App, id: string): TerraformStack {
       `length(setsubtract(keys(var.${input}), ${list(DELEGATED)})) == 0`,
       `${input} has entries for \${join(", ", setsubtract(keys(var.${input}), ${list(DELEGATED)}))}; expected ${what} only for ${whose}: ${DELEGATED.join(', ')}.`,
     ),
-    rule(
-      `length(setsubtract(keys(var.${input}), var.integrations)) == 0`,
-      `${input} has entries for \${join(", ", setsubtract(keys(var.${input}), var.integrations))}, which are not in integrations; expected entries only for enabled integrations.`,
-    ),
+    onlyEnabledEntries(input),
   ];
 
   variable('integrations', {
@@ -262,10 +257,7 @@ export function moduleStack(app: App, id: string): TerraformStack {
     description:
       'Per integration id, an app registration set up by hand to take over (docs/adopting.md), as `kindo-microsoft-integrations adopt --format hcl` prints it: its object ID, its service principal\'s object ID, its admin consent grants\' IDs by API name, and its hand-made client secrets (left in place, listed in the hand_made_client_secrets output for you to delete). The import blocks go in your root module, which that command prints too: Terraform allows them nowhere else.',
     validation: [
-      rule(
-        `length(setsubtract(keys(var.existing_apps), var.integrations)) == 0`,
-        'existing_apps has entries for ${join(", ", setsubtract(keys(var.existing_apps), var.integrations))}, which are not in integrations; expected entries only for enabled integrations.',
-      ),
+      onlyEnabledEntries('existing_apps'),
       rule(
         `length(${existingFindings}) == 0`,
         `\${join("; ", ${existingFindings})}; expected GUIDs such as "00000000-0000-0000-0000-000000000000" for object and key IDs, and oauth2PermissionGrant ids (base64url text) for grants.`,

@@ -1,13 +1,11 @@
-import { Fn, TerraformStack, TerraformVariable, Token, type TerraformVariableValidationConfig } from 'cdktf';
+import { Fn, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import { INTEGRATION_IDS } from '../../src/catalog/catalog';
 import type { WhoMayConnectOptions } from '../../src/constructs/who-may-connect';
+import { GUID, hcl, onlyEnabledEntries, rule } from './validation';
 
 // Who may connect, as Terraform variables: the same inputs and checks in the main module and the
 // Kindo SaaS submodule, with the constructs' rules and messages (src/constructs/who-may-connect.ts).
 
-const GUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-const hcl = (value: unknown): string => JSON.stringify(value);
-const rule = (condition: string, errorMessage: string): TerraformVariableValidationConfig => ({ condition: `\${${condition}}`, errorMessage });
 
 /**
  * Declares `require_assignment` and `allowed_groups` (a map per integration id) and returns them as
@@ -29,10 +27,7 @@ export function whoMayConnectInputs(stack: TerraformStack, where: string): Requi
     description:
       'Per integration id, object IDs of the groups whose direct members may connect it, each assigned the default access role, e.g. { defender = ["<security team>"] }. Only with require_assignment = true; integrations left out get no group.',
     validation: [
-      rule(
-        'length(setsubtract(keys(var.allowed_groups), var.integrations)) == 0',
-        'allowed_groups has entries for ${join(", ", setsubtract(keys(var.allowed_groups), var.integrations))}, which are not in integrations; expected entries only for enabled integrations.',
-      ),
+      onlyEnabledEntries('allowed_groups'),
       rule(
         `alltrue(flatten([for id, groups in var.allowed_groups : [for g in groups : can(regex(${hcl(GUID)}, g))]]))`,
         `\${join("; ", flatten([for id, groups in var.allowed_groups : [for i, g in groups : "allowed_groups[\\"\${id}\\"][\${i}] is \${jsonencode(g)}" if !can(regex(${hcl(GUID)}, g))]]))}; expected a GUID such as "00000000-0000-0000-0000-000000000000".`,
