@@ -1,7 +1,7 @@
 import { DataAzureadClientConfig } from '@cdktf/provider-azuread/lib/data-azuread-client-config';
 import { DataAzureadServicePrincipal } from '@cdktf/provider-azuread/lib/data-azuread-service-principal';
 import { DataAzureadServicePrincipals } from '@cdktf/provider-azuread/lib/data-azuread-service-principals';
-import { Fn, TerraformIterator, TerraformStack, Token } from 'cdktf';
+import { Fn, Lazy, TerraformIterator, TerraformStack, Token, type Postcondition } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { CatalogApi } from '../catalog/catalog';
 import { missingApiServicePrincipalMessage, scopeIdMismatchMessage } from '../core/errors';
@@ -57,46 +57,21 @@ interface ApiRequirement {
   readonly requesters: Set<string>;
   /** Scope name → requested ID → who requests it under that ID. */
   readonly scopes: Map<string, Map<string, Set<string>>>;
-  readonly lookup: DataAzureadServicePrincipal;
 }
 
 const requirements = new WeakMap<TerraformStack, Map<string, ApiRequirement>>();
-/** Stacks whose requirements changed since their lookups' conditions were last written. */
-const unwritten = new WeakSet<TerraformStack>();
-
-/** Writes the stack's lookup conditions if requirements changed since they were last written. */
-function writeConditionsOnce(stack: TerraformStack): void {
-  const apis = requirements.get(stack);
-  if (!apis || !unwritten.has(stack)) return;
-  unwritten.delete(stack);
-  writeConditions(stack, apis);
+/** What the stack's constructs requested so far, by the API's application ID. */
+function requirementsOf(stack: TerraformStack): Map<string, ApiRequirement> {
+  let byAppId = requirements.get(stack);
+  if (!byAppId) requirements.set(stack, (byAppId = new Map()));
+  return byAppId;
 }
 
-// The lookups write their conditions when they are synthesized rather than at every request: one
-// write per stack instead of one per requesting construct, each rebuilding every condition.
-class ApiPresenceLookup extends DataAzureadServicePrincipals {
-  public override toTerraform(): Record<string, unknown> {
-    writeConditionsOnce(TerraformStack.of(this));
-    return super.toTerraform();
-  }
-
-  public override toHclTerraform(): Record<string, unknown> {
-    writeConditionsOnce(TerraformStack.of(this));
-    return super.toHclTerraform();
-  }
-}
-
-class ApiServicePrincipalLookup extends DataAzureadServicePrincipal {
-  public override toTerraform(): Record<string, unknown> {
-    writeConditionsOnce(TerraformStack.of(this));
-    return super.toTerraform();
-  }
-
-  public override toHclTerraform(): Record<string, unknown> {
-    writeConditionsOnce(TerraformStack.of(this));
-    return super.toHclTerraform();
-  }
-}
+// The lookups' client IDs and conditions are lazy values, produced once when the stack is
+// synthesized from everything requested by then, not rewritten by every requesting construct.
+// cdktf converts keys to snake case before resolving, so a lazy value writes `error_message` itself.
+const lazyPostconditions = (produce: () => { condition: string; error_message: string }[]) =>
+  ({ postcondition: Lazy.anyValue({ produce }) as unknown as Postcondition[] });
 
 const PRESENCE_ID = 'KindoApiPresence';
 const list = (s: Set<string>) => [...s].sort();
@@ -110,7 +85,19 @@ const hcl = (s: string) => JSON.stringify(s);
  * stop the plan, naming each missing API, who needs it and the fix.
  */
 function apiPresence(scope: Construct): DataAzureadServicePrincipals {
-  return stackSingleton(scope, PRESENCE_ID, (stack) => new ApiPresenceLookup(stack, PRESENCE_ID, { clientIds: [], ignoreMissing: true }));
+  return stackSingleton(scope, PRESENCE_ID, (stack) => {
+    const all = () => [...requirementsOf(stack).values()].sort((a, b) => a.appId.localeCompare(b.appId));
+    return new DataAzureadServicePrincipals(stack, PRESENCE_ID, {
+      clientIds: Lazy.listValue({ produce: () => all().map((a) => a.appId) }),
+      ignoreMissing: true,
+      lifecycle: lazyPostconditions(() =>
+        all().map((a) => ({
+          condition: `\${contains(self.service_principals[*].client_id, ${hcl(a.appId)})}`,
+          error_message: missingApiServicePrincipalMessage(a.name, a.appId, list(a.requesters)),
+        })),
+      ),
+    });
+  });
 }
 
 /**
@@ -124,35 +111,24 @@ function apiServicePrincipal(scope: Construct, api: CatalogApi): DataAzureadServ
   const id = `KindoApi${api.name.replace(/[^A-Za-z0-9]/g, '')}`;
   return stackSingleton(scope, id, (stack) => {
     const found = Token.asString(apiPresence(stack).interpolationForAttribute('service_principals[*].client_id'));
-    return new ApiServicePrincipalLookup(stack, id, {
+    return new DataAzureadServicePrincipal(stack, id, {
       clientId: api.resourceAppId,
       count: Token.asNumber(`\${contains(${found}, ${hcl(api.resourceAppId)}) ? 1 : 0}`),
+      lifecycle: lazyPostconditions(() => scopeConditions(requirementsOf(stack).get(api.resourceAppId)!)),
     });
   });
 }
 
-/** Writes the lookups' client IDs and conditions from everything requested in the stack. */
-function writeConditions(stack: TerraformStack, apis: Map<string, ApiRequirement>): void {
-  const all = [...apis.values()].sort((a, b) => a.appId.localeCompare(b.appId));
-  const presence = apiPresence(stack);
-  presence.clientIds = all.map((a) => a.appId);
-  presence.lifecycle = {
-    postcondition: all.map((a) => ({
-      condition: `\${contains(self.service_principals[*].client_id, ${hcl(a.appId)})}`,
-      errorMessage: missingApiServicePrincipalMessage(a.name, a.appId, list(a.requesters)),
-    })),
-  };
-  for (const a of all) {
-    const scopes = [...a.scopes].sort(([x], [y]) => x.localeCompare(y));
-    a.lookup.lifecycle = {
-      postcondition: scopes.flatMap(([name, byId]) =>
-        [...byId].sort(([x], [y]) => x.localeCompare(y)).map(([expected, requesters]) => ({
-          condition: `\${lookup(self.oauth2_permission_scope_ids, ${hcl(name)}, "") == ${hcl(expected)}}`,
-          errorMessage: scopeIdMismatchMessage(a.name, name, expected, `lookup(self.oauth2_permission_scope_ids, ${hcl(name)}, "none (not published)")`, list(requesters)),
-        })),
-      ),
-    };
-  }
+/** One postcondition per requested scope name and ID: the API must publish the scope under that ID. */
+function scopeConditions(a: ApiRequirement): { condition: string; error_message: string }[] {
+  return [...a.scopes]
+    .sort(([x], [y]) => x.localeCompare(y))
+    .flatMap(([name, byId]) =>
+      [...byId].sort(([x], [y]) => x.localeCompare(y)).map(([expected, requesters]) => ({
+        condition: `\${lookup(self.oauth2_permission_scope_ids, ${hcl(name)}, "") == ${hcl(expected)}}`,
+        error_message: scopeIdMismatchMessage(a.name, name, expected, `lookup(self.oauth2_permission_scope_ids, ${hcl(name)}, "none (not published)")`, list(requesters)),
+      })),
+    );
 }
 
 /**
@@ -166,12 +142,11 @@ function writeConditions(stack: TerraformStack, apis: Map<string, ApiRequirement
  */
 export function requireDelegatedScopes(scope: Construct, requester: string, apis: readonly CatalogApi[]): ReadonlyMap<string, string> {
   const stack = TerraformStack.of(scope);
-  const byAppId = requirements.get(stack) ?? new Map<string, ApiRequirement>();
-  requirements.set(stack, byAppId);
+  const byAppId = requirementsOf(stack);
   const objectIds = new Map<string, string>();
   for (const api of apis) {
     const lookup = apiServicePrincipal(stack, api);
-    const requirement = byAppId.get(api.resourceAppId) ?? { name: api.name, appId: api.resourceAppId, requesters: new Set(), scopes: new Map(), lookup };
+    const requirement = byAppId.get(api.resourceAppId) ?? { name: api.name, appId: api.resourceAppId, requesters: new Set(), scopes: new Map() };
     byAppId.set(api.resourceAppId, requirement);
     requirement.requesters.add(requester);
     for (const p of api.permissions) {
@@ -180,6 +155,5 @@ export function requireDelegatedScopes(scope: Construct, requester: string, apis
     }
     objectIds.set(api.name, Token.asString(`\${${lookup.fqn}[0].object_id}`));
   }
-  unwritten.add(stack);
   return objectIds;
 }
