@@ -5,6 +5,10 @@ import { EXISTING_APPS_ENV, INTEGRATIONS_ENV, KindoMicrosoftIntegrationsStack, a
 // "teams,outlook"; unset or "all" for all 14). `npx cdktf synth` needs no edits; the Nango secret
 // key is asked for at plan time (TF_VAR_nango_secret_key). KINDO_EXISTING_APPS names the file that
 // `adopt --format json` writes, to take over apps set up by hand (docs/adopting.md).
+// tsx turns on source maps, and cdktf captures a full stack trace for every token and nested block
+// a binding makes (about 780 for the 14 integrations): mapping each frame costs a third of the synth
+// (the README's benchmark section). Errors keep their messages; their stacks show the transpiled positions.
+process.setSourceMapsEnabled(false);
 const app = new App();
 new KindoMicrosoftIntegrationsStack(app, 'kindo-microsoft-integrations', {
   integrations: integrationsFromEnvironment(process.env[INTEGRATIONS_ENV]),

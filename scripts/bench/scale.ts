@@ -23,6 +23,8 @@ const kinds: Record<string, () => MakeStack> = {
 function main(): void {
   const [kind, count, outdir] = process.argv.slice(2);
   if (!Object.hasOwn(kinds, kind) || !(Number(count) > 0) || !outdir) throw new Error('usage: scale.ts <empty|naive|ours> <stacks> <outdir>');
+  // As main.ts does, for every kind alike: see there.
+  process.setSourceMapsEnabled(false);
   const make = kinds[kind]();
   const start = performance.now();
   const cpu = process.cpuUsage();
