@@ -91,6 +91,26 @@ resource "azuread_service_principal_delegated_permission_grant" "this" {
   service_principal_object_id          = azuread_service_principal.this[each.value.integration].object_id
 }
 
+resource "terraform_data" "nango_environment" {
+  for_each = { for id, integration in local.integrations : id => integration if integration.auth_flow == "delegated" }
+  input = {
+    name = var.nango_environment
+  }
+  triggers_replace = {
+    integration = each.key
+    recorded    = var.nango_environment != null
+  }
+
+  lifecycle {
+    ignore_changes = [input]
+
+    postcondition {
+      condition     = self.output.name == null || var.nango_environment == null || self.output.name == var.nango_environment
+      error_message = "Kindo integration '${each.key}': this Terraform state registered Nango integration '${lookup(var.nango_unique_keys, each.key, "kindo-${each.key}")}' in Nango environment '${coalesce(self.output.name, "none")}', and this plan names environment '${coalesce(var.nango_environment, "none")}' (nango.environment; nango_environment in the default stack and the module). Nothing was changed: deleting the integration from '${coalesce(self.output.name, "none")}' needs that environment's secret key, which Terraform does not keep. Expected '${coalesce(self.output.name, "none")}' with its secret key. To move to '${coalesce(var.nango_environment, "none")}': with '${coalesce(self.output.name, "none")}' and its secret key in TF_VAR_nango_secret_key, run terraform destroy -target='terraform_data.nango_environment[\"${each.key}\"]' (prefixed with module.<name>. inside a module; it deletes the integration from '${coalesce(self.output.name, "none")}' and leaves the Entra app), then apply with '${coalesce(var.nango_environment, "none")}' and its key. See docs/nango-registration.md."
+    }
+  }
+}
+
 resource "terraform_data" "nango_registration" {
   for_each = { for id, integration in local.integrations : id => integration if integration.auth_flow == "delegated" }
   input = {
@@ -102,6 +122,7 @@ resource "terraform_data" "nango_registration" {
     server_url  = trimsuffix(var.nango_server_url, "/")
     unique_key  = lookup(var.nango_unique_keys, each.key, "kindo-${each.key}")
   }
+  depends_on = [terraform_data.nango_environment]
 
   provisioner "local-exec" {
     command = "sh \"${path.module}/nango-registration.sh\" claim"

@@ -201,6 +201,17 @@ variable "nango_callback_url" {
   }
 }
 
+variable "nango_environment" {
+  description = "Name of the Nango environment nango_secret_key belongs to, e.g. \"prod\". Recorded in state at the first apply; a later plan that names another environment fails, naming both and the two steps of a move (docs/nango-registration.md). null records nothing."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.nango_environment == null || can(regex("^[a-z0-9_-]{1,255}$", var.nango_environment))
+    error_message = "nango_environment is ${jsonencode(var.nango_environment)}; expected a Nango environment name: 1 to 255 lower-case letters, digits, _ or -, e.g. \"prod\"."
+  }
+}
+
 variable "nango_fields" {
   description = "Per integration id, integration-specific fields registered with Nango in the integration's custom settings (step 4 of Kindo's guide), e.g. { \"purview-data-governance\" = { purview_endpoint = \"https://contoso.purview.azure.com\" } }. Checked: tenant_id, purview_endpoint, subscription_id, target_user_id; other snake-case names pass through; names that say secret, password, key, token or credential are refused. tenant_id defaults to the apps' tenant; \"\" clears a field in Nango. Which integration needs which: the README's table."
   type        = map(map(string))

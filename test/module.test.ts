@@ -10,6 +10,7 @@ import { INTEGRATION_IDS, catalog, type IntegrationId } from '../src/catalog/cat
 import { KindoMicrosoftIntegrations, type KindoMicrosoftIntegrationsProps } from '../src/constructs/kindo-microsoft-integrations';
 import { missingApiServicePrincipalMessage, scopeIdMismatchMessage } from '../src/core/errors';
 import { checkNangoFields, nangoFieldsValidation } from '../src/nango/nango-fields';
+import { NANGO_ENVIRONMENT_VARIABLE } from '../src/nango/nango-registration';
 import { FakeNango } from './support/fake-nango';
 import { hasTerraform, terraform } from './support/terraform';
 
@@ -44,7 +45,9 @@ function moduleArguments(hcl: string): string[] {
 function constructInstances(integrations: readonly IntegrationId[], props: Partial<KindoMicrosoftIntegrationsProps> = {}): Record<string, number> {
   const stack = new TerraformStack(Testing.app(), 'constructs');
   const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
-  new KindoMicrosoftIntegrations(stack, 'Kindo', { integrations, nango: { secretKey }, ...props });
+  // As the module gives it: a variable, so the environment is recorded for every registration.
+  const environment = new TerraformVariable(stack, 'nango_environment', NANGO_ENVIRONMENT_VARIABLE).stringValue;
+  new KindoMicrosoftIntegrations(stack, 'Kindo', { integrations, nango: { secretKey, environment }, ...props });
   const config = stack.toTerraform() as { resource: Record<string, Body>; data: Record<string, Body> };
   const counts: Record<string, number> = {};
   for (const [kind, prefix] of [['resource', ''], ['data', 'data.']] as const) {
@@ -68,7 +71,9 @@ interface Requested {
 function constructRequests(integrations: readonly IntegrationId[], props: Partial<KindoMicrosoftIntegrationsProps>): Record<string, Requested> {
   const stack = new TerraformStack(Testing.app(), 'constructs');
   const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
-  new KindoMicrosoftIntegrations(stack, 'Kindo', { integrations, nango: { secretKey }, ...props });
+  // As the module gives it: a variable, so the environment is recorded for every registration.
+  const environment = new TerraformVariable(stack, 'nango_environment', NANGO_ENVIRONMENT_VARIABLE).stringValue;
+  new KindoMicrosoftIntegrations(stack, 'Kindo', { integrations, nango: { secretKey, environment }, ...props });
   const config = stack.toTerraform() as { resource: Record<string, Record<string, Body>>; data: Record<string, Record<string, Body>> };
   // Construct paths are constructs/Kindo/<integration id>/…
   const of = (type: string, id: string) => Object.values(config.resource[type] ?? {}).filter((b) => b['//'].metadata.path.split('/')[2] === id);
@@ -187,6 +192,7 @@ describe('Terraform module (module/)', () => {
         'data.azuread_client_config.client_config',
         'data.azuread_service_principal.api',
         'data.azuread_service_principals.api_presence',
+        'terraform_data.nango_environment',
         'terraform_data.nango_registration',
         'terraform_data.nango_sync',
       ].sort(),
@@ -273,7 +279,7 @@ describe('Terraform module (module/)', () => {
 
   test("copies the constructs' Nango registration script and calls it from the module's own directory", () => {
     expect(readFileSync(join(MODULE_DIR, 'nango-registration.sh'), 'utf8')).toBe(readFileSync(join(ROOT, 'assets', 'nango-registration.sh'), 'utf8'));
-    const commands = Object.values(built().resource.terraform_data).flatMap((r) => r.provisioner.map((p: Body) => p['local-exec'].command));
+    const commands = Object.values(built().resource.terraform_data).flatMap((r) => (r.provisioner ?? []).map((p: Body) => p['local-exec'].command));
     expect(commands.length).toBeGreaterThan(1);
     for (const c of commands) expect(c).toMatch(/^sh "\$\{path\.module\}\/nango-registration\.sh" [a-z]+$/);
   });
@@ -617,14 +623,15 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
 /** A stand-in address for `terraform_data`: the type goes into the name, `azuread_application.this` → `terraform_data.azuread_application__this`. */
 const standInAddress = (address: string) => address.replace(/^(data\.)?([a-z_]+)\.([\w-]+)/, (_, data: string | undefined, type: string, name: string) => `terraform_data.${data ? 'data_' : ''}${type}__${name}`);
 
-// Anyone who applied v0.1.0 upgrades without a change: its addresses are applied in a stand-in
-// configuration (terraform_data with the same names and keys), then the module's blocks replace them
-// with the module's own for_each expressions and moved blocks, and the plan must move every object and change none.
+// Anyone who applied v0.1.0 upgrades with no change but the new Nango environment records: its
+// addresses are applied in a stand-in configuration (terraform_data with the same names and keys), then
+// the module's blocks replace them with the module's own for_each expressions and moved blocks, and the
+// plan must move every object, change none and add only the records.
 describe.skipIf(!hasTerraform)('upgrading from v0.1.0 (terraform on the PATH)', () => {
   let dir: string;
   afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-  test("plans no change after v0.1.0 was applied: every object moves to the module's address for it", async () => {
+  test("plans only the new Nango environment records after v0.1.0 was applied: every other object moves to the module's address for it", async () => {
     dir = mkdtempSync(join(tmpdir(), 'kindo-module-moved-'));
     const vars = { integrations: JSON.stringify(INTEGRATION_IDS), nango_secret_key: 'k' };
     const keysByBlock = new Map<string, string[]>();
@@ -649,11 +656,12 @@ describe.skipIf(!hasTerraform)('upgrading from v0.1.0 (terraform on the PATH)', 
       }),
     );
     const plan = await terraform(dir, ['plan', '-input=false'], vars);
-    expect(plan.output).toContain('Plan: 0 to add, 0 to change, 0 to destroy.');
+    const records = INTEGRATION_IDS.filter((id) => catalog()[id].authFlow === 'delegated').map((id) => standInAddress(`terraform_data.nango_environment["${id}"]`));
+    expect(plan.output).toContain(`Plan: ${records.length} to add, 0 to change, 0 to destroy.`);
     expect(plan.output.match(/ has moved to /g)?.length).toBe(v010.addresses.length);
     expect((await terraform(dir, ['apply', '-auto-approve', '-input=false'], vars)).status).toBe(0);
     const state = spawnSync('terraform', ['state', 'list'], { cwd: dir, env: TF_ENV, encoding: 'utf8' });
-    expect(state.stdout.trim().split('\n').sort()).toEqual(built().moved.map((m) => standInAddress(m.to)).sort());
+    expect(state.stdout.trim().split('\n').sort()).toEqual([...built().moved.map((m) => standInAddress(m.to)), ...records].sort());
   }, 180_000);
 });
 
@@ -734,6 +742,7 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
           add_permissions: { type: 'any' },
           nango_fields: { type: 'map(map(string))', default: {} },
           adopt_existing_nango_integrations: { type: 'list(string)', default: [] },
+          nango_environment: { type: 'string', default: null },
           stand_in_secret_end_dates: { type: 'map(string)', default: {} },
         },
         module: {
@@ -747,6 +756,7 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
             add_permissions: '${var.add_permissions}',
             nango_fields: '${var.nango_fields}',
             adopt_existing_nango_integrations: '${var.adopt_existing_nango_integrations}',
+            nango_environment: '${var.nango_environment}',
             stand_in_secret_end_dates: '${var.stand_in_secret_end_dates}',
           },
         },
@@ -905,4 +915,46 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
     expect(result.sort()).toEqual(['DELETE /integrations/kindo-outlook 200', 'DELETE /integrations/teams-prod 200']);
     expect(nango.integrations.size).toBe(0);
   }, 120_000);
+
+  test('nango_environment: a plan naming another environment fails for every integration and sends nothing; destroy -target of the records with the old key, then apply with the new one, moves them', async () => {
+    const prodKey = randomUUID();
+    const prod = { integrations: new Map(), connections: new Map<string, number>() };
+    nango.otherEnvironments.set(prodKey, prod);
+    const devVars = { ...vars, nango_environment: 'dev' };
+    try {
+      vars = devVars;
+      await applied();
+      const registered = [...nango.integrations.keys()].sort();
+      expect(registered).toEqual(['kindo-outlook', 'teams-prod']);
+
+      vars = { ...devVars, nango_secret_key: prodKey, nango_environment: 'prod' };
+      const refused = await sinceLast(async () => {
+        const plan = await run('plan', '-input=false');
+        expect(plan.status, plan.output).toBe(1);
+        const text = plan.output.replace(/\s+/g, ' ');
+        for (const [id, key] of [['outlook', 'kindo-outlook'], ['teams', 'teams-prod']]) {
+          expect(text).toContain(`Kindo integration '${id}': this Terraform state registered Nango integration '${key}' in Nango environment 'dev', and this plan names environment 'prod'`);
+          expect(text).toContain(`run terraform destroy -target='terraform_data.nango_environment["${id}"]' (prefixed with module.<name>. inside a module;`);
+        }
+        expect(text).not.toContain(prodKey);
+      });
+      expect(refused).toEqual([]);
+
+      vars = devVars;
+      const deleted = await sinceLast(async () => {
+        const destroy = await run('destroy', '-auto-approve', '-input=false', '-target=module.kindo.terraform_data.nango_environment');
+        expect(destroy.status, destroy.output).toBe(0);
+      });
+      expect(deleted.sort()).toEqual(['DELETE /integrations/kindo-outlook 200', 'DELETE /integrations/teams-prod 200']);
+
+      vars = { ...devVars, nango_secret_key: prodKey, nango_environment: 'prod' };
+      await applied();
+      expect(nango.integrations.size).toBe(0);
+      expect([...prod.integrations.keys()].sort()).toEqual(registered);
+      expect((await run('destroy', '-auto-approve', '-input=false')).status).toBe(0);
+      expect(prod.integrations.size).toBe(0);
+    } finally {
+      nango.otherEnvironments.delete(prodKey);
+    }
+  }, 180_000);
 });

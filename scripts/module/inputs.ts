@@ -4,7 +4,7 @@ import { App, Fn, TerraformOutput, TerraformStack, TerraformVariable, Token, typ
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../../src/catalog/catalog';
 import { KindoMicrosoftIntegrations } from '../../src/constructs/kindo-microsoft-integrations';
 import { DEFAULT_NANGO_SERVER_URL } from '../../src/constructs/microsoft-integration-app';
-import { NANGO_SECRET_KEY_ENV, NANGO_UNIQUE_KEY_PATTERN } from '../../src/nango/nango-registration';
+import { NANGO_ENVIRONMENT_VARIABLE, NANGO_SECRET_KEY_ENV, NANGO_UNIQUE_KEY_PATTERN } from '../../src/nango/nango-registration';
 import { MIN_JUSTIFICATION, SCOPE_NAME } from '../../src/catalog/effective-permissions';
 import { checkNangoProvider } from '../../src/nango/nango-providers';
 import { NANGO_FIELDS_DESCRIPTION, nangoFieldsValidation } from '../../src/nango/nango-fields';
@@ -116,6 +116,7 @@ export function moduleStack(app: App, id: string): TerraformStack {
   });
   // As the default stack's: never persisted (Terraform >= 1.10); cdktf 0.21 has no option for it.
   secretKey.addOverride('ephemeral', true);
+  const environment = variable('nango_environment', NANGO_ENVIRONMENT_VARIABLE);
   const namePrefix = variable('name_prefix', {
     type: 'string',
     nullable: false,
@@ -381,6 +382,7 @@ export function moduleStack(app: App, id: string): TerraformStack {
       serverUrl: serverUrl.stringValue,
       callbackUrl: Token.asString(Fn.coalesce([callbackUrl.stringValue, `${Fn.trimsuffix(serverUrl.stringValue, '/')}/oauth/callback`])),
       secretKey: secretKey.stringValue,
+      environment: environment.stringValue,
     },
     namePrefix: namePrefix.stringValue,
     secretLifetimeDays: lifetime.numberValue,

@@ -6,7 +6,7 @@ import { INTEGRATION_IDS, catalog, type IntegrationId } from '../catalog/catalog
 import { adoptionFileInvalid, duplicateIntegration, emptySelection, unknownIntegration } from '../core/errors';
 import { KindoMicrosoftIntegrations, type KindoMicrosoftIntegrationsProps } from './kindo-microsoft-integrations';
 import { DEFAULT_NANGO_SERVER_URL } from './microsoft-integration-app';
-import { NANGO_SECRET_KEY_ENV } from '../nango/nango-registration';
+import { NANGO_ENVIRONMENT_VARIABLE, NANGO_SECRET_KEY_ENV } from '../nango/nango-registration';
 import { NANGO_FIELDS_DESCRIPTION, nangoFieldsValidation } from '../nango/nango-fields';
 
 /**
@@ -120,6 +120,8 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
       ],
     });
 
+    const environment = new TerraformVariable(this, 'nango_environment', NANGO_ENVIRONMENT_VARIABLE);
+
     const preventDuplicateNames = new TerraformVariable(this, 'prevent_duplicate_names', {
       type: 'bool',
       nullable: false,
@@ -133,7 +135,7 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
     const fields = registered.length > 0 ? this.nangoFieldsVariable(registered) : undefined;
     this.integrations = new KindoMicrosoftIntegrations(this, 'Kindo', {
       integrations: selected,
-      nango: { serverUrl: serverUrl.stringValue, secretKey: secretKey.stringValue },
+      nango: { serverUrl: serverUrl.stringValue, secretKey: secretKey.stringValue, environment: environment.stringValue },
       preventDuplicateNames: Token.asAny(preventDuplicateNames.value) as unknown as boolean,
       nangoFields: fields && this.nangoFieldsById(fields, registered),
       ...props.adoption,

@@ -46,6 +46,14 @@ export interface NangoOptions {
    * `TerraformVariable`, never a literal: literals are written into the synthesized configuration.
    */
   readonly secretKey: string;
+  /**
+   * Name of the Nango environment the secret key belongs to, recorded in state: a later plan that
+   * names another environment fails, naming both and how to move (docs/nango-registration.md).
+   * May be a token; `null` records nothing.
+   * @default - not recorded: a switch of environments goes unnoticed until the next push fails with 404
+   * @example 'prod'
+   */
+  readonly environment?: string;
 }
 
 /** Settings every integration app takes, whether created alone or through {@link KindoMicrosoftIntegrations}. */
@@ -281,7 +289,7 @@ export class MicrosoftIntegrationApp extends Construct {
       checkPattern('fabricLakehouseDatabase', props.fabricLakehouseDatabase, FABRIC_DATABASE, 'a database name of 1 to 128 characters without brackets, quotes or semicolons');
     }
 
-    let nango: { serverUrl: string; callbackUrl: string; secretKey: string } | undefined;
+    let nango: { serverUrl: string; callbackUrl: string; secretKey: string; environment?: string } | undefined;
     if (delegated) {
       if (!props.nango) throw missingSetting('nango', `integration '${definition.id}' signs users in through Nango`);
       const serverUrl = props.nango.serverUrl ?? DEFAULT_NANGO_SERVER_URL;
@@ -289,7 +297,7 @@ export class MicrosoftIntegrationApp extends Construct {
       // Entra compares redirect URIs exactly, so a given callback URL is kept as it is.
       const callbackUrl = props.nango.callbackUrl ?? `${perStack(this, `baseUrl:${serverUrl}`, () => baseUrl(serverUrl))}/oauth/callback`;
       checkServiceUrl('nango.callbackUrl', callbackUrl);
-      nango = { serverUrl, callbackUrl, secretKey: props.nango.secretKey };
+      nango = { serverUrl, callbackUrl, secretKey: props.nango.secretKey, environment: props.nango.environment };
     }
 
     const identity = clientIdentity(this);
@@ -380,6 +388,7 @@ export class MicrosoftIntegrationApp extends Construct {
         integrationId: definition.id,
         serverUrl: nango.serverUrl,
         secretKey: nango.secretKey,
+        environment: nango.environment,
         uniqueKey: props.nangoUniqueKey ?? `kindo-${definition.id}`,
         provider,
         displayName: definition.displayName,

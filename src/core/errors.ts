@@ -161,6 +161,20 @@ export function duplicateNangoUniqueKey(key: string, first: string, second: stri
   );
 }
 
+/**
+ * The plan names another Nango environment than the one the state registered the integration in
+ * (a `postcondition` of NangoRegistration's `Environment`). The arguments are HCL expressions or
+ * literal text: the message is evaluated by Terraform, at plan.
+ */
+export function nangoEnvironmentSwitchedMessage(who: string, uniqueKey: string, recorded: string, given: string, address: string): string {
+  return (
+    `${who}: this Terraform state registered Nango integration '${uniqueKey}' in Nango environment '${recorded}', and this plan names environment '${given}' ` +
+    `(nango.environment; nango_environment in the default stack and the module). Nothing was changed: deleting the integration from '${recorded}' needs that environment's secret key, which Terraform does not keep. ` +
+    `Expected '${recorded}' with its secret key. To move to '${given}': with '${recorded}' and its secret key in TF_VAR_nango_secret_key, run terraform destroy -target='${address}' ` +
+    `(prefixed with module.<name>. inside a module; it deletes the integration from '${recorded}' and leaves the Entra app), then apply with '${given}' and its key. See docs/nango-registration.md.`
+  );
+}
+
 /** The review command found no synthesized stack where it was pointed. */
 export function reviewInputNotFound(dir: string, isDirectory: boolean): KindoConfigError {
   return new KindoConfigError(

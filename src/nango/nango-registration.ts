@@ -4,9 +4,9 @@ import type {
   PatchPublicIntegration,
   PostPublicIntegration,
 } from '@nangohq/types' with { 'resolution-mode': 'import' };
-import { AssetType, Fn, TerraformAsset, TerraformElement, TerraformStack, Token } from 'cdktf';
+import { AssetType, Fn, TerraformAsset, TerraformElement, TerraformStack, Token, type TerraformVariableConfig } from 'cdktf';
 import { Construct } from 'constructs';
-import { literalSecret, settingNotApplicable } from '../core/errors';
+import { literalSecret, nangoEnvironmentSwitchedMessage, settingNotApplicable } from '../core/errors';
 import { KNOWN_NANGO_FIELDS, checkNangoFields } from './nango-fields';
 import { checkNangoProvider, takesCustomSettings } from './nango-providers';
 import { perStack } from '../core/per-stack';
@@ -17,6 +17,8 @@ import { baseUrl, checkPattern, checkServiceUrl, isToken } from '../core/validat
 export const NANGO_UNIQUE_KEY_PATTERN = /^[a-zA-Z0-9~:.@ _-]{1,255}$/;
 /** Nango's rule for one OAuth scope in an integration's comma-separated `scopes`. */
 const NANGO_SCOPE_PATTERN = /^[0-9a-zA-Z:/_.*-]+$/;
+/** Nango's rule for environment names (`envSchema` in packages/server/lib/helpers/validation.ts). */
+export const NANGO_ENVIRONMENT_PATTERN = /^[a-z0-9_-]{1,255}$/;
 
 /** Properties of a {@link NangoRegistration}. */
 export interface NangoRegistrationProps {
@@ -37,6 +39,15 @@ export interface NangoRegistrationProps {
    * take it from the environment variable {@link NANGO_SECRET_KEY_ENV}.
    */
   readonly secretKey: string;
+  /**
+   * Name of the Nango environment the secret key belongs to. Recorded in state when the registration
+   * is first applied; a later plan that names another environment fails, naming both and the steps of
+   * a move, since the old environment's key is not at hand to delete the integration there. May be a
+   * token, e.g. a variable with a `null` default: `null` records nothing and checks nothing.
+   * @default - not recorded: a switch of environments goes unnoticed until the next push fails with 404
+   * @example 'prod'
+   */
+  readonly environment?: string;
   /**
    * Unique key of the Nango integration; Kindo refers to the integration by it.
    * @example 'kindo-teams'
@@ -100,6 +111,21 @@ function scriptPath(scope: Construct): string {
  * out of state. It is the variable Terraform itself reads `var.nango_secret_key` from.
  */
 export const NANGO_SECRET_KEY_ENV = 'TF_VAR_nango_secret_key';
+
+/** The `nango_environment` variable of the default stack and of the HCL module. */
+export const NANGO_ENVIRONMENT_VARIABLE: TerraformVariableConfig = {
+  type: 'string',
+  default: Token.nullValue(),
+  description:
+    'Name of the Nango environment nango_secret_key belongs to, e.g. "prod". Recorded in state at the first apply; a later plan that names another environment fails, naming both and the two steps of a move (docs/nango-registration.md). null records nothing.',
+  validation: [
+    {
+      condition: `\${var.nango_environment == null || can(regex(${JSON.stringify(NANGO_ENVIRONMENT_PATTERN.source)}, var.nango_environment))}`,
+      // Terraform evaluates the message whatever the condition, and a null cannot be interpolated.
+      errorMessage: 'nango_environment is ${jsonencode(var.nango_environment)}; expected a Nango environment name: 1 to 255 lower-case letters, digits, _ or -, e.g. "prod".',
+    },
+  ],
+};
 
 /** Values sent to Nango, as NangoRegistration knows them at synth (references where they are tokens). */
 interface RegisteredValues {
@@ -210,6 +236,11 @@ export class NangoRegistration extends Construct {
   public readonly registration: TerraformData;
   /** Pushes the registered values to Nango whenever one of them changes. */
   public readonly sync: TerraformData;
+  /**
+   * Records the Nango environment the integration was registered in, and fails a plan that names
+   * another; undefined when no environment is given.
+   */
+  public readonly environment?: TerraformData;
 
   constructor(scope: Construct, id: string, props: NangoRegistrationProps) {
     super(scope, id);
@@ -222,6 +253,7 @@ export class NangoRegistration extends Construct {
     checkPattern('clientId', props.clientId, /^.{1,255}$/s, "1 to 255 characters, Nango's limit");
     if (!isToken(props.secretKey)) throw literalSecret('nango.secretKey');
     if (!isToken(props.clientSecret)) throw literalSecret('clientSecret');
+    if (props.environment !== undefined) checkPattern('nango.environment', props.environment, NANGO_ENVIRONMENT_PATTERN, "a Nango environment name: 1 to 255 lower-case letters, digits, _ or -, e.g. 'prod'");
     const fields = props.fields ?? {};
     checkNangoFields('nangoFields', fields);
     if (!takesCustomSettings(props.provider) && (isToken(fields) || Object.keys(fields).length > 0)) {
@@ -246,7 +278,11 @@ export class NangoRegistration extends Construct {
     const renamable = !isToken(props.uniqueKey);
     const adopt = props.adoptExisting ?? false;
 
+    this.environment = props.environment === undefined ? undefined : this.recordEnvironment(props.environment, props.integrationId, props.uniqueKey);
+
     this.registration = new TerraformData(this, REGISTRATION_ID, {
+      // `terraform destroy -target` on the record also deletes the integration: the first step of a move.
+      dependsOn: this.environment && [this.environment],
       triggersReplace: {
         integration: props.integrationId,
         server_url: serverUrl,
@@ -322,5 +358,35 @@ export class NangoRegistration extends Construct {
           : []),
       ],
     });
+  }
+
+  /**
+   * `Environment`: the environment name in `input`, which `ignore_changes` keeps as first applied, so
+   * that at plan `self.output` is the recorded name and the postcondition compares it with the one
+   * given. Replaced (without a request) only when a name is given where none was, or the reverse.
+   */
+  private recordEnvironment(environment: string, integrationId: string, uniqueKey: string): TerraformData {
+    const given = isToken(environment) ? environment : JSON.stringify(environment);
+    const shown = (expression: string) => `\${coalesce(${expression}, "none")}`;
+    const record = new TerraformData(this, 'Environment', {
+      input: { name: environment },
+      // The integration names the record in plans and reviews; it never changes.
+      triggersReplace: { integration: integrationId, recorded: isToken(environment) ? `\${${given} != null}` : true },
+    });
+    const address = `${record.terraformResourceType}.${record.friendlyUniqueId}`;
+    record.lifecycle = {
+      ignoreChanges: ['input'],
+      postcondition: [
+        {
+          condition: isToken(environment)
+            ? `\${self.output.name == null || ${given} == null || self.output.name == ${given}}`
+            : `\${self.output.name == null || self.output.name == ${given}}`,
+          // Names the record's own address, so it is set once the record exists. A null cannot be
+          // interpolated, and Terraform may evaluate the message whatever the condition.
+          errorMessage: nangoEnvironmentSwitchedMessage(`Kindo integration '${integrationId}'`, uniqueKey, shown('self.output.name'), isToken(environment) ? shown(environment) : environment, address),
+        },
+      ],
+    };
+    return record;
   }
 }

@@ -111,11 +111,12 @@ function safeLabel(change: Json, path: string[]): string | undefined {
   return undefined;
 }
 
-/** What a terraform_data is, judged by its triggers: NangoRegistration's Sync carries the provider, its Registration the integration. */
+/** What a terraform_data is, judged by its triggers: NangoRegistration's Sync carries the provider, its Registration the integration, its Environment whether a name is recorded. */
 function nangoRole(change: Json, linked: boolean): string | undefined {
   const triggers = new Set(['before', 'after', 'after_unknown'].flatMap((side) => Object.keys(isObject(change[side]?.triggers_replace) ? change[side].triggers_replace : {})));
   if (triggers.has('unique_key') && triggers.has('provider')) return 'Nango registration settings (pushed to Nango on apply)';
   if (triggers.has('integration') && triggers.has('server_url')) return 'Nango registration (deleting it deletes the Nango integration)';
+  if (triggers.has('recorded')) return 'Nango environment record (a plan naming another environment fails)';
   return linked ? 'Nango registration' : undefined;
 }
 

@@ -221,8 +221,10 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
       return t !== undefined && 'provider' in t && 'unique_key' in t && isThisApp(t.client_id);
     });
     const sync: Block | undefined = syncEntry?.[1].triggers_replace;
-    // Sync depends on the Registration it belongs to.
-    const nangoAddresses = syncEntry ? [`terraform_data.${syncEntry[0]}`, ...((syncEntry[1].depends_on ?? []) as string[]).filter((d) => d.startsWith('terraform_data.'))] : [];
+    // Sync depends on the Registration it belongs to, and that on the record of its Nango environment.
+    const dataDependencies = (name: string): string[] => ((entries('terraform_data').find(([n]) => n === name)?.[1].depends_on ?? []) as string[]).filter((d) => d.startsWith('terraform_data.'));
+    const registrations = syncEntry ? dataDependencies(syncEntry[0]) : [];
+    const nangoAddresses = syncEntry ? [`terraform_data.${syncEntry[0]}`, ...registrations, ...registrations.flatMap((r) => dataDependencies(r.slice('terraform_data.'.length)))] : [];
 
     const addresses = [
       `azuread_application.${name}`,

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataResource, TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { NangoRegistration, type NangoRegistrationProps } from '../../src/nango/nango-registration';
+import { NANGO_ENVIRONMENT_VARIABLE, NangoRegistration, type NangoRegistrationProps } from '../../src/nango/nango-registration';
 import { FakeNango } from '../support/fake-nango';
 import { synthNangoStack, type NangoStackOptions } from '../support/nango-stack';
 import { hasTerraform, terraform } from '../support/terraform';
@@ -178,6 +178,53 @@ describe('NangoRegistration', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     expect(() => registration(stack, { scopes: ['offline_access', 'User.Read Mail.Send'] })).toThrow(
       "`scopes[1]` is 'User.Read Mail.Send'; expected an OAuth scope of letters, digits and : / _ . * -",
+    );
+  });
+});
+
+describe('NangoRegistration environment', () => {
+  const resources = (stack: TerraformStack) => JSON.parse(Testing.synth(stack)).resource.terraform_data as Record<string, Record<string, any>>;
+  const named = (all: Record<string, Record<string, any>>, id: string) => Object.entries(all).find(([name]) => name.startsWith(`Teams_${id}_`))!;
+
+  test('records a literal environment, keeps it as first applied, and fails a plan that names another, with the two steps of a move', () => {
+    const stack = new TerraformStack(Testing.app(), 's');
+    registration(stack, { environment: 'prod' });
+    const all = resources(stack);
+    const [recordName, record] = named(all, 'Environment');
+    expect(record.input).toEqual({ name: 'prod' });
+    expect(record.triggers_replace).toEqual({ integration: 'teams', recorded: true });
+    expect(record.lifecycle.ignore_changes).toEqual(['input']);
+    expect(record.lifecycle.postcondition).toEqual([
+      {
+        condition: '${self.output.name == null || self.output.name == "prod"}',
+        error_message: `Kindo integration 'teams': this Terraform state registered Nango integration 'kindo-teams' in Nango environment '\${coalesce(self.output.name, "none")}', and this plan names environment 'prod' (nango.environment; nango_environment in the default stack and the module). Nothing was changed: deleting the integration from '\${coalesce(self.output.name, "none")}' needs that environment's secret key, which Terraform does not keep. Expected '\${coalesce(self.output.name, "none")}' with its secret key. To move to 'prod': with '\${coalesce(self.output.name, "none")}' and its secret key in TF_VAR_nango_secret_key, run terraform destroy -target='terraform_data.${recordName}' (prefixed with module.<name>. inside a module; it deletes the integration from '\${coalesce(self.output.name, "none")}' and leaves the Entra app), then apply with 'prod' and its key. See docs/nango-registration.md.`,
+      },
+    ]);
+    // `terraform destroy -target` on the record deletes the integration too.
+    expect(named(all, 'Registration')[1].depends_on).toEqual([`terraform_data.${recordName}`]);
+  });
+
+  test('compares with an environment given as a variable, which records nothing while null', () => {
+    const stack = new TerraformStack(Testing.app(), 's');
+    registration(stack, { environment: new TerraformVariable(stack, 'nango_environment', NANGO_ENVIRONMENT_VARIABLE).stringValue });
+    const [, record] = named(resources(stack), 'Environment');
+    expect(record.input).toEqual({ name: '${var.nango_environment}' });
+    expect(record.triggers_replace).toEqual({ integration: 'teams', recorded: '${var.nango_environment != null}' });
+    expect(record.lifecycle.postcondition[0].condition).toBe('${self.output.name == null || var.nango_environment == null || self.output.name == var.nango_environment}');
+    expect(record.lifecycle.postcondition[0].error_message).toContain("and this plan names environment '${coalesce(var.nango_environment, \"none\")}'");
+  });
+
+  test('records nothing when no environment is given', () => {
+    const stack = new TerraformStack(Testing.app(), 's');
+    registration(stack);
+    const all = resources(stack);
+    expect(Object.keys(all).filter((name) => name.includes('_Environment_'))).toEqual([]);
+    expect(named(all, 'Registration')[1].depends_on).toBeUndefined();
+  });
+
+  test('fails if the environment is not a Nango environment name', () => {
+    expect(() => registration(new TerraformStack(Testing.app(), 's'), { environment: 'Prod' })).toThrow(
+      "`nango.environment` is 'Prod'; expected a Nango environment name: 1 to 255 lower-case letters, digits, _ or -, e.g. 'prod'",
     );
   });
 });
@@ -490,6 +537,73 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     expect(await sent(() => applied('-destroy'))).toEqual([]);
   }, 60_000);
 
+  test('a plan naming another Nango environment than the state registered in fails before any request, naming both and the move; the same one plans nothing', async () => {
+    await start(false, { environment: true });
+    vars = { ...vars, nango_environment: 'dev' };
+    await applied();
+    vars = { ...vars, nango_environment: 'prod' };
+    const before = nango.requests.length;
+    const plan = await run('plan', '-input=false');
+    expect(plan.status, plan.output).toBe(1);
+    const record = /terraform_data\.Teams_Environment_[0-9A-F]+/.exec(plan.output)?.[0];
+    expect(plan.output.replace(/\s+/g, ' ')).toContain(
+      `Kindo integration 'teams': this Terraform state registered Nango integration 'kindo-teams' in Nango environment 'dev', and this plan names environment 'prod' (nango.environment; nango_environment in the default stack and the module). Nothing was changed: deleting the integration from 'dev' needs that environment's secret key, which Terraform does not keep. Expected 'dev' with its secret key. To move to 'prod': with 'dev' and its secret key in TF_VAR_nango_secret_key, run terraform destroy -target='${record}' (prefixed with module.<name>. inside a module; it deletes the integration from 'dev' and leaves the Entra app), then apply with 'prod' and its key. See docs/nango-registration.md.`,
+    );
+    expect(await failed()).toContain("this plan names environment 'prod'");
+    expect(nango.requests.slice(before), 'a refused switch sends nothing').toEqual([]);
+    noSecretIn(plan.output);
+    vars = { ...vars, nango_environment: 'dev' };
+    expect((await planned()).status).toBe(0);
+  }, 60_000);
+
+  test('moves to another environment in two steps: destroy -target of the record with the old key deletes it there, then apply registers it in the new one', async () => {
+    const prodKey = randomUUID();
+    const prod = { integrations: new Map(), connections: new Map<string, number>() };
+    nango.otherEnvironments.set(prodKey, prod);
+    try {
+      await start(false, { environment: true });
+      vars = { ...vars, nango_environment: 'dev' };
+      await applied();
+      const record = (await run('state', 'list')).output.split('\n').find((a) => /^terraform_data\.Teams_Environment_/.test(a))!;
+      let output = '';
+      expect(
+        await sent(async () => {
+          const destroy = await run('destroy', '-auto-approve', '-input=false', `-target=${record}`);
+          expect(destroy.status, destroy.output).toBe(0);
+          output += destroy.output;
+        }),
+      ).toEqual(['DELETE /integrations/kindo-teams 200']);
+      expect([...nango.integrations.keys()]).toEqual([]);
+      vars = { ...vars, nango_secret_key: prodKey, nango_environment: 'prod' };
+      expect(await sent(async () => (output += await applied()))).toEqual([
+        'GET /integrations/kindo-teams 404',
+        'POST /integrations 200',
+        'GET /integrations/kindo-teams 200',
+        'PATCH /integrations/kindo-teams 200',
+      ]);
+      expect([...prod.integrations.keys()]).toEqual(['kindo-teams']);
+      expect((await planned()).status).toBe(0);
+      noSecretIn(output);
+      // State holds the client secret (Sync's trigger, for verify), never a Nango secret key.
+      for (const key of [nango.secretKey, prodKey]) {
+        expect(output).not.toContain(key);
+        expect(readFileSync(statePath(dir), 'utf8')).not.toContain(key);
+      }
+    } finally {
+      nango.otherEnvironments.delete(prodKey);
+    }
+  }, 90_000);
+
+  test('an environment named where none was recorded is recorded without a request, and guards from then on', async () => {
+    await start(true, { environment: true });
+    vars = { ...vars, nango_environment: 'dev' };
+    expect(await sent(() => applied())).toEqual([]);
+    vars = { ...vars, nango_environment: 'prod' };
+    const plan = await run('plan', '-input=false');
+    expect(plan.status).toBe(1);
+    expect(plan.output.replace(/\s+/g, ' ')).toContain("registered Nango integration 'kindo-teams' in Nango environment 'dev', and this plan names environment 'prod'");
+  }, 60_000);
+
   test('the synthesized configuration holds no secret literal', () => {
     const json = readFileSync(join(dir, 'cdk.tf.json'), 'utf8');
     expect(json).not.toContain(nango.secretKey);
@@ -522,6 +636,20 @@ describe('FakeNango answers as Nango 0.71.4 does', () => {
     nango.connections.clear();
   });
   afterAll(() => nango.stop());
+
+  test("a key of another environment sees only that environment's integrations", async () => {
+    const other = randomUUID();
+    nango.otherEnvironments.set(other, { integrations: new Map(), connections: new Map() });
+    try {
+      await create('shared');
+      expect((await call('GET', '/integrations/shared', undefined, other))[0]).toBe(404);
+      expect((await call('POST', '/integrations', { unique_key: 'shared', provider: 'microsoft-tenant-specific', credentials: credentials('x') }, other))[0]).toBe(200);
+      expect(await call('DELETE', '/integrations/shared', undefined, other)).toEqual([200, '{"success":true}']);
+      expect((await call('GET', '/integrations/shared'))[0]).toBe(200);
+    } finally {
+      nango.otherEnvironments.delete(other);
+    }
+  });
 
   test('401 bodies put the message before the code', async () => {
     expect(await call('GET', '/integrations/x', undefined, null)).toEqual([401, '{"error":{"message":"Authentication failed. The request is missing the Authorization header.","code":"missing_auth_header","payload":{}}}']);

@@ -362,8 +362,10 @@ describe.skipIf(!hasTerraform)('review of a real terraform plan (terraform on th
     return JSON.parse(show.output.slice(show.output.indexOf('{')));
   };
 
+  let serverUrl: string;
+
   beforeAll(async () => {
-    const serverUrl = await nango.start();
+    serverUrl = await nango.start();
     dir = synthNangoStack(serverUrl, ['offline_access', 'User.Read']);
     initial = { nango_secret_key: nango.secretKey, nango_provider: 'microsoft-tenant-specific', client_id: 'client-1', client_secret: clientSecret, client_secret_key_id: 'key-1' };
     vars = initial;
@@ -393,6 +395,24 @@ describe.skipIf(!hasTerraform)('review of a real terraform plan (terraform on th
     for (const text of [md, JSON.stringify(summary)]) {
       expect(text).not.toContain(clientSecret);
       expect(text).not.toContain(nango.secretKey);
+    }
+  }, 60_000);
+
+  test('lists the record of the Nango environment with the registration it guards', async () => {
+    const withEnvironment = synthNangoStack(serverUrl, ['offline_access', 'User.Read'], { environment: true });
+    try {
+      const recorded = { ...initial, nango_environment: 'prod' };
+      expect((await terraform(withEnvironment, ['init', '-input=false'], recorded)).status).toBe(0);
+      expect((await terraform(withEnvironment, ['plan', '-input=false', '-out=tfplan'], recorded)).status).toBe(0);
+      const show = await terraform(withEnvironment, ['show', '-json', 'tfplan'], recorded);
+      const summary = summarizePlan(JSON.parse(show.output.slice(show.output.indexOf('{'))), 'e2e.json', reviewStacks(loadSynthesizedStacks(withEnvironment)));
+      expect(summary.actions.map((a) => [a.action, a.what, a.label])).toEqual([
+        ['create', 'Nango environment record (a plan naming another environment fails)', 'teams'],
+        ['create', 'Nango registration (deleting it deletes the Nango integration)', 'teams'],
+        ['create', 'Nango registration settings (pushed to Nango on apply)', 'Microsoft Teams'],
+      ]);
+    } finally {
+      rmSync(join(withEnvironment, '..', '..'), { recursive: true, force: true });
     }
   }, 60_000);
 

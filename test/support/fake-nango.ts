@@ -65,6 +65,13 @@ export class FakeNango {
    * or echo what it was sent.
    */
   public intercept?: (request: InterceptedRequest) => Reply | undefined;
+  /**
+   * The server's other environments, by their secret key: each holds its own integrations, as a
+   * Nango environment does (integrations belong to one environment, and a key to one environment).
+   */
+  public readonly otherEnvironments = new Map<string, { readonly integrations: Map<string, StoredIntegration>; readonly connections: Map<string, number> }>();
+  /** The environment of the request being answered. */
+  private store: { readonly integrations: Map<string, StoredIntegration>; readonly connections: Map<string, number> } = this;
   private server?: Server;
   private baseUrl = 'http://127.0.0.1';
 
@@ -124,11 +131,14 @@ export class FakeNango {
     if (!auth) return authError('missing_auth_header', 'The request is missing the Authorization header.');
     const key = auth.replace(/^Bearer /, '');
     if (!UUID_V4.test(key)) return authError('invalid_secret_key_format', 'The provided secret key is not a UUID v4.');
-    if (key !== this.secretKey && !this.keysWithoutCredentials.includes(key)) return authError('unknown_account', 'The provided authorization header does not match any account.');
+    const other = this.otherEnvironments.get(key);
+    if (key !== this.secretKey && !other && !this.keysWithoutCredentials.includes(key)) return authError('unknown_account', 'The provided authorization header does not match any account.');
+    this.store = other ?? this;
+    const readsCredentials = key === this.secretKey || other !== undefined;
 
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const config = /^\/config\/([^/]+)$/.exec(url.pathname);
-    if (config && req.method === 'GET') return this.legacyConfig(decodeURIComponent(config[1]), url.searchParams.get('include_creds') === 'true', key === this.secretKey);
+    if (config && req.method === 'GET') return this.legacyConfig(decodeURIComponent(config[1]), url.searchParams.get('include_creds') === 'true', readsCredentials);
     const match = /^\/integrations(?:\/([^/]+))?$/.exec(url.pathname);
     const routes = match && (match[1] === undefined ? ['POST'] : ['GET', 'PATCH', 'DELETE']);
     if (!routes) return [500, supportError()];
@@ -155,17 +165,17 @@ export class FakeNango {
     }
 
     if (uniqueKey === undefined) return this.create(body);
-    const stored = this.integrations.get(uniqueKey);
+    const stored = this.store.integrations.get(uniqueKey);
     switch (req.method) {
       case 'GET':
         if (!stored) return [404, { error: { code: 'not_found', message: `Integration "${uniqueKey}" does not exist` } }];
-        return [200, { data: this.toPublic(stored, include.includes('credentials') && key === this.secretKey) }];
+        return [200, { data: this.toPublic(stored, include.includes('credentials') && readsCredentials) }];
       case 'PATCH':
         return this.update(uniqueKey, stored, body);
       default:
         if (!stored) return [404, { error: { code: 'not_found', message: 'Integration does not exist' } }];
-        this.integrations.delete(uniqueKey);
-        this.connections.delete(uniqueKey);
+        this.store.integrations.delete(uniqueKey);
+        this.store.connections.delete(uniqueKey);
         return [200, { success: true }];
     }
   }
@@ -210,7 +220,7 @@ export class FakeNango {
     if (bad) return bad;
     const badCustom = this.checkCustom(body.custom);
     if (badCustom) return badCustom;
-    if (this.integrations.has(body.unique_key)) return invalidBody([{ code: 'invalid_string', message: 'Unique key already exists', path: ['uniqueKey'] }]);
+    if (this.store.integrations.has(body.unique_key)) return invalidBody([{ code: 'invalid_string', message: 'Unique key already exists', path: ['uniqueKey'] }]);
     const c = body.credentials as Record<string, string>;
     const now = new Date().toISOString();
     const stored: StoredIntegration = {
@@ -223,7 +233,7 @@ export class FakeNango {
       created_at: now,
       updated_at: now,
     };
-    this.integrations.set(stored.unique_key, stored);
+    this.store.integrations.set(stored.unique_key, stored);
     return [200, { data: this.toPublic(stored, false) }];
   }
 
@@ -237,11 +247,11 @@ export class FakeNango {
     if (badMode) return badMode;
     const newKey = body.unique_key;
     if (typeof newKey === 'string' && newKey !== uniqueKey) {
-      if (this.integrations.has(newKey)) return [400, { error: { code: 'invalid_body', message: 'uniqueKey is already used by another integration' } }];
-      if ((this.connections.get(uniqueKey) ?? 0) > 0) return [400, { error: { code: 'invalid_body', message: "Can't rename an integration with active connections" } }];
-      this.integrations.delete(uniqueKey);
+      if (this.store.integrations.has(newKey)) return [400, { error: { code: 'invalid_body', message: 'uniqueKey is already used by another integration' } }];
+      if ((this.store.connections.get(uniqueKey) ?? 0) > 0) return [400, { error: { code: 'invalid_body', message: "Can't rename an integration with active connections" } }];
+      this.store.integrations.delete(uniqueKey);
       stored.unique_key = newKey;
-      this.integrations.set(newKey, stored);
+      this.store.integrations.set(newKey, stored);
     }
     if (typeof body.display_name === 'string') stored.display_name = body.display_name;
     // Nango merges `custom` and never removes a key (integration.service.ts, update).
@@ -268,7 +278,7 @@ export class FakeNango {
 
   /** Nango's deprecated GET /config/{key} (config.controller.ts getProviderConfig), the one route that returns `custom`. */
   private legacyConfig(uniqueKey: string, includeCreds: boolean, readsCredentials: boolean): Reply {
-    const stored = this.integrations.get(uniqueKey);
+    const stored = this.store.integrations.get(uniqueKey);
     if (!stored) {
       return [400, { error: { message: 'There is no Provider Configuration matching this key. Please make sure this value exists in the Nango dashboard {}', code: 'unknown_provider_config', payload: {} } }];
     }
@@ -294,7 +304,7 @@ export class FakeNango {
           webhook_secret: null,
           connections: [],
           docs: getProvider(stored.provider)?.docs,
-          connection_count: this.connections.get(uniqueKey) ?? 0,
+          connection_count: this.store.connections.get(uniqueKey) ?? 0,
           has_webhook_user_defined_secret: false,
           webhook_url: null,
         },

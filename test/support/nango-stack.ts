@@ -1,5 +1,5 @@
 import { DataResource, Fn, TerraformVariable } from 'cdktf';
-import { NangoRegistration } from '../../src/nango/nango-registration';
+import { NANGO_ENVIRONMENT_VARIABLE, NangoRegistration } from '../../src/nango/nango-registration';
 import { synthToDir } from './terraform';
 
 /** What the stack registers, beyond its variables. */
@@ -9,6 +9,8 @@ export interface NangoStackOptions {
   readonly adoptExisting?: boolean;
   /** Leave the registration out, as a stack that dropped the integration from its selection does. */
   readonly removed?: boolean;
+  /** Give the Nango environment from the variable `nango_environment`, as the default stack does. */
+  readonly environment?: boolean;
 }
 
 /**
@@ -43,6 +45,7 @@ export function synthNangoStack(serverUrl: string, scopes: readonly string[], op
       clientSecret: v('client_secret', true).stringValue,
       clientSecretKeyId: Fn.lookup(secret.triggersReplace, 'key_id'),
       adoptExisting: options.adoptExisting,
+      environment: options.environment ? new TerraformVariable(stack, 'nango_environment', NANGO_ENVIRONMENT_VARIABLE).stringValue : undefined,
     });
   });
 }
