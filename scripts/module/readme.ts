@@ -21,9 +21,10 @@ function moduleBlock(source: string): string[] {
     `  source = "${source}"`,
     '',
     // All of them, as the TypeScript default stack has: the same objects from three inputs.
-    `  integrations     = [${INTEGRATION_IDS.map((id) => JSON.stringify(id)).join(', ')}]`,
-    '  nango_server_url = "https://api.nango.dev"',
-    '  nango_secret_key = var.nango_secret_key',
+    `  integrations      = [${INTEGRATION_IDS.map((id) => JSON.stringify(id)).join(', ')}]`,
+    '  nango_server_url  = "https://api.nango.dev"',
+    '  nango_secret_key  = var.nango_secret_key',
+    '  nango_environment = "prod" # the environment the key belongs to: a plan naming another fails',
     '',
     "  # Fields a Kindo integration form asks for, registered with Nango (which integration asks for which: the package README), e.g.",
     '  # nango_fields = { "purview-data-governance" = { purview_endpoint = "https://<account>.purview.azure.com" } }',
