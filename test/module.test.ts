@@ -673,7 +673,28 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
   const nango = new FakeNango(randomUUID());
   let root: string;
   let vars: Record<string, string>;
+  let serverUrl: string;
   const run = (...args: string[]) => terraform(root, args, vars);
+  /**
+   * Each test starts from here, so that it passes alone and in any order: an empty state and Nango,
+   * the inputs below with `overrides`, and (unless `apply` is false) the first apply they make.
+   * @returns the index in the stand-in's log of the first request of that apply
+   */
+  const fresh = async (overrides: Record<string, string> = {}, apply = true) => {
+    for (const file of ['terraform.tfstate', 'terraform.tfstate.backup']) rmSync(join(root, file), { force: true });
+    nango.integrations.clear();
+    nango.connections.clear();
+    vars = {
+      ...moduleVars(['teams', 'outlook'], { ...OUTLOOK_WITHOUT_MAIL_SEND, ...TEAMS_WITH_MAIL_READ }),
+      nango_server_url: serverUrl,
+      nango_secret_key: nango.secretKey,
+      nango_fields: '{outlook={target_user_id="alex@contoso.com"}}',
+      ...overrides,
+    };
+    const since = nango.requests.length;
+    if (apply) await applied();
+    return since;
+  };
   const sinceLast = async (fn: () => Promise<unknown>) => {
     const before = nango.requests.length;
     await fn();
@@ -767,12 +788,7 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
         },
       }),
     );
-    vars = {
-      ...moduleVars(['teams', 'outlook'], { ...OUTLOOK_WITHOUT_MAIL_SEND, ...TEAMS_WITH_MAIL_READ }),
-      nango_server_url: await nango.start(),
-      nango_secret_key: nango.secretKey,
-      nango_fields: '{outlook={target_user_id="alex@contoso.com"}}',
-    };
+    serverUrl = await nango.start();
     const init = await run('init', '-input=false');
     expect(init.status, init.output).toBe(0);
   }, 60_000);
@@ -783,6 +799,7 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
   });
 
   test('apply registers each enabled integration with Nango under its unique key; outputs are keyed by integration id', async () => {
+    await fresh({}, false);
     const requests = await sinceLast(applied);
     // Registration claims the key (POST), then Sync pushes the credentials (PATCH), as the constructs do.
     expect(requests.sort()).toEqual(
@@ -807,9 +824,11 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
   }, 120_000);
 
   test('nango_fields reach the POST and PATCH bodies over the tenant_id default; a change replaces that Sync only, shown in the plan', async () => {
+    const since = await fresh();
     const tenant = 'azuread_client_config-client_config-single-tenant_id';
-    const bodies = (method: string, path: string) => nango.requests.filter((r) => r.method === method && r.path === path).map((r) => (r.body as { custom?: unknown }).custom);
-    expect(nango.requests.filter((r) => r.method === 'POST').map((r) => (r.body as { unique_key: string; custom?: unknown })).sort((a, b) => a.unique_key.localeCompare(b.unique_key))).toMatchObject([
+    const requests = () => nango.requests.slice(since);
+    const bodies = (method: string, path: string) => requests().filter((r) => r.method === method && r.path === path).map((r) => (r.body as { custom?: unknown }).custom);
+    expect(requests().filter((r) => r.method === 'POST').map((r) => (r.body as { unique_key: string; custom?: unknown })).sort((a, b) => a.unique_key.localeCompare(b.unique_key))).toMatchObject([
       { unique_key: 'kindo-outlook', custom: { tenant_id: tenant, target_user_id: 'alex@contoso.com' } },
       { unique_key: 'teams-prod', custom: { tenant_id: tenant } },
     ]);
@@ -822,16 +841,14 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
     const plan = await run('plan', '-input=false');
     expect([...plan.output.matchAll(/# (module\.kindo\.\S+) (?:will|must) be/g)].map((m) => m[1])).toEqual(['module.kindo.terraform_data.nango_sync["outlook"]']);
     expect(plan.output).toMatch(/\+ *"?region_hint"? *= *"west"/);
-    const requests = await sinceLast(applied);
-    expect(requests).toEqual(['GET /integrations/kindo-outlook 200', 'PATCH /integrations/kindo-outlook 200']);
+    expect(await sinceLast(applied)).toEqual(['GET /integrations/kindo-outlook 200', 'PATCH /integrations/kindo-outlook 200']);
     expect(bodies('PATCH', '/integrations/kindo-outlook').at(-1)).toEqual({ ...cleared, tenant_id: tenant, region_hint: 'west' });
     expect(nango.integrations.get('kindo-outlook')!.custom).toEqual({ ...cleared, tenant_id: tenant, region_hint: 'west' });
     expect(plan.output).not.toContain(nango.secretKey);
-    // Entries only for enabled integrations: the next test turns outlook off.
-    vars = { ...vars, nango_fields: '{}' };
   }, 120_000);
 
   test('POST and PATCH bodies carry the scopes after remove_permissions and add_permissions', async () => {
+    await fresh();
     const scopes = () => ({ outlook: nango.integrations.get('kindo-outlook')!.credentials.scopes, teams: nango.integrations.get('teams-prod')!.credentials.scopes });
     const overridden = constructRequests(['outlook', 'teams'], { ...OUTLOOK_WITHOUT_MAIL_SEND, ...TEAMS_WITH_MAIL_READ });
     expect(scopes()).toEqual({ outlook: overridden.outlook.scopes, teams: overridden.teams.scopes });
@@ -847,6 +864,8 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
   }, 120_000);
 
   test("turning an integration off plans the removal of that integration's objects only, and deletes it from Nango", async () => {
+    // Neither outlook's fields nor its removed permission: inputs may name enabled integrations only.
+    await fresh({ nango_fields: '{}', remove_permissions: '{}' });
     vars = { ...vars, integrations: '["teams","fabric"]' };
     const plan = await run('plan', '-input=false');
     const changes = [...plan.output.matchAll(/# (module\.kindo\.\S+) (will be \w+|must be \w+)/g)].map((m) => [m[1], m[2]]);
@@ -860,6 +879,7 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
   }, 120_000);
 
   test('warns, naming each integration whose client secret expires within secret_expiry_warning_days, and no other', async () => {
+    await fresh({ integrations: '["teams","fabric"]', nango_fields: '{}', remove_permissions: '{}' });
     const soon = new Date(Date.now() + 10 * 24 * 3600 * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
     vars = { ...vars, stand_in_secret_end_dates: JSON.stringify({ teams: soon }) };
     const out = (await applied()).replace(/[│╷╵]/g, '').replace(/\s+/g, ' ');
@@ -877,6 +897,7 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
   }, 120_000);
 
   test('an existing Nango integration is refused without adopt_existing_nango_integrations, and with it is updated in place, its connections kept', async () => {
+    await fresh({ integrations: '["teams","fabric"]', nango_fields: '{}', remove_permissions: '{}' });
     nango.integrations.set('kindo-outlook', {
       unique_key: 'kindo-outlook',
       provider: 'microsoft-tenant-specific',
@@ -907,11 +928,16 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
     expect(await sinceLast(applied)).toEqual(['GET /integrations/kindo-outlook 200', 'GET /integrations/kindo-outlook 200', 'PATCH /integrations/kindo-outlook 200']);
     expect(nango.integrations.get('kindo-outlook')).toMatchObject({ display_name: 'Microsoft Outlook', created_at: 'then', credentials: { client_id: output('integrations').outlook.client_id } });
     expect(nango.connections.get('kindo-outlook')).toBe(3);
+
+    // The adopted integration is this state's now: destroy deletes it, as adopt_existing_nango_integrations says.
+    const destroyed = await sinceLast(() => run('destroy', '-auto-approve', '-input=false'));
+    expect(destroyed.sort()).toEqual(['DELETE /integrations/kindo-outlook 200', 'DELETE /integrations/teams-prod 200']);
+    expect(nango.integrations.size).toBe(0);
   }, 180_000);
 
-  test('destroy deletes the remaining Nango integrations', async () => {
+  test('destroy deletes every Nango integration the state registered', async () => {
+    await fresh();
     const result = await sinceLast(() => run('destroy', '-auto-approve', '-input=false'));
-    // The adopted integration is this state's now: destroy deletes it, as adopt_existing_nango_integrations says.
     expect(result.sort()).toEqual(['DELETE /integrations/kindo-outlook 200', 'DELETE /integrations/teams-prod 200']);
     expect(nango.integrations.size).toBe(0);
   }, 120_000);
@@ -920,6 +946,7 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
     const prodKey = randomUUID();
     const prod = { integrations: new Map(), connections: new Map<string, number>() };
     nango.otherEnvironments.set(prodKey, prod);
+    await fresh({}, false);
     const devVars = { ...vars, nango_environment: 'dev' };
     try {
       vars = devVars;
