@@ -105,7 +105,10 @@ function dataSourceReads(): string[] {
       return { n, data, checks };
     });
     console.log(JSON.stringify(counts));`;
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--eval', program], { cwd: root, encoding: 'utf8' });
+  // Testing.app() synthesizes into a new directory under the temporary one and leaves it there.
+  const scratch = mkdtempSync(join(tmpdir(), 'kindo-bench-lookups-'));
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--eval', program], { cwd: root, encoding: 'utf8', env: { ...process.env, TMPDIR: scratch } });
+  rmSync(scratch, { recursive: true, force: true });
   if (run.status !== 0) throw new Error(run.stderr);
   return (JSON.parse(run.stdout.trim().split('\n').pop()!) as { n: number; data: number; checks: number }[]).map(
     (c) => `| data sources a plan reads, ${c.n} integration(s) | – | – | ${c.data} Entra lookups (tenant, which APIs exist, one per API used) + ${c.checks} in check blocks |`,
