@@ -1,5 +1,12 @@
 import { App } from 'cdktf';
-import { EXISTING_APPS_ENV, INTEGRATIONS_ENV, KindoMicrosoftIntegrationsStack, adoptionFromFile, integrationsFromEnvironment } from './src';
+// From the stack's own module, not the package index: a synth needs neither the review nor the verify code.
+import {
+  EXISTING_APPS_ENV,
+  INTEGRATIONS_ENV,
+  KindoMicrosoftIntegrationsStack,
+  adoptionFromFile,
+  integrationsFromEnvironment,
+} from './src/constructs/kindo-microsoft-integrations-stack';
 
 // The default app: one stack with the integrations named in KINDO_INTEGRATIONS (e.g.
 // "teams,outlook"; unset or "all" for all 14). `npx cdktf synth` needs no edits; the Nango secret

@@ -15,7 +15,8 @@ const kinds: Record<string, () => MakeStack> = {
     return (app, id) => new NaiveStack(app, id);
   },
   ours: () => {
-    const { KindoMicrosoftIntegrationsStack } = require('../../src') as typeof import('../../src');
+    // As main.ts imports it.
+    const { KindoMicrosoftIntegrationsStack } = require('../../src/constructs/kindo-microsoft-integrations-stack') as typeof import('../../src/constructs/kindo-microsoft-integrations-stack');
     return (app, id) => new KindoMicrosoftIntegrationsStack(app, id);
   },
 };
