@@ -191,7 +191,7 @@ function deleteProvisioner(script: string) {
  */
 class RemovedRegistration extends TerraformElement {
   constructor(scope: Construct, id: string) {
-    super(scope, id, 'removed');
+    super(scope, id);
   }
 
   public override toTerraform(): Record<string, unknown> {
@@ -253,7 +253,6 @@ export class NangoRegistration extends Construct {
     checkPattern('clientId', props.clientId, /^.{1,255}$/s, "1 to 255 characters, Nango's limit");
     if (!isToken(props.secretKey)) throw literalSecret('nango.secretKey');
     if (!isToken(props.clientSecret)) throw literalSecret('clientSecret');
-    if (props.environment !== undefined) checkPattern('nango.environment', props.environment, NANGO_ENVIRONMENT_PATTERN, "a Nango environment name: 1 to 255 lower-case letters, digits, _ or -, e.g. 'prod'");
     const fields = props.fields ?? {};
     checkNangoFields('nangoFields', fields);
     if (!takesCustomSettings(props.provider) && (isToken(fields) || Object.keys(fields).length > 0)) {
@@ -299,7 +298,8 @@ export class NangoRegistration extends Construct {
             NANGO_SERVER_URL: serverUrl,
             NANGO_UNIQUE_KEY: props.uniqueKey,
             NANGO_PROVIDER: props.provider,
-            NANGO_ADOPT: typeof adopt === 'boolean' ? String(adopt) : Token.asString(adopt),
+            // A token's string form is its string token, as Token.asString gives it.
+            NANGO_ADOPT: String(adopt),
             NANGO_POST_BODY: Fn.sensitive(Fn.jsonencode(bodies.post)),
             ...secrets,
           },
@@ -366,6 +366,7 @@ export class NangoRegistration extends Construct {
    * given. Replaced (without a request) only when a name is given where none was, or the reverse.
    */
   private recordEnvironment(environment: string, integrationId: string, uniqueKey: string): TerraformData {
+    checkPattern('nango.environment', environment, NANGO_ENVIRONMENT_PATTERN, "a Nango environment name: 1 to 255 lower-case letters, digits, _ or -, e.g. 'prod'");
     const given = isToken(environment) ? environment : JSON.stringify(environment);
     const shown = (expression: string) => `\${coalesce(${expression}, "none")}`;
     const record = new TerraformData(this, 'Environment', {

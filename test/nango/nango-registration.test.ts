@@ -182,6 +182,39 @@ describe('NangoRegistration', () => {
   });
 });
 
+describe('NangoRegistration settings per registration', () => {
+  test('fails if fields are given for a provider that takes integration_config instead of custom settings, and accepts none', () => {
+    const message = "`nangoFields` has an entry for 'stripe-app-sandbox', whose Nango provider takes `integration_config` instead of `custom` settings; expected entries only for selected integrations that take this setting";
+    expect(() => registration(new TerraformStack(Testing.app(), 's'), { provider: 'stripe-app-sandbox', fields: { tenant_id: '72f988bf-86f1-41af-91ab-2d7cd011db47' } })).toThrow(message);
+    const stack = new TerraformStack(Testing.app(), 's');
+    const fields = new TerraformVariable(stack, 'fields', { type: 'map(string)' }).value as Record<string, string>;
+    expect(() => registration(stack, { provider: 'stripe-app-sandbox', fields })).toThrow(message);
+    expect(() => registration(new TerraformStack(Testing.app(), 's'), { provider: 'stripe-app-sandbox' })).not.toThrow();
+  });
+
+  test('two registrations in one stack keep their own server URL and secret key', () => {
+    const stack = new TerraformStack(Testing.app(), 's');
+    const key = (name: string) => new TerraformVariable(stack, name, { type: 'string', sensitive: true }).stringValue;
+    registration(stack, { serverUrl: 'https://nango-a.example.com/' });
+    new NangoRegistration(stack, 'Outlook', {
+      integrationId: 'outlook',
+      serverUrl: 'https://nango-b.example.com',
+      uniqueKey: 'kindo-outlook',
+      provider: 'microsoft-tenant-specific',
+      displayName: 'Microsoft Outlook',
+      scopes: ['offline_access'],
+      secretKey: key('other_nango_secret_key'),
+      clientId: 'client-b',
+      clientSecret: key('other_client_secret'),
+      clientSecretKeyId: 'key-b',
+    });
+    const all = JSON.parse(Testing.synth(stack)).resource.terraform_data as Record<string, any>;
+    const claim = (prefix: string) => Object.entries(all).find(([name]) => name.startsWith(`${prefix}_Registration_`))![1].provisioner[0]['local-exec'].environment;
+    expect(claim('Teams')).toMatchObject({ NANGO_SERVER_URL: 'https://nango-a.example.com', NANGO_SECRET_KEY: '${sensitive(var.nango_secret_key)}' });
+    expect(claim('Outlook')).toMatchObject({ NANGO_SERVER_URL: 'https://nango-b.example.com', NANGO_SECRET_KEY: '${sensitive(var.other_nango_secret_key)}' });
+  });
+});
+
 describe('NangoRegistration environment', () => {
   const resources = (stack: TerraformStack) => JSON.parse(Testing.synth(stack)).resource.terraform_data as Record<string, Record<string, any>>;
   const named = (all: Record<string, Record<string, any>>, id: string) => Object.entries(all).find(([name]) => name.startsWith(`Teams_${id}_`))!;
