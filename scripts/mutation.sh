@@ -40,6 +40,11 @@ git -C "$sandbox/repo" init -q
 git -C "$sandbox/repo" add -A
 if [ -d "$repo/../shared" ] && [ ! -e "$sandbox/shared" ]; then ln -s "$(cd "$repo/../shared" && pwd)" "$sandbox/shared"; fi
 
+# The suite's global setup makes its temporary directory under TMPDIR and removes it when the run
+# ends; Stryker kills test workers, whose directories would then be left in the system's /tmp.
+export TMPDIR="$sandbox/tmp"
+rm -rf "$TMPDIR" && mkdir -p "$TMPDIR"
+
 cd "$sandbox/repo"
 if ! cmp -s package-lock.json node_modules/.package-lock-source 2>/dev/null; then
   npm ci --ignore-scripts --no-audit --no-fund
