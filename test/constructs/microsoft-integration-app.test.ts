@@ -221,6 +221,43 @@ describe('MicrosoftIntegrationApp', () => {
     expect(sync.triggers_replace.server_url).toBe('https://nango.example.com');
   });
 
+  test('names its client secret "Kindo integration", replaces it before deleting it, fixes its end date, and keys no rotation unless given one', () => {
+    const password = only(synthApp({ integration: 'teams' }).tf, 'azuread_application_password');
+    expect(password.display_name).toBe('Kindo integration');
+    expect(password.lifecycle).toEqual({ create_before_destroy: true, ignore_changes: ['end_date'] });
+    expect(password.rotate_when_changed).toBeUndefined();
+  });
+
+  test('warns before the secret expires, naming the integration, the expiry date and both ways to rotate', () => {
+    const { tf } = synthApp({ integration: 'teams', secretExpiryWarningDays: 14 });
+    const address = `azuread_application_password.${Object.keys(tf.resource.azuread_application_password)[0]}`;
+    expect(Object.values<any>(tf.check).flatMap((c) => c.assert)).toEqual([
+      {
+        condition: `\${timecmp(${address}.end_date, timeadd(plantimestamp(), "336h")) > 0}`,
+        error_message: `The client secret of Kindo integration 'teams' expires at \${${address}.end_date}, within 14 days: rotate it by changing secretRotation, or with terraform apply -replace=${address}`,
+      },
+    ]);
+  });
+
+  test('two apps in one stack keep their own Nango callback and secret lifetime', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
+    new MicrosoftIntegrationApp(stack, 'Teams', { integration: 'teams', nango: { secretKey, serverUrl: 'https://nango-a.example.com' }, secretLifetimeDays: 30 });
+    new MicrosoftIntegrationApp(stack, 'Outlook', { integration: 'outlook', nango: { secretKey, serverUrl: 'https://nango-b.example.com' }, secretLifetimeDays: 60 });
+    const tf = JSON.parse(Testing.synth(stack));
+    const byPrefix = (type: string, prefix: string) => Object.entries<any>(tf.resource[type]).find(([name]) => name.startsWith(prefix))![1];
+    expect(byPrefix('azuread_application', 'Teams_').web.redirect_uris).toEqual(['https://nango-a.example.com/oauth/callback']);
+    expect(byPrefix('azuread_application', 'Outlook_').web.redirect_uris).toEqual(['https://nango-b.example.com/oauth/callback']);
+    expect(byPrefix('azuread_application_password', 'Teams_').end_date).toBe('${timeadd(plantimestamp(), "720h")}');
+    expect(byPrefix('azuread_application_password', 'Outlook_').end_date).toBe('${timeadd(plantimestamp(), "1440h")}');
+  });
+
+  test('fails if allowed groups are given without required assignment', () => {
+    expect(() => synthApp({ integration: 'teams', allowedGroups: ['8d2b6a6f-5b4e-4c51-9c3a-2f7e1d9b0a11'] })).toThrow(
+      '`allowedGroups` is ["8d2b6a6f-5b4e-4c51-9c3a-2f7e1d9b0a11"] but `requireAssignment` is not true, so every user of the tenant may connect and the list restricts nobody; expected `requireAssignment: true` with the groups, or no `allowedGroups`',
+    );
+  });
+
   test('accepts a multi-tenant app with a Nango provider that signs in at /common', () => {
     const { tf } = synthApp({ integration: 'teams', signInAudience: SignInAudience.MULTI_TENANT, nangoProvider: 'microsoft-teams' });
     expect(only(tf, 'azuread_application').sign_in_audience).toBe('AzureADMultipleOrgs');
