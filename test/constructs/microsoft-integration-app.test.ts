@@ -253,8 +253,8 @@ describe('MicrosoftIntegrationApp', () => {
   });
 
   test('fails if allowed groups are given without required assignment', () => {
-    expect(() => synthApp({ integration: 'teams', allowedGroups: ['8d2b6a6f-5b4e-4c51-9c3a-2f7e1d9b0a11'] })).toThrow(
-      '`allowedGroups` is ["8d2b6a6f-5b4e-4c51-9c3a-2f7e1d9b0a11"] but `requireAssignment` is not true, so every user of the tenant may connect and the list restricts nobody; expected `requireAssignment: true` with the groups, or no `allowedGroups`',
+    expect(() => synthApp({ integration: 'teams', allowedGroups: ['3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b'] })).toThrow(
+      '`allowedGroups` is ["3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b"] but `requireAssignment` is not true, so every user of the tenant may connect and the list restricts nobody; expected `requireAssignment: true` with the groups, or no `allowedGroups`',
     );
   });
 
