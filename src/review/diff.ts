@@ -24,6 +24,8 @@ function addedRank(p: ReviewedPermission): number {
   return p.adminConsentRequired ? 1 : 4;
 }
 
+const compareKeys = (x: readonly string[], y: readonly string[]): number => x.reduce((d, key, i) => d || key.localeCompare(y[i]), 0);
+
 /** Every change from base to head, most risky first, then by integration, API and name. */
 export function diffIntegrations(base: readonly ReviewedIntegration[], head: readonly ReviewedIntegration[]): ReviewChange[] {
   const changes: ReviewChange[] = [];
@@ -51,8 +53,10 @@ export function diffIntegrations(base: readonly ReviewedIntegration[], head: rea
       changes.push({ kind: 'integration-removed', grows: false, rank: 6, integration: b.key, summary: `Integration ${code(b.key)} (${shown(b.displayName)}) removed` });
     }
   }
-  const order = (c: ReviewChange) => `${c.integration}\0${c.api ?? ''}\0${c.permission?.name ?? ''}\0${c.kind}`;
-  return changes.sort((x, y) => x.rank - y.rank || order(x).localeCompare(order(y)));
+  // Compared key by key: localeCompare ignores control characters, so one string joined with \0 would
+  // compare as the keys run together (an app's own change after its API's when the API's name sorts first).
+  const order = (c: ReviewChange) => [c.integration, c.api ?? '', c.permission?.name ?? '', c.kind];
+  return changes.sort((x, y) => x.rank - y.rank || compareKeys(order(x), order(y)));
 }
 
 function diffIntegration(b: ReviewedIntegration, h: ReviewedIntegration): ReviewChange[] {

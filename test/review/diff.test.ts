@@ -342,6 +342,14 @@ describe('diffIntegrations', () => {
     ]);
   });
 
+  test('orders the app’s own changes before its API’s within one rank and integration', () => {
+    const changes = changesTo({ signInAudience: 'AzureADMultipleOrgs', apis: [graph(permission('User.Read'), permission('offline_access'))] }, { apis: [graph(permission('User.Read', { consent: 'one user' }), permission('offline_access'))] });
+    expect(changes.map((c) => [c.rank, c.kind, c.api])).toEqual([
+      [2, 'sign-in-audience-changed', undefined],
+      [2, 'consent-granted', 'Microsoft Graph'],
+    ]);
+  });
+
   test('orders the changes of one rank and integration without API or permission by kind', () => {
     const nango = integration('main/teams').nango!;
     const changes = changesTo(
