@@ -16,6 +16,8 @@ interface Report {
 /** An equivalent mutant: no behaviour of the program tells it from the original. */
 interface Equivalent {
   readonly line: number;
+  /** Only where one line holds two mutants of the same mutator and replacement, as Stryker counts columns (from 1). */
+  readonly column?: number;
   readonly mutator: string;
   readonly replacement: string;
   readonly reason: string;
@@ -27,7 +29,11 @@ const equivalents = JSON.parse(
 
 const isEquivalent = (file: string, m: Mutant): boolean =>
   (equivalents[file] ?? []).some(
-    (e) => e.line === m.location.start.line && e.mutator === m.mutatorName && e.replacement === m.replacement,
+    (e) =>
+      e.line === m.location.start.line &&
+      (e.column === undefined || e.column === m.location.start.column) &&
+      e.mutator === m.mutatorName &&
+      e.replacement === m.replacement,
   );
 
 const rows: string[] = [];
