@@ -556,6 +556,7 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
     ['allowed_groups', { allowed_groups: '{teams=["5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c"]}' }, 'allowed_groups["teams"] is ["5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c"] but require_assignment is not true'],
     ['allowed_groups', { require_assignment: 'true', allowed_groups: '{intune=["5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c"]}' }, 'allowed_groups has entries for intune, which are not in integrations'],
     ['allowed_groups', { require_assignment: 'true', allowed_groups: '{teams=["security team"]}' }, 'allowed_groups["teams"][0] is "security team"; expected a GUID'],
+    ['nango_environment', { nango_environment: 'Prod' }, 'nango_environment is "Prod"; expected a Nango environment name: 1 to 255 lower-case letters, digits, _ or -, e.g. "prod".'],
     ['nango_fields', { nango_fields: '{fabric={tenant_id=""}}' }, 'nango_fields has entries for fabric; expected fields only for integrations registered with Nango'],
     ['nango_fields', { nango_fields: '{intune={tenant_id=""}}' }, 'nango_fields has entries for intune, which are not in integrations'],
     ['nango_fields', { nango_fields: '{teams={tenant_id="contoso.onmicrosoft.com"}}' }, constructFieldsMessage('teams', { tenant_id: 'contoso.onmicrosoft.com' })],
@@ -597,6 +598,7 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
       ...base,
       nango_server_url: 'https://nango.example.com/',
       nango_callback_url: 'https://nango.example.com/oauth/callback',
+      nango_environment: 'prod',
       name_prefix: 'Contoso Kindo - ',
       secret_lifetime_days: '730',
       secret_rotation: '2026-11',
@@ -943,9 +945,8 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
   }, 120_000);
 
   test('nango_environment: a plan naming another environment fails for every integration and sends nothing; destroy -target of the records with the old key, then apply with the new one, moves them', async () => {
-    const prodKey = randomUUID();
-    const prod = { integrations: new Map(), connections: new Map<string, number>() };
-    nango.otherEnvironments.set(prodKey, prod);
+    const prod = nango.addEnvironment();
+    const prodKey = prod.secretKey;
     await fresh({}, false);
     const devVars = { ...vars, nango_environment: 'dev' };
     try {

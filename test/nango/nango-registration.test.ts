@@ -590,9 +590,8 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
   }, 60_000);
 
   test('moves to another environment in two steps: destroy -target of the record with the old key deletes it there, then apply registers it in the new one', async () => {
-    const prodKey = randomUUID();
-    const prod = { integrations: new Map(), connections: new Map<string, number>() };
-    nango.otherEnvironments.set(prodKey, prod);
+    const prod = nango.addEnvironment();
+    const prodKey = prod.secretKey;
     try {
       await start(false, { environment: true });
       vars = { ...vars, nango_environment: 'dev' };
@@ -671,8 +670,7 @@ describe('FakeNango answers as Nango 0.71.4 does', () => {
   afterAll(() => nango.stop());
 
   test("a key of another environment sees only that environment's integrations", async () => {
-    const other = randomUUID();
-    nango.otherEnvironments.set(other, { integrations: new Map(), connections: new Map() });
+    const other = nango.addEnvironment().secretKey;
     try {
       await create('shared');
       expect((await call('GET', '/integrations/shared', undefined, other))[0]).toBe(404);

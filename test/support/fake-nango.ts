@@ -48,6 +48,13 @@ const supportError = () => {
   return { error: { message: `An error occurred. Please contact support with this unique id: "${id}"`, code: 'generic_error_support', payload: id } };
 };
 
+/** What one Nango environment holds. */
+interface EnvironmentStore {
+  readonly integrations: Map<string, StoredIntegration>;
+  /** Connection count per unique key (Nango refuses to rename an integration that has any). */
+  readonly connections: Map<string, number>;
+}
+
 /**
  * A stand-in for Nango's public integrations API (0.71.4), answering as a real 0.71.4 server was
  * observed to answer (docs/nango-registration.md, "The Nango stand-in"): secret key auth, JSON
@@ -69,9 +76,9 @@ export class FakeNango {
    * The server's other environments, by their secret key: each holds its own integrations, as a
    * Nango environment does (integrations belong to one environment, and a key to one environment).
    */
-  public readonly otherEnvironments = new Map<string, { readonly integrations: Map<string, StoredIntegration>; readonly connections: Map<string, number> }>();
+  public readonly otherEnvironments = new Map<string, EnvironmentStore>();
   /** The environment of the request being answered. */
-  private store: { readonly integrations: Map<string, StoredIntegration>; readonly connections: Map<string, number> } = this;
+  private store: EnvironmentStore = this;
   private server?: Server;
   private baseUrl = 'http://127.0.0.1';
 
@@ -83,6 +90,13 @@ export class FakeNango {
     public readonly secretKey: string,
     public readonly keysWithoutCredentials: readonly string[] = [],
   ) {}
+
+  /** Adds an empty environment of this server, with a new secret key of every scope; `otherEnvironments.delete(key)` removes it. */
+  public addEnvironment(): EnvironmentStore & { readonly secretKey: string } {
+    const environment = { secretKey: randomUUID(), integrations: new Map<string, StoredIntegration>(), connections: new Map<string, number>() };
+    this.otherEnvironments.set(environment.secretKey, environment);
+    return environment;
+  }
 
   /** Starts listening on 127.0.0.1 and returns the base URL. */
   public async start(): Promise<string> {
