@@ -33,7 +33,11 @@ type Kind = 'empty' | 'naive' | 'ours';
 function run(kind: Kind, stacks: number): Run {
   const outdir = mkdtempSync(join(tmpdir(), `kindo-bench-${kind}-`));
   try {
-    const child = spawnSync(process.execPath, ['--import', 'tsx', join('scripts', 'bench', 'scale.ts'), kind, String(stacks), outdir], { cwd: root, encoding: 'utf8' });
+    const child = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join('scripts', 'bench', 'scale.ts'), kind, String(stacks), outdir],
+      { cwd: root, encoding: 'utf8' },
+    );
     if (child.status !== 0) throw new Error(`${kind} × ${stacks}: ${child.stderr}`);
     return JSON.parse(child.stdout.trim().split('\n').pop()!) as Run;
   } finally {
@@ -54,19 +58,27 @@ function pairs(runs: number, base: () => number, ours: () => number): { base: nu
 
 function timeCdktfSynth(app: string, outdir: string): number {
   const start = performance.now();
-  execFileSync('npx', ['cdktf', 'synth', '--app', app, '--output', outdir], { cwd: root, stdio: 'ignore', env: { ...process.env, CHECKPOINT_DISABLE: '1' } });
+  execFileSync('npx', ['cdktf', 'synth', '--app', app, '--output', outdir], {
+    cwd: root,
+    stdio: 'ignore',
+    env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+  });
   return performance.now() - start;
 }
 
 function wholeProcess(): string[] {
   // Empty, naive and default stack alternate, so that load drift hits all three alike.
   const runs: Record<Kind, number[]> = { empty: [], naive: [], ours: [] };
-  for (let i = 0; i < RUNS; i++) for (const kind of ['empty', 'naive', 'ours'] as const) runs[kind].push(run(kind, 1).processCpuMs);
+  for (let i = 0; i < RUNS; i++)
+    for (const kind of ['empty', 'naive', 'ours'] as const) runs[kind].push(run(kind, 1).processCpuMs);
   const ratio = (kind: Kind) => median(runs[kind].map((x, i) => x / runs.empty[i]));
   const work = mkdtempSync(join(tmpdir(), 'kindo-bench-'));
   // The empty app lives in this checkout, so that it imports the same cdktf as main.ts.
   const emptyInRoot = join(root, `.bench-empty-${process.pid}.ts`);
-  writeFileSync(emptyInRoot, "import { App, TerraformStack } from 'cdktf';\nconst app = new App();\nnew TerraformStack(app, 'empty');\napp.synth();\n");
+  writeFileSync(
+    emptyInRoot,
+    "import { App, TerraformStack } from 'cdktf';\nconst app = new App();\nnew TerraformStack(app, 'empty');\napp.synth();\n",
+  );
   try {
     const cli = pairs(
       RUNS,
@@ -88,7 +100,8 @@ function scale(): string[] {
   return [10, 50, 100].map((stacks) => {
     const naive = run('naive', stacks);
     const ours = run('ours', stacks);
-    const cell = (r: Run) => `${seconds(r.cpuMs)} CPU (${(r.cpuMs / stacks).toFixed(0)} ms per stack), peak RSS ${r.rssMb.toFixed(0)} MiB`;
+    const cell = (r: Run) =>
+      `${seconds(r.cpuMs)} CPU (${(r.cpuMs / stacks).toFixed(0)} ms per stack), peak RSS ${r.rssMb.toFixed(0)} MiB`;
     return `| construct + synth in one process, ${(stacks * 14).toLocaleString('en')} app registrations (${stacks} stacks) | – | ${cell(naive)} | ${cell(ours)} (CPU ×${(ours.cpuMs / naive.cpuMs).toFixed(2)} of naive) |`;
   });
 }
@@ -107,15 +120,26 @@ function dataSourceReads(): string[] {
     console.log(JSON.stringify(counts));`;
   // Testing.app() synthesizes into a new directory under the temporary one and leaves it there.
   const scratch = mkdtempSync(join(tmpdir(), 'kindo-bench-lookups-'));
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--eval', program], { cwd: root, encoding: 'utf8', env: { ...process.env, TMPDIR: scratch } });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--eval', program], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, TMPDIR: scratch },
+  });
   rmSync(scratch, { recursive: true, force: true });
   if (run.status !== 0) throw new Error(run.stderr);
   return (JSON.parse(run.stdout.trim().split('\n').pop()!) as { n: number; data: number; checks: number }[]).map(
-    (c) => `| data sources a plan reads, ${c.n} integration(s) | – | – | ${c.data} Entra lookups (tenant, which APIs exist, one per API used) + ${c.checks} in check blocks |`,
+    (c) =>
+      `| data sources a plan reads, ${c.n} integration(s) | – | – | ${c.data} Entra lookups (tenant, which APIs exist, one per API used) + ${c.checks} in check blocks |`,
   );
 }
 
 const loadBefore = loadavg()[0];
-const rows = ['| Measure | Empty app | Naive bindings | Ours |', '|---|---|---|---|', ...wholeProcess(), ...scale(), ...dataSourceReads()];
+const rows = [
+  '| Measure | Empty app | Naive bindings | Ours |',
+  '|---|---|---|---|',
+  ...wholeProcess(),
+  ...scale(),
+  ...dataSourceReads(),
+];
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${RUNS} alternating runs per ratio (median of the runs' ratios); 1-minute load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`;
 console.log(`${rows.join('\n')}\n\nMachine: ${machine}`);

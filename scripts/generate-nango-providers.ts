@@ -14,15 +14,19 @@ export const NANGO_PROVIDER_FACTS = join(__dirname, '..', 'src', 'nango', 'nango
  */
 export function renderNangoProviderFacts(): string {
   const providers = getProviders();
-  if (!providers) throw new Error("@nangohq/providers could not read its catalog (providers.yaml)");
-  const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'node_modules', '@nangohq', 'providers', 'package.json'), 'utf8')) as { version: string };
+  if (!providers) throw new Error('@nangohq/providers could not read its catalog (providers.yaml)');
+  const { version } = JSON.parse(
+    readFileSync(join(__dirname, '..', 'node_modules', '@nangohq', 'providers', 'package.json'), 'utf8'),
+  ) as { version: string };
   const entries = Object.keys(providers)
     .sort()
     .map((key) => {
       const p = providers[key] as { auth_mode: string; authorization_url?: unknown; integration_config?: unknown };
       const facts = {
         auth_mode: p.auth_mode,
-        ...(p.auth_mode === 'OAUTH2' && typeof p.authorization_url === 'string' ? { authorization_url: p.authorization_url } : {}),
+        ...(p.auth_mode === 'OAUTH2' && typeof p.authorization_url === 'string'
+          ? { authorization_url: p.authorization_url }
+          : {}),
         ...(p.integration_config ? { integration_config: true } : {}),
       };
       return `    ${JSON.stringify(key)}: ${JSON.stringify(facts)}`;

@@ -32,23 +32,32 @@ export function renderPermissionsDoc(): string {
     lines.push(
       i.authFlow === 'delegated'
         ? `Delegated sign-in through Nango (default provider \`${i.nangoProvider}\`), with Nango's OAuth callback as Web redirect URI.`
-        : 'Client credentials (service principal); no redirect URI and no Nango registration. Kindo\'s connection form asks for: ' +
+        : "Client credentials (service principal); no redirect URI and no Nango registration. Kindo's connection form asks for: " +
             (i.connectionFields ?? []).map((f) => f.field).join(', ') +
             '.',
     );
     for (const api of i.apis) {
-      lines.push('', `### ${api.name}`, '', `Resource app \`${api.resourceAppId}\`, identifier URI \`${api.identifierUri}\`.`, '');
+      lines.push(
+        '',
+        `### ${api.name}`,
+        '',
+        `Resource app \`${api.resourceAppId}\`, identifier URI \`${api.identifierUri}\`.`,
+        '',
+      );
       lines.push('| Permission | Description | Access | Admin consent | Scope ID |', '|---|---|---|---|---|');
       for (const p of api.permissions) {
-        const directed = p.directedBy === 'troubleshooting' ? " (added as the guide's troubleshooting table directs)" : '';
-        lines.push(`| \`${p.name}\`${directed} | ${p.description} | ${p.access === 'write' ? '**write**' : 'read'} | ${p.adminConsentRequired ? 'Yes' : 'No'} | \`${p.id}\` |`);
+        const directed =
+          p.directedBy === 'troubleshooting' ? " (added as the guide's troubleshooting table directs)" : '';
+        lines.push(
+          `| \`${p.name}\`${directed} | ${p.description} | ${p.access === 'write' ? '**write**' : 'read'} | ${p.adminConsentRequired ? 'Yes' : 'No'} | \`${p.id}\` |`,
+        );
       }
     }
   }
   const sources = new Map(all.flatMap((i) => i.apis.map((a) => [a.name, a.scopeIdSource] as const)));
   lines.push('', '## Where the scope IDs come from', '');
   for (const [api, source] of sources) lines.push(`- **${api}**: ${source}.`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export const PERMISSIONS_DOC = join(__dirname, '..', 'PERMISSIONS.md');

@@ -23,9 +23,10 @@ interface Equivalent {
   readonly reason: string;
 }
 
-const equivalents = JSON.parse(
-  readFileSync(join(__dirname, 'mutation-equivalent.json'), 'utf8'),
-) as Record<string, readonly Equivalent[]>;
+const equivalents = JSON.parse(readFileSync(join(__dirname, 'mutation-equivalent.json'), 'utf8')) as Record<
+  string,
+  readonly Equivalent[]
+>;
 
 const isEquivalent = (file: string, m: Mutant): boolean =>
   (equivalents[file] ?? []).some(
@@ -51,7 +52,9 @@ for (const path of process.argv.slice(2)) {
       `| ${file} | ${mutants.length} | ${mutants.length - counted.length} | ${detected} | ${count('Survived')} | ${count('NoCoverage')} | ${count('CompileError', 'RuntimeError', 'Ignored')} | ${score.toFixed(1)}% |`,
     );
     for (const m of counted.filter((x) => x.status === 'Survived' || x.status === 'NoCoverage')) {
-      survivors.push(`${file}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName} → ${JSON.stringify(m.replacement)}`);
+      survivors.push(
+        `${file}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName} → ${JSON.stringify(m.replacement)}`,
+      );
     }
   }
 }

@@ -15,7 +15,8 @@ const ROOT = join(__dirname, '..');
 const DIR = join(ROOT, SAAS_MODULE_PATH);
 let cached: { saas: SaasModuleBuild; files: Record<string, string> } | undefined;
 const built = () => (cached ??= buildModule());
-const saas = () => built().saas as SaasModuleBuild & { resource: Record<string, Record<string, Body>>; variable: Record<string, Body> };
+const saas = () =>
+  built().saas as SaasModuleBuild & { resource: Record<string, Record<string, Body>>; variable: Record<string, Body> };
 const unwrap = (template: string) => /^\$\{([\s\S]*)\}$/.exec(template)![1];
 const TF_ENV = { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
 
@@ -28,17 +29,38 @@ const KINDO = {
 } as const;
 const SECURITY_TEAM = '5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c';
 const EVERYONE = '6c2d8f5b-0e3a-4f9c-b2d4-7a8e9f0b1c2d';
-const MAIL_READ = { api: 'Microsoft Graph', name: 'Mail.Read', id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', justification: 'Kindo summarizes mail about the channels it reads' };
+const MAIL_READ = {
+  api: 'Microsoft Graph',
+  name: 'Mail.Read',
+  id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca',
+  justification: 'Kindo summarizes mail about the channels it reads',
+};
 
 describe('Kindo SaaS submodule (module/modules/kindo-saas-consent)', () => {
   beforeAll(() => void built(), 120_000);
 
   test("is a self-contained module in HashiCorp's layout, generated and committed", () => {
-    const files = Object.keys(built().files).filter((f) => f.startsWith(`${SAAS_MODULE_PATH}/`)).map((f) => f.slice(SAAS_MODULE_PATH.length + 1));
-    expect(files).toEqual(expect.arrayContaining(['versions.tf', 'variables.tf', 'main.tf', 'outputs.tf', 'README.md', 'catalog.tf', 'locals.tf']));
-    for (const file of files) expect(readFileSync(join(DIR, file), 'utf8'), file).toBe(built().files[`${SAAS_MODULE_PATH}/${file}`]);
+    const files = Object.keys(built().files)
+      .filter((f) => f.startsWith(`${SAAS_MODULE_PATH}/`))
+      .map((f) => f.slice(SAAS_MODULE_PATH.length + 1));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'versions.tf',
+        'variables.tf',
+        'main.tf',
+        'outputs.tf',
+        'README.md',
+        'catalog.tf',
+        'locals.tf',
+      ]),
+    );
+    for (const file of files)
+      expect(readFileSync(join(DIR, file), 'utf8'), file).toBe(built().files[`${SAAS_MODULE_PATH}/${file}`]);
     // Every local it reads is its own: a module sourced with //module/modules/kindo-saas-consent reads nothing outside its directory.
-    const hcl = files.filter((f) => f.endsWith('.tf')).map((f) => built().files[`${SAAS_MODULE_PATH}/${f}`]).join('\n');
+    const hcl = files
+      .filter((f) => f.endsWith('.tf'))
+      .map((f) => built().files[`${SAAS_MODULE_PATH}/${f}`])
+      .join('\n');
     const defined = new Set(Object.keys(saas().locals));
     for (const [, name] of hcl.matchAll(/\blocal\.(\w+)/g)) expect(defined, `local.${name}`).toContain(name);
     expect(hcl).not.toMatch(/\.\.\/|path\.module/);
@@ -47,7 +69,8 @@ describe('Kindo SaaS submodule (module/modules/kindo-saas-consent)', () => {
   test("README's Inputs and Outputs follow terraform-docs' layout and list exactly the module's variables and outputs; it says what removal and destroy revoke", () => {
     const readme = readFileSync(join(DIR, 'README.md'), 'utf8');
     const section = (title: string) => readme.split(`## ${title}\n`)[1].split('\n## ')[0];
-    const names = (title: string, kind: string) => [...section(title).matchAll(new RegExp(`<a name="${kind}_([a-z_]+)"></a>`, 'g'))].map((m) => m[1]);
+    const names = (title: string, kind: string) =>
+      [...section(title).matchAll(new RegExp(`<a name="${kind}_([a-z_]+)"></a>`, 'g'))].map((m) => m[1]);
     expect(names('Inputs', 'input')).toEqual(Object.keys(saas().variable).sort());
     expect(names('Outputs', 'output')).toEqual(Object.keys(saas().output).sort());
     expect(readme).toContain("deletes the integration's service principal, also one adopted with `use_existing`");
@@ -55,14 +78,29 @@ describe('Kindo SaaS submodule (module/modules/kindo-saas-consent)', () => {
   });
 
   test('requires saas_client_ids, with no default, and integrations; everything else has a default', () => {
-    expect(Object.keys(saas().variable).filter((n) => !('default' in saas().variable[n])).sort()).toEqual(['integrations', 'saas_client_ids']);
+    expect(
+      Object.keys(saas().variable)
+        .filter((n) => !('default' in saas().variable[n]))
+        .sort(),
+    ).toEqual(['integrations', 'saas_client_ids']);
   });
 
   test("one block per kind of object: Kindo's service principal per integration, adopted if present, one grant per integration and API, one assignment per integration and group", () => {
     const sp = saas().resource.azuread_service_principal.this;
-    expect(sp).toMatchObject({ for_each: '${local.integrations}', client_id: '${var.saas_client_ids[each.key]}', use_existing: true, app_role_assignment_required: '${var.require_assignment}' });
-    expect(sp.tags).toEqual(['WindowsAzureActiveDirectoryIntegratedApp', 'kindo-microsoft-integrations:saas', 'kindo-integration:${each.key}']);
-    expect(saas().resource.azuread_service_principal_delegated_permission_grant.this.service_principal_object_id).toBe('${azuread_service_principal.this[each.value.integration].object_id}');
+    expect(sp).toMatchObject({
+      for_each: '${local.integrations}',
+      client_id: '${var.saas_client_ids[each.key]}',
+      use_existing: true,
+      app_role_assignment_required: '${var.require_assignment}',
+    });
+    expect(sp.tags).toEqual([
+      'WindowsAzureActiveDirectoryIntegratedApp',
+      'kindo-microsoft-integrations:saas',
+      'kindo-integration:${each.key}',
+    ]);
+    expect(saas().resource.azuread_service_principal_delegated_permission_grant.this.service_principal_object_id).toBe(
+      '${azuread_service_principal.this[each.value.integration].object_id}',
+    );
     expect(saas().resource.azuread_app_role_assignment.allowed_groups).toEqual({
       for_each: '${local.allowed_group_assignments}',
       app_role_id: '00000000-0000-0000-0000-000000000000',
@@ -75,7 +113,8 @@ describe('Kindo SaaS submodule (module/modules/kindo-saas-consent)', () => {
   test('examples/saas uses the submodule and sets every required input', () => {
     const example = readFileSync(join(ROOT, 'examples', 'saas', 'main.tf'), 'utf8');
     expect(example).toContain(`source = "../../${SAAS_MODULE_PATH}"`);
-    for (const input of ['integrations', 'saas_client_ids']) expect(example).toMatch(new RegExp(`^\\s+${input}\\s+=`, 'm'));
+    for (const input of ['integrations', 'saas_client_ids'])
+      expect(example).toMatch(new RegExp(`^\\s+${input}\\s+=`, 'm'));
   });
 });
 
@@ -96,7 +135,12 @@ describe.skipIf(!hasTerraform)('Kindo SaaS submodule evaluated by terraform (ter
   function evaluate(vars: Record<string, string>, expression: string): any {
     const env: NodeJS.ProcessEnv = { ...TF_ENV };
     for (const [k, v] of Object.entries(vars)) env[`TF_VAR_${k}`] = v;
-    const run = spawnSync('terraform', ['console', '-no-color'], { cwd: dir, env, input: `jsonencode(${expression})\n`, encoding: 'utf8' });
+    const run = spawnSync('terraform', ['console', '-no-color'], {
+      cwd: dir,
+      env,
+      input: `jsonencode(${expression})\n`,
+      encoding: 'utf8',
+    });
     expect(run.status, run.stderr).toBe(0);
     return JSON.parse(JSON.parse(run.stdout.trim().split('\n').pop()!));
   }
@@ -112,7 +156,9 @@ describe.skipIf(!hasTerraform)('Kindo SaaS submodule evaluated by terraform (ter
   });
 
   /** Per integration, what the construct synthesizes: its notes, its grants' scopes by API, its groups. */
-  function fromConstruct(props: KindoSaasConsentProps): Record<string, { notes: string; grants: Record<string, string[]>; groups: string[] }> {
+  function fromConstruct(
+    props: KindoSaasConsentProps,
+  ): Record<string, { notes: string; grants: Record<string, string[]>; groups: string[] }> {
     const stack = new TerraformStack(Testing.app(), 'saas');
     const consent = new KindoSaasConsent(stack, 'KindoSaas', props);
     const tf = stack.toTerraform() as { resource: Record<string, Record<string, Body>> };
@@ -122,21 +168,37 @@ describe.skipIf(!hasTerraform)('Kindo SaaS submodule evaluated by terraform (ter
         i.definition.id,
         {
           notes: resolved(i.servicePrincipal, 'azuread_service_principal').notes,
-          grants: Object.fromEntries(i.permissionGrants.map((g, n) => [i.apis[n].name, resolved(g, 'azuread_service_principal_delegated_permission_grant').claim_values])),
-          groups: i.allowedGroups ? (JSON.parse(unwrap(resolved(i.allowedGroups, 'azuread_app_role_assignment').for_each).replace(/^toset\((.*)\)$/, '$1')) as string[]) : [],
+          grants: Object.fromEntries(
+            i.permissionGrants.map((g, n) => [
+              i.apis[n].name,
+              resolved(g, 'azuread_service_principal_delegated_permission_grant').claim_values,
+            ]),
+          ),
+          groups: i.allowedGroups
+            ? (JSON.parse(
+                unwrap(resolved(i.allowedGroups, 'azuread_app_role_assignment').for_each).replace(
+                  /^toset\((.*)\)$/,
+                  '$1',
+                ),
+              ) as string[])
+            : [],
         },
       ]),
     );
   }
 
   /** The same, from the module's own expressions evaluated by `terraform console`. */
-  function fromModule(props: KindoSaasConsentProps): Record<string, { notes: string; grants: Record<string, string[]>; groups: string[] }> {
+  function fromModule(
+    props: KindoSaasConsentProps,
+  ): Record<string, { notes: string; grants: Record<string, string[]>; groups: string[] }> {
     const sp = saas().resource.azuread_service_principal.this;
     const grant = saas().resource.azuread_service_principal_delegated_permission_grant.this;
     const assignment = saas().resource.azuread_app_role_assignment.allowed_groups;
     const entries = Object.keys(props.clientIds).map((id) => {
       const q = JSON.stringify(id);
-      const notes = unwrap(sp.notes).replace(/\beach\.key\b/g, q).replace(/\beach\.value\b/g, `local.catalog[${q}]`);
+      const notes = unwrap(sp.notes)
+        .replace(/\beach\.key\b/g, q)
+        .replace(/\beach\.value\b/g, `local.catalog[${q}]`);
       const grants = `{ for key, pair in ${unwrap(grant.for_each)} : pair.api => ${unwrap(grant.claim_values).replace(/\beach\.value\b/g, 'pair')} if pair.integration == ${q} }`;
       const groups = `[for key, pair in ${unwrap(assignment.for_each)} : pair.group if pair.integration == ${q}]`;
       return `${q} = { notes = ${notes}, grants = ${grants}, groups = ${groups} }`;
@@ -157,21 +219,35 @@ describe.skipIf(!hasTerraform)('Kindo SaaS submodule evaluated by terraform (ter
         allowedGroups: { defender: [SECURITY_TEAM], teams: [SECURITY_TEAM, EVERYONE] },
       },
     ],
-  ])('%s: notes, grants by API and groups equal the construct\'s', (_, props) => {
-    const module = fromModule(props);
-    const construct = fromConstruct(props);
-    for (const id of Object.keys(construct)) {
-      expect(module[id].notes, `${id} notes`).toBe(construct[id].notes);
-      expect(module[id].grants, `${id} grants`).toEqual(construct[id].grants);
-      expect([...module[id].groups].sort(), `${id} groups`).toEqual([...construct[id].groups].sort());
-    }
-    expect(Object.keys(module).sort()).toEqual(Object.keys(construct).sort());
-  }, 60_000);
+  ])(
+    "%s: notes, grants by API and groups equal the construct's",
+    (_, props) => {
+      const module = fromModule(props);
+      const construct = fromConstruct(props);
+      for (const id of Object.keys(construct)) {
+        expect(module[id].notes, `${id} notes`).toBe(construct[id].notes);
+        expect(module[id].grants, `${id} grants`).toEqual(construct[id].grants);
+        expect([...module[id].groups].sort(), `${id} groups`).toEqual([...construct[id].groups].sort());
+      }
+      expect(Object.keys(module).sort()).toEqual(Object.keys(construct).sort());
+    },
+    60_000,
+  );
 
   test('admin_consent = false leaves out every grant', () => {
     const grant = saas().resource.azuread_service_principal_delegated_permission_grant.this;
-    expect(evaluate({ integrations: '["teams"]', saas_client_ids: JSON.stringify({ teams: KINDO.teams }), admin_consent: 'false' }, `length(${unwrap(grant.for_each)})`)).toBe(0);
-    expect(evaluate({ integrations: '["teams"]', saas_client_ids: JSON.stringify({ teams: KINDO.teams }) }, `length(${unwrap(grant.for_each)})`)).toBe(catalog().teams.apis.length);
+    expect(
+      evaluate(
+        { integrations: '["teams"]', saas_client_ids: JSON.stringify({ teams: KINDO.teams }), admin_consent: 'false' },
+        `length(${unwrap(grant.for_each)})`,
+      ),
+    ).toBe(0);
+    expect(
+      evaluate(
+        { integrations: '["teams"]', saas_client_ids: JSON.stringify({ teams: KINDO.teams }) },
+        `length(${unwrap(grant.for_each)})`,
+      ),
+    ).toBe(catalog().teams.apis.length);
   }, 60_000);
 
   // The construct's messages, with the module's names in place of the props'.
@@ -183,22 +259,48 @@ describe.skipIf(!hasTerraform)('Kindo SaaS submodule evaluated by terraform (ter
     }
   };
   const guid = notGuid('x', 'y').message.split('; ')[1];
-  const base = { integrations: '["teams","defender"]', saas_client_ids: JSON.stringify({ teams: KINDO.teams, defender: KINDO.defender }) };
+  const base = {
+    integrations: '["teams","defender"]',
+    saas_client_ids: JSON.stringify({ teams: KINDO.teams, defender: KINDO.defender }),
+  };
   test.concurrent.each<[string, Record<string, string>, string]>([
-    ['saas_client_ids', { saas_client_ids: JSON.stringify({ teams: KINDO.teams }) }, "saas_client_ids has no client ID for defender; expected Kindo's published application (client) ID for every enabled integration."],
-    ['saas_client_ids', { saas_client_ids: JSON.stringify({ teams: KINDO.teams, defender: KINDO.defender, intune: KINDO.outlook }) }, 'saas_client_ids has entries for intune, which are not in integrations; expected entries only for enabled integrations.'],
-    ['saas_client_ids', { saas_client_ids: JSON.stringify({ teams: 'kindo-teams', defender: KINDO.defender }) }, `saas_client_ids["teams"] is "kindo-teams"; ${guid.replace(/'/g, '"')}.`],
+    [
+      'saas_client_ids',
+      { saas_client_ids: JSON.stringify({ teams: KINDO.teams }) },
+      "saas_client_ids has no client ID for defender; expected Kindo's published application (client) ID for every enabled integration.",
+    ],
+    [
+      'saas_client_ids',
+      { saas_client_ids: JSON.stringify({ teams: KINDO.teams, defender: KINDO.defender, intune: KINDO.outlook }) },
+      'saas_client_ids has entries for intune, which are not in integrations; expected entries only for enabled integrations.',
+    ],
+    [
+      'saas_client_ids',
+      { saas_client_ids: JSON.stringify({ teams: 'kindo-teams', defender: KINDO.defender }) },
+      `saas_client_ids["teams"] is "kindo-teams"; ${guid.replace(/'/g, '"')}.`,
+    ],
     [
       'saas_client_ids',
       { saas_client_ids: JSON.stringify({ teams: KINDO.teams, defender: KINDO.teams.toUpperCase() }) },
       construct(() => {
         throw duplicateClientId('saas_client_ids', KINDO.teams, 'defender', 'teams');
       })!
-        .replace(/`saas_client_ids` gives integrations 'defender' and 'teams' the same client ID '([^']+)'/, 'saas_client_ids gives integrations defender and teams the same client ID $1')
+        .replace(
+          /`saas_client_ids` gives integrations 'defender' and 'teams' the same client ID '([^']+)'/,
+          'saas_client_ids gives integrations defender and teams the same client ID $1',
+        )
         .concat('.'),
     ],
-    ['allowed_groups', { require_assignment: 'true', allowed_groups: JSON.stringify({ teams: [SECURITY_TEAM, 'Kindo users'] }) }, `allowed_groups["teams"][1] is "Kindo users"; ${guid.replace(/'/g, '"')}.`],
-    ['allowed_groups', { require_assignment: 'true', allowed_groups: JSON.stringify({ outlook: [SECURITY_TEAM] }) }, 'allowed_groups has entries for outlook, which are not in integrations; expected entries only for enabled integrations.'],
+    [
+      'allowed_groups',
+      { require_assignment: 'true', allowed_groups: JSON.stringify({ teams: [SECURITY_TEAM, 'Kindo users'] }) },
+      `allowed_groups["teams"][1] is "Kindo users"; ${guid.replace(/'/g, '"')}.`,
+    ],
+    [
+      'allowed_groups',
+      { require_assignment: 'true', allowed_groups: JSON.stringify({ outlook: [SECURITY_TEAM] }) },
+      'allowed_groups has entries for outlook, which are not in integrations; expected entries only for enabled integrations.',
+    ],
     [
       'allowed_groups',
       { allowed_groups: JSON.stringify({ defender: [SECURITY_TEAM] }) },
@@ -207,17 +309,32 @@ describe.skipIf(!hasTerraform)('Kindo SaaS submodule evaluated by terraform (ter
       })!
         .replace('`allowedGroups` is ', 'allowed_groups["defender"] is ')
         .replace('`requireAssignment` is not true', 'require_assignment is not true')
-        .replace('expected `requireAssignment: true` with the groups, or no `allowedGroups`', 'expected require_assignment = true with the groups, or no allowed_groups.'),
+        .replace(
+          'expected `requireAssignment: true` with the groups, or no `allowedGroups`',
+          'expected require_assignment = true with the groups, or no allowed_groups.',
+        ),
     ],
     ['owners', { owners: '["alice"]' }, 'owners has alice; expected object IDs (GUIDs)'],
-    ['remove_permissions', { remove_permissions: '{outlook=["Mail.Send"]}' }, 'remove_permissions has entries for outlook, which are not in integrations'],
-    ['add_permissions', { add_permissions: JSON.stringify({ teams: [{ ...MAIL_READ, justification: 'mail' }] }) }, 'add_permissions["teams"][0].justification is "mail"; expected a justification of at least 20 characters'],
+    [
+      'remove_permissions',
+      { remove_permissions: '{outlook=["Mail.Send"]}' },
+      'remove_permissions has entries for outlook, which are not in integrations',
+    ],
+    [
+      'add_permissions',
+      { add_permissions: JSON.stringify({ teams: [{ ...MAIL_READ, justification: 'mail' }] }) },
+      'add_permissions["teams"][0].justification is "mail"; expected a justification of at least 20 characters',
+    ],
     ['integrations', { integrations: '["teams","skype"]' }, 'integrations has unknown ids: skype'],
-  ])('fails if %s is invalid (%j), naming the input, the value and what is expected', async (_, vars, message) => {
-    const result = await terraform(dir, ['plan', '-input=false', '-lock=false'], { ...base, ...vars });
-    expect(result.status).toBe(1);
-    expect(result.output.replace(/[│╷╵]/g, '').replace(/\s+/g, ' ')).toContain(message);
-  }, 60_000);
+  ])(
+    'fails if %s is invalid (%j), naming the input, the value and what is expected',
+    async (_, vars, message) => {
+      const result = await terraform(dir, ['plan', '-input=false', '-lock=false'], { ...base, ...vars });
+      expect(result.status).toBe(1);
+      expect(result.output.replace(/[│╷╵]/g, '').replace(/\s+/g, ' ')).toContain(message);
+    },
+    60_000,
+  );
 
   test('accepts Kindo SaaS inputs with groups per integration', async () => {
     const result = await terraform(dir, ['plan', '-input=false', '-lock=false'], {
@@ -231,7 +348,10 @@ describe.skipIf(!hasTerraform)('Kindo SaaS submodule evaluated by terraform (ter
 
   test('is formatted as `terraform fmt` formats it, and so is examples/saas', () => {
     for (const target of [DIR, join(ROOT, 'examples', 'saas')]) {
-      const run = spawnSync('terraform', ['fmt', '-check', '-diff', '-no-color', target], { env: TF_ENV, encoding: 'utf8' });
+      const run = spawnSync('terraform', ['fmt', '-check', '-diff', '-no-color', target], {
+        env: TF_ENV,
+        encoding: 'utf8',
+      });
       expect(run.status, run.stdout).toBe(0);
     }
   }, 60_000);

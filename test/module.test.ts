@@ -4,10 +4,20 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { ADOPT_EXAMPLE_DIR, EXAMPLE_DIR, MODULE_DIR, SAAS_EXAMPLE_DIR, buildModule, type ModuleBuild } from '../scripts/generate-module';
+import {
+  ADOPT_EXAMPLE_DIR,
+  EXAMPLE_DIR,
+  MODULE_DIR,
+  SAAS_EXAMPLE_DIR,
+  buildModule,
+  type ModuleBuild,
+} from '../scripts/generate-module';
 import v010 from '../scripts/module/v0.1.0-addresses.json';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../src/catalog/catalog';
-import { KindoMicrosoftIntegrations, type KindoMicrosoftIntegrationsProps } from '../src/constructs/kindo-microsoft-integrations';
+import {
+  KindoMicrosoftIntegrations,
+  type KindoMicrosoftIntegrationsProps,
+} from '../src/constructs/kindo-microsoft-integrations';
 import { missingApiServicePrincipalMessage, scopeIdMismatchMessage } from '../src/core/errors';
 import { checkNangoFields, nangoFieldsValidation } from '../src/nango/nango-fields';
 import { NANGO_ENVIRONMENT_VARIABLE } from '../src/nango/nango-registration';
@@ -20,19 +30,36 @@ let cached: ModuleBuild | undefined;
 /** The module as the generator builds it, block by block; the committed files are its rendering (first test). */
 type Built = Pick<ModuleBuild, 'files' | 'moved'> & {
   readonly [K in 'resource' | 'data']: Record<string, Record<string, Body>>;
-} & { readonly [K in 'check' | 'variable' | 'output']: Record<string, Body> } & { readonly locals: Body; readonly terraform: Body };
-const built = (): Built => (cached ??= buildModule()) as Built;
+} & { readonly [K in 'check' | 'variable' | 'output']: Record<string, Body> } & {
+  readonly locals: Body;
+  readonly terraform: Body;
+};
+const built = (): Built => {
+  cached ??= buildModule();
+  return cached as Built;
+};
 const filesUnder = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(ROOT, join(e.parentPath, e.name))) : [];
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => relative(ROOT, join(e.parentPath, e.name)))
+    : [];
 const readme = () => readFileSync(join(MODULE_DIR, 'README.md'), 'utf8');
 const requiredInputs = () => Object.keys(built().variable).filter((name) => !('default' in built().variable[name]));
 const unwrap = (template: string) => /^\$\{([\s\S]*)\}$/.exec(template)![1];
 /** A folded block's expression for one integration: `each.key` is its id, `each.value` its catalog entry. */
-const forIntegration = (template: string, id: string) => unwrap(template).replace(/\beach\.key\b/g, JSON.stringify(id)).replace(/\beach\.value\b/g, `local.catalog[${JSON.stringify(id)}]`);
+const forIntegration = (template: string, id: string) =>
+  unwrap(template)
+    .replace(/\beach\.key\b/g, JSON.stringify(id))
+    .replace(/\beach\.value\b/g, `local.catalog[${JSON.stringify(id)}]`);
 /** Every block of main.tf with its address. */
 const blocks = () => [
-  ...Object.entries(built().resource).flatMap(([type, byName]) => Object.entries(byName).map(([name, body]) => ({ address: `${type}.${name}`, type, name, body, data: false }))),
-  ...Object.entries(built().data).flatMap(([type, byName]) => Object.entries(byName).map(([name, body]) => ({ address: `data.${type}.${name}`, type, name, body, data: true }))),
+  ...Object.entries(built().resource).flatMap(([type, byName]) =>
+    Object.entries(byName).map(([name, body]) => ({ address: `${type}.${name}`, type, name, body, data: false })),
+  ),
+  ...Object.entries(built().data).flatMap(([type, byName]) =>
+    Object.entries(byName).map(([name, body]) => ({ address: `data.${type}.${name}`, type, name, body, data: true })),
+  ),
 ];
 
 /** Arguments set in the `module "…"` block of an HCL snippet. */
@@ -42,7 +69,10 @@ function moduleArguments(hcl: string): string[] {
 }
 
 /** Instances Terraform's own synth of the constructs holds, by resource type, for a selection. */
-function constructInstances(integrations: readonly IntegrationId[], props: Partial<KindoMicrosoftIntegrationsProps> = {}): Record<string, number> {
+function constructInstances(
+  integrations: readonly IntegrationId[],
+  props: Partial<KindoMicrosoftIntegrationsProps> = {},
+): Record<string, number> {
   const stack = new TerraformStack(Testing.app(), 'constructs');
   const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
   // As the module gives it: a variable, so the environment is recorded for every registration.
@@ -50,8 +80,12 @@ function constructInstances(integrations: readonly IntegrationId[], props: Parti
   new KindoMicrosoftIntegrations(stack, 'Kindo', { integrations, nango: { secretKey, environment }, ...props });
   const config = stack.toTerraform() as { resource: Record<string, Body>; data: Record<string, Body> };
   const counts: Record<string, number> = {};
-  for (const [kind, prefix] of [['resource', ''], ['data', 'data.']] as const) {
-    for (const [type, blocks] of Object.entries(config[kind] ?? {})) counts[`${prefix}${type}`] = Object.keys(blocks).length;
+  for (const [kind, prefix] of [
+    ['resource', ''],
+    ['data', 'data.'],
+  ] as const) {
+    for (const [type, blocks] of Object.entries(config[kind] ?? {}))
+      counts[`${prefix}${type}`] = Object.keys(blocks).length;
   }
   return counts;
 }
@@ -68,22 +102,36 @@ interface Requested {
 }
 
 /** Per integration, what Terraform's synth of the constructs requests for a selection. */
-function constructRequests(integrations: readonly IntegrationId[], props: Partial<KindoMicrosoftIntegrationsProps>): Record<string, Requested> {
+function constructRequests(
+  integrations: readonly IntegrationId[],
+  props: Partial<KindoMicrosoftIntegrationsProps>,
+): Record<string, Requested> {
   const stack = new TerraformStack(Testing.app(), 'constructs');
   const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
   // As the module gives it: a variable, so the environment is recorded for every registration.
   const environment = new TerraformVariable(stack, 'nango_environment', NANGO_ENVIRONMENT_VARIABLE).stringValue;
   new KindoMicrosoftIntegrations(stack, 'Kindo', { integrations, nango: { secretKey, environment }, ...props });
-  const config = stack.toTerraform() as { resource: Record<string, Record<string, Body>>; data: Record<string, Record<string, Body>> };
+  const config = stack.toTerraform() as {
+    resource: Record<string, Record<string, Body>>;
+    data: Record<string, Record<string, Body>>;
+  };
   // Construct paths are constructs/Kindo/<integration id>/…
-  const of = (type: string, id: string) => Object.values(config.resource[type] ?? {}).filter((b) => b['//'].metadata.path.split('/')[2] === id);
+  const of = (type: string, id: string) =>
+    Object.values(config.resource[type] ?? {}).filter((b) => b['//'].metadata.path.split('/')[2] === id);
   return Object.fromEntries(
     integrations.map((id) => {
       const [app] = of('azuread_application', id);
-      const apiOf = (grant: Body) => config.data.azuread_service_principal[/data\.azuread_service_principal\.(\w+)(\[0\])?\./.exec(grant.resource_service_principal_object_id)![1]].client_id;
+      const apiOf = (grant: Body) =>
+        config.data.azuread_service_principal[
+          /data\.azuread_service_principal\.(\w+)(\[0\])?\./.exec(grant.resource_service_principal_object_id)![1]
+        ].client_id;
       const requested: Requested = {
-        access: Object.fromEntries(app.required_resource_access.map((r: Body) => [r.resource_app_id, r.resource_access.map((a: Body) => a.id)])),
-        grants: Object.fromEntries(of('azuread_service_principal_delegated_permission_grant', id).map((g) => [apiOf(g), g.claim_values])),
+        access: Object.fromEntries(
+          app.required_resource_access.map((r: Body) => [r.resource_app_id, r.resource_access.map((a: Body) => a.id)]),
+        ),
+        grants: Object.fromEntries(
+          of('azuread_service_principal_delegated_permission_grant', id).map((g) => [apiOf(g), g.claim_values]),
+        ),
         scopes: of('terraform_data', id).find((d) => d.triggers_replace.scopes)!.triggers_replace.scopes,
         notes: app.notes,
       };
@@ -93,24 +141,44 @@ function constructRequests(integrations: readonly IntegrationId[], props: Partia
 }
 
 /** The module's variables for a selection and the constructs' props. */
-function moduleVars(integrations: readonly IntegrationId[], props: Partial<KindoMicrosoftIntegrationsProps>): Record<string, string> {
+function moduleVars(
+  integrations: readonly IntegrationId[],
+  props: Partial<KindoMicrosoftIntegrationsProps>,
+): Record<string, string> {
   const vars: Record<string, string> = { integrations: JSON.stringify(integrations) };
   if (props.adminConsent === false) vars.admin_consent = 'false';
   // JSON is valid HCL for the map inputs; the module spells one attribute of an addition in snake case.
   if (props.removePermissions) vars.remove_permissions = JSON.stringify(props.removePermissions);
-  if (props.addPermissions) vars.add_permissions = JSON.stringify(props.addPermissions).replace(/"adminConsentRequired"/g, '"admin_consent_required"');
+  if (props.addPermissions)
+    vars.add_permissions = JSON.stringify(props.addPermissions).replace(
+      /"adminConsentRequired"/g,
+      '"admin_consent_required"',
+    );
   return vars;
 }
 
-const OUTLOOK_WITHOUT_MAIL_SEND: Partial<KindoMicrosoftIntegrationsProps> = { removePermissions: { outlook: ['Mail.Send'] } };
+const OUTLOOK_WITHOUT_MAIL_SEND: Partial<KindoMicrosoftIntegrationsProps> = {
+  removePermissions: { outlook: ['Mail.Send'] },
+};
 const TEAMS_WITH_MAIL_READ: Partial<KindoMicrosoftIntegrationsProps> = {
   addPermissions: {
-    teams: [{ api: 'Microsoft Graph', name: 'Mail.Read', id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', justification: 'Kindo summarizes mail about the channels it reads' }],
+    teams: [
+      {
+        api: 'Microsoft Graph',
+        name: 'Mail.Read',
+        id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca',
+        justification: 'Kindo summarizes mail about the channels it reads',
+      },
+    ],
   },
 };
 // Every WindowsDefenderATP scope of defender's guide list, so that its grant and lookup go away.
 const DEFENDER_WITHOUT_WDATP: Partial<KindoMicrosoftIntegrationsProps> = {
-  removePermissions: { defender: catalog().defender.apis.find((a) => a.name === 'WindowsDefenderATP')!.permissions.map((p) => `WindowsDefenderATP/${p.name}`) },
+  removePermissions: {
+    defender: catalog()
+      .defender.apis.find((a) => a.name === 'WindowsDefenderATP')!
+      .permissions.map((p) => `WindowsDefenderATP/${p.name}`),
+  },
 };
 const ADOPTED_APP = '0f8e2c6d-1b2a-4c3d-9e8f-7a6b5c4d3e2f';
 const TF_ENV = { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
@@ -131,32 +199,70 @@ describe('Terraform module (module/)', () => {
 
   test('is up to date with the constructs and the catalog (run `npm run module` when this fails)', () => {
     const { files } = built();
-    expect([...filesUnder(MODULE_DIR), ...filesUnder(EXAMPLE_DIR), ...filesUnder(ADOPT_EXAMPLE_DIR), ...filesUnder(SAAS_EXAMPLE_DIR)].sort()).toEqual(Object.keys(files).sort());
-    for (const [path, content] of Object.entries(files)) expect(readFileSync(join(ROOT, path), 'utf8'), path).toBe(content);
+    expect(
+      [
+        ...filesUnder(MODULE_DIR),
+        ...filesUnder(EXAMPLE_DIR),
+        ...filesUnder(ADOPT_EXAMPLE_DIR),
+        ...filesUnder(SAAS_EXAMPLE_DIR),
+      ].sort(),
+    ).toEqual(Object.keys(files).sort());
+    for (const [path, content] of Object.entries(files))
+      expect(readFileSync(join(ROOT, path), 'utf8'), path).toBe(content);
   });
 
   test('holds no unresolved cdktf token: every construct input the generator passes resolves to HCL', () => {
-    for (const [path, content] of Object.entries(built().files)) expect(content, path).not.toMatch(/tftoken|TfToken|\$\{Token\[/);
+    for (const [path, content] of Object.entries(built().files))
+      expect(content, path).not.toMatch(/tftoken|TfToken|\$\{Token\[/);
   });
 
   test('is HCL in the standard module layout: versions, variables, main, outputs, the catalog as locals, checks and moved blocks; nested modules under modules/', () => {
-    expect(filesUnder(MODULE_DIR).map((f) => relative('module', f)).filter((f) => !f.startsWith('modules/')).sort()).toEqual(
-      ['README.md', 'catalog.tf', 'checks.tf', 'locals.tf', 'main.tf', 'moved.tf', 'nango-registration.sh', 'outputs.tf', 'variables.tf', 'versions.tf'].sort(),
+    expect(
+      filesUnder(MODULE_DIR)
+        .map((f) => relative('module', f))
+        .filter((f) => !f.startsWith('modules/'))
+        .sort(),
+    ).toEqual(
+      [
+        'README.md',
+        'catalog.tf',
+        'checks.tf',
+        'locals.tf',
+        'main.tf',
+        'moved.tf',
+        'nango-registration.sh',
+        'outputs.tf',
+        'variables.tf',
+        'versions.tf',
+      ].sort(),
     );
-    expect(readFileSync(join(MODULE_DIR, 'main.tf'), 'utf8')).toMatch(/^resource "azuread_application" "this" \{\n {2}for_each += local\.integrations$/m);
+    expect(readFileSync(join(MODULE_DIR, 'main.tf'), 'utf8')).toMatch(
+      /^resource "azuread_application" "this" \{\n {2}for_each += local\.integrations$/m,
+    );
   });
 
   test("README's Inputs and Outputs follow terraform-docs' table layout and list exactly the module's variables and outputs", () => {
     const section = (title: string) => readme().split(`## ${title}\n`)[1].split('\n## ')[0];
-    const rows = (text: string, kind: string) => [...text.matchAll(new RegExp(`^\\| <a name="${kind}_([a-z_]+)"></a> \\[[^\\]]+\\]\\(#${kind}\\\\_[^)]+\\) \\|(.*)\\|$`, 'gm'))];
-    expect(section('Inputs')).toContain('| Name | Description | Type | Default | Required |\n|------|-------------|------|---------|:--------:|\n');
+    const rows = (text: string, kind: string) => [
+      ...text.matchAll(
+        new RegExp(`^\\| <a name="${kind}_([a-z_]+)"></a> \\[[^\\]]+\\]\\(#${kind}\\\\_[^)]+\\) \\|(.*)\\|$`, 'gm'),
+      ),
+    ];
+    expect(section('Inputs')).toContain(
+      '| Name | Description | Type | Default | Required |\n|------|-------------|------|---------|:--------:|\n',
+    );
     expect(section('Outputs')).toContain('| Name | Description |\n|------|-------------|\n');
     const inputs = rows(section('Inputs'), 'input');
     expect(inputs.map((m) => m[1])).toEqual(Object.keys(built().variable).sort());
     expect(rows(section('Outputs'), 'output').map((m) => m[1])).toEqual(Object.keys(built().output).sort());
-    for (const [, name, cells] of inputs) expect(cells.trim().endsWith(requiredInputs().includes(name) ? '| n/a | yes' : '| no'), name).toBe(true);
-    for (const title of ['Requirements', 'Providers', 'Modules', 'Resources']) expect(readme()).toContain(`## ${title}\n`);
-    for (const { address } of blocks()) expect(section('Resources')).toContain(`${address.replace(/^data\./, '')}${address.startsWith('terraform_data') ? '' : ']('}`);
+    for (const [, name, cells] of inputs)
+      expect(cells.trim().endsWith(requiredInputs().includes(name) ? '| n/a | yes' : '| no'), name).toBe(true);
+    for (const title of ['Requirements', 'Providers', 'Modules', 'Resources'])
+      expect(readme()).toContain(`## ${title}\n`);
+    for (const { address } of blocks())
+      expect(section('Resources')).toContain(
+        `${address.replace(/^data\./, '')}${address.startsWith('terraform_data') ? '' : ']('}`,
+      );
   });
 
   test('README starts with an HCL example; it and examples/basic set every required input and no unknown one', () => {
@@ -173,7 +279,10 @@ describe('Terraform module (module/)', () => {
   });
 
   test('requires its providers with version constraints and configures none, with no backend', () => {
-    expect(built().terraform).toEqual({ required_version: '>= 1.10', required_providers: { azuread: { source: 'hashicorp/azuread', version: '~> 3.7' } } });
+    expect(built().terraform).toEqual({
+      required_version: '>= 1.10',
+      required_providers: { azuread: { source: 'hashicorp/azuread', version: '~> 3.7' } },
+    });
     for (const file of filesUnder(MODULE_DIR).filter((f) => f.endsWith('.tf'))) {
       const text = readFileSync(join(ROOT, file), 'utf8');
       expect(text, file).not.toMatch(/^provider "/m);
@@ -182,7 +291,11 @@ describe('Terraform module (module/)', () => {
   });
 
   test('has one block per kind of object, with for_each over the enabled integrations (or integration and API)', () => {
-    expect(blocks().map((b) => b.address).sort()).toEqual(
+    expect(
+      blocks()
+        .map((b) => b.address)
+        .sort(),
+    ).toEqual(
       [
         'azuread_application.this',
         'azuread_application_password.this',
@@ -199,7 +312,9 @@ describe('Terraform module (module/)', () => {
     );
     const forEach = Object.fromEntries(blocks().map((b) => [b.address, b.body.for_each]));
     expect(forEach['azuread_application.this']).toBe('${local.integrations}');
-    expect(forEach['terraform_data.nango_sync']).toBe('${{ for id, integration in local.integrations : id => integration if integration.auth_flow == "delegated" }}');
+    expect(forEach['terraform_data.nango_sync']).toBe(
+      '${{ for id, integration in local.integrations : id => integration if integration.auth_flow == "delegated" }}',
+    );
     expect(forEach['azuread_service_principal_delegated_permission_grant.this']).toBe('${local.admin_consents}');
     expect(forEach['data.azuread_client_config.client_config']).toBeUndefined();
     // No integration id is written into a block: each reads its own through each.key.
@@ -207,29 +322,41 @@ describe('Terraform module (module/)', () => {
     for (const id of INTEGRATION_IDS) expect(text, id).not.toContain(`"${id}"`);
   });
 
-  test("holds the catalog as data in catalog.tf, and no permission outside it", () => {
+  test('holds the catalog as data in catalog.tf, and no permission outside it', () => {
     expect(built().locals.catalog).toEqual(
       Object.fromEntries(
         INTEGRATION_IDS.map((id) => {
           const d = catalog()[id];
-          const permissions = d.apis.flatMap((a) => a.permissions.map((p) => ({ api: a.name, resource_app_id: a.resourceAppId, name: p.name, id: p.id })));
-          return [id, { display_name: d.displayName, auth_flow: d.authFlow, nango_provider: d.nangoProvider, permissions }];
+          const permissions = d.apis.flatMap((a) =>
+            a.permissions.map((p) => ({ api: a.name, resource_app_id: a.resourceAppId, name: p.name, id: p.id })),
+          );
+          return [
+            id,
+            { display_name: d.displayName, auth_flow: d.authFlow, nango_provider: d.nangoProvider, permissions },
+          ];
         }),
       ),
     );
-    const outside = ['main.tf', 'variables.tf', 'locals.tf', 'outputs.tf', 'checks.tf'].map((f) => readFileSync(join(MODULE_DIR, f), 'utf8')).join('\n');
-    for (const p of Object.values(catalog()).flatMap((d) => d.apis.flatMap((a) => a.permissions))) expect(outside, p.name).not.toContain(p.id);
+    const outside = ['main.tf', 'variables.tf', 'locals.tf', 'outputs.tf', 'checks.tf']
+      .map((f) => readFileSync(join(MODULE_DIR, f), 'utf8'))
+      .join('\n');
+    for (const p of Object.values(catalog()).flatMap((d) => d.apis.flatMap((a) => a.permissions)))
+      expect(outside, p.name).not.toContain(p.id);
   });
 
-  test('has the stack\'s secret-expiry warning as one check block asserting over every client secret and naming the failing ones', () => {
+  test("has the stack's secret-expiry warning as one check block asserting over every client secret and naming the failing ones", () => {
     expect(Object.keys(built().check)).toEqual(['secret_expiry']);
     const [assertion] = built().check.secret_expiry.assert;
     expect(assertion.condition).toMatch(/^\$\{alltrue\(\[for id in keys\(azuread_application_password\.this\) : /);
-    expect(assertion.error_message).toMatch(/^\$\{join\("\\n", \[for id in keys\(azuread_application_password\.this\) : "The client secret of Kindo integration '\$\{id\}' expires at /);
+    expect(assertion.error_message).toMatch(
+      /^\$\{join\("\\n", \[for id in keys\(azuread_application_password\.this\) : "The client secret of Kindo integration '\$\{id\}' expires at /,
+    );
   });
 
   test('restricts who may connect per integration: require_assignment on every service principal, one assignment per integration and group', () => {
-    expect(built().resource.azuread_service_principal.this.app_role_assignment_required).toBe('${var.require_assignment}');
+    expect(built().resource.azuread_service_principal.this.app_role_assignment_required).toBe(
+      '${var.require_assignment}',
+    );
     expect(built().resource.azuread_app_role_assignment.allowed_groups).toEqual({
       for_each: '${local.allowed_group_assignments}',
       app_role_id: '00000000-0000-0000-0000-000000000000',
@@ -242,23 +369,35 @@ describe('Terraform module (module/)', () => {
     const { moved } = built();
     expect(moved.map((m) => m.from).sort()).toEqual([...v010.addresses].sort());
     expect(new Set(moved.map((m) => m.to)).size).toBe(moved.length);
-    const declared = blocks().filter((b) => !b.data).map((b) => b.address);
+    const declared = blocks()
+      .filter((b) => !b.data)
+      .map((b) => b.address);
     for (const { to } of moved) expect(declared).toContain(to.replace(/\[.*$/, ''));
-    expect(moved).toContainEqual({ from: 'azuread_application.teams_application["teams"]', to: 'azuread_application.this["teams"]' });
+    expect(moved).toContainEqual({
+      from: 'azuread_application.teams_application["teams"]',
+      to: 'azuread_application.this["teams"]',
+    });
     expect(moved).toContainEqual({
       from: 'azuread_service_principal_delegated_permission_grant.defender_admin_consent_windows_defender_atp["defender"]',
       to: 'azuread_service_principal_delegated_permission_grant.this["defender/WindowsDefenderATP"]',
     });
   });
 
-  test('checks nango_fields with the constructs\' rules and messages, and sends them over the tenant_id default in both Nango bodies and the Sync trigger', () => {
+  test("checks nango_fields with the constructs' rules and messages, and sends them over the tenant_id default in both Nango bodies and the Sync trigger", () => {
     const variable = built().variable.nango_fields;
     expect(variable).toMatchObject({ type: 'map(map(string))', default: {}, nullable: false });
-    expect(variable.validation).toEqual(expect.arrayContaining(nangoFieldsValidation('nango_fields').map((r) => ({ condition: r.condition, error_message: r.errorMessage }))));
-    const fields = 'merge({"tenant_id" = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id)}, lookup(var.nango_fields, each.key, {}))';
+    expect(variable.validation).toEqual(
+      expect.arrayContaining(
+        nangoFieldsValidation('nango_fields').map((r) => ({ condition: r.condition, error_message: r.errorMessage })),
+      ),
+    );
+    const fields =
+      'merge({"tenant_id" = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id)}, lookup(var.nango_fields, each.key, {}))';
     const { nango_registration: registration, nango_sync: sync } = built().resource.terraform_data;
     expect(registration.provisioner[0]['local-exec'].environment.NANGO_POST_BODY).toContain(`"custom" = ${fields}}`);
-    expect(sync.provisioner[0]['local-exec'].environment.NANGO_PATCH_BODY).toContain(`"custom" = merge({"tenant_id" = "", "purview_endpoint" = "", "subscription_id" = "", "target_user_id" = ""}, ${fields})}`);
+    expect(sync.provisioner[0]['local-exec'].environment.NANGO_PATCH_BODY).toContain(
+      `"custom" = merge({"tenant_id" = "", "purview_endpoint" = "", "subscription_id" = "", "target_user_id" = ""}, ${fields})}`,
+    );
     expect(sync.triggers_replace.fields).toBe(`\${jsonencode(${fields})}`);
     expect(built().output.integrations.value).toContain(
       'nango_fields = local.catalog[id].auth_flow == "delegated" ? merge({ "tenant_id" = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id) }, lookup(var.nango_fields, id, {})) : null',
@@ -267,19 +406,32 @@ describe('Terraform module (module/)', () => {
 
   test('README usage and examples/basic show nango_fields and the adoption path before prevent_duplicate_names', () => {
     for (const text of [readme().split('## Usage')[1].split('```')[1], built().files['examples/basic/main.tf']]) {
-      expect(text).toContain('# nango_fields = { "purview-data-governance" = { purview_endpoint = "https://<account>.purview.azure.com" } }');
+      expect(text).toContain(
+        '# nango_fields = { "purview-data-governance" = { purview_endpoint = "https://<account>.purview.azure.com" } }',
+      );
       expect(text).toMatch(/adopt them \(docs\/adopting\.md\)\n\s+# rather than set prevent_duplicate_names = false\./);
     }
   });
 
   test('stops at duplicate display names unless prevent_duplicate_names is false, whose description points at adoption', () => {
-    expect(built().variable.prevent_duplicate_names).toMatchObject({ type: 'bool', default: true, nullable: false, description: expect.stringContaining("was found and `prevent_duplicate_names` was specified', adopt those apps instead (docs/adopting.md)") });
+    expect(built().variable.prevent_duplicate_names).toMatchObject({
+      type: 'bool',
+      default: true,
+      nullable: false,
+      description: expect.stringContaining(
+        "was found and `prevent_duplicate_names` was specified', adopt those apps instead (docs/adopting.md)",
+      ),
+    });
     expect(built().resource.azuread_application.this.prevent_duplicate_names).toBe('${var.prevent_duplicate_names}');
   });
 
   test("copies the constructs' Nango registration script and calls it from the module's own directory", () => {
-    expect(readFileSync(join(MODULE_DIR, 'nango-registration.sh'), 'utf8')).toBe(readFileSync(join(ROOT, 'assets', 'nango-registration.sh'), 'utf8'));
-    const commands = Object.values(built().resource.terraform_data).flatMap((r) => (r.provisioner ?? []).map((p: Body) => p['local-exec'].command));
+    expect(readFileSync(join(MODULE_DIR, 'nango-registration.sh'), 'utf8')).toBe(
+      readFileSync(join(ROOT, 'assets', 'nango-registration.sh'), 'utf8'),
+    );
+    const commands = Object.values(built().resource.terraform_data).flatMap((r) =>
+      (r.provisioner ?? []).map((p: Body) => p['local-exec'].command),
+    );
     expect(commands.length).toBeGreaterThan(1);
     for (const c of commands) expect(c).toMatch(/^sh "\$\{path\.module\}\/nango-registration\.sh" [a-z]+$/);
   });
@@ -293,7 +445,11 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
     // at plan, with no provider to download.
     for (const file of INPUT_FILES) cpSync(join(MODULE_DIR, file), join(dir, file));
     // An ephemeral input cannot reach a resource; its validation runs all the same.
-    const input = Object.fromEntries(Object.entries(built().variable).filter(([, v]) => !v.ephemeral).map(([name]) => [name, `\${var.${name}}`]));
+    const input = Object.fromEntries(
+      Object.entries(built().variable)
+        .filter(([, v]) => !v.ephemeral)
+        .map(([name]) => [name, `\${var.${name}}`]),
+    );
     writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ resource: { terraform_data: { inputs: { input } } } }));
     const init = await terraform(dir, ['init', '-input=false']);
     expect(init.status, init.output).toBe(0);
@@ -302,13 +458,21 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
 
   /** An expression with the presence lookup finding every API the catalog knows, as in a tenant that has them all. */
   const allApisPresent = (expression: string) =>
-    expression.replace(/data\.azuread_service_principals\.api_presence\.service_principals\[\*\]\.client_id/g, '[for a in values(local.apis) : a.resource_app_id]');
+    expression.replace(
+      /data\.azuread_service_principals\.api_presence\.service_principals\[\*\]\.client_id/g,
+      '[for a in values(local.apis) : a.resource_app_id]',
+    );
 
   /** `terraform console`'s value of an HCL expression, with the module's variables set. */
   function evaluate(vars: Record<string, string>, expression: string): any {
     const env: NodeJS.ProcessEnv = { ...TF_ENV };
     for (const [k, v] of Object.entries({ nango_secret_key: 'k', ...vars })) env[`TF_VAR_${k}`] = v;
-    const run = spawnSync('terraform', ['console', '-no-color'], { cwd: dir, env, input: `jsonencode(${expression})\n`, encoding: 'utf8' });
+    const run = spawnSync('terraform', ['console', '-no-color'], {
+      cwd: dir,
+      env,
+      input: `jsonencode(${expression})\n`,
+      encoding: 'utf8',
+    });
     expect(run.status, run.stderr).toBe(0);
     return JSON.parse(JSON.parse(run.stdout.trim().split('\n').pop()!));
   }
@@ -324,22 +488,38 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
         .replace(/data\.azuread_client_config\.\w+\.object_id/g, JSON.stringify(caller));
     const constructs = (props: Partial<KindoMicrosoftIntegrationsProps>) => {
       const stack = new TerraformStack(Testing.app(), 'constructs');
-      const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
+      const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true })
+        .stringValue;
       new KindoMicrosoftIntegrations(stack, 'Kindo', { integrations: ['teams'], nango: { secretKey }, ...props });
       const tf = stack.toTerraform() as { resource: Record<string, Record<string, Body>> };
       return (type: string) => Object.values(tf.resource[type])[0];
     };
     const module = (type: string) => built().resource[type].this;
     // Object IDs as the portal may show them, in capitals: the constructs compare them in lower case.
-    for (const [days, owners] of [[180, undefined], [1, [other]], [730, [other, caller]], [30, [caller]], [90, [caller.toUpperCase(), other.toUpperCase()]]] as const) {
+    for (const [days, owners] of [
+      [180, undefined],
+      [1, [other]],
+      [730, [other, caller]],
+      [30, [caller]],
+      [90, [caller.toUpperCase(), other.toUpperCase()]],
+    ] as const) {
       const made = constructs({ secretLifetimeDays: days, ...(owners ? { owners: [...owners] } : {}) });
-      const vars = { integrations: '["teams"]', secret_lifetime_days: String(days), owners: JSON.stringify(owners ?? []) };
+      const vars = {
+        integrations: '["teams"]',
+        secret_lifetime_days: String(days),
+        owners: JSON.stringify(owners ?? []),
+      };
       const password = [made('azuread_application_password'), module('azuread_application_password')];
-      expect(evaluate(vars, bind(password[1].end_date)), `end_date, ${days} days`).toBe(evaluate({ integrations: '["teams"]' }, bind(password[0].end_date)));
+      expect(evaluate(vars, bind(password[1].end_date)), `end_date, ${days} days`).toBe(
+        evaluate({ integrations: '["teams"]' }, bind(password[0].end_date)),
+      );
       expect(password[1].lifecycle).toEqual(password[0].lifecycle);
       for (const type of ['azuread_application', 'azuread_service_principal']) {
         // A set in azuread: compared without order.
-        const [fromModule, fromConstructs] = [evaluate(vars, bind(module(type).owners)), evaluate({ integrations: '["teams"]' }, bind(made(type).owners))];
+        const [fromModule, fromConstructs] = [
+          evaluate(vars, bind(module(type).owners)),
+          evaluate({ integrations: '["teams"]' }, bind(made(type).owners)),
+        ];
         expect(fromModule.sort(), `${type} owners ${JSON.stringify(owners)}`).toEqual(fromConstructs.sort());
       }
     }
@@ -347,7 +527,10 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
 
   test('is formatted as `terraform fmt` formats it, and so are examples/basic and examples/adopt', () => {
     for (const target of [MODULE_DIR, EXAMPLE_DIR, ADOPT_EXAMPLE_DIR]) {
-      const run = spawnSync('terraform', ['fmt', '-check', '-diff', '-no-color', target], { env: TF_ENV, encoding: 'utf8' });
+      const run = spawnSync('terraform', ['fmt', '-check', '-diff', '-no-color', target], {
+        env: TF_ENV,
+        encoding: 'utf8',
+      });
       expect(run.status, run.stdout).toBe(0);
     }
   }, 60_000);
@@ -355,7 +538,10 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
   /** Instances the module would hold, by resource type: each for_each evaluated by `terraform console`. */
   function moduleInstances(vars: Record<string, string>): Record<string, number> {
     const all = blocks();
-    const counts = evaluate(vars, `[${all.map((b) => (b.body.for_each ? `length(${allApisPresent(unwrap(b.body.for_each))})` : '1')).join(', ')}]`) as number[];
+    const counts = evaluate(
+      vars,
+      `[${all.map((b) => (b.body.for_each ? `length(${allApisPresent(unwrap(b.body.for_each))})` : '1')).join(', ')}]`,
+    ) as number[];
     const byType: Record<string, number> = {};
     all.forEach((b, i) => {
       const type = `${b.data ? 'data.' : ''}${b.type}`;
@@ -365,7 +551,10 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
   }
 
   /** Per integration, what the module requests: its own expressions evaluated by `terraform console` for that integration. */
-  function moduleRequests(vars: Record<string, string>, integrations: readonly IntegrationId[]): Record<string, Requested> {
+  function moduleRequests(
+    vars: Record<string, string>,
+    integrations: readonly IntegrationId[],
+  ): Record<string, Requested> {
     const app = built().resource.azuread_application.this;
     const grant = built().resource.azuread_service_principal_delegated_permission_grant.this;
     const api = built().data.azuread_service_principal.api;
@@ -386,10 +575,18 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
     ['all 14', INTEGRATION_IDS, {}],
     ['a subset without admin consent', ['defender', 'sharepoint-online'], { adminConsent: false }],
     ['defender without any WindowsDefenderATP scope', ['defender', 'outlook'], DEFENDER_WITHOUT_WDATP],
-    ['a subset with a permission removed and one added', ['outlook', 'teams'], { ...OUTLOOK_WITHOUT_MAIL_SEND, ...TEAMS_WITH_MAIL_READ }],
-  ])('enabling %s yields exactly the objects the constructs create for it', (_, integrations, props) => {
-    expect(moduleInstances(moduleVars(integrations, props))).toEqual(constructInstances(integrations, props));
-    }, 60_000);
+    [
+      'a subset with a permission removed and one added',
+      ['outlook', 'teams'],
+      { ...OUTLOOK_WITHOUT_MAIL_SEND, ...TEAMS_WITH_MAIL_READ },
+    ],
+  ])(
+    'enabling %s yields exactly the objects the constructs create for it',
+    (_, integrations, props) => {
+      expect(moduleInstances(moduleVars(integrations, props))).toEqual(constructInstances(integrations, props));
+    },
+    60_000,
+  );
 
   test('removing Mail.Send from outlook and adding Mail.Read to teams changes their required permissions, consent and Nango scopes', () => {
     const props = { ...OUTLOOK_WITHOUT_MAIL_SEND, ...TEAMS_WITH_MAIL_READ };
@@ -414,27 +611,65 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
 
   test.each<[string, readonly IntegrationId[], Partial<KindoMicrosoftIntegrationsProps>]>([
     ["Kindo's guide", ['defender', 'outlook', 'purview-data-governance'], {}],
-    ['removals by name and by "<API>/<name>", with a whole API gone', ['defender', 'outlook'], { removePermissions: { ...DEFENDER_WITHOUT_WDATP.removePermissions, outlook: ['Microsoft Graph/Mail.Send', 'People.Read'] } }],
+    [
+      'removals by name and by "<API>/<name>", with a whole API gone',
+      ['defender', 'outlook'],
+      {
+        removePermissions: {
+          ...DEFENDER_WITHOUT_WDATP.removePermissions,
+          outlook: ['Microsoft Graph/Mail.Send', 'People.Read'],
+        },
+      },
+    ],
     [
       'additions to a second API and to Graph, with one scope removed and added back',
       ['defender', 'purview-data-governance'],
       {
         removePermissions: { defender: ['Incident.Read'] },
         addPermissions: {
-          defender: [{ api: 'Microsoft Threat Protection', name: 'Incident.Read', id: '12c153a4-4204-4224-aa3c-4626e2f47c2b', justification: 'read back to test the round trip of a removed scope' }],
+          defender: [
+            {
+              api: 'Microsoft Threat Protection',
+              name: 'Incident.Read',
+              id: '12c153a4-4204-4224-aa3c-4626e2f47c2b',
+              justification: 'read back to test the round trip of a removed scope',
+            },
+          ],
           'purview-data-governance': [
-            { api: 'Microsoft Graph', name: 'Mail.Read', id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', justification: 'Kindo links governance findings to the mail that caused them', access: 'read', adminConsentRequired: false },
+            {
+              api: 'Microsoft Graph',
+              name: 'Mail.Read',
+              id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca',
+              justification: 'Kindo links governance findings to the mail that caused them',
+              access: 'read',
+              adminConsentRequired: false,
+            },
           ],
         },
       },
     ],
-    ['overrides without admin consent', ['outlook', 'teams'], { ...OUTLOOK_WITHOUT_MAIL_SEND, ...TEAMS_WITH_MAIL_READ, adminConsent: false }],
-  ])('with %s, the module requests what the constructs request', (_, integrations, props) => {
-    expect(moduleRequests(moduleVars(integrations, props), integrations)).toEqual(constructRequests(integrations, props));
-    }, 60_000);
+    [
+      'overrides without admin consent',
+      ['outlook', 'teams'],
+      { ...OUTLOOK_WITHOUT_MAIL_SEND, ...TEAMS_WITH_MAIL_READ, adminConsent: false },
+    ],
+  ])(
+    'with %s, the module requests what the constructs request',
+    (_, integrations, props) => {
+      expect(moduleRequests(moduleVars(integrations, props), integrations)).toEqual(
+        constructRequests(integrations, props),
+      );
+    },
+    60_000,
+  );
 
   /** A lookup's postcondition evaluated with `self` (and, for the per-API lookup, the API) given. */
-  function postcondition(vars: Record<string, string>, lookup: Body, self: string, api?: string): { holds: boolean; message: string } {
+  function postcondition(
+    vars: Record<string, string>,
+    lookup: Body,
+    self: string,
+    api?: string,
+  ): { holds: boolean; message: string } {
     const [{ condition, error_message: message }] = lookup.lifecycle.postcondition;
     const bind = (template: string) =>
       unwrap(template)
@@ -450,36 +685,73 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
     const graphOnly = '{ service_principals = [{ client_id = "00000003-0000-0000-c000-000000000000" }] }';
     const result = postcondition(vars, presence, graphOnly);
     expect(result.holds).toBe(false);
-    const api = (name: string) => Object.values(catalog()).flatMap((d) => d.apis).find((a) => a.name === name)!;
+    const api = (name: string) =>
+      Object.values(catalog())
+        .flatMap((d) => d.apis)
+        .find((a) => a.name === name)!;
     expect(result.message.split('\n').sort()).toEqual(
       [
-        missingApiServicePrincipalMessage('Microsoft Purview', api('Microsoft Purview').resourceAppId, ["integration 'purview-data-governance'"]),
-        missingApiServicePrincipalMessage('Microsoft Threat Protection', api('Microsoft Threat Protection').resourceAppId, ["integration 'defender'"]),
-        missingApiServicePrincipalMessage('WindowsDefenderATP', api('WindowsDefenderATP').resourceAppId, ["integration 'defender'"]),
+        missingApiServicePrincipalMessage('Microsoft Purview', api('Microsoft Purview').resourceAppId, [
+          "integration 'purview-data-governance'",
+        ]),
+        missingApiServicePrincipalMessage(
+          'Microsoft Threat Protection',
+          api('Microsoft Threat Protection').resourceAppId,
+          ["integration 'defender'"],
+        ),
+        missingApiServicePrincipalMessage('WindowsDefenderATP', api('WindowsDefenderATP').resourceAppId, [
+          "integration 'defender'",
+        ]),
       ].sort(),
     );
     // Only the enabled integrations' APIs count: teams alone needs Microsoft Graph only.
     expect(postcondition({ integrations: '["teams"]' }, presence, graphOnly)).toEqual({ holds: true, message: '' });
-    expect(evaluate({ integrations: '["teams"]' }, unwrap(presence.client_ids))).toEqual(['00000003-0000-0000-c000-000000000000']);
+    expect(evaluate({ integrations: '["teams"]' }, unwrap(presence.client_ids))).toEqual([
+      '00000003-0000-0000-c000-000000000000',
+    ]);
   }, 60_000);
 
   test('stops the plan when the tenant publishes a requested scope under another ID, naming every integration that requests it', () => {
     const lookup = built().data.azuread_service_principal.api;
-    const vars = { integrations: '["outlook","teams","fabric"]', ...moduleVars(['outlook', 'teams', 'fabric'], TEAMS_WITH_MAIL_READ) };
+    const vars = {
+      integrations: '["outlook","teams","fabric"]',
+      ...moduleVars(['outlook', 'teams', 'fabric'], TEAMS_WITH_MAIL_READ),
+    };
     const graph = catalog().outlook.apis[0];
-    const published = Object.fromEntries(Object.values(catalog()).flatMap((d) => d.apis.filter((a) => a.name === graph.name).flatMap((a) => a.permissions.map((p) => [p.name, p.id]))));
+    const published = Object.fromEntries(
+      Object.values(catalog()).flatMap((d) =>
+        d.apis.filter((a) => a.name === graph.name).flatMap((a) => a.permissions.map((p) => [p.name, p.id])),
+      ),
+    );
     const other = '00000000-0000-0000-0000-000000000001';
-    const self = (ids: Record<string, string>) => `{ oauth2_permission_scope_ids = ${JSON.stringify(ids).replace(/":/g, '" =')} }`;
-    expect(postcondition(vars, lookup, self({ ...published, 'Mail.Read': '570282fd-fa5c-430d-a7fd-fc8dc98a9dca' }), graph.name)).toEqual({ holds: true, message: '' });
+    const self = (ids: Record<string, string>) =>
+      `{ oauth2_permission_scope_ids = ${JSON.stringify(ids).replace(/":/g, '" =')} }`;
+    expect(
+      postcondition(
+        vars,
+        lookup,
+        self({ ...published, 'Mail.Read': '570282fd-fa5c-430d-a7fd-fc8dc98a9dca' }),
+        graph.name,
+      ),
+    ).toEqual({ holds: true, message: '' });
     const { 'Mail.Read': _, ...withoutMailRead } = published;
     const result = postcondition(vars, lookup, self({ ...withoutMailRead, 'User.Read': other }), graph.name);
     expect(result.holds).toBe(false);
-    const found = (scope: string) => `lookup(self.oauth2_permission_scope_ids, ${JSON.stringify(scope)}, "none (not published)")`;
+    const found = (scope: string) =>
+      `lookup(self.oauth2_permission_scope_ids, ${JSON.stringify(scope)}, "none (not published)")`;
     const expected = (scope: string, id: string, requesters: string[], publishedId: string) =>
-      scopeIdMismatchMessage(graph.name, scope, id, found(scope), requesters).replace(`\${${found(scope)}}`, publishedId);
+      scopeIdMismatchMessage(graph.name, scope, id, found(scope), requesters).replace(
+        `\${${found(scope)}}`,
+        publishedId,
+      );
     expect(result.message.split('\n').sort()).toEqual(
       [
-        expected('User.Read', published['User.Read'], ["integration 'fabric'", "integration 'outlook'", "integration 'teams'"], other),
+        expected(
+          'User.Read',
+          published['User.Read'],
+          ["integration 'fabric'", "integration 'outlook'", "integration 'teams'"],
+          other,
+        ),
         expected('Mail.Read', '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', ["integration 'teams'"], 'none (not published)'),
       ].sort(),
     );
@@ -488,51 +760,175 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
   const base = { integrations: '["teams","outlook","fabric"]', nango_secret_key: 'k' };
   /** add_permissions with one entry for teams: Graph Mail.Read, with fields replaced. */
   const added = (fields: Record<string, string> = {}) =>
-    JSON.stringify({ teams: [{ api: 'Microsoft Graph', name: 'Mail.Read', id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', justification: 'Kindo summarizes mail about the channels it reads', ...fields }] });
+    JSON.stringify({
+      teams: [
+        {
+          api: 'Microsoft Graph',
+          name: 'Mail.Read',
+          id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca',
+          justification: 'Kindo summarizes mail about the channels it reads',
+          ...fields,
+        },
+      ],
+    });
   test.concurrent.each<[string, Record<string, string>, string]>([
-    ['integrations', { integrations: '["teams","skype"]' }, 'integrations has unknown ids: skype; expected ids from: defender,'],
+    [
+      'integrations',
+      { integrations: '["teams","skype"]' },
+      'integrations has unknown ids: skype; expected ids from: defender,',
+    ],
     ['integrations', { integrations: '[]' }, 'integrations is empty; expected at least one integration id'],
     ['nango_server_url', { nango_server_url: 'http://nango.example.com' }, 'nango_server_url must be an https:// URL'],
-    ['nango_server_url', { nango_server_url: 'https://user:pw@nango.example.com' }, 'nango_server_url must be an https:// URL without credentials'],
-    ['nango_callback_url', { nango_callback_url: 'https://nango.example.com/oauth/callback?x=1' }, 'nango_callback_url must be an https:// URL'],
+    [
+      'nango_server_url',
+      { nango_server_url: 'https://user:pw@nango.example.com' },
+      'nango_server_url must be an https:// URL without credentials',
+    ],
+    [
+      'nango_callback_url',
+      { nango_callback_url: 'https://nango.example.com/oauth/callback?x=1' },
+      'nango_callback_url must be an https:// URL',
+    ],
     ['nango_secret_key', { nango_secret_key: '' }, 'nango_secret_key is empty'],
     ['name_prefix', { name_prefix: 'x'.repeat(61) }, 'name_prefix is "xxx'],
-    ['secret_lifetime_days', { secret_lifetime_days: '731' }, 'secret_lifetime_days is 731; expected a whole number of days from 1 to 730'],
-    ['secret_lifetime_days', { secret_lifetime_days: '1.5' }, 'secret_lifetime_days is 1.5; expected a whole number of days'],
-    ['secret_expiry_warning_days', { secret_expiry_warning_days: '-1' }, 'secret_expiry_warning_days is -1; expected a whole number of days from 0 to 730'],
-    ['owners', { owners: '["8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b","alice"]' }, 'owners has alice; expected object IDs (GUIDs)'],
+    [
+      'secret_lifetime_days',
+      { secret_lifetime_days: '731' },
+      'secret_lifetime_days is 731; expected a whole number of days from 1 to 730',
+    ],
+    [
+      'secret_lifetime_days',
+      { secret_lifetime_days: '1.5' },
+      'secret_lifetime_days is 1.5; expected a whole number of days',
+    ],
+    [
+      'secret_expiry_warning_days',
+      { secret_expiry_warning_days: '-1' },
+      'secret_expiry_warning_days is -1; expected a whole number of days from 0 to 730',
+    ],
+    [
+      'owners',
+      { owners: '["8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b","alice"]' },
+      'owners has alice; expected object IDs (GUIDs)',
+    ],
     ['tenant_id', { tenant_id: 'contoso.onmicrosoft.com' }, 'tenant_id is "contoso.onmicrosoft.com"; expected a GUID'],
-    ['nango_unique_keys', { nango_unique_keys: '{teams="kindo/teams"}' }, 'nango_unique_keys has {"teams":"kindo/teams"}; expected keys of 1 to 255 letters'],
-    ['nango_unique_keys', { nango_unique_keys: '{fabric="kindo-fabric"}' }, 'nango_unique_keys has entries for fabric; expected unique keys only for integrations registered with Nango'],
-    ['nango_unique_keys', { nango_unique_keys: '{intune="kindo-intune"}' }, 'nango_unique_keys has entries for intune, which are not in integrations'],
-    ['nango_unique_keys', { nango_unique_keys: '{teams="kindo-outlook"}' }, 'nango_unique_keys gives two enabled integrations the same Nango unique key'],
-    ['nango_providers', { nango_providers: '{teams="microsoft"}' }, 'nango_providers has {"teams":"microsoft"}; expected OAUTH2 providers'],
-    ['nango_providers', { nango_providers: '{teams="no-such-provider"}' }, 'nango_providers has {"teams":"no-such-provider"}; expected OAUTH2 providers'],
-    ['nango_providers', { nango_providers: '{outlook="github-app"}' }, 'nango_providers has {"outlook":"github-app"}; expected OAUTH2 providers'],
-    ['fabric_sql_endpoint_host', { fabric_sql_endpoint_host: 'foo.datawarehouse.fabric.microsoft.com' }, 'fabric_sql_endpoint_host is "foo.datawarehouse.fabric.microsoft.com"; expected host,port'],
-    ['fabric_sql_endpoint_host', { fabric_sql_endpoint_host: 'foo.example.com,65536' }, 'fabric_sql_endpoint_host is "foo.example.com,65536"; expected host,port'],
-    ['fabric_sql_endpoint_host', { integrations: '["teams"]', fabric_sql_endpoint_host: 'foo.example.com,1433' }, 'fabric_sql_endpoint_host is set, but fabric is not in integrations'],
-    ['fabric_lakehouse_database', { fabric_lakehouse_database: 'db];drop' }, 'fabric_lakehouse_database is "db];drop"; expected a database name'],
-    ['remove_permissions', { remove_permissions: '{fabric=["User.Read"]}' }, 'remove_permissions has entries for fabric; expected removals only for delegated integrations'],
-    ['remove_permissions', { remove_permissions: '{intune=["User.Read"]}' }, 'remove_permissions has entries for intune, which are not in integrations'],
+    [
+      'nango_unique_keys',
+      { nango_unique_keys: '{teams="kindo/teams"}' },
+      'nango_unique_keys has {"teams":"kindo/teams"}; expected keys of 1 to 255 letters',
+    ],
+    [
+      'nango_unique_keys',
+      { nango_unique_keys: '{fabric="kindo-fabric"}' },
+      'nango_unique_keys has entries for fabric; expected unique keys only for integrations registered with Nango',
+    ],
+    [
+      'nango_unique_keys',
+      { nango_unique_keys: '{intune="kindo-intune"}' },
+      'nango_unique_keys has entries for intune, which are not in integrations',
+    ],
+    [
+      'nango_unique_keys',
+      { nango_unique_keys: '{teams="kindo-outlook"}' },
+      'nango_unique_keys gives two enabled integrations the same Nango unique key',
+    ],
+    [
+      'nango_providers',
+      { nango_providers: '{teams="microsoft"}' },
+      'nango_providers has {"teams":"microsoft"}; expected OAUTH2 providers',
+    ],
+    [
+      'nango_providers',
+      { nango_providers: '{teams="no-such-provider"}' },
+      'nango_providers has {"teams":"no-such-provider"}; expected OAUTH2 providers',
+    ],
+    [
+      'nango_providers',
+      { nango_providers: '{outlook="github-app"}' },
+      'nango_providers has {"outlook":"github-app"}; expected OAUTH2 providers',
+    ],
+    [
+      'fabric_sql_endpoint_host',
+      { fabric_sql_endpoint_host: 'foo.datawarehouse.fabric.microsoft.com' },
+      'fabric_sql_endpoint_host is "foo.datawarehouse.fabric.microsoft.com"; expected host,port',
+    ],
+    [
+      'fabric_sql_endpoint_host',
+      { fabric_sql_endpoint_host: 'foo.example.com,65536' },
+      'fabric_sql_endpoint_host is "foo.example.com,65536"; expected host,port',
+    ],
+    [
+      'fabric_sql_endpoint_host',
+      { integrations: '["teams"]', fabric_sql_endpoint_host: 'foo.example.com,1433' },
+      'fabric_sql_endpoint_host is set, but fabric is not in integrations',
+    ],
+    [
+      'fabric_lakehouse_database',
+      { fabric_lakehouse_database: 'db];drop' },
+      'fabric_lakehouse_database is "db];drop"; expected a database name',
+    ],
+    [
+      'remove_permissions',
+      { remove_permissions: '{fabric=["User.Read"]}' },
+      'remove_permissions has entries for fabric; expected removals only for delegated integrations',
+    ],
+    [
+      'remove_permissions',
+      { remove_permissions: '{intune=["User.Read"]}' },
+      'remove_permissions has entries for intune, which are not in integrations',
+    ],
     [
       'remove_permissions',
       { remove_permissions: '{outlook=["Mail.Send","Mail.Read"]}' },
-      `remove_permissions["outlook"][1] is "Mail.Read", which does not name exactly one permission of outlook; expected one of its guide list: ${catalog().outlook.apis.flatMap((a) => a.permissions.map((p) => p.name)).join(', ')}.`,
+      `remove_permissions["outlook"][1] is "Mail.Read", which does not name exactly one permission of outlook; expected one of its guide list: ${catalog()
+        .outlook.apis.flatMap((a) => a.permissions.map((p) => p.name))
+        .join(', ')}.`,
     ],
-    ['remove_permissions', { remove_permissions: '{outlook=["WindowsDefenderATP/Mail.Send"]}' }, 'remove_permissions["outlook"][0] is "WindowsDefenderATP/Mail.Send", which does not name exactly one permission of outlook'],
-    ['add_permissions', { add_permissions: added().replace('teams', 'fabric') }, 'add_permissions has entries for fabric; expected additions only for delegated integrations'],
-    ['add_permissions', { add_permissions: added().replace('teams', 'intune') }, 'add_permissions has entries for intune, which are not in integrations'],
-    ['add_permissions', { add_permissions: added({ api: 'Graph' }) }, 'add_permissions["teams"][0].api is "Graph"; expected one of the APIs the catalog knows: Microsoft Graph, Microsoft Threat Protection, WindowsDefenderATP, Microsoft Purview.'],
+    [
+      'remove_permissions',
+      { remove_permissions: '{outlook=["WindowsDefenderATP/Mail.Send"]}' },
+      'remove_permissions["outlook"][0] is "WindowsDefenderATP/Mail.Send", which does not name exactly one permission of outlook',
+    ],
+    [
+      'add_permissions',
+      { add_permissions: added().replace('teams', 'fabric') },
+      'add_permissions has entries for fabric; expected additions only for delegated integrations',
+    ],
+    [
+      'add_permissions',
+      { add_permissions: added().replace('teams', 'intune') },
+      'add_permissions has entries for intune, which are not in integrations',
+    ],
+    [
+      'add_permissions',
+      { add_permissions: added({ api: 'Graph' }) },
+      'add_permissions["teams"][0].api is "Graph"; expected one of the APIs the catalog knows: Microsoft Graph, Microsoft Threat Protection, WindowsDefenderATP, Microsoft Purview.',
+    ],
     [
       'add_permissions',
       { add_permissions: added({ api: 'WindowsDefenderATP', name: 'Alert.Read.All' }) },
       'add_permissions["teams"][0].api is "WindowsDefenderATP", which the guide list of teams does not use; expected one of its APIs, Microsoft Graph, since the module grants admin consent only to those.',
     ],
-    ['add_permissions', { add_permissions: added({ name: 'Mail Read' }) }, 'add_permissions["teams"][0].name is "Mail Read"; expected a delegated scope name such as "Mail.Read".'],
-    ['add_permissions', { add_permissions: added({ id: 'mail-read' }) }, 'add_permissions["teams"][0].id is "mail-read"; expected a GUID such as "00000000-0000-0000-0000-000000000000".'],
-    ['add_permissions', { add_permissions: added({ justification: '  needed for mail   ' }) }, 'add_permissions["teams"][0].justification is " needed for mail "; expected a justification of at least 20 characters'],
-    ['add_permissions', { add_permissions: added({ access: 'admin' }) }, 'add_permissions["teams"][0].access is "admin"; expected "read" or "write".'],
+    [
+      'add_permissions',
+      { add_permissions: added({ name: 'Mail Read' }) },
+      'add_permissions["teams"][0].name is "Mail Read"; expected a delegated scope name such as "Mail.Read".',
+    ],
+    [
+      'add_permissions',
+      { add_permissions: added({ id: 'mail-read' }) },
+      'add_permissions["teams"][0].id is "mail-read"; expected a GUID such as "00000000-0000-0000-0000-000000000000".',
+    ],
+    [
+      'add_permissions',
+      { add_permissions: added({ justification: '  needed for mail   ' }) },
+      'add_permissions["teams"][0].justification is " needed for mail "; expected a justification of at least 20 characters',
+    ],
+    [
+      'add_permissions',
+      { add_permissions: added({ access: 'admin' }) },
+      'add_permissions["teams"][0].access is "admin"; expected "read" or "write".',
+    ],
     [
       'add_permissions',
       { add_permissions: added({ name: 'Mail.Send' }) },
@@ -553,39 +949,103 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
       { add_permissions: added().replace(/\[(.*)\]/, '[$1,$1]') },
       'add_permissions["teams"][1].name is "Mail.Read", which teams already requests; expected a permission beyond its list.',
     ],
-    ['allowed_groups', { allowed_groups: '{teams=["5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c"]}' }, 'allowed_groups["teams"] is ["5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c"] but require_assignment is not true'],
-    ['allowed_groups', { require_assignment: 'true', allowed_groups: '{intune=["5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c"]}' }, 'allowed_groups has entries for intune, which are not in integrations'],
-    ['allowed_groups', { require_assignment: 'true', allowed_groups: '{teams=["security team"]}' }, 'allowed_groups["teams"][0] is "security team"; expected a GUID'],
-    ['nango_environment', { nango_environment: 'Prod' }, 'nango_environment is "Prod"; expected a Nango environment name: 1 to 255 lower-case letters, digits, _ or -, e.g. "prod".'],
-    ['nango_fields', { nango_fields: '{fabric={tenant_id=""}}' }, 'nango_fields has entries for fabric; expected fields only for integrations registered with Nango'],
-    ['nango_fields', { nango_fields: '{intune={tenant_id=""}}' }, 'nango_fields has entries for intune, which are not in integrations'],
-    ['nango_fields', { nango_fields: '{teams={tenant_id="contoso.onmicrosoft.com"}}' }, constructFieldsMessage('teams', { tenant_id: 'contoso.onmicrosoft.com' })],
-    ['nango_fields', { nango_fields: '{outlook={purview_endpoint="https://contoso.example.com"}}' }, constructFieldsMessage('outlook', { purview_endpoint: 'https://contoso.example.com' })],
-    ['nango_fields', { nango_fields: '{teams={target_user_id="alex"}}' }, constructFieldsMessage('teams', { target_user_id: 'alex' })],
-    ['nango_fields', { nango_fields: '{teams={"Purview-Endpoint"="x"}}' }, constructFieldsMessage('teams', { 'Purview-Endpoint': 'x' })],
+    [
+      'allowed_groups',
+      { allowed_groups: '{teams=["5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c"]}' },
+      'allowed_groups["teams"] is ["5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c"] but require_assignment is not true',
+    ],
+    [
+      'allowed_groups',
+      { require_assignment: 'true', allowed_groups: '{intune=["5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c"]}' },
+      'allowed_groups has entries for intune, which are not in integrations',
+    ],
+    [
+      'allowed_groups',
+      { require_assignment: 'true', allowed_groups: '{teams=["security team"]}' },
+      'allowed_groups["teams"][0] is "security team"; expected a GUID',
+    ],
+    [
+      'nango_environment',
+      { nango_environment: 'Prod' },
+      'nango_environment is "Prod"; expected a Nango environment name: 1 to 255 lower-case letters, digits, _ or -, e.g. "prod".',
+    ],
+    [
+      'nango_fields',
+      { nango_fields: '{fabric={tenant_id=""}}' },
+      'nango_fields has entries for fabric; expected fields only for integrations registered with Nango',
+    ],
+    [
+      'nango_fields',
+      { nango_fields: '{intune={tenant_id=""}}' },
+      'nango_fields has entries for intune, which are not in integrations',
+    ],
+    [
+      'nango_fields',
+      { nango_fields: '{teams={tenant_id="contoso.onmicrosoft.com"}}' },
+      constructFieldsMessage('teams', { tenant_id: 'contoso.onmicrosoft.com' }),
+    ],
+    [
+      'nango_fields',
+      { nango_fields: '{outlook={purview_endpoint="https://contoso.example.com"}}' },
+      constructFieldsMessage('outlook', { purview_endpoint: 'https://contoso.example.com' }),
+    ],
+    [
+      'nango_fields',
+      { nango_fields: '{teams={target_user_id="alex"}}' },
+      constructFieldsMessage('teams', { target_user_id: 'alex' }),
+    ],
+    [
+      'nango_fields',
+      { nango_fields: '{teams={"Purview-Endpoint"="x"}}' },
+      constructFieldsMessage('teams', { 'Purview-Endpoint': 'x' }),
+    ],
     ['nango_fields', { nango_fields: '{teams={app_id="x"}}' }, constructFieldsMessage('teams', { app_id: 'x' })],
-    ['adopt_existing_nango_integrations', { adopt_existing_nango_integrations: '["fabric"]' }, 'adopt_existing_nango_integrations has fabric; expected ids of integrations registered with Nango:'],
-    ['adopt_existing_nango_integrations', { adopt_existing_nango_integrations: '["intune"]' }, 'adopt_existing_nango_integrations has intune, which are not in integrations; expected ids of enabled integrations only.'],
-    ['existing_apps', { existing_apps: `{intune={application_object_id="${ADOPTED_APP}"}}` }, 'existing_apps has entries for intune, which are not in integrations; expected entries only for enabled integrations.'],
+    [
+      'adopt_existing_nango_integrations',
+      { adopt_existing_nango_integrations: '["fabric"]' },
+      'adopt_existing_nango_integrations has fabric; expected ids of integrations registered with Nango:',
+    ],
+    [
+      'adopt_existing_nango_integrations',
+      { adopt_existing_nango_integrations: '["intune"]' },
+      'adopt_existing_nango_integrations has intune, which are not in integrations; expected ids of enabled integrations only.',
+    ],
     [
       'existing_apps',
-      { existing_apps: `{fabric={application_object_id="Kindo - Microsoft Fabric",client_secrets=[{key_id="abc"}],permission_grant_ids={"Microsoft Graph"="/oauth2PermissionGrants/x"}}}` },
+      { existing_apps: `{intune={application_object_id="${ADOPTED_APP}"}}` },
+      'existing_apps has entries for intune, which are not in integrations; expected entries only for enabled integrations.',
+    ],
+    [
+      'existing_apps',
+      {
+        existing_apps: `{fabric={application_object_id="Kindo - Microsoft Fabric",client_secrets=[{key_id="abc"}],permission_grant_ids={"Microsoft Graph"="/oauth2PermissionGrants/x"}}}`,
+      },
       'existing_apps["fabric"].application_object_id is "Kindo - Microsoft Fabric"; existing_apps["fabric"].client_secrets[0].key_id is "abc"; existing_apps["fabric"].permission_grant_ids["Microsoft Graph"] is "/oauth2PermissionGrants/x"; expected GUIDs such as "00000000-0000-0000-0000-000000000000" for object and key IDs, and oauth2PermissionGrant ids (base64url text) for grants.',
     ],
     [
       'existing_apps',
-      { existing_apps: `{teams={application_object_id="${ADOPTED_APP}"},fabric={application_object_id="${ADOPTED_APP}"}}`, adopt_existing_nango_integrations: '["outlook"]' },
+      {
+        existing_apps: `{teams={application_object_id="${ADOPTED_APP}"},fabric={application_object_id="${ADOPTED_APP}"}}`,
+        adopt_existing_nango_integrations: '["outlook"]',
+      },
       'existing_apps adopts teams without saying whether the Nango integration made by hand with each is taken over; expected each in adopt_existing_nango_integrations, with nango_unique_keys giving its unique key unless it is "kindo-<id>".',
     ],
-  ])('fails if %s is invalid (%j), naming the input', async (_, vars, message) => {
-    const result = await terraform(dir, ['plan', '-input=false', '-lock=false'], { ...base, ...vars });
-    expect(result.status).toBe(1);
-    expect(result.output.replace(/[│╷╵]/g, '').replace(/\s+/g, ' ')).toContain(message);
-  }, 60_000);
+  ])(
+    'fails if %s is invalid (%j), naming the input',
+    async (_, vars, message) => {
+      const result = await terraform(dir, ['plan', '-input=false', '-lock=false'], { ...base, ...vars });
+      expect(result.status).toBe(1);
+      expect(result.output.replace(/[│╷╵]/g, '').replace(/\s+/g, ' ')).toContain(message);
+    },
+    60_000,
+  );
 
   test('refuses a Nango field named like a secret without showing its value', async () => {
     const planted = `planted-${randomUUID()}`;
-    const result = await terraform(dir, ['plan', '-input=false', '-lock=false'], { ...base, nango_fields: `{teams={client_secret="${planted}"},outlook={purview_password="${planted}"}}` });
+    const result = await terraform(dir, ['plan', '-input=false', '-lock=false'], {
+      ...base,
+      nango_fields: `{teams={client_secret="${planted}"},outlook={purview_password="${planted}"}}`,
+    });
     expect(result.status).toBe(1);
     const output = result.output.replace(/[│╷╵]/g, '').replace(/\s+/g, ' ');
     expect(output).toContain(constructFieldsMessage('outlook', { purview_password: planted }).slice(0, -1));
@@ -611,19 +1071,30 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
       fabric_sql_endpoint_host: 'foo.datawarehouse.fabric.microsoft.com,1433',
       fabric_lakehouse_database: 'Sales Lakehouse',
       prevent_duplicate_names: 'false',
-      nango_fields: '{teams={tenant_id="72f988bf-86f1-41af-91ab-2d7cd011db47",target_user_id="alex@contoso.com",region_hint="west"},outlook={target_user_id="",subscription_id="00000000-0000-0000-0000-000000000001"}}',
+      nango_fields:
+        '{teams={tenant_id="72f988bf-86f1-41af-91ab-2d7cd011db47",target_user_id="alex@contoso.com",region_hint="west"},outlook={target_user_id="",subscription_id="00000000-0000-0000-0000-000000000001"}}',
       existing_apps: `{teams={application_object_id="${ADOPTED_APP}",service_principal_object_id="${ADOPTED_APP}",permission_grant_ids={"Microsoft Graph"="xyz0AbCdEfGhIjKlMnOpQrStUvWx-AbCdEfGhIjKlMn"},client_secrets=[{key_id="${ADOPTED_APP}"}]},fabric={application_object_id="${ADOPTED_APP}"}}`,
       adopt_existing_nango_integrations: '["teams","outlook"]',
       // A removed permission may come back as an addition, as the constructs allow.
       remove_permissions: '{outlook=["Microsoft Graph/Mail.Send"],teams=["User.Read"]}',
-      add_permissions: added({ name: 'User.Read', id: 'e1fe6dd8-ba31-4d61-89e7-88639da4683d', access: 'read', admin_consent_required: 'false' }).replace('"false"', 'false'),
+      add_permissions: added({
+        name: 'User.Read',
+        id: 'e1fe6dd8-ba31-4d61-89e7-88639da4683d',
+        access: 'read',
+        admin_consent_required: 'false',
+      }).replace('"false"', 'false'),
     });
     expect(result.status, result.output).toBe(0);
   }, 60_000);
 });
 
 /** A stand-in address for `terraform_data`: the type goes into the name, `azuread_application.this` → `terraform_data.azuread_application__this`. */
-const standInAddress = (address: string) => address.replace(/^(data\.)?([a-z_]+)\.([\w-]+)/, (_, data: string | undefined, type: string, name: string) => `terraform_data.${data ? 'data_' : ''}${type}__${name}`);
+const standInAddress = (address: string) =>
+  address.replace(
+    /^(data\.)?([a-z_]+)\.([\w-]+)/,
+    (_, data: string | undefined, type: string, name: string) =>
+      `terraform_data.${data ? 'data_' : ''}${type}__${name}`,
+  );
 
 // Anyone who applied v0.1.0 upgrades with no change but the new Nango environment records: its
 // addresses are applied in a stand-in configuration (terraform_data with the same names and keys), then
@@ -642,8 +1113,20 @@ describe.skipIf(!hasTerraform)('upgrading from v0.1.0 (terraform on the PATH)', 
       keysByBlock.set(block, [...(keysByBlock.get(block) ?? []), key]);
     }
     const standIns = (entries: [string, string][]) =>
-      Object.fromEntries(entries.map(([block, forEach]) => [block.replace(/^terraform_data\./, ''), { for_each: forEach, input: 'stand-in' }]));
-    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ resource: { terraform_data: standIns([...keysByBlock].map(([b, keys]) => [b, `\${toset(${JSON.stringify(keys)})}`])) } }));
+      Object.fromEntries(
+        entries.map(([block, forEach]) => [
+          block.replace(/^terraform_data\./, ''),
+          { for_each: forEach, input: 'stand-in' },
+        ]),
+      );
+    writeFileSync(
+      join(dir, 'main.tf.json'),
+      JSON.stringify({
+        resource: {
+          terraform_data: standIns([...keysByBlock].map(([b, keys]) => [b, `\${toset(${JSON.stringify(keys)})}`])),
+        },
+      }),
+    );
     expect((await terraform(dir, ['init', '-input=false'])).status).toBe(0);
     const old = await terraform(dir, ['apply', '-auto-approve', '-input=false'], vars);
     expect(old.output).toContain(`Apply complete! Resources: ${v010.addresses.length} added, 0 changed, 0 destroyed.`);
@@ -658,12 +1141,16 @@ describe.skipIf(!hasTerraform)('upgrading from v0.1.0 (terraform on the PATH)', 
       }),
     );
     const plan = await terraform(dir, ['plan', '-input=false'], vars);
-    const records = INTEGRATION_IDS.filter((id) => catalog()[id].authFlow === 'delegated').map((id) => standInAddress(`terraform_data.nango_environment["${id}"]`));
+    const records = INTEGRATION_IDS.filter((id) => catalog()[id].authFlow === 'delegated').map((id) =>
+      standInAddress(`terraform_data.nango_environment["${id}"]`),
+    );
     expect(plan.output).toContain(`Plan: ${records.length} to add, 0 to change, 0 to destroy.`);
     expect(plan.output.match(/ has moved to /g)?.length).toBe(v010.addresses.length);
     expect((await terraform(dir, ['apply', '-auto-approve', '-input=false'], vars)).status).toBe(0);
     const state = spawnSync('terraform', ['state', 'list'], { cwd: dir, env: TF_ENV, encoding: 'utf8' });
-    expect(state.stdout.trim().split('\n').sort()).toEqual([...built().moved.map((m) => standInAddress(m.to)), ...records].sort());
+    expect(state.stdout.trim().split('\n').sort()).toEqual(
+      [...built().moved.map((m) => standInAddress(m.to)), ...records].sort(),
+    );
   }, 180_000);
 });
 
@@ -722,10 +1209,20 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
     // References to azuread resources read their stand-in's output; to data sources, a local that stands in for them.
     const local = (address: string) => standInAddress(address).replace(/^terraform_data\./, 'local.');
     const swap = (text: string) =>
-      text.replace(/(?<![\w.-])(data\.)?(azuread_[a-z_]+)\.([\w-]+)(\[[^\]]+\])?(?:\.(\w+))?/g, (_, data: string | undefined, type: string, name: string, index = '', attr?: string) =>
-        data ? `${local(`data.${type}.${name}`)}${index}${attr ? `.${attr}` : ''}` : `${standInAddress(`${type}.${name}`)}${index}${attr ? `.output.${attr}` : ''}`,
+      text.replace(
+        /(?<![\w.-])(data\.)?(azuread_[a-z_]+)\.([\w-]+)(\[[^\]]+\])?(?:\.(\w+))?/g,
+        (_, data: string | undefined, type: string, name: string, index = '', attr?: string) =>
+          data
+            ? `${local(`data.${type}.${name}`)}${index}${attr ? `.${attr}` : ''}`
+            : `${standInAddress(`${type}.${name}`)}${index}${attr ? `.output.${attr}` : ''}`,
       );
-    const attrs = (b: { type: string; name: string }, key: string) => Object.fromEntries(['id', 'client_id', 'object_id', 'tenant_id', 'display_name', 'key_id', 'value'].map((a) => [a, `${b.type}-${b.name}-${key}-${a}`]));
+    const attrs = (b: { type: string; name: string }, key: string) =>
+      Object.fromEntries(
+        ['id', 'client_id', 'object_id', 'tenant_id', 'display_name', 'key_id', 'value'].map((a) => [
+          a,
+          `${b.type}-${b.name}-${key}-${a}`,
+        ]),
+      );
     const resources: Record<string, Body> = {};
     const locals: Record<string, unknown> = {};
     for (const b of blocks()) {
@@ -733,14 +1230,18 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
         resources[b.name] = JSON.parse(swap(JSON.stringify(b.body)));
       } else if (b.data) {
         // Every API the presence lookup is asked for is found, as in a tenant that has them all.
-        const found = b.body.client_ids ? { service_principals: `\${[for id in ${swap(unwrap(b.body.client_ids))} : { client_id = id }]}` } : {};
+        const found = b.body.client_ids
+          ? { service_principals: `\${[for id in ${swap(unwrap(b.body.client_ids))} : { client_id = id }]}` }
+          : {};
         locals[local(b.address).replace(/^local\./, '')] = b.body.for_each
           ? `\${{ for key, _ in ${swap(unwrap(b.body.for_each))} : key => ${JSON.stringify(attrs(b, '${key}')).replace(/":/g, '" =')} }}`
           : { ...attrs(b, 'single'), ...found };
       } else {
         resources[standInAddress(b.address).replace(/^terraform_data\./, '')] = {
           ...(b.body.for_each ? { for_each: swap(b.body.for_each) } : {}),
-          ...(b.body.lifecycle ? { lifecycle: { create_before_destroy: b.body.lifecycle.create_before_destroy ?? false } } : {}),
+          ...(b.body.lifecycle
+            ? { lifecycle: { create_before_destroy: b.body.lifecycle.create_before_destroy ?? false } }
+            : {}),
           input: {
             ...attrs(b, '${each.key}'),
             // A client secret's expiry, set per integration by the test of the expiry warning.
@@ -751,9 +1252,18 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
     }
     writeFileSync(
       join(copy, 'main.tf.json'),
-      JSON.stringify({ variable: { stand_in_secret_end_dates: { type: 'map(string)', default: {} } }, locals, resource: { terraform_data: resources } }, null, 2),
+      JSON.stringify(
+        {
+          variable: { stand_in_secret_end_dates: { type: 'map(string)', default: {} } },
+          locals,
+          resource: { terraform_data: resources },
+        },
+        null,
+        2,
+      ),
     );
-    for (const file of ['outputs.tf', 'checks.tf']) writeFileSync(join(copy, file), swap(readFileSync(join(MODULE_DIR, file), 'utf8')));
+    for (const file of ['outputs.tf', 'checks.tf'])
+      writeFileSync(join(copy, file), swap(readFileSync(join(MODULE_DIR, file), 'utf8')));
     writeFileSync(
       join(root, 'main.tf.json'),
       JSON.stringify({
@@ -819,7 +1329,11 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
     expect([...nango.integrations.keys()].sort()).toEqual(['kindo-outlook', 'teams-prod']);
     const integrations = output('integrations');
     expect(Object.keys(integrations).sort()).toEqual(['outlook', 'teams']);
-    expect(integrations.teams).toMatchObject({ nango_unique_key: 'teams-prod', nango_provider: 'microsoft-tenant-specific', redirect_uri: `${vars.nango_server_url}/oauth/callback` });
+    expect(integrations.teams).toMatchObject({
+      nango_unique_key: 'teams-prod',
+      nango_provider: 'microsoft-tenant-specific',
+      redirect_uri: `${vars.nango_server_url}/oauth/callback`,
+    });
     expect(nango.integrations.get('teams-prod')!.credentials.client_id).toBe(integrations.teams.client_id);
     expect(Object.keys(output('client_secrets')).sort()).toEqual(['outlook', 'teams']);
     expect(output('fabric_connection')).toBeNull();
@@ -829,30 +1343,64 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
     const since = await fresh();
     const tenant = 'azuread_client_config-client_config-single-tenant_id';
     const requests = () => nango.requests.slice(since);
-    const bodies = (method: string, path: string) => requests().filter((r) => r.method === method && r.path === path).map((r) => (r.body as { custom?: unknown }).custom);
-    expect(requests().filter((r) => r.method === 'POST').map((r) => (r.body as { unique_key: string; custom?: unknown })).sort((a, b) => a.unique_key.localeCompare(b.unique_key))).toMatchObject([
+    const bodies = (method: string, path: string) =>
+      requests()
+        .filter((r) => r.method === method && r.path === path)
+        .map((r) => (r.body as { custom?: unknown }).custom);
+    expect(
+      requests()
+        .filter((r) => r.method === 'POST')
+        .map((r) => r.body as { unique_key: string; custom?: unknown })
+        .sort((a, b) => a.unique_key.localeCompare(b.unique_key)),
+    ).toMatchObject([
       { unique_key: 'kindo-outlook', custom: { tenant_id: tenant, target_user_id: 'alex@contoso.com' } },
       { unique_key: 'teams-prod', custom: { tenant_id: tenant } },
     ]);
     const cleared = { tenant_id: '', purview_endpoint: '', subscription_id: '', target_user_id: '' };
-    expect(bodies('PATCH', '/integrations/kindo-outlook').at(-1)).toEqual({ ...cleared, tenant_id: tenant, target_user_id: 'alex@contoso.com' });
+    expect(bodies('PATCH', '/integrations/kindo-outlook').at(-1)).toEqual({
+      ...cleared,
+      tenant_id: tenant,
+      target_user_id: 'alex@contoso.com',
+    });
     expect(bodies('PATCH', '/integrations/teams-prod').at(-1)).toEqual({ ...cleared, tenant_id: tenant });
-    expect(output('integrations').outlook.nango_fields).toEqual({ tenant_id: tenant, target_user_id: 'alex@contoso.com' });
+    expect(output('integrations').outlook.nango_fields).toEqual({
+      tenant_id: tenant,
+      target_user_id: 'alex@contoso.com',
+    });
 
     vars = { ...vars, nango_fields: '{outlook={target_user_id="",region_hint="west"}}' };
     const plan = await run('plan', '-input=false');
-    expect([...plan.output.matchAll(/# (module\.kindo\.\S+) (?:will|must) be/g)].map((m) => m[1])).toEqual(['module.kindo.terraform_data.nango_sync["outlook"]']);
+    expect([...plan.output.matchAll(/# (module\.kindo\.\S+) (?:will|must) be/g)].map((m) => m[1])).toEqual([
+      'module.kindo.terraform_data.nango_sync["outlook"]',
+    ]);
     expect(plan.output).toMatch(/\+ *"?region_hint"? *= *"west"/);
-    expect(await sinceLast(applied)).toEqual(['GET /integrations/kindo-outlook 200', 'PATCH /integrations/kindo-outlook 200']);
-    expect(bodies('PATCH', '/integrations/kindo-outlook').at(-1)).toEqual({ ...cleared, tenant_id: tenant, region_hint: 'west' });
-    expect(nango.integrations.get('kindo-outlook')!.custom).toEqual({ ...cleared, tenant_id: tenant, region_hint: 'west' });
+    expect(await sinceLast(applied)).toEqual([
+      'GET /integrations/kindo-outlook 200',
+      'PATCH /integrations/kindo-outlook 200',
+    ]);
+    expect(bodies('PATCH', '/integrations/kindo-outlook').at(-1)).toEqual({
+      ...cleared,
+      tenant_id: tenant,
+      region_hint: 'west',
+    });
+    expect(nango.integrations.get('kindo-outlook')!.custom).toEqual({
+      ...cleared,
+      tenant_id: tenant,
+      region_hint: 'west',
+    });
     expect(plan.output).not.toContain(nango.secretKey);
   }, 120_000);
 
   test('POST and PATCH bodies carry the scopes after remove_permissions and add_permissions', async () => {
     await fresh();
-    const scopes = () => ({ outlook: nango.integrations.get('kindo-outlook')!.credentials.scopes, teams: nango.integrations.get('teams-prod')!.credentials.scopes });
-    const overridden = constructRequests(['outlook', 'teams'], { ...OUTLOOK_WITHOUT_MAIL_SEND, ...TEAMS_WITH_MAIL_READ });
+    const scopes = () => ({
+      outlook: nango.integrations.get('kindo-outlook')!.credentials.scopes,
+      teams: nango.integrations.get('teams-prod')!.credentials.scopes,
+    });
+    const overridden = constructRequests(['outlook', 'teams'], {
+      ...OUTLOOK_WITHOUT_MAIL_SEND,
+      ...TEAMS_WITH_MAIL_READ,
+    });
     expect(scopes()).toEqual({ outlook: overridden.outlook.scopes, teams: overridden.teams.scopes });
     expect(scopes().outlook).not.toContain('Mail.Send');
     expect(scopes().teams).toMatch(/,Mail\.Read$/);
@@ -860,7 +1408,12 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
     // Back to the guide's lists: the scopes change, so each registration is replaced and PATCHed.
     vars = { ...vars, remove_permissions: '{}', add_permissions: '{}' };
     const requests = await sinceLast(applied);
-    expect(requests.sort()).toEqual(['GET /integrations/kindo-outlook 200', 'GET /integrations/teams-prod 200', 'PATCH /integrations/kindo-outlook 200', 'PATCH /integrations/teams-prod 200']);
+    expect(requests.sort()).toEqual([
+      'GET /integrations/kindo-outlook 200',
+      'GET /integrations/teams-prod 200',
+      'PATCH /integrations/kindo-outlook 200',
+      'PATCH /integrations/teams-prod 200',
+    ]);
     const guide = constructRequests(['outlook', 'teams'], {});
     expect(scopes()).toEqual({ outlook: guide.outlook.scopes, teams: guide.teams.scopes });
   }, 120_000);
@@ -870,7 +1423,10 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
     await fresh({ nango_fields: '{}', remove_permissions: '{}' });
     vars = { ...vars, integrations: '["teams","fabric"]' };
     const plan = await run('plan', '-input=false');
-    const changes = [...plan.output.matchAll(/# (module\.kindo\.\S+) (will be \w+|must be \w+)/g)].map((m) => [m[1], m[2]]);
+    const changes = [...plan.output.matchAll(/# (module\.kindo\.\S+) (will be \w+|must be \w+)/g)].map((m) => [
+      m[1],
+      m[2],
+    ]);
     const destroyed = changes.filter(([, what]) => what === 'will be destroyed').map(([a]) => a);
     expect(destroyed.length).toBeGreaterThan(0);
     expect(destroyed.filter((a) => !/\["outlook(\/[^"]+)?"\]$/.test(a))).toEqual([]);
@@ -904,7 +1460,13 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
       unique_key: 'kindo-outlook',
       provider: 'microsoft-tenant-specific',
       display_name: 'Made by hand',
-      credentials: { type: 'OAUTH2', client_id: 'hand-made-client', client_secret: 'hand~made~secret', scopes: 'offline_access', webhook_secret: null },
+      credentials: {
+        type: 'OAUTH2',
+        client_id: 'hand-made-client',
+        client_secret: 'hand~made~secret',
+        scopes: 'offline_access',
+        webhook_secret: null,
+      },
       created_at: 'then',
       updated_at: 'then',
     });
@@ -919,16 +1481,28 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
         failed = result.output.replace(/[│╷╵]/g, '').replace(/\s+/g, ' ');
       }),
     ).toEqual(['GET /integrations/kindo-outlook 200']);
-    expect(failed).toContain("Kindo integration 'outlook': Nango already has an integration 'kindo-outlook', which this Terraform state did not create; it is left as it is.");
+    expect(failed).toContain(
+      "Kindo integration 'outlook': Nango already has an integration 'kindo-outlook', which this Terraform state did not create; it is left as it is.",
+    );
     expect(failed).toContain('adopt_existing_nango_integrations in the module');
     expect(nango.integrations.get('kindo-outlook')).toEqual(theirs);
 
     vars = { ...vars, adopt_existing_nango_integrations: '["outlook"]' };
     const plan = await run('plan', '-input=false');
     // Visible in the plan: the failed claim left the registration tainted; its replacement takes the integration over.
-    expect(plan.output).toMatch(/# module\.kindo\.terraform_data\.nango_registration\["outlook"\] is tainted, so must be replaced\n-\/\+ resource "terraform_data" "nango_registration" \{\n.*\n\s+~ input\s+= \{\n\s+~ adopt_existing = false -> true/);
-    expect(await sinceLast(applied)).toEqual(['GET /integrations/kindo-outlook 200', 'GET /integrations/kindo-outlook 200', 'PATCH /integrations/kindo-outlook 200']);
-    expect(nango.integrations.get('kindo-outlook')).toMatchObject({ display_name: 'Microsoft Outlook', created_at: 'then', credentials: { client_id: output('integrations').outlook.client_id } });
+    expect(plan.output).toMatch(
+      /# module\.kindo\.terraform_data\.nango_registration\["outlook"\] is tainted, so must be replaced\n-\/\+ resource "terraform_data" "nango_registration" \{\n.*\n\s+~ input\s+= \{\n\s+~ adopt_existing = false -> true/,
+    );
+    expect(await sinceLast(applied)).toEqual([
+      'GET /integrations/kindo-outlook 200',
+      'GET /integrations/kindo-outlook 200',
+      'PATCH /integrations/kindo-outlook 200',
+    ]);
+    expect(nango.integrations.get('kindo-outlook')).toMatchObject({
+      display_name: 'Microsoft Outlook',
+      created_at: 'then',
+      credentials: { client_id: output('integrations').outlook.client_id },
+    });
     expect(nango.connections.get('kindo-outlook')).toBe(3);
 
     // The adopted integration is this state's now: destroy deletes it, as adopt_existing_nango_integrations says.
@@ -960,9 +1534,16 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
         const plan = await run('plan', '-input=false');
         expect(plan.status, plan.output).toBe(1);
         const text = plan.output.replace(/\s+/g, ' ');
-        for (const [id, key] of [['outlook', 'kindo-outlook'], ['teams', 'teams-prod']]) {
-          expect(text).toContain(`Kindo integration '${id}': this Terraform state registered Nango integration '${key}' in Nango environment 'dev', and this plan names environment 'prod'`);
-          expect(text).toContain(`run terraform destroy -target='terraform_data.nango_environment["${id}"]' (prefixed with module.<name>. inside a module;`);
+        for (const [id, key] of [
+          ['outlook', 'kindo-outlook'],
+          ['teams', 'teams-prod'],
+        ]) {
+          expect(text).toContain(
+            `Kindo integration '${id}': this Terraform state registered Nango integration '${key}' in Nango environment 'dev', and this plan names environment 'prod'`,
+          );
+          expect(text).toContain(
+            `run terraform destroy -target='terraform_data.nango_environment["${id}"]' (prefixed with module.<name>. inside a module;`,
+          );
         }
         expect(text).not.toContain(prodKey);
       });
@@ -970,7 +1551,12 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
 
       vars = devVars;
       const deleted = await sinceLast(async () => {
-        const destroy = await run('destroy', '-auto-approve', '-input=false', '-target=module.kindo.terraform_data.nango_environment');
+        const destroy = await run(
+          'destroy',
+          '-auto-approve',
+          '-input=false',
+          '-target=module.kindo.terraform_data.nango_environment',
+        );
         expect(destroy.status, destroy.output).toBe(0);
       });
       expect(deleted.sort()).toEqual(['DELETE /integrations/kindo-outlook 200', 'DELETE /integrations/teams-prod 200']);

@@ -10,7 +10,8 @@ describe('PERMISSIONS.md', () => {
   test('lists every permission of the catalog with its scope ID', () => {
     const doc = renderPermissionsDoc();
     for (const i of Object.values(catalog())) {
-      for (const api of i.apis) for (const p of api.permissions) expect(doc).toContain(`| \`${p.name}\` | ${p.description} |`);
+      for (const api of i.apis)
+        for (const p of api.permissions) expect(doc).toContain(`| \`${p.name}\` | ${p.description} |`);
     }
   });
 });

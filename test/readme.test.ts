@@ -12,7 +12,10 @@ describe('README', () => {
     const dir = mkdtempSync(join(root, 'test', '.readme-'));
     try {
       // The package name resolves to this checkout's sources.
-      writeFileSync(join(dir, 'example.ts'), example.replace("from 'kindo-microsoft-integrations'", `from '${join(root, 'src')}'`));
+      writeFileSync(
+        join(dir, 'example.ts'),
+        example.replace("from 'kindo-microsoft-integrations'", `from '${join(root, 'src')}'`),
+      );
       const run = spawnSync(process.execPath, ['--import', 'tsx', 'example.ts'], {
         cwd: dir,
         env: { ...process.env, CDKTF_OUTDIR: join(dir, 'out') },
@@ -29,23 +32,51 @@ describe('README', () => {
 
   test("says who connects each integration as the catalog's admin-consent column has it", () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const row = (marker: string) => [.../<!-- (?:admin|user)-consent -->([^|]+)\|/.exec(readme.split('\n').find((l) => l.includes(`<!-- ${marker} -->`))!)![1].matchAll(/`([a-z-]+)`/g)].map((m) => m[1]);
+    const row = (marker: string) =>
+      [
+        .../<!-- (?:admin|user)-consent -->([^|]+)\|/
+          .exec(readme.split('\n').find((l) => l.includes(`<!-- ${marker} -->`))!)![1]
+          .matchAll(/`([a-z-]+)`/g),
+      ].map((m) => m[1]);
     const delegated = Object.values(catalog()).filter((d) => d.authFlow === 'delegated');
-    const needsAdmin = (d: (typeof delegated)[number]) => d.apis.some((a) => a.permissions.some((p) => p.adminConsentRequired));
-    expect(row('admin-consent')).toEqual(delegated.filter(needsAdmin).map((d) => d.id).sort());
-    expect(row('user-consent')).toEqual(delegated.filter((d) => !needsAdmin(d)).map((d) => d.id).sort());
+    const needsAdmin = (d: (typeof delegated)[number]) =>
+      d.apis.some((a) => a.permissions.some((p) => p.adminConsentRequired));
+    expect(row('admin-consent')).toEqual(
+      delegated
+        .filter(needsAdmin)
+        .map((d) => d.id)
+        .sort(),
+    );
+    expect(row('user-consent')).toEqual(
+      delegated
+        .filter((d) => !needsAdmin(d))
+        .map((d) => d.id)
+        .sort(),
+    );
   });
 
   test("its Kindo SaaS example synthesizes as written: Kindo's service principals, no app registration", () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    const example = [...readme.matchAll(/```ts\n([\s\S]+?)```/g)].map((m) => m[1]).find((e) => e.includes('KindoSaasConsent'))!;
+    const example = [...readme.matchAll(/```ts\n([\s\S]+?)```/g)]
+      .map((m) => m[1])
+      .find((e) => e.includes('KindoSaasConsent'))!;
     const dir = mkdtempSync(join(root, 'test', '.readme-'));
     try {
-      writeFileSync(join(dir, 'example.ts'), example.replace("from 'kindo-microsoft-integrations'", `from '${join(root, 'src')}'`));
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'example.ts'], { cwd: dir, env: { ...process.env, CDKTF_OUTDIR: join(dir, 'out') }, encoding: 'utf8' });
+      writeFileSync(
+        join(dir, 'example.ts'),
+        example.replace("from 'kindo-microsoft-integrations'", `from '${join(root, 'src')}'`),
+      );
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'example.ts'], {
+        cwd: dir,
+        env: { ...process.env, CDKTF_OUTDIR: join(dir, 'out') },
+        encoding: 'utf8',
+      });
       expect(run.status, run.stderr).toBe(0);
       const tf = JSON.parse(readFileSync(join(dir, 'out', 'stacks', 'kindo-saas', 'cdk.tf.json'), 'utf8'));
-      expect(Object.values<any>(tf.resource.azuread_service_principal).map((sp) => sp.use_existing)).toEqual([true, true]);
+      expect(Object.values<any>(tf.resource.azuread_service_principal).map((sp) => sp.use_existing)).toEqual([
+        true,
+        true,
+      ]);
       expect(tf.resource.azuread_application).toBeUndefined();
       expect(Object.keys(tf.output.service_principal_object_ids.value)).toEqual(['outlook', 'teams']);
     } finally {

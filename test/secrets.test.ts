@@ -38,7 +38,9 @@ const EXAMPLE_GUIDS = new Set([
   '8d7c6b5a-4938-4271-a6b5-c4d3e2f1a0b9',
   'b2c1d0e9-8f7a-4b6c-9d5e-4f3a2b1c0d9e',
 ]);
-const KNOWN_GUIDS = new Set(Object.values(catalog()).flatMap((i) => i.apis.flatMap((a) => [a.resourceAppId, ...a.permissions.map((p) => p.id)])));
+const KNOWN_GUIDS = new Set(
+  Object.values(catalog()).flatMap((i) => i.apis.flatMap((a) => [a.resourceAppId, ...a.permissions.map((p) => p.id)])),
+);
 
 /** Literal secrets of any kind: Nango secret keys are UUID v4s; Entra client secrets look like `abc8Q~…`. */
 function literalSecrets(text: string): string[] {
@@ -47,7 +49,7 @@ function literalSecrets(text: string): string[] {
   );
   const entraSecrets = text.match(/\b[A-Za-z0-9_.-]{3}\dQ~[A-Za-z0-9_~.-]{30,}/g) ?? [];
   const privateKeys = text.match(/-----BEGIN [A-Z ]*PRIVATE KEY-----/g) ?? [];
-  const bearer = (text.match(/Bearer [A-Za-z0-9._~+/-]{16,}/g) ?? []);
+  const bearer = text.match(/Bearer [A-Za-z0-9._~+/-]{16,}/g) ?? [];
   return [...guids, ...entraSecrets, ...privateKeys, ...bearer];
 }
 
@@ -62,21 +64,39 @@ describe('secrets', () => {
   test('the scan finds Nango keys, Entra client secrets, private keys and bearer tokens', () => {
     const key = '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f';
     const text = `secret_key = "${key}"\nvalue = "Xy98Q~abcdefghijklmnopqrstuvwxyz0123"\n-----BEGIN RSA PRIVATE KEY-----\nAuthorization: Bearer abcdefghijklmnop1234\nid = "e1fe6dd8-ba31-4d61-89e7-88639da4683d"`;
-    expect(literalSecrets(text)).toEqual([key, 'Xy98Q~abcdefghijklmnopqrstuvwxyz0123', '-----BEGIN RSA PRIVATE KEY-----', 'Bearer abcdefghijklmnop1234']);
+    expect(literalSecrets(text)).toEqual([
+      key,
+      'Xy98Q~abcdefghijklmnopqrstuvwxyz0123',
+      '-----BEGIN RSA PRIVATE KEY-----',
+      'Bearer abcdefghijklmnop1234',
+    ]);
   });
 
   test('no file the repository ships holds a literal secret (module, snapshots, docs, examples, sources)', () => {
-    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
+    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' })
+      .split('\0')
+      .filter(Boolean);
     // The catalog holds only Microsoft's public IDs, the lock file integrity hashes, and this file the
     // made-up samples that prove the scan works.
-    const scanned = tracked.filter((f) => !/^(permissions\/|PERMISSIONS\.md$|package-lock\.json$|test\/secrets\.test\.ts$)/.test(f));
-    expect(scanned).toEqual(expect.arrayContaining(['module/main.tf', 'test/constructs/__snapshots__/kindo-microsoft-integrations-stack.test.ts.snap']));
+    const scanned = tracked.filter(
+      (f) => !/^(permissions\/|PERMISSIONS\.md$|package-lock\.json$|test\/secrets\.test\.ts$)/.test(f),
+    );
+    expect(scanned).toEqual(
+      expect.arrayContaining([
+        'module/main.tf',
+        'test/constructs/__snapshots__/kindo-microsoft-integrations-stack.test.ts.snap',
+      ]),
+    );
     const found = scanned.flatMap((f) => literalSecrets(readFileSync(join(root, f), 'utf8')).map((s) => `${f}: ${s}`));
     expect(found).toEqual([]);
   });
 
   test('a synth and its review report hold no secret, whatever secrets the environment has', () => {
-    const planted = { TF_VAR_nango_secret_key: crypto.randomUUID(), NANGO_SECRET_KEY: crypto.randomUUID(), ARM_CLIENT_SECRET: 'abc8Q~planted-entra-secret-value-0123456789' };
+    const planted = {
+      TF_VAR_nango_secret_key: crypto.randomUUID(),
+      NANGO_SECRET_KEY: crypto.randomUUID(),
+      ARM_CLIENT_SECRET: 'abc8Q~planted-entra-secret-value-0123456789',
+    };
     const saved = { ...process.env };
     Object.assign(process.env, planted);
     const outdir = mkdtempSync(join(tmpdir(), 'kindo-secrets-'));
@@ -86,7 +106,11 @@ describe('secrets', () => {
       app.synth();
       const stacks = loadSynthesizedStacks(outdir);
       const report = buildReviewReport(outdir, stacks, reviewStacks(stacks));
-      const written = [...files(outdir).map((f) => [relative(outdir, f), readFileSync(f, 'utf8')]), ['review.md', renderReviewMarkdown(report)], ['review.json', JSON.stringify(report)]];
+      const written = [
+        ...files(outdir).map((f) => [relative(outdir, f), readFileSync(f, 'utf8')]),
+        ['review.md', renderReviewMarkdown(report)],
+        ['review.json', JSON.stringify(report)],
+      ];
       for (const [name, text] of written) {
         for (const secret of Object.values(planted)) expect(text.includes(secret), name).toBe(false);
         expect(literalSecrets(text), name).toEqual([]);

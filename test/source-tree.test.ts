@@ -23,7 +23,11 @@ describe('source tree', () => {
   const graph = new Map(files.map((f) => [f, imports(f)]));
 
   test('every relative import names a file that exists', () => {
-    const missing = [...graph].flatMap(([f, deps]) => deps.filter((d) => !graph.has(d) && !(d.endsWith('.json') && existsSync(d))).map((d) => `${relative(SRC, f)} -> ${relative(SRC, d)}`));
+    const missing = [...graph].flatMap(([f, deps]) =>
+      deps
+        .filter((d) => !graph.has(d) && !(d.endsWith('.json') && existsSync(d)))
+        .map((d) => `${relative(SRC, f)} -> ${relative(SRC, d)}`),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -45,11 +49,15 @@ describe('source tree', () => {
   });
 
   test('index.ts only exports', () => {
-    const lines = readFileSync(join(SRC, 'index.ts'), 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const lines = readFileSync(join(SRC, 'index.ts'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     expect(lines.filter((l) => !/^export \* from '\.\/[a-z/-]+';$/.test(l))).toEqual([]);
   });
 
   test('files are kebab-case', () => {
-    expect(files.map((f) => relative(SRC, f)).filter((f) => !/^([a-z]+(-[a-z]+)*\/)*[a-z]+(-[a-z]+)*\.ts$/.test(f))).toEqual([]);
+    expect(
+      files.map((f) => relative(SRC, f)).filter((f) => !/^([a-z]+(-[a-z]+)*\/)*[a-z]+(-[a-z]+)*\.ts$/.test(f)),
+    ).toEqual([]);
   });
 });

@@ -23,7 +23,10 @@ export class NaiveStack extends TerraformStack {
     super(scope, id);
     new AzureadProvider(this, 'azuread', {});
     const secretKey = new TerraformVariable(this, 'nango_secret_key', { type: 'string', sensitive: true });
-    const serverUrl = new TerraformVariable(this, 'nango_server_url', { type: 'string', default: 'https://api.nango.dev' });
+    const serverUrl = new TerraformVariable(this, 'nango_server_url', {
+      type: 'string',
+      default: 'https://api.nango.dev',
+    });
     const config = new DataAzureadClientConfig(this, 'ClientConfig');
     const definitions = catalog();
     const apis = new Map<string, DataAzureadServicePrincipal>();
@@ -62,7 +65,9 @@ export class NaiveStack extends TerraformStack {
           apis.get(id) ??
           new DataAzureadServicePrincipal(this, id, {
             clientId: api.resourceAppId,
-            count: Token.asNumber(`\${contains(${presence.fqn}.service_principals[*].client_id, "${api.resourceAppId}") ? 1 : 0}`),
+            count: Token.asNumber(
+              `\${contains(${presence.fqn}.service_principals[*].client_id, "${api.resourceAppId}") ? 1 : 0}`,
+            ),
           });
         apis.set(id, lookup);
         if (delegated) {
@@ -95,7 +100,12 @@ export class NaiveStack extends TerraformStack {
           input: { unique_key: `kindo-${integration}` },
           provisioners: [
             { type: 'local-exec', command: 'sh nango-registration.sh claim', environment },
-            { type: 'local-exec', when: 'destroy', command: 'sh nango-registration.sh delete', environment: { KINDO_INTEGRATION: integration } },
+            {
+              type: 'local-exec',
+              when: 'destroy',
+              command: 'sh nango-registration.sh delete',
+              environment: { KINDO_INTEGRATION: integration },
+            },
           ],
           lifecycle: { createBeforeDestroy: true },
         });

@@ -16,14 +16,16 @@ const kinds: Record<string, () => MakeStack> = {
   },
   ours: () => {
     // As main.ts imports it.
-    const { KindoMicrosoftIntegrationsStack } = require('../../src/constructs/kindo-microsoft-integrations-stack') as typeof import('../../src/constructs/kindo-microsoft-integrations-stack');
+    const { KindoMicrosoftIntegrationsStack } =
+      require('../../src/constructs/kindo-microsoft-integrations-stack') as typeof import('../../src/constructs/kindo-microsoft-integrations-stack');
     return (app, id) => new KindoMicrosoftIntegrationsStack(app, id);
   },
 };
 
 function main(): void {
   const [kind, count, outdir] = process.argv.slice(2);
-  if (!Object.hasOwn(kinds, kind) || !(Number(count) > 0) || !outdir) throw new Error('usage: scale.ts <empty|naive|ours> <stacks> <outdir>');
+  if (!Object.hasOwn(kinds, kind) || !(Number(count) > 0) || !outdir)
+    throw new Error('usage: scale.ts <empty|naive|ours> <stacks> <outdir>');
   // As main.ts does, for every kind alike: see there.
   process.setSourceMapsEnabled(false);
   const make = kinds[kind]();

@@ -1,5 +1,10 @@
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../../src/catalog/catalog';
-import { moduleBlockUnsupported, moduleCopiesDiffer, moduleElementHasMetaArgument, moduleElementOutsideIntegration } from '../../src/core/errors';
+import {
+  moduleBlockUnsupported,
+  moduleCopiesDiffer,
+  moduleElementHasMetaArgument,
+  moduleElementOutsideIntegration,
+} from '../../src/core/errors';
 import { expression, inline, mapQuotedStrings, mapStrings, quote, soleExpression, templateParts } from './hcl';
 
 // Folds the constructs' fourteen copies of each object into one block with for_each, the way an
@@ -63,22 +68,27 @@ export interface FoldOptions {
 }
 
 /** Catalog facts an object's existence, or a difference between copies, may follow. */
-const PREDICATES: readonly { readonly holds: (id: IntegrationId) => boolean; readonly hcl: (entry: string) => string }[] = [
-  { holds: (id) => catalog()[id].authFlow === 'delegated', hcl: (entry) => `${entry}.auth_flow == "delegated"` },
-];
+const PREDICATES: readonly {
+  readonly holds: (id: IntegrationId) => boolean;
+  readonly hcl: (entry: string) => string;
+}[] = [{ holds: (id) => catalog()[id].authFlow === 'delegated', hcl: (entry) => `${entry}.auth_flow == "delegated"` }];
 
 const hcl = (value: unknown): string => JSON.stringify(value);
 const snake = (segment: string) => segment.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
+const sameSet = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
 /** API names as construct ids carry them, e.g. `WindowsDefenderATP`. */
-const API_IDS = new Map(Object.values(catalog()).flatMap((d) => d.apis.map((a) => [a.name.replace(/[^A-Za-z0-9]/g, ''), a.name] as const)));
+const API_IDS = new Map(
+  Object.values(catalog()).flatMap((d) => d.apis.map((a) => [a.name.replace(/[^A-Za-z0-9]/g, ''), a.name] as const)),
+);
 const apisOf = (id: IntegrationId) => [...new Set(catalog()[id].apis.map((a) => a.name))];
 
 /** The synthesized resources and data sources, each placed under its integration and API. */
 export function elementsOf(config: Synthesized, constructId: string): Element[] {
   for (const key of Object.keys(config)) {
-    if (!['//', 'resource', 'data', 'check', 'variable', 'output', 'provider', 'terraform'].includes(key)) throw moduleBlockUnsupported(`${key} block`);
+    if (!['//', 'resource', 'data', 'check', 'variable', 'output', 'provider', 'terraform'].includes(key))
+      throw moduleBlockUnsupported(`${key} block`);
   }
   const elements: Element[] = [];
   for (const kind of ['resource', 'data'] as const) {
@@ -87,14 +97,26 @@ export function elementsOf(config: Synthesized, constructId: string): Element[] 
         const address = `${kind === 'data' ? 'data.' : ''}${type}.${uniqueId}`;
         const path = (meta as { metadata: { path: string } }).metadata.path.split('/').slice(1);
         const inIntegration = path[0] === constructId && (INTEGRATION_IDS as readonly string[]).includes(path[1]);
-        if (!inIntegration && (kind === 'resource' || path.length !== 1)) throw moduleElementOutsideIntegration(address, path.join('/'));
+        if (!inIntegration && (kind === 'resource' || path.length !== 1))
+          throw moduleElementOutsideIntegration(address, path.join('/'));
         // A shared lookup may be counted (read only when needed); the module gives it its own for_each.
         const counted = !inIntegration && 'count' in body;
-        for (const argument of ['count', 'for_each']) if (argument in body && !(counted && argument === 'count')) throw moduleElementHasMetaArgument(address, argument);
+        for (const argument of ['count', 'for_each'])
+          if (argument in body && !(counted && argument === 'count'))
+            throw moduleElementHasMetaArgument(address, argument);
         const segments = inIntegration ? path.slice(2) : path;
         const last = segments[segments.length - 1];
         const apiId = [...API_IDS.keys()].find((a) => last.endsWith(a) && last.length > a.length);
-        elements.push({ kind, type, uniqueId, segments, integration: inIntegration ? (path[1] as IntegrationId) : undefined, api: apiId && API_IDS.get(apiId), counted, body });
+        elements.push({
+          kind,
+          type,
+          uniqueId,
+          segments,
+          integration: inIntegration ? (path[1] as IntegrationId) : undefined,
+          api: apiId && API_IDS.get(apiId),
+          counted,
+          body,
+        });
       }
     }
   }
@@ -120,14 +142,23 @@ const roleOf = (e: Element) => {
 };
 const addressOf = (g: Group) => `${g.kind === 'data' ? 'data.' : ''}${g.type}.${g.name}`;
 /** The instance key of an element in its folded block; undefined for a single shared lookup. */
-const keyOf = (e: Element): string | undefined => (e.integration ? (e.api ? `${e.integration}/${e.api}` : e.integration) : e.api);
+const keyOf = (e: Element): string | undefined =>
+  e.integration ? (e.api ? `${e.integration}/${e.api}` : e.integration) : e.api;
 
 function groupsOf(elements: readonly Element[]): Group[] {
   const groups = new Map<string, Group>();
   for (const e of elements) {
     const role = roleOf(e);
     const id = [e.kind, e.type, role.join('/'), !e.integration, !!e.api].join(' ');
-    const group = groups.get(id) ?? { kind: e.kind, type: e.type, role, shared: !e.integration, perApi: !!e.api, members: [], name: '' };
+    const group = groups.get(id) ?? {
+      kind: e.kind,
+      type: e.type,
+      role,
+      shared: !e.integration,
+      perApi: !!e.api,
+      members: [],
+      name: '',
+    };
     group.members.push(e);
     groups.set(id, group);
   }
@@ -148,7 +179,11 @@ interface Scope {
   readonly api?: string;
 }
 const EACH: Scope = { id: 'each.key', entry: 'each.value' };
-const EACH_PAIR: Scope = { id: 'each.value.integration', entry: 'local.catalog[each.value.integration]', api: 'each.value.api' };
+const EACH_PAIR: Scope = {
+  id: 'each.value.integration',
+  entry: 'local.catalog[each.value.integration]',
+  api: 'each.value.api',
+};
 const forVariable = (name: string): Scope => ({ id: name, entry: `local.catalog[${name}]` });
 
 /** Replacements, longest text first, for the values that vary with the integration and API. */
@@ -161,8 +196,13 @@ function factsOf(e: Element, scope: Scope): { text: string; expr: string }[] {
   }
   if (e.api && scope.api) facts.push({ text: e.api, expr: scope.api });
   if (e.api && !e.integration) {
-    const api = Object.values(catalog()).flatMap((d) => d.apis).find((a) => a.name === e.api)!;
-    facts.push({ text: e.api, expr: 'each.key' }, { text: api.resourceAppId, expr: 'local.apis[each.key].resource_app_id' });
+    const api = Object.values(catalog())
+      .flatMap((d) => d.apis)
+      .find((a) => a.name === e.api)!;
+    facts.push(
+      { text: e.api, expr: 'each.key' },
+      { text: api.resourceAppId, expr: 'local.apis[each.key].resource_app_id' },
+    );
   }
   return facts.sort((a, b) => b.text.length - a.text.length);
 }
@@ -174,7 +214,9 @@ function substitute(value: unknown, facts: readonly { text: string; expr: string
   const exprOf = (text: string) => facts.find((f) => f.text === text)!.expr;
   const inLiteral = (literal: string) => literal.replace(pattern, (text) => `\${${exprOf(text)}}`);
   const inExpression = (expr: string): string =>
-    mapQuotedStrings(expr, (content) => (facts.some((f) => f.text === content) ? exprOf(content) : `"${inTemplate(content, true)}"`));
+    mapQuotedStrings(expr, (content) =>
+      facts.some((f) => f.text === content) ? exprOf(content) : `"${inTemplate(content, true)}"`,
+    );
   const inTemplate = (template: string, escaped: boolean): string =>
     templateParts(template, escaped)
       .map((p) => ('literal' in p ? inLiteral(p.literal) : `\${${inExpression(p.expression)}}`))
@@ -183,9 +225,18 @@ function substitute(value: unknown, facts: readonly { text: string; expr: string
 }
 
 /** One value for all copies: the same one, or one per catalog fact. */
-function merge(label: string, field: string, copies: readonly { integration: IntegrationId; value: unknown }[], entry: (id: string) => string): unknown {
+function merge(
+  label: string,
+  field: string,
+  copies: readonly { integration: IntegrationId; value: unknown }[],
+  entry: (id: string) => string,
+): unknown {
   const classes = new Map<string, IntegrationId[]>();
-  for (const c of copies) classes.set(JSON.stringify(c.value) ?? 'undefined', [...(classes.get(JSON.stringify(c.value) ?? 'undefined') ?? []), c.integration]);
+  for (const c of copies)
+    classes.set(JSON.stringify(c.value) ?? 'undefined', [
+      ...(classes.get(JSON.stringify(c.value) ?? 'undefined') ?? []),
+      c.integration,
+    ]);
   if (classes.size === 1) return copies[0].value;
   const values = [...classes.keys()].map((k) => (k === 'undefined' ? undefined : JSON.parse(k)));
   if (classes.size === 2) {
@@ -202,19 +253,31 @@ function merge(label: string, field: string, copies: readonly { integration: Int
 }
 const PREDICATED = '\0predicated';
 type Predicated = { condition: string; yes: unknown; no: unknown };
-const predicated = (v: unknown): Predicated | undefined => (v !== null && typeof v === 'object' ? (v as Record<string, Predicated>)[PREDICATED] : undefined);
+const predicated = (v: unknown): Predicated | undefined =>
+  v !== null && typeof v === 'object' ? (v as Record<string, Predicated>)[PREDICATED] : undefined;
 
 /** A predicated attribute as a conditional expression. */
-const conditional = ({ condition, yes, no }: Predicated) => `\${${condition} ? ${expression(yes ?? null)} : ${expression(no ?? null)}}`;
+const conditional = ({ condition, yes, no }: Predicated) =>
+  `\${${condition} ? ${expression(yes ?? null)} : ${expression(no ?? null)}}`;
 
 /** Folds the copies' bodies into one: top-level fields that differ by a catalog fact become conditionals or dynamic blocks. */
-function mergeBodies(label: string, copies: readonly { integration: IntegrationId; body: Body }[], scope: Scope, isBlock: (key: string) => boolean): Body {
+function mergeBodies(
+  label: string,
+  copies: readonly { integration: IntegrationId; body: Body }[],
+  scope: Scope,
+  isBlock: (key: string) => boolean,
+): Body {
   const keys = [...new Set(copies.flatMap((c) => Object.keys(c.body)))];
   const merged: Body = {};
   const dynamic: Record<string, Body> = {};
   const entry = () => scope.entry;
   for (const key of keys.filter((k) => k !== 'dynamic')) {
-    const value = merge(label, key, copies.map((c) => ({ integration: c.integration, value: c.body[key] })), entry);
+    const value = merge(
+      label,
+      key,
+      copies.map((c) => ({ integration: c.integration, value: c.body[key] })),
+      entry,
+    );
     const p = predicated(value);
     if (!p) merged[key] = value;
     else if (isBlock(key) && (p.yes === undefined || p.no === undefined)) {
@@ -223,9 +286,15 @@ function mergeBodies(label: string, copies: readonly { integration: IntegrationI
       dynamic[key] = { for_each: `\${${condition} ? [true] : []}`, content };
     } else merged[key] = conditional(p);
   }
-  const own = merge(label, 'dynamic', copies.map((c) => ({ integration: c.integration, value: c.body.dynamic })), entry);
+  const own = merge(
+    label,
+    'dynamic',
+    copies.map((c) => ({ integration: c.integration, value: c.body.dynamic })),
+    entry,
+  );
   if (predicated(own)) throw moduleCopiesDiffer(label, 'dynamic', [predicated(own)!.yes, predicated(own)!.no]);
-  if (own !== undefined || Object.keys(dynamic).length > 0) merged.dynamic = { ...(own as Body | undefined), ...dynamic };
+  if (own !== undefined || Object.keys(dynamic).length > 0)
+    merged.dynamic = { ...(own as Body | undefined), ...dynamic };
   return merged;
 }
 
@@ -233,13 +302,29 @@ function mergeBodies(label: string, copies: readonly { integration: IntegrationI
  * Folds the synthesized elements, checks and outputs into for_each blocks over the enabled
  * integrations (`local.integrations`), with the locals their for_each expressions read.
  */
-export function fold(config: Synthesized, elements: readonly Element[], options: FoldOptions, isBlock: (path: string) => boolean): Folded {
+export function fold(
+  config: Synthesized,
+  elements: readonly Element[],
+  options: FoldOptions,
+  isBlock: (path: string) => boolean,
+): Folded {
   const groups = groupsOf(elements);
   const groupOf = new Map(groups.flatMap((g) => g.members.map((e) => [e, g] as const)));
-  const instances = new Map(elements.map((e) => [e, `${addressOf(groupOf.get(e)!)}${keyOf(e) === undefined ? '' : `[${hcl(keyOf(e))}]`}`]));
-  const bySynthAddress = new Map(elements.map((e) => [`${e.kind === 'data' ? 'data.' : ''}${e.type}.${e.uniqueId}`, e]));
-  const reference = new RegExp(`(?<![\\w.-])(${[...bySynthAddress.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|')})(?![\\w-])(\\[0\\])?`, 'g');
-  const referenced = (value: unknown): Element[] => [...JSON.stringify(value).matchAll(reference)].map((m) => bySynthAddress.get(m[1])!);
+  const instances = new Map(
+    elements.map((e) => [e, `${addressOf(groupOf.get(e)!)}${keyOf(e) === undefined ? '' : `[${hcl(keyOf(e))}]`}`]),
+  );
+  const bySynthAddress = new Map(
+    elements.map((e) => [`${e.kind === 'data' ? 'data.' : ''}${e.type}.${e.uniqueId}`, e]),
+  );
+  const reference = new RegExp(
+    `(?<![\\w.-])(${[...bySynthAddress.keys()]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join('|')})(?![\\w-])(\\[0\\])?`,
+    'g',
+  );
+  const referenced = (value: unknown): Element[] =>
+    [...JSON.stringify(value).matchAll(reference)].map((m) => bySynthAddress.get(m[1])!);
   // A counted lookup's `[0]` gives way to its key in the folded block.
   const rewrite = (value: unknown): unknown =>
     mapStrings(value, (s) =>
@@ -265,14 +350,24 @@ export function fold(config: Synthesized, elements: readonly Element[], options:
       const { depends_on: dependsOn, ...rest } = (options.bodies.get(e) ?? e.body) as Body & { depends_on?: string[] };
       const body = substitute(rewrite(rest), factsOf(e, scope)) as Body;
       // depends_on names whole blocks; Terraform takes no instance keys there.
-      if (dependsOn) body.depends_on = [...new Set(dependsOn.map((d) => addressOf(groupOf.get(bySynthAddress.get(d)!)!)))];
+      if (dependsOn)
+        body.depends_on = [...new Set(dependsOn.map((d) => addressOf(groupOf.get(bySynthAddress.get(d)!)!)))];
       return { integration: e.integration ?? (INTEGRATION_IDS[0] as IntegrationId), body };
     });
-    const { for_each: given, ...merged } = g.shared ? sameForAll(label, copies.map((c) => c.body)) : mergeBodies(label, copies, scope, (key) => isBlock(`${g.type}.${key}`));
+    const { for_each: given, ...merged } = g.shared
+      ? sameForAll(
+          label,
+          copies.map((c) => c.body),
+        )
+      : mergeBodies(label, copies, scope, (key) => isBlock(`${g.type}.${key}`));
     // A shared lookup may come with its own for_each (scripts/module/preflight.ts).
-    const forEach = (given as string | undefined) ?? forEachOf(g, label, options, groups, pairLocals, locals, referenced);
+    const forEach =
+      (given as string | undefined) ?? forEachOf(g, label, options, groups, pairLocals, locals, referenced);
     (g.kind === 'resource' ? resource : data)[g.type] ??= {};
-    (g.kind === 'resource' ? resource : data)[g.type][g.name] = { ...(forEach ? { for_each: forEach } : {}), ...merged };
+    (g.kind === 'resource' ? resource : data)[g.type][g.name] = {
+      ...(forEach ? { for_each: forEach } : {}),
+      ...merged,
+    };
   }
 
   return {
@@ -288,7 +383,12 @@ export function fold(config: Synthesized, elements: readonly Element[], options:
 /** Copies that must be the same: a shared lookup's, after its API's facts are replaced. */
 function sameForAll(label: string, bodies: readonly Body[]): Body {
   const distinct = [...new Set(bodies.map((b) => JSON.stringify(b)))];
-  if (distinct.length > 1) throw moduleCopiesDiffer(label, '(body)', distinct.map((d) => JSON.parse(d)));
+  if (distinct.length > 1)
+    throw moduleCopiesDiffer(
+      label,
+      '(body)',
+      distinct.map((d) => JSON.parse(d)),
+    );
   return bodies[0];
 }
 
@@ -311,31 +411,43 @@ function forEachOf(
   };
   const condition = (scope: Scope) => {
     const distinct = [
-      ...new Set(g.members.flatMap((e) => {
-        const c = options.conditions.get(e);
-        return c ? [soleExpression(substitute(`\${${c(hcl(e.integration))}}`, factsOf(e, scope)) as string)!] : [];
-      })),
+      ...new Set(
+        g.members.flatMap((e) => {
+          const c = options.conditions.get(e);
+          return c ? [soleExpression(substitute(`\${${c(hcl(e.integration))}}`, factsOf(e, scope)) as string)!] : [];
+        }),
+      ),
     ];
     if (distinct.length > 1) throw moduleCopiesDiffer(label, 'condition', distinct);
     return distinct[0];
   };
   if (!g.shared && !g.perApi) {
     const filters = [predicate('integration'), gate, condition(forVariable('id'))].filter((f) => f !== undefined);
-    return filters.length === 0 ? '${local.integrations}' : `\${{ for id, integration in local.integrations : id => integration if ${filters.join(' && ')} }}`;
+    return filters.length === 0
+      ? '${local.integrations}'
+      : `\${{ for id, integration in local.integrations : id => integration if ${filters.join(' && ')} }}`;
   }
   if (!g.shared) {
     const pairs = g.members.map((e) => `${e.integration}/${e.api}`);
     const expected = ids.flatMap((id) => apisOf(id).map((api) => `${id}/${api}`));
     if (!sameSet(pairs, expected)) throw moduleCopiesDiffer(label, 'instances', [pairs, expected]);
-    locals.integration_apis = '${flatten([for id, integration in local.integrations : [for api in distinct(integration.permissions[*].api) : { integration = id, api = api }]])}';
+    locals.integration_apis =
+      '${flatten([for id, integration in local.integrations : [for api in distinct(integration.permissions[*].api) : { integration = id, api = api }]])}';
     const name = `${snake(g.role.join('_'))}s`;
-    const filters = [predicate('local.catalog[pair.integration]'), gate, condition({ id: 'pair.integration', entry: 'local.catalog[pair.integration]', api: 'pair.api' })].filter((f) => f !== undefined);
-    locals[name] = `\${{ for pair in local.integration_apis : "\${pair.integration}/\${pair.api}" => pair${filters.length ? ` if ${filters.join(' && ')}` : ''} }}`;
+    const filters = [
+      predicate('local.catalog[pair.integration]'),
+      gate,
+      condition({ id: 'pair.integration', entry: 'local.catalog[pair.integration]', api: 'pair.api' }),
+    ].filter((f) => f !== undefined);
+    locals[name] =
+      `\${{ for pair in local.integration_apis : "\${pair.integration}/\${pair.api}" => pair${filters.length ? ` if ${filters.join(' && ')}` : ''} }}`;
     pairLocals.set(g, name);
     return `\${local.${name}}`;
   }
   // A shared lookup is read for the instances of the per-API blocks that use it, or always.
-  const users = groups.filter((u) => !u.shared && u.members.some((e) => referenced(e.body).some((r) => g.members.includes(r))));
+  const users = groups.filter(
+    (u) => !u.shared && u.members.some((e) => referenced(e.body).some((r) => g.members.includes(r))),
+  );
   if (!g.perApi) return undefined;
   if (users.some((u) => !pairLocals.has(u))) throw moduleCopiesDiffer(label, 'users', users.map(addressOf));
   const apis = users.map((u) => `[for pair in values(local.${pairLocals.get(u)}) : pair.api]`);
@@ -355,7 +467,8 @@ function foldChecks(
     if ('data' in body) throw moduleBlockUnsupported(`check with a data source (${name})`);
     const path = options.checkPaths.get(name)!;
     const integration = path[1] as IntegrationId;
-    if (path[0] !== options.constructId || !(INTEGRATION_IDS as readonly string[]).includes(integration)) throw moduleElementOutsideIntegration(`check.${name}`, path.join('/'));
+    if (path[0] !== options.constructId || !(INTEGRATION_IDS as readonly string[]).includes(integration))
+      throw moduleElementOutsideIntegration(`check.${name}`, path.join('/'));
     const role = snake(path.slice(2).join('_'));
     byRole.set(role, [...(byRole.get(role) ?? []), { integration, body }]);
   }
@@ -365,10 +478,16 @@ function foldChecks(
     const asserts = copies.map((c) => {
       const anchor = referenced(c.body).find((e) => e.integration === c.integration)!;
       const facts = factsOf(anchor, scope);
-      return { anchor: groupOf.get(anchor)!, asserts: substitute(rewrite(c.body.assert), facts) as { condition: string; error_message: string }[] };
+      return {
+        anchor: groupOf.get(anchor)!,
+        asserts: substitute(rewrite(c.body.assert), facts) as { condition: string; error_message: string }[],
+      };
     });
     const label = `check.${role}`;
-    const body = sameForAll(label, asserts.map((a) => ({ anchor: addressOf(a.anchor), asserts: a.asserts }))) as { anchor: string; asserts: { condition: string; error_message: string }[] };
+    const body = sameForAll(
+      label,
+      asserts.map((a) => ({ anchor: addressOf(a.anchor), asserts: a.asserts })),
+    ) as { anchor: string; asserts: { condition: string; error_message: string }[] };
     folded[role] = {
       assert: body.asserts.map(({ condition, error_message: message }) => {
         const holds = soleExpression(condition)!;
@@ -383,7 +502,12 @@ function foldChecks(
 }
 
 /** Outputs keyed by integration id become for expressions over the enabled integrations; others are guarded by the integrations they read. */
-function foldOutputs(outputs: Record<string, Body>, referenced: (value: unknown) => Element[], rewrite: (value: unknown) => unknown, groupOf: Map<Element, Group>): Record<string, Body> {
+function foldOutputs(
+  outputs: Record<string, Body>,
+  referenced: (value: unknown) => Element[],
+  rewrite: (value: unknown) => unknown,
+  groupOf: Map<Element, Group>,
+): Record<string, Body> {
   const folded: Record<string, Body> = {};
   for (const [name, { '//': _meta, value, ...rest }] of Object.entries(outputs)) {
     const keys = value !== null && typeof value === 'object' ? Object.keys(value) : [];
@@ -392,19 +516,38 @@ function foldOutputs(outputs: Record<string, Body>, referenced: (value: unknown)
       const scope = forVariable('id');
       const entries = Object.entries(value as Record<string, unknown>).map(([id, entry]) => {
         const anchor = referenced(entry).find((e) => e.integration === id)!;
-        return { integration: id as IntegrationId, anchor: addressOf(groupOf.get(anchor)!), entry: substitute(rewrite(entry), factsOf(anchor, scope)) };
+        return {
+          integration: id as IntegrationId,
+          anchor: addressOf(groupOf.get(anchor)!),
+          entry: substitute(rewrite(entry), factsOf(anchor, scope)),
+        };
       });
-      const anchor = sameForAll(`output.${name}`, entries.map((e) => ({ anchor: e.anchor })));
+      const anchor = sameForAll(
+        `output.${name}`,
+        entries.map((e) => ({ anchor: e.anchor })),
+      );
       const entry =
         entries[0].entry !== null && typeof entries[0].entry === 'object'
-          ? mergeBodies(`output.${name}`, entries.map((e) => ({ integration: e.integration, body: e.entry as Body })), scope, () => false)
-          : sameForAll(`output.${name}`, entries.map((e) => ({ value: e.entry }))).value;
-      const hclEntry = typeof entry === 'string' ? (soleExpression(entry) ?? quote(entry)) : objectExpression(entry as Body);
+          ? mergeBodies(
+              `output.${name}`,
+              entries.map((e) => ({ integration: e.integration, body: e.entry as Body })),
+              scope,
+              () => false,
+            )
+          : sameForAll(
+              `output.${name}`,
+              entries.map((e) => ({ value: e.entry })),
+            ).value;
+      const hclEntry =
+        typeof entry === 'string' ? (soleExpression(entry) ?? quote(entry)) : objectExpression(entry as Body);
       result = `\${{ for id in keys(${(anchor as { anchor: string }).anchor}) : id => ${hclEntry} }}`;
     } else {
       const ids = [...new Set(referenced(value).flatMap((r) => (r.integration ? [r.integration] : [])))].sort();
       const rewritten = rewrite(value);
-      result = ids.length > 0 ? `\${${ids.map((id) => `contains(var.integrations, ${hcl(id)})`).join(' && ')} ? ${objectExpression(rewritten)} : null}` : (rewritten as string);
+      result =
+        ids.length > 0
+          ? `\${${ids.map((id) => `contains(var.integrations, ${hcl(id)})`).join(' && ')} ? ${objectExpression(rewritten)} : null}`
+          : (rewritten as string);
     }
     folded[name] = { ...rest, value: result };
   }
@@ -415,6 +558,9 @@ function foldOutputs(outputs: Record<string, Body>, referenced: (value: unknown)
 function objectExpression(value: unknown): string {
   const p = predicated(value);
   if (p) return soleExpression(conditional(p))!;
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return `{ ${Object.entries(value).map(([k, v]) => `${k} = ${objectExpression(v)}`).join(', ')} }`;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value))
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${k} = ${objectExpression(v)}`)
+      .join(', ')} }`;
   return inline(value);
 }

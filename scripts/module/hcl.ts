@@ -103,17 +103,23 @@ export function soleExpression(template: string): string | undefined {
   return parts.length === 1 && 'expression' in parts[0] ? parts[0].expression : undefined;
 }
 
-const escapeLiteral = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
+const escapeLiteral = (s: string) =>
+  s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
 
 /** A JSON-syntax string as an HCL quoted template. */
 export function quote(template: string): string {
-  return `"${templateParts(template).map((p) => ('literal' in p ? escapeLiteral(p.literal) : `\${${p.expression}}`)).join('')}"`;
+  return `"${templateParts(template)
+    .map((p) => ('literal' in p ? escapeLiteral(p.literal) : `\${${p.expression}}`))
+    .join('')}"`;
 }
 
 /** A JSON-syntax value as an HCL expression on one line. */
 export function inline(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(inline).join(', ')}]`;
-  if (value !== null && typeof value === 'object') return `{ ${Object.entries(value).map(([k, v]) => `${IDENTIFIER.test(k) ? k : JSON.stringify(k)} = ${inline(v)}`).join(', ')} }`;
+  if (value !== null && typeof value === 'object')
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${IDENTIFIER.test(k) ? k : JSON.stringify(k)} = ${inline(v)}`)
+      .join(', ')} }`;
   return expression(value);
 }
 
@@ -137,7 +143,10 @@ export function expression(value: unknown, indent = ''): string {
   }
   const entries = Object.entries(value);
   if (entries.length === 0) return '{}';
-  const lines = entries.map(([k, v]) => ({ name: IDENTIFIER.test(k) ? k : JSON.stringify(k), value: expression(v, inner) }));
+  const lines = entries.map(([k, v]) => ({
+    name: IDENTIFIER.test(k) ? k : JSON.stringify(k),
+    value: expression(v, inner),
+  }));
   return `{\n${aligned(lines, inner)}${indent}}`;
 }
 
@@ -175,14 +184,19 @@ const BARE: Readonly<Record<string, readonly string[]>> = {
   provisioner: ['when'],
 };
 const ANYWHERE_BARE = ['depends_on', 'ignore_changes', 'replace_triggered_by'];
-const isBare = (path: string, key: string) => ANYWHERE_BARE.includes(key) || (BARE[path.split('.').pop()!] ?? []).includes(key);
+const isBare = (path: string, key: string) =>
+  ANYWHERE_BARE.includes(key) || (BARE[path.split('.').pop()!] ?? []).includes(key);
 /** Meta-arguments, written first, as Terraform's style guide asks. */
 const LEADING = ['count', 'for_each', 'provider'];
 /** Meta-arguments and blocks written last. */
 const TRAILING = ['depends_on', 'lifecycle', 'provisioner'];
 
 const bare = (value: unknown): string =>
-  Array.isArray(value) ? `[${value.map(bare).join(', ')}]` : typeof value === 'string' ? (soleExpression(value) ?? value) : JSON.stringify(value);
+  Array.isArray(value)
+    ? `[${value.map(bare).join(', ')}]`
+    : typeof value === 'string'
+      ? (soleExpression(value) ?? value)
+      : JSON.stringify(value);
 
 /** The body of a block, indented by `indent`; `path` names the block for the schema. */
 export function body(value: Record<string, unknown>, path: string, schema: BodySchema, indent = INDENT): string {
@@ -201,17 +215,22 @@ export function body(value: Record<string, unknown>, path: string, schema: BodyS
       flush();
       for (const [label, dyn] of Object.entries(v as Record<string, Record<string, unknown>>)) {
         const { content, ...meta } = dyn;
-        const inner = body(meta, `${path}.dynamic`, schema, indent + INDENT) + '\n' + block('content', [], content as Record<string, unknown>, `${path}.${label}`, schema, indent + INDENT);
+        const inner =
+          body(meta, `${path}.dynamic`, schema, indent + INDENT) +
+          '\n' +
+          block('content', [], content as Record<string, unknown>, `${path}.${label}`, schema, indent + INDENT);
         sections.push(`${indent}dynamic ${JSON.stringify(label)} {\n${inner}${indent}}\n`);
       }
     } else if (key === 'provisioner') {
       flush();
       for (const p of v as Record<string, Record<string, unknown>>[]) {
-        for (const [type, config] of Object.entries(p)) sections.push(block('provisioner', [type], config, childPath, schema, indent));
+        for (const [type, config] of Object.entries(p))
+          sections.push(block('provisioner', [type], config, childPath, schema, indent));
       }
     } else if (schema.isBlock(childPath)) {
       flush();
-      for (const item of Array.isArray(v) ? v : [v]) sections.push(block(key, [], item as Record<string, unknown>, childPath, schema, indent));
+      for (const item of Array.isArray(v) ? v : [v])
+        sections.push(block(key, [], item as Record<string, unknown>, childPath, schema, indent));
     } else {
       attributes.push({ name: key, value: isBare(path, key) ? bare(v) : expression(v, indent) });
     }
@@ -221,7 +240,14 @@ export function body(value: Record<string, unknown>, path: string, schema: BodyS
 }
 
 /** A block: `type "label" … { body }`. */
-export function block(type: string, labels: readonly string[], value: Record<string, unknown>, path: string, schema: BodySchema, indent = ''): string {
+export function block(
+  type: string,
+  labels: readonly string[],
+  value: Record<string, unknown>,
+  path: string,
+  schema: BodySchema,
+  indent = '',
+): string {
   const head = [type, ...labels.map((l) => JSON.stringify(l))].join(' ');
   if (Object.keys(value).length === 0) return `${indent}${head} {}\n`;
   return `${indent}${head} {\n${body(value, path, schema, indent + INDENT)}${indent}}\n`;
@@ -231,6 +257,7 @@ export function block(type: string, labels: readonly string[], value: Record<str
 export function mapStrings(value: unknown, f: (s: string) => string): unknown {
   if (typeof value === 'string') return f(value);
   if (Array.isArray(value)) return value.map((v) => mapStrings(v, f));
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, f)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, f)]));
   return value;
 }

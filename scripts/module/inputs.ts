@@ -1,10 +1,22 @@
 import { AzureadProvider } from '@cdktf/provider-azuread/lib/provider';
 import { getProviders } from '@nangohq/providers';
-import { App, Fn, TerraformOutput, TerraformStack, TerraformVariable, Token, type TerraformVariableValidationConfig } from 'cdktf';
+import {
+  App,
+  Fn,
+  TerraformOutput,
+  TerraformStack,
+  TerraformVariable,
+  Token,
+  type TerraformVariableValidationConfig,
+} from 'cdktf';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../../src/catalog/catalog';
 import { KindoMicrosoftIntegrations } from '../../src/constructs/kindo-microsoft-integrations';
 import { DEFAULT_NANGO_SERVER_URL } from '../../src/constructs/microsoft-integration-app';
-import { NANGO_ENVIRONMENT_VARIABLE, NANGO_SECRET_KEY_ENV, NANGO_UNIQUE_KEY_PATTERN } from '../../src/nango/nango-registration';
+import {
+  NANGO_ENVIRONMENT_VARIABLE,
+  NANGO_SECRET_KEY_ENV,
+  NANGO_UNIQUE_KEY_PATTERN,
+} from '../../src/nango/nango-registration';
 import { MIN_JUSTIFICATION, SCOPE_NAME } from '../../src/catalog/effective-permissions';
 import { checkNangoProvider } from '../../src/nango/nango-providers';
 import { NANGO_FIELDS_DESCRIPTION, nangoFieldsValidation } from '../../src/nango/nango-fields';
@@ -33,8 +45,13 @@ const list = (values: readonly string[]): string => `[${values.map(hcl).join(', 
 function constructDefaults(): { uniqueKeys: Record<string, string>; providers: Record<string, string> } {
   const stack = new TerraformStack(new App(), 'defaults');
   const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string' }).stringValue;
-  const kindo = new KindoMicrosoftIntegrations(stack, CONSTRUCT_ID, { integrations: INTEGRATION_IDS, nango: { secretKey } });
-  const registered = kindo.apps.flatMap((a) => (a.nangoRegistration ? [[a.definition.id, a.nangoRegistration] as const] : []));
+  const kindo = new KindoMicrosoftIntegrations(stack, CONSTRUCT_ID, {
+    integrations: INTEGRATION_IDS,
+    nango: { secretKey },
+  });
+  const registered = kindo.apps.flatMap((a) =>
+    a.nangoRegistration ? [[a.definition.id, a.nangoRegistration] as const] : [],
+  );
   return {
     uniqueKeys: Object.fromEntries(registered.map(([id, r]) => [id, r.uniqueKey])),
     providers: Object.fromEntries(registered.map(([id, r]) => [id, r.provider])),
@@ -62,8 +79,13 @@ export function moduleStack(app: App, id: string): TerraformStack {
   new AzureadProvider(stack, 'azuread', {});
   const defaults = constructDefaults();
   const providers = acceptedNangoProviders();
-  const variable = (name: string, config: ConstructorParameters<typeof TerraformVariable>[2]) => new TerraformVariable(stack, name, config);
-  const keyRules = (input: string, what: string, whose = 'integrations registered with Nango'): TerraformVariableValidationConfig[] => [
+  const variable = (name: string, config: ConstructorParameters<typeof TerraformVariable>[2]) =>
+    new TerraformVariable(stack, name, config);
+  const keyRules = (
+    input: string,
+    what: string,
+    whose = 'integrations registered with Nango',
+  ): TerraformVariableValidationConfig[] => [
     rule(
       `length(setsubtract(keys(var.${input}), ${list(DELEGATED)})) == 0`,
       `${input} has entries for \${join(", ", setsubtract(keys(var.${input}), ${list(DELEGATED)}))}; expected ${what} only for ${whose}: ${DELEGATED.join(', ')}.`,
@@ -76,7 +98,10 @@ export function moduleStack(app: App, id: string): TerraformStack {
     nullable: false,
     description: `Kindo Microsoft integrations to set up, by id; each gets its own Entra ID app registration. Any of: ${INTEGRATION_IDS.join(', ')}.`,
     validation: [
-      rule('length(var.integrations) > 0', 'integrations is empty; expected at least one integration id, e.g. ["teams"].'),
+      rule(
+        'length(var.integrations) > 0',
+        'integrations is empty; expected at least one integration id, e.g. ["teams"].',
+      ),
       rule(
         `length(setsubtract(var.integrations, ${list(INTEGRATION_IDS)})) == 0`,
         `integrations has unknown ids: \${join(", ", setsubtract(var.integrations, ${list(INTEGRATION_IDS)}))}; expected ids from: ${INTEGRATION_IDS.join(', ')}.`,
@@ -98,7 +123,8 @@ export function moduleStack(app: App, id: string): TerraformStack {
   const callbackUrl = variable('nango_callback_url', {
     type: 'string',
     default: Token.nullValue(),
-    description: 'OAuth callback URL that Nango shows in its integration setup; becomes the apps\' Web redirect URI. Default: "<nango_server_url>/oauth/callback".',
+    description:
+      'OAuth callback URL that Nango shows in its integration setup; becomes the apps\' Web redirect URI. Default: "<nango_server_url>/oauth/callback".',
     validation: [
       rule(
         `var.nango_callback_url == null || can(regex(${hcl(SERVICE_URL)}, var.nango_callback_url))`,
@@ -110,9 +136,13 @@ export function moduleStack(app: App, id: string): TerraformStack {
     type: 'string',
     nullable: false,
     sensitive: true,
-    description:
-      `Nango secret key of the environment the integrations are registered in (Nango dashboard > Environment Settings). Ephemeral: kept out of state and plans; destroy-time requests read it from the environment variable ${NANGO_SECRET_KEY_ENV}.`,
-    validation: [rule('length(var.nango_secret_key) > 0', 'nango_secret_key is empty; expected the secret key of your Nango environment.')],
+    description: `Nango secret key of the environment the integrations are registered in (Nango dashboard > Environment Settings). Ephemeral: kept out of state and plans; destroy-time requests read it from the environment variable ${NANGO_SECRET_KEY_ENV}.`,
+    validation: [
+      rule(
+        'length(var.nango_secret_key) > 0',
+        'nango_secret_key is empty; expected the secret key of your Nango environment.',
+      ),
+    ],
   });
   // As the default stack's: never persisted (Terraform >= 1.10); cdktf 0.21 has no option for it.
   secretKey.addOverride('ephemeral', true);
@@ -121,7 +151,8 @@ export function moduleStack(app: App, id: string): TerraformStack {
     type: 'string',
     nullable: false,
     default: 'Kindo - ',
-    description: 'Text put before each integration\'s name to form its app registration\'s display name, e.g. "Kindo - Microsoft Teams".',
+    description:
+      'Text put before each integration\'s name to form its app registration\'s display name, e.g. "Kindo - Microsoft Teams".',
     validation: [
       rule(
         'length(var.name_prefix) <= 60 && !strcontains(var.name_prefix, "\\n")',
@@ -145,7 +176,8 @@ export function moduleStack(app: App, id: string): TerraformStack {
     type: 'number',
     nullable: false,
     default: 30,
-    description: 'Plans warn (a `check` block) when a client secret expires within this many days (0 to 730); 0 turns the warning off.',
+    description:
+      'Plans warn (a `check` block) when a client secret expires within this many days (0 to 730); 0 turns the warning off.',
     validation: [
       rule(
         'var.secret_expiry_warning_days == floor(var.secret_expiry_warning_days) && var.secret_expiry_warning_days >= 0 && var.secret_expiry_warning_days <= 730',
@@ -157,13 +189,15 @@ export function moduleStack(app: App, id: string): TerraformStack {
     type: 'string',
     nullable: false,
     default: '',
-    description: 'Any value; changing it rotates every client secret. Each new secret is created and pushed to Nango before the old one is deleted.',
+    description:
+      'Any value; changing it rotates every client secret. Each new secret is created and pushed to Nango before the old one is deleted.',
   });
   const owners = variable('owners', {
     type: 'list(string)',
     nullable: false,
     default: [],
-    description: 'Object IDs of the users or service principals that own the app registrations and their service principals. The identity Terraform runs as is always added: without it, azuread removes it after creating, and under Application.ReadWrite.OwnedBy every later step fails with 403.',
+    description:
+      'Object IDs of the users or service principals that own the app registrations and their service principals. The identity Terraform runs as is always added: without it, azuread removes it after creating, and under Application.ReadWrite.OwnedBy every later step fails with 403.',
     validation: [
       rule(
         `alltrue([for o in var.owners : can(regex(${hcl(GUID)}, o))])`,
@@ -181,12 +215,14 @@ export function moduleStack(app: App, id: string): TerraformStack {
     type: 'bool',
     nullable: false,
     default: true,
-    description: 'Grant tenant-wide admin consent for each app\'s delegated permissions (the portal\'s "Grant admin consent" button), one grant per API.',
+    description:
+      'Grant tenant-wide admin consent for each app\'s delegated permissions (the portal\'s "Grant admin consent" button), one grant per API.',
   });
   const tenantId = variable('tenant_id', {
     type: 'string',
     default: Token.nullValue(),
-    description: 'Directory (tenant) ID reported in the outputs, for Kindo\'s forms. Default: the tenant of the azuread provider.',
+    description:
+      "Directory (tenant) ID reported in the outputs, for Kindo's forms. Default: the tenant of the azuread provider.",
     validation: [
       rule(
         `var.tenant_id == null || can(regex(${hcl(GUID)}, var.tenant_id))`,
@@ -236,7 +272,7 @@ export function moduleStack(app: App, id: string): TerraformStack {
     nullable: false,
     default: [],
     description:
-      'Ids of enabled integrations whose Nango integration exists already under its unique key, made outside this Terraform state (e.g. by hand from Kindo\'s guide), to take over: updated in place, its connections kept, and deleted by a destroy. Without it, apply fails on an existing integration, naming its key. Every delegated integration in existing_apps must be listed (taking over creates the integration when there is none).',
+      "Ids of enabled integrations whose Nango integration exists already under its unique key, made outside this Terraform state (e.g. by hand from Kindo's guide), to take over: updated in place, its connections kept, and deleted by a destroy. Without it, apply fails on an existing integration, naming its key. Every delegated integration in existing_apps must be listed (taking over creates the integration when there is none).",
     validation: [
       rule(
         `length(setsubtract(var.adopt_existing_nango_integrations, ${list(DELEGATED)})) == 0`,
@@ -256,7 +292,7 @@ export function moduleStack(app: App, id: string): TerraformStack {
     nullable: false,
     default: {},
     description:
-      'Per integration id, an app registration set up by hand to take over (docs/adopting.md), as `kindo-microsoft-integrations adopt --format hcl` prints it: its object ID, its service principal\'s object ID, its admin consent grants\' IDs by API name, and its hand-made client secrets (left in place, listed in the hand_made_client_secrets output for you to delete). The import blocks go in your root module, which that command prints too: Terraform allows them nowhere else.',
+      "Per integration id, an app registration set up by hand to take over (docs/adopting.md), as `kindo-microsoft-integrations adopt --format hcl` prints it: its object ID, its service principal's object ID, its admin consent grants' IDs by API name, and its hand-made client secrets (left in place, listed in the hand_made_client_secrets output for you to delete). The import blocks go in your root module, which that command prints too: Terraform allows them nowhere else.",
     validation: [
       onlyEnabledEntries('existing_apps'),
       rule(
@@ -272,10 +308,12 @@ export function moduleStack(app: App, id: string): TerraformStack {
   // Permission overrides are checked per entry, against the guide lists in permissions.tf.json (from
   // the synthesized constructs); each rule lists its findings, `<input>["<id>"][<i>]… is …`, and holds
   // when there are none. Entries under keys that are not delegated integrations are the key rules' to report.
-  const delegatedPermissionsOnly = 'delegated integrations (fabric signs in with client credentials, where delegated permissions do not apply)';
+  const delegatedPermissionsOnly =
+    'delegated integrations (fabric signs in with client credentials, where delegated permissions do not apply)';
   const findings = (input: string, perEntry: string) =>
     `flatten([for id, entries in var.${input} : [for i, e in entries : ${perEntry}] if contains(keys(local.guide_permissions), id)])`;
-  const entryRule = (input: string, perEntry: string) => rule(`length(${findings(input, perEntry)}) == 0`, `\${join("; ", ${findings(input, perEntry)})}.`);
+  const entryRule = (input: string, perEntry: string) =>
+    rule(`length(${findings(input, perEntry)}) == 0`, `\${join("; ", ${findings(input, perEntry)})}.`);
   const finding = (condition: string, text: string) => `${condition} ? [${text}] : []`;
   const addedField = (field: string) => `"add_permissions[\\"\${id}\\"][\${i}].${field} is \\"\${e.${field}}\\"`;
   const catalogApis = 'distinct(local.catalog_permissions[*].api)';
@@ -307,7 +345,13 @@ export function moduleStack(app: App, id: string): TerraformStack {
       'Per integration id, delegated permissions beyond Kindo\'s guide list, e.g. { teams = [{ api = "Microsoft Graph", name = "Mail.Read", id = "570282fd-fa5c-430d-a7fd-fc8dc98a9dca", justification = "Kindo summarizes the channel owner\'s mail" }] }: the API by its catalog name, one the integration\'s guide list already uses (the module has one admin-consent grant per such API); the scope\'s name and ID as the API\'s service principal publishes them; why it is needed, in at least 20 characters; and, for reviewers, its access ("read" or "write") and whether it requires admin consent. They join the app\'s required permissions, its admin consent and, for Microsoft Graph, its Nango scopes; the app\'s notes record each addition.',
     validation: [
       ...keyRules('add_permissions', 'additions', delegatedPermissionsOnly),
-      entryRule('add_permissions', finding(`!contains(${catalogApis}, e.api)`, `${addedField('api')}; expected one of the APIs the catalog knows: \${join(", ", ${catalogApis})}"`)),
+      entryRule(
+        'add_permissions',
+        finding(
+          `!contains(${catalogApis}, e.api)`,
+          `${addedField('api')}; expected one of the APIs the catalog knows: \${join(", ", ${catalogApis})}"`,
+        ),
+      ),
       entryRule(
         'add_permissions',
         finding(
@@ -315,8 +359,20 @@ export function moduleStack(app: App, id: string): TerraformStack {
           `${addedField('api')}, which the guide list of \${id} does not use; expected one of its APIs, \${join(", ", ${guideApis})}, since the module grants admin consent only to those"`,
         ),
       ),
-      entryRule('add_permissions', finding(`!can(regex(${hcl(SCOPE_NAME.source)}, e.name))`, `${addedField('name')}; expected a delegated scope name such as \\"Mail.Read\\""`)),
-      entryRule('add_permissions', finding(`!can(regex(${hcl(GUID)}, e.id))`, `${addedField('id')}; expected a GUID such as \\"00000000-0000-0000-0000-000000000000\\""`)),
+      entryRule(
+        'add_permissions',
+        finding(
+          `!can(regex(${hcl(SCOPE_NAME.source)}, e.name))`,
+          `${addedField('name')}; expected a delegated scope name such as \\"Mail.Read\\""`,
+        ),
+      ),
+      entryRule(
+        'add_permissions',
+        finding(
+          `!can(regex(${hcl(GUID)}, e.id))`,
+          `${addedField('id')}; expected a GUID such as \\"00000000-0000-0000-0000-000000000000\\""`,
+        ),
+      ),
       entryRule(
         'add_permissions',
         finding(
@@ -324,7 +380,13 @@ export function moduleStack(app: App, id: string): TerraformStack {
           `${addedField('justification')}; expected a justification of at least ${MIN_JUSTIFICATION} characters saying why the integration needs this permission beyond Kindo's guide"`,
         ),
       ),
-      entryRule('add_permissions', finding('!contains(["read", "write"], e.access)', `${addedField('access')}; expected \\"read\\" or \\"write\\""`)),
+      entryRule(
+        'add_permissions',
+        finding(
+          '!contains(["read", "write"], e.access)',
+          `${addedField('access')}; expected \\"read\\" or \\"write\\""`,
+        ),
+      ),
       entryRule(
         'add_permissions',
         `[for c in local.catalog_permissions : ${addedField('id')}, but the catalog gives \${e.api} \${e.name} the scope ID \${c.id}; expected that ID" if c.api == e.api && c.name == e.name && c.id != e.id]`,
@@ -343,11 +405,15 @@ export function moduleStack(app: App, id: string): TerraformStack {
     ],
   });
   const fabricOnly = (input: string): TerraformVariableValidationConfig =>
-    rule(`var.${input} == null || contains(var.integrations, "fabric")`, `${input} is set, but fabric is not in integrations; expected it only with fabric enabled.`);
+    rule(
+      `var.${input} == null || contains(var.integrations, "fabric")`,
+      `${input} is set, but fabric is not in integrations; expected it only with fabric enabled.`,
+    );
   const fabricHost = variable('fabric_sql_endpoint_host', {
     type: 'string',
     default: Token.nullValue(),
-    description: "Microsoft Fabric's Lakehouse SQL endpoint as host,port, passed to the fabric_connection output for Kindo's form, e.g. \"foo.datawarehouse.fabric.microsoft.com,1433\".",
+    description:
+      'Microsoft Fabric\'s Lakehouse SQL endpoint as host,port, passed to the fabric_connection output for Kindo\'s form, e.g. "foo.datawarehouse.fabric.microsoft.com,1433".',
     validation: [
       rule(
         `var.fabric_sql_endpoint_host == null || can(length(split(",", var.fabric_sql_endpoint_host)) == 2 && length(split(",", var.fabric_sql_endpoint_host)[0]) <= 253 && regex(${hcl(FABRIC_HOST)}, split(",", var.fabric_sql_endpoint_host)[0]) != "" && regex(${hcl(TCP_PORT)}, split(",", var.fabric_sql_endpoint_host)[1]) != "")`,
@@ -373,14 +439,17 @@ export function moduleStack(app: App, id: string): TerraformStack {
   const output = (name: string, config: ConstructorParameters<typeof TerraformOutput>[2]) =>
     new TerraformOutput(stack, `output_${name}`, config).overrideLogicalId(name);
   const config = clientConfig(stack);
-  const byId = <T>(ids: readonly string[], value: (id: string) => T) => Object.fromEntries(ids.map((id) => [id, value(id)]));
+  const byId = <T>(ids: readonly string[], value: (id: string) => T) =>
+    Object.fromEntries(ids.map((id) => [id, value(id)]));
   const who = whoMayConnectInputs(stack, "each integration's enterprise application (service principal)");
   const kindo = new KindoMicrosoftIntegrations(stack, CONSTRUCT_ID, {
     integrations: INTEGRATION_IDS,
     ...who,
     nango: {
       serverUrl: serverUrl.stringValue,
-      callbackUrl: Token.asString(Fn.coalesce([callbackUrl.stringValue, `${Fn.trimsuffix(serverUrl.stringValue, '/')}/oauth/callback`])),
+      callbackUrl: Token.asString(
+        Fn.coalesce([callbackUrl.stringValue, `${Fn.trimsuffix(serverUrl.stringValue, '/')}/oauth/callback`]),
+      ),
       secretKey: secretKey.stringValue,
       environment: environment.stringValue,
     },
@@ -401,14 +470,20 @@ export function moduleStack(app: App, id: string): TerraformStack {
   // As the constructs do for an adopted app without its service principal's ID: the portal made one
   // at the first consent, and creating another fails.
   for (const app of kindo.apps) {
-    app.servicePrincipal.addOverride('use_existing', `\${try(var.existing_apps[${hcl(app.definition.id)}].service_principal_object_id == null, false)}`);
+    app.servicePrincipal.addOverride(
+      'use_existing',
+      `\${try(var.existing_apps[${hcl(app.definition.id)}].service_principal_object_id == null, false)}`,
+    );
   }
   output('hand_made_client_secrets', {
-    description: 'Per adopted integration id (existing_apps): its client secrets made by hand, left in place, with the command that deletes each once Kindo works with the new secret.',
-    value: '${{ for id, a in var.existing_apps : id => [for s in a.client_secrets : { key_id = s.key_id, expires = s.expires, description = s.description, delete_command = "az ad app credential delete --id ${a.application_object_id} --key-id ${s.key_id}" }] if length(a.client_secrets) > 0 }}',
+    description:
+      'Per adopted integration id (existing_apps): its client secrets made by hand, left in place, with the command that deletes each once Kindo works with the new secret.',
+    value:
+      '${{ for id, a in var.existing_apps : id => [for s in a.client_secrets : { key_id = s.key_id, expires = s.expires, description = s.description, delete_command = "az ad app credential delete --id ${a.application_object_id} --key-id ${s.key_id}" }] if length(a.client_secrets) > 0 }}',
   });
   output('integrations', {
-    description: 'Per enabled integration id: client ID, object IDs, redirect URI and Nango registration, for Kindo and Nango.',
+    description:
+      'Per enabled integration id: client ID, object IDs, redirect URI and Nango registration, for Kindo and Nango.',
     value: byId(
       kindo.apps.map((a) => a.definition.id),
       (id) => {
@@ -440,7 +515,8 @@ export function moduleStack(app: App, id: string): TerraformStack {
   output('tenant_id', { description: 'Directory (tenant) ID of the apps.', value: kindo.apps[0].tenantId });
   const fabric = kindo.app('fabric')!;
   output('fabric_connection', {
-    description: "Values for Kindo's Microsoft Fabric connection form when fabric is enabled, else null; the client secret is client_secrets[\"fabric\"].",
+    description:
+      'Values for Kindo\'s Microsoft Fabric connection form when fabric is enabled, else null; the client secret is client_secrets["fabric"].',
     value: {
       tenant_id: fabric.tenantId,
       client_id: fabric.clientId,
@@ -450,4 +526,3 @@ export function moduleStack(app: App, id: string): TerraformStack {
   });
   return stack;
 }
-

@@ -32,12 +32,16 @@ export function catalogLocals(): Body {
             display_name: d.displayName,
             auth_flow: d.authFlow,
             nango_provider: d.nangoProvider,
-            permissions: d.apis.flatMap((a) => a.permissions.map((p) => ({ api: a.name, resource_app_id: a.resourceAppId, name: p.name, id: p.id }))),
+            permissions: d.apis.flatMap((a) =>
+              a.permissions.map((p) => ({ api: a.name, resource_app_id: a.resourceAppId, name: p.name, id: p.id })),
+            ),
           },
         ];
       }),
     ),
-    apis: Object.fromEntries(Object.values(definitions).flatMap((d) => d.apis.map((a) => [a.name, { resource_app_id: a.resourceAppId }]))),
+    apis: Object.fromEntries(
+      Object.values(definitions).flatMap((d) => d.apis.map((a) => [a.name, { resource_app_id: a.resourceAppId }])),
+    ),
   };
 }
 
@@ -54,9 +58,12 @@ export function permissionLocals(): Body {
     // Additions to APIs the integration does not use are refused by add_permissions' validation.
     added_permissions:
       '${{ for id, guide in local.guide_permissions : id => [for a in lookup(var.add_permissions, id, []) : { api = a.api, resource_app_id = one(distinct([for p in guide : p.resource_app_id if p.api == a.api])), name = a.name, id = a.id } if contains(guide[*].api, a.api)] }}',
-    permissions: '${{ for id, guide in local.guide_permissions : id => concat([for p in guide : p if !contains(local.removed_permissions[id], p)], local.added_permissions[id]) }}',
-    resource_access: '${{ for id, permissions in local.permissions : id => { for p in permissions : p.resource_app_id => p.id... } }}',
-    claim_values: '${{ for id, permissions in local.permissions : id => { for p in permissions : p.api => p.name... } }}',
+    permissions:
+      '${{ for id, guide in local.guide_permissions : id => concat([for p in guide : p if !contains(local.removed_permissions[id], p)], local.added_permissions[id]) }}',
+    resource_access:
+      '${{ for id, permissions in local.permissions : id => { for p in permissions : p.resource_app_id => p.id... } }}',
+    claim_values:
+      '${{ for id, permissions in local.permissions : id => { for p in permissions : p.api => p.name... } }}',
     // Nango signs users in to Microsoft Graph only; the other APIs are reached with the refresh token.
     nango_scopes: `\${{ for id, permissions in local.permissions : id => join(",", concat([${hcl(NANGO_FIRST_SCOPE)}], [for p in permissions : p.name if p.api == ${hcl(GRAPH)} && p.name != ${hcl(NANGO_FIRST_SCOPE)}])) }}`,
     permission_deviations: `\${{ for id, removed in local.removed_permissions : id => concat([for p in removed : "-${named}"], [for p in local.added_permissions[id] : "+${named}"]) }}`,
@@ -75,11 +82,15 @@ export function deviationNotes(notes: string, integration: string): string {
  * synthesized, and per consent grant the condition, for an integration id expression, that its
  * API has scopes left.
  */
-export function permissionOverrides(elements: readonly Element[]): { bodies: Map<Element, Body>; conditions: Map<Element, (integration: string) => string> } {
+export function permissionOverrides(elements: readonly Element[]): {
+  bodies: Map<Element, Body>;
+  conditions: Map<Element, (integration: string) => string>;
+} {
   const bodies = new Map<Element, Body>();
   const conditions = new Map<Element, (integration: string) => string>();
   for (const id of INTEGRATION_IDS) {
-    const of = (type: string) => elements.filter((e) => e.kind === 'resource' && e.integration === id && e.type === type);
+    const of = (type: string) =>
+      elements.filter((e) => e.kind === 'resource' && e.integration === id && e.type === type);
     const local = (name: string) => `local.${name}[${hcl(id)}]`;
     for (const app of of('azuread_application')) {
       const { required_resource_access: _requested, notes, ...appBody } = app.body;
@@ -92,7 +103,12 @@ export function permissionOverrides(elements: readonly Element[]): { bodies: Map
             for_each: `\${${local('resource_access')}}`,
             content: {
               resource_app_id: '${required_resource_access.key}',
-              dynamic: { resource_access: { for_each: '${required_resource_access.value}', content: { id: '${resource_access.value}', type: 'Scope' } } },
+              dynamic: {
+                resource_access: {
+                  for_each: '${required_resource_access.value}',
+                  content: { id: '${resource_access.value}', type: 'Scope' },
+                },
+              },
             },
           },
         },
@@ -105,9 +121,16 @@ export function permissionOverrides(elements: readonly Element[]): { bodies: Map
     }
     // The Nango objects carry the scopes: a plain value in triggers_replace, a quoted string in the request bodies.
     const nango = of('terraform_data');
-    const scopes = nango.map((d) => (d.body.triggers_replace as Body | undefined)?.scopes).find((v) => typeof v === 'string') as string | undefined;
+    const scopes = nango
+      .map((d) => (d.body.triggers_replace as Body | undefined)?.scopes)
+      .find((v) => typeof v === 'string') as string | undefined;
     for (const d of scopes === undefined ? [] : nango) {
-      bodies.set(d, mapStrings(d.body, (s) => (s === scopes ? `\${${local('nango_scopes')}}` : s.replaceAll(hcl(scopes), local('nango_scopes')))) as Body);
+      bodies.set(
+        d,
+        mapStrings(d.body, (s) =>
+          s === scopes ? `\${${local('nango_scopes')}}` : s.replaceAll(hcl(scopes), local('nango_scopes')),
+        ) as Body,
+      );
     }
   }
   return { bodies, conditions };

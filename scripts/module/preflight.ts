@@ -14,7 +14,8 @@ const API_TYPE = 'azuread_service_principal';
 
 /** Every permission the enabled integrations request, and per API the requests for it. */
 export const preflightLocals: Body = {
-  requested_permissions: '${flatten([for id in var.integrations : [for p in local.permissions[id] : merge(p, { integration = id })]])}',
+  requested_permissions:
+    '${flatten([for id in var.integrations : [for p in local.permissions[id] : merge(p, { integration = id })]])}',
   requested_apis: '${{ for p in local.requested_permissions : p.api => p... }}',
 };
 
@@ -38,7 +39,8 @@ export function preflightOverrides(elements: readonly Element[], requester = 'in
   if (!presence) return bodies;
   const presenceAddress = `data.${PRESENCE_TYPE}.${presence.uniqueId}`;
   const found = `${presenceAddress}.service_principals[*].client_id`;
-  const requesters = (records: string, filter = '') => `sort(distinct([for r in ${records} : "${requester} '\${r.integration}'"${filter}]))`;
+  const requesters = (records: string, filter = '') =>
+    `sort(distinct([for r in ${records} : "${requester} '\${r.integration}'"${filter}]))`;
 
   const missing = missingApiServicePrincipalMessage;
   bodies.set(presence, {
@@ -47,15 +49,18 @@ export function preflightOverrides(elements: readonly Element[], requester = 'in
     lifecycle: {
       postcondition: [
         {
-          condition: '${alltrue([for api, requests in local.requested_apis : contains(self.service_principals[*].client_id, local.apis[api].resource_app_id)])}',
+          condition:
+            '${alltrue([for api, requests in local.requested_apis : contains(self.service_principals[*].client_id, local.apis[api].resource_app_id)])}',
           error_message: `\${join("\\n", [for api, requests in local.requested_apis : ${naming((r) => missing('${api}', '${local.apis[api].resource_app_id}', r), requesters('requests'))} if !contains(self.service_principals[*].client_id, local.apis[api].resource_app_id)])}`,
         },
       ],
     },
   });
 
-  const published = (scope: string, otherwise: string) => `lookup(self.oauth2_permission_scope_ids, ${scope}, ${JSON.stringify(otherwise)})`;
-  const mismatch = (r: string[]) => scopeIdMismatchMessage('${each.key}', '${s.name}', '${s.id}', published('s.name', 'none (not published)'), r);
+  const published = (scope: string, otherwise: string) =>
+    `lookup(self.oauth2_permission_scope_ids, ${scope}, ${JSON.stringify(otherwise)})`;
+  const mismatch = (r: string[]) =>
+    scopeIdMismatchMessage('${each.key}', '${s.name}', '${s.id}', published('s.name', 'none (not published)'), r);
   for (const lookup of elements.filter((e) => e.kind === 'data' && !e.integration && e.type === API_TYPE && e.api)) {
     const { count: _count, lifecycle: _lifecycle, ...body } = lookup.body;
     bodies.set(lookup, {

@@ -26,7 +26,7 @@ function moduleBlock(source: string): string[] {
     '  nango_secret_key  = var.nango_secret_key',
     '  nango_environment = "prod" # the environment the key belongs to: a plan naming another fails',
     '',
-    "  # Fields a Kindo integration form asks for, registered with Nango (which integration asks for which: the package README), e.g.",
+    '  # Fields a Kindo integration form asks for, registered with Nango (which integration asks for which: the package README), e.g.',
     '  # nango_fields = { "purview-data-governance" = { purview_endpoint = "https://<account>.purview.azure.com" } }',
     "  # Apps set up by hand from Kindo's guide have the same names and stop the plan: adopt them (docs/adopting.md)",
     '  # rather than set prevent_duplicate_names = false.',
@@ -42,7 +42,13 @@ const ADOPTED_TEAMS: FoundApp = {
   displayName: 'Kindo - Microsoft Teams',
   servicePrincipalObjectId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
   grantIds: { 'Microsoft Graph': 'xyz0AbCdEfGhIjKlMnOpQrStUvWx-AbCdEfGhIjKlMn' },
-  secrets: [{ keyId: '3d0b3d5f-8c55-4f1e-9d0c-2b7f0a1e4c11', expires: '2027-04-18T09:12:44Z', description: 'Kindo integration' }],
+  secrets: [
+    {
+      keyId: '3d0b3d5f-8c55-4f1e-9d0c-2b7f0a1e4c11',
+      expires: '2027-04-18T09:12:44Z',
+      description: 'Kindo integration',
+    },
+  ],
   notes: [],
 };
 
@@ -55,10 +61,11 @@ function adoptionRoot(source: string): string {
 }
 
 // terraform-docs escapes Markdown in names and cells, and writes multi-line values as <pre> with <br>.
-const escape = (s: string) => s.replace(/_/g, '\\_');
+const escapeName = (s: string) => s.replace(/_/g, '\\_');
 const cell = (s: string) => s.replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\n/g, '<br>');
 const code = (s: string) => (s.includes('\n') ? `<pre>${cell(s)}</pre>` : `\`${s.replace(/\|/g, '\\|')}\``);
-const anchor = (section: string, name: string) => `<a name="${section}_${name}"></a> [${escape(name)}](#${section}\\_${escape(name)})`;
+const anchor = (section: string, name: string) =>
+  `<a name="${section}_${name}"></a> [${escapeName(name)}](#${section}\\_${escapeName(name)})`;
 const registry = (source: string, kind: 'resource' | 'data', type: string) => {
   const [namespace, name] = source.split('/');
   return `https://registry.terraform.io/providers/${namespace}/${name}/latest/docs/${kind === 'data' ? 'data-sources' : 'resources'}/${type.slice(name.length + 1)}`;
@@ -85,13 +92,13 @@ export function renderReadme(doc: ModuleDoc, source: string): string {
     '- One block per kind of object, with `for_each` over the enabled integrations: `azuread_application.this["teams"]`, `terraform_data.nango_sync["teams"]`, and one admin-consent grant per integration and API, `azuread_service_principal_delegated_permission_grant.this["defender/WindowsDefenderATP"]`. Removing an id from `integrations` plans the removal of that integration\'s objects only.',
     "- The catalog is data in `catalog.tf`; `locals.tf` applies `remove_permissions` and `add_permissions` to it as the constructs' `removePermissions` and `addPermissions` do: the app's required permissions, its admin consent, its Nango scopes, and its notes, which record each deviation. Unlike the constructs, the module adds permissions only for APIs the integration's guide list already uses: it has an admin-consent grant, and an API lookup, only for those.",
     `- Check blocks (\`checks.tf\`: ${doc.checks.map((c) => `\`${c}\``).join(', ')}) assert over every enabled integration and name the failing ones; Terraform reports them as warnings on every plan and apply.`,
-    "- The tenant preflight of the constructs: the plan stops, before any change, when a Microsoft API the enabled integrations request has no service principal in the tenant, or publishes a requested scope under another ID (postconditions of `data.azuread_service_principals.api_presence` and `data.azuread_service_principal.api`), naming the integrations that request it.",
+    '- The tenant preflight of the constructs: the plan stops, before any change, when a Microsoft API the enabled integrations request has no service principal in the tenant, or publishes a requested scope under another ID (postconditions of `data.azuread_service_principals.api_presence` and `data.azuread_service_principal.api`), naming the integrations that request it.',
     '- `nango_secret_key` is ephemeral (Terraform >= 1.10): it is in neither state nor plan, and a destroy reads it from `TF_VAR_nango_secret_key`. Nango is not read at plan; the `verify` command compares it with the state after apply.',
     '- Upgrading from v0.1.0, whose addresses were one block per integration (`azuread_application.teams_application["teams"]`): `moved.tf` moves each of them, so the first plan after the upgrade shows no changes.',
     "- `nango_fields`, the integration-specific fields of the guide's step 4, are checked at plan with the constructs' rules and messages (`nangoFields`), merged over the default `tenant_id` (the apps' tenant), and sent in Nango's `custom` settings on create (POST) and on every update (PATCH, with the guide's fields left out sent as `\"\"`, since Nango merges `custom`); `terraform_data.nango_sync` carries them as one `fields` trigger, so a change shows in the plan and PATCHes Nango.",
     '- Nango is called by `local-exec` provisioners (`nango-registration.sh`) during apply and destroy only, never during plan; the machine running Terraform needs a POSIX `sh`, `curl`, `awk`, `grep` and `mktemp`.',
     '- Providers are configured by the caller; the module has no provider configuration and no backend.',
-    "- Adopting app registrations set up by hand from Kindo's guide (docs/adopting.md): `existing_apps` and `adopt_existing_nango_integrations` say what is taken over, and the import blocks go in your root module, since Terraform allows `import` blocks nowhere else (\"Import blocks are only allowed in the root module\"). `kindo-microsoft-integrations adopt --format hcl` prints all of it from the `az` output; a complete root configuration is in [`examples/adopt`](../examples/adopt):",
+    '- Adopting app registrations set up by hand from Kindo\'s guide (docs/adopting.md): `existing_apps` and `adopt_existing_nango_integrations` say what is taken over, and the import blocks go in your root module, since Terraform allows `import` blocks nowhere else ("Import blocks are only allowed in the root module"). `kindo-microsoft-integrations adopt --format hcl` prints all of it from the `az` output; a complete root configuration is in [`examples/adopt`](../examples/adopt):',
     '',
     '```hcl',
     adoptionRoot(source),
@@ -99,7 +106,7 @@ export function renderReadme(doc: ModuleDoc, source: string): string {
     '',
     ...terraformDocs(doc),
   ];
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** The README's Requirements, Providers, Modules, Resources, Inputs and Outputs, between terraform-docs' markers. */
@@ -132,7 +139,11 @@ export function terraformDocs(doc: ModuleDoc): string[] {
     '| Name | Type |',
     '|------|------|',
     ...[...doc.resources]
-      .sort((a, b) => Number(a.kind === 'data') - Number(b.kind === 'data') || (`${a.type}.${a.name}` < `${b.type}.${b.name}` ? -1 : 1))
+      .sort(
+        (a, b) =>
+          Number(a.kind === 'data') - Number(b.kind === 'data') ||
+          (`${a.type}.${a.name}` < `${b.type}.${b.name}` ? -1 : 1),
+      )
       .map((r) => {
         const provider = providerOf(r.type);
         const name = `${r.type}.${r.name}`;
@@ -153,7 +164,10 @@ export function terraformDocs(doc: ModuleDoc): string[] {
     '',
     '| Name | Description |',
     '|------|-------------|',
-    ...outputs.map(([name, o]) => `| ${anchor('output', name)} | ${cell(`${String(o.description)}${o.sensitive ? ' Sensitive.' : ''}`)} |`),
+    ...outputs.map(
+      ([name, o]) =>
+        `| ${anchor('output', name)} | ${cell(`${String(o.description)}${o.sensitive ? ' Sensitive.' : ''}`)} |`,
+    ),
     '<!-- END_TF_DOCS -->',
   ];
 }
@@ -171,7 +185,11 @@ export function renderAdoptExample(doc: ModuleDoc): string {
     ...basic.slice(end + 1),
   ]
     .join('\n')
-    .replace(/module\.kindo_microsoft_integrations\.client_secrets\n {2}sensitive = true\n\}\n/, (m) => `${m}\noutput "hand_made_client_secrets" {\n  value = module.kindo_microsoft_integrations.hand_made_client_secrets\n}\n`);
+    .replace(
+      /module\.kindo_microsoft_integrations\.client_secrets\n {2}sensitive = true\n\}\n/,
+      (m) =>
+        `${m}\noutput "hand_made_client_secrets" {\n  value = module.kindo_microsoft_integrations.hand_made_client_secrets\n}\n`,
+    );
 }
 
 /** The opening of an example root configuration: what it is, the Terraform and provider versions, the azuread provider. */
@@ -182,7 +200,9 @@ export function rootConfigurationHeader(doc: ModuleDoc, what: string): string[] 
     'terraform {',
     `  required_version = "${doc.requiredVersion}"`,
     '  required_providers {',
-    ...Object.entries(doc.providers).map(([name, p]) => `    ${name} = {\n      source  = "${p.source}"\n      version = "${p.version}"\n    }`),
+    ...Object.entries(doc.providers).map(
+      ([name, p]) => `    ${name} = {\n      source  = "${p.source}"\n      version = "${p.version}"\n    }`,
+    ),
     '  }',
     '}',
     '',
@@ -194,7 +214,10 @@ export function rootConfigurationHeader(doc: ModuleDoc, what: string): string[] 
 
 export function renderExample(doc: ModuleDoc): string {
   return [
-    ...rootConfigurationHeader(doc, 'A complete root configuration: terraform init && TF_VAR_nango_secret_key=... terraform plan'),
+    ...rootConfigurationHeader(
+      doc,
+      'A complete root configuration: terraform init && TF_VAR_nango_secret_key=... terraform plan',
+    ),
     'variable "nango_secret_key" {',
     '  type      = string',
     '  sensitive = true',

@@ -1,5 +1,5 @@
 import { AzureadProvider } from '@cdktf/provider-azuread/lib/provider';
-import { App, Fn, TerraformOutput, TerraformStack, TerraformVariable, Token } from 'cdktf';
+import { type App, Fn, TerraformOutput, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import { INTEGRATION_IDS, type IntegrationId } from '../../src/catalog/catalog';
 import { KindoSaasConsent } from '../../src/constructs/kindo-saas-consent';
 import { DEFAULT_ACCESS_APP_ROLE_ID } from '../../src/constructs/who-may-connect';
@@ -33,7 +33,8 @@ export function saasModuleStack(app: App, id: string): TerraformStack {
   const stack = new TerraformStack(app, id);
   // Only for cdktf's synth-time checks; the provider block is not part of the module.
   new AzureadProvider(stack, 'azuread', {});
-  const variable = (name: string, config: ConstructorParameters<typeof TerraformVariable>[2]) => new TerraformVariable(stack, name, config);
+  const variable = (name: string, config: ConstructorParameters<typeof TerraformVariable>[2]) =>
+    new TerraformVariable(stack, name, config);
 
   variable('integrations', {
     type: 'set(string)',
@@ -44,11 +45,11 @@ export function saasModuleStack(app: App, id: string): TerraformStack {
     type: 'map(string)',
     nullable: false,
     description:
-      "Application (client) ID of Kindo's app per enabled integration id, as Kindo publishes them for Kindo SaaS, e.g. { teams = \"3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b\" }. No defaults: ask Kindo for the IDs of your region.",
+      'Application (client) ID of Kindo\'s app per enabled integration id, as Kindo publishes them for Kindo SaaS, e.g. { teams = "3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b" }. No defaults: ask Kindo for the IDs of your region.',
     validation: [
       rule(
         'length(setsubtract(var.integrations, keys(var.saas_client_ids))) == 0',
-        "saas_client_ids has no client ID for ${join(\", \", setsubtract(var.integrations, keys(var.saas_client_ids)))}; expected Kindo's published application (client) ID for every enabled integration.",
+        'saas_client_ids has no client ID for ${join(", ", setsubtract(var.integrations, keys(var.saas_client_ids)))}; expected Kindo\'s published application (client) ID for every enabled integration.',
       ),
       onlyEnabledEntries('saas_client_ids'),
       rule(
@@ -57,7 +58,7 @@ export function saasModuleStack(app: App, id: string): TerraformStack {
       ),
       rule(
         'length(distinct([for c in values(var.saas_client_ids) : lower(c)])) == length(var.saas_client_ids)',
-        "${join(\"; \", [for v in distinct([for c in values(var.saas_client_ids) : lower(c)]) : \"saas_client_ids gives integrations ${join(\" and \", [for id, c in var.saas_client_ids : id if lower(c) == v])} the same client ID ${v}\" if length([for c in values(var.saas_client_ids) : c if lower(c) == v]) > 1])}; expected each integration's own client ID as Kindo publishes it (one service principal, and one set of grants, per integration).",
+        '${join("; ", [for v in distinct([for c in values(var.saas_client_ids) : lower(c)]) : "saas_client_ids gives integrations ${join(" and ", [for id, c in var.saas_client_ids : id if lower(c) == v])} the same client ID ${v}" if length([for c in values(var.saas_client_ids) : c if lower(c) == v]) > 1])}; expected each integration\'s own client ID as Kindo publishes it (one service principal, and one set of grants, per integration).',
       ),
     ],
   });
@@ -85,12 +86,16 @@ export function saasModuleStack(app: App, id: string): TerraformStack {
 
   // cdktf writes a lookup with an identifier key as `var.saas_client_ids.teams`, where the fold
   // recognizes an integration id only in quotes; the index form is the same value.
-  for (const i of consent.integrations) i.servicePrincipal.addOverride('client_id', `\${var.saas_client_ids[${hcl(i.definition.id)}]}`);
+  for (const i of consent.integrations)
+    i.servicePrincipal.addOverride('client_id', `\${var.saas_client_ids[${hcl(i.definition.id)}]}`);
 
-  const output = (name: string, config: ConstructorParameters<typeof TerraformOutput>[2]) => new TerraformOutput(stack, `output_${name}`, config).overrideLogicalId(name);
-  const byId = <T>(value: (id: IntegrationId) => T) => Object.fromEntries(consent.integrations.map((i) => [i.definition.id, value(i.definition.id)]));
+  const output = (name: string, config: ConstructorParameters<typeof TerraformOutput>[2]) =>
+    new TerraformOutput(stack, `output_${name}`, config).overrideLogicalId(name);
+  const byId = <T>(value: (id: IntegrationId) => T) =>
+    Object.fromEntries(consent.integrations.map((i) => [i.definition.id, value(i.definition.id)]));
   output('service_principal_object_ids', {
-    description: "Object ID of the service principal (enterprise application) of Kindo's app, per enabled integration id.",
+    description:
+      "Object ID of the service principal (enterprise application) of Kindo's app, per enabled integration id.",
     value: byId((id) => consent.integration(id)!.servicePrincipal.objectId),
   });
   output('service_principals', {
@@ -98,7 +103,12 @@ export function saasModuleStack(app: App, id: string): TerraformStack {
       "Per enabled integration id: Kindo's client ID, the service principal's object ID and display name (Kindo's app's), and whether users must be assigned, for the admin's Enterprise applications, Conditional Access and sign-in logs.",
     value: byId((id) => {
       const sp = consent.integration(id)!.servicePrincipal;
-      return { client_id: sp.clientId, object_id: sp.objectId, display_name: sp.displayName, app_role_assignment_required: sp.appRoleAssignmentRequired };
+      return {
+        client_id: sp.clientId,
+        object_id: sp.objectId,
+        display_name: sp.displayName,
+        app_role_assignment_required: sp.appRoleAssignmentRequired,
+      };
     }),
   });
   return stack;
@@ -119,11 +129,27 @@ export function saasNotesOverrides(elements: readonly Element[]): Map<Element, B
  * `"<integration>/<group object ID>"`, so that adding or removing a group touches no other.
  * `servicePrincipal` is the folded service principal's block address.
  */
-export function groupAssignments(synthesized: readonly Body[], servicePrincipal: string): { resource: Body; locals: Body } {
+export function groupAssignments(
+  synthesized: readonly Body[],
+  servicePrincipal: string,
+): { resource: Body; locals: Body } {
   const [first] = synthesized as Body[];
-  const { '//': _meta, for_each: _each, lifecycle: _checkedByValidation, app_role_id: role, principal_object_id: principal, resource_object_id: resource, ...rest } = first;
+  const {
+    '//': _meta,
+    for_each: _each,
+    lifecycle: _checkedByValidation,
+    app_role_id: role,
+    principal_object_id: principal,
+    resource_object_id: resource,
+    ...rest
+  } = first;
   // The construct assigns each group (each.value) the default access role of its integration's service principal.
-  if (role !== DEFAULT_ACCESS_APP_ROLE_ID || principal !== '${each.value}' || !/^\$\{azuread_service_principal\.[\w-]+\.object_id\}$/.test(String(resource)) || Object.keys(rest).length > 0) {
+  if (
+    role !== DEFAULT_ACCESS_APP_ROLE_ID ||
+    principal !== '${each.value}' ||
+    !/^\$\{azuread_service_principal\.[\w-]+\.object_id\}$/.test(String(resource)) ||
+    Object.keys(rest).length > 0
+  ) {
     throw moduleGroupAssignmentChanged(first);
   }
   return {
@@ -147,7 +173,7 @@ function saasModuleBlock(source: string): string[] {
     `  source = "${source}"`,
     '',
     '  integrations = ["teams", "defender"]',
-    '  # Kindo publishes its apps\' client IDs; these are placeholders for them.',
+    "  # Kindo publishes its apps' client IDs; these are placeholders for them.",
     '  saas_client_ids = {',
     '    teams    = "3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b"',
     '    defender = "4a3b2c1d-6e5f-4a70-9b8c-1d0e2f3a4b5c"',
@@ -162,7 +188,7 @@ function saasModuleBlock(source: string): string[] {
 
 /** The submodule's README: what it creates, what removal and destroy do, then terraform-docs' tables. */
 export function renderSaasReadme(doc: ModuleDoc, source: string): string {
-  return [
+  return `${[
     '# Kindo SaaS consent: Terraform module',
     '',
     "<!-- Generated by `npm run module` from the module's own files; do not edit by hand. -->",
@@ -177,23 +203,26 @@ export function renderSaasReadme(doc: ModuleDoc, source: string): string {
     '',
     'A complete root configuration is in [`examples/saas`](../../../examples/saas).',
     '',
-    "- `azuread_service_principal.this[\"<integration>\"]`: `use_existing = true`, so a service principal that a user's first connection created is adopted rather than failing the apply. Adopting re-enables it if an administrator disabled it, sets `app_role_assignment_required` to `require_assignment`, and replaces its tags and owners; grants and assignments it already holds stay.",
+    '- `azuread_service_principal.this["<integration>"]`: `use_existing = true`, so a service principal that a user\'s first connection created is adopted rather than failing the apply. Adopting re-enables it if an administrator disabled it, sets `app_role_assignment_required` to `require_assignment`, and replaces its tags and owners; grants and assignments it already holds stay.',
     '- `azuread_service_principal_delegated_permission_grant.this["<integration>/<API>"]`: one tenant-wide grant per API with the catalog\'s scopes after `remove_permissions` and `add_permissions` (including `offline_access` where the guide has it); none for Microsoft Fabric, which signs in with client credentials.',
     '- `azuread_app_role_assignment.allowed_groups["<integration>/<group>"]`: each group of `allowed_groups` gets the default access role of its integration\'s service principal.',
-    "- The tenant preflight of the constructs: the plan stops, before any change, when a Microsoft API the enabled integrations request has no service principal in the tenant, or publishes a requested scope under another ID, naming the Kindo SaaS integrations that request it.",
+    '- The tenant preflight of the constructs: the plan stops, before any change, when a Microsoft API the enabled integrations request has no service principal in the tenant, or publishes a requested scope under another ID, naming the Kindo SaaS integrations that request it.',
     '',
     '## Removing an integration, or destroying',
     '',
     "Removing an id from `integrations`, or `terraform destroy`, **deletes the integration's service principal, also one adopted with `use_existing`** (azuread 3.7 ignores only a failed deletion, the case of Microsoft's first-party apps). Deleting it revokes every consent grant and user or group assignment it holds, including those given before Terraform adopted it: the integration's users are disconnected, and the next person to connect creates a new service principal holding only what that person (or an admin) consents to. To stop managing an integration without deleting its service principal, `terraform state rm` its service principal, grants and assignments first. The plan shows each deletion; the package's `review` command says what it revokes. Details and sources: docs/kindo-saas.md.",
     '',
     ...terraformDocs(doc),
-  ].join('\n') + '\n';
+  ].join('\n')}\n`;
 }
 
 /** examples/saas/main.tf: a complete root configuration using the submodule by relative path. */
 export function renderSaasExample(doc: ModuleDoc, source: string): string {
   return [
-    ...rootConfigurationHeader(doc, "Kindo SaaS: consent to Kindo's apps in your tenant before anyone connects. terraform init && terraform plan"),
+    ...rootConfigurationHeader(
+      doc,
+      "Kindo SaaS: consent to Kindo's apps in your tenant before anyone connects. terraform init && terraform plan",
+    ),
     ...saasModuleBlock(source),
     '',
     'output "service_principal_object_ids" {',

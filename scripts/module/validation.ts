@@ -9,7 +9,10 @@ export const GUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 export const hcl = (value: unknown): string => JSON.stringify(value);
 
 /** One validation block from an HCL condition and its message template. */
-export const rule = (condition: string, errorMessage: string): TerraformVariableValidationConfig => ({ condition: `\${${condition}}`, errorMessage });
+export const rule = (condition: string, errorMessage: string): TerraformVariableValidationConfig => ({
+  condition: `\${${condition}}`,
+  errorMessage,
+});
 
 /** Refuses entries of the map variable `input` for integrations that are not enabled, naming them. */
 export const onlyEnabledEntries = (input: string): TerraformVariableValidationConfig =>

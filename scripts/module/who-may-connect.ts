@@ -1,4 +1,4 @@
-import { Fn, TerraformStack, TerraformVariable, Token } from 'cdktf';
+import { Fn, type TerraformStack, TerraformVariable, Token } from 'cdktf';
 import { INTEGRATION_IDS } from '../../src/catalog/catalog';
 import type { WhoMayConnectOptions } from '../../src/constructs/who-may-connect';
 import { GUID, hcl, onlyEnabledEntries, rule } from './validation';
@@ -6,19 +6,20 @@ import { GUID, hcl, onlyEnabledEntries, rule } from './validation';
 // Who may connect, as Terraform variables: the same inputs and checks in the main module and the
 // Kindo SaaS submodule, with the constructs' rules and messages (src/constructs/who-may-connect.ts).
 
-
 /**
  * Declares `require_assignment` and `allowed_groups` (a map per integration id) and returns them as
  * the constructs' options, the groups looked up per integration.
  * @param where what users are assigned to, e.g. `the enterprise application`
  */
-export function whoMayConnectInputs(stack: TerraformStack, where: string): Required<Pick<WhoMayConnectOptions, 'requireAssignment' | 'allowedGroups'>> {
+export function whoMayConnectInputs(
+  stack: TerraformStack,
+  where: string,
+): Required<Pick<WhoMayConnectOptions, 'requireAssignment' | 'allowedGroups'>> {
   const requireAssignment = new TerraformVariable(stack, 'require_assignment', {
     type: 'bool',
     nullable: false,
     default: false,
-    description:
-      `Require users to be assigned to ${where} before Entra ID issues it a token (app_role_assignment_required). Users are assigned through allowed_groups, or by an administrator under Enterprise applications.`,
+    description: `Require users to be assigned to ${where} before Entra ID issues it a token (app_role_assignment_required). Users are assigned through allowed_groups, or by an administrator under Enterprise applications.`,
   });
   const allowedGroups = new TerraformVariable(stack, 'allowed_groups', {
     type: 'map(list(string))',
@@ -41,6 +42,8 @@ export function whoMayConnectInputs(stack: TerraformStack, where: string): Requi
 
   return {
     requireAssignment: requireAssignment.value as boolean,
-    allowedGroups: Object.fromEntries(INTEGRATION_IDS.map((i) => [i, Token.asList(Fn.lookup(allowedGroups.value, i, []))])),
+    allowedGroups: Object.fromEntries(
+      INTEGRATION_IDS.map((i) => [i, Token.asList(Fn.lookup(allowedGroups.value, i, []))]),
+    ),
   };
 }

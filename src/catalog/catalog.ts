@@ -138,7 +138,8 @@ function valueAt(doc: unknown, error: ErrorObject): unknown {
   if (error.keyword === 'required') return undefined;
   let value: unknown = doc;
   for (const s of error.instancePath.split('/').slice(1)) value = (value as Record<string, unknown>)?.[s];
-  if (error.keyword === 'additionalProperties') return (value as Record<string, unknown>)[String(error.params.additionalProperty)];
+  if (error.keyword === 'additionalProperties')
+    return (value as Record<string, unknown>)[String(error.params.additionalProperty)];
   return value;
 }
 
@@ -233,7 +234,8 @@ function checkConsistency(catalog: Catalog): void {
         const byName = scopeByName.get(`${api.name}\0${p.name}`);
         if (byName && byName !== p.id) throw catalogPermissionConflict(api.name, `the ID of ${p.name}`, byName, p.id);
         const byId = nameByScope.get(`${api.name}\0${p.id}`);
-        if (byId && byId !== p.name) throw catalogPermissionConflict(api.name, `the name of scope ${p.id}`, byId, p.name);
+        if (byId && byId !== p.name)
+          throw catalogPermissionConflict(api.name, `the name of scope ${p.id}`, byId, p.name);
         scopeByName.set(`${api.name}\0${p.name}`, p.id);
         nameByScope.set(`${api.name}\0${p.id}`, p.name);
       }

@@ -34,15 +34,29 @@ export function effectivePermissions(
     const field = `removePermissions[${i}]`;
     const [apiName, name] = entry.includes('/') ? entry.split('/', 2) : [undefined, entry];
     const matches = definition.apis.flatMap((api) =>
-      api.permissions.filter((p) => p.name === name && (apiName === undefined || api.name === apiName)).map((p) => ({ api, p })),
+      api.permissions
+        .filter((p) => p.name === name && (apiName === undefined || api.name === apiName))
+        .map((p) => ({ api, p })),
     );
     if (matches.length === 0) {
-      const known = definition.apis.flatMap((a) => a.permissions.map((p) => (definition.apis.length > 1 ? `${a.name}/${p.name}` : p.name)));
+      const known = definition.apis.flatMap((a) =>
+        a.permissions.map((p) => (definition.apis.length > 1 ? `${a.name}/${p.name}` : p.name)),
+      );
       throw unknownPermissionToRemove(field, entry, definition.id, known);
     }
-    if (matches.length > 1) throw ambiguousPermission(field, entry, matches.map((m) => m.api.name));
+    if (matches.length > 1)
+      throw ambiguousPermission(
+        field,
+        entry,
+        matches.map((m) => m.api.name),
+      );
     removed.add(matches[0].p);
-    deviations.push({ change: 'removed', api: matches[0].api.name, permission: matches[0].p.name, id: matches[0].p.id });
+    deviations.push({
+      change: 'removed',
+      api: matches[0].api.name,
+      permission: matches[0].p.name,
+      id: matches[0].p.id,
+    });
   });
 
   const apis = new Map<string, CatalogApi>(
@@ -59,19 +73,47 @@ export function effectivePermissions(
     if (justification.length < MIN_JUSTIFICATION) throw missingJustification(`${field}.justification`, a.justification);
     for (const other of Object.values(catalog())) {
       for (const p of other.apis.find((x) => x.name === a.api)?.permissions ?? []) {
-        if (p.name === a.name && p.id !== a.id) throw conflictingPermission(`${field}.id`, a.id, `but the catalog gives ${a.api} ${a.name} the scope ID ${p.id}; expected that ID`);
-        if (p.id === a.id && p.name !== a.name) throw conflictingPermission(`${field}.name`, a.name, `but ${a.id} is ${a.api} ${p.name} in the catalog; expected that name`);
+        if (p.name === a.name && p.id !== a.id)
+          throw conflictingPermission(
+            `${field}.id`,
+            a.id,
+            `but the catalog gives ${a.api} ${a.name} the scope ID ${p.id}; expected that ID`,
+          );
+        if (p.id === a.id && p.name !== a.name)
+          throw conflictingPermission(
+            `${field}.name`,
+            a.name,
+            `but ${a.id} is ${a.api} ${p.name} in the catalog; expected that name`,
+          );
       }
     }
     const api = apis.get(a.api) ?? { ...base, permissions: [] };
     if (api.permissions.some((p) => p.name === a.name)) {
-      throw conflictingPermission(`${field}.name`, a.name, `which integration '${definition.id}' already requests; expected a permission beyond its list`);
+      throw conflictingPermission(
+        `${field}.name`,
+        a.name,
+        `which integration '${definition.id}' already requests; expected a permission beyond its list`,
+      );
     }
     const access = a.access ?? 'write';
     const adminConsentRequired = a.adminConsentRequired ?? true;
-    apis.set(a.api, { ...api, permissions: [...api.permissions, { name: a.name, id: a.id, description: justification, access, adminConsentRequired }] });
+    apis.set(a.api, {
+      ...api,
+      permissions: [
+        ...api.permissions,
+        { name: a.name, id: a.id, description: justification, access, adminConsentRequired },
+      ],
+    });
     // The review reads this record: it is how a scope the catalog does not know gets its name, access and admin consent.
-    deviations.push({ change: 'added', api: a.api, permission: a.name, id: a.id, justification, access, adminConsentRequired });
+    deviations.push({
+      change: 'added',
+      api: a.api,
+      permission: a.name,
+      id: a.id,
+      justification,
+      access,
+      adminConsentRequired,
+    });
   });
 
   return { apis: [...apis.values()].filter((api) => api.permissions.length > 0), deviations };

@@ -41,11 +41,20 @@ export interface AdoptionMatch {
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** The commands that list candidates, as one POSIX shell script writing all their JSON to one file. */
-export function azQueries(integrations: readonly IntegrationId[], namePrefix: string, callbackUrl: string, out: string): string {
+export function azQueries(
+  integrations: readonly IntegrationId[],
+  namePrefix: string,
+  callbackUrl: string,
+  out: string,
+): string {
   const definitions = catalog();
-  const apis = [...new Map(integrations.flatMap((id) => definitions[id].apis.map((a) => [a.resourceAppId, a] as const))).values()];
+  const apis = [
+    ...new Map(integrations.flatMap((id) => definitions[id].apis.map((a) => [a.resourceAppId, a] as const))).values(),
+  ];
   // JMESPath runs client-side in az; Graph's $filter cannot match inside web/redirectUris.
-  const names = integrations.map((id) => `displayName=='${(namePrefix + definitions[id].displayName).replace(/'/g, "\\'")}'`).join(' || ');
+  const names = integrations
+    .map((id) => `displayName=='${(namePrefix + definitions[id].displayName).replace(/'/g, "\\'")}'`)
+    .join(' || ');
   const select = `[?${names} || contains(web.redirectUris, '${callbackUrl.replace(/'/g, "\\'")}')]`;
   return [
     '#!/bin/sh',
@@ -61,7 +70,10 @@ export function azQueries(integrations: readonly IntegrationId[], namePrefix: st
     `      az rest --method get --url "https://graph.microsoft.com/v1.0/oauth2PermissionGrants?\\$filter=clientId eq '$sp'"`,
     '    done',
     '  done',
-    ...apis.map((a) => `  az ad sp list --filter "appId eq '${a.resourceAppId}'" --query "[].{id:id, appId:appId, displayName:displayName, servicePrincipalType:servicePrincipalType}" --output json  # ${a.name}`),
+    ...apis.map(
+      (a) =>
+        `  az ad sp list --filter "appId eq '${a.resourceAppId}'" --query "[].{id:id, appId:appId, displayName:displayName, servicePrincipalType:servicePrincipalType}" --output json  # ${a.name}`,
+    ),
     `} > ${quote(out)}`,
     `echo "Now run: npx kindo-microsoft-integrations adopt --integrations ${integrations.join(',')} --input ${out}"`,
   ].join('\n');
@@ -95,7 +107,10 @@ export function parseJsonDocuments(text: string, source: string): unknown[] {
         }
       }
     } else if (depth === 0 && !/\s/.test(c)) {
-      throw adoptInputInvalid(source, `unexpected ${JSON.stringify(text.slice(i, i + 20))} at character ${i}, outside any JSON array or object`);
+      throw adoptInputInvalid(
+        source,
+        `unexpected ${JSON.stringify(text.slice(i, i + 20))} at character ${i}, outside any JSON array or object`,
+      );
     }
   }
   if (depth !== 0) throw adoptInputInvalid(source, 'it ends inside a JSON document');
@@ -105,7 +120,9 @@ export function parseJsonDocuments(text: string, source: string): unknown[] {
 
 /** Sorts Graph objects by their type's distinguishing properties (`az rest` wraps lists in `value`). */
 export function classify(docs: readonly unknown[]): AzObjects {
-  const objects = docs.flatMap((d) => (Array.isArray(d) ? d : d && typeof d === 'object' && Array.isArray((d as Json).value) ? (d as Json).value : [d]));
+  const objects = docs.flatMap((d) =>
+    Array.isArray(d) ? d : d && typeof d === 'object' && Array.isArray((d as Json).value) ? (d as Json).value : [d],
+  );
   const isObject = (o: unknown): o is Json => typeof o === 'object' && o !== null && !Array.isArray(o);
   const all = objects.filter(isObject);
   return {
@@ -116,29 +133,62 @@ export function classify(docs: readonly unknown[]): AzObjects {
 }
 
 /** What differs between a hand-made app and what the stack configures: the first apply's changes, in words. */
-function differences(definition: IntegrationDefinition, app: Json, callbackUrl: string, grants: readonly { api: CatalogApi; scope: string }[]): string[] {
+function differences(
+  definition: IntegrationDefinition,
+  app: Json,
+  callbackUrl: string,
+  grants: readonly { api: CatalogApi; scope: string }[],
+): string[] {
   const notes: string[] = [];
   const uris: string[] = app.web?.redirectUris ?? [];
   if (definition.authFlow === 'delegated' && !(uris.length === 1 && uris[0] === callbackUrl)) {
-    notes.push(`redirect URIs ${uris.length > 0 ? uris.join(', ') : '(none)'} become ${callbackUrl}: set nango.callbackUrl if Nango uses another`);
+    notes.push(
+      `redirect URIs ${uris.length > 0 ? uris.join(', ') : '(none)'} become ${callbackUrl}: set nango.callbackUrl if Nango uses another`,
+    );
   }
-  const requested = new Set<string>(((app.requiredResourceAccess ?? []) as Json[]).flatMap((r) => ((r.resourceAccess ?? []) as Json[]).map((a) => `${r.resourceAppId}/${a.id}`)));
-  const listed = definition.apis.flatMap((api) => api.permissions.map((p) => ({ key: `${api.resourceAppId}/${p.id}`, name: `${api.name === 'Microsoft Graph' ? '' : `${api.name}/`}${p.name}` })));
+  const requested = new Set<string>(
+    ((app.requiredResourceAccess ?? []) as Json[]).flatMap((r) =>
+      ((r.resourceAccess ?? []) as Json[]).map((a) => `${r.resourceAppId}/${a.id}`),
+    ),
+  );
+  const listed = definition.apis.flatMap((api) =>
+    api.permissions.map((p) => ({
+      key: `${api.resourceAppId}/${p.id}`,
+      name: `${api.name === 'Microsoft Graph' ? '' : `${api.name}/`}${p.name}`,
+    })),
+  );
   const missing = listed.filter((p) => !requested.has(p.key)).map((p) => p.name);
   // Named through the whole catalog where it knows the scope; otherwise by API and scope ID.
   const known = new Map<string, string>(
-    Object.values(catalog()).flatMap((d) => d.apis.flatMap((api) => api.permissions.map((p): [string, string] => [`${api.resourceAppId}/${p.id}`, `${api.name === 'Microsoft Graph' ? '' : `${api.name}/`}${p.name}`]))),
+    Object.values(catalog()).flatMap((d) =>
+      d.apis.flatMap((api) =>
+        api.permissions.map((p): [string, string] => [
+          `${api.resourceAppId}/${p.id}`,
+          `${api.name === 'Microsoft Graph' ? '' : `${api.name}/`}${p.name}`,
+        ]),
+      ),
+    ),
   );
-  const extra = [...requested].filter((k) => !listed.some((p) => p.key === k)).map((k) => known.get(k) ?? `unknown ${k}`);
-  if (missing.length > 0) notes.push(`requests ${missing.length} guide permission(s) it lacks: ${missing.join(', ')} (or leave them out with removePermissions)`);
-  if (extra.length > 0) notes.push(`drops ${extra.length} permission(s) beyond the guide: ${extra.join(', ')} (keep one with addPermissions and a justification)`);
+  const extra = [...requested]
+    .filter((k) => !listed.some((p) => p.key === k))
+    .map((k) => known.get(k) ?? `unknown ${k}`);
+  if (missing.length > 0)
+    notes.push(
+      `requests ${missing.length} guide permission(s) it lacks: ${missing.join(', ')} (or leave them out with removePermissions)`,
+    );
+  if (extra.length > 0)
+    notes.push(
+      `drops ${extra.length} permission(s) beyond the guide: ${extra.join(', ')} (keep one with addPermissions and a justification)`,
+    );
   for (const { api, scope } of grants) {
     const names = new Set(scope.split(' ').filter(Boolean));
     const wanted = new Set(api.permissions.map((p) => p.name));
     const lost = [...names].filter((n) => !wanted.has(n));
     const gained = [...wanted].filter((n) => !names.has(n));
     if (lost.length + gained.length > 0) {
-      notes.push(`admin consent on ${api.name} ${[gained.length > 0 ? `adds ${gained.join(' ')}` : '', lost.length > 0 ? `removes ${lost.join(' ')}` : ''].filter(Boolean).join(' and ')}`);
+      notes.push(
+        `admin consent on ${api.name} ${[gained.length > 0 ? `adds ${gained.join(' ')}` : '', lost.length > 0 ? `removes ${lost.join(' ')}` : ''].filter(Boolean).join(' and ')}`,
+      );
     }
   }
   if (definition.authFlow === 'delegated' && grants.length < definition.apis.length) {
@@ -155,10 +205,16 @@ function differences(definition: IntegrationDefinition, app: Json, callbackUrl: 
 export function matchApps(
   objects: AzObjects,
   integrations: readonly IntegrationId[],
-  options: { readonly namePrefix: string; readonly callbackUrl: string; readonly picks: Readonly<Partial<Record<IntegrationId, string>>> },
+  options: {
+    readonly namePrefix: string;
+    readonly callbackUrl: string;
+    readonly picks: Readonly<Partial<Record<IntegrationId, string>>>;
+  },
 ): AdoptionMatch {
   const definitions = catalog();
-  const byApiAppId = new Map(Object.values(definitions).flatMap((d) => d.apis.map((a) => [a.resourceAppId, a] as const)));
+  const byApiAppId = new Map(
+    Object.values(definitions).flatMap((d) => d.apis.map((a) => [a.resourceAppId, a] as const)),
+  );
   const used = new Set<string>();
   const found: FoundApp[] = [];
   const missing: IntegrationId[] = [];
@@ -168,7 +224,11 @@ export function matchApps(
     const candidates = pick
       ? objects.applications.filter((a) => a.appId === pick || a.id === pick)
       : objects.applications.filter((a) => a.displayName === `${options.namePrefix}${definition.displayName}`);
-    if (candidates.length > 1) throw adoptAmbiguous(integration, candidates.map((c) => `'${c.displayName}' client ID ${c.appId}`));
+    if (candidates.length > 1)
+      throw adoptAmbiguous(
+        integration,
+        candidates.map((c) => `'${c.displayName}' client ID ${c.appId}`),
+      );
     const app = candidates[0];
     if (!app) {
       missing.push(integration);
@@ -177,10 +237,14 @@ export function matchApps(
     used.add(app.appId);
     const sp = objects.servicePrincipals.find((s) => s.appId === app.appId);
     // Admin consent (the portal's "Grant admin consent") is the AllPrincipals grant of the app's service principal, one per API.
-    const grants = (sp ? objects.grants.filter((g) => g.clientId === sp.id && g.consentType === 'AllPrincipals') : []).flatMap((g) => {
+    const grants = (
+      sp ? objects.grants.filter((g) => g.clientId === sp.id && g.consentType === 'AllPrincipals') : []
+    ).flatMap((g) => {
       const resource = objects.servicePrincipals.find((s) => s.id === g.resourceId);
       const api = resource ? byApiAppId.get(resource.appId) : undefined;
-      return api && definition.apis.some((a) => a.name === api.name) ? [{ api: definition.apis.find((a) => a.name === api.name)!, scope: String(g.scope ?? ''), id: String(g.id) }] : [];
+      return api && definition.apis.some((a) => a.name === api.name)
+        ? [{ api: definition.apis.find((a) => a.name === api.name)!, scope: String(g.scope ?? ''), id: String(g.id) }]
+        : [];
     });
     found.push({
       integration,
@@ -201,7 +265,9 @@ export function matchApps(
       ],
     });
   }
-  const unassigned = objects.applications.filter((a) => !used.has(a.appId)).map((a) => `'${a.displayName}' (client ID ${a.appId})`);
+  const unassigned = objects.applications
+    .filter((a) => !used.has(a.appId))
+    .map((a) => `'${a.displayName}' (client ID ${a.appId})`);
   return { found, missing, unassigned };
 }
 
@@ -210,25 +276,41 @@ const hcl = (s: string) => JSON.stringify(s).replace(/\$\{/g, '$${').replace(/%\
 const comment = (prefix: string, line: string) => `${prefix}// ${line.replace(/\r?\n/g, ' ')}`;
 // Whoever made the app by hand made its Nango integration too (the guide's step 4); the stack refuses
 // an adopted app without a decision on it, and taking it over is safe when there is none (it is created).
-const TAKE_OVER = 'Your Nango integrations made by hand: taken over and updated in place, connections kept (set their unique keys if not kindo-<id>).';
-const nangoRegistered = (found: readonly FoundApp[]) => found.filter((f) => catalog()[f.integration].authFlow === 'delegated').map((f) => f.integration);
+const TAKE_OVER =
+  'Your Nango integrations made by hand: taken over and updated in place, connections kept (set their unique keys if not kindo-<id>).';
+const nangoRegistered = (found: readonly FoundApp[]) =>
+  found.filter((f) => catalog()[f.integration].authFlow === 'delegated').map((f) => f.integration);
 
 /** The `existingApps` prop of KindoMicrosoftIntegrations. */
 export function renderTypeScript(found: readonly FoundApp[]): string {
   const delegated = nangoRegistered(found);
-  const lines = delegated.length > 0 ? [comment('', TAKE_OVER), `adoptExistingNangoIntegrations: [${delegated.map(ts).join(', ')}],`, 'existingApps: {'] : ['existingApps: {'];
+  const lines =
+    delegated.length > 0
+      ? [
+          comment('', TAKE_OVER),
+          `adoptExistingNangoIntegrations: [${delegated.map(ts).join(', ')}],`,
+          'existingApps: {',
+        ]
+      : ['existingApps: {'];
   for (const f of found) {
-    lines.push(comment('  ', `${f.displayName}: the first apply ${f.notes.length > 0 ? 'changes:' : 'changes nothing on it.'}`));
+    lines.push(
+      comment('  ', `${f.displayName}: the first apply ${f.notes.length > 0 ? 'changes:' : 'changes nothing on it.'}`),
+    );
     for (const n of f.notes) lines.push(comment('  ', `  - ${n}`));
     lines.push(`  ${ts(f.integration)}: {`, `    applicationObjectId: ${ts(f.objectId)},`);
     if (f.servicePrincipalObjectId) lines.push(`    servicePrincipalObjectId: ${ts(f.servicePrincipalObjectId)},`);
     const grants = Object.entries(f.grantIds);
-    if (grants.length > 0) lines.push(`    permissionGrantIds: { ${grants.map(([api, id]) => `${ts(api)}: ${ts(id)}`).join(', ')} },`);
+    if (grants.length > 0)
+      lines.push(`    permissionGrantIds: { ${grants.map(([api, id]) => `${ts(api)}: ${ts(id)}`).join(', ')} },`);
     if (f.secrets.length > 0) {
       lines.push(comment('    ', 'Hand-made secrets: left in place; delete them once Kindo works with the new one.'));
       lines.push('    clientSecrets: [');
       for (const s of f.secrets) {
-        const parts = [`keyId: ${ts(s.keyId)}`, ...(s.expires ? [`expires: ${ts(s.expires)}`] : []), ...(s.description ? [`description: ${ts(s.description)}`] : [])];
+        const parts = [
+          `keyId: ${ts(s.keyId)}`,
+          ...(s.expires ? [`expires: ${ts(s.expires)}`] : []),
+          ...(s.description ? [`description: ${ts(s.description)}`] : []),
+        ];
         lines.push(`      { ${parts.join(', ')} },`);
       }
       lines.push('    ],');
@@ -248,7 +330,15 @@ export function renderJson(found: readonly FoundApp[]): string {
         applicationObjectId: f.objectId,
         ...(f.servicePrincipalObjectId ? { servicePrincipalObjectId: f.servicePrincipalObjectId } : {}),
         ...(Object.keys(f.grantIds).length > 0 ? { permissionGrantIds: f.grantIds } : {}),
-        ...(f.secrets.length > 0 ? { clientSecrets: f.secrets.map((s) => ({ keyId: s.keyId, ...(s.expires ? { expires: s.expires } : {}), ...(s.description ? { description: s.description } : {}) })) } : {}),
+        ...(f.secrets.length > 0
+          ? {
+              clientSecrets: f.secrets.map((s) => ({
+                keyId: s.keyId,
+                ...(s.expires ? { expires: s.expires } : {}),
+                ...(s.description ? { description: s.description } : {}),
+              })),
+            }
+          : {}),
       },
     ]),
   );
@@ -267,17 +357,31 @@ export function renderHcl(found: readonly FoundApp[], moduleName: string): strin
     const grants = Object.entries(f.grantIds);
     const ids: [string, string][] = [
       ['application_object_id', hcl(f.objectId)],
-      ...(f.servicePrincipalObjectId ? [['service_principal_object_id', hcl(f.servicePrincipalObjectId)] as [string, string]] : []),
-      ...(grants.length > 0 ? [['permission_grant_ids', `{ ${grants.map(([api, id]) => `${hcl(api)} = ${hcl(id)}`).join(', ')} }`] as [string, string]] : []),
+      ...(f.servicePrincipalObjectId
+        ? [['service_principal_object_id', hcl(f.servicePrincipalObjectId)] as [string, string]]
+        : []),
+      ...(grants.length > 0
+        ? [
+            ['permission_grant_ids', `{ ${grants.map(([api, id]) => `${hcl(api)} = ${hcl(id)}`).join(', ')} }`] as [
+              string,
+              string,
+            ],
+          ]
+        : []),
     ];
     // Aligned as `terraform fmt` aligns consecutive arguments.
     const width = Math.max(...ids.map(([name]) => name.length));
-    lines.push(`    ${hcl(f.integration)} = {`, ...ids.map(([name, value]) => `      ${name.padEnd(width)} = ${value}`));
+    lines.push(
+      `    ${hcl(f.integration)} = {`,
+      ...ids.map(([name, value]) => `      ${name.padEnd(width)} = ${value}`),
+    );
     if (f.secrets.length > 0) {
       lines.push('      # Hand-made secrets: left in place; delete them once Kindo works with the new one.');
       lines.push('      client_secrets = [');
       for (const s of f.secrets) {
-        lines.push(`        { key_id = ${hcl(s.keyId)}, expires = ${s.expires ? hcl(s.expires) : 'null'}, description = ${s.description ? hcl(s.description) : 'null'} },`);
+        lines.push(
+          `        { key_id = ${hcl(s.keyId)}, expires = ${s.expires ? hcl(s.expires) : 'null'}, description = ${s.description ? hcl(s.description) : 'null'} },`,
+        );
       }
       lines.push('      ]');
     }
@@ -285,15 +389,30 @@ export function renderHcl(found: readonly FoundApp[], moduleName: string): strin
   }
   lines.push('  }', '}', '');
   const delegated = nangoRegistered(found);
-  lines.push(`module ${hcl(moduleName)} {`, '  # source, integrations, nango_secret_key… as before', '  existing_apps = local.kindo_existing_apps');
-  if (delegated.length > 0) lines.push(`  # ${TAKE_OVER}`, `  adopt_existing_nango_integrations = [${delegated.map(hcl).join(', ')}]`);
+  lines.push(
+    `module ${hcl(moduleName)} {`,
+    '  # source, integrations, nango_secret_key… as before',
+    '  existing_apps = local.kindo_existing_apps',
+  );
+  if (delegated.length > 0)
+    lines.push(`  # ${TAKE_OVER}`, `  adopt_existing_nango_integrations = [${delegated.map(hcl).join(', ')}]`);
   lines.push('}', '');
   // Entries of a local are not typed by the module's variable: absent attributes are read with lookup.
   const target = (type: string) => `module.${moduleName}.${type}.this[each.key]`;
-  const importBlock = (forEach: string, type: string, id: string) => ['import {', `  for_each = ${forEach}`, `  to       = ${target(type)}`, `  id       = "${id}"`, '}'];
+  const importBlock = (forEach: string, type: string, id: string) => [
+    'import {',
+    `  for_each = ${forEach}`,
+    `  to       = ${target(type)}`,
+    `  id       = "${id}"`,
+    '}',
+  ];
   lines.push(
     '# Import blocks belong in the root module (Terraform >= 1.7 for for_each); they are spent after the first apply.',
-    ...importBlock('local.kindo_existing_apps', 'azuread_application', IMPORT_IDS.application('${each.value.application_object_id}')),
+    ...importBlock(
+      'local.kindo_existing_apps',
+      'azuread_application',
+      IMPORT_IDS.application('${each.value.application_object_id}'),
+    ),
     ...importBlock(
       '{ for id, app in local.kindo_existing_apps : id => app.service_principal_object_id if lookup(app, "service_principal_object_id", null) != null }',
       'azuread_service_principal',

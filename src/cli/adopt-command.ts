@@ -3,7 +3,15 @@ import { resolve } from 'node:path';
 import { INTEGRATION_IDS, type IntegrationId } from '../catalog/catalog';
 import { adoptInputInvalid, cliUsage } from '../core/errors';
 import { checkServiceUrl } from '../core/validate';
-import { azQueries, classify, matchApps, parseJsonDocuments, renderHcl, renderJson, renderTypeScript } from './adopt-candidates';
+import {
+  azQueries,
+  classify,
+  matchApps,
+  parseJsonDocuments,
+  renderHcl,
+  renderJson,
+  renderTypeScript,
+} from './adopt-candidates';
 import { CLI_EXIT, type Command } from './command';
 
 /** Exit statuses of the `adopt` command. */
@@ -46,20 +54,43 @@ Exit status: 0 printed; 3 no app registration found for any chosen integration; 
 
 function integrationsOf(value: string | undefined): IntegrationId[] {
   if (value === undefined) return [...INTEGRATION_IDS];
-  const ids = value.split(',').map((s) => s.trim()).filter(Boolean);
-  if (ids.length === 0) throw cliUsage('adopt', 'option --integrations is empty', value, `integration ids separated by commas, from: ${INTEGRATION_IDS.join(', ')}`);
+  const ids = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (ids.length === 0)
+    throw cliUsage(
+      'adopt',
+      'option --integrations is empty',
+      value,
+      `integration ids separated by commas, from: ${INTEGRATION_IDS.join(', ')}`,
+    );
   for (const id of ids) {
-    if (!(INTEGRATION_IDS as readonly string[]).includes(id)) throw cliUsage('adopt', 'unknown integration in --integrations', id, `one of ${INTEGRATION_IDS.join(', ')}`);
+    if (!(INTEGRATION_IDS as readonly string[]).includes(id))
+      throw cliUsage('adopt', 'unknown integration in --integrations', id, `one of ${INTEGRATION_IDS.join(', ')}`);
   }
   return [...new Set(ids)] as IntegrationId[];
 }
 
-function picksOf(values: readonly string[], integrations: readonly IntegrationId[]): Partial<Record<IntegrationId, string>> {
+function picksOf(
+  values: readonly string[],
+  integrations: readonly IntegrationId[],
+): Partial<Record<IntegrationId, string>> {
   const picks: Partial<Record<IntegrationId, string>> = {};
   for (const v of values) {
     const [id, clientId, ...rest] = v.split('=');
-    if (rest.length > 0 || clientId === undefined || !GUID.test(clientId) || !(integrations as readonly string[]).includes(id)) {
-      throw cliUsage('adopt', 'option --app', v, `<integration id>=<client ID>, e.g. teams=6e5d4c3b-2a19-4f08-8e7d-6c5b4a392817, for an integration in --integrations`);
+    if (
+      rest.length > 0 ||
+      clientId === undefined ||
+      !GUID.test(clientId) ||
+      !(integrations as readonly string[]).includes(id)
+    ) {
+      throw cliUsage(
+        'adopt',
+        'option --app',
+        v,
+        `<integration id>=<client ID>, e.g. teams=6e5d4c3b-2a19-4f08-8e7d-6c5b4a392817, for an integration in --integrations`,
+      );
     }
     picks[id as IntegrationId] = clientId;
   }
@@ -80,9 +111,11 @@ function adopt(values: Record<string, unknown>, cwd: string): number {
   const callbackUrl = values['callback-url'] as string;
   checkServiceUrl('--callback-url', callbackUrl);
   const format = values.format as string;
-  if (!['ts', 'hcl', 'json', 'both'].includes(format)) throw cliUsage('adopt', 'option --format', format, 'ts, hcl, json or both');
+  if (!['ts', 'hcl', 'json', 'both'].includes(format))
+    throw cliUsage('adopt', 'option --format', format, 'ts, hcl, json or both');
   const moduleName = values.module as string;
-  if (!HCL_NAME.test(moduleName)) throw cliUsage('adopt', 'option --module', moduleName, 'the name of your module block, e.g. kindo');
+  if (!HCL_NAME.test(moduleName))
+    throw cliUsage('adopt', 'option --module', moduleName, 'the name of your module block, e.g. kindo');
   const picks = picksOf((values.app as string[]) ?? [], integrations);
   const input = values.input as string | undefined;
 
@@ -92,17 +125,29 @@ function adopt(values: Record<string, unknown>, cwd: string): number {
   }
 
   const source = input === '-' ? 'standard input' : input;
-  const match = matchApps(classify(parseJsonDocuments(readInput(input, cwd), source)), integrations, { namePrefix, callbackUrl, picks });
+  const match = matchApps(classify(parseJsonDocuments(readInput(input, cwd), source)), integrations, {
+    namePrefix,
+    callbackUrl,
+    picks,
+  });
   const out: string[] = [];
   if (format === 'json') {
     // Only the settings on standard output, so that `> kindo-existing-apps.json` is the file to use; the rest to standard error.
-    process.stderr.write(`Found ${match.found.length} app registration(s) made by hand: ${match.found.map((f) => f.integration).join(', ') || 'none'}.\n`);
+    process.stderr.write(
+      `Found ${match.found.length} app registration(s) made by hand: ${match.found.map((f) => f.integration).join(', ') || 'none'}.\n`,
+    );
     if (match.found.length > 0) process.stdout.write(`${renderJson(match.found)}\n`);
     return match.found.length > 0 ? ADOPT_EXIT.OK : ADOPT_EXIT.NONE_FOUND;
   }
-  out.push(`Found ${match.found.length} app registration(s) made by hand: ${match.found.map((f) => `${f.integration} ('${f.displayName}', client ID ${f.clientId})`).join(', ') || 'none'}.`);
-  if (match.missing.length > 0) out.push(`No app registration found for: ${match.missing.join(', ')}; the stack creates theirs.`);
-  if (match.unassigned.length > 0) out.push(`Not matched to any integration (adopt one with --app <integration id>=<client ID>): ${match.unassigned.join(', ')}.`);
+  out.push(
+    `Found ${match.found.length} app registration(s) made by hand: ${match.found.map((f) => `${f.integration} ('${f.displayName}', client ID ${f.clientId})`).join(', ') || 'none'}.`,
+  );
+  if (match.missing.length > 0)
+    out.push(`No app registration found for: ${match.missing.join(', ')}; the stack creates theirs.`);
+  if (match.unassigned.length > 0)
+    out.push(
+      `Not matched to any integration (adopt one with --app <integration id>=<client ID>): ${match.unassigned.join(', ')}.`,
+    );
   if (match.found.length > 0) {
     const delegated = match.found.filter((f) => f.integration !== 'fabric').map((f) => f.integration);
     if (delegated.length > 0) {
@@ -110,8 +155,15 @@ function adopt(values: Record<string, unknown>, cwd: string): number {
         `Set nangoUniqueKeys (module: nango_unique_keys) to the unique keys of your Nango integrations for ${delegated.join(', ')} if they are not kindo-<id>, so that Nango keeps their connections.`,
       );
     }
-    if (format !== 'hcl') out.push('', 'TypeScript (KindoMicrosoftIntegrations props):', '', renderTypeScript(match.found));
-    if (format !== 'ts') out.push('', 'HCL (module inputs, and import blocks for the root module):', '', renderHcl(match.found, values.module as string));
+    if (format !== 'hcl')
+      out.push('', 'TypeScript (KindoMicrosoftIntegrations props):', '', renderTypeScript(match.found));
+    if (format !== 'ts')
+      out.push(
+        '',
+        'HCL (module inputs, and import blocks for the root module):',
+        '',
+        renderHcl(match.found, values.module as string),
+      );
   }
   process.stdout.write(`${out.join('\n')}\n`);
   return match.found.length > 0 ? ADOPT_EXIT.OK : ADOPT_EXIT.NONE_FOUND;

@@ -31,18 +31,28 @@ export interface Command {
 /** Parses a subcommand's arguments (strict, no positionals); an error names the option and the value. */
 export function parseCommandArgs(command: Command, args: readonly string[]): CommandValues | 'help' {
   const options = { ...command.options, help: { type: 'boolean', short: 'h' } } as const;
-  const known = Object.keys(options).map((o) => `--${o}`).join(', ');
+  const known = Object.keys(options)
+    .map((o) => `--${o}`)
+    .join(', ');
   try {
     const { values } = parseArgs({ args: [...args], options, strict: true, allowPositionals: false });
     return values.help ? 'help' : (values as CommandValues);
   } catch (e) {
     const { code, message } = e as Error & { code?: string };
     const quoted = /'([^']*)'/.exec(message)?.[1] ?? '';
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw cliUsage(command.name, 'unknown option', quoted, `one of ${known}`);
-    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw cliUsage(command.name, 'unexpected argument', quoted, `options only: ${known}`);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+      throw cliUsage(command.name, 'unknown option', quoted, `one of ${known}`);
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+      throw cliUsage(command.name, 'unexpected argument', quoted, `options only: ${known}`);
     const option = quoted.split(' ')[0];
     // The same code covers a flag given a value (`--json=yes`) and an option missing its value.
-    if (options[option.replace(/^--/, '') as keyof typeof options]?.type === 'boolean') throw cliUsage(command.name, `option ${option} takes no value`, '', `${option} alone`);
-    throw cliUsage(command.name, `option ${option} needs a value`, '', `${option} <value> (or ${option}=<value> for a value that starts with -)`);
+    if (options[option.replace(/^--/, '') as keyof typeof options]?.type === 'boolean')
+      throw cliUsage(command.name, `option ${option} takes no value`, '', `${option} alone`);
+    throw cliUsage(
+      command.name,
+      `option ${option} needs a value`,
+      '',
+      `${option} <value> (or ${option}=<value> for a value that starts with -)`,
+    );
   }
 }

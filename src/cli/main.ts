@@ -34,7 +34,9 @@ export function main(argv: readonly string[], cwd: string = process.cwd()): numb
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    process.stderr.write(`unknown command: '${name}'; expected one of ${COMMANDS.map((c) => c.name).join(', ')}\n\n${overview()}\n`);
+    process.stderr.write(
+      `unknown command: '${name}'; expected one of ${COMMANDS.map((c) => c.name).join(', ')}\n\n${overview()}\n`,
+    );
     return CLI_EXIT.USAGE;
   }
   const failed = (e: unknown): number => {

@@ -76,7 +76,11 @@ function review(options: Options, cwd: string): number {
     writeFileSync(file, content);
   }
   const code = reviewExitCode(report);
-  const verdict = report.diff ? (code === REVIEW_EXIT.GREW ? `the access surface grows against ${options.base}` : `the access surface does not grow against ${options.base}`) : 'no --base given';
+  const verdict = report.diff
+    ? code === REVIEW_EXIT.GREW
+      ? `the access surface grows against ${options.base}`
+      : `the access surface does not grow against ${options.base}`
+    : 'no --base given';
   process.stdout.write(`Review of ${head.length} app registration(s) written to ${out} and ${json}; ${verdict}.\n`);
   return code;
 }

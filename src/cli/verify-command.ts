@@ -29,9 +29,18 @@ unreachable or the key refused; 2 wrong command line.`;
 
 /** `terraform show -json` of the state in `dir`: the whole state, whatever stack or module wrote it. */
 function showState(dir: string): unknown {
-  const run = spawnSync('terraform', ['show', '-json', '-no-color'], { cwd: dir, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024, env: { ...process.env, TF_IN_AUTOMATION: '1' } });
+  const run = spawnSync('terraform', ['show', '-json', '-no-color'], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+    env: { ...process.env, TF_IN_AUTOMATION: '1' },
+  });
   if (run.error) throw verifyStateUnreadable(dir, `terraform could not be run (${run.error.message})`);
-  if (run.status !== 0) throw verifyStateUnreadable(dir, `terraform show -json exited with ${run.status}: ${(run.stderr || run.stdout).trim().split('\n').slice(0, 3).join(' ')}`);
+  if (run.status !== 0)
+    throw verifyStateUnreadable(
+      dir,
+      `terraform show -json exited with ${run.status}: ${(run.stderr || run.stdout).trim().split('\n').slice(0, 3).join(' ')}`,
+    );
   return parse(run.stdout, dir);
 }
 
@@ -60,7 +69,12 @@ export const verifyCommand: Command = {
       try {
         checkServiceUrl('--callback-url', callbackUrl);
       } catch {
-        throw cliUsage('verify', 'option --callback-url is not an https URL', callbackUrl, "--callback-url https://<host>/oauth/callback, e.g. 'https://api.nango.dev/oauth/callback'");
+        throw cliUsage(
+          'verify',
+          'option --callback-url is not an https URL',
+          callbackUrl,
+          "--callback-url https://<host>/oauth/callback, e.g. 'https://api.nango.dev/oauth/callback'",
+        );
       }
     }
     const secretKey = process.env.NANGO_SECRET_KEY || process.env.TF_VAR_nango_secret_key;

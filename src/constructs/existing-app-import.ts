@@ -44,33 +44,64 @@ export interface ExistingAppLookup {
 
 // Graph's oauth2PermissionGrant ids are base64url text (docs/resources/service_principal_delegated_permission_grant.md's example).
 export const GRANT_ID = /^[A-Za-z0-9_-]{1,128}$/;
-const ADOPTION_FIELDS = ['existingServicePrincipalObjectId', 'existingPermissionGrantIds', 'existingClientSecrets'] as const;
+const ADOPTION_FIELDS = [
+  'existingServicePrincipalObjectId',
+  'existingPermissionGrantIds',
+  'existingClientSecrets',
+] as const;
 
 /**
  * Validates the adoption settings and looks the adopted app registration up, so that the client
  * secret and Nango get its IDs at plan; undefined when nothing is adopted.
  */
-export function lookupExistingApp(scope: Construct, definition: IntegrationDefinition, props: ExistingAppProps): ExistingAppLookup | undefined {
+export function lookupExistingApp(
+  scope: Construct,
+  definition: IntegrationDefinition,
+  props: ExistingAppProps,
+): ExistingAppLookup | undefined {
   const { existingApplicationObjectId: objectId, existingApplicationClientId: clientId } = props;
   if (objectId === undefined && clientId === undefined) {
     const stray = ADOPTION_FIELDS.find((f) => props[f] !== undefined);
-    if (stray) throw settingNotApplicable(stray, definition.id, 'which adopts no existing app registration (set existingApplicationObjectId or existingApplicationClientId)');
+    if (stray)
+      throw settingNotApplicable(
+        stray,
+        definition.id,
+        'which adopts no existing app registration (set existingApplicationObjectId or existingApplicationClientId)',
+      );
     return undefined;
   }
   if (objectId !== undefined && clientId !== undefined) throw adoptionConflict(definition.id, objectId, clientId);
   if (objectId !== undefined) checkGuid('existingApplicationObjectId', objectId);
   if (clientId !== undefined) checkGuid('existingApplicationClientId', clientId);
-  if (props.existingServicePrincipalObjectId !== undefined) checkGuid('existingServicePrincipalObjectId', props.existingServicePrincipalObjectId);
+  if (props.existingServicePrincipalObjectId !== undefined)
+    checkGuid('existingServicePrincipalObjectId', props.existingServicePrincipalObjectId);
   for (const [api, id] of Object.entries(props.existingPermissionGrantIds ?? {})) {
-    checkPattern(`existingPermissionGrantIds['${api}']`, id, GRANT_ID, "an oauth2PermissionGrant id (base64url text) from `az rest --url 'https://graph.microsoft.com/v1.0/oauth2PermissionGrants?$filter=clientId eq ...'`");
+    checkPattern(
+      `existingPermissionGrantIds['${api}']`,
+      id,
+      GRANT_ID,
+      "an oauth2PermissionGrant id (base64url text) from `az rest --url 'https://graph.microsoft.com/v1.0/oauth2PermissionGrants?$filter=clientId eq ...'`",
+    );
   }
-  if (!isToken(props.existingClientSecrets)) props.existingClientSecrets?.forEach((s, i) => checkGuid(`existingClientSecrets[${i}].keyId`, s.keyId));
+  if (!isToken(props.existingClientSecrets))
+    props.existingClientSecrets?.forEach((s, i) => {
+      checkGuid(`existingClientSecrets[${i}].keyId`, s.keyId);
+    });
   Annotations.of(scope).addWarning(
     `integration '${definition.id}' adopts an existing app registration: after the first apply has imported it, remove its adoption settings (docs/adopting.md). They order that apply (new secret to Nango first), and kept for good that order would make terraform destroy fail to delete the client secret of an app it already deleted`,
   );
   // Read at plan, so its values are known when the import block and the secret need them.
-  const lookup = new DataAzureadApplication(scope, 'ExistingApplication', objectId !== undefined ? { objectId } : { clientId });
-  return { importId: objectId !== undefined ? IMPORT_IDS.application(objectId) : lookup.id, applicationId: lookup.id, clientId: lookup.clientId, props };
+  const lookup = new DataAzureadApplication(
+    scope,
+    'ExistingApplication',
+    objectId !== undefined ? { objectId } : { clientId },
+  );
+  return {
+    importId: objectId !== undefined ? IMPORT_IDS.application(objectId) : lookup.id,
+    applicationId: lookup.id,
+    clientId: lookup.clientId,
+    props,
+  };
 }
 
 /** The parts of a {@link MicrosoftIntegrationApp} an adoption touches. */
@@ -97,7 +128,9 @@ export function importExistingApp(existing: ExistingAppLookup, adopted: AdoptedR
       throw settingNotApplicable(
         `existingPermissionGrantIds['${api}']`,
         adopted.integration,
-        apis.length > 0 ? `which grants consent on ${apis.join(', ')} only` : 'which grants no admin consent (adminConsent is off, or client credentials)',
+        apis.length > 0
+          ? `which grants consent on ${apis.join(', ')} only`
+          : 'which grants no admin consent (adminConsent is off, or client credentials)',
       );
     }
   }
@@ -121,9 +154,16 @@ export function importExistingApp(existing: ExistingAppLookup, adopted: AdoptedR
   }
   // Terraform ignores "//" keys; the review report's Adopted section reads this.
   adopted.application.addOverride('//.kindo_adoption', {
-    application: props.existingApplicationObjectId !== undefined ? { objectId: props.existingApplicationObjectId } : { clientId: props.existingApplicationClientId },
+    application:
+      props.existingApplicationObjectId !== undefined
+        ? { objectId: props.existingApplicationObjectId }
+        : { clientId: props.existingApplicationClientId },
     servicePrincipalObjectId: props.existingServicePrincipalObjectId ?? null,
     permissionGrantIds: grantIds,
-    handMadeSecrets: (props.existingClientSecrets ?? []).map((s) => ({ keyId: s.keyId, expires: s.expires ?? null, description: s.description ?? null })),
+    handMadeSecrets: (props.existingClientSecrets ?? []).map((s) => ({
+      keyId: s.keyId,
+      expires: s.expires ?? null,
+      description: s.description ?? null,
+    })),
   });
 }

@@ -32,7 +32,8 @@ export function integrationsFromEnvironment(value: string | undefined): readonly
   if (ids.length === 0) throw emptySelection(INTEGRATIONS_ENV);
   const seen = new Set<string>();
   for (const id of ids) {
-    if (!(INTEGRATION_IDS as readonly string[]).includes(id)) throw unknownIntegration(INTEGRATIONS_ENV, id, INTEGRATION_IDS);
+    if (!(INTEGRATION_IDS as readonly string[]).includes(id))
+      throw unknownIntegration(INTEGRATIONS_ENV, id, INTEGRATION_IDS);
     if (seen.has(id)) throw duplicateIntegration(INTEGRATIONS_ENV, id);
     seen.add(id);
   }
@@ -43,9 +44,16 @@ export function integrationsFromEnvironment(value: string | undefined): readonly
 export const EXISTING_APPS_ENV = 'KINDO_EXISTING_APPS';
 
 /** What an adoption file sets: app registrations made by hand, and their Nango integrations. */
-export type KindoAdoption = Pick<KindoMicrosoftIntegrationsProps, 'existingApps' | 'adoptExistingNangoIntegrations' | 'nangoUniqueKeys'>;
+export type KindoAdoption = Pick<
+  KindoMicrosoftIntegrationsProps,
+  'existingApps' | 'adoptExistingNangoIntegrations' | 'nangoUniqueKeys'
+>;
 
-const ADOPTION_KEYS: Readonly<Record<keyof KindoAdoption, 'object' | 'array'>> = { existingApps: 'object', adoptExistingNangoIntegrations: 'array', nangoUniqueKeys: 'object' };
+const ADOPTION_KEYS: Readonly<Record<keyof KindoAdoption, 'object' | 'array'>> = {
+  existingApps: 'object',
+  adoptExistingNangoIntegrations: 'array',
+  nangoUniqueKeys: 'object',
+};
 
 /**
  * The adoption file named by {@link EXISTING_APPS_ENV}, as `adopt --format json` writes it; the
@@ -61,11 +69,15 @@ export function adoptionFromFile(path: string | undefined): KindoAdoption {
   } catch (e) {
     throw adoptionFileInvalid(EXISTING_APPS_ENV, path, `cannot be read as JSON (${(e as Error).message})`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw adoptionFileInvalid(EXISTING_APPS_ENV, path, 'is not a JSON object');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw adoptionFileInvalid(EXISTING_APPS_ENV, path, 'is not a JSON object');
   for (const [key, value] of Object.entries(parsed)) {
     const kind = ADOPTION_KEYS[key as keyof KindoAdoption];
-    if (kind === undefined) throw adoptionFileInvalid(EXISTING_APPS_ENV, path, `has the unknown key ${JSON.stringify(key)}`);
-    if (kind === 'array' ? !Array.isArray(value) : value === null || typeof value !== 'object' || Array.isArray(value)) {
+    if (kind === undefined)
+      throw adoptionFileInvalid(EXISTING_APPS_ENV, path, `has the unknown key ${JSON.stringify(key)}`);
+    if (
+      kind === 'array' ? !Array.isArray(value) : value === null || typeof value !== 'object' || Array.isArray(value)
+    ) {
       throw adoptionFileInvalid(EXISTING_APPS_ENV, path, `has ${JSON.stringify(key)} that is not a JSON ${kind}`);
     }
   }
@@ -114,8 +126,10 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
       description: 'Base URL of the Nango API of your Kindo deployment.',
       validation: [
         {
-          condition: '${can(regex("^(https://[^/?#]+|http://(127\\\\.0\\\\.0\\\\.1|localhost|\\\\[::1\\\\])(:[0-9]+)?)(/[^?#]*)?$", var.nango_server_url))}',
-          errorMessage: 'nango_server_url must be an https:// URL without query or fragment (http:// only for 127.0.0.1, localhost or [::1]), e.g. "https://api.nango.dev".',
+          condition:
+            '${can(regex("^(https://[^/?#]+|http://(127\\\\.0\\\\.0\\\\.1|localhost|\\\\[::1\\\\])(:[0-9]+)?)(/[^?#]*)?$", var.nango_server_url))}',
+          errorMessage:
+            'nango_server_url must be an https:// URL without query or fragment (http:// only for 127.0.0.1, localhost or [::1]), e.g. "https://api.nango.dev".',
         },
       ],
     });
@@ -135,14 +149,21 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
     const fields = registered.length > 0 ? this.nangoFieldsVariable(registered) : undefined;
     this.integrations = new KindoMicrosoftIntegrations(this, 'Kindo', {
       integrations: selected,
-      nango: { serverUrl: serverUrl.stringValue, secretKey: secretKey.stringValue, environment: environment.stringValue },
+      nango: {
+        serverUrl: serverUrl.stringValue,
+        secretKey: secretKey.stringValue,
+        environment: environment.stringValue,
+      },
       preventDuplicateNames: Token.asAny(preventDuplicateNames.value) as unknown as boolean,
       nangoFields: fields && this.nangoFieldsById(fields, registered),
       ...props.adoption,
       ...fabric,
     });
 
-    new TerraformOutput(this, 'tenant_id', { value: this.integrations.apps[0].tenantId, description: 'Directory (tenant) ID of the apps.' });
+    new TerraformOutput(this, 'tenant_id', {
+      value: this.integrations.apps[0].tenantId,
+      description: 'Directory (tenant) ID of the apps.',
+    });
     new TerraformOutput(this, 'integrations', {
       description: 'Per integration id: what Kindo and Nango need, and what to look for in Entra ID.',
       value: Object.fromEntries(
@@ -158,7 +179,12 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
             secret_expires_at: app.clientSecret.endDate,
             // Fabric has neither: it signs in with client credentials and is not registered with Nango.
             ...(app.nangoRegistration
-              ? { redirect_uri: app.redirectUri, nango_unique_key: app.nangoRegistration.uniqueKey, nango_provider: app.nangoRegistration.provider, nango_fields: app.nangoRegistration.fields }
+              ? {
+                  redirect_uri: app.redirectUri,
+                  nango_unique_key: app.nangoRegistration.uniqueKey,
+                  nango_provider: app.nangoRegistration.provider,
+                  nango_fields: app.nangoRegistration.fields,
+                }
               : {}),
           },
         ]),
@@ -171,8 +197,12 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
         value: {
           tenant_id: fabricApp.tenantId,
           client_id: fabricApp.clientId,
-          ...(fabricApp.fabricSqlEndpointHost !== undefined ? { sql_endpoint_host: fabricApp.fabricSqlEndpointHost } : {}),
-          ...(fabricApp.fabricLakehouseDatabase !== undefined ? { lakehouse_database: fabricApp.fabricLakehouseDatabase } : {}),
+          ...(fabricApp.fabricSqlEndpointHost !== undefined
+            ? { sql_endpoint_host: fabricApp.fabricSqlEndpointHost }
+            : {}),
+          ...(fabricApp.fabricLakehouseDatabase !== undefined
+            ? { lakehouse_database: fabricApp.fabricLakehouseDatabase }
+            : {}),
         },
       });
     }
@@ -205,7 +235,10 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
   }
 
   /** Each integration's entry of `nango_fields`; the variable is read once, since each read creates a token (and a captured stack trace). */
-  private nangoFieldsById(fields: TerraformVariable, registered: readonly IntegrationId[]): Record<string, Record<string, string>> {
+  private nangoFieldsById(
+    fields: TerraformVariable,
+    registered: readonly IntegrationId[],
+  ): Record<string, Record<string, string>> {
     const all = fields.value;
     return Object.fromEntries(registered.map((id) => [id, Token.asStringMap(Fn.lookup(all, id, {}))]));
   }
@@ -215,11 +248,14 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
     const host = new TerraformVariable(this, 'fabric_sql_endpoint_host', {
       type: 'string',
       default: Token.nullValue(),
-      description: 'Microsoft Fabric Lakehouse SQL endpoint as host,port (e.g. "foo.datawarehouse.fabric.microsoft.com,1433"), for the fabric_connection output; unset to leave it out.',
+      description:
+        'Microsoft Fabric Lakehouse SQL endpoint as host,port (e.g. "foo.datawarehouse.fabric.microsoft.com,1433"), for the fabric_connection output; unset to leave it out.',
       validation: [
         {
-          condition: '${var.fabric_sql_endpoint_host == null || can(regex("^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?,[0-9]{1,5}$", var.fabric_sql_endpoint_host))}',
-          errorMessage: 'fabric_sql_endpoint_host must be host,port, e.g. "foo.datawarehouse.fabric.microsoft.com,1433", or unset.',
+          condition:
+            '${var.fabric_sql_endpoint_host == null || can(regex("^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?,[0-9]{1,5}$", var.fabric_sql_endpoint_host))}',
+          errorMessage:
+            'fabric_sql_endpoint_host must be host,port, e.g. "foo.datawarehouse.fabric.microsoft.com,1433", or unset.',
         },
       ],
     });
@@ -229,8 +265,10 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
       description: 'Microsoft Fabric Lakehouse database name, for the fabric_connection output; unset to leave it out.',
       validation: [
         {
-          condition: '${var.fabric_lakehouse_database == null || can(regex("^[^\\\\s\\\\[\\\\];\'\\"]([^\\\\[\\\\];\'\\"]{0,126}[^\\\\s\\\\[\\\\];\'\\"])?$", var.fabric_lakehouse_database))}',
-          errorMessage: 'fabric_lakehouse_database must be a database name of 1 to 128 characters without brackets, quotes or semicolons, or unset.',
+          condition:
+            '${var.fabric_lakehouse_database == null || can(regex("^[^\\\\s\\\\[\\\\];\'\\"]([^\\\\[\\\\];\'\\"]{0,126}[^\\\\s\\\\[\\\\];\'\\"])?$", var.fabric_lakehouse_database))}',
+          errorMessage:
+            'fabric_lakehouse_database must be a database name of 1 to 128 characters without brackets, quotes or semicolons, or unset.',
         },
       ],
     });

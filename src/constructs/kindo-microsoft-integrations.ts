@@ -1,9 +1,20 @@
 import { Fn, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../catalog/catalog';
-import { adoptedAppWithoutNangoDecision, duplicateIntegration, duplicateNangoUniqueKey, emptySelection, settingNotApplicable, unknownIntegration } from '../core/errors';
+import {
+  adoptedAppWithoutNangoDecision,
+  duplicateIntegration,
+  duplicateNangoUniqueKey,
+  emptySelection,
+  settingNotApplicable,
+  unknownIntegration,
+} from '../core/errors';
 import type { AddedPermission } from '../catalog/permission-changes';
-import { MicrosoftIntegrationApp, NANGO_REGISTRATION_ID, type MicrosoftIntegrationAppOptions } from './microsoft-integration-app';
+import {
+  MicrosoftIntegrationApp,
+  NANGO_REGISTRATION_ID,
+  type MicrosoftIntegrationAppOptions,
+} from './microsoft-integration-app';
 import { NangoRegistration } from '../nango/nango-registration';
 import { isToken } from '../core/validate';
 import { existingAppProps } from './existing-app-import';
@@ -85,7 +96,19 @@ export class KindoMicrosoftIntegrations extends Construct {
 
   constructor(scope: Construct, id: string, props: KindoMicrosoftIntegrationsProps) {
     super(scope, id);
-    const { integrations, nangoUniqueKeys = {}, nangoProviders = {}, adoptExistingNangoIntegrations = [], nangoFields = {}, removePermissions = {}, addPermissions = {}, fabricSqlEndpointHost, fabricLakehouseDatabase, existingApps = {}, ...options } = props;
+    const {
+      integrations,
+      nangoUniqueKeys = {},
+      nangoProviders = {},
+      adoptExistingNangoIntegrations = [],
+      nangoFields = {},
+      removePermissions = {},
+      addPermissions = {},
+      fabricSqlEndpointHost,
+      fabricLakehouseDatabase,
+      existingApps = {},
+      ...options
+    } = props;
     if (integrations.length === 0) throw emptySelection('integrations');
     const seen = new Set<string>();
     integrations.forEach((integration, i) => {
@@ -127,12 +150,20 @@ export class KindoMicrosoftIntegrations extends Construct {
       if (!seen.has(key)) throw settingNotApplicable('existingApps', key, 'which is not in `integrations`');
       // Listing is always safe: the take-over creates the Nango integration when there is none under the key.
       if (!adoptList && catalog()[key as IntegrationId].authFlow === 'delegated' && !adopt[key]) {
-        throw adoptedAppWithoutNangoDecision(key, 'adoptExistingNangoIntegrations', `'${key}' in adoptExistingNangoIntegrations, with nangoUniqueKeys giving the unique key of that Nango integration unless it is 'kindo-${key}'`);
+        throw adoptedAppWithoutNangoDecision(
+          key,
+          'adoptExistingNangoIntegrations',
+          `'${key}' in adoptExistingNangoIntegrations, with nangoUniqueKeys giving the unique key of that Nango integration unless it is 'kindo-${key}'`,
+        );
       }
     }
     const fabric = seen.has('fabric');
     if (!fabric && (fabricSqlEndpointHost !== undefined || fabricLakehouseDatabase !== undefined)) {
-      throw settingNotApplicable(fabricSqlEndpointHost !== undefined ? 'fabricSqlEndpointHost' : 'fabricLakehouseDatabase', 'fabric', 'which is not in `integrations`');
+      throw settingNotApplicable(
+        fabricSqlEndpointHost !== undefined ? 'fabricSqlEndpointHost' : 'fabricLakehouseDatabase',
+        'fabric',
+        'which is not in `integrations`',
+      );
     }
     // Checked here, where the selection is known, so a per-integration map names its entry.
     checkWhoMayConnect(options, integrations);
@@ -146,7 +177,9 @@ export class KindoMicrosoftIntegrations extends Construct {
           nangoUniqueKey: nangoUniqueKeys[integration],
           nangoProvider: nangoProviders[integration],
           adoptExistingNangoIntegration:
-            adoptList && catalog()[integration].authFlow === 'delegated' ? (Token.asAny(Fn.contains(adoptList, integration)) as unknown as boolean) : adopt[integration],
+            adoptList && catalog()[integration].authFlow === 'delegated'
+              ? (Token.asAny(Fn.contains(adoptList, integration)) as unknown as boolean)
+              : adopt[integration],
           nangoFields: nangoFields[integration],
           removePermissions: removePermissions[integration],
           addPermissions: addPermissions[integration],
@@ -179,7 +212,8 @@ export class KindoMicrosoftIntegrations extends Construct {
       const key = app.nangoRegistration.uniqueKey;
       if (isToken(key)) continue;
       const first = owners.get(key);
-      if (first !== undefined && this.apps.includes(app)) errors.push(duplicateNangoUniqueKey(key, first, app.definition.id).message);
+      if (first !== undefined && this.apps.includes(app))
+        errors.push(duplicateNangoUniqueKey(key, first, app.definition.id).message);
       if (first === undefined) owners.set(key, app.definition.id);
     }
     return errors;

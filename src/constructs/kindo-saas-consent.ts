@@ -2,7 +2,13 @@ import type { AppRoleAssignment } from '@cdktf/provider-azuread/lib/app-role-ass
 import { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal';
 import { ServicePrincipalDelegatedPermissionGrant } from '@cdktf/provider-azuread/lib/service-principal-delegated-permission-grant';
 import { Construct } from 'constructs';
-import { INTEGRATION_IDS, catalog, type CatalogApi, type IntegrationDefinition, type IntegrationId } from '../catalog/catalog';
+import {
+  INTEGRATION_IDS,
+  catalog,
+  type CatalogApi,
+  type IntegrationDefinition,
+  type IntegrationId,
+} from '../catalog/catalog';
 import { effectivePermissions } from '../catalog/effective-permissions';
 import type { AddedPermission, PermissionDeviation } from '../catalog/permission-changes';
 import { duplicateClientId, emptySelection, settingNotApplicable, unknownIntegration } from '../core/errors';
@@ -71,7 +77,9 @@ const GRAPH = 'Microsoft Graph';
 /** The guide's "keep a record of which Kindo integration uses each app", and what removing it does. */
 function saasNotes(definition: IntegrationDefinition, deviations: readonly PermissionDeviation[]): string {
   // Named as the self-managed apps' notes name them, so that the HCL module computes both alike.
-  const changed = deviations.map((d) => `${d.change === 'added' ? '+' : '-'}${d.api === GRAPH ? '' : `${d.api}/`}${d.permission}`).join(' ');
+  const changed = deviations
+    .map((d) => `${d.change === 'added' ? '+' : '-'}${d.api === GRAPH ? '' : `${d.api}/`}${d.permission}`)
+    .join(' ');
   // Entra keeps at most 1024 characters of notes.
   return (
     `Kindo integration '${definition.id}' (${definition.displayName}), Kindo SaaS: Kindo's app, consented by Terraform with kindo-microsoft-integrations. ` +
@@ -100,7 +108,8 @@ export class KindoSaasConsent extends Construct {
     const given = Object.keys(clientIds);
     if (given.length === 0) throw emptySelection('clientIds');
     for (const key of given) {
-      if (!(INTEGRATION_IDS as readonly string[]).includes(key)) throw unknownIntegration('clientIds', key, INTEGRATION_IDS);
+      if (!(INTEGRATION_IDS as readonly string[]).includes(key))
+        throw unknownIntegration('clientIds', key, INTEGRATION_IDS);
     }
     const selected = INTEGRATION_IDS.filter((i) => clientIds[i] !== undefined);
     const byClientId = new Map<string, IntegrationId>();
@@ -112,19 +121,39 @@ export class KindoSaasConsent extends Construct {
       if (first) throw duplicateClientId('clientIds', clientId, first, integration);
       byClientId.set(clientId.toLowerCase(), integration);
     }
-    for (const [field, map] of [['removePermissions', removePermissions], ['addPermissions', addPermissions]] as const) {
+    for (const [field, map] of [
+      ['removePermissions', removePermissions],
+      ['addPermissions', addPermissions],
+    ] as const) {
       for (const key of Object.keys(map)) {
-        if (!selected.includes(key as IntegrationId)) throw settingNotApplicable(field, key, 'which is not in `clientIds`');
+        if (!selected.includes(key as IntegrationId))
+          throw settingNotApplicable(field, key, 'which is not in `clientIds`');
         if (catalog()[key as IntegrationId].authFlow !== 'delegated') {
-          throw settingNotApplicable(field, key, 'which signs in with client credentials, where delegated permissions do not apply');
+          throw settingNotApplicable(
+            field,
+            key,
+            'which signs in with client credentials, where delegated permissions do not apply',
+          );
         }
       }
     }
-    if (!isToken(props.owners)) props.owners?.forEach((o, i) => checkGuid(`owners[${i}]`, o));
+    if (!isToken(props.owners))
+      props.owners?.forEach((o, i) => {
+        checkGuid(`owners[${i}]`, o);
+      });
     checkWhoMayConnect(props, selected);
 
     const owners = ownersIncludingCaller(this, props.owners);
-    this.integrations = selected.map((integration) => this.consent(integration, clientIds[integration]!, owners, props, removePermissions[integration], addPermissions[integration]));
+    this.integrations = selected.map((integration) =>
+      this.consent(
+        integration,
+        clientIds[integration]!,
+        owners,
+        props,
+        removePermissions[integration],
+        addPermissions[integration],
+      ),
+    );
   }
 
   private consent(
@@ -158,14 +187,26 @@ export class KindoSaasConsent extends Construct {
     const permissionGrants = delegated
       ? apis.map(
           (api) =>
-            new ServicePrincipalDelegatedPermissionGrant(scope, `AdminConsent${api.name.replace(/[^A-Za-z0-9]/g, '')}`, {
-              servicePrincipalObjectId: servicePrincipal.objectId,
-              resourceServicePrincipalObjectId: apiObjectIds.get(api.name)!,
-              claimValues: api.permissions.map((p) => p.name),
-            }),
+            new ServicePrincipalDelegatedPermissionGrant(
+              scope,
+              `AdminConsent${api.name.replace(/[^A-Za-z0-9]/g, '')}`,
+              {
+                servicePrincipalObjectId: servicePrincipal.objectId,
+                resourceServicePrincipalObjectId: apiObjectIds.get(api.name)!,
+                claimValues: api.permissions.map((p) => p.name),
+              },
+            ),
         )
       : [];
-    return { definition, clientId, servicePrincipal, permissionGrants, allowedGroups, apis: delegated ? apis : [], permissionDeviations: deviations };
+    return {
+      definition,
+      clientId,
+      servicePrincipal,
+      permissionGrants,
+      allowedGroups,
+      apis: delegated ? apis : [],
+      permissionDeviations: deviations,
+    };
   }
 
   /** One selected integration. */

@@ -4,8 +4,20 @@ import { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal'
 import { ServicePrincipalDelegatedPermissionGrant } from '@cdktf/provider-azuread/lib/service-principal-delegated-permission-grant';
 import { Annotations, Fn, Op, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import { INTEGRATION_IDS, catalog, type CatalogApi, type IntegrationDefinition, type IntegrationId } from '../catalog/catalog';
-import { adoptedAppWithoutNangoDecision, missingSetting, notOneOf, settingNotApplicable, unknownIntegration } from '../core/errors';
+import {
+  INTEGRATION_IDS,
+  catalog,
+  type CatalogApi,
+  type IntegrationDefinition,
+  type IntegrationId,
+} from '../catalog/catalog';
+import {
+  adoptedAppWithoutNangoDecision,
+  missingSetting,
+  notOneOf,
+  settingNotApplicable,
+  unknownIntegration,
+} from '../core/errors';
 import { NangoRegistration } from '../nango/nango-registration';
 import { perStack } from '../core/per-stack';
 import { TerraformCheck } from '../core/terraform-check';
@@ -194,7 +206,8 @@ const DEFAULT_SECRET_LIFETIME_DAYS = 180;
 const MAX_SECRET_LIFETIME_DAYS = 730;
 const DEFAULT_SECRET_EXPIRY_WARNING_DAYS = 30;
 // host,port: a DNS name, a comma, a TCP port.
-const FABRIC_SQL_ENDPOINT = /^(?=.{1,253},)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*,([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$/;
+const FABRIC_SQL_ENDPOINT =
+  /^(?=.{1,253},)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*,([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])$/;
 const FABRIC_DATABASE = /^[^\s\][;'"]([^\][;'"]{0,126}[^\s\][;'"])?$/;
 const NAME_PREFIX = /^[^\n]{0,60}$/;
 const GRAPH = 'Microsoft Graph';
@@ -203,7 +216,9 @@ const GRAPH = 'Microsoft Graph';
 function appNotes(definition: IntegrationDefinition, deviations: readonly PermissionDeviation[]): string {
   const base = `Kindo integration '${definition.id}' (${definition.displayName}), managed by Terraform with kindo-microsoft-integrations.`;
   if (deviations.length === 0) return `${base} Permissions as in Kindo's guide.`;
-  const list = deviations.map((d) => `${d.change === 'added' ? '+' : '-'}${d.api === GRAPH ? '' : `${d.api}/`}${d.permission}`).join(' ');
+  const list = deviations
+    .map((d) => `${d.change === 'added' ? '+' : '-'}${d.api === GRAPH ? '' : `${d.api}/`}${d.permission}`)
+    .join(' ');
   // Entra keeps at most 1024 characters of notes.
   return `${base} Deviates from Kindo's guide: ${list}`.slice(0, 1024);
 }
@@ -266,27 +281,58 @@ export class MicrosoftIntegrationApp extends Construct {
     const warningDays = props.secretExpiryWarningDays ?? DEFAULT_SECRET_EXPIRY_WARNING_DAYS;
     checkWholeNumber('secretExpiryWarningDays', warningDays, 0, MAX_SECRET_LIFETIME_DAYS, 'days');
     // A list token (e.g. a TerraformVariable's listValue) has no elements to check at synth.
-    if (!isToken(props.owners)) props.owners?.forEach((o, i) => checkGuid(`owners[${i}]`, o));
+    if (!isToken(props.owners))
+      props.owners?.forEach((o, i) => {
+        checkGuid(`owners[${i}]`, o);
+      });
     if (props.tenantId !== undefined) checkGuid('tenantId', props.tenantId);
     checkWhoMayConnect(props, [definition.id]);
     if (!delegated) {
-      const nangoSetting = (['nangoUniqueKey', 'nangoProvider', 'adoptExistingNangoIntegration', 'nangoFields'] as const).find((k) => props[k] !== undefined);
-      if (nangoSetting) throw settingNotApplicable(nangoSetting, definition.id, 'which is not registered with Nango (client credentials)');
+      const nangoSetting = (
+        ['nangoUniqueKey', 'nangoProvider', 'adoptExistingNangoIntegration', 'nangoFields'] as const
+      ).find((k) => props[k] !== undefined);
+      if (nangoSetting)
+        throw settingNotApplicable(
+          nangoSetting,
+          definition.id,
+          'which is not registered with Nango (client credentials)',
+        );
     }
-    if (definition.id !== 'fabric' && (props.fabricSqlEndpointHost !== undefined || props.fabricLakehouseDatabase !== undefined)) {
-      throw settingNotApplicable(props.fabricSqlEndpointHost !== undefined ? 'fabricSqlEndpointHost' : 'fabricLakehouseDatabase', definition.id, 'which is not Microsoft Fabric');
+    if (
+      definition.id !== 'fabric' &&
+      (props.fabricSqlEndpointHost !== undefined || props.fabricLakehouseDatabase !== undefined)
+    ) {
+      throw settingNotApplicable(
+        props.fabricSqlEndpointHost !== undefined ? 'fabricSqlEndpointHost' : 'fabricLakehouseDatabase',
+        definition.id,
+        'which is not Microsoft Fabric',
+      );
     }
     if (!delegated && (props.removePermissions?.length || props.addPermissions?.length)) {
-      throw settingNotApplicable(props.removePermissions?.length ? 'removePermissions' : 'addPermissions', definition.id, 'which signs in with client credentials, where delegated permissions do not apply');
+      throw settingNotApplicable(
+        props.removePermissions?.length ? 'removePermissions' : 'addPermissions',
+        definition.id,
+        'which signs in with client credentials, where delegated permissions do not apply',
+      );
     }
     const { apis, deviations } = effectivePermissions(definition, props.removePermissions, props.addPermissions);
     this.apis = apis;
     this.permissionDeviations = deviations;
     if (props.fabricSqlEndpointHost !== undefined) {
-      checkPattern('fabricSqlEndpointHost', props.fabricSqlEndpointHost, FABRIC_SQL_ENDPOINT, "host,port, e.g. 'foo.datawarehouse.fabric.microsoft.com,1433'");
+      checkPattern(
+        'fabricSqlEndpointHost',
+        props.fabricSqlEndpointHost,
+        FABRIC_SQL_ENDPOINT,
+        "host,port, e.g. 'foo.datawarehouse.fabric.microsoft.com,1433'",
+      );
     }
     if (props.fabricLakehouseDatabase !== undefined) {
-      checkPattern('fabricLakehouseDatabase', props.fabricLakehouseDatabase, FABRIC_DATABASE, 'a database name of 1 to 128 characters without brackets, quotes or semicolons');
+      checkPattern(
+        'fabricLakehouseDatabase',
+        props.fabricLakehouseDatabase,
+        FABRIC_DATABASE,
+        'a database name of 1 to 128 characters without brackets, quotes or semicolons',
+      );
     }
 
     let nango: { serverUrl: string; callbackUrl: string; secretKey: string; environment?: string } | undefined;
@@ -295,7 +341,8 @@ export class MicrosoftIntegrationApp extends Construct {
       const serverUrl = props.nango.serverUrl ?? DEFAULT_NANGO_SERVER_URL;
       checkServiceUrl('nango.serverUrl', serverUrl);
       // Entra compares redirect URIs exactly, so a given callback URL is kept as it is.
-      const callbackUrl = props.nango.callbackUrl ?? `${perStack(this, `baseUrl:${serverUrl}`, () => baseUrl(serverUrl))}/oauth/callback`;
+      const callbackUrl =
+        props.nango.callbackUrl ?? `${perStack(this, `baseUrl:${serverUrl}`, () => baseUrl(serverUrl))}/oauth/callback`;
       checkServiceUrl('nango.callbackUrl', callbackUrl);
       nango = { serverUrl, callbackUrl, secretKey: props.nango.secretKey, environment: props.nango.environment };
     }
@@ -307,7 +354,7 @@ export class MicrosoftIntegrationApp extends Construct {
       throw adoptedAppWithoutNangoDecision(
         definition.id,
         'adoptExistingNangoIntegration',
-        "adoptExistingNangoIntegration: true to take over the Nango integration under its unique key (updated in place, connections kept; created when there is none), or false when Nango has none under that key",
+        'adoptExistingNangoIntegration: true to take over the Nango integration under its unique key (updated in place, connections kept; created when there is none), or false when Nango has none under that key',
       );
     }
     this.tenantId = props.tenantId ?? identity.tenantId;
@@ -340,7 +387,13 @@ export class MicrosoftIntegrationApp extends Construct {
       notes: `Kindo integration '${definition.id}' (${definition.displayName})`,
       appRoleAssignmentRequired: props.requireAssignment,
     });
-    this.allowedGroups = assignAllowedGroups(this, this.servicePrincipal, props, definition.id, `integration '${definition.id}'`);
+    this.allowedGroups = assignAllowedGroups(
+      this,
+      this.servicePrincipal,
+      props,
+      definition.id,
+      `integration '${definition.id}'`,
+    );
 
     this.clientSecret = new ApplicationPassword(this, 'ClientSecret', {
       applicationId: existing?.applicationId ?? this.application.id,
@@ -348,7 +401,9 @@ export class MicrosoftIntegrationApp extends Construct {
       // plantimestamp(), unlike timestamp(), is known at plan, so a new secret's expiry is too and the
       // expiry check stays quiet on a first plan. Fixed at creation: without ignore_changes every plan
       // would move it, so a new secretLifetimeDays applies from the next rotation only.
-      endDate: perStack(this, `endDate:${lifetime}`, () => Fn.timeadd(Fn.plantimestamp(), `${isToken(lifetime) ? Token.asString(Op.mul(lifetime, 24)) : lifetime * 24}h`)),
+      endDate: perStack(this, `endDate:${lifetime}`, () =>
+        Fn.timeadd(Fn.plantimestamp(), `${isToken(lifetime) ? Token.asString(Op.mul(lifetime, 24)) : lifetime * 24}h`),
+      ),
       rotateWhenChanged: props.secretRotation !== undefined ? { rotation: props.secretRotation } : undefined,
       lifecycle: { createBeforeDestroy: true, ignoreChanges: ['end_date'] },
     });
@@ -363,11 +418,15 @@ export class MicrosoftIntegrationApp extends Construct {
       delegated && (props.adminConsent ?? true)
         ? apis.map(
             (api) =>
-              new ServicePrincipalDelegatedPermissionGrant(this, `AdminConsent${api.name.replace(/[^A-Za-z0-9]/g, '')}`, {
-                servicePrincipalObjectId,
-                resourceServicePrincipalObjectId: apiObjectIds.get(api.name)!,
-                claimValues: api.permissions.map((p) => p.name),
-              }),
+              new ServicePrincipalDelegatedPermissionGrant(
+                this,
+                `AdminConsent${api.name.replace(/[^A-Za-z0-9]/g, '')}`,
+                {
+                  servicePrincipalObjectId,
+                  resourceServicePrincipalObjectId: apiObjectIds.get(api.name)!,
+                  claimValues: api.permissions.map((p) => p.name),
+                },
+              ),
           )
         : [];
 
@@ -398,7 +457,9 @@ export class MicrosoftIntegrationApp extends Construct {
         clientSecretKeyId: this.clientSecret.keyId,
         adoptExisting: props.adoptExistingNangoIntegration,
         // The guide's "Tenant ID, if requested": always registered, so no one types it in Nango.
-        fields: isToken(props.nangoFields) ? Token.asStringMap(Fn.merge([{ tenant_id: this.tenantId }, props.nangoFields])) : { tenant_id: this.tenantId, ...props.nangoFields },
+        fields: isToken(props.nangoFields)
+          ? Token.asStringMap(Fn.merge([{ tenant_id: this.tenantId }, props.nangoFields]))
+          : { tenant_id: this.tenantId, ...props.nangoFields },
       });
     }
 

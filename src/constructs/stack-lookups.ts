@@ -45,7 +45,9 @@ export function ownersIncludingCaller(scope: Construct, owners: readonly string[
   const caller = clientIdentity(scope).objectId;
   if (owners === undefined) return [caller];
   // Lower case, as Entra returns object IDs, also for a list known only at plan (the module's var.owners).
-  const given = isToken(owners) ? TerraformIterator.fromList(owners as string[]).forExpressionForList('lower(val)') : owners.map((o) => (isToken(o) ? o : o.toLowerCase()));
+  const given = isToken(owners)
+    ? TerraformIterator.fromList(owners as string[]).forExpressionForList('lower(val)')
+    : owners.map((o) => (isToken(o) ? o : o.toLowerCase()));
   return Token.asList(Fn.distinct(Fn.concat([given, [caller]])));
 }
 
@@ -63,15 +65,19 @@ const requirements = new WeakMap<TerraformStack, Map<string, ApiRequirement>>();
 /** What the stack's constructs requested so far, by the API's application ID. */
 function requirementsOf(stack: TerraformStack): Map<string, ApiRequirement> {
   let byAppId = requirements.get(stack);
-  if (!byAppId) requirements.set(stack, (byAppId = new Map()));
+  if (!byAppId) {
+    byAppId = new Map();
+    requirements.set(stack, byAppId);
+  }
   return byAppId;
 }
 
 // The lookups' client IDs and conditions are lazy values, produced once when the stack is
 // synthesized from everything requested by then, not rewritten by every requesting construct.
 // cdktf converts keys to snake case before resolving, so a lazy value writes `error_message` itself.
-const lazyPostconditions = (produce: () => { condition: string; error_message: string }[]) =>
-  ({ postcondition: Lazy.anyValue({ produce }) as unknown as Postcondition[] });
+const lazyPostconditions = (produce: () => { condition: string; error_message: string }[]) => ({
+  postcondition: Lazy.anyValue({ produce }) as unknown as Postcondition[],
+});
 
 const PRESENCE_ID = 'KindoApiPresence';
 const list = (s: Set<string>) => [...s].sort();
@@ -124,10 +130,18 @@ function scopeConditions(a: ApiRequirement): { condition: string; error_message:
   return [...a.scopes]
     .sort(([x], [y]) => x.localeCompare(y))
     .flatMap(([name, byId]) =>
-      [...byId].sort(([x], [y]) => x.localeCompare(y)).map(([expected, requesters]) => ({
-        condition: `\${lookup(self.oauth2_permission_scope_ids, ${hcl(name)}, "") == ${hcl(expected)}}`,
-        error_message: scopeIdMismatchMessage(a.name, name, expected, `lookup(self.oauth2_permission_scope_ids, ${hcl(name)}, "none (not published)")`, list(requesters)),
-      })),
+      [...byId]
+        .sort(([x], [y]) => x.localeCompare(y))
+        .map(([expected, requesters]) => ({
+          condition: `\${lookup(self.oauth2_permission_scope_ids, ${hcl(name)}, "") == ${hcl(expected)}}`,
+          error_message: scopeIdMismatchMessage(
+            a.name,
+            name,
+            expected,
+            `lookup(self.oauth2_permission_scope_ids, ${hcl(name)}, "none (not published)")`,
+            list(requesters),
+          ),
+        })),
     );
 }
 
@@ -140,13 +154,22 @@ function scopeConditions(a: ApiRequirement): { condition: string; error_message:
  * @param requester who requests them, as plan messages name it, e.g. `integration 'defender'`
  * @returns per API name, the object ID of the API's service principal in the tenant (for consent grants)
  */
-export function requireDelegatedScopes(scope: Construct, requester: string, apis: readonly CatalogApi[]): ReadonlyMap<string, string> {
+export function requireDelegatedScopes(
+  scope: Construct,
+  requester: string,
+  apis: readonly CatalogApi[],
+): ReadonlyMap<string, string> {
   const stack = TerraformStack.of(scope);
   const byAppId = requirementsOf(stack);
   const objectIds = new Map<string, string>();
   for (const api of apis) {
     const lookup = apiServicePrincipal(stack, api);
-    const requirement = byAppId.get(api.resourceAppId) ?? { name: api.name, appId: api.resourceAppId, requesters: new Set(), scopes: new Map() };
+    const requirement = byAppId.get(api.resourceAppId) ?? {
+      name: api.name,
+      appId: api.resourceAppId,
+      requesters: new Set(),
+      scopes: new Map(),
+    };
     byAppId.set(api.resourceAppId, requirement);
     requirement.requesters.add(requester);
     for (const p of api.permissions) {

@@ -32,9 +32,13 @@ const perIntegration = (groups: AllowedGroups): groups is Readonly<Partial<Recor
   !isToken(groups) && !Array.isArray(groups);
 
 /** The groups allowed to connect to one integration, and the field that names them in messages. */
-export function allowedGroupsOf(options: WhoMayConnectOptions, integration: IntegrationId): { groups?: readonly string[]; field: string } {
+export function allowedGroupsOf(
+  options: WhoMayConnectOptions,
+  integration: IntegrationId,
+): { groups?: readonly string[]; field: string } {
   const groups = options.allowedGroups;
-  if (groups === undefined || !perIntegration(groups)) return { groups: groups as readonly string[] | undefined, field: 'allowedGroups' };
+  if (groups === undefined || !perIntegration(groups))
+    return { groups: groups as readonly string[] | undefined, field: 'allowedGroups' };
   return { groups: groups[integration], field: `allowedGroups.${integration}` };
 }
 
@@ -53,13 +57,16 @@ export function checkWhoMayConnect(options: WhoMayConnectOptions, selected: read
   const all = options.allowedGroups;
   if (all !== undefined && perIntegration(all)) {
     for (const key of Object.keys(all)) {
-      if (!(selected as readonly string[]).includes(key)) throw settingNotApplicable('allowedGroups', key, 'which is not among the integrations set up');
+      if (!(selected as readonly string[]).includes(key))
+        throw settingNotApplicable('allowedGroups', key, 'which is not among the integrations set up');
     }
   }
   for (const integration of selected) {
     const { groups, field } = allowedGroupsOf(options, integration);
     if (groups === undefined || isToken(groups)) continue;
-    groups.forEach((g, i) => checkGuid(`${field}[${i}]`, g));
+    groups.forEach((g, i) => {
+      checkGuid(`${field}[${i}]`, g);
+    });
     if (groups.length > 0 && !isToken(options.requireAssignment) && options.requireAssignment !== true) {
       throw groupsWithoutAssignment(field, groups);
     }

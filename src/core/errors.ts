@@ -33,11 +33,18 @@ export function catalogFieldInvalid(file: string, field: string, value: unknown,
 
 /** A catalog file could not be read or parsed. */
 export function catalogUnreadable(file: string, reason: string): KindoConfigError {
-  return new KindoConfigError('CATALOG_UNREADABLE', `cannot read catalog file ${file}: ${reason}; expected a JSON file that follows permissions/schema.json`);
+  return new KindoConfigError(
+    'CATALOG_UNREADABLE',
+    `cannot read catalog file ${file}: ${reason}; expected a JSON file that follows permissions/schema.json`,
+  );
 }
 
 /** The set of catalog files differs from the fixed set of integration ids. */
-export function catalogFilesMismatch(dir: string, missing: readonly string[], unexpected: readonly string[]): KindoConfigError {
+export function catalogFilesMismatch(
+  dir: string,
+  missing: readonly string[],
+  unexpected: readonly string[],
+): KindoConfigError {
   const parts: string[] = [];
   if (missing.length > 0) parts.push(`missing ${missing.map((m) => `${m}.json`).join(', ')}`);
   if (unexpected.length > 0) parts.push(`unexpected ${unexpected.map((u) => `${u}.json`).join(', ')}`);
@@ -48,7 +55,12 @@ export function catalogFilesMismatch(dir: string, missing: readonly string[], un
 }
 
 /** Two catalog files describe one API with different app IDs or identifier URIs. */
-export function catalogApiConflict(api: string, field: 'resourceAppId' | 'identifierUri', first: string, second: string): KindoConfigError {
+export function catalogApiConflict(
+  api: string,
+  field: 'resourceAppId' | 'identifierUri',
+  first: string,
+  second: string,
+): KindoConfigError {
   return new KindoConfigError(
     'CATALOG_API_CONFLICT',
     `conflicting catalog entries for ${api}: its ${field} is ${first} in one file and ${second} in another; expected one ${field} per API across all files`,
@@ -65,22 +77,34 @@ export function catalogPermissionConflict(api: string, what: string, first: stri
 
 /** An integration id that the catalog does not know. */
 export function unknownIntegration(field: string, value: string, valid: readonly string[]): KindoConfigError {
-  return new KindoConfigError('UNKNOWN_INTEGRATION', `unknown integration ${show(value)} in \`${field}\`; expected one of: ${valid.join(', ')}`);
+  return new KindoConfigError(
+    'UNKNOWN_INTEGRATION',
+    `unknown integration ${show(value)} in \`${field}\`; expected one of: ${valid.join(', ')}`,
+  );
 }
 
 /** The same integration selected twice. */
 export function duplicateIntegration(field: string, value: string): KindoConfigError {
-  return new KindoConfigError('DUPLICATE_INTEGRATION', `integration ${show(value)} appears more than once in \`${field}\`; expected each integration id at most once`);
+  return new KindoConfigError(
+    'DUPLICATE_INTEGRATION',
+    `integration ${show(value)} appears more than once in \`${field}\`; expected each integration id at most once`,
+  );
 }
 
 /** No integration selected. */
 export function emptySelection(field: string): KindoConfigError {
-  return new KindoConfigError('EMPTY_SELECTION', `\`${field}\` is empty; expected at least one integration id, e.g. ['teams']`);
+  return new KindoConfigError(
+    'EMPTY_SELECTION',
+    `\`${field}\` is empty; expected at least one integration id, e.g. ['teams']`,
+  );
 }
 
 /** A URL that does not parse. */
 export function malformedUrl(field: string, value: string): KindoConfigError {
-  return new KindoConfigError('MALFORMED_URL', `\`${field}\` is ${show(value)}, which is not a URL; expected an absolute URL such as 'https://api.nango.dev'`);
+  return new KindoConfigError(
+    'MALFORMED_URL',
+    `\`${field}\` is ${show(value)}, which is not a URL; expected an absolute URL such as 'https://api.nango.dev'`,
+  );
 }
 
 /** A URL that is not https (plain http is accepted for loopback hosts only). */
@@ -98,12 +122,18 @@ export function urlWithExtraParts(field: string, value: string, expected: string
 
 /** A number outside its allowed range. */
 export function outOfRange(field: string, value: number, min: number, max: number, unit: string): KindoConfigError {
-  return new KindoConfigError('OUT_OF_RANGE', `\`${field}\` is ${show(value)}; expected a whole number of ${unit} from ${min} to ${max}`);
+  return new KindoConfigError(
+    'OUT_OF_RANGE',
+    `\`${field}\` is ${show(value)}; expected a whole number of ${unit} from ${min} to ${max}`,
+  );
 }
 
 /** A value that must be a GUID. */
 export function notGuid(field: string, value: string): KindoConfigError {
-  return new KindoConfigError('NOT_A_GUID', `\`${field}\` is ${show(value)}; expected a GUID such as '00000000-0000-0000-0000-000000000000'`);
+  return new KindoConfigError(
+    'NOT_A_GUID',
+    `\`${field}\` is ${show(value)}; expected a GUID such as '00000000-0000-0000-0000-000000000000'`,
+  );
 }
 
 /** A value that does not match the pattern its field requires. */
@@ -113,7 +143,10 @@ export function patternMismatch(field: string, value: string, expected: string):
 
 /** A per-integration setting for an integration that is not selected or does not take it. */
 export function settingNotApplicable(field: string, key: string, reason: string): KindoConfigError {
-  return new KindoConfigError('SETTING_NOT_APPLICABLE', `\`${field}\` has an entry for ${show(key)}, ${reason}; expected entries only for selected integrations that take this setting`);
+  return new KindoConfigError(
+    'SETTING_NOT_APPLICABLE',
+    `\`${field}\` has an entry for ${show(key)}, ${reason}; expected entries only for selected integrations that take this setting`,
+  );
 }
 
 /** A Nango provider key that @nangohq/providers does not list. */
@@ -133,7 +166,12 @@ export function nangoProviderNotOAuth2(field: string, value: string, authMode: s
 }
 
 /** A Nango provider that authorizes against a multi-tenant endpoint for a single-tenant app. */
-export function nangoProviderWrongAudience(field: string, value: string, authorizationUrl: string, audience: string): KindoConfigError {
+export function nangoProviderWrongAudience(
+  field: string,
+  value: string,
+  authorizationUrl: string,
+  audience: string,
+): KindoConfigError {
   return new KindoConfigError(
     'NANGO_PROVIDER_WRONG_AUDIENCE',
     `\`${field}\` is ${show(value)}, which authorizes at ${authorizationUrl}; a single-tenant (${audience}) app is rejected there (AADSTS50194). Expected a provider that signs in at the tenant's own endpoint, e.g. 'microsoft-tenant-specific', or signInAudience 'AzureADMultipleOrgs'`,
@@ -166,7 +204,13 @@ export function duplicateNangoUniqueKey(key: string, first: string, second: stri
  * (a `postcondition` of NangoRegistration's `Environment`). The arguments are HCL expressions or
  * literal text: the message is evaluated by Terraform, at plan.
  */
-export function nangoEnvironmentSwitchedMessage(who: string, uniqueKey: string, recorded: string, given: string, address: string): string {
+export function nangoEnvironmentSwitchedMessage(
+  who: string,
+  uniqueKey: string,
+  recorded: string,
+  given: string,
+  address: string,
+): string {
   return (
     `${who}: this Terraform state registered Nango integration '${uniqueKey}' in Nango environment '${recorded}', and this plan names environment '${given}' ` +
     `(nango.environment; nango_environment in the default stack and the module). Nothing was changed: deleting the integration from '${recorded}' needs that environment's secret key, which Terraform does not keep. ` +
@@ -185,7 +229,10 @@ export function reviewInputNotFound(dir: string, isDirectory: boolean): KindoCon
 
 /** A synthesized file that is not JSON. */
 export function reviewInputUnreadable(file: string, reason: string): KindoConfigError {
-  return new KindoConfigError('REVIEW_INPUT_UNREADABLE', `cannot read ${show(file)}: ${reason}; expected JSON written by \`npx cdktf synth\`: synthesize again`);
+  return new KindoConfigError(
+    'REVIEW_INPUT_UNREADABLE',
+    `cannot read ${show(file)}: ${reason}; expected JSON written by \`npx cdktf synth\`: synthesize again`,
+  );
 }
 
 /** A --plan file that is not `terraform show -json` output. */
@@ -205,7 +252,12 @@ export function reviewBaseNotFound(value: string, repo: string): KindoConfigErro
 }
 
 /** Synthesizing the --base revision failed. */
-export function reviewBaseSynthFailed(ref: string, step: string, status: number | null, output: string): KindoConfigError {
+export function reviewBaseSynthFailed(
+  ref: string,
+  step: string,
+  status: number | null,
+  output: string,
+): KindoConfigError {
   return new KindoConfigError(
     'REVIEW_BASE_SYNTH_FAILED',
     `cannot synthesize --base ${show(ref)}: \`${step}\` exited with ${status ?? 'a signal'}${output ? `:\n${output}` : ''}\nexpected the revision to synthesize with this checkout's node_modules; synthesize it yourself and pass the output directory as --base`,
@@ -214,7 +266,10 @@ export function reviewBaseSynthFailed(ref: string, step: string, status: number 
 
 /** A command line the CLI cannot run: names the subcommand, the option or argument and what it takes. */
 export function cliUsage(command: string, problem: string, value: string, usage: string): KindoConfigError {
-  return new KindoConfigError('CLI_USAGE', `${command}: ${problem}${value === '' ? '' : `: ${show(value)}`}; expected ${usage}`);
+  return new KindoConfigError(
+    'CLI_USAGE',
+    `${command}: ${problem}${value === '' ? '' : `: ${show(value)}`}; expected ${usage}`,
+  );
 }
 
 /** The synthesized configuration has a top-level block the Terraform module generator cannot key by integration. */
@@ -266,7 +321,12 @@ export function moduleElementHasMetaArgument(address: string, argument: string):
 }
 
 /** A permission to remove that the integration's catalog entry does not list. */
-export function unknownPermissionToRemove(field: string, value: string, integration: string, known: readonly string[]): KindoConfigError {
+export function unknownPermissionToRemove(
+  field: string,
+  value: string,
+  integration: string,
+  known: readonly string[],
+): KindoConfigError {
   return new KindoConfigError(
     'UNKNOWN_PERMISSION',
     `\`${field}\` is ${show(value)}, which integration '${integration}' does not request; expected one of its permissions: ${known.join(', ')}`,
@@ -291,7 +351,10 @@ export function missingJustification(field: string, value: string): KindoConfigE
 
 /** A permission added for an API the catalog does not know. */
 export function unknownApi(field: string, value: string, known: readonly string[]): KindoConfigError {
-  return new KindoConfigError('UNKNOWN_API', `\`${field}\` is ${show(value)}; expected one of the APIs the catalog knows: ${known.join(', ')}`);
+  return new KindoConfigError(
+    'UNKNOWN_API',
+    `\`${field}\` is ${show(value)}; expected one of the APIs the catalog knows: ${known.join(', ')}`,
+  );
 }
 
 /** A permission added whose name or ID contradicts the catalog, or that the integration already requests. */
@@ -338,7 +401,13 @@ export function missingApiServicePrincipalMessage(api: string, appId: string, re
  * Plan stops: the tenant's service principal of an API publishes a delegated scope under another
  * ID than the one requested. `found` is an HCL expression for the published ID.
  */
-export function scopeIdMismatchMessage(api: string, scope: string, expected: string, found: string, requesters: readonly string[]): string {
+export function scopeIdMismatchMessage(
+  api: string,
+  scope: string,
+  expected: string,
+  found: string,
+  requesters: readonly string[],
+): string {
   return (
     `${requesters.join(', ')} request${requesters.length === 1 ? 's' : ''} ${api} delegated scope ${scope} with ID ${expected}, ` +
     `but this tenant's ${api} publishes ${scope} with ID \${${found}}. Nothing was changed. ` +
@@ -357,7 +426,10 @@ export function nangoFieldSecret(field: string, name: string): KindoConfigError 
 
 /** A Nango field name outside the accepted form, or one that Nango reads itself. */
 export function nangoFieldNameInvalid(field: string, name: string, expected: string): KindoConfigError {
-  return new KindoConfigError('NANGO_FIELD_NAME_INVALID', `\`${field}\` has a field named ${show(name)}; expected ${expected}`);
+  return new KindoConfigError(
+    'NANGO_FIELD_NAME_INVALID',
+    `\`${field}\` has a field named ${show(name)}; expected ${expected}`,
+  );
 }
 
 /** A Nango field value that does not have the form its name requires. */

@@ -13,7 +13,10 @@ const memos = new WeakMap<TerraformStack, Map<string, unknown>>();
 export function perStack<T>(scope: Construct, key: string, create: () => T): T {
   const stack = TerraformStack.of(scope);
   let memo = memos.get(stack);
-  if (!memo) memos.set(stack, (memo = new Map()));
+  if (!memo) {
+    memo = new Map();
+    memos.set(stack, memo);
+  }
   if (!memo.has(key)) memo.set(key, create());
   return memo.get(key) as T;
 }

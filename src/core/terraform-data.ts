@@ -1,4 +1,11 @@
-import { TerraformResource, anyToHclTerraform, anyToTerraform, hashMapper, hashMapperHcl, type TerraformMetaArguments } from 'cdktf';
+import {
+  TerraformResource,
+  anyToHclTerraform,
+  anyToTerraform,
+  hashMapper,
+  hashMapperHcl,
+  type TerraformMetaArguments,
+} from 'cdktf';
 import type { Construct } from 'constructs';
 
 /** Configuration of a {@link TerraformData} resource. */
@@ -19,16 +26,26 @@ export class TerraformData extends TerraformResource {
 
   constructor(scope: Construct, id: string, config: TerraformDataConfig) {
     const { triggersReplace, input, ...meta } = config;
-    super(scope, id, { terraformResourceType: 'terraform_data', terraformGeneratorMetadata: { providerName: 'terraform' }, ...meta });
+    super(scope, id, {
+      terraformResourceType: 'terraform_data',
+      terraformGeneratorMetadata: { providerName: 'terraform' },
+      ...meta,
+    });
     this.triggers = triggersReplace;
     this.input = input;
   }
 
   protected override synthesizeAttributes(): Record<string, unknown> {
-    return { triggers_replace: hashMapper(anyToTerraform)(this.triggers), input: hashMapper(anyToTerraform)(this.input) };
+    return {
+      triggers_replace: hashMapper(anyToTerraform)(this.triggers),
+      input: hashMapper(anyToTerraform)(this.input),
+    };
   }
 
   protected override synthesizeHclAttributes(): Record<string, unknown> {
-    return { triggers_replace: hashMapperHcl(anyToHclTerraform)(this.triggers), input: hashMapperHcl(anyToHclTerraform)(this.input) };
+    return {
+      triggers_replace: hashMapperHcl(anyToHclTerraform)(this.triggers),
+      input: hashMapperHcl(anyToHclTerraform)(this.input),
+    };
   }
 }

@@ -1,12 +1,5 @@
 import { Fn, Token } from 'cdktf';
-import {
-  insecureUrl,
-  malformedUrl,
-  notGuid,
-  outOfRange,
-  patternMismatch,
-  urlWithExtraParts,
-} from './errors';
+import { insecureUrl, malformedUrl, notGuid, outOfRange, patternMismatch, urlWithExtraParts } from './errors';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);

@@ -5,7 +5,13 @@ import facts from './nango-provider-facts.json';
 // Nango's provider facts come from a generated extract of @nangohq/providers (npm run
 // nango:providers, kept equal to the package by a test): loading the package parses its whole
 // 1 MB YAML catalog, which cost more than the rest of a default synth.
-const PROVIDERS: Readonly<Record<string, { readonly auth_mode: string; readonly authorization_url?: string; readonly integration_config?: boolean } | undefined>> = facts.providers;
+const PROVIDERS: Readonly<
+  Record<
+    string,
+    | { readonly auth_mode: string; readonly authorization_url?: string; readonly integration_config?: boolean }
+    | undefined
+  >
+> = facts.providers;
 
 // Microsoft's multi-tenant authority segments; a single-tenant app cannot sign in through them.
 const SHARED_AUTHORITIES = new Set(['common', 'organizations', 'consumers']);

@@ -4,7 +4,15 @@ import type {
   PatchPublicIntegration,
   PostPublicIntegration,
 } from '@nangohq/types' with { 'resolution-mode': 'import' };
-import { AssetType, Fn, TerraformAsset, TerraformElement, TerraformStack, Token, type TerraformVariableConfig } from 'cdktf';
+import {
+  AssetType,
+  Fn,
+  TerraformAsset,
+  TerraformElement,
+  TerraformStack,
+  Token,
+  type TerraformVariableConfig,
+} from 'cdktf';
 import { Construct } from 'constructs';
 import { literalSecret, nangoEnvironmentSwitchedMessage, settingNotApplicable } from '../core/errors';
 import { KNOWN_NANGO_FIELDS, checkNangoFields } from './nango-fields';
@@ -122,7 +130,8 @@ export const NANGO_ENVIRONMENT_VARIABLE: TerraformVariableConfig = {
     {
       condition: `\${var.nango_environment == null || can(regex(${JSON.stringify(NANGO_ENVIRONMENT_PATTERN.source)}, var.nango_environment))}`,
       // Terraform evaluates the message whatever the condition, and a null cannot be interpolated.
-      errorMessage: 'nango_environment is ${jsonencode(var.nango_environment)}; expected a Nango environment name: 1 to 255 lower-case letters, digits, _ or -, e.g. "prod".',
+      errorMessage:
+        'nango_environment is ${jsonencode(var.nango_environment)}; expected a Nango environment name: 1 to 255 lower-case letters, digits, _ or -, e.g. "prod".',
     },
   ],
 };
@@ -145,7 +154,10 @@ interface RegisteredValues {
  * sent complete; it merges `custom` and cannot remove a key, so the guide's fields that are not
  * configured are sent blank.
  */
-export function nangoRequestBodies(v: RegisteredValues): { post: PostPublicIntegration['Body']; patch: PatchPublicIntegration['Body'] } {
+export function nangoRequestBodies(v: RegisteredValues): {
+  post: PostPublicIntegration['Body'];
+  patch: PatchPublicIntegration['Body'];
+} {
   const credentials = {
     type: 'OAUTH2',
     client_id: v.clientId,
@@ -165,7 +177,11 @@ export function nangoRequestBodies(v: RegisteredValues): { post: PostPublicInteg
       credentials,
       ...(!literal || Object.keys(set).length > 0 ? { custom: set } : {}),
     },
-    patch: { display_name: v.displayName, credentials, ...(takesCustom ? { custom: literal ? { ...cleared, ...v.fields } : Fn.merge([cleared, v.fields]) } : {}) },
+    patch: {
+      display_name: v.displayName,
+      credentials,
+      ...(takesCustom ? { custom: literal ? { ...cleared, ...v.fields } : Fn.merge([cleared, v.fields]) } : {}),
+    },
   };
 }
 
@@ -196,7 +212,15 @@ class RemovedRegistration extends TerraformElement {
 
   public override toTerraform(): Record<string, unknown> {
     const { type, ...provisioner } = deleteProvisioner(scriptPath(this));
-    return { removed: [{ from: `terraform_data.${this.friendlyUniqueId}`, lifecycle: { destroy: true }, provisioner: [{ [type]: provisioner }] }] };
+    return {
+      removed: [
+        {
+          from: `terraform_data.${this.friendlyUniqueId}`,
+          lifecycle: { destroy: true },
+          provisioner: [{ [type]: provisioner }],
+        },
+      ],
+    };
   }
 }
 
@@ -246,8 +270,15 @@ export class NangoRegistration extends Construct {
     super(scope, id);
     checkServiceUrl('nango.serverUrl', props.serverUrl);
     const serverUrl = perStack(this, `baseUrl:${props.serverUrl}`, () => baseUrl(props.serverUrl));
-    checkPattern('nangoUniqueKey', props.uniqueKey, NANGO_UNIQUE_KEY_PATTERN, "1 to 255 letters, digits or ~ : . @ _ - and spaces, e.g. 'kindo-teams'");
-    props.scopes.forEach((s, i) => checkPattern(`scopes[${i}]`, s, NANGO_SCOPE_PATTERN, 'an OAuth scope of letters, digits and : / _ . * -'));
+    checkPattern(
+      'nangoUniqueKey',
+      props.uniqueKey,
+      NANGO_UNIQUE_KEY_PATTERN,
+      "1 to 255 letters, digits or ~ : . @ _ - and spaces, e.g. 'kindo-teams'",
+    );
+    props.scopes.forEach((s, i) => {
+      checkPattern(`scopes[${i}]`, s, NANGO_SCOPE_PATTERN, 'an OAuth scope of letters, digits and : / _ . * -');
+    });
     checkNangoProvider('nangoProvider', props.provider);
     checkPattern('displayName', props.displayName, /^.{1,255}$/s, "1 to 255 characters, Nango's limit");
     checkPattern('clientId', props.clientId, /^.{1,255}$/s, "1 to 255 characters, Nango's limit");
@@ -256,7 +287,11 @@ export class NangoRegistration extends Construct {
     const fields = props.fields ?? {};
     checkNangoFields('nangoFields', fields);
     if (!takesCustomSettings(props.provider) && (isToken(fields) || Object.keys(fields).length > 0)) {
-      throw settingNotApplicable('nangoFields', props.provider, 'whose Nango provider takes `integration_config` instead of `custom` settings');
+      throw settingNotApplicable(
+        'nangoFields',
+        props.provider,
+        'whose Nango provider takes `integration_config` instead of `custom` settings',
+      );
     }
 
     this.uniqueKey = props.uniqueKey;
@@ -277,7 +312,10 @@ export class NangoRegistration extends Construct {
     const renamable = !isToken(props.uniqueKey);
     const adopt = props.adoptExisting ?? false;
 
-    this.environment = props.environment === undefined ? undefined : this.recordEnvironment(props.environment, props.integrationId, props.uniqueKey);
+    this.environment =
+      props.environment === undefined
+        ? undefined
+        : this.recordEnvironment(props.environment, props.integrationId, props.uniqueKey);
 
     this.registration = new TerraformData(this, REGISTRATION_ID, {
       // `terraform destroy -target` on the record also deletes the integration: the first step of a move.
@@ -322,7 +360,9 @@ export class NangoRegistration extends Construct {
         // State holds it already (the app's password); the Nango secret key stays out of state.
         client_secret: Fn.sensitive(props.clientSecret),
         // One entry per field, so that a plan shows each field's change on its own.
-        ...(isToken(fields) ? { fields: Fn.jsonencode(fields) } : Object.fromEntries(Object.entries(fields).map(([name, value]) => [`field.${name}`, value]))),
+        ...(isToken(fields)
+          ? { fields: Fn.jsonencode(fields) }
+          : Object.fromEntries(Object.entries(fields).map(([name, value]) => [`field.${name}`, value]))),
       },
       dependsOn: [this.registration],
       provisioners: [
@@ -366,7 +406,12 @@ export class NangoRegistration extends Construct {
    * given. Replaced (without a request) only when a name is given where none was, or the reverse.
    */
   private recordEnvironment(environment: string, integrationId: string, uniqueKey: string): TerraformData {
-    checkPattern('nango.environment', environment, NANGO_ENVIRONMENT_PATTERN, "a Nango environment name: 1 to 255 lower-case letters, digits, _ or -, e.g. 'prod'");
+    checkPattern(
+      'nango.environment',
+      environment,
+      NANGO_ENVIRONMENT_PATTERN,
+      "a Nango environment name: 1 to 255 lower-case letters, digits, _ or -, e.g. 'prod'",
+    );
     const given = isToken(environment) ? environment : JSON.stringify(environment);
     const shown = (expression: string) => `\${coalesce(${expression}, "none")}`;
     const record = new TerraformData(this, 'Environment', {
@@ -384,7 +429,13 @@ export class NangoRegistration extends Construct {
             : `\${self.output.name == null || self.output.name == ${given}}`,
           // Names the record's own address, so it is set once the record exists. A null cannot be
           // interpolated, and Terraform may evaluate the message whatever the condition.
-          errorMessage: nangoEnvironmentSwitchedMessage(`Kindo integration '${integrationId}'`, uniqueKey, shown('self.output.name'), isToken(environment) ? shown(environment) : environment, address),
+          errorMessage: nangoEnvironmentSwitchedMessage(
+            `Kindo integration '${integrationId}'`,
+            uniqueKey,
+            shown('self.output.name'),
+            isToken(environment) ? shown(environment) : environment,
+            address,
+          ),
         },
       ],
     };

@@ -3,8 +3,14 @@ export type VariableDefaults = ReadonlyMap<string, { readonly sensitive: boolean
 
 // The string functions the constructs use around operator-supplied URLs; anything else stays unresolved.
 const FUNCTIONS: Record<string, (args: string[]) => string | undefined> = {
-  trimsuffix: ([s, suffix]) => (s !== undefined && suffix !== undefined ? (s.endsWith(suffix) ? s.slice(0, s.length - suffix.length) : s) : undefined),
-  trimprefix: ([s, prefix]) => (s !== undefined && prefix !== undefined ? (s.startsWith(prefix) ? s.slice(prefix.length) : s) : undefined),
+  trimsuffix: ([s, suffix]) =>
+    s !== undefined && suffix !== undefined
+      ? s.endsWith(suffix)
+        ? s.slice(0, s.length - suffix.length)
+        : s
+      : undefined,
+  trimprefix: ([s, prefix]) =>
+    s !== undefined && prefix !== undefined ? (s.startsWith(prefix) ? s.slice(prefix.length) : s) : undefined,
   lower: ([s]) => s?.toLowerCase(),
   upper: ([s]) => s?.toUpperCase(),
 };

@@ -14,7 +14,10 @@ function run(command: string, args: string[], cwd: string): { status: number | n
     env: { ...process.env, CHECKPOINT_DISABLE: '1', CI: process.env.CI ?? '1' },
     maxBuffer: 64 * 1024 * 1024,
   });
-  return { status: result.error ? null : result.status, output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error?.message ?? ''}`.slice(-OUTPUT_TAIL) };
+  return {
+    status: result.error ? null : result.status,
+    output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error?.message ?? ''}`.slice(-OUTPUT_TAIL),
+  };
 }
 
 /** Whether `ref` names a commit of the repository around `projectDir`. */

@@ -1,14 +1,22 @@
 import { renderAccessDiagram } from './mermaid';
-import type { PlannedAttributeChange, PlanSummary, ReviewedIntegration, ReviewedValue, ReviewReport, RiskEntry } from './types';
+import type {
+  PlannedAttributeChange,
+  PlanSummary,
+  ReviewedIntegration,
+  ReviewedValue,
+  ReviewReport,
+  RiskEntry,
+} from './types';
 
 /** What removing a Kindo SaaS integration does, in a security reviewer's words. */
 export const SAAS_REVOCATION =
-  "Removing the integration from the stack, or destroying the stack, deletes this enterprise application — even one that existed before Terraform adopted it — which revokes every consent grant and user or group assignment it holds; the next person who connects recreates it with only what they consent to.";
+  'Removing the integration from the stack, or destroying the stack, deletes this enterprise application — even one that existed before Terraform adopted it — which revokes every consent grant and user or group assignment it holds; the next person who connects recreates it with only what they consent to.';
 
 /** One planned attribute change, without values Terraform marks sensitive or the review hides. */
 function changeDetail(c: PlannedAttributeChange): string {
   if (c.note === 'hidden' || c.note === 'sensitive') return `(${c.note}, not shown)`;
-  if (c.added !== undefined) return [...c.added.map((x) => `+${code(x)}`), ...c.removed!.map((x) => `−${code(x)}`)].join(' ');
+  if (c.added !== undefined)
+    return [...c.added.map((x) => `+${code(x)}`), ...c.removed!.map((x) => `−${code(x)}`)].join(' ');
   if (c.after !== undefined) return `${code(c.before ?? 'null')} → ${code(c.after)}`;
   return c.before !== undefined ? `${code(c.before)} → (${c.note})` : `(${c.note})`;
 }
@@ -18,7 +26,8 @@ export const MARKER = '<!-- kindo-microsoft-integrations:review -->';
 
 // Everything below ends up in a pull request comment: table cells and code spans are escaped so
 // that no value can break the layout or inject HTML.
-const cell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\r?\n/g, ' ');
+const cell = (s: string): string =>
+  s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\r?\n/g, ' ');
 const code = (s: string): string => `\`${s.replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``;
 const plain = (s: string): string => s.replace(/</g, '&lt;').replace(/\r?\n/g, ' ');
 
@@ -30,7 +39,8 @@ const AUDIENCE: Record<string, string> = {
 };
 
 const shown = (v: ReviewedValue): string => v.resolved ?? v.raw;
-const withSource = (v: ReviewedValue): string => (v.resolved === undefined ? code(v.raw) : `${code(v.resolved)} (${code(v.raw)} with the variables' defaults)`);
+const withSource = (v: ReviewedValue): string =>
+  v.resolved === undefined ? code(v.raw) : `${code(v.resolved)} (${code(v.raw)} with the variables' defaults)`;
 
 function lifetime(i: ReviewedIntegration): string {
   if (i.secrets.length === 0) return 'no client secret';
@@ -53,15 +63,21 @@ function grouped(entries: readonly RiskEntry[]): string[] {
 
 function planSection(plan: PlanSummary): string[] {
   const lines = [`## Planned actions: ${plain(plan.label)}`, ''];
-  if (plan.actions.length === 0) return [...lines, 'No app registration, secret, consent grant or Nango registration changes.', ''];
+  if (plan.actions.length === 0)
+    return [...lines, 'No app registration, secret, consent grant or Nango registration changes.', ''];
   const count = (a: string) => plan.actions.filter((x) => x.action === a).length;
-  lines.push(`${count('create')} to create, ${count('update')} to update, ${count('replace')} to replace, ${count('delete')} to delete.`, '');
+  lines.push(
+    `${count('create')} to create, ${count('update')} to update, ${count('replace')} to replace, ${count('delete')} to delete.`,
+    '',
+  );
   lines.push('| Action | What | Integration | Changes |', '|---|---|---|---|');
   for (const a of plan.actions) {
     const changes = a.attributes.map((c) => {
       return `${code(c.path)}: ${changeDetail(c)}${c.forcesReplacement ? ' (forces replacement)' : ''}`;
     });
-    lines.push(`| **${a.action}** | ${cell(a.what)} | ${cell(code(a.label))}<br>${cell(code(a.address))} | ${cell(changes.join('; ')).replace(/; /g, '<br>')} |`);
+    lines.push(
+      `| **${a.action}** | ${cell(a.what)} | ${cell(code(a.label))}<br>${cell(code(a.address))} | ${cell(changes.join('; ')).replace(/; /g, '<br>')} |`,
+    );
   }
   return [...lines, ''];
 }
@@ -69,9 +85,15 @@ function planSection(plan: PlanSummary): string[] {
 /** Who may connect, in one phrase. */
 function whoMayConnect(i: ReviewedIntegration): string {
   const w = i.whoMayConnect;
-  const groups = w.groupsExpression ? `the groups in ${withSource(w.groupsExpression)}` : w.groups.length > 0 ? `groups ${w.groups.map(code).join(', ')}` : 'no group assigned by Terraform';
-  if (w.assignmentRequired.raw === 'false') return `every user of the tenant (assignment not required)${w.groups.length > 0 || w.groupsExpression ? `; assigned: ${groups}` : ''}`;
-  if (w.assignmentRequired.raw === 'true') return `only assigned users and members of assigned groups: ${groups}, and whoever an administrator assigns in Entra`;
+  const groups = w.groupsExpression
+    ? `the groups in ${withSource(w.groupsExpression)}`
+    : w.groups.length > 0
+      ? `groups ${w.groups.map(code).join(', ')}`
+      : 'no group assigned by Terraform';
+  if (w.assignmentRequired.raw === 'false')
+    return `every user of the tenant (assignment not required)${w.groups.length > 0 || w.groupsExpression ? `; assigned: ${groups}` : ''}`;
+  if (w.assignmentRequired.raw === 'true')
+    return `only assigned users and members of assigned groups: ${groups}, and whoever an administrator assigns in Entra`;
   return `assignment required: ${withSource(w.assignmentRequired)}; assigned: ${groups}`;
 }
 
@@ -94,24 +116,39 @@ function adoptedSection(plan: PlanSummary, integrations: readonly ReviewedIntegr
             return `${code(c.path)}: ${changeDetail(c)}: ${c.impact}${c.forcesReplacement ? ' (forces replacement)' : ''}`;
           });
     const action = a.action === 'replace' || a.action === 'delete' ? `**${a.action}**: ` : '';
-    lines.push(`| ${RISK[a.rank]} | ${cell(a.what)} | ${cell(code(a.label))}<br>${cell(code(a.address))} | ${cell(code(a.importId))} | ${action}${cell(changes.join('; ')).replace(/; /g, '<br>')} |`);
+    lines.push(
+      `| ${RISK[a.rank]} | ${cell(a.what)} | ${cell(code(a.label))}<br>${cell(code(a.address))} | ${cell(code(a.importId))} | ${action}${cell(changes.join('; ')).replace(/; /g, '<br>')} |`,
+    );
   }
   lines.push('');
   const adopted = integrations.filter((i) => i.adoption);
   const taken = adopted.filter((i) => i.adoption!.servicePrincipalTakenOver);
   if (taken.length > 0) {
-    lines.push(`Service principals taken over at apply rather than imported (\`use_existing\`; the plan shows a create): ${taken.map((i) => code(i.key)).join(', ')}.`, '');
+    lines.push(
+      `Service principals taken over at apply rather than imported (\`use_existing\`; the plan shows a create): ${taken.map((i) => code(i.key)).join(', ')}.`,
+      '',
+    );
   }
   const secrets = adopted.flatMap((i) => i.adoption!.handMadeSecrets.map((s) => ({ i, s })));
   lines.push(
-    "Each adopted app gets a new client secret, pushed to Nango before anything else on it changes. The hand-made secrets stay valid until you delete them (the guide: \"remove old client secrets\"); once Kindo's connections work, delete:",
+    'Each adopted app gets a new client secret, pushed to Nango before anything else on it changes. The hand-made secrets stay valid until you delete them (the guide: "remove old client secrets"); once Kindo\'s connections work, delete:',
     '',
   );
-  if (secrets.length === 0) lines.push('- none recorded: list them with `az ad app credential list --id <client id>`, or pass them as `existingClientSecrets`');
+  if (secrets.length === 0)
+    lines.push(
+      '- none recorded: list them with `az ad app credential list --id <client id>`, or pass them as `existingClientSecrets`',
+    );
   for (const { i, s } of secrets) {
     const app = i.adoption!.application?.clientId ?? i.adoption!.application?.objectId ?? '<client id>';
-    const about = [s.description ? `${code(s.description)}` : undefined, s.expires ? `expires ${code(s.expires)}` : undefined].filter(Boolean).join(', ');
-    lines.push(`- ${code(i.key)}: key ID ${code(s.keyId)}${about ? ` (${about})` : ''}: ${code(`az ad app credential delete --id ${app} --key-id ${s.keyId}`)}`);
+    const about = [
+      s.description ? `${code(s.description)}` : undefined,
+      s.expires ? `expires ${code(s.expires)}` : undefined,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    lines.push(
+      `- ${code(i.key)}: key ID ${code(s.keyId)}${about ? ` (${about})` : ''}: ${code(`az ad app credential delete --id ${app} --key-id ${s.keyId}`)}`,
+    );
   }
   return [...lines, ''];
 }
@@ -136,7 +173,17 @@ function integrationSection(i: ReviewedIntegration): string[] {
           `- Sign-in audience: ${code(i.signInAudience)}: ${AUDIENCE[i.signInAudience] ?? 'not a known audience'}`,
           `- Redirect URI: ${i.redirectUris.length > 0 ? i.redirectUris.map(withSource).join(', ') : 'none'}`,
           `- Nango: ${i.nango ? `provider ${withSource(i.nango.provider)}, unique key ${withSource(i.nango.uniqueKey)}, scopes requested at sign-in ${withSource(i.nango.scopes)}` : 'not registered with Nango'}`,
-          ...(i.nango ? [`- Nango fields: ${Object.keys(i.nango.fields).length > 0 ? Object.entries(i.nango.fields).map(([name, v]) => `${code(name)} = ${withSource(v)}`).join(', ') : 'none'}`] : []),
+          ...(i.nango
+            ? [
+                `- Nango fields: ${
+                  Object.keys(i.nango.fields).length > 0
+                    ? Object.entries(i.nango.fields)
+                        .map(([name, v]) => `${code(name)} = ${withSource(v)}`)
+                        .join(', ')
+                    : 'none'
+                }`,
+              ]
+            : []),
           `- Client secret lifetime: ${lifetime(i)}`,
           `- Who may connect: ${whoMayConnect(i)}`,
           '',
@@ -150,7 +197,9 @@ function integrationSection(i: ReviewedIntegration): string[] {
       const type = p.type === 'Scope' ? 'delegated' : p.type === 'Role' ? '**application**' : cell(p.type);
       const directed = p.directedBy === 'troubleshooting' ? " (guide-directed: the guide's troubleshooting table)" : '';
       const notes = `${directed}${p.justification !== undefined ? ` (added: ${cell(plain(p.justification))})` : ''}${p.requested ? '' : ' (granted, not requested)'}`;
-      lines.push(`| ${cell(code(p.name))}${notes} | ${type} | ${p.access === 'write' ? '**write**' : p.access}${declared} | ${admin}${declared} | ${p.consent} |`);
+      lines.push(
+        `| ${cell(code(p.name))}${notes} | ${type} | ${p.access === 'write' ? '**write**' : p.access}${declared} | ${admin}${declared} | ${p.consent} |`,
+      );
     }
     lines.push('');
   }
@@ -171,9 +220,17 @@ export function renderMarkdown(report: ReviewReport): string {
 
   if (diff) {
     lines.push(`## Changes against ${code(diff.base)}`, '');
-    lines.push(diff.grew ? '**The access surface grows.** Changes that widen it are marked ⚠.' : 'The access surface does not grow.', '');
-    if (diff.changes.length === 0) lines.push('No changes to app registrations, permissions, consent, redirect URIs or Nango registrations.');
-    diff.changes.forEach((c, n) => lines.push(`${n + 1}. ${c.grows ? '⚠ ' : ''}${plain(c.summary)}`));
+    lines.push(
+      diff.grew
+        ? '**The access surface grows.** Changes that widen it are marked ⚠.'
+        : 'The access surface does not grow.',
+      '',
+    );
+    if (diff.changes.length === 0)
+      lines.push('No changes to app registrations, permissions, consent, redirect URIs or Nango registrations.');
+    diff.changes.forEach((c, n) => {
+      lines.push(`${n + 1}. ${c.grows ? '⚠ ' : ''}${plain(c.summary)}`);
+    });
     lines.push('');
   }
 
@@ -183,7 +240,9 @@ export function renderMarkdown(report: ReviewReport): string {
   }
 
   lines.push('## Summary', '');
-  lines.push('| Integration | App registration | Sign-in audience | Nango provider / unique key | Permissions | Write | Admin consent | Tenant-wide consent | Secret lifetime |');
+  lines.push(
+    '| Integration | App registration | Sign-in audience | Nango provider / unique key | Permissions | Write | Admin consent | Tenant-wide consent | Secret lifetime |',
+  );
   lines.push('|---|---|---|---|---|---|---|---|---|');
   for (const i of integrations) {
     const ps = i.apis.flatMap((a) => a.permissions);
@@ -195,7 +254,8 @@ export function renderMarkdown(report: ReviewReport): string {
   lines.push('');
 
   lines.push('## Risks', '');
-  const section = (title: string, body: string[], none: string) => lines.push(`### ${title}`, '', ...(body.length > 0 ? body : [none]), '');
+  const section = (title: string, body: string[], none: string) =>
+    lines.push(`### ${title}`, '', ...(body.length > 0 ? body : [none]), '');
   section(
     "Deviations from Kindo's guide",
     risks.guideDeviations.map(
@@ -206,7 +266,7 @@ export function renderMarkdown(report: ReviewReport): string {
   );
   if (risks.guideDirected.length > 0) {
     section(
-      "Guide-directed additions (not deviations)",
+      'Guide-directed additions (not deviations)',
       [
         "Not rows of the integrations' permission tables, but asked for by the guide's troubleshooting table (offline_access wherever delegated refresh is required; Nango refreshes every delegated connection):",
         '',
@@ -215,12 +275,16 @@ export function renderMarkdown(report: ReviewReport): string {
       '',
     );
   }
-  if (risks.unknownPermissions.length > 0) section('Unknown permissions (not in the catalog: review by hand)', grouped(risks.unknownPermissions), '');
+  if (risks.unknownPermissions.length > 0)
+    section('Unknown permissions (not in the catalog: review by hand)', grouped(risks.unknownPermissions), '');
   section('Write scopes', grouped(risks.writeScopes), 'None.');
   section('Scopes that need admin consent', grouped(risks.adminConsentScopes), 'None.');
   section(
     'Tenant-wide consent grants (admin consent for all users)',
-    risks.tenantWideGrants.map((g) => `- ${code(g.integration)} on ${plain(g.api)}: ${g.scopes.length} scopes (${g.scopes.map(code).join(', ')})`),
+    risks.tenantWideGrants.map(
+      (g) =>
+        `- ${code(g.integration)} on ${plain(g.api)}: ${g.scopes.length} scopes (${g.scopes.map(code).join(', ')})`,
+    ),
     'None.',
   );
 

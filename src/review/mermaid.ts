@@ -78,7 +78,9 @@ export function renderAccessDiagram(integrations: readonly ReviewedIntegration[]
     for (const api of integration.apis) {
       const key = `${integration.key}\0${api.name}`;
       const gained = added.get(key) ?? 0;
-      const isNew = diff !== undefined && (newIntegrations.has(integration.key) || (gained > 0 && gained === api.permissions.length));
+      const isNew =
+        diff !== undefined &&
+        (newIntegrations.has(integration.key) || (gained > 0 && gained === api.permissions.length));
       const label = `${isNew ? 'new: ' : ''}${counts(api.permissions)}${gained > 0 && !isNew ? `, +${gained} added` : ''}`;
       const thick = api.permissions.some((p) => p.access !== 'read');
       edges.push({ from, to: apiNode(api.name), label, thick, dotted: false, highlighted: gained > 0 || isNew });
@@ -86,18 +88,39 @@ export function renderAccessDiagram(integrations: readonly ReviewedIntegration[]
     for (const [key, count] of removed) {
       const [integrationKey, apiName] = key.split('\0');
       if (integrationKey !== integration.key || integration.apis.some((a) => a.name === apiName)) continue;
-      edges.push({ from, to: apiNode(apiName), label: `removed: ${plural(count, 'scope')}`, thick: false, dotted: true, highlighted: false });
+      edges.push({
+        from,
+        to: apiNode(apiName),
+        label: `removed: ${plural(count, 'scope')}`,
+        thick: false,
+        dotted: true,
+        highlighted: false,
+      });
     }
   });
 
   if (edges.length === 0) return [...heading, 'No app registration holds a permission.', ''];
-  if (edges.length > MAX_EDGES) return [...heading, `Not drawn: ${edges.length} arrows, more than the ${MAX_EDGES} Mermaid draws. The tables below list them all.`, ''];
+  if (edges.length > MAX_EDGES)
+    return [
+      ...heading,
+      `Not drawn: ${edges.length} arrows, more than the ${MAX_EDGES} Mermaid draws. The tables below list them all.`,
+      '',
+    ];
   const arrow = (e: Edge) => (e.dotted ? '-.->' : e.thick ? '==>' : '-->');
-  const lines = ['flowchart LR', ...nodes, ...edges.map((e) => `  ${e.from} ${arrow(e)}|"${mermaidText(e.label)}"| ${e.to}`)];
+  const lines = [
+    'flowchart LR',
+    ...nodes,
+    ...edges.map((e) => `  ${e.from} ${arrow(e)}|"${mermaidText(e.label)}"| ${e.to}`),
+  ];
   const highlighted = edges.flatMap((e, i) => (e.highlighted ? [i] : []));
   if (highlighted.length > 0) lines.push(`  linkStyle ${highlighted.join(',')} ${HIGHLIGHT}`);
   const text = lines.join('\n');
-  if (text.length > MAX_TEXT_SIZE) return [...heading, `Not drawn: the diagram would be ${text.length} characters, more than the ${MAX_TEXT_SIZE} Mermaid accepts. The tables below list every permission.`, ''];
+  if (text.length > MAX_TEXT_SIZE)
+    return [
+      ...heading,
+      `Not drawn: the diagram would be ${text.length} characters, more than the ${MAX_TEXT_SIZE} Mermaid accepts. The tables below list every permission.`,
+      '',
+    ];
   const legend = [
     'Each arrow: the scopes an integration holds on an API, how many write, are unknown to the catalog, or need admin consent. Thick arrows carry write or unknown scopes.',
     diff ? ' Red arrows are new, or gained scopes, against the base; dotted arrows lost all their scopes.' : '',

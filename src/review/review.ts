@@ -6,7 +6,16 @@ import { diffIntegrations } from './diff';
 import { MARKER, renderMarkdown } from './markdown';
 import { summarizePlanJson } from './plan';
 import { apiLookups, reviewStack } from './synth';
-import type { PlanSummary, ReviewDiff, ReviewedIntegration, ReviewedPermission, ReviewReport, ReviewRisks, RiskEntry, SynthesizedStack } from './types';
+import type {
+  PlanSummary,
+  ReviewDiff,
+  ReviewedIntegration,
+  ReviewedPermission,
+  ReviewReport,
+  ReviewRisks,
+  RiskEntry,
+  SynthesizedStack,
+} from './types';
 
 /** Exit statuses of the `review` command. */
 export const REVIEW_EXIT = {
@@ -41,7 +50,10 @@ export function loadSynthesizedStacks(dir: string): SynthesizedStack[] {
     return stacks.map((s) => ({ name: s.name, config: read(join(dir, s.synthesizedStackPath)) }));
   }
   const single = join(dir, 'cdk.tf.json');
-  if (existsSync(single)) return [{ name: read(single)['//']?.metadata?.stackName ?? resolve(dir).split(/[\\/]/).at(-1)!, config: read(single) }];
+  if (existsSync(single))
+    return [
+      { name: read(single)['//']?.metadata?.stackName ?? resolve(dir).split(/[\\/]/).at(-1)!, config: read(single) },
+    ];
   throw reviewInputNotFound(dir, existsSync(dir) && statSync(dir).isDirectory());
 }
 
@@ -51,12 +63,19 @@ export function loadSynthesizedStacks(dir: string): SynthesizedStack[] {
  *
  * @param catalog names the permission GUIDs; the package's own catalog when omitted.
  */
-export function reviewStacks(stacks: readonly SynthesizedStack[], catalog: Catalog = packageCatalog()): ReviewedIntegration[] {
+export function reviewStacks(
+  stacks: readonly SynthesizedStack[],
+  catalog: Catalog = packageCatalog(),
+): ReviewedIntegration[] {
   return stacks.flatMap((s) => reviewStack(s, catalog));
 }
 
 /** The changes from `base` to `head`, ordered by risk (see {@link ReviewChange.rank}). */
-export function diffReviews(base: readonly ReviewedIntegration[], head: readonly ReviewedIntegration[], baseLabel: string): ReviewDiff {
+export function diffReviews(
+  base: readonly ReviewedIntegration[],
+  head: readonly ReviewedIntegration[],
+  baseLabel: string,
+): ReviewDiff {
   const changes = diffIntegrations(base, head);
   return { base: baseLabel, grew: changes.some((c) => c.grows), changes };
 }
@@ -82,19 +101,31 @@ export function summarizePlan(
 /** The risk section's entries. */
 export function reviewRisks(integrations: readonly ReviewedIntegration[]): ReviewRisks {
   const list = (keep: (p: ReviewedPermission) => boolean): RiskEntry[] =>
-    integrations.flatMap((i) => i.apis.flatMap((api) => api.permissions.filter(keep).map((p) => ({ integration: i.key, api: api.name, permission: p.name }))));
+    integrations.flatMap((i) =>
+      i.apis.flatMap((api) =>
+        api.permissions.filter(keep).map((p) => ({ integration: i.key, api: api.name, permission: p.name })),
+      ),
+    );
   return {
     writeScopes: list((p) => p.access === 'write'),
     adminConsentScopes: list((p) => p.adminConsentRequired === true),
     tenantWideGrants: integrations.flatMap((i) =>
       i.apis
         .filter((api) => api.consent === 'tenant-wide')
-        .map((api) => ({ integration: i.key, api: api.name, scopes: api.permissions.filter((p) => p.consent === 'tenant-wide').map((p) => p.name) })),
+        .map((api) => ({
+          integration: i.key,
+          api: api.name,
+          scopes: api.permissions.filter((p) => p.consent === 'tenant-wide').map((p) => p.name),
+        })),
     ),
     unknownPermissions: list((p) => !p.known && !p.declared),
     guideDeviations: integrations.flatMap((i) => i.deviations.map((d) => ({ ...d, integration: i.key }))),
     guideDirected: integrations.flatMap((i) =>
-      i.apis.flatMap((api) => api.permissions.flatMap((p) => (p.directedBy ? [{ integration: i.key, api: api.name, permission: p.name, directedBy: p.directedBy }] : []))),
+      i.apis.flatMap((api) =>
+        api.permissions.flatMap((p) =>
+          p.directedBy ? [{ integration: i.key, api: api.name, permission: p.name, directedBy: p.directedBy }] : [],
+        ),
+      ),
     ),
   };
 }
@@ -106,7 +137,14 @@ export function buildReviewReport(
   integrations: readonly ReviewedIntegration[],
   options: { readonly diff?: ReviewDiff; readonly plans?: readonly PlanSummary[] } = {},
 ): ReviewReport {
-  return { source, stacks: stacks.map((s) => s.name), integrations, risks: reviewRisks(integrations), diff: options.diff, plans: options.plans ?? [] };
+  return {
+    source,
+    stacks: stacks.map((s) => s.name),
+    integrations,
+    risks: reviewRisks(integrations),
+    diff: options.diff,
+    plans: options.plans ?? [],
+  };
 }
 
 /** The report as Markdown, starting with {@link REVIEW_MARKER}. */

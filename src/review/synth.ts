@@ -68,18 +68,51 @@ function permission(
 ): ReviewedPermission {
   // The catalog holds delegated scopes only: an app role (application permission) is never "known".
   const delegated = type === 'Scope';
-  const justification = typeof record?.justification === 'string' ? { justification: record.justification as string } : {};
+  const justification =
+    typeof record?.justification === 'string' ? { justification: record.justification as string } : {};
   if (known && delegated) {
-    return { id, name: known.name, known: true, ...justification, type, access: known.access, adminConsentRequired: known.adminConsentRequired, requested, consent: consentFor(known.name) };
+    return {
+      id,
+      name: known.name,
+      known: true,
+      ...justification,
+      type,
+      access: known.access,
+      adminConsentRequired: known.adminConsentRequired,
+      requested,
+      consent: consentFor(known.name),
+    };
   }
   if (record && delegated && typeof record.permission === 'string') {
     // Left out by synths older than the record of access: the construct's defaults, write and admin consent.
     const access = record.access === 'read' ? 'read' : 'write';
     const adminConsentRequired = record.adminConsentRequired !== false;
-    return { id, name: record.permission, known: false, declared: true, ...justification, type, access, adminConsentRequired, requested, consent: consentFor(record.permission) };
+    return {
+      id,
+      name: record.permission,
+      known: false,
+      declared: true,
+      ...justification,
+      type,
+      access,
+      adminConsentRequired,
+      requested,
+      consent: consentFor(record.permission),
+    };
   }
-  const what = delegated ? 'unknown permission' : `unknown ${type === 'Role' ? 'application permission (app role)' : `permission of type '${type}'`}`;
-  return { id, name: `${what} ${id}`, known: false, type, access: 'unknown', adminConsentRequired: null, requested, consent: consentFor(undefined) };
+  const what = delegated
+    ? 'unknown permission'
+    : `unknown ${type === 'Role' ? 'application permission (app role)' : `permission of type '${type}'`}`;
+  return {
+    id,
+    name: `${what} ${id}`,
+    known: false,
+    type,
+    access: 'unknown',
+    adminConsentRequired: null,
+    requested,
+    consent: consentFor(undefined),
+  };
 }
 
 /**
@@ -89,22 +122,35 @@ function permission(
 function guideDeviations(catalog: Catalog, integrationId: string, apis: readonly ReviewedApi[]): GuideDeviation[] {
   const definition = (catalog as Record<string, Catalog[keyof Catalog] | undefined>)[integrationId];
   if (!definition) return [];
-  const requested = new Set(apis.flatMap((api) => api.permissions.filter((p) => p.requested).map((p) => `${api.resourceAppId}/${p.id}`)));
+  const requested = new Set(
+    apis.flatMap((api) => api.permissions.filter((p) => p.requested).map((p) => `${api.resourceAppId}/${p.id}`)),
+  );
   const listed = new Set(definition.apis.flatMap((api) => api.permissions.map((p) => `${api.resourceAppId}/${p.id}`)));
   return [
     ...definition.apis.flatMap((api) =>
-      api.permissions.filter((p) => !requested.has(`${api.resourceAppId}/${p.id}`)).map((p) => ({ change: 'removed' as const, api: api.name, permission: p.name })),
+      api.permissions
+        .filter((p) => !requested.has(`${api.resourceAppId}/${p.id}`))
+        .map((p) => ({ change: 'removed' as const, api: api.name, permission: p.name })),
     ),
     ...apis.flatMap((api) =>
       api.permissions
         .filter((p) => p.requested && !listed.has(`${api.resourceAppId}/${p.id}`))
-        .map((p) => ({ change: 'added' as const, api: api.name, permission: p.name, justification: p.justification ?? null })),
+        .map((p) => ({
+          change: 'added' as const,
+          api: api.name,
+          permission: p.name,
+          justification: p.justification ?? null,
+        })),
     ),
   ];
 }
 
 /** A service principal's assignment requirement and the groups assigned to it. */
-function whoMayConnect(sp: Block | undefined, assignments: readonly Block[], value: (raw: unknown) => ReviewedValue): WhoMayConnect {
+function whoMayConnect(
+  sp: Block | undefined,
+  assignments: readonly Block[],
+  value: (raw: unknown) => ReviewedValue,
+): WhoMayConnect {
   const assignmentRequired = value(sp?.app_role_assignment_required ?? false);
   const groups: string[] = [];
   let groupsExpression: ReviewedValue | undefined;
@@ -122,7 +168,10 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
   const resource: Block = stack.config.resource ?? {};
   const data: Block = stack.config.data ?? {};
   const variables: VariableDefaults = new Map(
-    Object.entries<Block>(stack.config.variable ?? {}).map(([name, v]) => [name, { sensitive: v.sensitive === true, default: v.default }]),
+    Object.entries<Block>(stack.config.variable ?? {}).map(([name, v]) => [
+      name,
+      { sensitive: v.sensitive === true, default: v.default },
+    ]),
   );
   const value = (raw: unknown): ReviewedValue => {
     const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
@@ -132,9 +181,13 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
   const apis = apiLookups(catalog);
   const entries = (type: string): [string, Block][] => Object.entries<Block>(resource[type] ?? {});
   const assignmentsOf = (spNames: readonly string[]) =>
-    entries('azuread_app_role_assignment').filter(([, a]) => spNames.includes(referenced(a.resource_object_id, 'azuread_service_principal') ?? ''));
+    entries('azuread_app_role_assignment').filter(([, a]) =>
+      spNames.includes(referenced(a.resource_object_id, 'azuread_service_principal') ?? ''),
+    );
   const grantsOf = (spNames: readonly string[]) =>
-    entries('azuread_service_principal_delegated_permission_grant').filter(([, g]) => spNames.includes(referenced(g.service_principal_object_id, 'azuread_service_principal') ?? ''));
+    entries('azuread_service_principal_delegated_permission_grant').filter(([, g]) =>
+      spNames.includes(referenced(g.service_principal_object_id, 'azuread_service_principal') ?? ''),
+    );
 
   // The resource app ID behind a grant's resource service principal: a data source or a resource
   // (use_existing), either way looked up by its literal client_id.
@@ -153,9 +206,16 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
     // (src/constructs/existing-app-import.ts): the one its import ID names or references.
     const appImport = importId(`azuread_application.${name}`);
     const lookups = Object.entries<Block>(data.azuread_application ?? {})
-      .filter(([n, d]) => appImport !== undefined && (referenced(appImport, 'data.azuread_application') === n || appImport === `/applications/${String(d.object_id)}`))
+      .filter(
+        ([n, d]) =>
+          appImport !== undefined &&
+          (referenced(appImport, 'data.azuread_application') === n ||
+            appImport === `/applications/${String(d.object_id)}`),
+      )
       .map(([n]) => n);
-    const isThisApp = (ref: unknown) => referenced(ref, 'azuread_application') === name || lookups.includes(referenced(ref, 'data.azuread_application') ?? '');
+    const isThisApp = (ref: unknown) =>
+      referenced(ref, 'azuread_application') === name ||
+      lookups.includes(referenced(ref, 'data.azuread_application') ?? '');
     const path: string | undefined = app['//']?.metadata?.path;
     const fromNotes = typeof app.notes === 'string' ? NOTES.exec(app.notes)?.[1] : undefined;
     const segments = path?.split('/') ?? [];
@@ -169,25 +229,42 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
     const assignmentEntries = assignmentsOf(servicePrincipals);
     const grants = grantEntries.map(([, g]) => g);
     const consentFor = (resourceAppId: string, scope: string | undefined): Consent => {
-      const holding = grants.filter((g) => resourceAppOf(g) === resourceAppId && scope !== undefined && (g.claim_values ?? []).includes(scope));
+      const holding = grants.filter(
+        (g) => resourceAppOf(g) === resourceAppId && scope !== undefined && (g.claim_values ?? []).includes(scope),
+      );
       if (holding.some((g) => g.user_object_id === undefined)) return 'tenant-wide';
       return holding.length > 0 ? 'one user' : 'none';
     };
 
     const recorded: Block[] = app['//']?.kindo_permission_deviations ?? [];
-    const addedRecord = (api: string | undefined, id: string) => recorded.find((r) => r.change === 'added' && r.api === api && r.id === id);
+    const addedRecord = (api: string | undefined, id: string) =>
+      recorded.find((r) => r.change === 'added' && r.api === api && r.id === id);
     const required: Block[] = app.required_resource_access ?? [];
     const grantedApps = grants.map(resourceAppOf).filter((id): id is string => id !== undefined);
     const resourceAppIds = [...new Set([...required.map((r) => String(r.resource_app_id)), ...grantedApps])];
     const definition = (catalog as Record<string, Catalog[keyof Catalog] | undefined>)[integrationId];
     const reviewedApis = resourceAppIds.map((resourceAppId): ReviewedApi => {
       const lookup = apis.get(resourceAppId);
-      const access: Block[] = required.filter((r) => r.resource_app_id === resourceAppId).flatMap((r) => r.resource_access ?? []);
+      const access: Block[] = required
+        .filter((r) => r.resource_app_id === resourceAppId)
+        .flatMap((r) => r.resource_access ?? []);
       // Whether the guide asks for a permission outside its table depends on the integration, not only the API.
-      const directed = new Map(definition?.apis.find((api) => api.resourceAppId === resourceAppId)?.permissions.filter((p) => p.directedBy).map((p) => [p.id, p.directedBy!]));
+      const directed = new Map(
+        definition?.apis
+          .find((api) => api.resourceAppId === resourceAppId)
+          ?.permissions.filter((p) => p.directedBy)
+          .map((p) => [p.id, p.directedBy!]),
+      );
       const consent = (scope: string | undefined) => consentFor(resourceAppId, scope);
       const permissions = access.map((a) => {
-        const reviewed = permission(String(a.id), String(a.type), lookup?.byId.get(String(a.id)), addedRecord(lookup?.name, String(a.id)), true, consent);
+        const reviewed = permission(
+          String(a.id),
+          String(a.type),
+          lookup?.byId.get(String(a.id)),
+          addedRecord(lookup?.name, String(a.id)),
+          true,
+          consent,
+        );
         const directedBy = reviewed.known && reviewed.type === 'Scope' ? directed.get(reviewed.id) : undefined;
         return directedBy ? { ...reviewed, directedBy } : reviewed;
       });
@@ -201,11 +278,30 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
           const known = lookup?.byName.get(scope);
           return known
             ? permission(known.id, 'Scope', known, undefined, false, consent)
-            : { id: '', name: scope, known: false, type: 'Scope', access: 'unknown' as const, adminConsentRequired: null, requested: false, consent: consent(scope) };
+            : {
+                id: '',
+                name: scope,
+                known: false,
+                type: 'Scope',
+                access: 'unknown' as const,
+                adminConsentRequired: null,
+                requested: false,
+                consent: consent(scope),
+              };
         });
       const apiGrants = grants.filter((g) => resourceAppOf(g) === resourceAppId);
-      const widest: Consent = apiGrants.some((g) => g.user_object_id === undefined) ? 'tenant-wide' : apiGrants.length > 0 ? 'one user' : 'none';
-      return { name: lookup?.name ?? `unknown API ${resourceAppId}`, resourceAppId, known: lookup !== undefined, consent: widest, permissions: [...permissions, ...consentedOnly] };
+      const widest: Consent = apiGrants.some((g) => g.user_object_id === undefined)
+        ? 'tenant-wide'
+        : apiGrants.length > 0
+          ? 'one user'
+          : 'none';
+      return {
+        name: lookup?.name ?? `unknown API ${resourceAppId}`,
+        resourceAppId,
+        known: lookup !== undefined,
+        consent: widest,
+        permissions: [...permissions, ...consentedOnly],
+      };
     });
 
     const secretEntries = entries('azuread_application_password').filter(([, s]) => isThisApp(s.application_id));
@@ -222,9 +318,18 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
     });
     const sync: Block | undefined = syncEntry?.[1].triggers_replace;
     // Sync depends on the Registration it belongs to, and that on the record of its Nango environment.
-    const dataDependencies = (name: string): string[] => ((entries('terraform_data').find(([n]) => n === name)?.[1].depends_on ?? []) as string[]).filter((d) => d.startsWith('terraform_data.'));
+    const dataDependencies = (name: string): string[] =>
+      ((entries('terraform_data').find(([n]) => n === name)?.[1].depends_on ?? []) as string[]).filter((d) =>
+        d.startsWith('terraform_data.'),
+      );
     const registrations = syncEntry ? dataDependencies(syncEntry[0]) : [];
-    const nangoAddresses = syncEntry ? [`terraform_data.${syncEntry[0]}`, ...registrations, ...registrations.flatMap((r) => dataDependencies(r.slice('terraform_data.'.length)))] : [];
+    const nangoAddresses = syncEntry
+      ? [
+          `terraform_data.${syncEntry[0]}`,
+          ...registrations,
+          ...registrations.flatMap((r) => dataDependencies(r.slice('terraform_data.'.length))),
+        ]
+      : [];
 
     const addresses = [
       `azuread_application.${name}`,
@@ -245,7 +350,11 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
             imports: adoptionImports,
             servicePrincipalTakenOver: takenOver,
             application: adoptionRecord?.application ?? null,
-            handMadeSecrets: ((adoptionRecord?.handMadeSecrets ?? []) as Block[]).map((h) => ({ keyId: String(h.keyId), expires: h.expires ?? null, description: h.description ?? null })),
+            handMadeSecrets: ((adoptionRecord?.handMadeSecrets ?? []) as Block[]).map((h) => ({
+              keyId: String(h.keyId),
+              expires: h.expires ?? null,
+              description: h.description ?? null,
+            })),
           }
         : undefined;
 
@@ -259,7 +368,11 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
       address: `azuread_application.${name}`,
       addresses: [...addresses, ...assignmentEntries.map(([n]) => `azuread_app_role_assignment.${n}`)],
       mode: 'self-managed' as const,
-      whoMayConnect: whoMayConnect(resource.azuread_service_principal?.[servicePrincipals[0]], assignmentEntries.map(([, a]) => a), value),
+      whoMayConnect: whoMayConnect(
+        resource.azuread_service_principal?.[servicePrincipals[0]],
+        assignmentEntries.map(([, a]) => a),
+        value,
+      ),
       constructPath: path,
       displayName: value(app.display_name),
       signInAudience: String(app.sign_in_audience ?? 'AzureADMyOrg'),
@@ -283,7 +396,9 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
   });
 
   const saas = entries('azuread_service_principal').flatMap(([name, sp]): ReviewedIntegration[] => {
-    const tag = ((sp.tags ?? []) as unknown[]).map((t) => (typeof t === 'string' ? SAAS_INTEGRATION_TAG.exec(t)?.[1] : undefined)).find((t) => t !== undefined);
+    const tag = ((sp.tags ?? []) as unknown[])
+      .map((t) => (typeof t === 'string' ? SAAS_INTEGRATION_TAG.exec(t)?.[1] : undefined))
+      .find((t) => t !== undefined);
     if (tag === undefined || referenced(sp.client_id, 'azuread_application')) return [];
     const fromNotes = typeof sp.notes === 'string' ? NOTES.exec(sp.notes)?.[1] : undefined;
     const integrationId = fromNotes ?? tag;
@@ -293,26 +408,56 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
     const consentOf = (g: Block): Consent => (g.user_object_id === undefined ? 'tenant-wide' : 'one user');
     // Grants carry scope names only: an addition's record (with its justification) is found by API and name.
     const recorded: Block[] = sp['//']?.kindo_permission_deviations ?? [];
-    const addedRecord = (api: string | undefined, scope: string) => recorded.find((r) => r.change === 'added' && r.api === api && r.permission === scope);
+    const addedRecord = (api: string | undefined, scope: string) =>
+      recorded.find((r) => r.change === 'added' && r.api === api && r.permission === scope);
     // Kindo's app asks for what Kindo configured; what this stack asks of the tenant is the grants.
-    const reviewedApis = [...new Set(grantEntries.map(([, g]) => resourceAppOf(g) ?? 'unknown'))].map((resourceAppId): ReviewedApi => {
-      const lookup = apis.get(resourceAppId);
-      const apiGrants = grantEntries.map(([, g]) => g).filter((g) => (resourceAppOf(g) ?? 'unknown') === resourceAppId);
-      // Whether the guide asks for a permission outside its table depends on the integration, not only the API.
-      const directed = new Map(definition?.apis.find((api) => api.resourceAppId === resourceAppId)?.permissions.filter((p) => p.directedBy).map((p) => [p.id, p.directedBy!]));
-      const permissions = [...new Set(apiGrants.flatMap((g): string[] => g.claim_values ?? []))].map((scope) => {
-        const known = lookup?.byName.get(scope);
-        const record = addedRecord(lookup?.name, scope);
-        const consent: Consent = apiGrants.some((g) => (g.claim_values ?? []).includes(scope) && consentOf(g) === 'tenant-wide') ? 'tenant-wide' : 'one user';
-        if (!known && record) return permission(String(record.id), 'Scope', undefined, record, true, () => consent);
-        if (!known) return { id: '', name: scope, known: false, type: 'Scope', access: 'unknown' as const, adminConsentRequired: null, requested: true, consent };
-        const reviewed = permission(known.id, 'Scope', known, record, true, () => consent);
-        const directedBy = directed.get(known.id);
-        return directedBy ? { ...reviewed, directedBy } : reviewed;
-      });
-      const consent: Consent = apiGrants.some((g) => consentOf(g) === 'tenant-wide') ? 'tenant-wide' : 'one user';
-      return { name: lookup?.name ?? `unknown API ${resourceAppId}`, resourceAppId, known: lookup !== undefined, consent, permissions };
-    });
+    const reviewedApis = [...new Set(grantEntries.map(([, g]) => resourceAppOf(g) ?? 'unknown'))].map(
+      (resourceAppId): ReviewedApi => {
+        const lookup = apis.get(resourceAppId);
+        const apiGrants = grantEntries
+          .map(([, g]) => g)
+          .filter((g) => (resourceAppOf(g) ?? 'unknown') === resourceAppId);
+        // Whether the guide asks for a permission outside its table depends on the integration, not only the API.
+        const directed = new Map(
+          definition?.apis
+            .find((api) => api.resourceAppId === resourceAppId)
+            ?.permissions.filter((p) => p.directedBy)
+            .map((p) => [p.id, p.directedBy!]),
+        );
+        const permissions = [...new Set(apiGrants.flatMap((g): string[] => g.claim_values ?? []))].map((scope) => {
+          const known = lookup?.byName.get(scope);
+          const record = addedRecord(lookup?.name, scope);
+          const consent: Consent = apiGrants.some(
+            (g) => (g.claim_values ?? []).includes(scope) && consentOf(g) === 'tenant-wide',
+          )
+            ? 'tenant-wide'
+            : 'one user';
+          if (!known && record) return permission(String(record.id), 'Scope', undefined, record, true, () => consent);
+          if (!known)
+            return {
+              id: '',
+              name: scope,
+              known: false,
+              type: 'Scope',
+              access: 'unknown' as const,
+              adminConsentRequired: null,
+              requested: true,
+              consent,
+            };
+          const reviewed = permission(known.id, 'Scope', known, record, true, () => consent);
+          const directedBy = directed.get(known.id);
+          return directedBy ? { ...reviewed, directedBy } : reviewed;
+        });
+        const consent: Consent = apiGrants.some((g) => consentOf(g) === 'tenant-wide') ? 'tenant-wide' : 'one user';
+        return {
+          name: lookup?.name ?? `unknown API ${resourceAppId}`,
+          resourceAppId,
+          known: lookup !== undefined,
+          consent,
+          permissions,
+        };
+      },
+    );
     return [
       {
         key: '',
@@ -322,7 +467,11 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
         identifiedBy: fromNotes !== undefined ? 'notes' : 'resource name',
         mode: 'saas',
         kindoClientId: value(sp.client_id),
-        whoMayConnect: whoMayConnect(sp, assignmentEntries.map(([, a]) => a), value),
+        whoMayConnect: whoMayConnect(
+          sp,
+          assignmentEntries.map(([, a]) => a),
+          value,
+        ),
         address: `azuread_service_principal.${name}`,
         addresses: [
           `azuread_service_principal.${name}`,

@@ -251,7 +251,11 @@ export interface RiskEntry {
 export interface ReviewRisks {
   readonly writeScopes: readonly RiskEntry[];
   readonly adminConsentScopes: readonly RiskEntry[];
-  readonly tenantWideGrants: readonly { readonly integration: string; readonly api: string; readonly scopes: readonly string[] }[];
+  readonly tenantWideGrants: readonly {
+    readonly integration: string;
+    readonly api: string;
+    readonly scopes: readonly string[];
+  }[];
   /** Permissions the catalog does not know (including application permissions) and no `addPermissions` entry declares; reviewed by hand. */
   readonly unknownPermissions: readonly RiskEntry[];
   /** Every difference from Kindo's guide, per integration. */

@@ -15,7 +15,9 @@ describe('precompiled catalog schema', () => {
   });
 
   test('gives the same verdict and first error as Ajv compiling permissions/schema.json', () => {
-    const compiled = new Ajv({ allErrors: false }).compile(JSON.parse(readFileSync(join(CATALOG_DIR, 'schema.json'), 'utf8')));
+    const compiled = new Ajv({ allErrors: false }).compile(
+      JSON.parse(readFileSync(join(CATALOG_DIR, 'schema.json'), 'utf8')),
+    );
     const teams = JSON.parse(readFileSync(join(CATALOG_DIR, 'teams.json'), 'utf8'));
     const broken = [
       teams,

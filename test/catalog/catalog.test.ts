@@ -46,7 +46,9 @@ describe('permission catalog', () => {
   });
 
   test('names each API by the resource app ID Microsoft publishes for it', () => {
-    const apps = Object.fromEntries(entries.flatMap((e) => e.apis.map((a) => [a.name, [a.resourceAppId, a.identifierUri]])));
+    const apps = Object.fromEntries(
+      entries.flatMap((e) => e.apis.map((a) => [a.name, [a.resourceAppId, a.identifierUri]])),
+    );
     expect(apps).toEqual({
       'Microsoft Graph': ['00000003-0000-0000-c000-000000000000', 'https://graph.microsoft.com'],
       WindowsDefenderATP: ['fc780465-2017-40d4-a0c5-307022471b92', 'https://api.securitycenter.microsoft.com'],
@@ -60,17 +62,30 @@ describe('permission catalog', () => {
       .filter((e) => e.id !== 'fabric')
       .flatMap((e) =>
         e.apis.flatMap((api) =>
-          api.permissions.filter((p) => p.directedBy === undefined).map((p) => ({ integration: e.displayName, api: api.name, name: p.name, description: p.description, adminConsentRequired: p.adminConsentRequired })),
+          api.permissions
+            .filter((p) => p.directedBy === undefined)
+            .map((p) => ({
+              integration: e.displayName,
+              api: api.name,
+              name: p.name,
+              description: p.description,
+              adminConsentRequired: p.adminConsentRequired,
+            })),
         ),
       );
 
   test("holds the guide's 143 rows: Graph 113, WindowsDefenderATP 27, Threat Protection 2, Purview 1", () => {
     const count = (api: string) => rows().filter((r) => r.api === api).length;
     expect(rows()).toHaveLength(143);
-    expect([count('Microsoft Graph'), count('WindowsDefenderATP'), count('Microsoft Threat Protection'), count('Microsoft Purview')]).toEqual([113, 27, 2, 1]);
+    expect([
+      count('Microsoft Graph'),
+      count('WindowsDefenderATP'),
+      count('Microsoft Threat Protection'),
+      count('Microsoft Purview'),
+    ]).toEqual([113, 27, 2, 1]);
   });
 
-  test('records where its facts come from: the public URL of Kindo\'s guide and the day it was read', () => {
+  test("records where its facts come from: the public URL of Kindo's guide and the day it was read", () => {
     expect(guideSource()).toEqual({
       title: 'Connect to Microsoft MCP integrations',
       publisher: 'Kindo',
@@ -80,20 +95,36 @@ describe('permission catalog', () => {
     });
   });
 
-  test.skipIf(!existsSync(SHARED_GUIDE))('equals the guide text in ../shared/seeds row for row (skipped where that folder is absent)', () => {
-    const key = (r: { integration: string; api: string; name: string }) => `${r.integration}/${r.api}/${r.name}`;
-    const sort = <T extends { integration: string; api: string; name: string }>(list: T[]) => [...list].sort((a, b) => key(a).localeCompare(key(b)));
-    const guide = parseGuide(readFileSync(SHARED_GUIDE, 'utf8'));
-    expect(guide).toHaveLength(143);
-    expect(sort(rows())).toEqual(sort(guide));
-    // The troubleshooting row the guide-directed offline_access rests on.
-    expect(readFileSync(SHARED_GUIDE, 'utf8')).toMatch(/Kindo reports Unauthorized or cannot refresh the connection \| Recreate the connection and confirm the integration includes offline_access when delegated refresh is required\./);
-  });
+  test.skipIf(!existsSync(SHARED_GUIDE))(
+    'equals the guide text in ../shared/seeds row for row (skipped where that folder is absent)',
+    () => {
+      const key = (r: { integration: string; api: string; name: string }) => `${r.integration}/${r.api}/${r.name}`;
+      const sort = <T extends { integration: string; api: string; name: string }>(list: T[]) =>
+        [...list].sort((a, b) => key(a).localeCompare(key(b)));
+      const guide = parseGuide(readFileSync(SHARED_GUIDE, 'utf8'));
+      expect(guide).toHaveLength(143);
+      expect(sort(rows())).toEqual(sort(guide));
+      // The troubleshooting row the guide-directed offline_access rests on.
+      expect(readFileSync(SHARED_GUIDE, 'utf8')).toMatch(
+        /Kindo reports Unauthorized or cannot refresh the connection \| Recreate the connection and confirm the integration includes offline_access when delegated refresh is required\./,
+      );
+    },
+  );
 
   test("adds offline_access to every delegated integration whose table lacks it, as the guide's troubleshooting table directs, and nothing else", () => {
-    const directed = entries.flatMap((e) => e.apis.flatMap((api) => api.permissions.filter((p) => p.directedBy !== undefined).map((p) => ({ integration: e.id, api: api.name, ...p }))));
+    const directed = entries.flatMap((e) =>
+      e.apis.flatMap((api) =>
+        api.permissions
+          .filter((p) => p.directedBy !== undefined)
+          .map((p) => ({ integration: e.id, api: api.name, ...p })),
+      ),
+    );
     const withoutOfflineAccess = entries
-      .filter((e) => e.authFlow === 'delegated' && !rows().some((r) => r.integration === e.displayName && r.name === 'offline_access'))
+      .filter(
+        (e) =>
+          e.authFlow === 'delegated' &&
+          !rows().some((r) => r.integration === e.displayName && r.name === 'offline_access'),
+      )
       .map((e) => e.id);
     expect(withoutOfflineAccess).toHaveLength(10);
     expect(directed).toEqual(
@@ -109,7 +140,10 @@ describe('permission catalog', () => {
       })),
     );
     for (const e of entries.filter((x) => x.authFlow === 'delegated')) {
-      expect(e.apis[0].permissions.map((p) => p.name), e.id).toContain('offline_access');
+      expect(
+        e.apis[0].permissions.map((p) => p.name),
+        e.id,
+      ).toContain('offline_access');
     }
   });
 
@@ -121,7 +155,13 @@ describe('permission catalog', () => {
     expect(fabric.apis.map((a) => [a.name, a.permissions.map((p) => [p.name, p.adminConsentRequired])])).toEqual([
       ['Microsoft Graph', [['User.Read', false]]],
     ]);
-    expect(fabric.connectionFields?.map((f) => f.field)).toEqual(['Tenant ID', 'SQL Endpoint Host', 'Lakehouse Database', 'Client ID', 'Client Secret']);
+    expect(fabric.connectionFields?.map((f) => f.field)).toEqual([
+      'Tenant ID',
+      'SQL Endpoint Host',
+      'Lakehouse Database',
+      'Client ID',
+      'Client Secret',
+    ]);
   });
 });
 
@@ -196,7 +236,10 @@ describe('loadCatalog', () => {
   });
 
   test('fails if two files give one scope ID different names', () => {
-    edit('teams', (d) => (d.apis[0].permissions.find((p: { name: string }) => p.name === 'User.Read').name = 'User.ReadBasic'));
+    edit(
+      'teams',
+      (d) => (d.apis[0].permissions.find((p: { name: string }) => p.name === 'User.Read').name = 'User.ReadBasic'),
+    );
     expect(() => loadCatalog(dir)).toThrow(
       'conflicting catalog entries for Microsoft Graph: the name of scope e1fe6dd8-ba31-4d61-89e7-88639da4683d is User.Read in one file and User.ReadBasic in another',
     );
@@ -204,7 +247,9 @@ describe('loadCatalog', () => {
 
   test('fails if an integration lists an API before Microsoft Graph', () => {
     edit('defender', (d) => d.apis.reverse());
-    expect(() => loadCatalog(dir)).toThrow("invalid catalog entry in permissions/defender.json: `apis[0].name` is 'WindowsDefenderATP'; expected 'Microsoft Graph' (Graph comes first)");
+    expect(() => loadCatalog(dir)).toThrow(
+      "invalid catalog entry in permissions/defender.json: `apis[0].name` is 'WindowsDefenderATP'; expected 'Microsoft Graph' (Graph comes first)",
+    );
   });
 
   test('reads a catalog that differs from the shipped one without a conflict', () => {
@@ -223,42 +268,64 @@ describe('loadCatalog', () => {
 
   test('fails if a file is not JSON', () => {
     writeFileSync(join(dir, 'teams.json'), '{ nope');
-    expect(() => loadCatalog(dir)).toThrow(/^cannot read catalog file permissions\/teams.json: .+; expected a JSON file that follows permissions\/schema.json$/);
+    expect(() => loadCatalog(dir)).toThrow(
+      /^cannot read catalog file permissions\/teams.json: .+; expected a JSON file that follows permissions\/schema.json$/,
+    );
   });
 
   test("fails if a file's $schema is not the catalog schema, quoting the one it expects", () => {
     edit('teams', (d) => (d.$schema = './other.json'));
-    expect(() => loadCatalog(dir)).toThrow("invalid catalog entry in permissions/teams.json: `$schema` is './other.json'; expected './schema.json'");
+    expect(() => loadCatalog(dir)).toThrow(
+      "invalid catalog entry in permissions/teams.json: `$schema` is './other.json'; expected './schema.json'",
+    );
   });
 
-  test('fails if a value has the wrong type, with the schema\'s words', () => {
+  test("fails if a value has the wrong type, with the schema's words", () => {
     edit('teams', (d) => (d.redirectUri = 'yes'));
-    expect(() => loadCatalog(dir)).toThrow("invalid catalog entry in permissions/teams.json: `redirectUri` is 'yes'; expected a value that must be boolean");
+    expect(() => loadCatalog(dir)).toThrow(
+      "invalid catalog entry in permissions/teams.json: `redirectUri` is 'yes'; expected a value that must be boolean",
+    );
   });
 
   test('fails if a file is not an object, naming the root', () => {
     writeFileSync(join(dir, 'teams.json'), '[]');
-    expect(() => loadCatalog(dir)).toThrow('invalid catalog entry in permissions/teams.json: `(root)` is []; expected a value that must be object');
+    expect(() => loadCatalog(dir)).toThrow(
+      'invalid catalog entry in permissions/teams.json: `(root)` is []; expected a value that must be object',
+    );
   });
 
   test('checks a catalog folder against its own schema when that schema differs from the packaged one', () => {
     const schemaFile = join(dir, 'schema.json');
-    writeFileSync(schemaFile, readFileSync(schemaFile, 'utf8').replace('"WindowsDefenderATP",', '"WindowsDefenderATP", "Office 365 Management APIs",'));
+    writeFileSync(
+      schemaFile,
+      readFileSync(schemaFile, 'utf8').replace(
+        '"WindowsDefenderATP",',
+        '"WindowsDefenderATP", "Office 365 Management APIs",',
+      ),
+    );
     edit('defender', (d) => (d.apis[1].name = 'Office 365 Management APIs'));
     expect(loadCatalog(dir).defender.apis[1].name).toBe('Office 365 Management APIs');
     edit('teams', (d) => (d.redirectUri = 'yes'));
-    expect(() => loadCatalog(dir)).toThrow("invalid catalog entry in permissions/teams.json: `redirectUri` is 'yes'; expected a value that must be boolean");
+    expect(() => loadCatalog(dir)).toThrow(
+      "invalid catalog entry in permissions/teams.json: `redirectUri` is 'yes'; expected a value that must be boolean",
+    );
   });
 
   test('names a list entry past the ninth by its index and a field with digits by its name', () => {
     edit('entra-id', (d) => (d.apis[0].permissions[12].id = 'not-a-guid'));
-    expect(() => loadCatalog(dir)).toThrow("invalid catalog entry in permissions/entra-id.json: `apis[0].permissions[12].id` is 'not-a-guid'");
+    expect(() => loadCatalog(dir)).toThrow(
+      "invalid catalog entry in permissions/entra-id.json: `apis[0].permissions[12].id` is 'not-a-guid'",
+    );
     cpSync(CATALOG_DIR, dir, { recursive: true });
     edit('intune', (d) => (d.apis[0].scope2 = 1));
-    expect(() => loadCatalog(dir)).toThrow('invalid catalog entry in permissions/intune.json: `apis[0].scope2` is 1; expected no such field');
+    expect(() => loadCatalog(dir)).toThrow(
+      'invalid catalog entry in permissions/intune.json: `apis[0].scope2` is 1; expected no such field',
+    );
     cpSync(CATALOG_DIR, dir, { recursive: true });
     edit('intune', (d) => (d.apis[0]['2scopes'] = 1));
-    expect(() => loadCatalog(dir)).toThrow('invalid catalog entry in permissions/intune.json: `apis[0].2scopes` is 1; expected no such field');
+    expect(() => loadCatalog(dir)).toThrow(
+      'invalid catalog entry in permissions/intune.json: `apis[0].2scopes` is 1; expected no such field',
+    );
   });
 
   test('ignores files in the catalog folder that are not JSON', () => {
@@ -268,10 +335,14 @@ describe('loadCatalog', () => {
 
   test('fails if only a file is missing, or only an unexpected one is present', () => {
     rmSync(join(dir, 'teams.json'));
-    expect(() => loadCatalog(dir)).toThrow(`catalog folder ${dir} does not hold one file per integration (missing teams.json)`);
+    expect(() => loadCatalog(dir)).toThrow(
+      `catalog folder ${dir} does not hold one file per integration (missing teams.json)`,
+    );
     cpSync(CATALOG_DIR, dir, { recursive: true });
     writeFileSync(join(dir, 'hubspot.json'), '{}');
-    expect(() => loadCatalog(dir)).toThrow(`catalog folder ${dir} does not hold one file per integration (unexpected hubspot.json)`);
+    expect(() => loadCatalog(dir)).toThrow(
+      `catalog folder ${dir} does not hold one file per integration (unexpected hubspot.json)`,
+    );
   });
 
   test('catalog() is the shipped folder, read once', () => {

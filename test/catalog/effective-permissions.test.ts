@@ -7,7 +7,10 @@ const wdatp = defender.apis.find((a) => a.name === 'WindowsDefenderATP')!;
 const graph = defender.apis[0];
 // A definition where Graph and WindowsDefenderATP both list a scope of the same name.
 const shared = { ...graph.permissions[0], name: wdatp.permissions[0].name };
-const twoApisOneName: IntegrationDefinition = { ...defender, apis: [{ ...graph, permissions: [...graph.permissions, shared] }, wdatp] };
+const twoApisOneName: IntegrationDefinition = {
+  ...defender,
+  apis: [{ ...graph, permissions: [...graph.permissions, shared] }, wdatp],
+};
 
 describe('effectivePermissions', () => {
   test('fails if a removal names a permission two APIs share without its API, naming both', () => {
@@ -16,28 +19,47 @@ describe('effectivePermissions', () => {
     );
   });
 
-  test('removes the named API\'s scope only when the removal is qualified', () => {
+  test("removes the named API's scope only when the removal is qualified", () => {
     const { apis, deviations } = effectivePermissions(twoApisOneName, [`WindowsDefenderATP/${shared.name}`]);
     expect(apis.find((a) => a.name === 'Microsoft Graph')!.permissions.map((p) => p.name)).toContain(shared.name);
-    expect(apis.find((a) => a.name === 'WindowsDefenderATP')!.permissions.map((p) => p.name)).not.toContain(shared.name);
-    expect(deviations).toEqual([{ change: 'removed', api: 'WindowsDefenderATP', permission: shared.name, id: wdatp.permissions[0].id }]);
+    expect(apis.find((a) => a.name === 'WindowsDefenderATP')!.permissions.map((p) => p.name)).not.toContain(
+      shared.name,
+    );
+    expect(deviations).toEqual([
+      { change: 'removed', api: 'WindowsDefenderATP', permission: shared.name, id: wdatp.permissions[0].id },
+    ]);
   });
 
   test('keeps the guide lists untouched without changes, and leaves out an API all of whose scopes are removed', () => {
     expect(effectivePermissions(defender)).toEqual({ apis: defender.apis, deviations: [] });
     const mtp = defender.apis.find((a) => a.name === 'Microsoft Threat Protection')!;
-    const { apis } = effectivePermissions(defender, mtp.permissions.map((p) => `Microsoft Threat Protection/${p.name}`));
-    expect(apis.map((a) => a.name)).toEqual(defender.apis.map((a) => a.name).filter((n) => n !== 'Microsoft Threat Protection'));
+    const { apis } = effectivePermissions(
+      defender,
+      mtp.permissions.map((p) => `Microsoft Threat Protection/${p.name}`),
+    );
+    expect(apis.map((a) => a.name)).toEqual(
+      defender.apis.map((a) => a.name).filter((n) => n !== 'Microsoft Threat Protection'),
+    );
   });
 
   test(`accepts a justification of ${MIN_JUSTIFICATION} characters and refuses one of ${MIN_JUSTIFICATION - 1}`, () => {
-    const add = (justification: string) => effectivePermissions(catalog().outlook, [], [{ api: 'Microsoft Graph', name: 'Mail.Read', id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', justification }]);
+    const add = (justification: string) =>
+      effectivePermissions(
+        catalog().outlook,
+        [],
+        [{ api: 'Microsoft Graph', name: 'Mail.Read', id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', justification }],
+      );
     expect(add('j'.repeat(MIN_JUSTIFICATION)).deviations[0].justification).toBe('j'.repeat(MIN_JUSTIFICATION));
     expect(() => add('j'.repeat(MIN_JUSTIFICATION - 1))).toThrow('`addPermissions[0].justification` is');
   });
 
   const outlook = catalog().outlook;
-  const mailRead = { api: 'Microsoft Graph', name: 'Mail.Read', id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', justification: 'Reads mail for the summary feature' };
+  const mailRead = {
+    api: 'Microsoft Graph',
+    name: 'Mail.Read',
+    id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca',
+    justification: 'Reads mail for the summary feature',
+  };
   const addToOutlook = (...add: AddedPermission[]) => effectivePermissions(outlook, [], add);
 
   test('fails if a removal names a permission the integration does not request, listing its permissions (qualified when it has several APIs)', () => {
@@ -46,16 +68,34 @@ describe('effectivePermissions', () => {
       `\`removePermissions[0]\` is 'Nope.Read', which integration 'outlook' does not request; expected one of its permissions: ${names.join(', ')}`,
     );
     const qualified = defender.apis.flatMap((a) => a.permissions.map((p) => `${a.name}/${p.name}`));
-    expect(() => effectivePermissions(defender, [graph.permissions[0].name, `WindowsDefenderATP/${graph.permissions[0].name}`])).toThrow(
+    expect(() =>
+      effectivePermissions(defender, [graph.permissions[0].name, `WindowsDefenderATP/${graph.permissions[0].name}`]),
+    ).toThrow(
       `\`removePermissions[1]\` is 'WindowsDefenderATP/${graph.permissions[0].name}', which integration 'defender' does not request; expected one of its permissions: ${qualified.join(', ')}`,
     );
   });
 
   test('an added permission defaults to write access with admin consent, keeps the given ones, and records the trimmed justification', () => {
     const { apis, deviations } = addToOutlook({ ...mailRead, justification: `  ${mailRead.justification}  ` });
-    const added = { name: 'Mail.Read', id: mailRead.id, description: mailRead.justification, access: 'write', adminConsentRequired: true };
+    const added = {
+      name: 'Mail.Read',
+      id: mailRead.id,
+      description: mailRead.justification,
+      access: 'write',
+      adminConsentRequired: true,
+    };
     expect(apis).toEqual([{ ...outlook.apis[0], permissions: [...outlook.apis[0].permissions, added] }]);
-    expect(deviations).toEqual([{ change: 'added', api: 'Microsoft Graph', permission: 'Mail.Read', id: mailRead.id, justification: mailRead.justification, access: 'write', adminConsentRequired: true }]);
+    expect(deviations).toEqual([
+      {
+        change: 'added',
+        api: 'Microsoft Graph',
+        permission: 'Mail.Read',
+        id: mailRead.id,
+        justification: mailRead.justification,
+        access: 'write',
+        adminConsentRequired: true,
+      },
+    ]);
     const explicit = addToOutlook({ ...mailRead, access: 'read', adminConsentRequired: false });
     expect(explicit.apis[0].permissions.at(-1)).toEqual({ ...added, access: 'read', adminConsentRequired: false });
     expect(explicit.deviations[0]).toMatchObject({ access: 'read', adminConsentRequired: false });
@@ -70,22 +110,41 @@ describe('effectivePermissions', () => {
 
   test('adds a permission of an API the integration does not use yet as that API, from the catalog', () => {
     const scope = wdatp.permissions[0];
-    const { apis } = addToOutlook({ api: 'WindowsDefenderATP', name: scope.name, id: scope.id, justification: mailRead.justification });
+    const { apis } = addToOutlook({
+      api: 'WindowsDefenderATP',
+      name: scope.name,
+      id: scope.id,
+      justification: mailRead.justification,
+    });
     expect(apis.map((a) => a.name)).toEqual([...outlook.apis.map((a) => a.name), 'WindowsDefenderATP']);
     expect(apis.at(-1)).toEqual({
       ...wdatp,
-      permissions: [{ name: scope.name, id: scope.id, description: mailRead.justification, access: 'write', adminConsentRequired: true }],
+      permissions: [
+        {
+          name: scope.name,
+          id: scope.id,
+          description: mailRead.justification,
+          access: 'write',
+          adminConsentRequired: true,
+        },
+      ],
     });
   });
 
   test('fails if an added permission names an API the catalog does not know, listing the known ones', () => {
-    expect(() => addToOutlook({ ...mailRead, api: 'Graph' })).toThrow(/^`addPermissions\[0\]\.api` is 'Graph'; expected one of the APIs the catalog knows: Microsoft Graph, .*WindowsDefenderATP/);
+    expect(() => addToOutlook({ ...mailRead, api: 'Graph' })).toThrow(
+      /^`addPermissions\[0\]\.api` is 'Graph'; expected one of the APIs the catalog knows: Microsoft Graph, .*WindowsDefenderATP/,
+    );
   });
 
   test('fails if an added permission has a malformed scope name or ID', () => {
-    expect(() => addToOutlook({ ...mailRead, name: '1Mail' })).toThrow("`addPermissions[0].name` is '1Mail'; expected a delegated scope name such as 'Mail.Read'");
+    expect(() => addToOutlook({ ...mailRead, name: '1Mail' })).toThrow(
+      "`addPermissions[0].name` is '1Mail'; expected a delegated scope name such as 'Mail.Read'",
+    );
     expect(() => addToOutlook({ ...mailRead, name: 'Mail Read' })).toThrow("`addPermissions[0].name` is 'Mail Read'");
-    expect(() => addToOutlook(mailRead, { ...mailRead, name: 'Mail.Send', id: 'not-a-guid' })).toThrow("`addPermissions[1].id` is 'not-a-guid'; expected a GUID");
+    expect(() => addToOutlook(mailRead, { ...mailRead, name: 'Mail.Send', id: 'not-a-guid' })).toThrow(
+      "`addPermissions[1].id` is 'not-a-guid'; expected a GUID",
+    );
   });
 
   test('fails if an added permission contradicts the catalog: a known name with another ID, or a known ID under another name', () => {

@@ -5,8 +5,14 @@ describe('command line', () => {
   let err = '';
   beforeEach(() => {
     out = err = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-    vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+    vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+      out += String(s);
+      return true;
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+      err += String(s);
+      return true;
+    });
   });
   afterEach(() => vi.restoreAllMocks());
 
@@ -29,20 +35,29 @@ describe('command line', () => {
 
   test('fails if the command is unknown, naming it and the commands', () => {
     expect(main(['reveiw'])).toBe(2);
-    expect(err).toMatch(new RegExp(`^unknown command: 'reveiw'; expected one of ${COMMANDS.map((c) => c.name).join(', ')}\\n`));
+    expect(err).toMatch(
+      new RegExp(`^unknown command: 'reveiw'; expected one of ${COMMANDS.map((c) => c.name).join(', ')}\\n`),
+    );
   });
 
   test('fails if an option has no value, naming the option', () => {
     expect(main(['review', '--synth'])).toBe(2);
-    expect(err).toMatch(/^review: option --synth needs a value; expected --synth <value> \(or --synth=<value> for a value that starts with -\)\n/);
+    expect(err).toMatch(
+      /^review: option --synth needs a value; expected --synth <value> \(or --synth=<value> for a value that starts with -\)\n/,
+    );
   });
 
-  test.each(COMMANDS.map((c) => [c.name, Object.keys(c.options)]))('%s fails if an option is unknown, naming it, listing its own options with --help, then its usage', (name, options) => {
-    expect(main([name, '--stack=x'])).toBe(2);
-    const [first, ...rest] = err.split('\n');
-    expect(first).toBe(`${name}: unknown option: '--stack'; expected one of ${[...options, 'help'].map((o) => `--${o}`).join(', ')}`);
-    expect(rest.join('\n')).toMatch(new RegExp(`^\\nUsage: kindo-microsoft-integrations ${name} `));
-  });
+  test.each(COMMANDS.map((c) => [c.name, Object.keys(c.options)]))(
+    '%s fails if an option is unknown, naming it, listing its own options with --help, then its usage',
+    (name, options) => {
+      expect(main([name, '--stack=x'])).toBe(2);
+      const [first, ...rest] = err.split('\n');
+      expect(first).toBe(
+        `${name}: unknown option: '--stack'; expected one of ${[...options, 'help'].map((o) => `--${o}`).join(', ')}`,
+      );
+      expect(rest.join('\n')).toMatch(new RegExp(`^\\nUsage: kindo-microsoft-integrations ${name} `));
+    },
+  );
 
   test('fails if a flag is given a value, naming the flag rather than asking for a value', () => {
     expect(main(['verify', '--json=yes'])).toBe(2);

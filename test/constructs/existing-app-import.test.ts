@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import type { IntegrationId } from '../../src/catalog/catalog';
 import { KindoMicrosoftIntegrations } from '../../src/constructs/kindo-microsoft-integrations';
-import { MicrosoftIntegrationApp, type MicrosoftIntegrationAppProps } from '../../src/constructs/microsoft-integration-app';
+import {
+  MicrosoftIntegrationApp,
+  type MicrosoftIntegrationAppProps,
+} from '../../src/constructs/microsoft-integration-app';
 import { hasTerraform, terraform } from '../support/terraform';
 
 type Tf = Record<string, any>;
@@ -16,15 +19,24 @@ const GRANT_ID = 'xyz0AbCdEfGhIjKlMnOpQrStUvWx-AbCdEfGhIjKlMn';
 const SECRET_KEY_ID = '3d0b3d5f-8c55-4f1e-9d0c-2b7f0a1e4c11';
 
 /** An app, by default with the Nango take-over that adopting a delegated app requires. */
-function synthApp(props: Omit<MicrosoftIntegrationAppProps, 'nango'> & { integration: IntegrationId }): { tf: Tf; full: Tf; stack: TerraformStack } {
+function synthApp(props: Omit<MicrosoftIntegrationAppProps, 'nango'> & { integration: IntegrationId }): {
+  tf: Tf;
+  full: Tf;
+  stack: TerraformStack;
+} {
   const stack = new TerraformStack(Testing.app(), 'test');
   const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
   const delegated = props.integration !== 'fabric';
-  new MicrosoftIntegrationApp(stack, 'App', { ...(delegated ? { adoptExistingNangoIntegration: true } : {}), ...props, nango: delegated ? { secretKey } : undefined });
+  new MicrosoftIntegrationApp(stack, 'App', {
+    ...(delegated ? { adoptExistingNangoIntegration: true } : {}),
+    ...props,
+    nango: delegated ? { secretKey } : undefined,
+  });
   return { tf: JSON.parse(Testing.synth(stack)), full: stack.toTerraform(), stack };
 }
 
-const address = (tf: Tf, type: string, part = ''): string => `${type}.${Object.keys(tf.resource[type]).find((k) => k.includes(part))!}`;
+const address = (tf: Tf, type: string, part = ''): string =>
+  `${type}.${Object.keys(tf.resource[type]).find((k) => k.includes(part))!}`;
 const imports = (tf: Tf): Record<string, string> => Object.fromEntries((tf.import ?? []).map((i: Tf) => [i.to, i.id]));
 
 describe('adopting an app registration made by hand', () => {
@@ -42,7 +54,9 @@ describe('adopting an app registration made by hand', () => {
     });
     const lookup = Object.keys(tf.data.azuread_application)[0];
     expect(tf.data.azuread_application[lookup]).toEqual({ object_id: OBJECT_ID });
-    expect(Object.values<Tf>(tf.resource.azuread_application_password)[0].application_id).toBe(`\${data.azuread_application.${lookup}.id}`);
+    expect(Object.values<Tf>(tf.resource.azuread_application_password)[0].application_id).toBe(
+      `\${data.azuread_application.${lookup}.id}`,
+    );
     expect(Object.values<Tf>(tf.resource.azuread_service_principal)[0].use_existing).toBeUndefined();
   });
 
@@ -62,7 +76,11 @@ describe('adopting an app registration made by hand', () => {
   });
 
   test('the app, its service principal and its grants change only after the new secret is created and pushed to Nango', () => {
-    const { tf } = synthApp({ integration: 'defender', existingApplicationObjectId: OBJECT_ID, existingServicePrincipalObjectId: SP_ID });
+    const { tf } = synthApp({
+      integration: 'defender',
+      existingApplicationObjectId: OBJECT_ID,
+      existingServicePrincipalObjectId: SP_ID,
+    });
     const first = [address(tf, 'azuread_application_password'), address(tf, 'terraform_data', 'Sync')];
     const dependents = [
       ...Object.values<Tf>(tf.resource.azuread_application),
@@ -75,7 +93,9 @@ describe('adopting an app registration made by hand', () => {
 
   test('Fabric (no Nango): the app changes after its new secret exists', () => {
     const { tf } = synthApp({ integration: 'fabric', existingApplicationObjectId: OBJECT_ID });
-    expect(Object.values<Tf>(tf.resource.azuread_application)[0].depends_on).toEqual([address(tf, 'azuread_application_password')]);
+    expect(Object.values<Tf>(tf.resource.azuread_application)[0].depends_on).toEqual([
+      address(tf, 'azuread_application_password'),
+    ]);
     expect(imports(tf)).toEqual({ [address(tf, 'azuread_application')]: `/applications/${OBJECT_ID}` });
   });
 
@@ -89,7 +109,9 @@ describe('adopting an app registration made by hand', () => {
     const { full, stack } = synthApp({
       integration: 'teams',
       existingApplicationObjectId: OBJECT_ID,
-      existingClientSecrets: [{ keyId: SECRET_KEY_ID, expires: '2027-05-01T10:00:00Z', description: 'Kindo integration' }],
+      existingClientSecrets: [
+        { keyId: SECRET_KEY_ID, expires: '2027-05-01T10:00:00Z', description: 'Kindo integration' },
+      ],
     });
     expect(Object.values<Tf>(full.resource.azuread_application)[0]['//'].kindo_adoption).toEqual({
       application: { objectId: OBJECT_ID },
@@ -112,7 +134,13 @@ describe('adopting an app registration made by hand', () => {
 
   describe('bad input', () => {
     test('fails if both an object ID and a client ID are given', () => {
-      expect(() => synthApp({ integration: 'teams', existingApplicationObjectId: OBJECT_ID, existingApplicationClientId: CLIENT_ID })).toThrow(
+      expect(() =>
+        synthApp({
+          integration: 'teams',
+          existingApplicationObjectId: OBJECT_ID,
+          existingApplicationClientId: CLIENT_ID,
+        }),
+      ).toThrow(
         `integration 'teams' names the app registration to adopt twice: \`existingApplicationObjectId\` is '${OBJECT_ID}' and \`existingApplicationClientId\` is '${CLIENT_ID}'; expected one of the two`,
       );
     });
@@ -121,12 +149,20 @@ describe('adopting an app registration made by hand', () => {
       expect(() => synthApp({ integration: 'teams', existingApplicationClientId: 'Kindo - Microsoft Teams' })).toThrow(
         "`existingApplicationClientId` is 'Kindo - Microsoft Teams'; expected a GUID such as '00000000-0000-0000-0000-000000000000'",
       );
-      expect(() => synthApp({ integration: 'teams', existingApplicationObjectId: OBJECT_ID, existingServicePrincipalObjectId: '/servicePrincipals/x' })).toThrow(
-        "`existingServicePrincipalObjectId` is '/servicePrincipals/x'; expected a GUID",
-      );
-      expect(() => synthApp({ integration: 'teams', existingApplicationObjectId: OBJECT_ID, existingClientSecrets: [{ keyId: 'abc' }] })).toThrow(
-        "`existingClientSecrets[0].keyId` is 'abc'; expected a GUID",
-      );
+      expect(() =>
+        synthApp({
+          integration: 'teams',
+          existingApplicationObjectId: OBJECT_ID,
+          existingServicePrincipalObjectId: '/servicePrincipals/x',
+        }),
+      ).toThrow("`existingServicePrincipalObjectId` is '/servicePrincipals/x'; expected a GUID");
+      expect(() =>
+        synthApp({
+          integration: 'teams',
+          existingApplicationObjectId: OBJECT_ID,
+          existingClientSecrets: [{ keyId: 'abc' }],
+        }),
+      ).toThrow("`existingClientSecrets[0].keyId` is 'abc'; expected a GUID");
     });
 
     test('fails if a service principal, grant or secret is given without the app registration', () => {
@@ -136,33 +172,74 @@ describe('adopting an app registration made by hand', () => {
     });
 
     test('fails if a grant is named for an API the integration does not consent to', () => {
-      expect(() => synthApp({ integration: 'teams', existingApplicationObjectId: OBJECT_ID, existingPermissionGrantIds: { WindowsDefenderATP: GRANT_ID } })).toThrow(
+      expect(() =>
+        synthApp({
+          integration: 'teams',
+          existingApplicationObjectId: OBJECT_ID,
+          existingPermissionGrantIds: { WindowsDefenderATP: GRANT_ID },
+        }),
+      ).toThrow(
         "`existingPermissionGrantIds['WindowsDefenderATP']` has an entry for 'teams', which grants consent on 'Microsoft Graph' only",
       );
       expect(() =>
-        synthApp({ integration: 'teams', adminConsent: false, existingApplicationObjectId: OBJECT_ID, existingPermissionGrantIds: { 'Microsoft Graph': GRANT_ID } }),
-      ).toThrow("`existingPermissionGrantIds['Microsoft Graph']` has an entry for 'teams', which grants no admin consent (adminConsent is off, or client credentials)");
+        synthApp({
+          integration: 'teams',
+          adminConsent: false,
+          existingApplicationObjectId: OBJECT_ID,
+          existingPermissionGrantIds: { 'Microsoft Graph': GRANT_ID },
+        }),
+      ).toThrow(
+        "`existingPermissionGrantIds['Microsoft Graph']` has an entry for 'teams', which grants no admin consent (adminConsent is off, or client credentials)",
+      );
     });
 
     test('fails if an adopted delegated app says nothing about its Nango integration', () => {
-      expect(() => synthApp({ integration: 'teams', existingApplicationObjectId: OBJECT_ID, adoptExistingNangoIntegration: undefined })).toThrow(
+      expect(() =>
+        synthApp({
+          integration: 'teams',
+          existingApplicationObjectId: OBJECT_ID,
+          adoptExistingNangoIntegration: undefined,
+        }),
+      ).toThrow(
         "integration 'teams' adopts an app registration made by hand but `adoptExistingNangoIntegration` does not say whether its Nango integration, made by hand with it, is taken over; expected adoptExistingNangoIntegration: true to take over the Nango integration under its unique key (updated in place, connections kept; created when there is none), or false when Nango has none under that key (docs/adopting.md)",
       );
-      expect(() => synthApp({ integration: 'teams', existingApplicationObjectId: OBJECT_ID, adoptExistingNangoIntegration: false })).not.toThrow();
+      expect(() =>
+        synthApp({
+          integration: 'teams',
+          existingApplicationObjectId: OBJECT_ID,
+          adoptExistingNangoIntegration: false,
+        }),
+      ).not.toThrow();
     });
 
     test('fails if a grant ID is not an oauth2PermissionGrant id', () => {
-      expect(() => synthApp({ integration: 'teams', existingApplicationObjectId: OBJECT_ID, existingPermissionGrantIds: { 'Microsoft Graph': '/oauth2PermissionGrants/abc' } })).toThrow(
+      expect(() =>
+        synthApp({
+          integration: 'teams',
+          existingApplicationObjectId: OBJECT_ID,
+          existingPermissionGrantIds: { 'Microsoft Graph': '/oauth2PermissionGrants/abc' },
+        }),
+      ).toThrow(
         "`existingPermissionGrantIds['Microsoft Graph']` is '/oauth2PermissionGrants/abc'; expected an oauth2PermissionGrant id (base64url text)",
       );
     });
   });
 
   describe('KindoMicrosoftIntegrations existingApps', () => {
-    const build = (existingApps: Tf, integrations: IntegrationId[] = ['teams', 'outlook'], adoptExistingNangoIntegrations: IntegrationId[] = ['teams', 'outlook']) => {
+    const build = (
+      existingApps: Tf,
+      integrations: IntegrationId[] = ['teams', 'outlook'],
+      adoptExistingNangoIntegrations: IntegrationId[] = ['teams', 'outlook'],
+    ) => {
       const stack = new TerraformStack(Testing.app(), 'test');
-      const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
-      new KindoMicrosoftIntegrations(stack, 'Kindo', { integrations, nango: { secretKey }, existingApps, adoptExistingNangoIntegrations });
+      const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true })
+        .stringValue;
+      new KindoMicrosoftIntegrations(stack, 'Kindo', {
+        integrations,
+        nango: { secretKey },
+        existingApps,
+        adoptExistingNangoIntegrations,
+      });
       return JSON.parse(Testing.synth(stack)) as Tf;
     };
 
@@ -189,8 +266,11 @@ describe('adopting an app registration made by hand', () => {
 
     test('passes the take-over to the adopted app’s Nango registration', () => {
       const tf = build({ outlook: { applicationObjectId: OBJECT_ID } }, ['teams', 'outlook'], ['outlook']);
-      const claims = Object.entries(tf.resource.terraform_data as Tf).filter(([k]) => k.includes('_Nango_Registration_'));
-      const adoptOf = (id: string) => claims.find(([k]) => k.includes(id))![1].provisioner[0]['local-exec'].environment.NANGO_ADOPT;
+      const claims = Object.entries(tf.resource.terraform_data as Tf).filter(([k]) =>
+        k.includes('_Nango_Registration_'),
+      );
+      const adoptOf = (id: string) =>
+        claims.find(([k]) => k.includes(id))![1].provisioner[0]['local-exec'].environment.NANGO_ADOPT;
       expect([adoptOf('outlook'), adoptOf('teams')]).toEqual(['true', 'false']);
     });
 
@@ -211,19 +291,31 @@ describe.skipIf(!hasTerraform)('Terraform 1.11 on import blocks like these (no p
 
   test('refuses an import block in a child module, which is why the HCL module leaves its imports to the root module', async () => {
     mkdirSync(join(dir, 'child'));
-    writeFileSync(join(dir, 'child', 'main.tf'), 'resource "terraform_data" "app" {}\nimport {\n  to = terraform_data.app\n  id = "/applications/x"\n}\n');
+    writeFileSync(
+      join(dir, 'child', 'main.tf'),
+      'resource "terraform_data" "app" {}\nimport {\n  to = terraform_data.app\n  id = "/applications/x"\n}\n',
+    );
     writeFileSync(join(dir, 'main.tf'), 'module "kindo" {\n  source = "./child"\n}\n');
     const init = await terraform(dir, ['init', '-input=false']);
     const plan = init.status === 0 ? await terraform(dir, ['plan', '-input=false']) : init;
     expect(plan.status).not.toBe(0);
-    expect(plan.output.replace(/[│╷╵]/g, '').replace(/\s+/g, ' ')).toContain('An import block was detected in "module.kindo". Import blocks are only allowed in the root module.');
+    expect(plan.output.replace(/[│╷╵]/g, '').replace(/\s+/g, ' ')).toContain(
+      'An import block was detected in "module.kindo". Import blocks are only allowed in the root module.',
+    );
   });
 
   test('accepts an import ID read from a data source at plan, and plans an import rather than a create', async () => {
     // terraform_remote_state is the built-in data source: it stands in for azuread_application's lookup by client ID.
     writeFileSync(
       join(dir, 'lookup.tfstate'),
-      JSON.stringify({ version: 4, terraform_version: '1.11.4', serial: 1, lineage: 'l', outputs: { id: { value: `/applications/${OBJECT_ID}`, type: 'string' } }, resources: [] }),
+      JSON.stringify({
+        version: 4,
+        terraform_version: '1.11.4',
+        serial: 1,
+        lineage: 'l',
+        outputs: { id: { value: `/applications/${OBJECT_ID}`, type: 'string' } },
+        resources: [],
+      }),
     );
     writeFileSync(
       join(dir, 'main.tf.json'),
@@ -273,7 +365,9 @@ import {
     );
     expect((await terraform(dir, ['init', '-input=false'])).status).toBe(0);
     const plan = await terraform(dir, ['plan', '-input=false']);
-    expect(plan.output).toContain(`terraform_data.app["teams"] will be updated in-place\n  # (imported from "/applications/${OBJECT_ID}")`);
+    expect(plan.output).toContain(
+      `terraform_data.app["teams"] will be updated in-place\n  # (imported from "/applications/${OBJECT_ID}")`,
+    );
     expect(plan.output).toContain('terraform_data.app["outlook"] will be created');
     expect(plan.output).toContain('Plan: 1 to import, 1 to add, 1 to change, 0 to destroy.');
   });

@@ -6,11 +6,16 @@ import { Testing } from 'cdktf';
 import { INTEGRATION_IDS, catalog } from '../../src/catalog/catalog';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { KindoMicrosoftIntegrationsStack, adoptionFromFile, integrationsFromEnvironment } from '../../src/constructs/kindo-microsoft-integrations-stack';
+import {
+  KindoMicrosoftIntegrationsStack,
+  adoptionFromFile,
+  integrationsFromEnvironment,
+} from '../../src/constructs/kindo-microsoft-integrations-stack';
 import { checkNangoFields } from '../../src/nango/nango-fields';
 import { hasTerraform, terraform } from '../support/terraform';
 
-const synthDefault = () => Testing.synth(new KindoMicrosoftIntegrationsStack(Testing.app(), 'kindo-microsoft-integrations'));
+const synthDefault = () =>
+  Testing.synth(new KindoMicrosoftIntegrationsStack(Testing.app(), 'kindo-microsoft-integrations'));
 
 /** Every string in a JSON document, with the key it sits under. */
 function strings(node: unknown, key = ''): [string, string][] {
@@ -31,19 +36,29 @@ describe('KindoMicrosoftIntegrationsStack', () => {
       const definition = catalog()[id];
       const app = apps.find((a) => a.display_name === `Kindo - ${definition.displayName}`);
       expect(app.required_resource_access, id).toEqual(
-        definition.apis.map((api) => ({ resource_app_id: api.resourceAppId, resource_access: api.permissions.map((p) => ({ id: p.id, type: 'Scope' })) })),
+        definition.apis.map((api) => ({
+          resource_app_id: api.resourceAppId,
+          resource_access: api.permissions.map((p) => ({ id: p.id, type: 'Scope' })),
+        })),
       );
     }
   });
 
   test('registers the 13 delegated integrations with Nango and reads the four APIs once each', () => {
     expect(Object.keys(tf.resource.terraform_data).filter((k) => k.includes('_Sync_'))).toHaveLength(13);
-    expect(Object.keys(tf.data.azuread_service_principal)).toEqual(['KindoApiMicrosoftGraph', 'KindoApiMicrosoftPurview', 'KindoApiMicrosoftThreatProtection', 'KindoApiWindowsDefenderATP']);
+    expect(Object.keys(tf.data.azuread_service_principal)).toEqual([
+      'KindoApiMicrosoftGraph',
+      'KindoApiMicrosoftPurview',
+      'KindoApiMicrosoftThreatProtection',
+      'KindoApiWindowsDefenderATP',
+    ]);
     expect(Object.keys(tf.data.azuread_client_config)).toHaveLength(1);
   });
 
   test('asks for the Nango secret key as an ephemeral, sensitive variable without default, on Terraform 1.10 or later', () => {
-    expect(tf.variable.nango_secret_key).toEqual(expect.objectContaining({ type: 'string', sensitive: true, ephemeral: true }));
+    expect(tf.variable.nango_secret_key).toEqual(
+      expect.objectContaining({ type: 'string', sensitive: true, ephemeral: true }),
+    );
     expect(tf.variable.nango_secret_key.default).toBeUndefined();
     expect(tf.terraform.required_version).toBe('>= 1.10');
     expect(Object.keys(tf.check).filter((k) => !k.includes('_SecretExpiry_'))).toEqual([]);
@@ -53,11 +68,24 @@ describe('KindoMicrosoftIntegrationsStack', () => {
   test('outputs per integration and keeps secrets in one sensitive output', () => {
     expect(Object.keys(tf.output.integrations.value).sort()).toEqual([...INTEGRATION_IDS].sort());
     expect(tf.output.integrations.value.teams).toEqual(
-      expect.objectContaining({ client_id: expect.any(String), tenant_id: expect.any(String), application_object_id: expect.any(String), service_principal_object_id: expect.any(String), redirect_uri: '${trimsuffix(var.nango_server_url, "/")}/oauth/callback', secret_expires_at: expect.any(String), nango_unique_key: 'kindo-teams' }),
+      expect.objectContaining({
+        client_id: expect.any(String),
+        tenant_id: expect.any(String),
+        application_object_id: expect.any(String),
+        service_principal_object_id: expect.any(String),
+        redirect_uri: '${trimsuffix(var.nango_server_url, "/")}/oauth/callback',
+        secret_expires_at: expect.any(String),
+        nango_unique_key: 'kindo-teams',
+      }),
     );
     expect(tf.output.client_secrets.sensitive).toBe(true);
     expect(tf.output.integrations.sensitive).toBeUndefined();
-    expect(Object.keys(tf.output.fabric_connection.value).sort()).toEqual(['client_id', 'lakehouse_database', 'sql_endpoint_host', 'tenant_id']);
+    expect(Object.keys(tf.output.fabric_connection.value).sort()).toEqual([
+      'client_id',
+      'lakehouse_database',
+      'sql_endpoint_host',
+      'tenant_id',
+    ]);
   });
 
   test('holds no secret literal: secret-bearing fields are references, and every literal GUID is a catalog ID', () => {
@@ -66,17 +94,32 @@ describe('KindoMicrosoftIntegrationsStack', () => {
     for (const [key, value] of strings(tf.resource).concat(strings(tf.check))) {
       if (secretField.test(key) && key !== 'client_secret_key_id') expect(value, key).toMatch(reference);
     }
-    for (const value of Object.values<string>(tf.output.client_secrets.value)) expect(value).toMatch(/^\$\{azuread_application_password\.[^.]+\.value\}$/);
-    const known = new Set(Object.values(catalog()).flatMap((i) => i.apis.flatMap((a) => [a.resourceAppId, ...a.permissions.map((p) => p.id)])));
+    for (const value of Object.values<string>(tf.output.client_secrets.value))
+      expect(value).toMatch(/^\$\{azuread_application_password\.[^.]+\.value\}$/);
+    const known = new Set(
+      Object.values(catalog()).flatMap((i) =>
+        i.apis.flatMap((a) => [a.resourceAppId, ...a.permissions.map((p) => p.id)]),
+      ),
+    );
     // Variables' validation messages give example GUIDs; only the configuration's own are checked.
-    const guids = JSON.stringify({ ...tf, variable: undefined }).match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi) ?? [];
+    const guids =
+      JSON.stringify({ ...tf, variable: undefined }).match(
+        /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi,
+      ) ?? [];
     expect(guids.filter((g) => !known.has(g))).toEqual([]);
     // Entra client secrets look like `abc8Q~…`.
     expect(json).not.toMatch(/[A-Za-z0-9_.-]{3}\dQ~[A-Za-z0-9_~.-]{30,}/);
   });
 
   test('stops at duplicate display names unless prevent_duplicate_names is false, whose description points at adoption', () => {
-    expect(tf.variable.prevent_duplicate_names).toMatchObject({ type: 'bool', default: true, nullable: false, description: expect.stringContaining("was found and `prevent_duplicate_names` was specified', adopt those apps instead (docs/adopting.md)") });
+    expect(tf.variable.prevent_duplicate_names).toMatchObject({
+      type: 'bool',
+      default: true,
+      nullable: false,
+      description: expect.stringContaining(
+        "was found and `prevent_duplicate_names` was specified', adopt those apps instead (docs/adopting.md)",
+      ),
+    });
     const apps = Object.values<any>(tf.resource.azuread_application);
     expect(apps).toHaveLength(14);
     for (const app of apps) expect(app.prevent_duplicate_names).toBe('${var.prevent_duplicate_names}');
@@ -84,12 +127,22 @@ describe('KindoMicrosoftIntegrationsStack', () => {
 
   test('registers nango_fields per integration with Nango, over the tenant_id default, and outputs them', () => {
     expect(tf.variable.nango_fields).toMatchObject({ type: 'map(map(string))', default: {}, nullable: false });
-    const sync = Object.entries<any>(tf.resource.terraform_data).find(([k]) => k.includes('teams') && k.includes('Sync'))![1];
-    expect(sync.triggers_replace.fields).toBe('${jsonencode(merge({"tenant_id" = data.azuread_client_config.KindoClientConfig.tenant_id}, lookup(var.nango_fields, "teams", {})))}');
-    expect(tf.output.integrations.value.teams.nango_fields).toBe('${merge({"tenant_id" = data.azuread_client_config.KindoClientConfig.tenant_id}, lookup(var.nango_fields, "teams", {}))}');
+    const sync = Object.entries<any>(tf.resource.terraform_data).find(
+      ([k]) => k.includes('teams') && k.includes('Sync'),
+    )![1];
+    expect(sync.triggers_replace.fields).toBe(
+      '${jsonencode(merge({"tenant_id" = data.azuread_client_config.KindoClientConfig.tenant_id}, lookup(var.nango_fields, "teams", {})))}',
+    );
+    expect(tf.output.integrations.value.teams.nango_fields).toBe(
+      '${merge({"tenant_id" = data.azuread_client_config.KindoClientConfig.tenant_id}, lookup(var.nango_fields, "teams", {}))}',
+    );
     expect(tf.output.integrations.value.fabric.nango_fields).toBeUndefined();
     // Fabric alone registers nothing with Nango: no fields to ask for.
-    expect(JSON.parse(Testing.synth(new KindoMicrosoftIntegrationsStack(Testing.app(), 'fabric-only', { integrations: ['fabric'] }))).variable.nango_fields).toBeUndefined();
+    expect(
+      JSON.parse(
+        Testing.synth(new KindoMicrosoftIntegrationsStack(Testing.app(), 'fabric-only', { integrations: ['fabric'] })),
+      ).variable.nango_fields,
+    ).toBeUndefined();
   });
 
   test('matches the reviewed snapshot', () => {
@@ -105,8 +158,16 @@ describe('integrations chosen without editing code (KINDO_INTEGRATIONS)', () => 
   });
 
   test.each([
-    ['an id is unknown', 'teams,hubspot', "unknown integration 'hubspot' in `KINDO_INTEGRATIONS`; expected one of: defender, ediscovery"],
-    ['an id is repeated', 'teams,teams', "integration 'teams' appears more than once in `KINDO_INTEGRATIONS`; expected each integration id at most once"],
+    [
+      'an id is unknown',
+      'teams,hubspot',
+      "unknown integration 'hubspot' in `KINDO_INTEGRATIONS`; expected one of: defender, ediscovery",
+    ],
+    [
+      'an id is repeated',
+      'teams,teams',
+      "integration 'teams' appears more than once in `KINDO_INTEGRATIONS`; expected each integration id at most once",
+    ],
     ['it names none', ' , ', "`KINDO_INTEGRATIONS` is empty; expected at least one integration id, e.g. ['teams']"],
   ])('fails if %s', (_name, value, message) => {
     expect(() => integrationsFromEnvironment(value)).toThrow(message);
@@ -117,10 +178,16 @@ describe('integrations chosen without editing code (KINDO_INTEGRATIONS)', () => 
     const outdir = mkdtempSync(join(tmpdir(), 'kindo-main-'));
     try {
       const run = (value: string) =>
-        spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], { cwd: root, env: { ...process.env, CDKTF_OUTDIR: outdir, KINDO_INTEGRATIONS: value }, encoding: 'utf8' });
+        spawnSync(process.execPath, ['--import', 'tsx', 'main.ts'], {
+          cwd: root,
+          env: { ...process.env, CDKTF_OUTDIR: outdir, KINDO_INTEGRATIONS: value },
+          encoding: 'utf8',
+        });
       const ok = run('teams,fabric');
       expect(ok.status, ok.stderr).toBe(0);
-      const tf = JSON.parse(readFileSync(join(outdir, 'stacks', 'kindo-microsoft-integrations', 'cdk.tf.json'), 'utf8'));
+      const tf = JSON.parse(
+        readFileSync(join(outdir, 'stacks', 'kindo-microsoft-integrations', 'cdk.tf.json'), 'utf8'),
+      );
       expect(Object.keys(tf.output.integrations.value).sort()).toEqual(['fabric', 'teams']);
       const bad = run('teams,skype');
       expect(bad.status).not.toBe(0);
@@ -141,7 +208,8 @@ describe('apps set up by hand adopted without editing code (KINDO_EXISTING_APPS)
     writeFileSync(path, text);
     return path;
   };
-  const expected = 'expected the JSON that `kindo-microsoft-integrations adopt --format json` prints: { "adoptExistingNangoIntegrations": [...], "existingApps": {...} }, optionally with "nangoUniqueKeys"';
+  const expected =
+    'expected the JSON that `kindo-microsoft-integrations adopt --format json` prints: { "adoptExistingNangoIntegrations": [...], "existingApps": {...} }, optionally with "nangoUniqueKeys"';
 
   test('unset or empty means nothing adopted', () => {
     expect(adoptionFromFile(undefined)).toEqual({});
@@ -167,13 +235,27 @@ describe('apps set up by hand adopted without editing code (KINDO_EXISTING_APPS)
   test('the stack imports what the file names, its settings checked as the construct checks them', () => {
     const stack = new KindoMicrosoftIntegrationsStack(Testing.app(), 'default', {
       integrations: ['teams', 'outlook'],
-      adoption: adoptionFromFile(file(JSON.stringify({ adoptExistingNangoIntegrations: ['teams'], nangoUniqueKeys: { teams: 'microsoft-teams' }, existingApps: { teams: { applicationObjectId: APP } } }))),
+      adoption: adoptionFromFile(
+        file(
+          JSON.stringify({
+            adoptExistingNangoIntegrations: ['teams'],
+            nangoUniqueKeys: { teams: 'microsoft-teams' },
+            existingApps: { teams: { applicationObjectId: APP } },
+          }),
+        ),
+      ),
     });
     const tf = JSON.parse(Testing.synth(stack));
     expect(tf.import.map((i: { id: string }) => i.id)).toEqual([`/applications/${APP}`]);
     expect(tf.output.integrations.value.teams.nango_unique_key).toBe('microsoft-teams');
     const unsaid = file(JSON.stringify({ existingApps: { teams: { applicationObjectId: APP } } }));
-    expect(() => new KindoMicrosoftIntegrationsStack(Testing.app(), 'default', { integrations: ['teams'], adoption: adoptionFromFile(unsaid) })).toThrow(
+    expect(
+      () =>
+        new KindoMicrosoftIntegrationsStack(Testing.app(), 'default', {
+          integrations: ['teams'],
+          adoption: adoptionFromFile(unsaid),
+        }),
+    ).toThrow(
       "integration 'teams' adopts an app registration made by hand but `adoptExistingNangoIntegrations` does not say",
     );
   });
@@ -187,8 +269,13 @@ describe.skipIf(!hasTerraform)('KindoMicrosoftIntegrationsStack variables (terra
     const tf = JSON.parse(synthDefault());
     dir = mkdtempSync(join(tmpdir(), 'kindo-vars-'));
     // A resource may not reference an ephemeral variable; Terraform validates those without it.
-    const uses = Object.keys(tf.variable).filter((name) => !tf.variable[name].ephemeral).map((name) => `\${var.${name}}`);
-    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ variable: tf.variable, resource: { terraform_data: { uses: { input: uses } } } }));
+    const uses = Object.keys(tf.variable)
+      .filter((name) => !tf.variable[name].ephemeral)
+      .map((name) => `\${var.${name}}`);
+    writeFileSync(
+      join(dir, 'main.tf.json'),
+      JSON.stringify({ variable: tf.variable, resource: { terraform_data: { uses: { input: uses } } } }),
+    );
     expect((await terraform(dir, ['init', '-input=false'])).status).toBe(0);
   }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -200,11 +287,20 @@ describe.skipIf(!hasTerraform)('KindoMicrosoftIntegrationsStack variables (terra
 
   test('accept the defaults and well-formed values', async () => {
     expect((await plan({})).status).toBe(0);
-    expect((await plan({ nango_server_url: 'http://127.0.0.1:3003', fabric_sql_endpoint_host: 'foo.datawarehouse.fabric.microsoft.com,1433', fabric_lakehouse_database: 'Sales Lakehouse' })).status).toBe(0);
+    expect(
+      (
+        await plan({
+          nango_server_url: 'http://127.0.0.1:3003',
+          fabric_sql_endpoint_host: 'foo.datawarehouse.fabric.microsoft.com,1433',
+          fabric_lakehouse_database: 'Sales Lakehouse',
+        })
+      ).status,
+    ).toBe(0);
   }, 60_000);
 
   test('accept nango_fields of the guide in their form, other names, blanks, and prevent_duplicate_names = false', async () => {
-    const fields = '{"purview-data-governance"={purview_endpoint="https://contoso.purview.azure.com",subscription_id="00000000-0000-0000-0000-000000000001"},"outlook-calendar"={target_user_id="alex@contoso.com"},teams={region_hint="west",tenant_id=""}}';
+    const fields =
+      '{"purview-data-governance"={purview_endpoint="https://contoso.purview.azure.com",subscription_id="00000000-0000-0000-0000-000000000001"},"outlook-calendar"={target_user_id="alex@contoso.com"},teams={region_hint="west",tenant_id=""}}';
     const run = await plan({ nango_fields: fields, prevent_duplicate_names: 'false' });
     expect(run.status, run.output).toBe(0);
   }, 60_000);
@@ -220,24 +316,60 @@ describe.skipIf(!hasTerraform)('KindoMicrosoftIntegrationsStack variables (terra
   };
   const planted = `planted-${randomUUID()}`;
   test.each([
-    ['an integration not registered with Nango', { fabric: { tenant_id: '' } }, 'nango_fields has entries for fabric; expected fields only for this stack\'s integrations registered with Nango (KINDO_INTEGRATIONS): defender,'],
-    ['a secret-like name', { teams: { client_secret: planted } }, constructMessage('teams', { client_secret: planted })],
-    ['a Purview endpoint of another host', { 'purview-data-governance': { purview_endpoint: 'https://contoso.example.com' } }, constructMessage('purview-data-governance', { purview_endpoint: 'https://contoso.example.com' })],
-    ['a target user that is neither GUID nor UPN', { 'outlook-calendar': { target_user_id: 'alex' } }, constructMessage('outlook-calendar', { target_user_id: 'alex' })],
-  ])('fails if nango_fields has %s, with the constructs\' message', async (_, fields, message) => {
-    const run = await plan({ nango_fields: JSON.stringify(fields).replace(/":/g, '"=') });
-    expect(run.status).toBe(1);
-    expect(run.output.replace(/[│╷╵]/g, '').replace(/\s+/g, ' ')).toContain(message);
-    expect(run.output).not.toContain(planted);
-  }, 60_000);
+    [
+      'an integration not registered with Nango',
+      { fabric: { tenant_id: '' } },
+      "nango_fields has entries for fabric; expected fields only for this stack's integrations registered with Nango (KINDO_INTEGRATIONS): defender,",
+    ],
+    [
+      'a secret-like name',
+      { teams: { client_secret: planted } },
+      constructMessage('teams', { client_secret: planted }),
+    ],
+    [
+      'a Purview endpoint of another host',
+      { 'purview-data-governance': { purview_endpoint: 'https://contoso.example.com' } },
+      constructMessage('purview-data-governance', { purview_endpoint: 'https://contoso.example.com' }),
+    ],
+    [
+      'a target user that is neither GUID nor UPN',
+      { 'outlook-calendar': { target_user_id: 'alex' } },
+      constructMessage('outlook-calendar', { target_user_id: 'alex' }),
+    ],
+  ])(
+    "fails if nango_fields has %s, with the constructs' message",
+    async (_, fields, message) => {
+      const run = await plan({ nango_fields: JSON.stringify(fields).replace(/":/g, '"=') });
+      expect(run.status).toBe(1);
+      expect(run.output.replace(/[│╷╵]/g, '').replace(/\s+/g, ' ')).toContain(message);
+      expect(run.output).not.toContain(planted);
+    },
+    60_000,
+  );
 
   test.each([
-    ['nango_server_url', 'http://nango.example.com', 'nango_server_url must be an https:// URL without query or fragment'],
-    ['fabric_sql_endpoint_host', 'foo.datawarehouse.fabric.microsoft.com', 'fabric_sql_endpoint_host must be host,port'],
-    ['fabric_lakehouse_database', "sales'; drop", 'fabric_lakehouse_database must be a database name of 1 to 128 characters without brackets, quotes or semicolons'],
-  ])('fails if %s is %j', async (name, value, message) => {
-    const run = await plan({ [name]: value });
-    expect(run.status).toBe(1);
-    expect(run.output).toContain(message);
-  }, 60_000);
+    [
+      'nango_server_url',
+      'http://nango.example.com',
+      'nango_server_url must be an https:// URL without query or fragment',
+    ],
+    [
+      'fabric_sql_endpoint_host',
+      'foo.datawarehouse.fabric.microsoft.com',
+      'fabric_sql_endpoint_host must be host,port',
+    ],
+    [
+      'fabric_lakehouse_database',
+      "sales'; drop",
+      'fabric_lakehouse_database must be a database name of 1 to 128 characters without brackets, quotes or semicolons',
+    ],
+  ])(
+    'fails if %s is %j',
+    async (name, value, message) => {
+      const run = await plan({ [name]: value });
+      expect(run.status).toBe(1);
+      expect(run.output).toContain(message);
+    },
+    60_000,
+  );
 });

@@ -1,11 +1,16 @@
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import type { IntegrationId } from '../../src/catalog/catalog';
-import { KindoMicrosoftIntegrations, type KindoMicrosoftIntegrationsProps } from '../../src/constructs/kindo-microsoft-integrations';
+import {
+  KindoMicrosoftIntegrations,
+  type KindoMicrosoftIntegrationsProps,
+} from '../../src/constructs/kindo-microsoft-integrations';
 
 type TestProps = Omit<KindoMicrosoftIntegrationsProps, 'nango'>;
 
 function build(stack: TerraformStack, id: string, props: TestProps): KindoMicrosoftIntegrations {
-  const secretKey = (stack.node.tryFindChild('nango_secret_key') as TerraformVariable | undefined) ?? new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true });
+  const secretKey =
+    (stack.node.tryFindChild('nango_secret_key') as TerraformVariable | undefined) ??
+    new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true });
   return new KindoMicrosoftIntegrations(stack, id, { nango: { secretKey: secretKey.stringValue }, ...props });
 }
 
@@ -18,17 +23,22 @@ function synth(props: TestProps): Record<string, any> {
 describe('KindoMicrosoftIntegrations', () => {
   test('creates one app registration per selected integration and nothing for the others', () => {
     const tf = synth({ integrations: ['teams', 'fabric', 'defender'] });
-    expect(Object.values<any>(tf.resource.azuread_application).map((a) => a.display_name).sort()).toEqual([
-      'Kindo - Microsoft Defender',
-      'Kindo - Microsoft Fabric',
-      'Kindo - Microsoft Teams',
-    ]);
+    expect(
+      Object.values<any>(tf.resource.azuread_application)
+        .map((a) => a.display_name)
+        .sort(),
+    ).toEqual(['Kindo - Microsoft Defender', 'Kindo - Microsoft Fabric', 'Kindo - Microsoft Teams']);
   });
 
   test('looks up each API’s service principal once per stack, only for the APIs selected integrations use', () => {
-    const lookups = (integrations: IntegrationId[]) => Object.values<any>(synth({ integrations }).data.azuread_service_principal ?? {}).map((d) => d.client_id).sort();
+    const lookups = (integrations: IntegrationId[]) =>
+      Object.values<any>(synth({ integrations }).data.azuread_service_principal ?? {})
+        .map((d) => d.client_id)
+        .sort();
     expect(lookups(['outlook'])).toEqual(['00000003-0000-0000-c000-000000000000']);
-    expect(lookups(['outlook', 'teams', 'sharepoint-online', 'intune'])).toEqual(['00000003-0000-0000-c000-000000000000']);
+    expect(lookups(['outlook', 'teams', 'sharepoint-online', 'intune'])).toEqual([
+      '00000003-0000-0000-c000-000000000000',
+    ]);
     expect(lookups(['defender', 'purview-data-governance', 'teams'])).toEqual([
       '00000003-0000-0000-c000-000000000000',
       '73c2949e-da2d-457a-9607-fcc665198967',
@@ -37,7 +47,9 @@ describe('KindoMicrosoftIntegrations', () => {
     ]);
     // Fabric requests Graph User.Read, whose ID is checked against the tenant too.
     expect(lookups(['fabric'])).toEqual(['00000003-0000-0000-c000-000000000000']);
-    expect(synth({ integrations: ['defender', 'teams'] }).data.azuread_service_principals.KindoApiPresence.client_ids).toEqual([
+    expect(
+      synth({ integrations: ['defender', 'teams'] }).data.azuread_service_principals.KindoApiPresence.client_ids,
+    ).toEqual([
       '00000003-0000-0000-c000-000000000000',
       '8ee8fdad-f234-4243-8f3b-15c294843740',
       'fc780465-2017-40d4-a0c5-307022471b92',
@@ -45,22 +57,36 @@ describe('KindoMicrosoftIntegrations', () => {
   });
 
   test('applies per-integration Nango keys and providers', () => {
-    const tf = synth({ integrations: ['teams', 'outlook'], nangoUniqueKeys: { teams: 'teams-prod' }, nangoProviders: { outlook: 'microsoft-tenant-specific' } });
-    const keys = Object.entries<any>(tf.resource.terraform_data).filter(([k]) => k.includes('Sync')).map(([, v]) => v.triggers_replace.unique_key).sort();
+    const tf = synth({
+      integrations: ['teams', 'outlook'],
+      nangoUniqueKeys: { teams: 'teams-prod' },
+      nangoProviders: { outlook: 'microsoft-tenant-specific' },
+    });
+    const keys = Object.entries<any>(tf.resource.terraform_data)
+      .filter(([k]) => k.includes('Sync'))
+      .map(([, v]) => v.triggers_replace.unique_key)
+      .sort();
     expect(keys).toEqual(['kindo-outlook', 'teams-prod']);
   });
 
   test('takes over existing Nango integrations only for the integrations named', () => {
     const tf = synth({ integrations: ['teams', 'outlook'], adoptExistingNangoIntegrations: ['teams'] });
-    const adopt = Object.entries<any>(tf.resource.terraform_data).filter(([k]) => k.includes('Registration')).map(([k, v]) => [k.split('_')[1], v.input.adopt_existing]);
+    const adopt = Object.entries<any>(tf.resource.terraform_data)
+      .filter(([k]) => k.includes('Registration'))
+      .map(([k, v]) => [k.split('_')[1], v.input.adopt_existing]);
     expect(Object.fromEntries(adopt)).toEqual({ teams: true, outlook: false });
   });
 
   test('looks the integrations to adopt up at plan when they are a token list', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const list = new TerraformVariable(stack, 'adopt', { type: 'list(string)' }).listValue;
-    build(stack, 'Kindo', { integrations: ['teams', 'fabric'], adoptExistingNangoIntegrations: list as IntegrationId[] });
-    const registration = Object.entries<any>(JSON.parse(Testing.synth(stack)).resource.terraform_data).find(([k]) => k.includes('Registration'))![1];
+    build(stack, 'Kindo', {
+      integrations: ['teams', 'fabric'],
+      adoptExistingNangoIntegrations: list as IntegrationId[],
+    });
+    const registration = Object.entries<any>(JSON.parse(Testing.synth(stack)).resource.terraform_data).find(([k]) =>
+      k.includes('Registration'),
+    )![1];
     expect(registration.input.adopt_existing).toBe('${contains(var.adopt, "teams")}');
     expect(registration.provisioner[0]['local-exec'].environment.NANGO_ADOPT).toBe('${contains(var.adopt, "teams")}');
   });
@@ -72,7 +98,9 @@ describe('KindoMicrosoftIntegrations', () => {
     expect(() => synth({ integrations: ['teams', 'fabric'], adoptExistingNangoIntegrations: ['fabric'] })).toThrow(
       "`adoptExistingNangoIntegrations` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting",
     );
-    expect(() => synth({ integrations: ['teams'], adoptExistingNangoIntegrations: ['skype' as IntegrationId] })).toThrow(/^unknown integration 'skype' in `adoptExistingNangoIntegrations\[0\]`; expected one of: defender, /);
+    expect(() =>
+      synth({ integrations: ['teams'], adoptExistingNangoIntegrations: ['skype' as IntegrationId] }),
+    ).toThrow(/^unknown integration 'skype' in `adoptExistingNangoIntegrations\[0\]`; expected one of: defender, /);
   });
 
   test('deletes the Nango integration of every delegated integration not selected, at the address it had when selected', () => {
@@ -84,13 +112,23 @@ describe('KindoMicrosoftIntegrations', () => {
     expect(from).toContain(teamsAddress);
     expect(from).not.toContain(expect.stringContaining('fabric'));
     expect(from.some((f: string) => f.startsWith('terraform_data.Kindo_outlook_Nango_'))).toBe(false);
-    expect(narrowed.removed[0]).toMatchObject({ lifecycle: { destroy: true }, provisioner: [{ 'local-exec': { when: 'destroy', command: expect.stringMatching(/nango-registration\.sh" delete$/) } }] });
+    expect(narrowed.removed[0]).toMatchObject({
+      lifecycle: { destroy: true },
+      provisioner: [
+        { 'local-exec': { when: 'destroy', command: expect.stringMatching(/nango-registration\.sh" delete$/) } },
+      ],
+    });
   });
 
   test('applies per-integration Nango fields', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    const kindo = build(stack, 'Kindo', { integrations: ['teams', 'purview-data-governance'], nangoFields: { 'purview-data-governance': { purview_endpoint: 'https://contoso.purview.azure.com' } } });
-    expect(kindo.app('purview-data-governance')!.nangoRegistration!.fields).toMatchObject({ purview_endpoint: 'https://contoso.purview.azure.com' });
+    const kindo = build(stack, 'Kindo', {
+      integrations: ['teams', 'purview-data-governance'],
+      nangoFields: { 'purview-data-governance': { purview_endpoint: 'https://contoso.purview.azure.com' } },
+    });
+    expect(kindo.app('purview-data-governance')!.nangoRegistration!.fields).toMatchObject({
+      purview_endpoint: 'https://contoso.purview.azure.com',
+    });
     expect(Object.keys(kindo.app('teams')!.nangoRegistration!.fields)).toEqual(['tenant_id']);
   });
 
@@ -99,28 +137,77 @@ describe('KindoMicrosoftIntegrations', () => {
     const kindo = build(stack, 'Kindo', {
       integrations: ['outlook', 'teams'],
       removePermissions: { outlook: ['Mail.Send'] },
-      addPermissions: { teams: [{ api: 'Microsoft Graph', name: 'Mail.Read', id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', justification: 'summaries of mail threads shared in chats' }] },
+      addPermissions: {
+        teams: [
+          {
+            api: 'Microsoft Graph',
+            name: 'Mail.Read',
+            id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca',
+            justification: 'summaries of mail threads shared in chats',
+          },
+        ],
+      },
     });
-    expect(kindo.app('outlook')!.permissionDeviations.map((d) => `${d.change} ${d.permission}`)).toEqual(['removed Mail.Send']);
-    expect(kindo.app('teams')!.permissionDeviations.map((d) => `${d.change} ${d.permission}`)).toEqual(['added Mail.Read']);
+    expect(kindo.app('outlook')!.permissionDeviations.map((d) => `${d.change} ${d.permission}`)).toEqual([
+      'removed Mail.Send',
+    ]);
+    expect(kindo.app('teams')!.permissionDeviations.map((d) => `${d.change} ${d.permission}`)).toEqual([
+      'added Mail.Read',
+    ]);
   });
 
   test('passes the Fabric settings to the Fabric app', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    const kindo = build(stack, 'Kindo', { integrations: ['fabric'], fabricSqlEndpointHost: 'x.datawarehouse.fabric.microsoft.com,1433', fabricLakehouseDatabase: 'sales' });
+    const kindo = build(stack, 'Kindo', {
+      integrations: ['fabric'],
+      fabricSqlEndpointHost: 'x.datawarehouse.fabric.microsoft.com,1433',
+      fabricLakehouseDatabase: 'sales',
+    });
     expect(kindo.app('fabric')?.fabricSqlEndpointHost).toBe('x.datawarehouse.fabric.microsoft.com,1433');
   });
 
   describe('bad input', () => {
     test.each<[string, TestProps, string]>([
-      ['the selection is empty', { integrations: [] }, "`integrations` is empty; expected at least one integration id, e.g. ['teams']"],
-      ['an integration is unknown', { integrations: ['teams', 'hubspot' as IntegrationId] }, "unknown integration 'hubspot' in `integrations[1]`; expected one of: defender, ediscovery, entra-id, entra-id-governance, excel-online, fabric, graph-security, intune, outlook, outlook-calendar, purview-compliance, purview-data-governance, teams, sharepoint-online"],
-      ['an integration is selected twice', { integrations: ['teams', 'outlook', 'teams'] }, "integration 'teams' appears more than once in `integrations`; expected each integration id at most once"],
-      ['a unique key is set for an integration that is not selected', { integrations: ['teams'], nangoUniqueKeys: { outlook: 'x' } }, "`nangoUniqueKeys` has an entry for 'outlook', which is not in `integrations`; expected entries only for selected integrations that take this setting"],
-      ['a provider is set for Fabric', { integrations: ['fabric'], nangoProviders: { fabric: 'microsoft-oauth2-cc' } }, "`nangoProviders` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting"],
-      ['Nango fields are set for Fabric', { integrations: ['fabric'], nangoFields: { fabric: { tenant_id: '00000000-0000-0000-0000-000000000001' } } }, "`nangoFields` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting"],
-      ['permissions are removed from Fabric', { integrations: ['fabric'], removePermissions: { fabric: ['User.Read'] } }, "`removePermissions` has an entry for 'fabric', which signs in with client credentials, where delegated permissions do not apply; expected entries only for selected integrations that take this setting"],
-      ['Fabric settings are given without Fabric', { integrations: ['teams'], fabricSqlEndpointHost: 'x,1433' }, "`fabricSqlEndpointHost` has an entry for 'fabric', which is not in `integrations`; expected entries only for selected integrations that take this setting"],
+      [
+        'the selection is empty',
+        { integrations: [] },
+        "`integrations` is empty; expected at least one integration id, e.g. ['teams']",
+      ],
+      [
+        'an integration is unknown',
+        { integrations: ['teams', 'hubspot' as IntegrationId] },
+        "unknown integration 'hubspot' in `integrations[1]`; expected one of: defender, ediscovery, entra-id, entra-id-governance, excel-online, fabric, graph-security, intune, outlook, outlook-calendar, purview-compliance, purview-data-governance, teams, sharepoint-online",
+      ],
+      [
+        'an integration is selected twice',
+        { integrations: ['teams', 'outlook', 'teams'] },
+        "integration 'teams' appears more than once in `integrations`; expected each integration id at most once",
+      ],
+      [
+        'a unique key is set for an integration that is not selected',
+        { integrations: ['teams'], nangoUniqueKeys: { outlook: 'x' } },
+        "`nangoUniqueKeys` has an entry for 'outlook', which is not in `integrations`; expected entries only for selected integrations that take this setting",
+      ],
+      [
+        'a provider is set for Fabric',
+        { integrations: ['fabric'], nangoProviders: { fabric: 'microsoft-oauth2-cc' } },
+        "`nangoProviders` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting",
+      ],
+      [
+        'Nango fields are set for Fabric',
+        { integrations: ['fabric'], nangoFields: { fabric: { tenant_id: '00000000-0000-0000-0000-000000000001' } } },
+        "`nangoFields` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting",
+      ],
+      [
+        'permissions are removed from Fabric',
+        { integrations: ['fabric'], removePermissions: { fabric: ['User.Read'] } },
+        "`removePermissions` has an entry for 'fabric', which signs in with client credentials, where delegated permissions do not apply; expected entries only for selected integrations that take this setting",
+      ],
+      [
+        'Fabric settings are given without Fabric',
+        { integrations: ['teams'], fabricSqlEndpointHost: 'x,1433' },
+        "`fabricSqlEndpointHost` has an entry for 'fabric', which is not in `integrations`; expected entries only for selected integrations that take this setting",
+      ],
     ])('fails if %s', (_name, props, message) => {
       expect(() => synth(props)).toThrow(message);
     });

@@ -21,7 +21,9 @@ function synth(props: Partial<KindoSaasConsentProps> = {}): { tf: Synth; consent
 }
 
 const byClientId = (tf: Synth, clientId: string): [string, any] => {
-  const found = Object.entries<any>(tf.resource.azuread_service_principal).filter(([, sp]) => sp.client_id === clientId);
+  const found = Object.entries<any>(tf.resource.azuread_service_principal).filter(
+    ([, sp]) => sp.client_id === clientId,
+  );
   expect(found).toHaveLength(1);
   return found[0];
 };
@@ -30,7 +32,9 @@ const grantsOf = (tf: Synth, spName: string): any[] =>
     (g) => g.service_principal_object_id === `\${azuread_service_principal.${spName}.object_id}`,
   );
 const apiOf = (tf: Synth, grant: any): string => {
-  const name = /data\.azuread_service_principal\.([A-Za-z0-9_]+)\[0\]\.object_id/.exec(grant.resource_service_principal_object_id)![1];
+  const name = /data\.azuread_service_principal\.([A-Za-z0-9_]+)\[0\]\.object_id/.exec(
+    grant.resource_service_principal_object_id,
+  )![1];
   return tf.data.azuread_service_principal[name].client_id;
 };
 
@@ -42,29 +46,45 @@ describe('KindoSaasConsent', () => {
     for (const [integration, clientId] of Object.entries(KINDO)) {
       const [, sp] = byClientId(tf, clientId);
       expect(sp.use_existing).toBe(true);
-      expect(sp.tags).toEqual(['WindowsAzureActiveDirectoryIntegratedApp', 'kindo-microsoft-integrations:saas', `kindo-integration:${integration}`]);
-      expect(sp.notes).toMatch(new RegExp(`^Kindo integration '${integration}' \\(${catalog()[integration as keyof typeof KINDO].displayName}\\), Kindo SaaS`));
-      expect(sp.notes).toContain('Removing the integration or destroying the stack deletes this enterprise application, revoking every consent and assignment it holds.');
+      expect(sp.tags).toEqual([
+        'WindowsAzureActiveDirectoryIntegratedApp',
+        'kindo-microsoft-integrations:saas',
+        `kindo-integration:${integration}`,
+      ]);
+      expect(sp.notes).toMatch(
+        new RegExp(
+          `^Kindo integration '${integration}' \\(${catalog()[integration as keyof typeof KINDO].displayName}\\), Kindo SaaS`,
+        ),
+      );
+      expect(sp.notes).toContain(
+        'Removing the integration or destroying the stack deletes this enterprise application, revoking every consent and assignment it holds.',
+      );
       expect(sp.app_role_assignment_required).toBe(false);
       expect(sp.owners).toEqual(['${data.azuread_client_config.KindoClientConfig.object_id}']);
     }
     expect(tf.resource).not.toHaveProperty('azuread_application');
   });
 
-  test.each(['teams', 'defender', 'outlook'] as const)("consents %s's catalog scopes tenant-wide, one grant per API", (integration) => {
-    const [spName] = byClientId(tf, KINDO[integration]);
-    const grants = grantsOf(tf, spName);
-    const apis = catalog()[integration].apis;
-    expect(grants.map((g) => apiOf(tf, g))).toEqual(apis.map((a) => a.resourceAppId));
-    grants.forEach((g, i) => {
-      expect(g.claim_values).toEqual(apis[i].permissions.map((p) => p.name));
-      expect(g).not.toHaveProperty('user_object_id');
-    });
-  });
+  test.each(['teams', 'defender', 'outlook'] as const)(
+    "consents %s's catalog scopes tenant-wide, one grant per API",
+    (integration) => {
+      const [spName] = byClientId(tf, KINDO[integration]);
+      const grants = grantsOf(tf, spName);
+      const apis = catalog()[integration].apis;
+      expect(grants.map((g) => apiOf(tf, g))).toEqual(apis.map((a) => a.resourceAppId));
+      grants.forEach((g, i) => {
+        expect(g.claim_values).toEqual(apis[i].permissions.map((p) => p.name));
+        expect(g).not.toHaveProperty('user_object_id');
+      });
+    },
+  );
 
-  test.each(['teams', 'defender', 'outlook'] as const)("holds offline_access in %s's Graph grant, taken from the catalog (guide-directed where its table lacks it)", (integration) => {
-    expect(grantsOf(tf, byClientId(tf, KINDO[integration])[0])[0].claim_values).toContain('offline_access');
-  });
+  test.each(['teams', 'defender', 'outlook'] as const)(
+    "holds offline_access in %s's Graph grant, taken from the catalog (guide-directed where its table lacks it)",
+    (integration) => {
+      expect(grantsOf(tf, byClientId(tf, KINDO[integration])[0])[0].claim_values).toContain('offline_access');
+    },
+  );
 
   test('grants Fabric nothing: client credentials never sign a user in', () => {
     expect(grantsOf(tf, byClientId(tf, KINDO.fabric)[0])).toEqual([]);
@@ -73,10 +93,16 @@ describe('KindoSaasConsent', () => {
 
   test("shares the tenant preflight: one presence lookup of the APIs, one lookup per API with the scopes' ID checks", () => {
     const presence = tf.data.azuread_service_principals.KindoApiPresence;
-    const needed = [...new Set(['teams', 'defender', 'outlook'].flatMap((i) => catalog()[i as 'teams'].apis.map((a) => a.resourceAppId)))].sort();
+    const needed = [
+      ...new Set(
+        ['teams', 'defender', 'outlook'].flatMap((i) => catalog()[i as 'teams'].apis.map((a) => a.resourceAppId)),
+      ),
+    ].sort();
     expect(presence.client_ids).toEqual(needed);
     expect(presence.ignore_missing).toBe(true);
-    expect(presence.lifecycle.postcondition.map((p: any) => p.error_message).join('\n')).toContain("Kindo SaaS integration 'defender'");
+    expect(presence.lifecycle.postcondition.map((p: any) => p.error_message).join('\n')).toContain(
+      "Kindo SaaS integration 'defender'",
+    );
     expect(Object.keys(tf.data.azuread_service_principal)).toHaveLength(needed.length);
     const graph = tf.data.azuread_service_principal.KindoApiMicrosoftGraph;
     expect(graph.lifecycle.postcondition.map((p: any) => p.condition)).toContain(
@@ -85,8 +111,16 @@ describe('KindoSaasConsent', () => {
   });
 
   test('applies the same removals and justified additions as the self-managed mode, and records them in the notes', () => {
-    const added = { api: 'Microsoft Graph', name: 'Mail.Read', id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', justification: 'Kindo reads messages it is asked to triage' };
-    const { tf: changed, consent: c } = synth({ removePermissions: { outlook: ['Mail.Send'] }, addPermissions: { outlook: [added] } });
+    const added = {
+      api: 'Microsoft Graph',
+      name: 'Mail.Read',
+      id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca',
+      justification: 'Kindo reads messages it is asked to triage',
+    };
+    const { tf: changed, consent: c } = synth({
+      removePermissions: { outlook: ['Mail.Send'] },
+      addPermissions: { outlook: [added] },
+    });
     const expected = effectivePermissions(catalog().outlook, ['Mail.Send'], [added]);
     const [spName, sp] = byClientId(changed, KINDO.outlook);
     expect(grantsOf(changed, spName)[0].claim_values).toEqual(expected.apis[0].permissions.map((p) => p.name));
@@ -102,13 +136,17 @@ describe('KindoSaasConsent', () => {
     for (const [integration, id] of Object.entries(ids)) new TerraformOutput(stack, integration, { value: id });
     const out = JSON.parse(Testing.synth(stack));
     for (const [integration, clientId] of Object.entries(KINDO)) {
-      expect(out.output[integration].value).toBe(`\${azuread_service_principal.${byClientId(out, clientId)[0]}.object_id}`);
+      expect(out.output[integration].value).toBe(
+        `\${azuread_service_principal.${byClientId(out, clientId)[0]}.object_id}`,
+      );
     }
   });
 
   test('owners always include the identity Terraform runs as', () => {
     const [, sp] = byClientId(synth({ owners: [OWNER] }).tf, KINDO.teams);
-    expect(sp.owners).toBe(`\${distinct(concat(["${OWNER}"], [data.azuread_client_config.KindoClientConfig.object_id]))}`);
+    expect(sp.owners).toBe(
+      `\${distinct(concat(["${OWNER}"], [data.azuread_client_config.KindoClientConfig.object_id]))}`,
+    );
   });
 
   test('takes client IDs from variables (checked by Terraform, not at synth)', () => {
@@ -120,15 +158,21 @@ describe('KindoSaasConsent', () => {
   });
 
   test('fails if no integration is given', () => {
-    expect(() => synth({ clientIds: {} })).toThrow("`clientIds` is empty; expected at least one integration id, e.g. ['teams']");
+    expect(() => synth({ clientIds: {} })).toThrow(
+      "`clientIds` is empty; expected at least one integration id, e.g. ['teams']",
+    );
   });
 
   test('fails if an integration id is unknown', () => {
-    expect(() => synth({ clientIds: { slack: KINDO.teams } as never })).toThrow("unknown integration 'slack' in `clientIds`; expected one of: defender,");
+    expect(() => synth({ clientIds: { slack: KINDO.teams } as never })).toThrow(
+      "unknown integration 'slack' in `clientIds`; expected one of: defender,",
+    );
   });
 
   test('fails if a client ID is not a GUID', () => {
-    expect(() => synth({ clientIds: { teams: 'kindo-teams' } })).toThrow("`clientIds.teams` is 'kindo-teams'; expected a GUID such as '00000000-0000-0000-0000-000000000000'");
+    expect(() => synth({ clientIds: { teams: 'kindo-teams' } })).toThrow(
+      "`clientIds.teams` is 'kindo-teams'; expected a GUID such as '00000000-0000-0000-0000-000000000000'",
+    );
   });
 
   test('fails if two integrations share a client ID', () => {
@@ -141,7 +185,9 @@ describe('KindoSaasConsent', () => {
     expect(() => synth({ clientIds: { teams: KINDO.teams }, removePermissions: { outlook: ['Mail.Send'] } })).toThrow(
       "`removePermissions` has an entry for 'outlook', which is not in `clientIds`; expected entries only for selected integrations that take this setting",
     );
-    expect(() => synth({ removePermissions: { fabric: ['User.Read'] } })).toThrow("`removePermissions` has an entry for 'fabric', which signs in with client credentials");
+    expect(() => synth({ removePermissions: { fabric: ['User.Read'] } })).toThrow(
+      "`removePermissions` has an entry for 'fabric', which signs in with client credentials",
+    );
   });
 
   test('fails if an owner is not a GUID', () => {

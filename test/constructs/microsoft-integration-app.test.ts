@@ -7,14 +7,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Fn, TerraformStack, TerraformVariable, Testing, Token } from 'cdktf';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../../src/catalog/catalog';
-import { MicrosoftIntegrationApp, SignInAudience, type MicrosoftIntegrationAppProps, type NangoOptions } from '../../src/constructs/microsoft-integration-app';
+import {
+  MicrosoftIntegrationApp,
+  SignInAudience,
+  type MicrosoftIntegrationAppProps,
+  type NangoOptions,
+} from '../../src/constructs/microsoft-integration-app';
 
 import { hasTerraform, terraform } from '../support/terraform';
 
 type Synth = Record<string, any>;
 
 /** Props under test; `nango` settings get the secret key from a sensitive variable, and `nango: undefined` leaves them out. */
-type TestProps = Omit<Partial<MicrosoftIntegrationAppProps>, 'nango'> & { integration: IntegrationId; nango?: Partial<NangoOptions> };
+type TestProps = Omit<Partial<MicrosoftIntegrationAppProps>, 'nango'> & {
+  integration: IntegrationId;
+  nango?: Partial<NangoOptions>;
+};
 
 function synthApp(props: TestProps): { json: string; tf: Synth; full: Synth } {
   const stack = new TerraformStack(Testing.app(), 'test');
@@ -53,7 +61,9 @@ describe('MicrosoftIntegrationApp', () => {
     });
 
     test('creates the service principal and a client secret that is replaced before it is deleted', () => {
-      expect(only(tf, 'azuread_service_principal').client_id).toMatch(/^\$\{azuread_application\.App_Application_[0-9A-F]+\.client_id\}$/);
+      expect(only(tf, 'azuread_service_principal').client_id).toMatch(
+        /^\$\{azuread_application\.App_Application_[0-9A-F]+\.client_id\}$/,
+      );
       expect(json).toHaveResourceWithProperties(ApplicationPasswordA, {
         end_date: '${timeadd(plantimestamp(), "4320h")}',
         lifecycle: { create_before_destroy: true, ignore_changes: ['end_date'] },
@@ -62,15 +72,21 @@ describe('MicrosoftIntegrationApp', () => {
 
     test('grants tenant-wide admin consent per API holding exactly the catalog’s scope names', () => {
       const grants = Object.values<any>(tf.resource.azuread_service_principal_delegated_permission_grant);
-      expect(grants.map((g) => g.claim_values)).toEqual(definition.apis.map((api) => api.permissions.map((p) => p.name)));
+      expect(grants.map((g) => g.claim_values)).toEqual(
+        definition.apis.map((api) => api.permissions.map((p) => p.name)),
+      );
       for (const g of grants) expect(g.user_object_id).toBeUndefined();
     });
 
     test('requests offline_access from Microsoft Graph and holds it in the Graph admin consent, so Nango’s sign-in asks users for nothing new', () => {
-      const graphAccess = only(tf, 'azuread_application').required_resource_access.find((r: any) => r.resource_app_id === '00000003-0000-0000-c000-000000000000');
+      const graphAccess = only(tf, 'azuread_application').required_resource_access.find(
+        (r: any) => r.resource_app_id === '00000003-0000-0000-c000-000000000000',
+      );
       expect(graphAccess.resource_access).toContainEqual({ id: '7427e0e9-2fba-42fe-b0c0-848c9e6a8182', type: 'Scope' });
       const grants = Object.values<any>(tf.resource.azuread_service_principal_delegated_permission_grant);
-      expect(grants.find((g) => g.resource_service_principal_object_id.includes('KindoApiMicrosoftGraph')).claim_values).toContain('offline_access');
+      expect(
+        grants.find((g) => g.resource_service_principal_object_id.includes('KindoApiMicrosoftGraph')).claim_values,
+      ).toContain('offline_access');
     });
 
     test('registers offline_access and the Graph scopes with Nango under kindo-<id>', () => {
@@ -85,13 +101,21 @@ describe('MicrosoftIntegrationApp', () => {
   });
 
   describe('fabric', () => {
-    const { json, tf } = synthApp({ integration: 'fabric', nango: undefined, fabricSqlEndpointHost: 'foo.datawarehouse.fabric.microsoft.com,1433', fabricLakehouseDatabase: 'sales' });
+    const { json, tf } = synthApp({
+      integration: 'fabric',
+      nango: undefined,
+      fabricSqlEndpointHost: 'foo.datawarehouse.fabric.microsoft.com,1433',
+      fabricLakehouseDatabase: 'sales',
+    });
 
     test('is a client-credentials app: no redirect URI, Graph User.Read only, no consent grant, no Nango registration', () => {
       const app = only(tf, 'azuread_application');
       expect(app.web).toBeUndefined();
       expect(app.required_resource_access).toEqual([
-        { resource_app_id: '00000003-0000-0000-c000-000000000000', resource_access: [{ id: 'e1fe6dd8-ba31-4d61-89e7-88639da4683d', type: 'Scope' }] },
+        {
+          resource_app_id: '00000003-0000-0000-c000-000000000000',
+          resource_access: [{ id: 'e1fe6dd8-ba31-4d61-89e7-88639da4683d', type: 'Scope' }],
+        },
       ]);
       expect(json).toHaveResource(ServicePrincipal);
       expect(json).toHaveResource(ApplicationPasswordA);
@@ -103,15 +127,34 @@ describe('MicrosoftIntegrationApp', () => {
   });
 
   test("registers the app's tenant as the Nango field tenant_id, and the fields given, in the plan-visible triggers", () => {
-    const sync = (tf: Synth) => Object.entries<any>(tf.resource.terraform_data).find(([k]) => k.includes('Sync'))![1].triggers_replace;
-    expect(sync(synthApp({ integration: 'teams' }).tf)['field.tenant_id']).toBe('${data.azuread_client_config.KindoClientConfig.tenant_id}');
-    const given = sync(synthApp({ integration: 'purview-data-governance', tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47', nangoFields: { purview_endpoint: 'https://contoso.purview.azure.com' } }).tf);
-    expect(given).toMatchObject({ 'field.tenant_id': '72f988bf-86f1-41af-91ab-2d7cd011db47', 'field.purview_endpoint': 'https://contoso.purview.azure.com' });
-    expect(sync(synthApp({ integration: 'teams', nangoFields: { tenant_id: '00000000-0000-0000-0000-000000000001' } }).tf)['field.tenant_id']).toBe('00000000-0000-0000-0000-000000000001');
+    const sync = (tf: Synth) =>
+      Object.entries<any>(tf.resource.terraform_data).find(([k]) => k.includes('Sync'))![1].triggers_replace;
+    expect(sync(synthApp({ integration: 'teams' }).tf)['field.tenant_id']).toBe(
+      '${data.azuread_client_config.KindoClientConfig.tenant_id}',
+    );
+    const given = sync(
+      synthApp({
+        integration: 'purview-data-governance',
+        tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+        nangoFields: { purview_endpoint: 'https://contoso.purview.azure.com' },
+      }).tf,
+    );
+    expect(given).toMatchObject({
+      'field.tenant_id': '72f988bf-86f1-41af-91ab-2d7cd011db47',
+      'field.purview_endpoint': 'https://contoso.purview.azure.com',
+    });
+    expect(
+      sync(synthApp({ integration: 'teams', nangoFields: { tenant_id: '00000000-0000-0000-0000-000000000001' } }).tf)[
+        'field.tenant_id'
+      ],
+    ).toBe('00000000-0000-0000-0000-000000000001');
   });
 
   test('keeps the tenant_id default under fields known only at plan (a token map), which may override it', () => {
-    const { tf } = synthApp({ integration: 'teams', nangoFields: Token.asStringMap(Fn.tomap({ subscription_id: '00000000-0000-0000-0000-000000000001' })) });
+    const { tf } = synthApp({
+      integration: 'teams',
+      nangoFields: Token.asStringMap(Fn.tomap({ subscription_id: '00000000-0000-0000-0000-000000000001' })),
+    });
     const sync = Object.entries<any>(tf.resource.terraform_data).find(([k]) => k.includes('Sync'))![1];
     expect(sync.triggers_replace.fields).toBe(
       '${jsonencode(merge({"tenant_id" = data.azuread_client_config.KindoClientConfig.tenant_id}, tomap({"subscription_id" = "00000000-0000-0000-0000-000000000001"})))}',
@@ -125,7 +168,11 @@ describe('MicrosoftIntegrationApp', () => {
     expect(Object.keys(tf.data.azuread_service_principal)).toHaveLength(3);
     const stack = new TerraformStack(Testing.app(), 'warn');
     const secretKey = new TerraformVariable(stack, 'k', { type: 'string', sensitive: true }).stringValue;
-    const app = new MicrosoftIntegrationApp(stack, 'App', { integration: 'defender', adminConsent: false, nango: { secretKey } });
+    const app = new MicrosoftIntegrationApp(stack, 'App', {
+      integration: 'defender',
+      adminConsent: false,
+      nango: { secretKey },
+    });
     Testing.synth(stack);
     expect(app.node.metadata.map((m) => m.data)).toContain(
       "integration 'defender' also uses Microsoft Threat Protection, WindowsDefenderATP; Nango signs users in to Microsoft Graph only, so grant admin consent for these APIs in the Entra admin center before connecting (adminConsent is off)",
@@ -154,53 +201,101 @@ describe('MicrosoftIntegrationApp', () => {
       new MicrosoftIntegrationApp(stack, 'App', { integration: 'fabric', owners });
       const tf = JSON.parse(Testing.synth(stack));
       const expected = `\${distinct(concat([ for key, val in toset(var.owners): lower(val)], [${caller}]))}`;
-      expect([only(tf, 'azuread_application').owners, only(tf, 'azuread_service_principal').owners]).toEqual([expected, expected]);
+      expect([only(tf, 'azuread_application').owners, only(tf, 'azuread_service_principal').owners]).toEqual([
+        expected,
+        expected,
+      ]);
     });
 
     // The synthesized expression, evaluated by real Terraform with the caller's object ID as a variable.
-    test.skipIf(!hasTerraform)('hold the caller once, with or without it in the list (terraform on the PATH)', async () => {
-      const { tf } = synthApp({ integration: 'teams', owners: ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', '00000000-0000-0000-0000-000000000001'] });
-      const expression: string = only(tf, 'azuread_application').owners;
-      const dir = mkdtempSync(join(tmpdir(), 'kindo-owners-'));
-      try {
-        const withCaller = (id: string) => expression.replace(caller, `"${id}"`);
-        writeFileSync(
-          join(dir, 'main.tf.json'),
-          JSON.stringify({ output: { caller_not_listed: { value: withCaller('00000000-0000-0000-0000-000000000000') }, caller_listed: { value: withCaller('00000000-0000-0000-0000-000000000001') } } }),
-        );
-        const run = await terraform(dir, ['apply', '-auto-approve', '-input=false']);
-        expect(run.status, run.output).toBe(0);
-        const values = JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
-        expect(values.caller_not_listed.value).toEqual(['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', '00000000-0000-0000-0000-000000000001', '00000000-0000-0000-0000-000000000000']);
-        expect(values.caller_listed.value).toEqual(['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', '00000000-0000-0000-0000-000000000001']);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    }, 30_000);
+    test.skipIf(!hasTerraform)(
+      'hold the caller once, with or without it in the list (terraform on the PATH)',
+      async () => {
+        const { tf } = synthApp({
+          integration: 'teams',
+          owners: ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', '00000000-0000-0000-0000-000000000001'],
+        });
+        const expression: string = only(tf, 'azuread_application').owners;
+        const dir = mkdtempSync(join(tmpdir(), 'kindo-owners-'));
+        try {
+          const withCaller = (id: string) => expression.replace(caller, `"${id}"`);
+          writeFileSync(
+            join(dir, 'main.tf.json'),
+            JSON.stringify({
+              output: {
+                caller_not_listed: { value: withCaller('00000000-0000-0000-0000-000000000000') },
+                caller_listed: { value: withCaller('00000000-0000-0000-0000-000000000001') },
+              },
+            }),
+          );
+          const run = await terraform(dir, ['apply', '-auto-approve', '-input=false']);
+          expect(run.status, run.output).toBe(0);
+          const values = JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
+          expect(values.caller_not_listed.value).toEqual([
+            '8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
+            '00000000-0000-0000-0000-000000000001',
+            '00000000-0000-0000-0000-000000000000',
+          ]);
+          expect(values.caller_listed.value).toEqual([
+            '8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
+            '00000000-0000-0000-0000-000000000001',
+          ]);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+      30_000,
+    );
   });
 
   test('refuses a second app of the same display name by default (prevent_duplicate_names), and creates one when told to', () => {
     expect(only(synthApp({ integration: 'teams' }).tf, 'azuread_application').prevent_duplicate_names).toBe(true);
-    expect(only(synthApp({ integration: 'teams', preventDuplicateNames: false }).tf, 'azuread_application').prevent_duplicate_names).toBe(false);
+    expect(
+      only(synthApp({ integration: 'teams', preventDuplicateNames: false }).tf, 'azuread_application')
+        .prevent_duplicate_names,
+    ).toBe(false);
   });
 
-  test('records which Kindo integration uses the app in its notes, and the service principal\'s', () => {
+  test("records which Kindo integration uses the app in its notes, and the service principal's", () => {
     const { tf, full } = synthApp({ integration: 'teams' });
-    expect(only(tf, 'azuread_application').notes).toBe("Kindo integration 'teams' (Microsoft Teams), managed by Terraform with kindo-microsoft-integrations. Permissions as in Kindo's guide.");
+    expect(only(tf, 'azuread_application').notes).toBe(
+      "Kindo integration 'teams' (Microsoft Teams), managed by Terraform with kindo-microsoft-integrations. Permissions as in Kindo's guide.",
+    );
     expect(only(tf, 'azuread_service_principal').notes).toBe("Kindo integration 'teams' (Microsoft Teams)");
-    expect(Object.values<any>((full as any).resource.azuread_application)[0]['//']?.kindo_permission_deviations).toBeUndefined();
+    expect(
+      Object.values<any>((full as any).resource.azuread_application)[0]['//']?.kindo_permission_deviations,
+    ).toBeUndefined();
   });
 
   test('records each deviation from the guide in the notes, the API named where it is not Graph, cut at the 1024 characters Entra keeps', () => {
-    const wdatp = catalog().defender.apis.find((a) => a.name === 'WindowsDefenderATP')!.permissions.map((p) => p.name);
-    const graphScope = catalog().defender.apis.find((a) => a.name === 'Microsoft Graph')!.permissions.find((p) => p.name !== 'offline_access')!.name;
-    const { tf, full } = synthApp({ integration: 'defender', removePermissions: [graphScope, `WindowsDefenderATP/${wdatp[0]}`] });
-    const base = "Kindo integration 'defender' (Microsoft Defender), managed by Terraform with kindo-microsoft-integrations.";
-    expect(only(tf, 'azuread_application').notes).toBe(`${base} Deviates from Kindo's guide: -${graphScope} -WindowsDefenderATP/${wdatp[0]}`);
-    expect(Object.values<any>((full as any).resource.azuread_application)[0]['//'].kindo_permission_deviations).toHaveLength(2);
-    const long = only(synthApp({ integration: 'defender', removePermissions: wdatp.map((n) => `WindowsDefenderATP/${n}`) }).tf, 'azuread_application').notes;
+    const wdatp = catalog()
+      .defender.apis.find((a) => a.name === 'WindowsDefenderATP')!
+      .permissions.map((p) => p.name);
+    const graphScope = catalog()
+      .defender.apis.find((a) => a.name === 'Microsoft Graph')!
+      .permissions.find((p) => p.name !== 'offline_access')!.name;
+    const { tf, full } = synthApp({
+      integration: 'defender',
+      removePermissions: [graphScope, `WindowsDefenderATP/${wdatp[0]}`],
+    });
+    const base =
+      "Kindo integration 'defender' (Microsoft Defender), managed by Terraform with kindo-microsoft-integrations.";
+    expect(only(tf, 'azuread_application').notes).toBe(
+      `${base} Deviates from Kindo's guide: -${graphScope} -WindowsDefenderATP/${wdatp[0]}`,
+    );
+    expect(
+      Object.values<any>((full as any).resource.azuread_application)[0]['//'].kindo_permission_deviations,
+    ).toHaveLength(2);
+    const long = only(
+      synthApp({ integration: 'defender', removePermissions: wdatp.map((n) => `WindowsDefenderATP/${n}`) }).tf,
+      'azuread_application',
+    ).notes;
     expect(long).toHaveLength(1024);
-    expect(long.startsWith(`${base} Deviates from Kindo's guide: -WindowsDefenderATP/${wdatp[0]} -WindowsDefenderATP/${wdatp[1]}`)).toBe(true);
+    expect(
+      long.startsWith(
+        `${base} Deviates from Kindo's guide: -WindowsDefenderATP/${wdatp[0]} -WindowsDefenderATP/${wdatp[1]}`,
+      ),
+    ).toBe(true);
   });
 
   test('takes a name prefix, a secret lifetime, a rotation key, a self-hosted Nango and its callback override', () => {
@@ -242,12 +337,25 @@ describe('MicrosoftIntegrationApp', () => {
   test('two apps in one stack keep their own Nango callback and secret lifetime', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
-    new MicrosoftIntegrationApp(stack, 'Teams', { integration: 'teams', nango: { secretKey, serverUrl: 'https://nango-a.example.com' }, secretLifetimeDays: 30 });
-    new MicrosoftIntegrationApp(stack, 'Outlook', { integration: 'outlook', nango: { secretKey, serverUrl: 'https://nango-b.example.com' }, secretLifetimeDays: 60 });
+    new MicrosoftIntegrationApp(stack, 'Teams', {
+      integration: 'teams',
+      nango: { secretKey, serverUrl: 'https://nango-a.example.com' },
+      secretLifetimeDays: 30,
+    });
+    new MicrosoftIntegrationApp(stack, 'Outlook', {
+      integration: 'outlook',
+      nango: { secretKey, serverUrl: 'https://nango-b.example.com' },
+      secretLifetimeDays: 60,
+    });
     const tf = JSON.parse(Testing.synth(stack));
-    const byPrefix = (type: string, prefix: string) => Object.entries<any>(tf.resource[type]).find(([name]) => name.startsWith(prefix))![1];
-    expect(byPrefix('azuread_application', 'Teams_').web.redirect_uris).toEqual(['https://nango-a.example.com/oauth/callback']);
-    expect(byPrefix('azuread_application', 'Outlook_').web.redirect_uris).toEqual(['https://nango-b.example.com/oauth/callback']);
+    const byPrefix = (type: string, prefix: string) =>
+      Object.entries<any>(tf.resource[type]).find(([name]) => name.startsWith(prefix))![1];
+    expect(byPrefix('azuread_application', 'Teams_').web.redirect_uris).toEqual([
+      'https://nango-a.example.com/oauth/callback',
+    ]);
+    expect(byPrefix('azuread_application', 'Outlook_').web.redirect_uris).toEqual([
+      'https://nango-b.example.com/oauth/callback',
+    ]);
     expect(byPrefix('azuread_application_password', 'Teams_').end_date).toBe('${timeadd(plantimestamp(), "720h")}');
     expect(byPrefix('azuread_application_password', 'Outlook_').end_date).toBe('${timeadd(plantimestamp(), "1440h")}');
   });
@@ -259,7 +367,11 @@ describe('MicrosoftIntegrationApp', () => {
   });
 
   test('accepts a multi-tenant app with a Nango provider that signs in at /common', () => {
-    const { tf } = synthApp({ integration: 'teams', signInAudience: SignInAudience.MULTI_TENANT, nangoProvider: 'microsoft-teams' });
+    const { tf } = synthApp({
+      integration: 'teams',
+      signInAudience: SignInAudience.MULTI_TENANT,
+      nangoProvider: 'microsoft-teams',
+    });
     expect(only(tf, 'azuread_application').sign_in_audience).toBe('AzureADMultipleOrgs');
   });
 
@@ -281,102 +393,176 @@ describe('MicrosoftIntegrationApp', () => {
 
   describe('secret expiry warning', () => {
     test('checks every plan for a secret expiring within 30 days, or the days given, or not at all', () => {
-      const condition = (tf: Synth) => Object.values<any>(tf.check ?? {}).flatMap((c) => c.assert.map((a: any) => a.condition)).find((c: string) => c.includes('timecmp'));
-      expect(condition(synthApp({ integration: 'teams' }).tf)).toMatch(/^\$\{timecmp\(azuread_application_password\.App_ClientSecret_[0-9A-F]+\.end_date, timeadd\(plantimestamp\(\), "720h"\)\) > 0\}$/);
+      const condition = (tf: Synth) =>
+        Object.values<any>(tf.check ?? {})
+          .flatMap((c) => c.assert.map((a: any) => a.condition))
+          .find((c: string) => c.includes('timecmp'));
+      expect(condition(synthApp({ integration: 'teams' }).tf)).toMatch(
+        /^\$\{timecmp\(azuread_application_password\.App_ClientSecret_[0-9A-F]+\.end_date, timeadd\(plantimestamp\(\), "720h"\)\) > 0\}$/,
+      );
       expect(condition(synthApp({ integration: 'teams', secretExpiryWarningDays: 7 }).tf)).toContain('"168h"');
       expect(condition(synthApp({ integration: 'teams', secretExpiryWarningDays: 0 }).tf)).toBeUndefined();
     });
 
     // Evaluated by real Terraform, with the password's end date replaced by a local.
-    test.skipIf(!hasTerraform)('warns only when the end date is that close (terraform on the PATH)', async () => {
-      const { tf } = synthApp({ integration: 'fabric', nango: undefined });
-      const [check] = Object.values<any>(tf.check);
-      const condition: string = check.assert[0].condition.replace(/azuread_application_password\.[A-Za-z0-9_]+\.end_date/, 'local.end_date');
-      const dir = mkdtempSync(join(tmpdir(), 'kindo-expiry-'));
-      try {
-        const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
-        const outputs = Object.fromEntries([10, 29, 31, 180].map((n) => [`in_${n}_days`, { value: condition.replace('local.end_date', `"${days(n)}"`) }]));
-        writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ output: outputs }));
-        const run = await terraform(dir, ['apply', '-auto-approve', '-input=false']);
-        expect(run.status, run.output).toBe(0);
-        const values = JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
-        expect([10, 29, 31, 180].map((n) => values[`in_${n}_days`].value)).toEqual([false, false, true, true]);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    }, 30_000);
+    test.skipIf(!hasTerraform)(
+      'warns only when the end date is that close (terraform on the PATH)',
+      async () => {
+        const { tf } = synthApp({ integration: 'fabric', nango: undefined });
+        const [check] = Object.values<any>(tf.check);
+        const condition: string = check.assert[0].condition.replace(
+          /azuread_application_password\.[A-Za-z0-9_]+\.end_date/,
+          'local.end_date',
+        );
+        const dir = mkdtempSync(join(tmpdir(), 'kindo-expiry-'));
+        try {
+          const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+          const outputs = Object.fromEntries(
+            [10, 29, 31, 180].map((n) => [
+              `in_${n}_days`,
+              { value: condition.replace('local.end_date', `"${days(n)}"`) },
+            ]),
+          );
+          writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ output: outputs }));
+          const run = await terraform(dir, ['apply', '-auto-approve', '-input=false']);
+          expect(run.status, run.output).toBe(0);
+          const values = JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
+          expect([10, 29, 31, 180].map((n) => values[`in_${n}_days`].value)).toEqual([false, false, true, true]);
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+      30_000,
+    );
   });
 
   // The password's end date and the check as synthesized, with a terraform_data standing in for the
   // password: its `input` is known at plan exactly when the password's configured end_date is.
-  test.skipIf(!hasTerraform)('a first plan is quiet: a new secret’s expiry is known at plan, and so is the check (terraform on the PATH)', async () => {
-    const { tf } = synthApp({ integration: 'fabric', nango: undefined });
-    const password = only(tf, 'azuread_application_password');
-    const [check] = Object.values<any>(tf.check);
-    const dir = mkdtempSync(join(tmpdir(), 'kindo-quiet-'));
-    try {
-      const swap = (c: string) => c.replace(/azuread_application_password\.[A-Za-z0-9_]+\.end_date/g, 'terraform_data.password.input');
-      writeFileSync(
-        join(dir, 'main.tf.json'),
-        JSON.stringify({
-          resource: { terraform_data: { password: { input: password.end_date, lifecycle: { ignore_changes: ['input'] } } } },
-          check: { expiry: { assert: check.assert.map((a: any) => ({ condition: swap(a.condition), error_message: swap(a.error_message) })) } },
-        }),
-      );
-      const first = await terraform(dir, ['plan', '-input=false']);
-      expect(first.status, first.output).toBe(0);
-      expect(first.output).toContain('1 to add');
-      expect(first.output).not.toMatch(/Check block assertion/);
-      expect((await terraform(dir, ['apply', '-auto-approve', '-input=false'])).status).toBe(0);
-      const next = await terraform(dir, ['plan', '-input=false']);
-      expect(next.output).toContain('No changes.');
-      expect(next.output).not.toMatch(/Check block assertion/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 30_000);
+  test.skipIf(!hasTerraform)(
+    'a first plan is quiet: a new secret’s expiry is known at plan, and so is the check (terraform on the PATH)',
+    async () => {
+      const { tf } = synthApp({ integration: 'fabric', nango: undefined });
+      const password = only(tf, 'azuread_application_password');
+      const [check] = Object.values<any>(tf.check);
+      const dir = mkdtempSync(join(tmpdir(), 'kindo-quiet-'));
+      try {
+        const swap = (c: string) =>
+          c.replace(/azuread_application_password\.[A-Za-z0-9_]+\.end_date/g, 'terraform_data.password.input');
+        writeFileSync(
+          join(dir, 'main.tf.json'),
+          JSON.stringify({
+            resource: {
+              terraform_data: { password: { input: password.end_date, lifecycle: { ignore_changes: ['input'] } } },
+            },
+            check: {
+              expiry: {
+                assert: check.assert.map((a: any) => ({
+                  condition: swap(a.condition),
+                  error_message: swap(a.error_message),
+                })),
+              },
+            },
+          }),
+        );
+        const first = await terraform(dir, ['plan', '-input=false']);
+        expect(first.status, first.output).toBe(0);
+        expect(first.output).toContain('1 to add');
+        expect(first.output).not.toMatch(/Check block assertion/);
+        expect((await terraform(dir, ['apply', '-auto-approve', '-input=false'])).status).toBe(0);
+        const next = await terraform(dir, ['plan', '-input=false']);
+        expect(next.output).toContain('No changes.');
+        expect(next.output).not.toMatch(/Check block assertion/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    30_000,
+  );
 
   // The module passes the days as a variable: 0 must turn the warning off there too, at plan.
-  test.skipIf(!hasTerraform)('with the days from a variable, warns within them and not at all for 0 (terraform on the PATH)', async () => {
-    const stack = new TerraformStack(Testing.app(), 'test');
-    const warningDays = new TerraformVariable(stack, 'days', { type: 'number' }).numberValue;
-    new MicrosoftIntegrationApp(stack, 'App', { integration: 'fabric', secretExpiryWarningDays: warningDays });
-    const [check] = Object.values<any>(JSON.parse(Testing.synth(stack)).check);
-    const condition: string = check.assert[0].condition.replace(/azuread_application_password\.[A-Za-z0-9_]+\.end_date/, 'local.end_date');
-    const dir = mkdtempSync(join(tmpdir(), 'kindo-expiry-'));
-    try {
-      const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
-      const cases = [[10, 30], [31, 30], [-1, 0], [10, 7]] as const;
-      const outputs = Object.fromEntries(cases.map(([expires, days], i) => [`case_${i}`, { value: condition.replace('local.end_date', `"${inDays(expires)}"`).replaceAll('var.days', String(days)) }]));
-      writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ output: outputs }));
-      const run = await terraform(dir, ['apply', '-auto-approve', '-input=false']);
-      expect(run.status, run.output).toBe(0);
-      const values = JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
-      expect(cases.map((_, i) => values[`case_${i}`].value)).toEqual([false, true, true, true]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 30_000);
+  test.skipIf(!hasTerraform)(
+    'with the days from a variable, warns within them and not at all for 0 (terraform on the PATH)',
+    async () => {
+      const stack = new TerraformStack(Testing.app(), 'test');
+      const warningDays = new TerraformVariable(stack, 'days', { type: 'number' }).numberValue;
+      new MicrosoftIntegrationApp(stack, 'App', { integration: 'fabric', secretExpiryWarningDays: warningDays });
+      const [check] = Object.values<any>(JSON.parse(Testing.synth(stack)).check);
+      const condition: string = check.assert[0].condition.replace(
+        /azuread_application_password\.[A-Za-z0-9_]+\.end_date/,
+        'local.end_date',
+      );
+      const dir = mkdtempSync(join(tmpdir(), 'kindo-expiry-'));
+      try {
+        const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+        const cases = [
+          [10, 30],
+          [31, 30],
+          [-1, 0],
+          [10, 7],
+        ] as const;
+        const outputs = Object.fromEntries(
+          cases.map(([expires, days], i) => [
+            `case_${i}`,
+            { value: condition.replace('local.end_date', `"${inDays(expires)}"`).replaceAll('var.days', String(days)) },
+          ]),
+        );
+        writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ output: outputs }));
+        const run = await terraform(dir, ['apply', '-auto-approve', '-input=false']);
+        expect(run.status, run.output).toBe(0);
+        const values = JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
+        expect(cases.map((_, i) => values[`case_${i}`].value)).toEqual([false, true, true, true]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    30_000,
+  );
 
   describe('least privilege', () => {
-    const mailRead = { api: 'Microsoft Graph', name: 'Mail.Read', id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', justification: 'Kindo drafts replies from the thread the user is reading' };
+    const mailRead = {
+      api: 'Microsoft Graph',
+      name: 'Mail.Read',
+      id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca',
+      justification: 'Kindo drafts replies from the thread the user is reading',
+    };
 
     test('drops removed permissions everywhere: app, consent grant and Nango scopes, and records them', () => {
       const { tf, full } = synthApp({ integration: 'outlook', removePermissions: ['Mail.Send'] });
       const app = only(tf, 'azuread_application');
-      expect(app.required_resource_access[0].resource_access.map((r: any) => r.id)).not.toContain('e383f46e-2787-4529-855e-0e479a3ffac0');
-      expect(only(tf, 'azuread_service_principal_delegated_permission_grant').claim_values).toEqual(['Contacts.Read', 'People.Read', 'User.Read', 'offline_access']);
+      expect(app.required_resource_access[0].resource_access.map((r: any) => r.id)).not.toContain(
+        'e383f46e-2787-4529-855e-0e479a3ffac0',
+      );
+      expect(only(tf, 'azuread_service_principal_delegated_permission_grant').claim_values).toEqual([
+        'Contacts.Read',
+        'People.Read',
+        'User.Read',
+        'offline_access',
+      ]);
       const sync = Object.entries<any>(tf.resource.terraform_data).find(([k]) => k.includes('Sync'))![1];
       expect(sync.triggers_replace.scopes).toBe('offline_access,Contacts.Read,People.Read,User.Read');
       expect(app.notes).toMatch(/Deviates from Kindo's guide: -Mail\.Send$/);
-      expect(only(full, 'azuread_application')['//'].kindo_permission_deviations).toEqual([{ change: 'removed', api: 'Microsoft Graph', permission: 'Mail.Send', id: 'e383f46e-2787-4529-855e-0e479a3ffac0' }]);
+      expect(only(full, 'azuread_application')['//'].kindo_permission_deviations).toEqual([
+        {
+          change: 'removed',
+          api: 'Microsoft Graph',
+          permission: 'Mail.Send',
+          id: 'e383f46e-2787-4529-855e-0e479a3ffac0',
+        },
+      ]);
     });
 
     test('drops an API whose permissions are all removed, and qualifies names two APIs share', () => {
-      const { tf } = synthApp({ integration: 'defender', removePermissions: ['AdvancedHunting.Read', 'Incident.Read', 'WindowsDefenderATP/User.Read.All'] });
+      const { tf } = synthApp({
+        integration: 'defender',
+        removePermissions: ['AdvancedHunting.Read', 'Incident.Read', 'WindowsDefenderATP/User.Read.All'],
+      });
       const apps = only(tf, 'azuread_application').required_resource_access.map((r: any) => r.resource_app_id);
       expect(apps).toEqual(['00000003-0000-0000-c000-000000000000', 'fc780465-2017-40d4-a0c5-307022471b92']);
-      expect(Object.values<any>(tf.resource.azuread_service_principal_delegated_permission_grant).flatMap((g) => g.claim_values)).not.toContain('User.Read.All');
+      expect(
+        Object.values<any>(tf.resource.azuread_service_principal_delegated_permission_grant).flatMap(
+          (g) => g.claim_values,
+        ),
+      ).not.toContain('User.Read.All');
     });
 
     test('adds a justified permission to the app, its consent and Nango, recorded with its justification', () => {
@@ -385,7 +571,15 @@ describe('MicrosoftIntegrationApp', () => {
       expect(app.required_resource_access[0].resource_access).toContainEqual({ id: mailRead.id, type: 'Scope' });
       expect(only(tf, 'azuread_service_principal_delegated_permission_grant').claim_values).toContain('Mail.Read');
       expect(only(full, 'azuread_application')['//'].kindo_permission_deviations).toEqual([
-        { change: 'added', api: 'Microsoft Graph', permission: 'Mail.Read', id: mailRead.id, justification: mailRead.justification, access: 'write', adminConsentRequired: true },
+        {
+          change: 'added',
+          api: 'Microsoft Graph',
+          permission: 'Mail.Read',
+          id: mailRead.id,
+          justification: mailRead.justification,
+          access: 'write',
+          adminConsentRequired: true,
+        },
       ]);
       expect(app.notes).toMatch(/\+Mail\.Read$/);
     });
@@ -398,13 +592,44 @@ describe('MicrosoftIntegrationApp', () => {
     });
 
     test.each<[string, TestProps, string]>([
-      ['a removed permission is not in the list', { integration: 'outlook', removePermissions: ['Mail.Read'] }, "`removePermissions[0]` is 'Mail.Read', which integration 'outlook' does not request; expected one of its permissions: Contacts.Read, Mail.Send, People.Read, User.Read"],
-      ['an added permission has no real justification', { integration: 'outlook', addPermissions: [{ ...mailRead, justification: 'needed' }] }, "`addPermissions[0].justification` is 'needed'; expected a justification of at least 20 characters saying why the integration needs this permission beyond Kindo's guide"],
-      ['an added permission names an unknown API', { integration: 'outlook', addPermissions: [{ ...mailRead, api: 'Office 365 Exchange Online' }] }, "`addPermissions[0].api` is 'Office 365 Exchange Online'; expected one of the APIs the catalog knows: Microsoft Graph, Microsoft Threat Protection, WindowsDefenderATP, Microsoft Purview"],
-      ['an added permission ID is not a GUID', { integration: 'outlook', addPermissions: [{ ...mailRead, id: 'Mail.Read' }] }, "`addPermissions[0].id` is 'Mail.Read'; expected a GUID such as '00000000-0000-0000-0000-000000000000'"],
-      ['an added permission contradicts the catalog', { integration: 'outlook', addPermissions: [{ ...mailRead, name: 'Calendars.Read' }] }, "`addPermissions[0].id` is '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', but the catalog gives Microsoft Graph Calendars.Read the scope ID 465a38f9-76ea-45b9-9f34-9e8b0d4b0b42; expected that ID"],
-      ['an added permission is already requested', { integration: 'outlook', addPermissions: [{ ...mailRead, name: 'Mail.Send', id: 'e383f46e-2787-4529-855e-0e479a3ffac0' }] }, "`addPermissions[0].name` is 'Mail.Send', which integration 'outlook' already requests; expected a permission beyond its list"],
-      ['Fabric is given permission changes', { integration: 'fabric', nango: undefined, removePermissions: ['User.Read'] }, "`removePermissions` has an entry for 'fabric', which signs in with client credentials, where delegated permissions do not apply; expected entries only for selected integrations that take this setting"],
+      [
+        'a removed permission is not in the list',
+        { integration: 'outlook', removePermissions: ['Mail.Read'] },
+        "`removePermissions[0]` is 'Mail.Read', which integration 'outlook' does not request; expected one of its permissions: Contacts.Read, Mail.Send, People.Read, User.Read",
+      ],
+      [
+        'an added permission has no real justification',
+        { integration: 'outlook', addPermissions: [{ ...mailRead, justification: 'needed' }] },
+        "`addPermissions[0].justification` is 'needed'; expected a justification of at least 20 characters saying why the integration needs this permission beyond Kindo's guide",
+      ],
+      [
+        'an added permission names an unknown API',
+        { integration: 'outlook', addPermissions: [{ ...mailRead, api: 'Office 365 Exchange Online' }] },
+        "`addPermissions[0].api` is 'Office 365 Exchange Online'; expected one of the APIs the catalog knows: Microsoft Graph, Microsoft Threat Protection, WindowsDefenderATP, Microsoft Purview",
+      ],
+      [
+        'an added permission ID is not a GUID',
+        { integration: 'outlook', addPermissions: [{ ...mailRead, id: 'Mail.Read' }] },
+        "`addPermissions[0].id` is 'Mail.Read'; expected a GUID such as '00000000-0000-0000-0000-000000000000'",
+      ],
+      [
+        'an added permission contradicts the catalog',
+        { integration: 'outlook', addPermissions: [{ ...mailRead, name: 'Calendars.Read' }] },
+        "`addPermissions[0].id` is '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', but the catalog gives Microsoft Graph Calendars.Read the scope ID 465a38f9-76ea-45b9-9f34-9e8b0d4b0b42; expected that ID",
+      ],
+      [
+        'an added permission is already requested',
+        {
+          integration: 'outlook',
+          addPermissions: [{ ...mailRead, name: 'Mail.Send', id: 'e383f46e-2787-4529-855e-0e479a3ffac0' }],
+        },
+        "`addPermissions[0].name` is 'Mail.Send', which integration 'outlook' already requests; expected a permission beyond its list",
+      ],
+      [
+        'Fabric is given permission changes',
+        { integration: 'fabric', nango: undefined, removePermissions: ['User.Read'] },
+        "`removePermissions` has an entry for 'fabric', which signs in with client credentials, where delegated permissions do not apply; expected entries only for selected integrations that take this setting",
+      ],
     ])('fails if %s', (_name, props, message) => {
       expect(() => synthApp(props)).toThrow(message);
     });
@@ -412,32 +637,140 @@ describe('MicrosoftIntegrationApp', () => {
 
   describe('bad input', () => {
     const cases: [string, TestProps, string][] = [
-      ['the integration is unknown', { integration: 'hubspot' as IntegrationId }, "unknown integration 'hubspot' in `integration`; expected one of: defender, ediscovery, entra-id, entra-id-governance, excel-online, fabric, graph-security, intune, outlook, outlook-calendar, purview-compliance, purview-data-governance, teams, sharepoint-online"],
-      ['the Nango server URL is plain http on a public host', { integration: 'teams', nango: { serverUrl: 'http://nango.example.com' } }, "`nango.serverUrl` is 'http://nango.example.com'; expected an https:// URL (http:// is accepted only for 127.0.0.1, [::1] or localhost, for development)"],
-      ['the Nango server URL is not a URL', { integration: 'teams', nango: { serverUrl: 'api.nango.dev' } }, "`nango.serverUrl` is 'api.nango.dev', which is not a URL; expected an absolute URL such as 'https://api.nango.dev'"],
-      ['the callback URL has a query string', { integration: 'teams', nango: { callbackUrl: 'https://api.nango.dev/oauth/callback?x=1' } }, "`nango.callbackUrl` is 'https://api.nango.dev/oauth/callback?x=1'; expected a URL without credentials, query string or fragment"],
-      ['the secret lifetime is 0 days', { integration: 'teams', secretLifetimeDays: 0 }, '`secretLifetimeDays` is 0; expected a whole number of days from 1 to 730'],
-      ['the secret lifetime is over two years', { integration: 'teams', secretLifetimeDays: 731 }, '`secretLifetimeDays` is 731; expected a whole number of days from 1 to 730'],
-      ['the expiry warning is negative', { integration: 'teams', secretExpiryWarningDays: -1 }, '`secretExpiryWarningDays` is -1; expected a whole number of days from 0 to 730'],
-      ['the secret lifetime is fractional', { integration: 'teams', secretLifetimeDays: 1.5 }, '`secretLifetimeDays` is 1.5; expected a whole number of days from 1 to 730'],
-      ['an owner is not a GUID', { integration: 'teams', owners: ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', 'alice@example.com'] }, "`owners[1]` is 'alice@example.com'; expected a GUID such as '00000000-0000-0000-0000-000000000000'"],
-      ['the tenant ID is not a GUID', { integration: 'teams', tenantId: 'contoso.onmicrosoft.com' }, "`tenantId` is 'contoso.onmicrosoft.com'; expected a GUID such as '00000000-0000-0000-0000-000000000000'"],
-      ['the Fabric SQL endpoint has no port', { integration: 'fabric', nango: undefined, fabricSqlEndpointHost: 'foo.datawarehouse.fabric.microsoft.com' }, "`fabricSqlEndpointHost` is 'foo.datawarehouse.fabric.microsoft.com'; expected host,port, e.g. 'foo.datawarehouse.fabric.microsoft.com,1433'"],
-      ['the Fabric SQL endpoint port is out of range', { integration: 'fabric', nango: undefined, fabricSqlEndpointHost: 'foo.datawarehouse.fabric.microsoft.com,70000' }, "`fabricSqlEndpointHost` is 'foo.datawarehouse.fabric.microsoft.com,70000'; expected host,port, e.g. 'foo.datawarehouse.fabric.microsoft.com,1433'"],
-      ['the Fabric database name has a quote', { integration: 'fabric', nango: undefined, fabricLakehouseDatabase: "sales'; drop" }, "`fabricLakehouseDatabase` is 'sales'; drop'; expected a database name of 1 to 128 characters without brackets, quotes or semicolons"],
-      ['a Fabric setting is given to another integration', { integration: 'teams', fabricLakehouseDatabase: 'sales' }, "`fabricLakehouseDatabase` has an entry for 'teams', which is not Microsoft Fabric; expected entries only for selected integrations that take this setting"],
-      ['Fabric is given Nango fields', { integration: 'fabric', nango: undefined, nangoFields: { tenant_id: '72f988bf-86f1-41af-91ab-2d7cd011db47' } }, "`nangoFields` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting"],
-      ['a Nango field names a password', { integration: 'purview-data-governance', nangoFields: { purview_password: 'x' } }, "`nangoFields` has a field named 'purview_password', which names a secret"],
-      ['the Purview endpoint is not a Purview account URL', { integration: 'purview-data-governance', nangoFields: { purview_endpoint: 'https://contoso.example.com' } }, "`nangoFields.purview_endpoint` is 'https://contoso.example.com'; expected an https URL of the Microsoft Purview account"],
-      ['Fabric is given a Nango provider', { integration: 'fabric', nangoProvider: 'microsoft-oauth2-cc' }, "`nangoProvider` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting"],
-      ['Fabric is to adopt a Nango integration', { integration: 'fabric', adoptExistingNangoIntegration: false }, "`adoptExistingNangoIntegration` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting"],
-      ['a delegated integration has no Nango settings', { integration: 'teams', nango: undefined }, "`nango` is not set; expected a value, because integration 'teams' signs users in through Nango"],
-      ['the Nango provider is unknown', { integration: 'teams', nangoProvider: 'microsoft-graph' }, "`nangoProvider` is 'microsoft-graph', which is not a provider in Nango's catalog (@nangohq/providers); expected a provider key such as 'microsoft-tenant-specific'"],
-      ['the Nango provider uses client credentials', { integration: 'intune', nangoProvider: 'microsoft-intune' }, "`nangoProvider` is 'microsoft-intune', whose Nango auth mode is OAUTH2_CC; expected an OAUTH2 provider, since delegated integrations sign users in (e.g. 'microsoft-tenant-specific')"],
-      ['the Nango provider signs in at /common for a single-tenant app', { integration: 'teams', nangoProvider: 'microsoft-teams' }, "`nangoProvider` is 'microsoft-teams', which authorizes at https://login.microsoftonline.com/common/oauth2/v2.0/authorize; a single-tenant (AzureADMyOrg) app is rejected there (AADSTS50194). Expected a provider that signs in at the tenant's own endpoint, e.g. 'microsoft-tenant-specific', or signInAudience 'AzureADMultipleOrgs'"],
-      ['the Nango unique key has a slash', { integration: 'teams', nangoUniqueKey: 'kindo/teams' }, "`nangoUniqueKey` is 'kindo/teams'; expected 1 to 255 letters, digits or ~ : . @ _ - and spaces, e.g. 'kindo-teams'"],
-      ['the sign-in audience is one Kindo does not support', { integration: 'teams', signInAudience: 'PersonalMicrosoftAccount' as SignInAudience }, "`signInAudience` is 'PersonalMicrosoftAccount'; expected one of: AzureADMyOrg, AzureADMultipleOrgs"],
-      ['the name prefix spans lines', { integration: 'teams', namePrefix: 'Kindo\n' }, "`namePrefix` is 'Kindo\n'; expected at most 60 characters on one line"],
+      [
+        'the integration is unknown',
+        { integration: 'hubspot' as IntegrationId },
+        "unknown integration 'hubspot' in `integration`; expected one of: defender, ediscovery, entra-id, entra-id-governance, excel-online, fabric, graph-security, intune, outlook, outlook-calendar, purview-compliance, purview-data-governance, teams, sharepoint-online",
+      ],
+      [
+        'the Nango server URL is plain http on a public host',
+        { integration: 'teams', nango: { serverUrl: 'http://nango.example.com' } },
+        "`nango.serverUrl` is 'http://nango.example.com'; expected an https:// URL (http:// is accepted only for 127.0.0.1, [::1] or localhost, for development)",
+      ],
+      [
+        'the Nango server URL is not a URL',
+        { integration: 'teams', nango: { serverUrl: 'api.nango.dev' } },
+        "`nango.serverUrl` is 'api.nango.dev', which is not a URL; expected an absolute URL such as 'https://api.nango.dev'",
+      ],
+      [
+        'the callback URL has a query string',
+        { integration: 'teams', nango: { callbackUrl: 'https://api.nango.dev/oauth/callback?x=1' } },
+        "`nango.callbackUrl` is 'https://api.nango.dev/oauth/callback?x=1'; expected a URL without credentials, query string or fragment",
+      ],
+      [
+        'the secret lifetime is 0 days',
+        { integration: 'teams', secretLifetimeDays: 0 },
+        '`secretLifetimeDays` is 0; expected a whole number of days from 1 to 730',
+      ],
+      [
+        'the secret lifetime is over two years',
+        { integration: 'teams', secretLifetimeDays: 731 },
+        '`secretLifetimeDays` is 731; expected a whole number of days from 1 to 730',
+      ],
+      [
+        'the expiry warning is negative',
+        { integration: 'teams', secretExpiryWarningDays: -1 },
+        '`secretExpiryWarningDays` is -1; expected a whole number of days from 0 to 730',
+      ],
+      [
+        'the secret lifetime is fractional',
+        { integration: 'teams', secretLifetimeDays: 1.5 },
+        '`secretLifetimeDays` is 1.5; expected a whole number of days from 1 to 730',
+      ],
+      [
+        'an owner is not a GUID',
+        { integration: 'teams', owners: ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', 'alice@example.com'] },
+        "`owners[1]` is 'alice@example.com'; expected a GUID such as '00000000-0000-0000-0000-000000000000'",
+      ],
+      [
+        'the tenant ID is not a GUID',
+        { integration: 'teams', tenantId: 'contoso.onmicrosoft.com' },
+        "`tenantId` is 'contoso.onmicrosoft.com'; expected a GUID such as '00000000-0000-0000-0000-000000000000'",
+      ],
+      [
+        'the Fabric SQL endpoint has no port',
+        { integration: 'fabric', nango: undefined, fabricSqlEndpointHost: 'foo.datawarehouse.fabric.microsoft.com' },
+        "`fabricSqlEndpointHost` is 'foo.datawarehouse.fabric.microsoft.com'; expected host,port, e.g. 'foo.datawarehouse.fabric.microsoft.com,1433'",
+      ],
+      [
+        'the Fabric SQL endpoint port is out of range',
+        {
+          integration: 'fabric',
+          nango: undefined,
+          fabricSqlEndpointHost: 'foo.datawarehouse.fabric.microsoft.com,70000',
+        },
+        "`fabricSqlEndpointHost` is 'foo.datawarehouse.fabric.microsoft.com,70000'; expected host,port, e.g. 'foo.datawarehouse.fabric.microsoft.com,1433'",
+      ],
+      [
+        'the Fabric database name has a quote',
+        { integration: 'fabric', nango: undefined, fabricLakehouseDatabase: "sales'; drop" },
+        "`fabricLakehouseDatabase` is 'sales'; drop'; expected a database name of 1 to 128 characters without brackets, quotes or semicolons",
+      ],
+      [
+        'a Fabric setting is given to another integration',
+        { integration: 'teams', fabricLakehouseDatabase: 'sales' },
+        "`fabricLakehouseDatabase` has an entry for 'teams', which is not Microsoft Fabric; expected entries only for selected integrations that take this setting",
+      ],
+      [
+        'Fabric is given Nango fields',
+        { integration: 'fabric', nango: undefined, nangoFields: { tenant_id: '72f988bf-86f1-41af-91ab-2d7cd011db47' } },
+        "`nangoFields` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting",
+      ],
+      [
+        'a Nango field names a password',
+        { integration: 'purview-data-governance', nangoFields: { purview_password: 'x' } },
+        "`nangoFields` has a field named 'purview_password', which names a secret",
+      ],
+      [
+        'the Purview endpoint is not a Purview account URL',
+        { integration: 'purview-data-governance', nangoFields: { purview_endpoint: 'https://contoso.example.com' } },
+        "`nangoFields.purview_endpoint` is 'https://contoso.example.com'; expected an https URL of the Microsoft Purview account",
+      ],
+      [
+        'Fabric is given a Nango provider',
+        { integration: 'fabric', nangoProvider: 'microsoft-oauth2-cc' },
+        "`nangoProvider` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting",
+      ],
+      [
+        'Fabric is to adopt a Nango integration',
+        { integration: 'fabric', adoptExistingNangoIntegration: false },
+        "`adoptExistingNangoIntegration` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting",
+      ],
+      [
+        'a delegated integration has no Nango settings',
+        { integration: 'teams', nango: undefined },
+        "`nango` is not set; expected a value, because integration 'teams' signs users in through Nango",
+      ],
+      [
+        'the Nango provider is unknown',
+        { integration: 'teams', nangoProvider: 'microsoft-graph' },
+        "`nangoProvider` is 'microsoft-graph', which is not a provider in Nango's catalog (@nangohq/providers); expected a provider key such as 'microsoft-tenant-specific'",
+      ],
+      [
+        'the Nango provider uses client credentials',
+        { integration: 'intune', nangoProvider: 'microsoft-intune' },
+        "`nangoProvider` is 'microsoft-intune', whose Nango auth mode is OAUTH2_CC; expected an OAUTH2 provider, since delegated integrations sign users in (e.g. 'microsoft-tenant-specific')",
+      ],
+      [
+        'the Nango provider signs in at /common for a single-tenant app',
+        { integration: 'teams', nangoProvider: 'microsoft-teams' },
+        "`nangoProvider` is 'microsoft-teams', which authorizes at https://login.microsoftonline.com/common/oauth2/v2.0/authorize; a single-tenant (AzureADMyOrg) app is rejected there (AADSTS50194). Expected a provider that signs in at the tenant's own endpoint, e.g. 'microsoft-tenant-specific', or signInAudience 'AzureADMultipleOrgs'",
+      ],
+      [
+        'the Nango unique key has a slash',
+        { integration: 'teams', nangoUniqueKey: 'kindo/teams' },
+        "`nangoUniqueKey` is 'kindo/teams'; expected 1 to 255 letters, digits or ~ : . @ _ - and spaces, e.g. 'kindo-teams'",
+      ],
+      [
+        'the sign-in audience is one Kindo does not support',
+        { integration: 'teams', signInAudience: 'PersonalMicrosoftAccount' as SignInAudience },
+        "`signInAudience` is 'PersonalMicrosoftAccount'; expected one of: AzureADMyOrg, AzureADMultipleOrgs",
+      ],
+      [
+        'the name prefix spans lines',
+        { integration: 'teams', namePrefix: 'Kindo\n' },
+        "`namePrefix` is 'Kindo\n'; expected at most 60 characters on one line",
+      ],
     ];
     test.each(cases)('fails if %s', (_name, props, message) => {
       expect(() => synthApp(props)).toThrow(message);

@@ -20,7 +20,8 @@ const modes: Record<string, (stack: TerraformStack, options: WhoMayConnectOption
     const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
     new KindoMicrosoftIntegrations(stack, 'Kindo', { integrations: ['teams'], nango: { secretKey }, ...options });
   },
-  'Kindo SaaS': (stack, options) => new KindoSaasConsent(stack, 'Kindo', { clientIds: { teams: KINDO_TEAMS }, ...options }),
+  'Kindo SaaS': (stack, options) =>
+    new KindoSaasConsent(stack, 'Kindo', { clientIds: { teams: KINDO_TEAMS }, ...options }),
 };
 
 function synth(mode: string, options: WhoMayConnectOptions | ((stack: TerraformStack) => WhoMayConnectOptions)): Synth {
@@ -78,7 +79,9 @@ describe.each(Object.keys(modes))('who may connect (%s)', (mode) => {
     expect(assignment.lifecycle.precondition).toEqual([
       {
         condition: '${var.require_assignment || length(var.allowed_groups) == 0}',
-        error_message: expect.stringContaining("integration 'teams': allowed groups are set but assignment is not required, so every user of the tenant may connect and the list restricts nobody. Nothing was changed."),
+        error_message: expect.stringContaining(
+          "integration 'teams': allowed groups are set but assignment is not required, so every user of the tenant may connect and the list restricts nobody. Nothing was changed.",
+        ),
       },
     ]);
   });
@@ -88,9 +91,14 @@ describe.each(Object.keys(modes))('who may connect (%s)', (mode) => {
 const twoModes: Record<string, (stack: TerraformStack, options: WhoMayConnectOptions) => void> = {
   'self-managed': (stack, options) => {
     const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
-    new KindoMicrosoftIntegrations(stack, 'Kindo', { integrations: ['defender', 'teams'], nango: { secretKey }, ...options });
+    new KindoMicrosoftIntegrations(stack, 'Kindo', {
+      integrations: ['defender', 'teams'],
+      nango: { secretKey },
+      ...options,
+    });
   },
-  'Kindo SaaS': (stack, options) => new KindoSaasConsent(stack, 'Kindo', { clientIds: { defender: KINDO_DEFENDER, teams: KINDO_TEAMS }, ...options }),
+  'Kindo SaaS': (stack, options) =>
+    new KindoSaasConsent(stack, 'Kindo', { clientIds: { defender: KINDO_DEFENDER, teams: KINDO_TEAMS }, ...options }),
 };
 
 describe.each(Object.keys(twoModes))('who may connect, per integration (%s)', (mode) => {
@@ -100,7 +108,8 @@ describe.each(Object.keys(twoModes))('who may connect, per integration (%s)', (m
     return JSON.parse(Testing.synth(stack));
   };
   /** The integration of a block, from its name: `Kindo_<integration>_…`. */
-  const byIntegration = (tf: Synth, type: string) => Object.entries<any>(tf.resource[type]).map(([name, block]) => [name.split('_')[1], name, block] as const);
+  const byIntegration = (tf: Synth, type: string) =>
+    Object.entries<any>(tf.resource[type]).map(([name, block]) => [name.split('_')[1], name, block] as const);
 
   test('assigns each integration only its own groups; an integration left out of the map gets none', () => {
     const tf = synthTwo({ requireAssignment: true, allowedGroups: { defender: [GROUP_A] } });
@@ -112,7 +121,9 @@ describe.each(Object.keys(twoModes))('who may connect, per integration (%s)', (m
 
   test('gives two integrations different groups', () => {
     const tf = synthTwo({ requireAssignment: true, allowedGroups: { defender: [GROUP_A], teams: [GROUP_B] } });
-    const groups = Object.fromEntries(byIntegration(tf, 'azuread_app_role_assignment').map(([id, , a]) => [id, a.for_each]));
+    const groups = Object.fromEntries(
+      byIntegration(tf, 'azuread_app_role_assignment').map(([id, , a]) => [id, a.for_each]),
+    );
     expect(groups).toEqual({ defender: `\${toset(["${GROUP_A}"])}`, teams: `\${toset(["${GROUP_B}"])}` });
   });
 
@@ -126,12 +137,16 @@ describe.each(Object.keys(twoModes))('who may connect, per integration (%s)', (m
     expect(() => synthTwo({ requireAssignment: true, allowedGroups: { teams: [GROUP_A, 'Kindo users'] } })).toThrow(
       "`allowedGroups.teams[1]` is 'Kindo users'; expected a GUID such as '00000000-0000-0000-0000-000000000000'",
     );
-    expect(() => synthTwo({ allowedGroups: { defender: [GROUP_A] } })).toThrow(`\`allowedGroups.defender\` is ["${GROUP_A}"] but \`requireAssignment\` is not true`);
+    expect(() => synthTwo({ allowedGroups: { defender: [GROUP_A] } })).toThrow(
+      `\`allowedGroups.defender\` is ["${GROUP_A}"] but \`requireAssignment\` is not true`,
+    );
   });
 });
 
 test('self-managed apps leave app_role_assignment_required to Entra when requireAssignment is not set', () => {
-  expect(only(synth('self-managed', {}), 'azuread_service_principal')[1]).not.toHaveProperty('app_role_assignment_required');
+  expect(only(synth('self-managed', {}), 'azuread_service_principal')[1]).not.toHaveProperty(
+    'app_role_assignment_required',
+  );
 });
 
 describe.skipIf(!hasTerraform)('who may connect under terraform (terraform on the PATH)', () => {
@@ -148,14 +163,21 @@ describe.skipIf(!hasTerraform)('who may connect under terraform (terraform on th
       join(dir, 'main.tf.json'),
       JSON.stringify({
         variable: tf.variable,
-        resource: { terraform_data: { assignment: { for_each: assignment.for_each, input: '${each.value}', lifecycle: assignment.lifecycle } } },
+        resource: {
+          terraform_data: {
+            assignment: { for_each: assignment.for_each, input: '${each.value}', lifecycle: assignment.lifecycle },
+          },
+        },
       }),
     );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const plan = async (require: boolean, groups: string[]) => {
-    const run = await terraform(dir, ['plan', '-input=false', '-lock=false'], { require_assignment: String(require), allowed_groups: JSON.stringify(groups) });
+    const run = await terraform(dir, ['plan', '-input=false', '-lock=false'], {
+      require_assignment: String(require),
+      allowed_groups: JSON.stringify(groups),
+    });
     return { status: run.status, output: run.output.replace(/\s+/g, ' ').replace(/│ /g, '') };
   };
 
@@ -168,6 +190,8 @@ describe.skipIf(!hasTerraform)('who may connect under terraform (terraform on th
   test('stops with groups but no required assignment', async () => {
     const run = await plan(false, [GROUP_A]);
     expect(run.status).toBe(1);
-    expect(run.output).toContain("Kindo SaaS integration 'teams': allowed groups are set but assignment is not required");
+    expect(run.output).toContain(
+      "Kindo SaaS integration 'teams': allowed groups are set but assignment is not required",
+    );
   }, 60_000);
 });

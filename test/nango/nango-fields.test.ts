@@ -24,53 +24,82 @@ describe('checkNangoFields', () => {
   });
 
   test.each([
-    ['tenant_id', 'contoso.onmicrosoft.com', "`nangoFields.tenant_id` is 'contoso.onmicrosoft.com'; expected a directory (tenant) ID GUID such as '72f988bf-86f1-41af-91ab-2d7cd011db47'"],
-    ['subscription_id', 'sub-1', "`nangoFields.subscription_id` is 'sub-1'; expected an Azure subscription ID GUID such as '00000000-0000-0000-0000-000000000000'"],
-    ['target_user_id', 'alex', "`nangoFields.target_user_id` is 'alex'; expected the user's object ID (a GUID) or user principal name, e.g. 'alex@contoso.com'"],
+    [
+      'tenant_id',
+      'contoso.onmicrosoft.com',
+      "`nangoFields.tenant_id` is 'contoso.onmicrosoft.com'; expected a directory (tenant) ID GUID such as '72f988bf-86f1-41af-91ab-2d7cd011db47'",
+    ],
+    [
+      'subscription_id',
+      'sub-1',
+      "`nangoFields.subscription_id` is 'sub-1'; expected an Azure subscription ID GUID such as '00000000-0000-0000-0000-000000000000'",
+    ],
+    [
+      'target_user_id',
+      'alex',
+      "`nangoFields.target_user_id` is 'alex'; expected the user's object ID (a GUID) or user principal name, e.g. 'alex@contoso.com'",
+    ],
   ])('fails if %s has the wrong form', (name, value, message) => {
     expect(() => checkNangoFields('nangoFields', { [name]: value })).toThrow(message);
   });
 
-  test.each(['http://contoso.purview.azure.com', 'https://contoso.purview.azure.com.evil.example', 'https://purview.azure.com', 'https://contoso.purview.azure.com:8443', 'https://contoso.purview.azure.com/?x=1', 'contoso'])(
-    'fails if purview_endpoint is %j, which is not an https URL of a Purview account',
-    (value) => {
-      expect(() => checkNangoFields('nangoFields', { purview_endpoint: value })).toThrow(
-        `\`nangoFields.purview_endpoint\` is '${value}'; expected an https URL of the Microsoft Purview account, e.g. 'https://contoso.purview.azure.com' ({account}.purview.azure.com, or its catalog., scan. or guardian. endpoint), or the new portal's 'https://api.purview-service.microsoft.com'`,
+  test.each([
+    'http://contoso.purview.azure.com',
+    'https://contoso.purview.azure.com.evil.example',
+    'https://purview.azure.com',
+    'https://contoso.purview.azure.com:8443',
+    'https://contoso.purview.azure.com/?x=1',
+    'contoso',
+  ])('fails if purview_endpoint is %j, which is not an https URL of a Purview account', (value) => {
+    expect(() => checkNangoFields('nangoFields', { purview_endpoint: value })).toThrow(
+      `\`nangoFields.purview_endpoint\` is '${value}'; expected an https URL of the Microsoft Purview account, e.g. 'https://contoso.purview.azure.com' ({account}.purview.azure.com, or its catalog., scan. or guardian. endpoint), or the new portal's 'https://api.purview-service.microsoft.com'`,
+    );
+  });
+
+  test.each(['client_secret', 'api_key', 'admin_password', 'access_token', 'sp_credential', 'webhookSecret'])(
+    'fails if a field is named %s, which names a secret, without showing its value',
+    (name) => {
+      let message = '';
+      try {
+        checkNangoFields('nangoFields', { [name]: 'planted-value-1234' });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toBe(
+        `\`nangoFields\` has a field named '${name}', which names a secret (secret, password, key, token or credential); Nango fields are stored in the integration's \`custom\` settings and shown in plans, review reports and \`verify\` output. Expected only non-secret values such as a Purview endpoint URL or a subscription ID: the client secret is registered from the app's own client secret (rotate it with \`secretRotation\`), and no other secret belongs in Nango's integration settings`,
+      );
+      expect(message).not.toContain('planted-value-1234');
+    },
+  );
+
+  test.each(['PurviewEndpoint', '1st', 'purview-endpoint', 'a'.repeat(65)])(
+    'fails if the field name %j is not snake case',
+    (name) => {
+      expect(() => checkNangoFields('nangoFields', { [name]: 'x' })).toThrow(
+        `\`nangoFields\` has a field named '${name}'; expected a name in snake case of 1 to 64 lower-case letters, digits and _, starting with a letter, e.g. 'purview_endpoint'`,
       );
     },
   );
 
-  test.each(['client_secret', 'api_key', 'admin_password', 'access_token', 'sp_credential', 'webhookSecret'])('fails if a field is named %s, which names a secret, without showing its value', (name) => {
-    let message = '';
-    try {
-      checkNangoFields('nangoFields', { [name]: 'planted-value-1234' });
-    } catch (e) {
-      message = (e as Error).message;
-    }
-    expect(message).toBe(
-      `\`nangoFields\` has a field named '${name}', which names a secret (secret, password, key, token or credential); Nango fields are stored in the integration's \`custom\` settings and shown in plans, review reports and \`verify\` output. Expected only non-secret values such as a Purview endpoint URL or a subscription ID: the client secret is registered from the app's own client secret (rotate it with \`secretRotation\`), and no other secret belongs in Nango's integration settings`,
-    );
-    expect(message).not.toContain('planted-value-1234');
-  });
-
-  test.each(['PurviewEndpoint', '1st', 'purview-endpoint', 'a'.repeat(65)])('fails if the field name %j is not snake case', (name) => {
-    expect(() => checkNangoFields('nangoFields', { [name]: 'x' })).toThrow(
-      `\`nangoFields\` has a field named '${name}'; expected a name in snake case of 1 to 64 lower-case letters, digits and _, starting with a letter, e.g. 'purview_endpoint'`,
-    );
-  });
-
-  test.each(['app_id', 'username', 'oauth_client_name', 'iv'])('fails if the field name %s is one Nango reads itself', (name) => {
-    expect(() => checkNangoFields('nangoFields', { [name]: 'x' })).toThrow(
-      `\`nangoFields\` has a field named '${name}'; expected a name Nango does not read itself (it uses app_id, private_key, username, password, oauth_client_name, oauth_client_uri, oauth_client_logo_uri, iv of an integration's custom settings)`,
-    );
-  });
+  test.each(['app_id', 'username', 'oauth_client_name', 'iv'])(
+    'fails if the field name %s is one Nango reads itself',
+    (name) => {
+      expect(() => checkNangoFields('nangoFields', { [name]: 'x' })).toThrow(
+        `\`nangoFields\` has a field named '${name}'; expected a name Nango does not read itself (it uses app_id, private_key, username, password, oauth_client_name, oauth_client_uri, oauth_client_logo_uri, iv of an integration's custom settings)`,
+      );
+    },
+  );
 
   test('fails if a value is longer than Nango keeps for a configuration value', () => {
-    expect(() => checkNangoFields('nangoFields', { notes: 'x'.repeat(8193) })).toThrow(/^`nangoFields.notes` is 'x{8193}'; expected a string of at most 8192 characters$/);
+    expect(() => checkNangoFields('nangoFields', { notes: 'x'.repeat(8193) })).toThrow(
+      /^`nangoFields.notes` is 'x{8193}'; expected a string of at most 8192 characters$/,
+    );
   });
 
   test('fails if a value is not a string (from JavaScript), naming it', () => {
-    expect(() => checkNangoFields('nangoFields', { notes: 5 as unknown as string })).toThrow("`nangoFields.notes` is '5'; expected a string of at most 8192 characters");
+    expect(() => checkNangoFields('nangoFields', { notes: 5 as unknown as string })).toThrow(
+      "`nangoFields.notes` is '5'; expected a string of at most 8192 characters",
+    );
   });
 
   test('skips a map or a value known only at plan, and still checks the literal entries beside a value token', () => {
@@ -79,7 +108,9 @@ describe('checkNangoFields', () => {
     const tenant = new TerraformVariable(stack, 'tenant', { type: 'string' }).stringValue;
     expect(() => checkNangoFields('nangoFields', map)).not.toThrow();
     expect(() => checkNangoFields('nangoFields', { tenant_id: tenant })).not.toThrow();
-    expect(() => checkNangoFields('nangoFields', { tenant_id: tenant, subscription_id: 'sub-1' })).toThrow("`nangoFields.subscription_id` is 'sub-1'");
+    expect(() => checkNangoFields('nangoFields', { tenant_id: tenant, subscription_id: 'sub-1' })).toThrow(
+      "`nangoFields.subscription_id` is 'sub-1'",
+    );
   });
 });
 
@@ -152,18 +183,30 @@ describe.skipIf(!hasTerraform)('nangoFieldsValidation (terraform on the PATH)', 
     }
   };
   let dir: string;
-  beforeAll(() => void (dir = mkdtempSync(join(tmpdir(), 'kindo-nango-fields-'))));
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kindo-nango-fields-'));
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('refuses exactly the fields checkNangoFields refuses, with its messages', () => {
     // One entry per case, keyed like integration ids, in a literal map for var.nango_fields.
     const entry = (i: number) => `case${String(i).padStart(2, '0')}`;
     const map = `{ ${cases.map(([name, value], i) => `${entry(i)} = { ${JSON.stringify(name)} = ${JSON.stringify(value)} }`).join(', ')} }`;
-    const findings = nangoFieldsValidation('nango_fields').map((r) => /^\$\{length\(([\s\S]*)\) == 0\}$/.exec(r.condition as string)![1].replaceAll('var.nango_fields', map));
+    const findings = nangoFieldsValidation('nango_fields').map((r) =>
+      /^\$\{length\(([\s\S]*)\) == 0\}$/.exec(r.condition as string)![1].replaceAll('var.nango_fields', map),
+    );
     writeFileSync(join(dir, 'main.tf'), `output "findings" {\n  value = concat(${findings.join(', ')})\n}\n`);
-    const run = spawnSync('terraform', ['apply', '-auto-approve', '-input=false', '-no-color'], { cwd: dir, env: { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' }, encoding: 'utf8' });
+    const run = spawnSync('terraform', ['apply', '-auto-approve', '-input=false', '-no-color'], {
+      cwd: dir,
+      env: { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' },
+      encoding: 'utf8',
+    });
     expect(run.status, run.stderr).toBe(0);
-    const out = spawnSync('terraform', ['output', '-json', 'findings'], { cwd: dir, env: { ...process.env, CHECKPOINT_DISABLE: '1' }, encoding: 'utf8' });
+    const out = spawnSync('terraform', ['output', '-json', 'findings'], {
+      cwd: dir,
+      env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+      encoding: 'utf8',
+    });
     const found = (JSON.parse(out.stdout) as string[]).sort();
     const expected = cases.flatMap(([name, value], i) => construct(entry(i), name, value) ?? []).sort();
     expect(found).toEqual(expected);

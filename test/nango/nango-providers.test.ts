@@ -8,7 +8,8 @@ import { checkNangoProvider, takesCustomSettings } from '../../src/nango/nango-p
 
 describe('Nango provider facts', () => {
   test('take custom settings exactly where @nangohq/providers has no integration_config schema', () => {
-    for (const [key, p] of Object.entries(getProviders()!)) expect(takesCustomSettings(key)).toBe(!p.integration_config);
+    for (const [key, p] of Object.entries(getProviders()!))
+      expect(takesCustomSettings(key)).toBe(!p.integration_config);
     expect(takesCustomSettings('stripe-app-sandbox')).toBe(false);
   });
 
@@ -23,7 +24,11 @@ describe('Nango provider facts', () => {
       console.log(JSON.stringify(Object.keys(require.cache).filter((m) => m.includes('@nangohq'))));`;
     const root = join(__dirname, '..', '..');
     const outdir = mkdtempSync(join(tmpdir(), 'kindo-providers-'));
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--eval', program], { cwd: root, encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: outdir } });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--eval', program], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, CDKTF_OUTDIR: outdir },
+    });
     rmSync(outdir, { recursive: true, force: true });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout.trim().split('\n').pop()!)).toEqual([]);
@@ -51,7 +56,9 @@ describe('Nango provider facts', () => {
 
   test('fails for a key that is not a provider, including names of Object.prototype', () => {
     for (const key of ['microsoft-graph', 'constructor', '__proto__']) {
-      expect(() => checkNangoProvider('nangoProvider', key)).toThrow(`\`nangoProvider\` is '${key}', which is not a provider in Nango's catalog (@nangohq/providers)`);
+      expect(() => checkNangoProvider('nangoProvider', key)).toThrow(
+        `\`nangoProvider\` is '${key}', which is not a provider in Nango's catalog (@nangohq/providers)`,
+      );
     }
   });
 });

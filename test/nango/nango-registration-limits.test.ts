@@ -5,7 +5,8 @@ import { NangoRegistration, type NangoRegistrationProps } from '../../src/nango/
 
 function register(overrides: Partial<NangoRegistrationProps>): Record<string, any> {
   const stack = new TerraformStack(Testing.app(), 'test');
-  const v = (name: string, sensitive = false) => new TerraformVariable(stack, name, { type: 'string', sensitive }).stringValue;
+  const v = (name: string, sensitive = false) =>
+    new TerraformVariable(stack, name, { type: 'string', sensitive }).stringValue;
   new NangoRegistration(stack, 'Teams', {
     integrationId: 'teams',
     serverUrl: 'https://api.nango.dev',
@@ -26,16 +27,38 @@ function register(overrides: Partial<NangoRegistrationProps>): Record<string, an
 describe('NangoRegistration limits', () => {
   test('accepts a literal client ID, a display name and a unique key of 255 characters', () => {
     const long = (c: string) => c.repeat(255);
-    expect(register({ clientId: long('c'), displayName: long('d'), uniqueKey: long('u') })).toMatchObject({ client_id: long('c'), display_name: long('d'), unique_key: long('u') });
-    expect(register({ clientId: '8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b' }).client_id).toBe('8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b');
+    expect(register({ clientId: long('c'), displayName: long('d'), uniqueKey: long('u') })).toMatchObject({
+      client_id: long('c'),
+      display_name: long('d'),
+      unique_key: long('u'),
+    });
+    expect(register({ clientId: '8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b' }).client_id).toBe(
+      '8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
+    );
   });
 
   test.each<[string, Partial<NangoRegistrationProps>, string]>([
-    ['a literal client ID has 256 characters', { clientId: 'c'.repeat(256) }, `\`clientId\` is '${'c'.repeat(256)}'; expected 1 to 255 characters, Nango's limit`],
+    [
+      'a literal client ID has 256 characters',
+      { clientId: 'c'.repeat(256) },
+      `\`clientId\` is '${'c'.repeat(256)}'; expected 1 to 255 characters, Nango's limit`,
+    ],
     ['a literal client ID is empty', { clientId: '' }, "`clientId` is ''; expected 1 to 255 characters, Nango's limit"],
-    ['the display name has 256 characters', { displayName: 'd'.repeat(256) }, `\`displayName\` is '${'d'.repeat(256)}'; expected 1 to 255 characters, Nango's limit`],
-    ['the unique key has 256 characters', { uniqueKey: 'u'.repeat(256) }, `\`nangoUniqueKey\` is '${'u'.repeat(256)}'; expected 1 to 255 letters`],
-    ['the server URL is http on a public host', { serverUrl: 'http://nango.example.com' }, "`nango.serverUrl` is 'http://nango.example.com'; expected an https:// URL"],
+    [
+      'the display name has 256 characters',
+      { displayName: 'd'.repeat(256) },
+      `\`displayName\` is '${'d'.repeat(256)}'; expected 1 to 255 characters, Nango's limit`,
+    ],
+    [
+      'the unique key has 256 characters',
+      { uniqueKey: 'u'.repeat(256) },
+      `\`nangoUniqueKey\` is '${'u'.repeat(256)}'; expected 1 to 255 letters`,
+    ],
+    [
+      'the server URL is http on a public host',
+      { serverUrl: 'http://nango.example.com' },
+      "`nango.serverUrl` is 'http://nango.example.com'; expected an https:// URL",
+    ],
   ])('fails if %s', (_name, overrides, message) => {
     expect(() => register(overrides)).toThrow(message);
   });

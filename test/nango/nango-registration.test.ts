@@ -3,13 +3,18 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataResource, TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { NANGO_ENVIRONMENT_VARIABLE, NangoRegistration, type NangoRegistrationProps } from '../../src/nango/nango-registration';
+import {
+  NANGO_ENVIRONMENT_VARIABLE,
+  NangoRegistration,
+  type NangoRegistrationProps,
+} from '../../src/nango/nango-registration';
 import { FakeNango } from '../support/fake-nango';
 import { synthNangoStack, type NangoStackOptions } from '../support/nango-stack';
 import { hasTerraform, terraform } from '../support/terraform';
 
 function variables(stack: TerraformStack) {
-  const v = (name: string, sensitive = false) => new TerraformVariable(stack, name, { type: 'string', sensitive }).stringValue;
+  const v = (name: string, sensitive = false) =>
+    new TerraformVariable(stack, name, { type: 'string', sensitive }).stringValue;
   return {
     secretKey: v('nango_secret_key', true),
     clientId: v('client_id'),
@@ -53,26 +58,40 @@ describe('NangoRegistration', () => {
     expect(tf.data).toBeUndefined();
   });
 
-  test('registers the fields in the custom settings, clears the guide\'s fields it does not set, and shows each field in the plan', () => {
+  test("registers the fields in the custom settings, clears the guide's fields it does not set, and shows each field in the plan", () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    registration(stack, { fields: { purview_endpoint: 'https://contoso.purview.azure.com', region_hint: 'west', subscription_id: '' } });
+    registration(stack, {
+      fields: { purview_endpoint: 'https://contoso.purview.azure.com', region_hint: 'west', subscription_id: '' },
+    });
     const resources = Object.entries<any>(JSON.parse(Testing.synth(stack)).resource.terraform_data);
-    const [registrationResource, sync] = ['Registration', 'Sync'].map((id) => resources.find(([k]) => k.includes(id))![1]);
-    expect(sync.triggers_replace).toMatchObject({ 'field.purview_endpoint': 'https://contoso.purview.azure.com', 'field.region_hint': 'west', 'field.subscription_id': '' });
-    expect(registrationResource.provisioner[0]['local-exec'].environment.NANGO_POST_BODY).toContain('"custom" = {"purview_endpoint" = "https://contoso.purview.azure.com", "region_hint" = "west"}');
+    const [registrationResource, sync] = ['Registration', 'Sync'].map(
+      (id) => resources.find(([k]) => k.includes(id))![1],
+    );
+    expect(sync.triggers_replace).toMatchObject({
+      'field.purview_endpoint': 'https://contoso.purview.azure.com',
+      'field.region_hint': 'west',
+      'field.subscription_id': '',
+    });
+    expect(registrationResource.provisioner[0]['local-exec'].environment.NANGO_POST_BODY).toContain(
+      '"custom" = {"purview_endpoint" = "https://contoso.purview.azure.com", "region_hint" = "west"}',
+    );
     expect(sync.provisioner[0]['local-exec'].environment.NANGO_PATCH_BODY).toContain(
       '"custom" = {"tenant_id" = "", "purview_endpoint" = "https://contoso.purview.azure.com", "subscription_id" = "", "target_user_id" = "", "region_hint" = "west"}',
     );
   });
 
-  test('clears the guide\'s fields a map known only at plan (a token) leaves out, and shows the map in the plan', () => {
+  test("clears the guide's fields a map known only at plan (a token) leaves out, and shows the map in the plan", () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const fields = new TerraformVariable(stack, 'nango_fields', { type: 'map(string)' });
     registration(stack, { fields: fields.value });
     const resources = Object.entries<any>(JSON.parse(Testing.synth(stack)).resource.terraform_data);
-    const [registrationResource, sync] = ['Registration', 'Sync'].map((id) => resources.find(([k]) => k.includes(id))![1]);
+    const [registrationResource, sync] = ['Registration', 'Sync'].map(
+      (id) => resources.find(([k]) => k.includes(id))![1],
+    );
     expect(sync.triggers_replace.fields).toBe('${jsonencode(var.nango_fields)}');
-    expect(registrationResource.provisioner[0]['local-exec'].environment.NANGO_POST_BODY).toContain('"custom" = var.nango_fields');
+    expect(registrationResource.provisioner[0]['local-exec'].environment.NANGO_POST_BODY).toContain(
+      '"custom" = var.nango_fields',
+    );
     expect(sync.provisioner[0]['local-exec'].environment.NANGO_PATCH_BODY).toContain(
       '"custom" = merge({"tenant_id" = "", "purview_endpoint" = "", "subscription_id" = "", "target_user_id" = ""}, var.nango_fields)',
     );
@@ -81,13 +100,17 @@ describe('NangoRegistration', () => {
   test('sends no custom settings on create when there are no fields', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     registration(stack);
-    const claim = Object.entries<any>(JSON.parse(Testing.synth(stack)).resource.terraform_data).find(([k]) => k.includes('Registration'))![1];
+    const claim = Object.entries<any>(JSON.parse(Testing.synth(stack)).resource.terraform_data).find(([k]) =>
+      k.includes('Registration'),
+    )![1];
     expect(claim.provisioner[0]['local-exec'].environment.NANGO_POST_BODY).not.toContain('custom');
   });
 
   test('fails if a field is named like a secret', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    expect(() => registration(stack, { fields: { api_key: 'k' } })).toThrow(/^`nangoFields` has a field named 'api_key', which names a secret/);
+    expect(() => registration(stack, { fields: { api_key: 'k' } })).toThrow(
+      /^`nangoFields` has a field named 'api_key', which names a secret/,
+    );
   });
 
   test('claims the key when created and deletes it when destroyed, with the key only where Terraform does not keep it', () => {
@@ -99,12 +122,19 @@ describe('NangoRegistration', () => {
     expect(reg.input).toEqual({ unique_key: 'kindo-teams', adopt_existing: true });
     expect(reg.lifecycle).toBeUndefined();
     const [claim, remove] = reg.provisioner.map((p: any) => p['local-exec']);
-    expect(claim).toMatchObject({ command: expect.stringMatching(/nango-registration\.sh" claim$/), environment: { NANGO_ADOPT: 'true', NANGO_SECRET_KEY: '${sensitive(var.nango_secret_key)}' } });
+    expect(claim).toMatchObject({
+      command: expect.stringMatching(/nango-registration\.sh" claim$/),
+      environment: { NANGO_ADOPT: 'true', NANGO_SECRET_KEY: '${sensitive(var.nango_secret_key)}' },
+    });
     expect(claim.when).toBeUndefined();
     expect(remove).toEqual({
       when: 'destroy',
       command: expect.stringMatching(/nango-registration\.sh" delete$/),
-      environment: { KINDO_INTEGRATION: '${self.triggers_replace.integration}', NANGO_SERVER_URL: '${self.triggers_replace.server_url}', NANGO_UNIQUE_KEY: '${self.input.unique_key}' },
+      environment: {
+        KINDO_INTEGRATION: '${self.triggers_replace.integration}',
+        NANGO_SERVER_URL: '${self.triggers_replace.server_url}',
+        NANGO_UNIQUE_KEY: '${self.input.unique_key}',
+      },
     });
     const sync = Object.entries<any>(resources).find(([k]) => k.includes('Sync'))![1];
     expect(sync.depends_on).toEqual([`terraform_data.${address}`]);
@@ -112,7 +142,12 @@ describe('NangoRegistration', () => {
     expect(sync.provisioner[1]['local-exec']).toEqual({
       when: 'destroy',
       command: expect.stringMatching(/nango-registration\.sh" rename$/),
-      environment: { KINDO_INTEGRATION: 'teams', NANGO_SERVER_URL: '${self.triggers_replace.server_url}', NANGO_UNIQUE_KEY: '${self.triggers_replace.unique_key}', NANGO_NEW_UNIQUE_KEY: 'kindo-teams' },
+      environment: {
+        KINDO_INTEGRATION: 'teams',
+        NANGO_SERVER_URL: '${self.triggers_replace.server_url}',
+        NANGO_UNIQUE_KEY: '${self.triggers_replace.unique_key}',
+        NANGO_NEW_UNIQUE_KEY: 'kindo-teams',
+      },
     });
   });
 
@@ -120,7 +155,9 @@ describe('NangoRegistration', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     registration(stack, { uniqueKey: new TerraformVariable(stack, 'unique_key', { type: 'string' }).stringValue });
     const resources = Object.entries<any>(JSON.parse(Testing.synth(stack)).resource.terraform_data);
-    expect(resources.find(([k]) => k.includes('Registration'))![1].triggers_replace.unique_key).toBe('${var.unique_key}');
+    expect(resources.find(([k]) => k.includes('Registration'))![1].triggers_replace.unique_key).toBe(
+      '${var.unique_key}',
+    );
     expect(resources.find(([k]) => k.includes('Sync'))![1].provisioner).toHaveLength(1);
   });
 
@@ -138,7 +175,15 @@ describe('NangoRegistration', () => {
       {
         from: `terraform_data.${registrationAddress}`,
         lifecycle: { destroy: true },
-        provisioner: [{ 'local-exec': { when: 'destroy', command: expect.stringMatching(/nango-registration\.sh" delete$/), environment: expect.objectContaining({ NANGO_UNIQUE_KEY: '${self.input.unique_key}' }) } }],
+        provisioner: [
+          {
+            'local-exec': {
+              when: 'destroy',
+              command: expect.stringMatching(/nango-registration\.sh" delete$/),
+              environment: expect.objectContaining({ NANGO_UNIQUE_KEY: '${self.input.unique_key}' }),
+            },
+          },
+        ],
       },
     ]);
   });
@@ -152,7 +197,9 @@ describe('NangoRegistration', () => {
 
   test('fails if the client secret is a literal', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    expect(() => registration(stack, { clientSecret: 'abc~123' })).toThrow(/^`clientSecret` is a literal string; expected a token/);
+    expect(() => registration(stack, { clientSecret: 'abc~123' })).toThrow(
+      /^`clientSecret` is a literal string; expected a token/,
+    );
   });
 
   test('fails if the unique key is not one Nango accepts', () => {
@@ -171,7 +218,9 @@ describe('NangoRegistration', () => {
 
   test('fails if the display name is empty', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    expect(() => registration(stack, { displayName: '' })).toThrow("`displayName` is ''; expected 1 to 255 characters, Nango's limit");
+    expect(() => registration(stack, { displayName: '' })).toThrow(
+      "`displayName` is ''; expected 1 to 255 characters, Nango's limit",
+    );
   });
 
   test('fails if a scope has characters Nango rejects', () => {
@@ -184,12 +233,20 @@ describe('NangoRegistration', () => {
 
 describe('NangoRegistration settings per registration', () => {
   test('fails if fields are given for a provider that takes integration_config instead of custom settings, and accepts none', () => {
-    const message = "`nangoFields` has an entry for 'stripe-app-sandbox', whose Nango provider takes `integration_config` instead of `custom` settings; expected entries only for selected integrations that take this setting";
-    expect(() => registration(new TerraformStack(Testing.app(), 's'), { provider: 'stripe-app-sandbox', fields: { tenant_id: '72f988bf-86f1-41af-91ab-2d7cd011db47' } })).toThrow(message);
+    const message =
+      "`nangoFields` has an entry for 'stripe-app-sandbox', whose Nango provider takes `integration_config` instead of `custom` settings; expected entries only for selected integrations that take this setting";
+    expect(() =>
+      registration(new TerraformStack(Testing.app(), 's'), {
+        provider: 'stripe-app-sandbox',
+        fields: { tenant_id: '72f988bf-86f1-41af-91ab-2d7cd011db47' },
+      }),
+    ).toThrow(message);
     const stack = new TerraformStack(Testing.app(), 's');
     const fields = new TerraformVariable(stack, 'fields', { type: 'map(string)' }).value as Record<string, string>;
     expect(() => registration(stack, { provider: 'stripe-app-sandbox', fields })).toThrow(message);
-    expect(() => registration(new TerraformStack(Testing.app(), 's'), { provider: 'stripe-app-sandbox' })).not.toThrow();
+    expect(() =>
+      registration(new TerraformStack(Testing.app(), 's'), { provider: 'stripe-app-sandbox' }),
+    ).not.toThrow();
   });
 
   test('two registrations in one stack keep their own server URL and secret key', () => {
@@ -209,15 +266,25 @@ describe('NangoRegistration settings per registration', () => {
       clientSecretKeyId: 'key-b',
     });
     const all = JSON.parse(Testing.synth(stack)).resource.terraform_data as Record<string, any>;
-    const claim = (prefix: string) => Object.entries(all).find(([name]) => name.startsWith(`${prefix}_Registration_`))![1].provisioner[0]['local-exec'].environment;
-    expect(claim('Teams')).toMatchObject({ NANGO_SERVER_URL: 'https://nango-a.example.com', NANGO_SECRET_KEY: '${sensitive(var.nango_secret_key)}' });
-    expect(claim('Outlook')).toMatchObject({ NANGO_SERVER_URL: 'https://nango-b.example.com', NANGO_SECRET_KEY: '${sensitive(var.other_nango_secret_key)}' });
+    const claim = (prefix: string) =>
+      Object.entries(all).find(([name]) => name.startsWith(`${prefix}_Registration_`))![1].provisioner[0]['local-exec']
+        .environment;
+    expect(claim('Teams')).toMatchObject({
+      NANGO_SERVER_URL: 'https://nango-a.example.com',
+      NANGO_SECRET_KEY: '${sensitive(var.nango_secret_key)}',
+    });
+    expect(claim('Outlook')).toMatchObject({
+      NANGO_SERVER_URL: 'https://nango-b.example.com',
+      NANGO_SECRET_KEY: '${sensitive(var.other_nango_secret_key)}',
+    });
   });
 });
 
 describe('NangoRegistration environment', () => {
-  const resources = (stack: TerraformStack) => JSON.parse(Testing.synth(stack)).resource.terraform_data as Record<string, Record<string, any>>;
-  const named = (all: Record<string, Record<string, any>>, id: string) => Object.entries(all).find(([name]) => name.startsWith(`Teams_${id}_`))!;
+  const resources = (stack: TerraformStack) =>
+    JSON.parse(Testing.synth(stack)).resource.terraform_data as Record<string, Record<string, any>>;
+  const named = (all: Record<string, Record<string, any>>, id: string) =>
+    Object.entries(all).find(([name]) => name.startsWith(`Teams_${id}_`))!;
 
   test('records a literal environment, keeps it as first applied, and fails a plan that names another, with the two steps of a move', () => {
     const stack = new TerraformStack(Testing.app(), 's');
@@ -239,12 +306,18 @@ describe('NangoRegistration environment', () => {
 
   test('compares with an environment given as a variable, which records nothing while null', () => {
     const stack = new TerraformStack(Testing.app(), 's');
-    registration(stack, { environment: new TerraformVariable(stack, 'nango_environment', NANGO_ENVIRONMENT_VARIABLE).stringValue });
+    registration(stack, {
+      environment: new TerraformVariable(stack, 'nango_environment', NANGO_ENVIRONMENT_VARIABLE).stringValue,
+    });
     const [, record] = named(resources(stack), 'Environment');
     expect(record.input).toEqual({ name: '${var.nango_environment}' });
     expect(record.triggers_replace).toEqual({ integration: 'teams', recorded: '${var.nango_environment != null}' });
-    expect(record.lifecycle.postcondition[0].condition).toBe('${self.output.name == null || var.nango_environment == null || self.output.name == var.nango_environment}');
-    expect(record.lifecycle.postcondition[0].error_message).toContain("and this plan names environment '${coalesce(var.nango_environment, \"none\")}'");
+    expect(record.lifecycle.postcondition[0].condition).toBe(
+      '${self.output.name == null || var.nango_environment == null || self.output.name == var.nango_environment}',
+    );
+    expect(record.lifecycle.postcondition[0].error_message).toContain(
+      'and this plan names environment \'${coalesce(var.nango_environment, "none")}\'',
+    );
   });
 
   test('records nothing when no environment is given', () => {
@@ -304,14 +377,21 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
   };
   const statePath = (stackDir: string) => join(stackDir, '..', '..', 'terraform.tfstate');
   const noSecretIn = (text: string) => {
-    for (const secret of [nango.secretKey, 'first~Secret.value', 'second~Secret.value']) expect(text).not.toContain(secret);
+    for (const secret of [nango.secretKey, 'first~Secret.value', 'second~Secret.value'])
+      expect(text).not.toContain(secret);
   };
 
   /** A fresh stack directory and an empty Nango; with `apply`, the integration registered as a first apply leaves it. */
   const start = async (apply: boolean, options: NangoStackOptions = {}) => {
     nango.integrations.clear();
     nango.connections.clear();
-    vars = { nango_secret_key: nango.secretKey, nango_provider: 'microsoft-tenant-specific', client_id: 'client-1', client_secret: 'first~Secret.value', client_secret_key_id: 'key-1' };
+    vars = {
+      nango_secret_key: nango.secretKey,
+      nango_provider: 'microsoft-tenant-specific',
+      client_id: 'client-1',
+      client_secret: 'first~Secret.value',
+      client_secret_key_id: 'key-1',
+    };
     dir = '';
     await resynth(options);
     if (apply) await applied();
@@ -333,13 +413,23 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
   test('a first plan writes nothing; apply claims the key with one POST and pushes the values', async () => {
     await start(false);
     expect((await planned()).status).toBe(2);
-    expect(await sent(() => applied())).toEqual(['GET /integrations/kindo-teams 404', 'POST /integrations 200', 'GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
+    expect(await sent(() => applied())).toEqual([
+      'GET /integrations/kindo-teams 404',
+      'POST /integrations 200',
+      'GET /integrations/kindo-teams 200',
+      'PATCH /integrations/kindo-teams 200',
+    ]);
     const post = nango.requests.find((r) => r.method === 'POST')!;
     expect(post.body).toEqual({
       unique_key: 'kindo-teams',
       provider: 'microsoft-tenant-specific',
       display_name: 'Microsoft Teams',
-      credentials: { type: 'OAUTH2', client_id: 'client-1', client_secret: 'first~Secret.value', scopes: 'offline_access,User.Read,Chat.ReadWrite' },
+      credentials: {
+        type: 'OAUTH2',
+        client_id: 'client-1',
+        client_secret: 'first~Secret.value',
+        scopes: 'offline_access,User.Read,Chat.ReadWrite',
+      },
     });
   }, 60_000);
 
@@ -360,9 +450,19 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     const planFile = execFileSync('unzip', ['-p', join(dir, 'tfplan')]).toString('latin1');
     expect(planFile).toContain('client-2');
     // A saved plan needs the ephemeral variable again when it is applied.
-    expect(await sent(() => applied('tfplan'))).toEqual(['GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
+    expect(await sent(() => applied('tfplan'))).toEqual([
+      'GET /integrations/kindo-teams 200',
+      'PATCH /integrations/kindo-teams 200',
+    ]);
     const state = readFileSync(statePath(dir), 'utf8');
-    for (const text of [show.output, planFile, readFileSync(join(dir, 'tfplan')).toString('latin1'), state, plan.output]) expect(text).not.toContain(nango.secretKey);
+    for (const text of [
+      show.output,
+      planFile,
+      readFileSync(join(dir, 'tfplan')).toString('latin1'),
+      state,
+      plan.output,
+    ])
+      expect(text).not.toContain(nango.secretKey);
     expect(nango.integrations.get('kindo-teams')!.credentials.client_id).toBe('client-2');
   }, 60_000);
 
@@ -389,8 +489,13 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
 
   test('replacing Sync pushes the values again and never deletes', async () => {
     await start(true);
-    const sync = (await run('state', 'list')).output.split('\n').find((a) => a.startsWith('terraform_data.Teams_Sync_'))!;
-    expect(await sent(() => applied(`-replace=${sync}`))).toEqual(['GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
+    const sync = (await run('state', 'list')).output
+      .split('\n')
+      .find((a) => a.startsWith('terraform_data.Teams_Sync_'))!;
+    expect(await sent(() => applied(`-replace=${sync}`))).toEqual([
+      'GET /integrations/kindo-teams 200',
+      'PATCH /integrations/kindo-teams 200',
+    ]);
   }, 60_000);
 
   test('a Nango error fails the apply, naming the integration, the status and the error, with secrets redacted', async () => {
@@ -405,12 +510,18 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     );
     expect(output).not.toContain(unknownKey);
     noSecretIn(output);
-    expect(await sent(() => applied())).toEqual(['GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
+    expect(await sent(() => applied())).toEqual([
+      'GET /integrations/kindo-teams 200',
+      'PATCH /integrations/kindo-teams 200',
+    ]);
   }, 60_000);
 
   test('Nango failing a PATCH fails the apply, with the secrets it echoes redacted', async () => {
     await start(true);
-    nango.intercept = (r) => (r.method === 'PATCH' ? [500, { error: { code: 'server_error', echoed: r.body, auth: r.headers.authorization } }] : undefined);
+    nango.intercept = (r) =>
+      r.method === 'PATCH'
+        ? [500, { error: { code: 'server_error', echoed: r.body, auth: r.headers.authorization } }]
+        : undefined;
     vars = { ...vars, client_id: 'client-4' };
     const output = await failed();
     expect(output).toContain(
@@ -419,7 +530,10 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     expect(output).toContain('"auth":"Bearer [redacted]"');
     noSecretIn(output);
     nango.intercept = undefined;
-    expect(await sent(() => applied())).toEqual(['GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
+    expect(await sent(() => applied())).toEqual([
+      'GET /integrations/kindo-teams 200',
+      'PATCH /integrations/kindo-teams 200',
+    ]);
   }, 60_000);
 
   test('a changed provider shows in the plan and fails the apply: Nango cannot change it in place', async () => {
@@ -433,7 +547,10 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
       "Kindo integration 'teams': Nango integration 'kindo-teams' uses another provider than 'microsoft', and Nango cannot change a provider in place; delete the integration in Nango (its connections go with it) and apply again",
     );
     vars = { ...vars, nango_provider: 'microsoft-tenant-specific' };
-    expect(await sent(() => applied())).toEqual(['GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
+    expect(await sent(() => applied())).toEqual([
+      'GET /integrations/kindo-teams 200',
+      'PATCH /integrations/kindo-teams 200',
+    ]);
   }, 60_000);
 
   test('an integration deleted outside Terraform (or a key of another environment) fails the next push, naming the fix', async () => {
@@ -500,9 +617,12 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
 
   test('Nango failing a DELETE fails the destroy, and it is retried by the next one', async () => {
     await start(true);
-    nango.intercept = (r) => (r.method === 'DELETE' ? [503, { error: { code: 'unavailable', key: r.headers.authorization } }] : undefined);
+    nango.intercept = (r) =>
+      r.method === 'DELETE' ? [503, { error: { code: 'unavailable', key: r.headers.authorization } }] : undefined;
     const output = await failed('-destroy');
-    expect(output).toContain(`Nango answered DELETE ${serverUrl}/integrations/kindo-teams with HTTP 503: {"error":{"code":"unavailable","key":"Bearer [redacted]"}}`);
+    expect(output).toContain(
+      `Nango answered DELETE ${serverUrl}/integrations/kindo-teams with HTTP 503: {"error":{"code":"unavailable","key":"Bearer [redacted]"}}`,
+    );
     noSecretIn(output);
     nango.intercept = undefined;
     expect(await sent(() => applied('-destroy'))).toEqual(['DELETE /integrations/kindo-teams 200']);
@@ -513,7 +633,9 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     await start(true);
     await resynth({ removed: true });
     const plan = await planned();
-    expect(plan.output).toMatch(/# terraform_data\.Teams_Registration_[0-9A-F]+ will be destroyed\s+# \(because terraform_data\.Teams_Registration_[0-9A-F]+ is not in configuration\)/);
+    expect(plan.output).toMatch(
+      /# terraform_data\.Teams_Registration_[0-9A-F]+ will be destroyed\s+# \(because terraform_data\.Teams_Registration_[0-9A-F]+ is not in configuration\)/,
+    );
     expect(await sent(() => applied())).toEqual(['DELETE /integrations/kindo-teams 200']);
     expect(nango.integrations.size).toBe(0);
     // A removed block for a registration that is not in state does nothing.
@@ -526,7 +648,13 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
       unique_key: 'kindo-teams',
       provider: 'microsoft-tenant-specific',
       display_name: 'Theirs',
-      credentials: { type: 'OAUTH2', client_id: 'theirs', client_secret: 'their~secret', scopes: 'offline_access', webhook_secret: null },
+      credentials: {
+        type: 'OAUTH2',
+        client_id: 'theirs',
+        client_secret: 'their~secret',
+        scopes: 'offline_access',
+        webhook_secret: null,
+      },
       created_at: 'then',
       updated_at: 'then',
     });
@@ -544,15 +672,36 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     await resynth({ adoptExisting: true });
     const plan = await planned();
     expect(plan.output).toContain('+ adopt_existing = true');
-    expect(await sent(() => applied())).toEqual(['GET /integrations/kindo-teams 200', 'GET /integrations/kindo-teams 200', 'PATCH /integrations/kindo-teams 200']);
-    expect(nango.integrations.get('kindo-teams')).toMatchObject({ display_name: 'Microsoft Teams', created_at: 'then', credentials: { client_id: vars.client_id } });
+    expect(await sent(() => applied())).toEqual([
+      'GET /integrations/kindo-teams 200',
+      'GET /integrations/kindo-teams 200',
+      'PATCH /integrations/kindo-teams 200',
+    ]);
+    expect(nango.integrations.get('kindo-teams')).toMatchObject({
+      display_name: 'Microsoft Teams',
+      created_at: 'then',
+      credentials: { client_id: vars.client_id },
+    });
     expect(nango.connections.get('kindo-teams')).toBe(3);
     expect(await sent(() => applied('-destroy'))).toEqual(['DELETE /integrations/kindo-teams 200']);
   }, 120_000);
 
   test('an existing integration of another provider is not adopted', async () => {
     await start(false, { adoptExisting: true });
-    nango.integrations.set('kindo-teams', { unique_key: 'kindo-teams', provider: 'microsoft', display_name: 'Theirs', credentials: { type: 'OAUTH2', client_id: 'theirs', client_secret: 'their~secret', scopes: null, webhook_secret: null }, created_at: 'then', updated_at: 'then' });
+    nango.integrations.set('kindo-teams', {
+      unique_key: 'kindo-teams',
+      provider: 'microsoft',
+      display_name: 'Theirs',
+      credentials: {
+        type: 'OAUTH2',
+        client_id: 'theirs',
+        client_secret: 'their~secret',
+        scopes: null,
+        webhook_secret: null,
+      },
+      created_at: 'then',
+      updated_at: 'then',
+    });
     const output = await failed();
     expect(output).toContain("Nango integration 'kindo-teams' uses another provider than 'microsoft-tenant-specific'");
     expect(await sent(() => applied('-destroy'))).toEqual([]);
@@ -562,9 +711,12 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
 
   test('Nango failing the POST fails the apply with secrets redacted, and leaves nothing a destroy would delete', async () => {
     await start(false);
-    nango.intercept = (r) => (r.method === 'POST' ? [400, { error: { code: 'invalid_body', echoed: r.body } }] : undefined);
+    nango.intercept = (r) =>
+      r.method === 'POST' ? [400, { error: { code: 'invalid_body', echoed: r.body } }] : undefined;
     const output = await failed();
-    expect(output).toContain(`Nango answered POST ${serverUrl}/integrations with HTTP 400: {"error":{"code":"invalid_body","echoed":"{\\"credentials\\":{\\"client_id\\":\\"client-1\\",\\"client_secret\\":\\"[redacted]\\",`);
+    expect(output).toContain(
+      `Nango answered POST ${serverUrl}/integrations with HTTP 400: {"error":{"code":"invalid_body","echoed":"{\\"credentials\\":{\\"client_id\\":\\"client-1\\",\\"client_secret\\":\\"[redacted]\\",`,
+    );
     noSecretIn(output);
     nango.intercept = undefined;
     expect(await sent(() => applied('-destroy'))).toEqual([]);
@@ -596,7 +748,9 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
       await start(false, { environment: true });
       vars = { ...vars, nango_environment: 'dev' };
       await applied();
-      const record = (await run('state', 'list')).output.split('\n').find((a) => /^terraform_data\.Teams_Environment_/.test(a))!;
+      const record = (await run('state', 'list')).output
+        .split('\n')
+        .find((a) => /^terraform_data\.Teams_Environment_/.test(a))!;
       let output = '';
       expect(
         await sent(async () => {
@@ -633,7 +787,9 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     vars = { ...vars, nango_environment: 'prod' };
     const plan = await run('plan', '-input=false');
     expect(plan.status).toBe(1);
-    expect(plan.output.replace(/\s+/g, ' ')).toContain("registered Nango integration 'kindo-teams' in Nango environment 'dev', and this plan names environment 'prod'");
+    expect(plan.output.replace(/\s+/g, ' ')).toContain(
+      "registered Nango integration 'kindo-teams' in Nango environment 'dev', and this plan names environment 'prod'",
+    );
   }, 60_000);
 
   test('the synthesized configuration holds no secret literal', () => {
@@ -646,17 +802,31 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
 describe('FakeNango answers as Nango 0.71.4 does', () => {
   const nango = new FakeNango(randomUUID(), [randomUUID()]);
   let url: string;
-  const call = async (method: string, path: string, body?: unknown, key: string | null = nango.secretKey, contentType = 'application/json') => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    key: string | null = nango.secretKey,
+    contentType = 'application/json',
+  ) => {
     const headers: Record<string, string> = {};
     if (key) headers.Authorization = `Bearer ${key}`;
     if (body !== undefined) headers['Content-Type'] = contentType;
-    const res = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
     return [res.status, await res.text()] as const;
   };
   const credentials = (scopes: string) => ({ type: 'OAUTH2', client_id: 'a', client_secret: 'b', scopes });
 
   const create = async (key: string, scopes = 'x') => {
-    const [status, body] = await call('POST', '/integrations', { unique_key: key, provider: 'microsoft-tenant-specific', credentials: credentials(scopes) });
+    const [status, body] = await call('POST', '/integrations', {
+      unique_key: key,
+      provider: 'microsoft-tenant-specific',
+      credentials: credentials(scopes),
+    });
     expect(status, body).toBe(200);
   };
 
@@ -674,7 +844,16 @@ describe('FakeNango answers as Nango 0.71.4 does', () => {
     try {
       await create('shared');
       expect((await call('GET', '/integrations/shared', undefined, other))[0]).toBe(404);
-      expect((await call('POST', '/integrations', { unique_key: 'shared', provider: 'microsoft-tenant-specific', credentials: credentials('x') }, other))[0]).toBe(200);
+      expect(
+        (
+          await call(
+            'POST',
+            '/integrations',
+            { unique_key: 'shared', provider: 'microsoft-tenant-specific', credentials: credentials('x') },
+            other,
+          )
+        )[0],
+      ).toBe(200);
       expect(await call('DELETE', '/integrations/shared', undefined, other)).toEqual([200, '{"success":true}']);
       expect((await call('GET', '/integrations/shared'))[0]).toBe(200);
     } finally {
@@ -683,25 +862,43 @@ describe('FakeNango answers as Nango 0.71.4 does', () => {
   });
 
   test('401 bodies put the message before the code', async () => {
-    expect(await call('GET', '/integrations/x', undefined, null)).toEqual([401, '{"error":{"message":"Authentication failed. The request is missing the Authorization header.","code":"missing_auth_header","payload":{}}}']);
-    expect(await call('GET', '/integrations/x', undefined, 'abc')).toEqual([401, '{"error":{"message":"Authentication failed. The provided secret key is not a UUID v4.","code":"invalid_secret_key_format","payload":{}}}']);
-    expect(await call('GET', '/integrations/x', undefined, randomUUID())).toEqual([401, '{"error":{"message":"Authentication failed. The provided authorization header does not match any account.","code":"unknown_account","payload":{}}}']);
+    expect(await call('GET', '/integrations/x', undefined, null)).toEqual([
+      401,
+      '{"error":{"message":"Authentication failed. The request is missing the Authorization header.","code":"missing_auth_header","payload":{}}}',
+    ]);
+    expect(await call('GET', '/integrations/x', undefined, 'abc')).toEqual([
+      401,
+      '{"error":{"message":"Authentication failed. The provided secret key is not a UUID v4.","code":"invalid_secret_key_format","payload":{}}}',
+    ]);
+    expect(await call('GET', '/integrations/x', undefined, randomUUID())).toEqual([
+      401,
+      '{"error":{"message":"Authentication failed. The provided authorization header does not match any account.","code":"unknown_account","payload":{}}}',
+    ]);
   });
 
   test('POST with empty scopes stores the provider default; PATCH with empty scopes stores null', async () => {
     await create('k', '');
-    expect(JSON.parse((await call('GET', '/integrations/k?include=credentials'))[1]).data.credentials.scopes).toBe('offline_access');
+    expect(JSON.parse((await call('GET', '/integrations/k?include=credentials'))[1]).data.credentials.scopes).toBe(
+      'offline_access',
+    );
     expect((await call('PATCH', '/integrations/k', { credentials: credentials('') }))[0]).toBe(200);
-    expect(JSON.parse((await call('GET', '/integrations/k?include=credentials'))[1]).data.credentials.scopes).toBeNull();
+    expect(
+      JSON.parse((await call('GET', '/integrations/k?include=credentials'))[1]).data.credentials.scopes,
+    ).toBeNull();
   });
 
   test('a key without the read_credentials scope gets no credentials', async () => {
     await create('k');
-    expect(JSON.parse((await call('GET', '/integrations/k?include=credentials', undefined, nango.keysWithoutCredentials[0]))[1]).data.credentials).toBeUndefined();
+    expect(
+      JSON.parse(
+        (await call('GET', '/integrations/k?include=credentials', undefined, nango.keysWithoutCredentials[0]))[1],
+      ).data.credentials,
+    ).toBeUndefined();
   });
 
   test('keeps custom settings (merged on PATCH, strings only) and returns them only from GET /config/{key}?include_creds=true', async () => {
-    const config = async (key = nango.secretKey, query = '?include_creds=true') => call('GET', `/config/k${query}`, undefined, key);
+    const config = async (key = nango.secretKey, query = '?include_creds=true') =>
+      call('GET', `/config/k${query}`, undefined, key);
     await create('k');
     expect(JSON.parse((await config())[1]).config.custom).toBeNull();
     expect(await call('PATCH', '/integrations/k', { custom: { a: 1 } })).toEqual([
@@ -712,48 +909,115 @@ describe('FakeNango answers as Nango 0.71.4 does', () => {
     expect((await call('PATCH', '/integrations/k', { custom: { tenant_id: '', purview_endpoint: 'p' } }))[0]).toBe(200);
     const answer = JSON.parse((await config())[1]).config;
     expect(answer.custom).toEqual({ tenant_id: '', region: 'west', purview_endpoint: 'p' });
-    expect(Object.keys(answer)).toEqual(['unique_key', 'provider', 'client_id', 'client_secret', 'custom', 'scopes', 'app_link', 'auth_mode', 'created_at', 'syncs', 'actions', 'has_webhook', 'webhook_secret', 'connections', 'docs', 'connection_count', 'has_webhook_user_defined_secret', 'webhook_url']);
+    expect(Object.keys(answer)).toEqual([
+      'unique_key',
+      'provider',
+      'client_id',
+      'client_secret',
+      'custom',
+      'scopes',
+      'app_link',
+      'auth_mode',
+      'created_at',
+      'syncs',
+      'actions',
+      'has_webhook',
+      'webhook_secret',
+      'connections',
+      'docs',
+      'connection_count',
+      'has_webhook_user_defined_secret',
+      'webhook_url',
+    ]);
     expect((await call('GET', '/integrations/k?include=credentials'))[1]).not.toContain('custom');
-    expect(JSON.parse((await config(nango.secretKey, ''))[1])).toEqual({ config: { unique_key: 'k', provider: 'microsoft-tenant-specific', syncs: [], actions: [] } });
-    expect(await config(nango.keysWithoutCredentials[0])).toEqual([403, '{"error":{"code":"forbidden","message":"Insufficient scope. Required: environment:integrations:read_credentials"}}']);
+    expect(JSON.parse((await config(nango.secretKey, ''))[1])).toEqual({
+      config: { unique_key: 'k', provider: 'microsoft-tenant-specific', syncs: [], actions: [] },
+    });
+    expect(await config(nango.keysWithoutCredentials[0])).toEqual([
+      403,
+      '{"error":{"code":"forbidden","message":"Insufficient scope. Required: environment:integrations:read_credentials"}}',
+    ]);
     expect((await call('GET', '/config/missing?include_creds=true'))[0]).toBe(400);
   });
 
   test('answers a GET in the real server field order, with the logo on its own URL', async () => {
     await create('k');
     const data = JSON.parse((await call('GET', '/integrations/k?include=credentials'))[1]).data;
-    expect(Object.keys(data)).toEqual(['unique_key', 'provider', 'display_name', 'logo', 'credentials', 'forward_webhooks', 'created_at', 'updated_at']);
+    expect(Object.keys(data)).toEqual([
+      'unique_key',
+      'provider',
+      'display_name',
+      'logo',
+      'credentials',
+      'forward_webhooks',
+      'created_at',
+      'updated_at',
+    ]);
     expect(data.logo).toBe(`${url}/images/template-logos/microsoft-tenant-specific.svg`);
   });
 
   test('rejects a non-JSON content type, an unknown route, an unknown include and unknown keys as Nango does', async () => {
     await create('k');
-    expect(await call('POST', '/integrations', 'x', nango.secretKey, 'text/plain')).toEqual([415, '{"error":{"code":"invalid_content_type","message":"Content-Type header must be application/json"}}']);
+    expect(await call('POST', '/integrations', 'x', nango.secretKey, 'text/plain')).toEqual([
+      415,
+      '{"error":{"code":"invalid_content_type","message":"Content-Type header must be application/json"}}',
+    ]);
     const [status, body] = await call('GET', '/integrationsx');
     expect(status).toBe(500);
-    expect(JSON.parse(body).error).toMatchObject({ code: 'generic_error_support', message: expect.stringMatching(/^An error occurred. Please contact support with this unique id: "[0-9a-f-]{36}"$/) });
-    expect(await call('GET', '/integrations/k?include=bogus')).toEqual([400, '{"error":{"code":"invalid_query_params","errors":[{"code":"invalid_union","message":"Invalid input","path":["include"]}]}}']);
-    expect(await call('PATCH', '/integrations/k', { provider: 'microsoft' })).toEqual([400, '{"error":{"code":"invalid_body","errors":[{"code":"unrecognized_keys","message":"Unrecognized key: \\"provider\\"","path":[]}]}}']);
+    expect(JSON.parse(body).error).toMatchObject({
+      code: 'generic_error_support',
+      message: expect.stringMatching(
+        /^An error occurred. Please contact support with this unique id: "[0-9a-f-]{36}"$/,
+      ),
+    });
+    expect(await call('GET', '/integrations/k?include=bogus')).toEqual([
+      400,
+      '{"error":{"code":"invalid_query_params","errors":[{"code":"invalid_union","message":"Invalid input","path":["include"]}]}}',
+    ]);
+    expect(await call('PATCH', '/integrations/k', { provider: 'microsoft' })).toEqual([
+      400,
+      '{"error":{"code":"invalid_body","errors":[{"code":"unrecognized_keys","message":"Unrecognized key: \\"provider\\"","path":[]}]}}',
+    ]);
   });
 
   test('renames with PATCH unique_key, except onto a used key or while connections exist', async () => {
     await create('k');
     await create('other');
-    expect(await call('PATCH', '/integrations/k', { unique_key: 'other' })).toEqual([400, '{"error":{"code":"invalid_body","message":"uniqueKey is already used by another integration"}}']);
+    expect(await call('PATCH', '/integrations/k', { unique_key: 'other' })).toEqual([
+      400,
+      '{"error":{"code":"invalid_body","message":"uniqueKey is already used by another integration"}}',
+    ]);
     nango.connections.set('k', 1);
-    expect(await call('PATCH', '/integrations/k', { unique_key: 'k2' })).toEqual([400, '{"error":{"code":"invalid_body","message":"Can\'t rename an integration with active connections"}}']);
+    expect(await call('PATCH', '/integrations/k', { unique_key: 'k2' })).toEqual([
+      400,
+      '{"error":{"code":"invalid_body","message":"Can\'t rename an integration with active connections"}}',
+    ]);
     nango.connections.delete('k');
     expect((await call('PATCH', '/integrations/k', { unique_key: 'k 2' }))[0]).toBe(200);
     expect(JSON.parse((await call('GET', '/integrations/k%202'))[1]).data.unique_key).toBe('k 2');
-    expect(await call('PATCH', '/integrations/nope', { unique_key: 'x' })).toEqual([404, '{"error":{"code":"not_found","message":"Integration \\"nope\\" does not exist"}}']);
+    expect(await call('PATCH', '/integrations/nope', { unique_key: 'x' })).toEqual([
+      404,
+      '{"error":{"code":"not_found","message":"Integration \\"nope\\" does not exist"}}',
+    ]);
   });
 
   test('DELETE answers success, then not found; a duplicate POST is refused', async () => {
     await create('k 2');
     await create('other');
     expect(await call('DELETE', '/integrations/k%202')).toEqual([200, '{"success":true}']);
-    expect(await call('DELETE', '/integrations/k%202')).toEqual([404, '{"error":{"code":"not_found","message":"Integration does not exist"}}']);
-    expect((await call('POST', '/integrations', { unique_key: 'other', provider: 'microsoft-tenant-specific', credentials: credentials('x') }))[1]).toBe(
+    expect(await call('DELETE', '/integrations/k%202')).toEqual([
+      404,
+      '{"error":{"code":"not_found","message":"Integration does not exist"}}',
+    ]);
+    expect(
+      (
+        await call('POST', '/integrations', {
+          unique_key: 'other',
+          provider: 'microsoft-tenant-specific',
+          credentials: credentials('x'),
+        })
+      )[1],
+    ).toBe(
       '{"error":{"code":"invalid_body","errors":[{"code":"invalid_string","message":"Unique key already exists","path":["uniqueKey"]}]}}',
     );
   });

@@ -38,7 +38,8 @@ function adoptedTeams(): SynthesizedStack[] {
   return [{ name: 'test', config: stack.toTerraform() }];
 }
 
-const addressOf = (tf: Tf, type: string, part: string) => `${type}.${Object.keys(tf.resource[type]).find((k) => k.includes(part))!}`;
+const addressOf = (tf: Tf, type: string, part: string) =>
+  `${type}.${Object.keys(tf.resource[type]).find((k) => k.includes(part))!}`;
 
 /**
  * A `terraform show -json` plan of that synth's first apply, per Terraform's JSON output format
@@ -53,7 +54,14 @@ function firstApplyPlan(tf: Tf, planted: string): Tf {
   const mailSend = catalog().outlook.apis[0].permissions.find((p) => p.name === 'Mail.Send')!;
   const access = scopes.map((p) => ({ id: p.id, type: 'Scope' }));
   const app = addressOf(tf, 'azuread_application', 'teams');
-  const change = (address: string, type: string, actions: string[], before: Tf | null, after: Tf | null, importing?: string) => ({
+  const change = (
+    address: string,
+    type: string,
+    actions: string[],
+    before: Tf | null,
+    after: Tf | null,
+    importing?: string,
+  ) => ({
     address,
     mode: 'managed',
     type,
@@ -77,11 +85,17 @@ function firstApplyPlan(tf: Tf, planted: string): Tf {
     owners: ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b'],
     sign_in_audience: 'AzureADMyOrg',
     web: [{ redirect_uris: ['https://nango.example.com/oauth/callback'], homepage_url: null }],
-    required_resource_access: [{ resource_app_id: '00000003-0000-0000-c000-000000000000', resource_access: [...access, { id: mailSend.id, type: 'Scope' }] }],
+    required_resource_access: [
+      {
+        resource_app_id: '00000003-0000-0000-c000-000000000000',
+        resource_access: [...access, { id: mailSend.id, type: 'Scope' }],
+      },
+    ],
   };
   const appAfter = {
     ...appBefore,
-    notes: "Kindo integration 'teams' (Microsoft Teams), managed by Terraform with kindo-microsoft-integrations. Permissions as in Kindo's guide.",
+    notes:
+      "Kindo integration 'teams' (Microsoft Teams), managed by Terraform with kindo-microsoft-integrations. Permissions as in Kindo's guide.",
     owners: ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', '00000000-0000-0000-0000-000000000001'],
     web: [{ redirect_uris: [CALLBACK], homepage_url: null }],
     required_resource_access: [{ resource_app_id: '00000003-0000-0000-c000-000000000000', resource_access: access }],
@@ -92,7 +106,14 @@ function firstApplyPlan(tf: Tf, planted: string): Tf {
     format_version: '1.2',
     terraform_version: '1.11.4',
     resource_changes: [
-      change(addressOf(tf, 'azuread_service_principal', 'teams'), 'azuread_service_principal', ['no-op'], sp, sp, `/servicePrincipals/${SP_ID}`),
+      change(
+        addressOf(tf, 'azuread_service_principal', 'teams'),
+        'azuread_service_principal',
+        ['no-op'],
+        sp,
+        sp,
+        `/servicePrincipals/${SP_ID}`,
+      ),
       change(app, 'azuread_application', ['update'], appBefore, appAfter, `/applications/${OBJECT_ID}`),
       change(
         grant,
@@ -102,7 +123,10 @@ function firstApplyPlan(tf: Tf, planted: string): Tf {
         { id: `/oauth2PermissionGrants/${GRANT_ID}`, claim_values: scopes.map((p) => p.name) },
         `/oauth2PermissionGrants/${GRANT_ID}`,
       ),
-      change(addressOf(tf, 'azuread_application_password', 'teams'), 'azuread_application_password', ['create'], null, { display_name: 'Kindo integration', value: planted }),
+      change(addressOf(tf, 'azuread_application_password', 'teams'), 'azuread_application_password', ['create'], null, {
+        display_name: 'Kindo integration',
+        value: planted,
+      }),
     ],
   };
 }
@@ -117,13 +141,21 @@ describe('review report: Adopted section', () => {
 
   test('links the adopted app’s new secret and Nango registration to it, though they read its IDs from the lookup', () => {
     const teams = integrations.find((i) => i.key === 'test/teams')!;
-    expect(teams.addresses).toEqual(expect.arrayContaining([addressOf(tf, 'azuread_application_password', 'teams'), addressOf(tf, 'terraform_data', 'teams_Nango_Sync')]));
+    expect(teams.addresses).toEqual(
+      expect.arrayContaining([
+        addressOf(tf, 'azuread_application_password', 'teams'),
+        addressOf(tf, 'terraform_data', 'teams_Nango_Sync'),
+      ]),
+    );
     expect(teams.nango?.uniqueKey.raw).toBe('kindo-teams');
     expect(teams.adoption).toEqual({
       imports: [
         { address: addressOf(tf, 'azuread_application', 'teams'), id: `/applications/${OBJECT_ID}` },
         { address: addressOf(tf, 'azuread_service_principal', 'teams'), id: `/servicePrincipals/${SP_ID}` },
-        { address: addressOf(tf, 'azuread_service_principal_delegated_permission_grant', 'teams'), id: `/oauth2PermissionGrants/${GRANT_ID}` },
+        {
+          address: addressOf(tf, 'azuread_service_principal_delegated_permission_grant', 'teams'),
+          id: `/oauth2PermissionGrants/${GRANT_ID}`,
+        },
       ],
       servicePrincipalTakenOver: false,
       application: { objectId: OBJECT_ID },
@@ -145,16 +177,31 @@ describe('review report: Adopted section', () => {
       ['notes', 5, undefined, undefined],
     ]);
     expect(summary.adopted[1].changes).toEqual([
-      { path: 'claim_values', added: [], removed: ['Mail.Send'], forcesReplacement: false, rank: 2, impact: 'the admin consent changes: tokens lose or gain these scopes at their next refresh' },
+      {
+        path: 'claim_values',
+        added: [],
+        removed: ['Mail.Send'],
+        forcesReplacement: false,
+        rank: 2,
+        impact: 'the admin consent changes: tokens lose or gain these scopes at their next refresh',
+      },
     ]);
   });
 
   test('renders the section with the hand-made secrets to delete, and never a secret value', () => {
     expect(markdown).toContain('## Adopted: plan.json');
     expect(markdown).toContain('3 resource(s) set up by hand are imported; the same apply changes 2 of them.');
-    const rows = markdown.split('\n').filter((l) => l.startsWith('| sign-in') || l.startsWith('| permissions') || l.startsWith('| none'));
-    expect(rows.map((r) => r.split(' | ')[1])).toEqual(['app registration', 'admin consent grant', 'enterprise application (service principal)']);
-    expect(rows[0]).toContain('`web.redirect_uris`: +`https://api.nango.dev/oauth/callback` −`https://nango.example.com/oauth/callback`: sign-ins through a removed URI fail');
+    const rows = markdown
+      .split('\n')
+      .filter((l) => l.startsWith('| sign-in') || l.startsWith('| permissions') || l.startsWith('| none'));
+    expect(rows.map((r) => r.split(' | ')[1])).toEqual([
+      'app registration',
+      'admin consent grant',
+      'enterprise application (service principal)',
+    ]);
+    expect(rows[0]).toContain(
+      '`web.redirect_uris`: +`https://api.nango.dev/oauth/callback` −`https://nango.example.com/oauth/callback`: sign-ins through a removed URI fail',
+    );
     expect(markdown).toContain(
       `- \`test/teams\`: key ID \`${SECRET_KEY_ID}\` (\`Kindo integration\`, expires \`2027-05-01T10:00:00Z\`): \`az ad app credential delete --id ${OBJECT_ID} --key-id ${SECRET_KEY_ID}\``,
     );
@@ -166,7 +213,9 @@ describe('review report: Adopted section', () => {
   test('a plan that imports nothing has no Adopted section', () => {
     const plain = summarizePlan({ format_version: '1.2', resource_changes: [] }, 'plain.json', integrations);
     expect(plain.adopted).toEqual([]);
-    expect(renderReviewMarkdown(buildReviewReport('cdktf.out', stacks, integrations, { plans: [plain] }))).not.toContain('## Adopted');
+    expect(
+      renderReviewMarkdown(buildReviewReport('cdktf.out', stacks, integrations, { plans: [plain] })),
+    ).not.toContain('## Adopted');
   });
 
   test('an imported object that would be replaced ranks first: it gets a new client ID and every user reconnects', () => {
@@ -177,7 +226,9 @@ describe('review report: Adopted section', () => {
     app.change.after.sign_in_audience = 'AzureADMultipleOrgs';
     const replaced = summarizePlan(plan, 'plan.json', integrations);
     expect(replaced.adopted[0]).toMatchObject({ what: 'app registration', action: 'replace', rank: 0 });
-    expect(renderReviewMarkdown(buildReviewReport('cdktf.out', stacks, integrations, { plans: [replaced] }))).toContain('| **replaced** | app registration |');
+    expect(renderReviewMarkdown(buildReviewReport('cdktf.out', stacks, integrations, { plans: [replaced] }))).toContain(
+      '| **replaced** | app registration |',
+    );
   });
 });
 
@@ -212,7 +263,14 @@ describe.skipIf(!hasTerraform)('the plan JSON Terraform 1.11 writes for an impor
     const fixture = firstApplyPlan(adoptedTeams()[0].config, 'x').resource_changes[1];
     expect(Object.keys(fixture).sort()).toEqual(Object.keys(changes[0]).sort());
     expect(Object.keys(fixture.change).sort()).toEqual(Object.keys(changes[0].change).sort());
-    expect(summarizePlan(plan, 'real.json').adopted.map((a) => [a.address, a.action, a.importId, a.changes.map((c) => c.path)])).toEqual([
+    expect(
+      summarizePlan(plan, 'real.json').adopted.map((a) => [
+        a.address,
+        a.action,
+        a.importId,
+        a.changes.map((c) => c.path),
+      ]),
+    ).toEqual([
       ['terraform_data.changed', 'update', 'hand-made-1', ['input', 'output']],
       ['terraform_data.same', 'no-op', 'hand-made-2', []],
     ]);

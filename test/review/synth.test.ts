@@ -52,20 +52,28 @@ describe('review of a permission added through addPermissions', () => {
 
   /** `review --synth head --base base`, and the report it wrote. */
   const review = (head: Tf, base: Tf) => {
-    const status = main(['review', '--synth', write('head', head), '--base', write('base', base), '--out', join(root, 'review.md')], root);
+    const status = main(
+      ['review', '--synth', write('head', head), '--base', write('base', base), '--out', join(root, 'review.md')],
+      root,
+    );
     const report: ReviewReport = JSON.parse(readFileSync(join(root, 'review.json'), 'utf8'));
     return { status, report, markdown: readFileSync(join(root, 'review.md'), 'utf8') };
   };
 
   test('shows one added permission, requested and consented tenant-wide, with its justification, and the removal', () => {
-    const { status, report, markdown } = review(synthesize({ addOutlook: [MAIL_READ], removeTeams: ['ChannelMessage.Send'] }), synthesize());
+    const { status, report, markdown } = review(
+      synthesize({ addOutlook: [MAIL_READ], removeTeams: ['ChannelMessage.Send'] }),
+      synthesize(),
+    );
     expect(status).toBe(REVIEW_EXIT.GREW);
     expect(report.diff!.changes.map((c) => [c.kind, c.integration, c.permission?.name])).toEqual([
       ['permission-added', 'test/outlook', 'Mail.Read'],
       ['permission-removed', 'test/teams', 'ChannelMessage.Send'],
     ]);
     const outlook = report.integrations.find((i) => i.integrationId === 'outlook')!;
-    expect(outlook.apis.flatMap((a) => a.permissions).filter((p) => p.id === MAIL_READ.id || p.name === 'Mail.Read')).toEqual([
+    expect(
+      outlook.apis.flatMap((a) => a.permissions).filter((p) => p.id === MAIL_READ.id || p.name === 'Mail.Read'),
+    ).toEqual([
       {
         id: MAIL_READ.id,
         name: 'Mail.Read',
@@ -84,14 +92,23 @@ describe('review of a permission added through addPermissions', () => {
       '1. ⚠ New permission for `test/outlook` on Microsoft Graph: `Mail.Read` (read as declared in addPermissions, no admin consent required as declared, consented tenant-wide; justification: summaries of the mail threads a user asks about)',
     );
     expect(markdown).not.toContain('unknown permission');
-    expect(markdown).toContain('| `Mail.Read` (added: summaries of the mail threads a user asks about) | delegated | read (declared) | no (declared) | tenant-wide |');
+    expect(markdown).toContain(
+      '| `Mail.Read` (added: summaries of the mail threads a user asks about) | delegated | read (declared) | no (declared) | tenant-wide |',
+    );
   });
 
   test('reviews an added permission without access or adminConsentRequired as write needing admin consent, their defaults', () => {
     const { access: _a, adminConsentRequired: _c, ...bare } = MAIL_READ;
     const { report } = review(synthesize({ addOutlook: [bare] }), synthesize());
     const added = report.diff!.changes[0];
-    expect([added.kind, added.rank, added.permission?.access, added.permission?.adminConsentRequired]).toEqual(['permission-added', 0, 'write', true]);
-    expect(added.summary).toContain('`Mail.Read` (write as declared in addPermissions, admin consent required as declared, consented tenant-wide');
+    expect([added.kind, added.rank, added.permission?.access, added.permission?.adminConsentRequired]).toEqual([
+      'permission-added',
+      0,
+      'write',
+      true,
+    ]);
+    expect(added.summary).toContain(
+      '`Mail.Read` (write as declared in addPermissions, admin consent required as declared, consented tenant-wide',
+    );
   });
 });

@@ -45,7 +45,9 @@ export function synthNangoStack(serverUrl: string, scopes: readonly string[], op
       clientSecret: v('client_secret', true).stringValue,
       clientSecretKeyId: Fn.lookup(secret.triggersReplace, 'key_id'),
       adoptExisting: options.adoptExisting,
-      environment: options.environment ? new TerraformVariable(stack, 'nango_environment', NANGO_ENVIRONMENT_VARIABLE).stringValue : undefined,
+      environment: options.environment
+        ? new TerraformVariable(stack, 'nango_environment', NANGO_ENVIRONMENT_VARIABLE).stringValue
+        : undefined,
     });
   });
 }
