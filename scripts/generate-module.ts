@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { App, TerraformDataSource, TerraformResource, type TerraformStack } from 'cdktf';
 import { TerraformCheck } from '../src/core/terraform-check';
-import { moduleAddressWithoutSuccessor } from '../src/core/errors';
 import { CONSTRUCT_ID, moduleStack } from './module/inputs';
 import { elementsOf, fold, type Element, type Synthesized } from './module/fold';
 import { block, mapStrings, type BodySchema } from './module/hcl';
@@ -23,6 +22,7 @@ import {
   saasModuleStack,
   saasNotesOverrides,
 } from './module/saas';
+import { ModuleGeneratorError } from './module/generator-error';
 
 // The Terraform module in module/ is the cdktf constructs synthesized once, with every integration
 // and a Terraform variable for every input (scripts/module/inputs.ts), then folded: each object's
@@ -413,4 +413,12 @@ if (require.main === module) {
     writeFileSync(join(ROOT, path), content);
     console.log(`wrote ${path}`);
   }
+}
+
+/** An address of the module's previous release that no object of the constructs takes over, so no `moved` block can carry it. */
+export function moduleAddressWithoutSuccessor(address: string): ModuleGeneratorError {
+  return new ModuleGeneratorError(
+    'MODULE_ADDRESS_WITHOUT_SUCCESSOR',
+    `${address} of the module's v0.1.0 has no object in the constructs to move to; expected every v0.1.0 address to have one, or a \`removed\` block for it in the module generator`,
+  );
 }

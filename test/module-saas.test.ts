@@ -7,7 +7,9 @@ import { buildModule, type SaasModuleBuild } from '../scripts/generate-module';
 import { SAAS_MODULE_PATH } from '../scripts/module/saas';
 import { catalog } from '../src/catalog/catalog';
 import { KindoSaasConsent, type KindoSaasConsentProps } from '../src/constructs/kindo-saas-consent';
-import { duplicateClientId, groupsWithoutAssignment, notGuid } from '../src/core/errors';
+import { duplicateClientId } from '../src/constructs/kindo-saas-consent';
+import { groupsWithoutAssignment } from '../src/constructs/who-may-connect';
+import { notGuid } from '../src/core/validate';
 import { hasTerraform, terraform } from './support/terraform';
 
 type Body = Record<string, any>;

@@ -18,7 +18,7 @@ import {
   KindoMicrosoftIntegrations,
   type KindoMicrosoftIntegrationsProps,
 } from '../src/constructs/kindo-microsoft-integrations';
-import { missingApiServicePrincipalMessage, scopeIdMismatchMessage } from '../src/core/errors';
+import { missingApiServicePrincipalMessage, scopeIdMismatchMessage } from '../src/constructs/stack-lookups';
 import { checkNangoFields, nangoFieldsValidation } from '../src/nango/nango-fields';
 import { NANGO_ENVIRONMENT_VARIABLE } from '../src/nango/nango-registration';
 import { FakeNango } from './support/fake-nango';

@@ -1,11 +1,7 @@
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../../src/catalog/catalog';
-import {
-  moduleBlockUnsupported,
-  moduleCopiesDiffer,
-  moduleElementHasMetaArgument,
-  moduleElementOutsideIntegration,
-} from '../../src/core/errors';
 import { expression, inline, mapQuotedStrings, mapStrings, quote, soleExpression, templateParts } from './hcl';
+import { show } from '../../src/core/errors';
+import { ModuleGeneratorError } from './generator-error';
 
 // Folds the constructs' fourteen copies of each object into one block with for_each, the way an
 // HCL author writes it: `azuread_application.this["teams"]`. The copies are compared after their
@@ -563,4 +559,36 @@ function objectExpression(value: unknown): string {
       .map(([k, v]) => `${k} = ${objectExpression(v)}`)
       .join(', ')} }`;
   return inline(value);
+}
+
+/** The synthesized configuration has a top-level block the Terraform module generator cannot key by integration. */
+export function moduleBlockUnsupported(block: string): ModuleGeneratorError {
+  return new ModuleGeneratorError(
+    'MODULE_BLOCK_UNSUPPORTED',
+    `the constructs synthesized a \`${block}\`, which the Terraform module cannot switch per integration; expected only resource, data, check (without a data source, which cannot take for_each), variable and output blocks`,
+  );
+}
+
+/** Copies of one construct that differ between integrations in a way the module generator cannot express with for_each. */
+export function moduleCopiesDiffer(group: string, field: string, values: readonly unknown[]): ModuleGeneratorError {
+  return new ModuleGeneratorError(
+    'MODULE_COPIES_DIFFER',
+    `${group} differs between integrations at \`${field}\` (${values.map((v) => show(v).slice(0, 300)).join(' vs ')}); expected the integrations' copies to differ only by integration id, display name, API or a catalog fact the module holds as data (scripts/module/fold.ts)`,
+  );
+}
+
+/** A synthesized resource that belongs to no integration, so the module cannot key it by integration id. */
+export function moduleElementOutsideIntegration(address: string, path: string): ModuleGeneratorError {
+  return new ModuleGeneratorError(
+    'MODULE_ELEMENT_OUTSIDE_INTEGRATION',
+    `${address} (construct path ${path}) belongs to no integration; expected every resource under one integration's MicrosoftIntegrationApp, and only data sources shared at the stack's root`,
+  );
+}
+
+/** A synthesized resource that already has count or for_each, which the module generator sets itself. */
+export function moduleElementHasMetaArgument(address: string, argument: string): ModuleGeneratorError {
+  return new ModuleGeneratorError(
+    'MODULE_ELEMENT_HAS_META_ARGUMENT',
+    `${address} already has \`${argument}\`; expected no count or for_each, since the Terraform module keys each resource by its integration id`,
+  );
 }

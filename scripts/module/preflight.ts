@@ -1,4 +1,4 @@
-import { missingApiServicePrincipalMessage, scopeIdMismatchMessage } from '../../src/core/errors';
+import { missingApiServicePrincipalMessage, scopeIdMismatchMessage } from '../../src/constructs/stack-lookups';
 import type { Element } from './fold';
 import { quote } from './hcl';
 

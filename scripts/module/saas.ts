@@ -5,10 +5,11 @@ import { KindoSaasConsent } from '../../src/constructs/kindo-saas-consent';
 import { DEFAULT_ACCESS_APP_ROLE_ID } from '../../src/constructs/who-may-connect';
 import { GUID, hcl, onlyEnabledEntries, rule } from './validation';
 import { whoMayConnectInputs } from './who-may-connect';
-import { moduleGroupAssignmentChanged } from '../../src/core/errors';
 import type { Element } from './fold';
 import { deviationNotes } from './permissions';
 import { rootConfigurationHeader, terraformDocs, type ModuleDoc } from './readme';
+import { show } from '../../src/core/errors';
+import { ModuleGeneratorError } from './generator-error';
 
 // The Kindo SaaS submodule (module/modules/kindo-saas-consent): KindoSaasConsent synthesized with a
 // Terraform variable for every input, folded as the main module is (scripts/generate-module.ts).
@@ -230,4 +231,12 @@ export function renderSaasExample(doc: ModuleDoc, source: string): string {
     '}',
     '',
   ].join('\n');
+}
+
+/** KindoSaasConsent's group assignment no longer has the shape the SaaS submodule folds (scripts/module/saas.ts). */
+export function moduleGroupAssignmentChanged(body: unknown): ModuleGeneratorError {
+  return new ModuleGeneratorError(
+    'MODULE_GROUP_ASSIGNMENT_CHANGED',
+    `the constructs synthesized a group assignment ${show(body).slice(0, 300)}; expected the default access role (${show('00000000-0000-0000-0000-000000000000')}) for each group (each.value) on the integration's service principal, the shape scripts/module/saas.ts folds into one block over integration-group pairs`,
+  );
 }

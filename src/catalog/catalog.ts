@@ -3,13 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { SCHEMA_SHA256, validate as validatePackagedSchema } from './catalog-schema-validator';
-import {
-  catalogApiConflict,
-  catalogFieldInvalid,
-  catalogFilesMismatch,
-  catalogPermissionConflict,
-  catalogUnreadable,
-} from '../core/errors';
+import { KindoConfigError, show } from '../core/errors';
 
 /** The integrations Kindo's guide covers; each has one file in `permissions/`. */
 export const INTEGRATION_IDS = [
@@ -249,4 +243,56 @@ let cached: Catalog | undefined;
 export function catalog(): Catalog {
   cached ??= loadCatalog();
   return cached;
+}
+
+/** A catalog file does not match permissions/schema.json. */
+export function catalogFieldInvalid(file: string, field: string, value: unknown, expected: string): KindoConfigError {
+  return new KindoConfigError(
+    'CATALOG_FIELD_INVALID',
+    `invalid catalog entry in ${file}: \`${field}\` is ${show(value)}; expected ${expected}`,
+  );
+}
+
+/** A catalog file could not be read or parsed. */
+export function catalogUnreadable(file: string, reason: string): KindoConfigError {
+  return new KindoConfigError(
+    'CATALOG_UNREADABLE',
+    `cannot read catalog file ${file}: ${reason}; expected a JSON file that follows permissions/schema.json`,
+  );
+}
+
+/** The set of catalog files differs from the fixed set of integration ids. */
+export function catalogFilesMismatch(
+  dir: string,
+  missing: readonly string[],
+  unexpected: readonly string[],
+): KindoConfigError {
+  const parts: string[] = [];
+  if (missing.length > 0) parts.push(`missing ${missing.map((m) => `${m}.json`).join(', ')}`);
+  if (unexpected.length > 0) parts.push(`unexpected ${unexpected.map((u) => `${u}.json`).join(', ')}`);
+  return new KindoConfigError(
+    'CATALOG_FILES_MISMATCH',
+    `catalog folder ${dir} does not hold one file per integration (${parts.join('; ')}); expected exactly one <integration-id>.json for each known integration`,
+  );
+}
+
+/** Two catalog files describe one API with different app IDs or identifier URIs. */
+export function catalogApiConflict(
+  api: string,
+  field: 'resourceAppId' | 'identifierUri',
+  first: string,
+  second: string,
+): KindoConfigError {
+  return new KindoConfigError(
+    'CATALOG_API_CONFLICT',
+    `conflicting catalog entries for ${api}: its ${field} is ${first} in one file and ${second} in another; expected one ${field} per API across all files`,
+  );
+}
+
+/** The same permission name maps to two IDs (or one ID to two names) within one API across the catalog. */
+export function catalogPermissionConflict(api: string, what: string, first: string, second: string): KindoConfigError {
+  return new KindoConfigError(
+    'CATALOG_PERMISSION_CONFLICT',
+    `conflicting catalog entries for ${api}: ${what} is ${first} in one file and ${second} in another; expected one name to map to one delegated scope ID across all files`,
+  );
 }

@@ -1,13 +1,7 @@
 import { catalog, type CatalogApi, type CatalogPermission, type IntegrationDefinition } from './catalog';
-import {
-  ambiguousPermission,
-  conflictingPermission,
-  missingJustification,
-  unknownApi,
-  unknownPermissionToRemove,
-} from '../core/errors';
 import type { AddedPermission, PermissionDeviation } from './permission-changes';
 import { checkGuid, checkPattern } from '../core/validate';
+import { KindoConfigError, show } from '../core/errors';
 
 /** Shortest justification accepted for a permission added beyond the guide. */
 export const MIN_JUSTIFICATION = 20;
@@ -117,4 +111,46 @@ export function effectivePermissions(
   });
 
   return { apis: [...apis.values()].filter((api) => api.permissions.length > 0), deviations };
+}
+
+/** A permission to remove that the integration's catalog entry does not list. */
+export function unknownPermissionToRemove(
+  field: string,
+  value: string,
+  integration: string,
+  known: readonly string[],
+): KindoConfigError {
+  return new KindoConfigError(
+    'UNKNOWN_PERMISSION',
+    `\`${field}\` is ${show(value)}, which integration '${integration}' does not request; expected one of its permissions: ${known.join(', ')}`,
+  );
+}
+
+/** A permission name that two APIs of the integration share, given without its API. */
+export function ambiguousPermission(field: string, value: string, apis: readonly string[]): KindoConfigError {
+  return new KindoConfigError(
+    'AMBIGUOUS_PERMISSION',
+    `\`${field}\` is ${show(value)}, which ${apis.join(' and ')} both have; expected the API named too, e.g. '${apis[apis.length - 1]}/${value}'`,
+  );
+}
+
+/** A permission added beyond the guide without a reason a reviewer can judge. */
+export function missingJustification(field: string, value: string): KindoConfigError {
+  return new KindoConfigError(
+    'MISSING_JUSTIFICATION',
+    `\`${field}\` is ${show(value)}; expected a justification of at least 20 characters saying why the integration needs this permission beyond Kindo's guide`,
+  );
+}
+
+/** A permission added for an API the catalog does not know. */
+export function unknownApi(field: string, value: string, known: readonly string[]): KindoConfigError {
+  return new KindoConfigError(
+    'UNKNOWN_API',
+    `\`${field}\` is ${show(value)}; expected one of the APIs the catalog knows: ${known.join(', ')}`,
+  );
+}
+
+/** A permission added whose name or ID contradicts the catalog, or that the integration already requests. */
+export function conflictingPermission(field: string, value: string, problem: string): KindoConfigError {
+  return new KindoConfigError('CONFLICTING_PERMISSION', `\`${field}\` is ${show(value)}, ${problem}`);
 }

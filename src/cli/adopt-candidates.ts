@@ -1,6 +1,6 @@
 import { catalog, type CatalogApi, type IntegrationDefinition, type IntegrationId } from '../catalog/catalog';
 import { IMPORT_IDS } from '../constructs/existing-app-import';
-import { adoptAmbiguous, adoptInputInvalid } from '../core/errors';
+import { KindoConfigError, show } from '../core/errors';
 
 // Finding app registrations made by hand from Kindo's guide in the JSON that `az` prints (Microsoft
 // Graph v1.0 objects: application, servicePrincipal, oAuth2PermissionGrant; see docs/adopting.md),
@@ -425,4 +425,20 @@ export function renderHcl(found: readonly FoundApp[], moduleName: string): strin
     ),
   );
   return lines.join('\n');
+}
+
+/** Input to the `adopt` command that is not the JSON of the `az` commands it prints. */
+export function adoptInputInvalid(source: string, reason: string): KindoConfigError {
+  return new KindoConfigError(
+    'ADOPT_INPUT_INVALID',
+    `cannot read ${show(source)} (${reason}); expected the JSON output of the \`az\` commands that \`kindo-microsoft-integrations adopt\` prints without --input, as one file or piped in (--input -)`,
+  );
+}
+
+/** Several hand-made app registrations fit one integration: the operator picks one. */
+export function adoptAmbiguous(integration: string, candidates: readonly string[]): KindoConfigError {
+  return new KindoConfigError(
+    'ADOPT_AMBIGUOUS',
+    `integration '${integration}' matches ${candidates.length} app registrations (${candidates.join('; ')}); expected one: pass --app ${integration}=<client id> for the one Kindo's Nango integration uses (its Client ID in the Nango dashboard)`,
+  );
 }

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { INTEGRATION_IDS, type IntegrationId } from '../catalog/catalog';
-import { adoptInputInvalid, cliUsage } from '../core/errors';
+import { adoptInputInvalid } from './adopt-candidates';
+import { cliUsage } from './command';
 import { checkServiceUrl } from '../core/validate';
 import {
   azQueries,

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { cliUsage } from '../core/errors';
+import { KindoConfigError, show } from '../core/errors';
 
 /** Exit statuses every subcommand shares; a subcommand may add its own above 2. */
 export const CLI_EXIT = {
@@ -55,4 +55,12 @@ export function parseCommandArgs(command: Command, args: readonly string[]): Com
       `${option} <value> (or ${option}=<value> for a value that starts with -)`,
     );
   }
+}
+
+/** A command line the CLI cannot run: names the subcommand, the option or argument and what it takes. */
+export function cliUsage(command: string, problem: string, value: string, usage: string): KindoConfigError {
+  return new KindoConfigError(
+    'CLI_USAGE',
+    `${command}: ${problem}${value === '' ? '' : `: ${show(value)}`}; expected ${usage}`,
+  );
 }

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { reviewPlanInvalid } from '../core/errors';
+import { reviewPlanInvalid } from '../review/plan';
 import type { Command } from './command';
 import { withSynthesizedRevision } from '../review/git';
 import {

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { cliUsage, verifyNoSecretKey, verifyStateUnreadable } from '../core/errors';
+import { cliUsage } from './command';
 import { checkServiceUrl } from '../core/validate';
 import type { Command } from './command';
 import { VERIFY_EXIT, registrationsFromState, renderVerifyTable, verifyRegistrations } from '../nango/verify';
+import { KindoConfigError, show } from '../core/errors';
 
 const USAGE = `Usage: kindo-microsoft-integrations verify [options]
 
@@ -100,3 +101,19 @@ export const verifyCommand: Command = {
     return report.agrees ? VERIFY_EXIT.AGREES : VERIFY_EXIT.DIFFERS;
   },
 };
+
+/** `verify` could not read Terraform's state. */
+export function verifyStateUnreadable(dir: string, reason: string): KindoConfigError {
+  return new KindoConfigError(
+    'VERIFY_STATE_UNREADABLE',
+    `cannot read Terraform's state in ${show(dir)}: ${reason}; expected a stack directory after \`terraform apply\` (e.g. cdktf.out/stacks/<stack>, where \`terraform show -json\` works), or --state with the output of \`terraform show -json\``,
+  );
+}
+
+/** `verify` has no Nango secret key to read Nango with. */
+export function verifyNoSecretKey(): KindoConfigError {
+  return new KindoConfigError(
+    'VERIFY_NO_SECRET_KEY',
+    'no Nango secret key in the environment; expected NANGO_SECRET_KEY (or TF_VAR_nango_secret_key, as for apply) to hold the secret key of the environment the integrations are registered in. It is never taken from the command line, where other users and shell history would see it',
+  );
+}

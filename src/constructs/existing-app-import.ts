@@ -2,9 +2,10 @@ import { DataAzureadApplication } from '@cdktf/provider-azuread/lib/data-azuread
 import { Annotations, type TerraformResource } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { CatalogApi, IntegrationDefinition } from '../catalog/catalog';
-import { adoptionConflict, settingNotApplicable } from '../core/errors';
+import { settingNotApplicable } from '../core/validate';
 import { checkGuid, checkPattern, isToken } from '../core/validate';
 import type { ExistingApp, ExistingAppProps } from './existing-app';
+import { KindoConfigError, show } from '../core/errors';
 
 // Bringing an app registration made by hand from Kindo's guide under the stack (docs/adopting.md).
 
@@ -166,4 +167,23 @@ export function importExistingApp(existing: ExistingAppLookup, adopted: AdoptedR
       description: s.description ?? null,
     })),
   });
+}
+
+/** Both an object ID and a client ID name the app registration to adopt. */
+export function adoptionConflict(integration: string, objectId: string, clientId: string): KindoConfigError {
+  return new KindoConfigError(
+    'ADOPTION_CONFLICT',
+    `integration '${integration}' names the app registration to adopt twice: \`existingApplicationObjectId\` is ${show(objectId)} and \`existingApplicationClientId\` is ${show(clientId)}; expected one of the two`,
+  );
+}
+
+/**
+ * An adopted delegated app without a decision on its Nango integration. Whoever set the app up by hand
+ * from the guide also created its Nango integration (step 4), which apply refuses to touch unless taken over.
+ */
+export function adoptedAppWithoutNangoDecision(integration: string, field: string, fix: string): KindoConfigError {
+  return new KindoConfigError(
+    'ADOPTED_APP_WITHOUT_NANGO_DECISION',
+    `integration '${integration}' adopts an app registration made by hand but \`${field}\` does not say whether its Nango integration, made by hand with it, is taken over; expected ${fix} (docs/adopting.md)`,
+  );
 }

@@ -3,11 +3,12 @@ import { Fn, TerraformOutput, TerraformStack, TerraformVariable, Token } from 'c
 import type { Construct } from 'constructs';
 import { readFileSync } from 'node:fs';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../catalog/catalog';
-import { adoptionFileInvalid, duplicateIntegration, emptySelection, unknownIntegration } from '../core/errors';
+import { checkSelection } from '../catalog/selection';
 import { KindoMicrosoftIntegrations, type KindoMicrosoftIntegrationsProps } from './kindo-microsoft-integrations';
 import { DEFAULT_NANGO_SERVER_URL } from './microsoft-integration-app';
 import { NANGO_ENVIRONMENT_VARIABLE, NANGO_SECRET_KEY_ENV } from '../nango/nango-registration';
 import { NANGO_FIELDS_DESCRIPTION, nangoFieldsValidation } from '../nango/nango-fields';
+import { KindoConfigError, show } from '../core/errors';
 
 /**
  * What the `prevent_duplicate_names` variable of the default stack and of the HCL module does, and
@@ -29,15 +30,8 @@ export const INTEGRATIONS_ENV = 'KINDO_INTEGRATIONS';
 export function integrationsFromEnvironment(value: string | undefined): readonly IntegrationId[] {
   if (value === undefined || value.trim() === 'all') return INTEGRATION_IDS;
   const ids = value.split(/[\s,]+/).filter((id) => id !== '');
-  if (ids.length === 0) throw emptySelection(INTEGRATIONS_ENV);
-  const seen = new Set<string>();
-  for (const id of ids) {
-    if (!(INTEGRATION_IDS as readonly string[]).includes(id))
-      throw unknownIntegration(INTEGRATIONS_ENV, id, INTEGRATION_IDS);
-    if (seen.has(id)) throw duplicateIntegration(INTEGRATIONS_ENV, id);
-    seen.add(id);
-  }
-  return ids as IntegrationId[];
+  checkSelection(INTEGRATIONS_ENV, ids);
+  return ids;
 }
 
 /** The environment variable naming the default app's adoption file (docs/adopting.md). */
@@ -274,4 +268,12 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
     });
     return { fabricSqlEndpointHost: host.stringValue, fabricLakehouseDatabase: database.stringValue };
   }
+}
+
+/** The default stack's adoption file (KINDO_EXISTING_APPS) that cannot be read or has the wrong shape. */
+export function adoptionFileInvalid(env: string, path: string, reason: string): KindoConfigError {
+  return new KindoConfigError(
+    'ADOPTION_FILE_INVALID',
+    `${env} names ${show(path)}, which ${reason}; expected the JSON that \`kindo-microsoft-integrations adopt --format json\` prints: { "adoptExistingNangoIntegrations": [...], "existingApps": {...} }, optionally with "nangoUniqueKeys"`,
+  );
 }

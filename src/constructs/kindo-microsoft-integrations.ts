@@ -1,14 +1,9 @@
 import { Fn, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../catalog/catalog';
-import {
-  adoptedAppWithoutNangoDecision,
-  duplicateIntegration,
-  duplicateNangoUniqueKey,
-  emptySelection,
-  settingNotApplicable,
-  unknownIntegration,
-} from '../core/errors';
+import { adoptedAppWithoutNangoDecision } from './existing-app-import';
+import { checkIntegrationId, checkSelection } from '../catalog/selection';
+import { settingNotApplicable } from '../core/validate';
 import type { AddedPermission } from '../catalog/permission-changes';
 import {
   MicrosoftIntegrationApp,
@@ -20,6 +15,7 @@ import { isToken } from '../core/validate';
 import { existingAppProps } from './existing-app-import';
 import { allowedGroupsOf, checkWhoMayConnect } from './who-may-connect';
 import type { ExistingApp } from './existing-app';
+import { KindoConfigError } from '../core/errors';
 
 /** Properties of {@link KindoMicrosoftIntegrations}. */
 export interface KindoMicrosoftIntegrationsProps extends MicrosoftIntegrationAppOptions {
@@ -109,15 +105,8 @@ export class KindoMicrosoftIntegrations extends Construct {
       existingApps = {},
       ...options
     } = props;
-    if (integrations.length === 0) throw emptySelection('integrations');
-    const seen = new Set<string>();
-    integrations.forEach((integration, i) => {
-      if (isToken(integration) || !(INTEGRATION_IDS as readonly string[]).includes(integration)) {
-        throw unknownIntegration(`integrations[${i}]`, integration, INTEGRATION_IDS);
-      }
-      if (seen.has(integration)) throw duplicateIntegration('integrations', integration);
-      seen.add(integration);
-    });
+    checkSelection('integrations', integrations, (i) => `integrations[${i}]`);
+    const seen = new Set<string>(integrations);
     const nangoOnly = 'which is not registered with Nango (client credentials)';
     const delegatedOnly = 'which signs in with client credentials, where delegated permissions do not apply';
     // A token list (e.g. a Terraform variable, as in the HCL module) is looked up per integration at plan.
@@ -126,9 +115,7 @@ export class KindoMicrosoftIntegrations extends Construct {
       ? {}
       : Object.fromEntries(
           adoptExistingNangoIntegrations.map((integration, i) => {
-            if (isToken(integration) || !(INTEGRATION_IDS as readonly string[]).includes(integration)) {
-              throw unknownIntegration(`adoptExistingNangoIntegrations[${i}]`, integration, INTEGRATION_IDS);
-            }
+            checkIntegrationId(`adoptExistingNangoIntegrations[${i}]`, integration);
             return [integration, true];
           }),
         );
@@ -218,4 +205,12 @@ export class KindoMicrosoftIntegrations extends Construct {
     }
     return errors;
   }
+}
+
+/** Two integrations registered under one Nango unique key. */
+export function duplicateNangoUniqueKey(key: string, first: string, second: string): KindoConfigError {
+  return new KindoConfigError(
+    'DUPLICATE_NANGO_UNIQUE_KEY',
+    `Nango unique key '${key}' is used by integrations '${first}' and '${second}' in one stack; expected a distinct key per integration (set \`nangoUniqueKeys\`)`,
+  );
 }

@@ -11,10 +11,12 @@ import {
 } from '../catalog/catalog';
 import { effectivePermissions } from '../catalog/effective-permissions';
 import type { AddedPermission, PermissionDeviation } from '../catalog/permission-changes';
-import { duplicateClientId, emptySelection, settingNotApplicable, unknownIntegration } from '../core/errors';
+import { checkSelection } from '../catalog/selection';
+import { settingNotApplicable } from '../core/validate';
 import { checkGuid, isToken } from '../core/validate';
 import { ownersIncludingCaller, requireDelegatedScopes } from './stack-lookups';
 import { assignAllowedGroups, checkWhoMayConnect, type WhoMayConnectOptions } from './who-may-connect';
+import { KindoConfigError, show } from '../core/errors';
 
 /** Properties of {@link KindoSaasConsent}. */
 export interface KindoSaasConsentProps extends WhoMayConnectOptions {
@@ -106,11 +108,7 @@ export class KindoSaasConsent extends Construct {
     super(scope, id);
     const { clientIds, removePermissions = {}, addPermissions = {} } = props;
     const given = Object.keys(clientIds);
-    if (given.length === 0) throw emptySelection('clientIds');
-    for (const key of given) {
-      if (!(INTEGRATION_IDS as readonly string[]).includes(key))
-        throw unknownIntegration('clientIds', key, INTEGRATION_IDS);
-    }
+    checkSelection('clientIds', given);
     const selected = INTEGRATION_IDS.filter((i) => clientIds[i] !== undefined);
     const byClientId = new Map<string, IntegrationId>();
     for (const integration of selected) {
@@ -218,4 +216,12 @@ export class KindoSaasConsent extends Construct {
   public get servicePrincipalObjectIds(): Readonly<Partial<Record<IntegrationId, string>>> {
     return Object.fromEntries(this.integrations.map((i) => [i.definition.id, i.servicePrincipal.objectId]));
   }
+}
+
+/** Two integrations given the same client ID: each would adopt the other's service principal and grants. */
+export function duplicateClientId(field: string, value: string, first: string, second: string): KindoConfigError {
+  return new KindoConfigError(
+    'DUPLICATE_CLIENT_ID',
+    `\`${field}\` gives integrations ${show(first)} and ${show(second)} the same client ID ${show(value)}; expected each integration's own client ID as Kindo publishes it (one service principal, and one set of grants, per integration)`,
+  );
 }

@@ -4,20 +4,10 @@ import { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal'
 import { ServicePrincipalDelegatedPermissionGrant } from '@cdktf/provider-azuread/lib/service-principal-delegated-permission-grant';
 import { Annotations, Fn, Op, Token } from 'cdktf';
 import { Construct } from 'constructs';
-import {
-  INTEGRATION_IDS,
-  catalog,
-  type CatalogApi,
-  type IntegrationDefinition,
-  type IntegrationId,
-} from '../catalog/catalog';
-import {
-  adoptedAppWithoutNangoDecision,
-  missingSetting,
-  notOneOf,
-  settingNotApplicable,
-  unknownIntegration,
-} from '../core/errors';
+import { catalog, type CatalogApi, type IntegrationDefinition, type IntegrationId } from '../catalog/catalog';
+import { adoptedAppWithoutNangoDecision } from './existing-app-import';
+import { missingSetting, notOneOf, settingNotApplicable } from '../core/validate';
+import { checkIntegrationId } from '../catalog/selection';
 import { NangoRegistration } from '../nango/nango-registration';
 import { perStack } from '../core/per-stack';
 import { TerraformCheck } from '../core/terraform-check';
@@ -263,10 +253,7 @@ export class MicrosoftIntegrationApp extends Construct {
   constructor(scope: Construct, id: string, props: MicrosoftIntegrationAppProps) {
     super(scope, id);
     const definitions = catalog();
-    // The id chooses what to synthesize, so it must be known at synth, never a token.
-    if (isToken(props.integration) || !(props.integration in definitions)) {
-      throw unknownIntegration('integration', props.integration, INTEGRATION_IDS);
-    }
+    checkIntegrationId('integration', props.integration);
     const definition = definitions[props.integration];
     this.definition = definition;
     const delegated = definition.authFlow === 'delegated';

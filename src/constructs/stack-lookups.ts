@@ -4,7 +4,6 @@ import { DataAzureadServicePrincipals } from '@cdktf/provider-azuread/lib/data-a
 import { Fn, Lazy, TerraformIterator, TerraformStack, Token, type Postcondition } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { CatalogApi } from '../catalog/catalog';
-import { missingApiServicePrincipalMessage, scopeIdMismatchMessage } from '../core/errors';
 import { isToken } from '../core/validate';
 
 // Lookups that every integration of a stack shares. They sit directly under the stack with fixed
@@ -179,4 +178,34 @@ export function requireDelegatedScopes(
     objectIds.set(api.name, Token.asString(`\${${lookup.fqn}[0].object_id}`));
   }
   return objectIds;
+}
+
+/** Plan stops: a Microsoft API that a requester needs has no service principal in the tenant. */
+export function missingApiServicePrincipalMessage(api: string, appId: string, requesters: readonly string[]): string {
+  return (
+    `Microsoft API ${api} (app ID ${appId}) has no service principal in this tenant, and ${requesters.join(', ')} ` +
+    `request${requesters.length === 1 ? 's' : ''} its delegated permissions, so it could not be consented. Nothing was changed. ` +
+    `Expected the API's service principal: have an administrator create it once with \`az ad sp create --id ${appId}\` ` +
+    `(or POST https://graph.microsoft.com/v1.0/servicePrincipals with body {"appId": "${appId}"}), then plan again; ` +
+    `or leave out what needs it. See docs/troubleshooting.md.`
+  );
+}
+
+/**
+ * Plan stops: the tenant's service principal of an API publishes a delegated scope under another
+ * ID than the one requested. `found` is an HCL expression for the published ID.
+ */
+export function scopeIdMismatchMessage(
+  api: string,
+  scope: string,
+  expected: string,
+  found: string,
+  requesters: readonly string[],
+): string {
+  return (
+    `${requesters.join(', ')} request${requesters.length === 1 ? 's' : ''} ${api} delegated scope ${scope} with ID ${expected}, ` +
+    `but this tenant's ${api} publishes ${scope} with ID \${${found}}. Nothing was changed. ` +
+    `Expected the published ID: correct it where the scope is requested (permissions/*.json, or addPermissions), ` +
+    `or remove the scope (removePermissions), then plan again. See docs/troubleshooting.md.`
+  );
 }

@@ -3,8 +3,9 @@ import type { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-princ
 import { Fn, TerraformIterator, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { IntegrationId } from '../catalog/catalog';
-import { groupsWithoutAssignment, groupsWithoutAssignmentMessage, settingNotApplicable } from '../core/errors';
+import { settingNotApplicable } from '../core/validate';
 import { checkGuid, isToken } from '../core/validate';
+import { KindoConfigError, show } from '../core/errors';
 
 /** Who may connect an integration: the enterprise application's first control point, in both modes. */
 export interface WhoMayConnectOptions {
@@ -111,4 +112,20 @@ export function assignAllowedGroups(
         }
       : undefined,
   });
+}
+
+/** Groups allowed to connect, while any user may connect anyway. */
+export function groupsWithoutAssignment(field: string, groups: readonly string[]): KindoConfigError {
+  return new KindoConfigError(
+    'GROUPS_WITHOUT_ASSIGNMENT',
+    `\`${field}\` is ${show(groups)} but \`requireAssignment\` is not true, so every user of the tenant may connect and the list restricts nobody; expected \`requireAssignment: true\` with the groups, or no \`${field}\``,
+  );
+}
+
+/** Plan stops: groups are allowed to connect while assignment is not required (values known only at plan). */
+export function groupsWithoutAssignmentMessage(who: string): string {
+  return (
+    `${who}: allowed groups are set but assignment is not required, so every user of the tenant may connect and the list restricts nobody. ` +
+    `Nothing was changed. Expected requireAssignment (require_assignment) true with the groups, or no groups.`
+  );
 }

@@ -1,5 +1,5 @@
 import { Fn, Token } from 'cdktf';
-import { insecureUrl, malformedUrl, notGuid, outOfRange, patternMismatch, urlWithExtraParts } from './errors';
+import { KindoConfigError, show } from './errors';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -39,4 +39,64 @@ export function checkWholeNumber(field: string, value: number, min: number, max:
 
 export function checkPattern(field: string, value: string, pattern: RegExp, expected: string): void {
   if (!isToken(value) && !pattern.test(value)) throw patternMismatch(field, value, expected);
+}
+
+/** A URL that does not parse. */
+export function malformedUrl(field: string, value: string): KindoConfigError {
+  return new KindoConfigError(
+    'MALFORMED_URL',
+    `\`${field}\` is ${show(value)}, which is not a URL; expected an absolute URL such as 'https://api.nango.dev'`,
+  );
+}
+
+/** A URL that is not https (plain http is accepted for loopback hosts only). */
+export function insecureUrl(field: string, value: string): KindoConfigError {
+  return new KindoConfigError(
+    'INSECURE_URL',
+    `\`${field}\` is ${show(value)}; expected an https:// URL (http:// is accepted only for 127.0.0.1, [::1] or localhost, for development)`,
+  );
+}
+
+/** A URL with parts the field does not accept. */
+export function urlWithExtraParts(field: string, value: string, expected: string): KindoConfigError {
+  return new KindoConfigError('URL_EXTRA_PARTS', `\`${field}\` is ${show(value)}; expected ${expected}`);
+}
+
+/** A number outside its allowed range. */
+export function outOfRange(field: string, value: number, min: number, max: number, unit: string): KindoConfigError {
+  return new KindoConfigError(
+    'OUT_OF_RANGE',
+    `\`${field}\` is ${show(value)}; expected a whole number of ${unit} from ${min} to ${max}`,
+  );
+}
+
+/** A value that must be a GUID. */
+export function notGuid(field: string, value: string): KindoConfigError {
+  return new KindoConfigError(
+    'NOT_A_GUID',
+    `\`${field}\` is ${show(value)}; expected a GUID such as '00000000-0000-0000-0000-000000000000'`,
+  );
+}
+
+/** A value that does not match the pattern its field requires. */
+export function patternMismatch(field: string, value: string, expected: string): KindoConfigError {
+  return new KindoConfigError('PATTERN_MISMATCH', `\`${field}\` is ${show(value)}; expected ${expected}`);
+}
+
+/** A per-integration setting for an integration that is not selected or does not take it. */
+export function settingNotApplicable(field: string, key: string, reason: string): KindoConfigError {
+  return new KindoConfigError(
+    'SETTING_NOT_APPLICABLE',
+    `\`${field}\` has an entry for ${show(key)}, ${reason}; expected entries only for selected integrations that take this setting`,
+  );
+}
+
+/** Nango settings are required because a delegated integration is registered with Nango. */
+export function missingSetting(field: string, reason: string): KindoConfigError {
+  return new KindoConfigError('MISSING_SETTING', `\`${field}\` is not set; expected a value, because ${reason}`);
+}
+
+/** A value outside a fixed set. */
+export function notOneOf(field: string, value: string, valid: readonly string[]): KindoConfigError {
+  return new KindoConfigError('NOT_ONE_OF', `\`${field}\` is ${show(value)}; expected one of: ${valid.join(', ')}`);
 }

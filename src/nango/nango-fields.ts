@@ -1,6 +1,6 @@
 import type { TerraformVariableValidationConfig } from 'cdktf';
-import { nangoFieldInvalid, nangoFieldNameInvalid, nangoFieldSecret, type KindoConfigError } from '../core/errors';
 import { isToken } from '../core/validate';
+import { KindoConfigError, show } from '../core/errors';
 
 /**
  * The integration-specific fields step 4 of Kindo's guide names ("Tenant ID, if requested"; "a Purview
@@ -169,4 +169,25 @@ export function nangoFieldsValidation(variable: string): TerraformVariableValida
       ),
     ),
   ];
+}
+
+/** A Nango field whose name says it holds a secret. */
+export function nangoFieldSecret(field: string, name: string): KindoConfigError {
+  return new KindoConfigError(
+    'NANGO_FIELD_SECRET',
+    `\`${field}\` has a field named ${show(name)}, which names a secret (secret, password, key, token or credential); Nango fields are stored in the integration's \`custom\` settings and shown in plans, review reports and \`verify\` output. Expected only non-secret values such as a Purview endpoint URL or a subscription ID: the client secret is registered from the app's own client secret (rotate it with \`secretRotation\`), and no other secret belongs in Nango's integration settings`,
+  );
+}
+
+/** A Nango field name outside the accepted form, or one that Nango reads itself. */
+export function nangoFieldNameInvalid(field: string, name: string, expected: string): KindoConfigError {
+  return new KindoConfigError(
+    'NANGO_FIELD_NAME_INVALID',
+    `\`${field}\` has a field named ${show(name)}; expected ${expected}`,
+  );
+}
+
+/** A Nango field value that does not have the form its name requires. */
+export function nangoFieldInvalid(field: string, value: string, expected: string): KindoConfigError {
+  return new KindoConfigError('NANGO_FIELD_INVALID', `\`${field}\` is ${show(value)}; expected ${expected}`);
 }

@@ -1,6 +1,6 @@
-import { nangoProviderNotOAuth2, nangoProviderWrongAudience, unknownNangoProvider } from '../core/errors';
 import { isToken } from '../core/validate';
 import facts from './nango-provider-facts.json';
+import { KindoConfigError, show } from '../core/errors';
 
 // Nango's provider facts come from a generated extract of @nangohq/providers (npm run
 // nango:providers, kept equal to the package by a test): loading the package parses its whole
@@ -42,4 +42,33 @@ export function checkNangoProvider(field: string, key: string, signInAudience?: 
  */
 export function takesCustomSettings(provider: string): boolean {
   return isToken(provider) || !(Object.hasOwn(PROVIDERS, provider) && PROVIDERS[provider]?.integration_config);
+}
+
+/** A Nango provider key that @nangohq/providers does not list. */
+export function unknownNangoProvider(field: string, value: string, suggestion: string): KindoConfigError {
+  return new KindoConfigError(
+    'UNKNOWN_NANGO_PROVIDER',
+    `\`${field}\` is ${show(value)}, which is not a provider in Nango's catalog (@nangohq/providers); expected a provider key such as ${show(suggestion)}`,
+  );
+}
+
+/** A Nango provider that does not sign users in with OAuth 2.0 authorization code. */
+export function nangoProviderNotOAuth2(field: string, value: string, authMode: string): KindoConfigError {
+  return new KindoConfigError(
+    'NANGO_PROVIDER_NOT_OAUTH2',
+    `\`${field}\` is ${show(value)}, whose Nango auth mode is ${authMode}; expected an OAUTH2 provider, since delegated integrations sign users in (e.g. 'microsoft-tenant-specific')`,
+  );
+}
+
+/** A Nango provider that authorizes against a multi-tenant endpoint for a single-tenant app. */
+export function nangoProviderWrongAudience(
+  field: string,
+  value: string,
+  authorizationUrl: string,
+  audience: string,
+): KindoConfigError {
+  return new KindoConfigError(
+    'NANGO_PROVIDER_WRONG_AUDIENCE',
+    `\`${field}\` is ${show(value)}, which authorizes at ${authorizationUrl}; a single-tenant (${audience}) app is rejected there (AADSTS50194). Expected a provider that signs in at the tenant's own endpoint, e.g. 'microsoft-tenant-specific', or signInAudience 'AzureADMultipleOrgs'`,
+  );
 }

@@ -14,12 +14,13 @@ import {
   type TerraformVariableConfig,
 } from 'cdktf';
 import { Construct } from 'constructs';
-import { literalSecret, nangoEnvironmentSwitchedMessage, settingNotApplicable } from '../core/errors';
+import { settingNotApplicable } from '../core/validate';
 import { KNOWN_NANGO_FIELDS, checkNangoFields } from './nango-fields';
 import { checkNangoProvider, takesCustomSettings } from './nango-providers';
 import { perStack } from '../core/per-stack';
 import { TerraformData } from '../core/terraform-data';
 import { baseUrl, checkPattern, checkServiceUrl, isToken } from '../core/validate';
+import { KindoConfigError } from '../core/errors';
 
 /** Nango's rule for integration unique keys (`providerConfigKeySchema` in Nango's server). */
 export const NANGO_UNIQUE_KEY_PATTERN = /^[a-zA-Z0-9~:.@ _-]{1,255}$/;
@@ -441,4 +442,32 @@ export class NangoRegistration extends Construct {
     };
     return record;
   }
+}
+
+/** A secret given as a literal string, which would be written into the synthesized configuration. */
+export function literalSecret(field: string): KindoConfigError {
+  return new KindoConfigError(
+    'LITERAL_SECRET',
+    `\`${field}\` is a literal string; expected a token, such as a sensitive TerraformVariable (new TerraformVariable(this, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue), so that the secret never lands in the synthesized configuration`,
+  );
+}
+
+/**
+ * The plan names another Nango environment than the one the state registered the integration in
+ * (a `postcondition` of NangoRegistration's `Environment`). The arguments are HCL expressions or
+ * literal text: the message is evaluated by Terraform, at plan.
+ */
+export function nangoEnvironmentSwitchedMessage(
+  who: string,
+  uniqueKey: string,
+  recorded: string,
+  given: string,
+  address: string,
+): string {
+  return (
+    `${who}: this Terraform state registered Nango integration '${uniqueKey}' in Nango environment '${recorded}', and this plan names environment '${given}' ` +
+    `(nango.environment; nango_environment in the default stack and the module). Nothing was changed: deleting the integration from '${recorded}' needs that environment's secret key, which Terraform does not keep. ` +
+    `Expected '${recorded}' with its secret key. To move to '${given}': with '${recorded}' and its secret key in TF_VAR_nango_secret_key, run terraform destroy -target='${address}' ` +
+    `(prefixed with module.<name>. inside a module; it deletes the integration from '${recorded}' and leaves the Entra app), then apply with '${given}' and its key. See docs/nango-registration.md.`
+  );
 }

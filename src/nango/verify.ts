@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { verifyNangoFailed, verifyNothingRegistered } from '../core/errors';
+import { KindoConfigError, show } from '../core/errors';
 
 type Json = Record<string, any>;
 
@@ -425,4 +425,17 @@ export function renderVerifyTable(report: VerifyReport): string {
       ? 'Everything agrees.'
       : `${report.integrations.filter((i) => !i.agrees).length} of ${report.integrations.length} integration(s) do not agree with Nango.`,
   ].join('\n');
+}
+
+/** `verify` found no Nango registration in Terraform's state. */
+export function verifyNothingRegistered(source: string): KindoConfigError {
+  return new KindoConfigError(
+    'VERIFY_NOTHING_REGISTERED',
+    `Terraform's state in ${show(source)} holds no Nango registration (NangoRegistration's Sync resource); expected the state of a stack after \`terraform apply\`: run verify in that stack's directory`,
+  );
+}
+
+/** `verify` could not use Nango's answer. */
+export function verifyNangoFailed(request: string, problem: string): KindoConfigError {
+  return new KindoConfigError('VERIFY_NANGO_FAILED', `${request}: ${problem}`);
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { reviewBaseNotFound, reviewBaseSynthFailed } from '../core/errors';
+import { KindoConfigError, show } from '../core/errors';
 
 // Synth output can be long; the tail holds the error.
 const OUTPUT_TAIL = 4000;
@@ -53,4 +53,25 @@ export function withSynthesizedRevision<T>(ref: string, projectDir: string, use:
     rmSync(worktree, { recursive: true, force: true });
     run('git', ['worktree', 'prune'], projectDir);
   }
+}
+
+/** A --base that is neither a directory nor a git revision. */
+export function reviewBaseNotFound(value: string, repo: string): KindoConfigError {
+  return new KindoConfigError(
+    'REVIEW_BASE_NOT_FOUND',
+    `--base is ${show(value)}, which is neither a directory nor a commit known to the git repository at ${show(repo)}; expected the cdktf output directory of an earlier synth, or a git ref such as 'origin/main' (in CI, check out with fetch-depth: 0)`,
+  );
+}
+
+/** Synthesizing the --base revision failed. */
+export function reviewBaseSynthFailed(
+  ref: string,
+  step: string,
+  status: number | null,
+  output: string,
+): KindoConfigError {
+  return new KindoConfigError(
+    'REVIEW_BASE_SYNTH_FAILED',
+    `cannot synthesize --base ${show(ref)}: \`${step}\` exited with ${status ?? 'a signal'}${output ? `:\n${output}` : ''}\nexpected the revision to synthesize with this checkout's node_modules; synthesize it yourself and pass the output directory as --base`,
+  );
 }

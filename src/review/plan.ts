@@ -1,4 +1,3 @@
-import { reviewPlanInvalid } from '../core/errors';
 import type {
   AdoptedChange,
   AdoptedResource,
@@ -9,6 +8,7 @@ import type {
   ReviewedIntegration,
 } from './types';
 import type { apiLookups } from './synth';
+import { KindoConfigError, show } from '../core/errors';
 
 type Json = Record<string, any>;
 type ApiLookups = ReturnType<typeof apiLookups>;
@@ -269,4 +269,12 @@ function adoptedResources(
     ];
   });
   return adopted.sort((a, b) => a.rank - b.rank || a.address.localeCompare(b.address));
+}
+
+/** A --plan file that is not `terraform show -json` output. */
+export function reviewPlanInvalid(file: string, reason: string): KindoConfigError {
+  return new KindoConfigError(
+    'REVIEW_PLAN_INVALID',
+    `${show(file)} is not a Terraform plan in JSON (${reason}); expected the output of \`terraform show -json <planfile>\`, not the plan file itself or \`terraform plan\` text`,
+  );
 }

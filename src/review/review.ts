@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { catalog as packageCatalog, type Catalog } from '../catalog/catalog';
-import { reviewInputNotFound, reviewInputUnreadable } from '../core/errors';
 import { diffIntegrations } from './diff';
 import { MARKER, renderMarkdown } from './markdown';
 import { summarizePlanJson } from './plan';
@@ -16,6 +15,7 @@ import type {
   RiskEntry,
   SynthesizedStack,
 } from './types';
+import { KindoConfigError, show } from '../core/errors';
 
 /** Exit statuses of the `review` command. */
 export const REVIEW_EXIT = {
@@ -155,4 +155,20 @@ export function renderReviewMarkdown(report: ReviewReport): string {
 /** The exit status for a report: {@link REVIEW_EXIT.GREW} when its diff widens the access surface. */
 export function reviewExitCode(report: ReviewReport): number {
   return report.diff?.grew ? REVIEW_EXIT.GREW : REVIEW_EXIT.NO_GROWTH;
+}
+
+/** The review command found no synthesized stack where it was pointed. */
+export function reviewInputNotFound(dir: string, isDirectory: boolean): KindoConfigError {
+  return new KindoConfigError(
+    'REVIEW_INPUT_NOT_FOUND',
+    `no synthesized stack at ${show(dir)} (${isDirectory ? 'the directory holds neither manifest.json nor cdk.tf.json' : 'no such directory'}); expected the output directory of \`npx cdktf synth\` (default ./cdktf.out) or one stack directory holding cdk.tf.json: run \`npx cdktf synth\` first`,
+  );
+}
+
+/** A synthesized file that is not JSON. */
+export function reviewInputUnreadable(file: string, reason: string): KindoConfigError {
+  return new KindoConfigError(
+    'REVIEW_INPUT_UNREADABLE',
+    `cannot read ${show(file)}: ${reason}; expected JSON written by \`npx cdktf synth\`: synthesize again`,
+  );
 }
