@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { INTEGRATION_IDS, type IntegrationId } from '../catalog/catalog';
-import { adoptInputInvalid } from './adopt-candidates';
-import { cliUsage } from './command';
 import { checkServiceUrl } from '../core/validate';
 import {
+  adoptInputInvalid,
   azQueries,
   classify,
   matchApps,
@@ -13,7 +12,7 @@ import {
   renderJson,
   renderTypeScript,
 } from './adopt-candidates';
-import { CLI_EXIT, type Command } from './command';
+import { CLI_EXIT, type Command, cliUsage } from './command';
 
 /** Exit statuses of the `adopt` command. */
 export const ADOPT_EXIT = {

@@ -2,10 +2,10 @@ import { DataAzureadApplication } from '@cdktf/provider-azuread/lib/data-azuread
 import { Annotations, type TerraformResource } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { CatalogApi, IntegrationDefinition } from '../catalog/catalog';
-import { settingNotApplicable } from '../core/validate';
-import { checkGuid, checkPattern, isToken } from '../core/validate';
+import { settingNotApplicable, checkGuid, checkPattern, isToken } from '../core/validate';
 import type { ExistingApp, ExistingAppProps } from './existing-app';
 import { KindoConfigError, show } from '../core/errors';
+import { writeRecord } from '../core/review-contract';
 
 // Bringing an app registration made by hand from Kindo's guide under the stack (docs/adopting.md).
 
@@ -154,7 +154,7 @@ export function importExistingApp(existing: ExistingAppLookup, adopted: AdoptedR
     r.dependsOn = [...(r.dependsOn ?? []), ...first];
   }
   // Terraform ignores "//" keys; the review report's Adopted section reads this.
-  adopted.application.addOverride('//.kindo_adoption', {
+  writeRecord(adopted.application, 'adoption', {
     application:
       props.existingApplicationObjectId !== undefined
         ? { objectId: props.existingApplicationObjectId }

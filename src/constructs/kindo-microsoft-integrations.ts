@@ -1,9 +1,9 @@
 import { Fn, TerraformStack, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../catalog/catalog';
-import { adoptedAppWithoutNangoDecision } from './existing-app-import';
+import { adoptedAppWithoutNangoDecision, existingAppProps } from './existing-app-import';
 import { checkIntegrationId, checkSelection } from '../catalog/selection';
-import { settingNotApplicable } from '../core/validate';
+import { isToken, settingNotApplicable } from '../core/validate';
 import type { AddedPermission } from '../catalog/permission-changes';
 import {
   MicrosoftIntegrationApp,
@@ -11,8 +11,6 @@ import {
   type MicrosoftIntegrationAppOptions,
 } from './microsoft-integration-app';
 import { NangoRegistration } from '../nango/nango-registration';
-import { isToken } from '../core/validate';
-import { existingAppProps } from './existing-app-import';
 import { allowedGroupsOf, checkWhoMayConnect } from './who-may-connect';
 import type { ExistingApp } from './existing-app';
 import { KindoConfigError } from '../core/errors';

@@ -12,11 +12,11 @@ import {
 import { effectivePermissions } from '../catalog/effective-permissions';
 import type { AddedPermission, PermissionDeviation } from '../catalog/permission-changes';
 import { checkSelection } from '../catalog/selection';
-import { settingNotApplicable } from '../core/validate';
-import { checkGuid, isToken } from '../core/validate';
+import { settingNotApplicable, checkGuid, isToken } from '../core/validate';
 import { ownersIncludingCaller, requireDelegatedScopes } from './stack-lookups';
 import { assignAllowedGroups, checkWhoMayConnect, type WhoMayConnectOptions } from './who-may-connect';
 import { KindoConfigError, show } from '../core/errors';
+import { integrationNotes, integrationTag, writeRecord } from '../core/review-contract';
 
 /** Properties of {@link KindoSaasConsent}. */
 export interface KindoSaasConsentProps extends WhoMayConnectOptions {
@@ -69,8 +69,6 @@ export interface KindoSaasIntegration {
 
 /** Tag on every service principal this construct manages, so that it can be found in the tenant. */
 export const KINDO_SAAS_TAG = 'kindo-microsoft-integrations:saas';
-/** Prefix of the tag naming the integration a service principal serves, e.g. `kindo-integration:teams`. */
-export const KINDO_INTEGRATION_TAG_PREFIX = 'kindo-integration:';
 // Entra ID lists a service principal under "Enterprise applications" only with this tag; consent
 // sets it too (hashicorp/azuread 3.7 docs/resources/service_principal.md, feature_tags.enterprise).
 const ENTERPRISE_APP_TAG = 'WindowsAzureActiveDirectoryIntegratedApp';
@@ -84,7 +82,7 @@ function saasNotes(definition: IntegrationDefinition, deviations: readonly Permi
     .join(' ');
   // Entra keeps at most 1024 characters of notes.
   return (
-    `Kindo integration '${definition.id}' (${definition.displayName}), Kindo SaaS: Kindo's app, consented by Terraform with kindo-microsoft-integrations. ` +
+    `${integrationNotes(definition.id, definition.displayName)}, Kindo SaaS: Kindo's app, consented by Terraform with kindo-microsoft-integrations. ` +
     `Removing the integration or destroying the stack deletes this enterprise application, revoking every consent and assignment it holds. ` +
     (changed ? `Deviates from Kindo's guide: ${changed}` : "Permissions as in Kindo's guide.")
   ).slice(0, 1024);
@@ -172,11 +170,11 @@ export class KindoSaasConsent extends Construct {
       useExisting: true,
       owners,
       notes: saasNotes(definition, deviations),
-      tags: [ENTERPRISE_APP_TAG, KINDO_SAAS_TAG, `${KINDO_INTEGRATION_TAG_PREFIX}${definition.id}`],
+      tags: [ENTERPRISE_APP_TAG, KINDO_SAAS_TAG, integrationTag(definition.id)],
       appRoleAssignmentRequired: options.requireAssignment ?? false,
     });
     // Terraform ignores "//" keys in JSON configuration; the review report reads the deviations here.
-    if (deviations.length > 0) servicePrincipal.addOverride('//.kindo_permission_deviations', deviations);
+    if (deviations.length > 0) writeRecord(servicePrincipal, 'deviations', deviations);
     const who = `Kindo SaaS integration '${definition.id}'`;
     const allowedGroups = assignAllowedGroups(scope, servicePrincipal, options, integration, who);
     // Client credentials never sign a user in, so Fabric has nothing to consent to.

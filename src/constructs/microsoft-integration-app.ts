@@ -5,8 +5,18 @@ import { ServicePrincipalDelegatedPermissionGrant } from '@cdktf/provider-azurea
 import { Annotations, Fn, Op, Token } from 'cdktf';
 import { Construct } from 'constructs';
 import { catalog, type CatalogApi, type IntegrationDefinition, type IntegrationId } from '../catalog/catalog';
-import { adoptedAppWithoutNangoDecision } from './existing-app-import';
-import { missingSetting, notOneOf, settingNotApplicable } from '../core/validate';
+import { adoptedAppWithoutNangoDecision, importExistingApp, lookupExistingApp } from './existing-app-import';
+import {
+  missingSetting,
+  notOneOf,
+  settingNotApplicable,
+  baseUrl,
+  checkGuid,
+  checkPattern,
+  checkServiceUrl,
+  checkWholeNumber,
+  isToken,
+} from '../core/validate';
 import { checkIntegrationId } from '../catalog/selection';
 import { NangoRegistration } from '../nango/nango-registration';
 import { perStack } from '../core/per-stack';
@@ -17,9 +27,8 @@ import { checkNangoProvider } from '../nango/nango-providers';
 import { clientIdentity, ownersIncludingCaller, requireDelegatedScopes } from './stack-lookups';
 import { assignAllowedGroups, checkWhoMayConnect, type WhoMayConnectOptions } from './who-may-connect';
 import type { AppRoleAssignment } from '@cdktf/provider-azuread/lib/app-role-assignment';
-import { importExistingApp, lookupExistingApp } from './existing-app-import';
 import type { ExistingAppProps } from './existing-app';
-import { baseUrl, checkGuid, checkPattern, checkServiceUrl, checkWholeNumber, isToken } from '../core/validate';
+import { integrationNotes, writeRecord } from '../core/review-contract';
 
 /** Who may sign in to the app registration. */
 export enum SignInAudience {
@@ -204,7 +213,7 @@ const GRAPH = 'Microsoft Graph';
 
 /** The guide's "keep a record of which Kindo integration uses each app registration", and any deviation from its list. */
 function appNotes(definition: IntegrationDefinition, deviations: readonly PermissionDeviation[]): string {
-  const base = `Kindo integration '${definition.id}' (${definition.displayName}), managed by Terraform with kindo-microsoft-integrations.`;
+  const base = `${integrationNotes(definition.id, definition.displayName)}, managed by Terraform with kindo-microsoft-integrations.`;
   if (deviations.length === 0) return `${base} Permissions as in Kindo's guide.`;
   const list = deviations
     .map((d) => `${d.change === 'added' ? '+' : '-'}${d.api === GRAPH ? '' : `${d.api}/`}${d.permission}`)
@@ -366,12 +375,12 @@ export class MicrosoftIntegrationApp extends Construct {
     this.clientId = this.application.clientId;
     this.redirectUri = nango?.callbackUrl;
     // Terraform ignores "//" keys in JSON configuration; the review report reads the deviations here.
-    if (deviations.length > 0) this.application.addOverride('//.kindo_permission_deviations', deviations);
+    if (deviations.length > 0) writeRecord(this.application, 'deviations', deviations);
 
     this.servicePrincipal = new ServicePrincipal(this, 'ServicePrincipal', {
       clientId: this.clientId,
       owners,
-      notes: `Kindo integration '${definition.id}' (${definition.displayName})`,
+      notes: integrationNotes(definition.id, definition.displayName),
       appRoleAssignmentRequired: props.requireAssignment,
     });
     this.allowedGroups = assignAllowedGroups(

@@ -3,8 +3,7 @@ import type { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-princ
 import { Fn, TerraformIterator, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { IntegrationId } from '../catalog/catalog';
-import { settingNotApplicable } from '../core/validate';
-import { checkGuid, isToken } from '../core/validate';
+import { settingNotApplicable, checkGuid, isToken } from '../core/validate';
 import { KindoConfigError, show } from '../core/errors';
 
 /** Who may connect an integration: the enterprise application's first control point, in both modes. */

@@ -14,12 +14,11 @@ import {
   type TerraformVariableConfig,
 } from 'cdktf';
 import { Construct } from 'constructs';
-import { settingNotApplicable } from '../core/validate';
+import { settingNotApplicable, baseUrl, checkPattern, checkServiceUrl, isToken } from '../core/validate';
 import { KNOWN_NANGO_FIELDS, checkNangoFields } from './nango-fields';
 import { checkNangoProvider, takesCustomSettings } from './nango-providers';
 import { perStack } from '../core/per-stack';
 import { TerraformData } from '../core/terraform-data';
-import { baseUrl, checkPattern, checkServiceUrl, isToken } from '../core/validate';
 import { KindoConfigError } from '../core/errors';
 
 /** Nango's rule for integration unique keys (`providerConfigKeySchema` in Nango's server). */

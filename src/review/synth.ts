@@ -10,15 +10,12 @@ import type {
   WhoMayConnect,
 } from './types';
 import { resolveExpression, type VariableDefaults } from './expression';
+import { integrationFromNotes, integrationFromTags, readRecord } from '../core/review-contract';
 
 type Block = Record<string, any>;
 
-// `notes` as MicrosoftIntegrationApp writes it; the integration id is the first quoted word.
-const NOTES = /^Kindo integration '([^']+)'/;
 // plantimestamp() since the first plan is quiet; timestamp() in synths of earlier versions (a diff's base).
 const LIFETIME = /^\$\{timeadd\((?:plan)?timestamp\(\), "(\d+)h"\)\}$/;
-// The tag KindoSaasConsent puts on the service principal of Kindo's app for one integration.
-const SAAS_INTEGRATION_TAG = /^kindo-integration:(.+)$/;
 // A for_each over a literal list of group IDs, as `TerraformIterator.fromList` writes it.
 const LITERAL_SET = /^\$\{toset\((\[[^\]]*\])\)\}$/;
 
@@ -217,7 +214,7 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
       referenced(ref, 'azuread_application') === name ||
       lookups.includes(referenced(ref, 'data.azuread_application') ?? '');
     const path: string | undefined = app['//']?.metadata?.path;
-    const fromNotes = typeof app.notes === 'string' ? NOTES.exec(app.notes)?.[1] : undefined;
+    const fromNotes = integrationFromNotes(app.notes);
     const segments = path?.split('/') ?? [];
     const fromPath = segments.at(-1) === 'Application' && segments.length > 2 ? segments.at(-2) : undefined;
     const integrationId = fromNotes ?? fromPath ?? name;
@@ -236,7 +233,7 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
       return holding.length > 0 ? 'one user' : 'none';
     };
 
-    const recorded: Block[] = app['//']?.kindo_permission_deviations ?? [];
+    const recorded: Block[] = readRecord(app, 'deviations') ?? [];
     const addedRecord = (api: string | undefined, id: string) =>
       recorded.find((r) => r.change === 'added' && r.api === api && r.id === id);
     const required: Block[] = app.required_resource_access ?? [];
@@ -338,7 +335,7 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
       ...grantEntries.map(([n]) => `azuread_service_principal_delegated_permission_grant.${n}`),
       ...nangoAddresses,
     ];
-    const adoptionRecord: Block | undefined = app['//']?.kindo_adoption;
+    const adoptionRecord = readRecord<Block>(app, 'adoption');
     const adoptionImports = addresses.flatMap((address) => {
       const id = importId(address);
       return id === undefined ? [] : [{ address, id: String(id) }];
@@ -396,18 +393,16 @@ export function reviewStack(stack: SynthesizedStack, catalog: Catalog): Reviewed
   });
 
   const saas = entries('azuread_service_principal').flatMap(([name, sp]): ReviewedIntegration[] => {
-    const tag = ((sp.tags ?? []) as unknown[])
-      .map((t) => (typeof t === 'string' ? SAAS_INTEGRATION_TAG.exec(t)?.[1] : undefined))
-      .find((t) => t !== undefined);
+    const tag = integrationFromTags(sp.tags);
     if (tag === undefined || referenced(sp.client_id, 'azuread_application')) return [];
-    const fromNotes = typeof sp.notes === 'string' ? NOTES.exec(sp.notes)?.[1] : undefined;
+    const fromNotes = integrationFromNotes(sp.notes);
     const integrationId = fromNotes ?? tag;
     const definition = (catalog as Record<string, Catalog[keyof Catalog] | undefined>)[integrationId];
     const grantEntries = grantsOf([name]);
     const assignmentEntries = assignmentsOf([name]);
     const consentOf = (g: Block): Consent => (g.user_object_id === undefined ? 'tenant-wide' : 'one user');
     // Grants carry scope names only: an addition's record (with its justification) is found by API and name.
-    const recorded: Block[] = sp['//']?.kindo_permission_deviations ?? [];
+    const recorded: Block[] = readRecord(sp, 'deviations') ?? [];
     const addedRecord = (api: string | undefined, scope: string) =>
       recorded.find((r) => r.change === 'added' && r.api === api && r.permission === scope);
     // Kindo's app asks for what Kindo configured; what this stack asks of the tenant is the grants.
