@@ -2,43 +2,11 @@ import { Application } from '@cdktf/provider-azuread/lib/application';
 import { ApplicationPasswordA } from '@cdktf/provider-azuread/lib/application-password';
 import { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal';
 import { ServicePrincipalDelegatedPermissionGrant } from '@cdktf/provider-azuread/lib/service-principal-delegated-permission-grant';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Fn, TerraformStack, TerraformVariable, Testing, Token } from 'cdktf';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../../src/catalog/catalog';
-import {
-  MicrosoftIntegrationApp,
-  SignInAudience,
-  type MicrosoftIntegrationAppProps,
-  type NangoOptions,
-} from '../../src/constructs/microsoft-integration-app';
+import { MicrosoftIntegrationApp, SignInAudience } from '../../src/constructs/microsoft-integration-app';
+import { type Synth, type TestProps, only, synthApp } from '../support/integration-app';
 
-import { hasTerraform, terraform } from '../support/terraform';
-
-type Synth = Record<string, any>;
-
-/** Props under test; `nango` settings get the secret key from a sensitive variable, and `nango: undefined` leaves them out. */
-type TestProps = Omit<Partial<MicrosoftIntegrationAppProps>, 'nango'> & {
-  integration: IntegrationId;
-  nango?: Partial<NangoOptions>;
-};
-
-function synthApp(props: TestProps): { json: string; tf: Synth; full: Synth } {
-  const stack = new TerraformStack(Testing.app(), 'test');
-  const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
-  const nango = 'nango' in props && props.nango === undefined ? undefined : { secretKey, ...props.nango };
-  new MicrosoftIntegrationApp(stack, 'App', { ...props, nango });
-  const json = Testing.synth(stack);
-  // Testing.synth strips "//" metadata; `full` keeps it, as `cdktf synth` does.
-  return { json, tf: JSON.parse(json), full: stack.toTerraform() };
-}
-
-const only = (tf: Synth, type: string): any => {
-  const all = Object.values(tf.resource?.[type] ?? {});
-  expect(all, type).toHaveLength(1);
-  return all[0];
-};
 const delegated = INTEGRATION_IDS.filter((id) => catalog()[id].authFlow === 'delegated');
 
 describe('MicrosoftIntegrationApp', () => {
@@ -206,46 +174,6 @@ describe('MicrosoftIntegrationApp', () => {
         expected,
       ]);
     });
-
-    // The synthesized expression, evaluated by real Terraform with the caller's object ID as a variable.
-    test.skipIf(!hasTerraform)(
-      'hold the caller once, with or without it in the list (terraform on the PATH)',
-      async () => {
-        const { tf } = synthApp({
-          integration: 'teams',
-          owners: ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', '00000000-0000-0000-0000-000000000001'],
-        });
-        const expression: string = only(tf, 'azuread_application').owners;
-        const dir = mkdtempSync(join(tmpdir(), 'kindo-owners-'));
-        try {
-          const withCaller = (id: string) => expression.replace(caller, `"${id}"`);
-          writeFileSync(
-            join(dir, 'main.tf.json'),
-            JSON.stringify({
-              output: {
-                caller_not_listed: { value: withCaller('00000000-0000-0000-0000-000000000000') },
-                caller_listed: { value: withCaller('00000000-0000-0000-0000-000000000001') },
-              },
-            }),
-          );
-          const run = await terraform(dir, ['apply', '-auto-approve', '-input=false']);
-          expect(run.status, run.output).toBe(0);
-          const values = JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
-          expect(values.caller_not_listed.value).toEqual([
-            '8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
-            '00000000-0000-0000-0000-000000000001',
-            '00000000-0000-0000-0000-000000000000',
-          ]);
-          expect(values.caller_listed.value).toEqual([
-            '8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
-            '00000000-0000-0000-0000-000000000001',
-          ]);
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      },
-      30_000,
-    );
   });
 
   test('refuses a second app of the same display name by default (prevent_duplicate_names), and creates one when told to', () => {
@@ -403,120 +331,7 @@ describe('MicrosoftIntegrationApp', () => {
       expect(condition(synthApp({ integration: 'teams', secretExpiryWarningDays: 7 }).tf)).toContain('"168h"');
       expect(condition(synthApp({ integration: 'teams', secretExpiryWarningDays: 0 }).tf)).toBeUndefined();
     });
-
-    // Evaluated by real Terraform, with the password's end date replaced by a local.
-    test.skipIf(!hasTerraform)(
-      'warns only when the end date is that close (terraform on the PATH)',
-      async () => {
-        const { tf } = synthApp({ integration: 'fabric', nango: undefined });
-        const [check] = Object.values<any>(tf.check);
-        const condition: string = check.assert[0].condition.replace(
-          /azuread_application_password\.[A-Za-z0-9_]+\.end_date/,
-          'local.end_date',
-        );
-        const dir = mkdtempSync(join(tmpdir(), 'kindo-expiry-'));
-        try {
-          const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
-          const outputs = Object.fromEntries(
-            [10, 29, 31, 180].map((n) => [
-              `in_${n}_days`,
-              { value: condition.replace('local.end_date', `"${days(n)}"`) },
-            ]),
-          );
-          writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ output: outputs }));
-          const run = await terraform(dir, ['apply', '-auto-approve', '-input=false']);
-          expect(run.status, run.output).toBe(0);
-          const values = JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
-          expect([10, 29, 31, 180].map((n) => values[`in_${n}_days`].value)).toEqual([false, false, true, true]);
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      },
-      30_000,
-    );
   });
-
-  // The password's end date and the check as synthesized, with a terraform_data standing in for the
-  // password: its `input` is known at plan exactly when the password's configured end_date is.
-  test.skipIf(!hasTerraform)(
-    'a first plan is quiet: a new secret’s expiry is known at plan, and so is the check (terraform on the PATH)',
-    async () => {
-      const { tf } = synthApp({ integration: 'fabric', nango: undefined });
-      const password = only(tf, 'azuread_application_password');
-      const [check] = Object.values<any>(tf.check);
-      const dir = mkdtempSync(join(tmpdir(), 'kindo-quiet-'));
-      try {
-        const swap = (c: string) =>
-          c.replace(/azuread_application_password\.[A-Za-z0-9_]+\.end_date/g, 'terraform_data.password.input');
-        writeFileSync(
-          join(dir, 'main.tf.json'),
-          JSON.stringify({
-            resource: {
-              terraform_data: { password: { input: password.end_date, lifecycle: { ignore_changes: ['input'] } } },
-            },
-            check: {
-              expiry: {
-                assert: check.assert.map((a: any) => ({
-                  condition: swap(a.condition),
-                  error_message: swap(a.error_message),
-                })),
-              },
-            },
-          }),
-        );
-        const first = await terraform(dir, ['plan', '-input=false']);
-        expect(first.status, first.output).toBe(0);
-        expect(first.output).toContain('1 to add');
-        expect(first.output).not.toMatch(/Check block assertion/);
-        expect((await terraform(dir, ['apply', '-auto-approve', '-input=false'])).status).toBe(0);
-        const next = await terraform(dir, ['plan', '-input=false']);
-        expect(next.output).toContain('No changes.');
-        expect(next.output).not.toMatch(/Check block assertion/);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-    30_000,
-  );
-
-  // The module passes the days as a variable: 0 must turn the warning off there too, at plan.
-  test.skipIf(!hasTerraform)(
-    'with the days from a variable, warns within them and not at all for 0 (terraform on the PATH)',
-    async () => {
-      const stack = new TerraformStack(Testing.app(), 'test');
-      const warningDays = new TerraformVariable(stack, 'days', { type: 'number' }).numberValue;
-      new MicrosoftIntegrationApp(stack, 'App', { integration: 'fabric', secretExpiryWarningDays: warningDays });
-      const [check] = Object.values<any>(JSON.parse(Testing.synth(stack)).check);
-      const condition: string = check.assert[0].condition.replace(
-        /azuread_application_password\.[A-Za-z0-9_]+\.end_date/,
-        'local.end_date',
-      );
-      const dir = mkdtempSync(join(tmpdir(), 'kindo-expiry-'));
-      try {
-        const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
-        const cases = [
-          [10, 30],
-          [31, 30],
-          [-1, 0],
-          [10, 7],
-        ] as const;
-        const outputs = Object.fromEntries(
-          cases.map(([expires, days], i) => [
-            `case_${i}`,
-            { value: condition.replace('local.end_date', `"${inDays(expires)}"`).replaceAll('var.days', String(days)) },
-          ]),
-        );
-        writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ output: outputs }));
-        const run = await terraform(dir, ['apply', '-auto-approve', '-input=false']);
-        expect(run.status, run.output).toBe(0);
-        const values = JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
-        expect(cases.map((_, i) => values[`case_${i}`].value)).toEqual([false, true, true, true]);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-    30_000,
-  );
 
   describe('least privilege', () => {
     const mailRead = {

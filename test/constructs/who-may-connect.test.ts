@@ -1,11 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { KindoMicrosoftIntegrations } from '../../src/constructs/kindo-microsoft-integrations';
 import { KindoSaasConsent } from '../../src/constructs/kindo-saas-consent';
 import type { WhoMayConnectOptions } from '../../src/constructs/who-may-connect';
-import { hasTerraform, terraform } from '../support/terraform';
 
 type Synth = Record<string, any>;
 
@@ -147,51 +143,4 @@ test('self-managed apps leave app_role_assignment_required to Entra when require
   expect(only(synth('self-managed', {}), 'azuread_service_principal')[1]).not.toHaveProperty(
     'app_role_assignment_required',
   );
-});
-
-describe.skipIf(!hasTerraform)('who may connect under terraform (terraform on the PATH)', () => {
-  let dir: string;
-  beforeAll(() => {
-    // The synthesized precondition on a provider-free resource with the same for_each.
-    const tf = synth('Kindo SaaS', (stack) => ({
-      requireAssignment: new TerraformVariable(stack, 'require_assignment', { type: 'bool' }).value as boolean,
-      allowedGroups: new TerraformVariable(stack, 'allowed_groups', { type: 'list(string)' }).listValue,
-    }));
-    const [, assignment] = only(tf, 'azuread_app_role_assignment');
-    dir = mkdtempSync(join(tmpdir(), 'kindo-who-'));
-    writeFileSync(
-      join(dir, 'main.tf.json'),
-      JSON.stringify({
-        variable: tf.variable,
-        resource: {
-          terraform_data: {
-            assignment: { for_each: assignment.for_each, input: '${each.value}', lifecycle: assignment.lifecycle },
-          },
-        },
-      }),
-    );
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  const plan = async (require: boolean, groups: string[]) => {
-    const run = await terraform(dir, ['plan', '-input=false', '-lock=false'], {
-      require_assignment: String(require),
-      allowed_groups: JSON.stringify(groups),
-    });
-    return { status: run.status, output: run.output.replace(/\s+/g, ' ').replace(/│ /g, '') };
-  };
-
-  test('passes with required assignment and groups, or with no groups', async () => {
-    expect((await plan(true, [GROUP_A, GROUP_B])).output).toContain('2 to add');
-    const none = await plan(false, []);
-    expect(none.status, none.output).toBe(0);
-  }, 60_000);
-
-  test('stops with groups but no required assignment', async () => {
-    const run = await plan(false, [GROUP_A]);
-    expect(run.status).toBe(1);
-    expect(run.output).toContain(
-      "Kindo SaaS integration 'teams': allowed groups are set but assignment is not required",
-    );
-  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
@@ -40,3 +40,22 @@ export function terraform(dir: string, args: string[], vars: Record<string, stri
     child.on('close', (status) => resolve({ status: status ?? -1, output }));
   });
 }
+
+/**
+ * Applies `config` (main.tf.json of a configuration that needs no provider) in a directory of its own,
+ * removed after, and returns `terraform output -json`.
+ */
+export async function applyOutputs(config: object): Promise<Record<string, { value: any }>> {
+  const dir = mkdtempSync(join(tmpdir(), 'kindo-outputs-'));
+  try {
+    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify(config));
+    const run = await terraform(dir, ['apply', '-auto-approve', '-input=false']);
+    expect(run.status, run.output).toBe(0);
+    return JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The time `days` from now, in whole seconds, as Terraform writes timestamps. */
+export const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
