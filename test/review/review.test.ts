@@ -19,6 +19,7 @@ import {
 } from '../../src/review/review';
 import type { SynthesizedStack } from '../../src/review/types';
 import { main } from '../../src/cli/main';
+import { captureOutput } from '../support/output';
 
 type Tf = Record<string, any>;
 
@@ -332,24 +333,12 @@ describe('review exit status', () => {
   const base = synth(['outlook']);
   const grown = synth(['outlook']);
   addGraphScope(grown, 'outlook', graph('outlook-calendar').permissions.find((p) => p.name === 'Calendars.Read')!);
+  const io = captureOutput();
   let root: string;
-  let output: string;
   beforeEach(() => {
     root = tempDir();
-    output = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-      output += String(s);
-      return true;
-    });
-    vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-      output += String(s);
-      return true;
-    });
   });
-  afterEach(() => {
-    vi.restoreAllMocks();
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
   const run = (...args: string[]) => main(['review', ...args, '--out', join(root, 'review.md')], root);
 
   test('is 3 when the access surface grows, and the report and JSON are written', () => {
@@ -370,14 +359,14 @@ describe('review exit status', () => {
 
   test('fails if the synth directory holds no stack, with status 1', () => {
     expect(run('--synth', 'nowhere')).toBe(REVIEW_EXIT.ERROR);
-    expect(output).toBe(
+    expect(io.all).toBe(
       `no synthesized stack at '${join(root, 'nowhere')}' (no such directory); expected the output directory of \`npx cdktf synth\` (default ./cdktf.out) or one stack directory holding cdk.tf.json: run \`npx cdktf synth\` first\n`,
     );
   });
 
   test('fails if an option is unknown, with status 2', () => {
     expect(run('--stack', 'x')).toBe(REVIEW_EXIT.USAGE);
-    expect(output).toMatch(
+    expect(io.all).toMatch(
       /^review: unknown option: '--stack'; expected one of --synth, --base, --plan, --out, --json, --help\n/,
     );
   });
@@ -392,7 +381,7 @@ describe('review exit status', () => {
     expect(run('--synth', stackDir(root, 'head', base), '--base', `no-such-ref-${randomUUID()}`)).toBe(
       REVIEW_EXIT.ERROR,
     );
-    expect(output).toMatch(
+    expect(io.all).toMatch(
       /^--base is 'no-such-ref-[0-9a-f-]+', which is neither a directory nor a commit known to the git repository at /,
     );
   });
