@@ -13,6 +13,9 @@ import {
 } from '../../src/constructs/kindo-microsoft-integrations-stack';
 import { FIXTURE, MCP_CLIENT, OUTLOOK, TEAMS, TEAMS_GRANT } from '../support/adopt-fixture';
 import { captureOutput } from '../support/output';
+import { classify, matchApps, parseJsonDocuments } from '../../src/cli/adopt-candidates';
+import { expectKindoError } from '../support/errors';
+import { checkServiceUrl } from '../../src/core/validate';
 
 const root = join(__dirname, '..', '..');
 
@@ -206,21 +209,36 @@ describe('adopt command', () => {
       const file = join(dir, 'az.json');
       writeFileSync(file, text);
       expect(main(['adopt', '--integrations', 'teams', '--input', file])).toBe(1);
-      expect(io.err).toBe(
-        `integration 'teams' matches 2 app registrations ('Kindo - Microsoft Teams' client ID ${TEAMS.clientId}; 'Kindo - Microsoft Teams' client ID ${MCP_CLIENT}); expected one: pass --app teams=<client id> for the one Kindo's Nango integration uses (its Client ID in the Nango dashboard)\n`,
+      const error = expectKindoError(
+        () =>
+          matchApps(classify(parseJsonDocuments(text, file)), ['teams'], {
+            namePrefix: 'Kindo - ',
+            callbackUrl: 'https://api.nango.dev/oauth/callback',
+            picks: {},
+          }),
+        'ADOPT_AMBIGUOUS',
+        ["'teams'", TEAMS.clientId, MCP_CLIENT],
       );
+      expect(io.err).toBe(`${error.message}\n`);
     });
 
     test('fails if the input is not the az output', () => {
       const file = join(dir, 'az.json');
-      writeFileSync(file, 'ERROR: Please run `az login` to setup account.\n');
+      const notJson = 'ERROR: Please run `az login` to setup account.\n';
+      writeFileSync(file, notJson);
       expect(main(['adopt', '--input', file])).toBe(1);
-      expect(io.err).toBe(
-        `cannot read '${file}' (unexpected "ERROR: Please run \`a" at character 0, outside any JSON array or object); expected the JSON output of the \`az\` commands that \`kindo-microsoft-integrations adopt\` prints without --input, as one file or piped in (--input -)\n`,
-      );
+      const error = expectKindoError(() => parseJsonDocuments(notJson, file), 'ADOPT_INPUT_INVALID', [
+        `'${file}'`,
+        '"ERROR: Please run `a"',
+      ]);
+      expect(io.err).toBe(`${error.message}\n`);
+      io.clear();
       writeFileSync(file, '[{"appId": "x"');
       expect(main(['adopt', '--input', file])).toBe(1);
-      expect(io.err).toContain('(it ends inside a JSON document)');
+      const unfinished = expectKindoError(() => parseJsonDocuments('[{"appId": "x"', file), 'ADOPT_INPUT_INVALID', [
+        `'${file}'`,
+      ]);
+      expect(io.err).toBe(`${unfinished.message}\n`);
     });
 
     test('fails if the input file does not exist', () => {
@@ -254,9 +272,12 @@ describe('adopt command', () => {
 
     test('fails if the callback URL is not https', () => {
       expect(main(['adopt', '--callback-url', 'http://nango.example.com/oauth/callback'])).toBe(1);
-      expect(io.err).toContain(
-        "`--callback-url` is 'http://nango.example.com/oauth/callback'; expected an https:// URL",
+      const error = expectKindoError(
+        () => checkServiceUrl('--callback-url', 'http://nango.example.com/oauth/callback'),
+        'INSECURE_URL',
+        ['`--callback-url`', "'http://nango.example.com/oauth/callback'"],
       );
+      expect(io.err).toBe(`${error.message}\n`);
     });
   });
 });

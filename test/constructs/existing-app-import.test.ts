@@ -5,6 +5,7 @@ import {
   MicrosoftIntegrationApp,
   type MicrosoftIntegrationAppProps,
 } from '../../src/constructs/microsoft-integration-app';
+import { expectKindoError } from '../support/errors';
 
 type Tf = Record<string, any>;
 
@@ -130,74 +131,88 @@ describe('adopting an app registration made by hand', () => {
 
   describe('bad input', () => {
     test('fails if both an object ID and a client ID are given', () => {
-      expect(() =>
-        synthApp({
-          integration: 'teams',
-          existingApplicationObjectId: OBJECT_ID,
-          existingApplicationClientId: CLIENT_ID,
-        }),
-      ).toThrow(
-        `integration 'teams' names the app registration to adopt twice: \`existingApplicationObjectId\` is '${OBJECT_ID}' and \`existingApplicationClientId\` is '${CLIENT_ID}'; expected one of the two`,
+      expectKindoError(
+        () =>
+          synthApp({
+            integration: 'teams',
+            existingApplicationObjectId: OBJECT_ID,
+            existingApplicationClientId: CLIENT_ID,
+          }),
+        'ADOPTION_CONFLICT',
+        ['`existingApplicationObjectId`', `'${OBJECT_ID}'`, '`existingApplicationClientId`', `'${CLIENT_ID}'`],
       );
     });
 
     test('fails if an ID is not a GUID', () => {
-      expect(() => synthApp({ integration: 'teams', existingApplicationClientId: 'Kindo - Microsoft Teams' })).toThrow(
-        "`existingApplicationClientId` is 'Kindo - Microsoft Teams'; expected a GUID such as '00000000-0000-0000-0000-000000000000'",
+      expectKindoError(
+        () => synthApp({ integration: 'teams', existingApplicationClientId: 'Kindo - Microsoft Teams' }),
+        'NOT_A_GUID',
+        ['`existingApplicationClientId`', "'Kindo - Microsoft Teams'"],
       );
-      expect(() =>
-        synthApp({
-          integration: 'teams',
-          existingApplicationObjectId: OBJECT_ID,
-          existingServicePrincipalObjectId: '/servicePrincipals/x',
-        }),
-      ).toThrow("`existingServicePrincipalObjectId` is '/servicePrincipals/x'; expected a GUID");
-      expect(() =>
-        synthApp({
-          integration: 'teams',
-          existingApplicationObjectId: OBJECT_ID,
-          existingClientSecrets: [{ keyId: 'abc' }],
-        }),
-      ).toThrow("`existingClientSecrets[0].keyId` is 'abc'; expected a GUID");
+      expectKindoError(
+        () =>
+          synthApp({
+            integration: 'teams',
+            existingApplicationObjectId: OBJECT_ID,
+            existingServicePrincipalObjectId: '/servicePrincipals/x',
+          }),
+        'NOT_A_GUID',
+        ['`existingServicePrincipalObjectId`', "'/servicePrincipals/x'"],
+      );
+      expectKindoError(
+        () =>
+          synthApp({
+            integration: 'teams',
+            existingApplicationObjectId: OBJECT_ID,
+            existingClientSecrets: [{ keyId: 'abc' }],
+          }),
+        'NOT_A_GUID',
+        ['`existingClientSecrets[0].keyId`', "'abc'"],
+      );
     });
 
     test('fails if a service principal, grant or secret is given without the app registration', () => {
-      expect(() => synthApp({ integration: 'teams', existingServicePrincipalObjectId: SP_ID })).toThrow(
-        "`existingServicePrincipalObjectId` has an entry for 'teams', which adopts no existing app registration (set existingApplicationObjectId or existingApplicationClientId); expected entries only for selected integrations that take this setting",
+      expectKindoError(
+        () => synthApp({ integration: 'teams', existingServicePrincipalObjectId: SP_ID }),
+        'SETTING_NOT_APPLICABLE',
+        ['`existingServicePrincipalObjectId`', "'teams'"],
       );
     });
 
     test('fails if a grant is named for an API the integration does not consent to', () => {
-      expect(() =>
-        synthApp({
-          integration: 'teams',
-          existingApplicationObjectId: OBJECT_ID,
-          existingPermissionGrantIds: { WindowsDefenderATP: GRANT_ID },
-        }),
-      ).toThrow(
-        "`existingPermissionGrantIds['WindowsDefenderATP']` has an entry for 'teams', which grants consent on 'Microsoft Graph' only",
+      expectKindoError(
+        () =>
+          synthApp({
+            integration: 'teams',
+            existingApplicationObjectId: OBJECT_ID,
+            existingPermissionGrantIds: { WindowsDefenderATP: GRANT_ID },
+          }),
+        'SETTING_NOT_APPLICABLE',
+        ["`existingPermissionGrantIds['WindowsDefenderATP']`", "'teams'"],
       );
-      expect(() =>
-        synthApp({
-          integration: 'teams',
-          adminConsent: false,
-          existingApplicationObjectId: OBJECT_ID,
-          existingPermissionGrantIds: { 'Microsoft Graph': GRANT_ID },
-        }),
-      ).toThrow(
-        "`existingPermissionGrantIds['Microsoft Graph']` has an entry for 'teams', which grants no admin consent (adminConsent is off, or client credentials)",
+      expectKindoError(
+        () =>
+          synthApp({
+            integration: 'teams',
+            adminConsent: false,
+            existingApplicationObjectId: OBJECT_ID,
+            existingPermissionGrantIds: { 'Microsoft Graph': GRANT_ID },
+          }),
+        'SETTING_NOT_APPLICABLE',
+        ["`existingPermissionGrantIds['Microsoft Graph']`", "'teams'"],
       );
     });
 
     test('fails if an adopted delegated app says nothing about its Nango integration', () => {
-      expect(() =>
-        synthApp({
-          integration: 'teams',
-          existingApplicationObjectId: OBJECT_ID,
-          adoptExistingNangoIntegration: undefined,
-        }),
-      ).toThrow(
-        "integration 'teams' adopts an app registration made by hand but `adoptExistingNangoIntegration` does not say whether its Nango integration, made by hand with it, is taken over; expected adoptExistingNangoIntegration: true to take over the Nango integration under its unique key (updated in place, connections kept; created when there is none), or false when Nango has none under that key (docs/adopting.md)",
+      expectKindoError(
+        () =>
+          synthApp({
+            integration: 'teams',
+            existingApplicationObjectId: OBJECT_ID,
+            adoptExistingNangoIntegration: undefined,
+          }),
+        'ADOPTED_APP_WITHOUT_NANGO_DECISION',
+        ["'teams'", '`adoptExistingNangoIntegration`'],
       );
       expect(() =>
         synthApp({
@@ -209,14 +224,15 @@ describe('adopting an app registration made by hand', () => {
     });
 
     test('fails if a grant ID is not an oauth2PermissionGrant id', () => {
-      expect(() =>
-        synthApp({
-          integration: 'teams',
-          existingApplicationObjectId: OBJECT_ID,
-          existingPermissionGrantIds: { 'Microsoft Graph': '/oauth2PermissionGrants/abc' },
-        }),
-      ).toThrow(
-        "`existingPermissionGrantIds['Microsoft Graph']` is '/oauth2PermissionGrants/abc'; expected an oauth2PermissionGrant id (base64url text)",
+      expectKindoError(
+        () =>
+          synthApp({
+            integration: 'teams',
+            existingApplicationObjectId: OBJECT_ID,
+            existingPermissionGrantIds: { 'Microsoft Graph': '/oauth2PermissionGrants/abc' },
+          }),
+        'PATTERN_MISMATCH',
+        ["`existingPermissionGrantIds['Microsoft Graph']`", "'/oauth2PermissionGrants/abc'"],
       );
     });
   });
@@ -250,8 +266,10 @@ describe('adopting an app registration made by hand', () => {
     });
 
     test('fails if an adopted delegated app is not in adoptExistingNangoIntegrations, naming the Nango decision to make', () => {
-      expect(() => build({ outlook: { applicationObjectId: OBJECT_ID } }, ['teams', 'outlook'], ['teams'])).toThrow(
-        "integration 'outlook' adopts an app registration made by hand but `adoptExistingNangoIntegrations` does not say whether its Nango integration, made by hand with it, is taken over; expected 'outlook' in adoptExistingNangoIntegrations, with nangoUniqueKeys giving the unique key of that Nango integration unless it is 'kindo-outlook' (docs/adopting.md)",
+      expectKindoError(
+        () => build({ outlook: { applicationObjectId: OBJECT_ID } }, ['teams', 'outlook'], ['teams']),
+        'ADOPTED_APP_WITHOUT_NANGO_DECISION',
+        ["'outlook'", '`adoptExistingNangoIntegrations`'],
       );
     });
 
@@ -271,9 +289,10 @@ describe('adopting an app registration made by hand', () => {
     });
 
     test('fails if it names an integration that is not selected', () => {
-      expect(() => build({ fabric: { applicationObjectId: OBJECT_ID } })).toThrow(
-        "`existingApps` has an entry for 'fabric', which is not in `integrations`; expected entries only for selected integrations that take this setting",
-      );
+      expectKindoError(() => build({ fabric: { applicationObjectId: OBJECT_ID } }), 'SETTING_NOT_APPLICABLE', [
+        '`existingApps`',
+        "'fabric'",
+      ]);
     });
   });
 });

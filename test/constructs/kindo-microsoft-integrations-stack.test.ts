@@ -10,6 +10,7 @@ import {
   adoptionFromFile,
   integrationsFromEnvironment,
 } from '../../src/constructs/kindo-microsoft-integrations-stack';
+import { expectKindoError } from '../support/errors';
 
 const synthDefault = () =>
   Testing.synth(new KindoMicrosoftIntegrationsStack(Testing.app(), 'kindo-microsoft-integrations'));
@@ -155,19 +156,11 @@ describe('integrations chosen without editing code (KINDO_INTEGRATIONS)', () => 
   });
 
   test.each([
-    [
-      'an id is unknown',
-      'teams,hubspot',
-      "unknown integration 'hubspot' in `KINDO_INTEGRATIONS`; expected one of: defender, ediscovery",
-    ],
-    [
-      'an id is repeated',
-      'teams,teams',
-      "integration 'teams' appears more than once in `KINDO_INTEGRATIONS`; expected each integration id at most once",
-    ],
-    ['it names none', ' , ', "`KINDO_INTEGRATIONS` is empty; expected at least one integration id, e.g. ['teams']"],
-  ])('fails if %s', (_name, value, message) => {
-    expect(() => integrationsFromEnvironment(value)).toThrow(message);
+    ['an id is unknown', 'teams,hubspot', 'UNKNOWN_INTEGRATION', ['`KINDO_INTEGRATIONS`', "'hubspot'"]],
+    ['an id is repeated', 'teams,teams', 'DUPLICATE_INTEGRATION', ['`KINDO_INTEGRATIONS`', "'teams'"]],
+    ['it names none', ' , ', 'EMPTY_SELECTION', ['`KINDO_INTEGRATIONS`']],
+  ])('fails if %s', (_name, value, code, fragments) => {
+    expectKindoError(() => integrationsFromEnvironment(value), code, fragments);
   });
 
   test('main.ts synthesizes exactly the integrations named, and stops with the message on a bad one', () => {
@@ -188,7 +181,11 @@ describe('integrations chosen without editing code (KINDO_INTEGRATIONS)', () => 
       expect(Object.keys(tf.output.integrations.value).sort()).toEqual(['fabric', 'teams']);
       const bad = run('teams,skype');
       expect(bad.status).not.toBe(0);
-      expect(bad.stderr).toContain("unknown integration 'skype' in `KINDO_INTEGRATIONS`");
+      const error = expectKindoError(() => integrationsFromEnvironment('teams,skype'), 'UNKNOWN_INTEGRATION', [
+        '`KINDO_INTEGRATIONS`',
+        "'skype'",
+      ]);
+      expect(bad.stderr).toContain(error.message);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
@@ -205,8 +202,8 @@ describe('apps set up by hand adopted without editing code (KINDO_EXISTING_APPS)
     writeFileSync(path, text);
     return path;
   };
-  const expected =
-    'expected the JSON that `kindo-microsoft-integrations adopt --format json` prints: { "adoptExistingNangoIntegrations": [...], "existingApps": {...} }, optionally with "nangoUniqueKeys"';
+  // The shape expected, by the command that prints it.
+  const expected = 'kindo-microsoft-integrations adopt --format json';
 
   test('unset or empty means nothing adopted', () => {
     expect(adoptionFromFile(undefined)).toEqual({});
@@ -214,19 +211,24 @@ describe('apps set up by hand adopted without editing code (KINDO_EXISTING_APPS)
   });
 
   test.each([
-    ['{"existingApps": ', 'cannot be read as JSON'],
-    ['[]', 'is not a JSON object'],
-    ['{"existing_apps": {}}', 'has the unknown key "existing_apps"'],
-    ['{"adoptExistingNangoIntegrations": "teams"}', 'has "adoptExistingNangoIntegrations" that is not a JSON array'],
-    ['{"existingApps": []}', 'has "existingApps" that is not a JSON object'],
-  ])('fails if the file is %s, naming the variable, the file and the shape expected', (text, reason) => {
+    ['{"existingApps": ', []],
+    ['[]', []],
+    ['{"existing_apps": {}}', ['"existing_apps"']],
+    ['{"adoptExistingNangoIntegrations": "teams"}', ['"adoptExistingNangoIntegrations"']],
+    ['{"existingApps": []}', ['"existingApps"']],
+  ])('fails if the file is %s, naming the variable, the file and the shape expected', (text, values) => {
     const path = file(text);
-    expect(() => adoptionFromFile(path)).toThrow(`KINDO_EXISTING_APPS names '${path}', which ${reason}`);
-    expect(() => adoptionFromFile(path)).toThrow(expected);
+    expectKindoError(() => adoptionFromFile(path), 'ADOPTION_FILE_INVALID', [
+      'KINDO_EXISTING_APPS',
+      `'${path}'`,
+      ...values,
+      expected,
+    ]);
   });
 
   test('fails if the file does not exist', () => {
-    expect(() => adoptionFromFile(join(dir, 'missing.json'))).toThrow(/which cannot be read as JSON \(ENOENT/);
+    const path = join(dir, 'missing.json');
+    expectKindoError(() => adoptionFromFile(path), 'ADOPTION_FILE_INVALID', [`'${path}'`, 'ENOENT']);
   });
 
   test('the stack imports what the file names, its settings checked as the construct checks them', () => {
@@ -246,14 +248,14 @@ describe('apps set up by hand adopted without editing code (KINDO_EXISTING_APPS)
     expect(tf.import.map((i: { id: string }) => i.id)).toEqual([`/applications/${APP}`]);
     expect(tf.output.integrations.value.teams.nango_unique_key).toBe('microsoft-teams');
     const unsaid = file(JSON.stringify({ existingApps: { teams: { applicationObjectId: APP } } }));
-    expect(
+    expectKindoError(
       () =>
         new KindoMicrosoftIntegrationsStack(Testing.app(), 'default', {
           integrations: ['teams'],
           adoption: adoptionFromFile(unsaid),
         }),
-    ).toThrow(
-      "integration 'teams' adopts an app registration made by hand but `adoptExistingNangoIntegrations` does not say",
+      'ADOPTED_APP_WITHOUT_NANGO_DECISION',
+      ["'teams'", '`adoptExistingNangoIntegrations`'],
     );
   });
 });

@@ -2,6 +2,7 @@ import { AnnotationMetadataEntryType } from 'cdktf';
 import { catalog, type IntegrationId } from '../../src/catalog/catalog';
 import type { AddedPermission } from '../../src/catalog/permission-changes';
 import { type Synth, type TestProps, only, synthApp } from '../support/integration-app';
+import { expectKindoError, type Fragment } from '../support/errors';
 
 // Limits at the edge and settings in pairs: each case sits on the boundary a mutated check would move.
 
@@ -27,91 +28,108 @@ describe('MicrosoftIntegrationApp limits', () => {
     );
   });
 
-  test.each<[string, TestProps, string]>([
+  test.each<[string, TestProps, string, Fragment[]]>([
     [
       'the expiry warning is over two years',
       { integration: 'teams', secretExpiryWarningDays: 731 },
-      '`secretExpiryWarningDays` is 731; expected a whole number of days from 0 to 730',
+      'OUT_OF_RANGE',
+      ['`secretExpiryWarningDays`', '731'],
     ],
     [
       'the Fabric SQL endpoint port is 65536',
       { ...FABRIC, fabricSqlEndpointHost: 'foo.datawarehouse.fabric.microsoft.com,65536' },
-      "`fabricSqlEndpointHost` is 'foo.datawarehouse.fabric.microsoft.com,65536'; expected host,port",
+      'PATTERN_MISMATCH',
+      ['`fabricSqlEndpointHost`', "'foo.datawarehouse.fabric.microsoft.com,65536'"],
     ],
     [
       'the Fabric SQL endpoint port is 0',
       { ...FABRIC, fabricSqlEndpointHost: 'foo.datawarehouse.fabric.microsoft.com,0' },
-      "`fabricSqlEndpointHost` is 'foo.datawarehouse.fabric.microsoft.com,0'; expected host,port",
+      'PATTERN_MISMATCH',
+      ['`fabricSqlEndpointHost`', "'foo.datawarehouse.fabric.microsoft.com,0'"],
     ],
     [
       'the Fabric SQL endpoint port has a leading zero',
       { ...FABRIC, fabricSqlEndpointHost: 'foo.datawarehouse.fabric.microsoft.com,01433' },
-      "`fabricSqlEndpointHost` is 'foo.datawarehouse.fabric.microsoft.com,01433'; expected host,port",
+      'PATTERN_MISMATCH',
+      ['`fabricSqlEndpointHost`', "'foo.datawarehouse.fabric.microsoft.com,01433'"],
     ],
     [
       'the Fabric SQL endpoint port has six digits',
       { ...FABRIC, fabricSqlEndpointHost: 'foo.datawarehouse.fabric.microsoft.com,100000' },
-      "`fabricSqlEndpointHost` is 'foo.datawarehouse.fabric.microsoft.com,100000'; expected host,port",
+      'PATTERN_MISMATCH',
+      ['`fabricSqlEndpointHost`', "'foo.datawarehouse.fabric.microsoft.com,100000'"],
     ],
     [
       'the tenant ID has a character before the GUID',
       { integration: 'teams', tenantId: `x${GUID}` },
-      `\`tenantId\` is 'x${GUID}'; expected a GUID`,
+      'NOT_A_GUID',
+      ['`tenantId`', `'x${GUID}'`],
     ],
     [
       'the tenant ID has a character after the GUID',
       { integration: 'teams', tenantId: `${GUID}x` },
-      `\`tenantId\` is '${GUID}x'; expected a GUID`,
+      'NOT_A_GUID',
+      ['`tenantId`', `'${GUID}x'`],
     ],
     [
       'the tenant ID ends in a newline',
       { integration: 'teams', tenantId: `${GUID}\n` },
-      `\`tenantId\` is '${GUID}\n'; expected a GUID`,
+      'NOT_A_GUID',
+      ['`tenantId`', `'${GUID}\n'`],
     ],
     [
       'the Nango server URL is ftp on a loopback host',
       { integration: 'teams', nango: { serverUrl: 'ftp://127.0.0.1:3003' } },
-      "`nango.serverUrl` is 'ftp://127.0.0.1:3003'; expected an https:// URL",
+      'INSECURE_URL',
+      ['`nango.serverUrl`', "'ftp://127.0.0.1:3003'"],
     ],
     [
       'the Nango server URL is ws on localhost',
       { integration: 'teams', nango: { serverUrl: 'ws://localhost:3003' } },
-      "`nango.serverUrl` is 'ws://localhost:3003'; expected an https:// URL",
+      'INSECURE_URL',
+      ['`nango.serverUrl`', "'ws://localhost:3003'"],
     ],
     [
       'the Nango server URL is http on a host that only starts like a loopback one',
       { integration: 'teams', nango: { serverUrl: 'http://localhost.example.com' } },
-      "`nango.serverUrl` is 'http://localhost.example.com'; expected an https:// URL",
+      'INSECURE_URL',
+      ['`nango.serverUrl`', "'http://localhost.example.com'"],
     ],
     [
       'the callback URL is http on another loopback address',
       { integration: 'teams', nango: { callbackUrl: 'http://127.0.0.2/oauth/callback' } },
-      "`nango.callbackUrl` is 'http://127.0.0.2/oauth/callback'; expected an https:// URL",
+      'INSECURE_URL',
+      ['`nango.callbackUrl`', "'http://127.0.0.2/oauth/callback'"],
     ],
     [
       'the Nango server URL carries credentials',
       { integration: 'teams', nango: { serverUrl: 'https://user:pass@nango.example.com' } },
-      "`nango.serverUrl` is 'https://user:pass@nango.example.com'; expected a URL without credentials, query string or fragment",
+      'URL_EXTRA_PARTS',
+      ['`nango.serverUrl`', "'https://user:pass@nango.example.com'"],
     ],
     [
       'the callback URL has a fragment',
       { integration: 'teams', nango: { callbackUrl: 'https://api.nango.dev/oauth/callback#x' } },
-      "`nango.callbackUrl` is 'https://api.nango.dev/oauth/callback#x'; expected a URL without credentials, query string or fragment",
+      'URL_EXTRA_PARTS',
+      ['`nango.callbackUrl`', "'https://api.nango.dev/oauth/callback#x'"],
     ],
     [
       'the Nango unique key has 256 characters',
       { integration: 'teams', nangoUniqueKey: 'k'.repeat(256) },
-      `\`nangoUniqueKey\` is '${'k'.repeat(256)}'; expected 1 to 255 letters`,
+      'PATTERN_MISMATCH',
+      ['`nangoUniqueKey`', `'${'k'.repeat(256)}'`],
     ],
     [
       'the Nango unique key is empty',
       { integration: 'teams', nangoUniqueKey: '' },
-      "`nangoUniqueKey` is ''; expected 1 to 255 letters",
+      'PATTERN_MISMATCH',
+      ['`nangoUniqueKey`', "''"],
     ],
     [
       'the name prefix has 61 characters',
       { integration: 'teams', namePrefix: 'p'.repeat(61) },
-      `\`namePrefix\` is '${'p'.repeat(61)}'; expected at most 60 characters on one line`,
+      'PATTERN_MISMATCH',
+      ['`namePrefix`', `'${'p'.repeat(61)}'`],
     ],
     [
       'a justification is under 20 characters once its padding is trimmed',
@@ -126,17 +144,20 @@ describe('MicrosoftIntegrationApp limits', () => {
           },
         ],
       },
-      "`addPermissions[0].justification` is '                    nineteen characters                    '; expected a justification of at least 20 characters",
+      'MISSING_JUSTIFICATION',
+      ['`addPermissions[0].justification`', "'                    nineteen characters                    '"],
     ],
     [
       'Fabric is given a Nango unique key',
       { ...FABRIC, nangoUniqueKey: 'kindo-fabric' },
-      "`nangoUniqueKey` has an entry for 'fabric', which is not registered with Nango (client credentials)",
+      'SETTING_NOT_APPLICABLE',
+      ['`nangoUniqueKey`', "'fabric'"],
     ],
     [
       'a Fabric SQL endpoint is given to another integration',
       { integration: 'teams', fabricSqlEndpointHost: 'foo.datawarehouse.fabric.microsoft.com,1433' },
-      "`fabricSqlEndpointHost` has an entry for 'teams', which is not Microsoft Fabric",
+      'SETTING_NOT_APPLICABLE',
+      ['`fabricSqlEndpointHost`', "'teams'"],
     ],
     [
       'Fabric is given an added permission',
@@ -151,7 +172,8 @@ describe('MicrosoftIntegrationApp limits', () => {
           },
         ],
       },
-      "`addPermissions` has an entry for 'fabric', which signs in with client credentials",
+      'SETTING_NOT_APPLICABLE',
+      ['`addPermissions`', "'fabric'"],
     ],
     [
       'an added permission reuses an existing scope ID under another name',
@@ -166,7 +188,8 @@ describe('MicrosoftIntegrationApp limits', () => {
           },
         ],
       },
-      "`addPermissions[0].name` is 'Mail.SendAs', but e383f46e-2787-4529-855e-0e479a3ffac0 is Microsoft Graph Mail.Send in the catalog; expected that name",
+      'CONFLICTING_PERMISSION',
+      ['`addPermissions[0].name`', "'Mail.SendAs'"],
     ],
     [
       'an added permission name is not a scope name',
@@ -181,10 +204,11 @@ describe('MicrosoftIntegrationApp limits', () => {
           },
         ],
       },
-      "`addPermissions[0].name` is 'Mail Read'; expected a delegated scope name such as 'Mail.Read'",
+      'PATTERN_MISMATCH',
+      ['`addPermissions[0].name`', "'Mail Read'"],
     ],
-  ])('fails if %s', (_name, props, message) => {
-    expect(() => synthApp(props)).toThrow(message);
+  ])('fails if %s', (_name, props, code, fragments) => {
+    expectKindoError(() => synthApp(props), code, fragments);
   });
 
   test('accepts Fabric SQL endpoint ports 1, 10000 and 65535, and 255-character Nango unique keys', () => {

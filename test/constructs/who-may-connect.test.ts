@@ -2,6 +2,7 @@ import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { KindoMicrosoftIntegrations } from '../../src/constructs/kindo-microsoft-integrations';
 import { KindoSaasConsent } from '../../src/constructs/kindo-saas-consent';
 import type { WhoMayConnectOptions } from '../../src/constructs/who-may-connect';
+import { expectKindoError } from '../support/errors';
 
 type Synth = Record<string, any>;
 
@@ -53,14 +54,17 @@ describe.each(Object.keys(modes))('who may connect (%s)', (mode) => {
   });
 
   test('fails if groups are given without required assignment', () => {
-    expect(() => synth(mode, { allowedGroups: [GROUP_A] })).toThrow(
-      `\`allowedGroups\` is ["${GROUP_A}"] but \`requireAssignment\` is not true, so every user of the tenant may connect and the list restricts nobody; expected \`requireAssignment: true\` with the groups, or no \`allowedGroups\``,
-    );
+    expectKindoError(() => synth(mode, { allowedGroups: [GROUP_A] }), 'GROUPS_WITHOUT_ASSIGNMENT', [
+      '`allowedGroups`',
+      `["${GROUP_A}"]`,
+    ]);
   });
 
   test('fails if a group is not a GUID', () => {
-    expect(() => synth(mode, { requireAssignment: true, allowedGroups: [GROUP_A, 'Kindo users'] })).toThrow(
-      "`allowedGroups[1]` is 'Kindo users'; expected a GUID such as '00000000-0000-0000-0000-000000000000'",
+    expectKindoError(
+      () => synth(mode, { requireAssignment: true, allowedGroups: [GROUP_A, 'Kindo users'] }),
+      'NOT_A_GUID',
+      ['`allowedGroups[1]`', "'Kindo users'"],
     );
   });
 
@@ -124,18 +128,23 @@ describe.each(Object.keys(twoModes))('who may connect, per integration (%s)', (m
   });
 
   test('fails if the map has an integration that is not set up', () => {
-    expect(() => synthTwo({ requireAssignment: true, allowedGroups: { outlook: [GROUP_A] } })).toThrow(
-      "`allowedGroups` has an entry for 'outlook', which is not among the integrations set up; expected entries only for selected integrations that take this setting",
+    expectKindoError(
+      () => synthTwo({ requireAssignment: true, allowedGroups: { outlook: [GROUP_A] } }),
+      'SETTING_NOT_APPLICABLE',
+      ['`allowedGroups`', "'outlook'"],
     );
   });
 
   test("fails naming the integration's entry if its group is not a GUID, or its groups come without required assignment", () => {
-    expect(() => synthTwo({ requireAssignment: true, allowedGroups: { teams: [GROUP_A, 'Kindo users'] } })).toThrow(
-      "`allowedGroups.teams[1]` is 'Kindo users'; expected a GUID such as '00000000-0000-0000-0000-000000000000'",
+    expectKindoError(
+      () => synthTwo({ requireAssignment: true, allowedGroups: { teams: [GROUP_A, 'Kindo users'] } }),
+      'NOT_A_GUID',
+      ['`allowedGroups.teams[1]`', "'Kindo users'"],
     );
-    expect(() => synthTwo({ allowedGroups: { defender: [GROUP_A] } })).toThrow(
-      `\`allowedGroups.defender\` is ["${GROUP_A}"] but \`requireAssignment\` is not true`,
-    );
+    expectKindoError(() => synthTwo({ allowedGroups: { defender: [GROUP_A] } }), 'GROUPS_WITHOUT_ASSIGNMENT', [
+      '`allowedGroups.defender`',
+      `["${GROUP_A}"]`,
+    ]);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   type NangoRegistrationProps,
 } from '../../src/nango/nango-registration';
 import { FakeNango } from '../support/fake-nango';
+import { expectKindoError } from '../support/errors';
 
 function variables(stack: TerraformStack) {
   const v = (name: string, sensitive = false) =>
@@ -103,9 +104,10 @@ describe('NangoRegistration', () => {
 
   test('fails if a field is named like a secret', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    expect(() => registration(stack, { fields: { api_key: 'k' } })).toThrow(
-      /^`nangoFields` has a field named 'api_key', which names a secret/,
-    );
+    expectKindoError(() => registration(stack, { fields: { api_key: 'k' } }), 'NANGO_FIELD_SECRET', [
+      '`nangoFields`',
+      "'api_key'",
+    ]);
   });
 
   test('claims the key when created and deletes it when destroyed, with the key only where Terraform does not keep it', () => {
@@ -185,60 +187,66 @@ describe('NangoRegistration', () => {
 
   test('fails if the Nango secret key is a literal', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    expect(() => registration(stack, { secretKey: randomUUID() })).toThrow(
-      "`nango.secretKey` is a literal string; expected a token, such as a sensitive TerraformVariable (new TerraformVariable(this, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue), so that the secret never lands in the synthesized configuration",
-    );
+    const secretKey = randomUUID();
+    const error = expectKindoError(() => registration(stack, { secretKey }), 'LITERAL_SECRET', ['`nango.secretKey`']);
+    expect(error.message).not.toContain(secretKey);
   });
 
   test('fails if the client secret is a literal', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    expect(() => registration(stack, { clientSecret: 'abc~123' })).toThrow(
-      /^`clientSecret` is a literal string; expected a token/,
-    );
+    expectKindoError(() => registration(stack, { clientSecret: 'abc~123' }), 'LITERAL_SECRET', ['`clientSecret`']);
   });
 
   test('fails if the unique key is not one Nango accepts', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    expect(() => registration(stack, { uniqueKey: 'kindo/teams' })).toThrow(
-      "`nangoUniqueKey` is 'kindo/teams'; expected 1 to 255 letters, digits or ~ : . @ _ - and spaces, e.g. 'kindo-teams'",
-    );
+    expectKindoError(() => registration(stack, { uniqueKey: 'kindo/teams' }), 'PATTERN_MISMATCH', [
+      '`nangoUniqueKey`',
+      "'kindo/teams'",
+    ]);
   });
 
   test('fails if the provider is not an OAUTH2 provider of Nango', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    expect(() => registration(stack, { provider: 'microsoft-oauth2-cc' })).toThrow(
-      "`nangoProvider` is 'microsoft-oauth2-cc', whose Nango auth mode is OAUTH2_CC; expected an OAUTH2 provider, since delegated integrations sign users in (e.g. 'microsoft-tenant-specific')",
-    );
+    expectKindoError(() => registration(stack, { provider: 'microsoft-oauth2-cc' }), 'NANGO_PROVIDER_NOT_OAUTH2', [
+      '`nangoProvider`',
+      "'microsoft-oauth2-cc'",
+    ]);
   });
 
   test('fails if the display name is empty', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    expect(() => registration(stack, { displayName: '' })).toThrow(
-      "`displayName` is ''; expected 1 to 255 characters, Nango's limit",
-    );
+    expectKindoError(() => registration(stack, { displayName: '' }), 'PATTERN_MISMATCH', ['`displayName`', "''"]);
   });
 
   test('fails if a scope has characters Nango rejects', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    expect(() => registration(stack, { scopes: ['offline_access', 'User.Read Mail.Send'] })).toThrow(
-      "`scopes[1]` is 'User.Read Mail.Send'; expected an OAuth scope of letters, digits and : / _ . * -",
+    expectKindoError(
+      () => registration(stack, { scopes: ['offline_access', 'User.Read Mail.Send'] }),
+      'PATTERN_MISMATCH',
+      ['`scopes[1]`', "'User.Read Mail.Send'"],
     );
   });
 });
 
 describe('NangoRegistration settings per registration', () => {
   test('fails if fields are given for a provider that takes integration_config instead of custom settings, and accepts none', () => {
-    const message =
-      "`nangoFields` has an entry for 'stripe-app-sandbox', whose Nango provider takes `integration_config` instead of `custom` settings; expected entries only for selected integrations that take this setting";
-    expect(() =>
-      registration(new TerraformStack(Testing.app(), 's'), {
-        provider: 'stripe-app-sandbox',
-        fields: { tenant_id: '72f988bf-86f1-41af-91ab-2d7cd011db47' },
-      }),
-    ).toThrow(message);
+    const fragments = ['`nangoFields`', "'stripe-app-sandbox'"];
+    expectKindoError(
+      () =>
+        registration(new TerraformStack(Testing.app(), 's'), {
+          provider: 'stripe-app-sandbox',
+          fields: { tenant_id: '72f988bf-86f1-41af-91ab-2d7cd011db47' },
+        }),
+      'SETTING_NOT_APPLICABLE',
+      fragments,
+    );
     const stack = new TerraformStack(Testing.app(), 's');
     const fields = new TerraformVariable(stack, 'fields', { type: 'map(string)' }).value as Record<string, string>;
-    expect(() => registration(stack, { provider: 'stripe-app-sandbox', fields })).toThrow(message);
+    expectKindoError(
+      () => registration(stack, { provider: 'stripe-app-sandbox', fields }),
+      'SETTING_NOT_APPLICABLE',
+      fragments,
+    );
     expect(() =>
       registration(new TerraformStack(Testing.app(), 's'), { provider: 'stripe-app-sandbox' }),
     ).not.toThrow();
@@ -324,8 +332,10 @@ describe('NangoRegistration environment', () => {
   });
 
   test('fails if the environment is not a Nango environment name', () => {
-    expect(() => registration(new TerraformStack(Testing.app(), 's'), { environment: 'Prod' })).toThrow(
-      "`nango.environment` is 'Prod'; expected a Nango environment name: 1 to 255 lower-case letters, digits, _ or -, e.g. 'prod'",
+    expectKindoError(
+      () => registration(new TerraformStack(Testing.app(), 's'), { environment: 'Prod' }),
+      'PATTERN_MISMATCH',
+      ['`nango.environment`', "'Prod'"],
     );
   });
 });

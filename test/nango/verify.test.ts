@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { registrationsFromState, verifyRegistrations } from '../../src/nango/verify';
 import { captureOutput } from '../support/output';
+import { expectKindoError, expectKindoRejection } from '../support/errors';
 
 // Planted secrets, made at run time: Entra-like client secrets and a Nango secret key. None may appear in any output.
 const entraSecret = () => `kQ4${Math.floor(Math.random() * 10)}Q~${randomUUID().replace(/-/g, '.')}`;
@@ -24,9 +25,12 @@ describe('verify without terraform', () => {
     writeFileSync(file, JSON.stringify({ format_version: '1.0' }));
     try {
       expect(await main(['verify', '--state', file])).toBe(1);
-      expect(io.err).toContain(
-        "holds no Nango registration (NangoRegistration's Sync resource); expected the state of a stack after `terraform apply`",
+      const error = expectKindoError(
+        () => registrationsFromState({ format_version: '1.0' }, file),
+        'VERIFY_NOTHING_REGISTERED',
+        [`'${file}'`],
       );
+      expect(io.err).toBe(`${error.message}\n`);
     } finally {
       rmSync(file, { force: true });
     }
@@ -139,25 +143,31 @@ describe('verifyRegistrations with Nango answers the stand-in does not give', ()
         { error: { code: 'server_error', message: `bad ${secretKey} and ${clientSecret}` } },
       ],
     });
-    const failure = await verifyRegistrations(registrationsFromState(state, 'state.json'), 'state.json', {
-      secretKey,
-      fetch,
-    }).catch((e: Error) => e);
-    expect((failure as Error).message).toBe(
-      'GET https://nango.example.com/integrations/kindo-teams: Nango answered HTTP 500: {"code":"server_error","message":"bad [redacted] and [redacted]"}',
+    const { message } = await expectKindoRejection(
+      verifyRegistrations(registrationsFromState(state, 'state.json'), 'state.json', { secretKey, fetch }),
+      'VERIFY_NANGO_FAILED',
+      [
+        'GET https://nango.example.com/integrations/kindo-teams',
+        'HTTP 500',
+        '"message":"bad [redacted] and [redacted]"',
+      ],
     );
+    expect(message).not.toContain(secretKey);
+    expect(message).not.toContain(clientSecret);
   });
 
   test('says so, without the key, when Nango cannot be reached', async () => {
     const refused = (async () => {
       throw new TypeError('fetch failed', { cause: new Error(`connect ECONNREFUSED for ${secretKey}`) });
     }) as typeof globalThis.fetch;
-    const failure = (await verifyRegistrations(registrationsFromState(state, 'state.json'), 'state.json', {
-      secretKey,
-      fetch: refused,
-    }).catch((e: Error) => e)) as Error;
-    expect(failure.message).toBe(
-      'GET https://nango.example.com/integrations/kindo-teams?include=credentials: Nango could not be reached (connect ECONNREFUSED for [redacted]); expected the Nango server URL the stack registered with to answer',
+    const { message } = await expectKindoRejection(
+      verifyRegistrations(registrationsFromState(state, 'state.json'), 'state.json', { secretKey, fetch: refused }),
+      'VERIFY_NANGO_FAILED',
+      [
+        'GET https://nango.example.com/integrations/kindo-teams?include=credentials',
+        'connect ECONNREFUSED for [redacted]',
+      ],
     );
+    expect(message).not.toContain(secretKey);
   });
 });

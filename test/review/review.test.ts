@@ -12,6 +12,7 @@ import {
   REVIEW_MARKER,
   buildReviewReport,
   diffReviews,
+  loadSynthesizedStacks,
   renderReviewMarkdown,
   reviewExitCode,
   reviewStacks,
@@ -20,6 +21,7 @@ import {
 import type { SynthesizedStack } from '../../src/review/types';
 import { main } from '../../src/cli/main';
 import { captureOutput } from '../support/output';
+import { expectKindoError } from '../support/errors';
 
 type Tf = Record<string, any>;
 
@@ -359,9 +361,10 @@ describe('review exit status', () => {
 
   test('fails if the synth directory holds no stack, with status 1', () => {
     expect(run('--synth', 'nowhere')).toBe(REVIEW_EXIT.ERROR);
-    expect(io.all).toBe(
-      `no synthesized stack at '${join(root, 'nowhere')}' (no such directory); expected the output directory of \`npx cdktf synth\` (default ./cdktf.out) or one stack directory holding cdk.tf.json: run \`npx cdktf synth\` first\n`,
-    );
+    const error = expectKindoError(() => loadSynthesizedStacks(join(root, 'nowhere')), 'REVIEW_INPUT_NOT_FOUND', [
+      `'${join(root, 'nowhere')}'`,
+    ]);
+    expect(io.all).toBe(`${error.message}\n`);
   });
 
   test('fails if an option is unknown, with status 2', () => {
@@ -372,9 +375,10 @@ describe('review exit status', () => {
   });
 
   test('fails if a --plan file is not terraform show -json output', () => {
-    expect(() => summarizePlan({ resource_changes: [] }, 'plan.txt')).toThrow(
-      "'plan.txt' is not a Terraform plan in JSON (it has no format_version); expected the output of `terraform show -json <planfile>`, not the plan file itself or `terraform plan` text",
-    );
+    expectKindoError(() => summarizePlan({ resource_changes: [] }, 'plan.txt'), 'REVIEW_PLAN_INVALID', [
+      "'plan.txt'",
+      'format_version',
+    ]);
   });
 
   test('fails if --base is neither a directory nor a git ref', () => {
