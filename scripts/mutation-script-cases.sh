@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run test:mutation -- --scripts: the hand-made mutations of assets/nango-registration.sh, which
 # Stryker does not mutate (it mutates TypeScript). Each case rewrites one part of the script in a
-# scratch copy of the repository and runs the lifecycle tests of test/nango/nango-registration.test.ts
+# scratch copy of the repository and runs the lifecycle tests of test/nango/nango-registration.e2e.test.ts
 # (real terraform against the Nango stand-in); the case is killed when those tests fail. A case whose
 # pattern no longer matches the script is an error, so that a changed script cannot leave a case
 # silently testing nothing. Exit status: 0 when every case is killed.
@@ -38,7 +38,7 @@ for case in "${cases[@]}"; do
     exit 2
   fi
   echo "== $name"
-  if (cd "$scratch" && npx vitest run test/nango/nango-registration.test.ts -t 'lifecycle with terraform' >"$scratch/log" 2>&1); then
+  if (cd "$scratch" && npx vitest run test/nango/nango-registration.e2e.test.ts -t 'lifecycle with terraform' >"$scratch/log" 2>&1); then
     survived+=("$name")
     echo "   SURVIVED"
   else

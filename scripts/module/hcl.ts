@@ -1,5 +1,5 @@
 // Writes Terraform's JSON configuration syntax (what cdktf synthesizes) as native HCL, laid out as
-// `terraform fmt` lays it out (test/module.test.ts runs `terraform fmt -check` on the result).
+// `terraform fmt` lays it out (test/module/module.e2e.test.ts runs `terraform fmt -check` on the result).
 // cdktf's own HCL output (App({ hclOutput: true })) is not used: it writes every nested block as
 // a list attribute and leaves layout to `terraform fmt`.
 

@@ -6,7 +6,7 @@ import { mapStrings } from './hcl';
 // `add_permissions` to it as src/catalog/effective-permissions.ts and
 // src/constructs/microsoft-integration-app.ts apply `removePermissions` and `addPermissions`: the
 // app's required permissions and notes, its consent grants and its Nango scopes.
-// test/module.test.ts evaluates both with the same input and compares.
+// test/module/module.e2e.test.ts evaluates both with the same input and compares.
 
 const GRANT = 'azuread_service_principal_delegated_permission_grant';
 const GRAPH = 'Microsoft Graph';

@@ -5,6 +5,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import { CATALOG_VALIDATOR, renderCatalogValidator } from '../../scripts/generate-catalog-validator';
 import { CATALOG_DIR, loadCatalog } from '../../src/catalog/catalog';
 import { validate as generated } from '../../src/catalog/catalog-schema-validator';
+import { expectKindoError } from '../support/errors';
 
 // The generated module is not type-checked; it is an Ajv validate function.
 const validate = generated as unknown as ValidateFunction;
@@ -39,7 +40,7 @@ describe('precompiled catalog schema', () => {
       const schema = JSON.parse(readFileSync(join(dir, 'schema.json'), 'utf8'));
       schema.properties.displayName.maxLength = 3;
       writeFileSync(join(dir, 'schema.json'), JSON.stringify(schema, null, 2));
-      expect(() => loadCatalog(dir)).toThrow('invalid catalog entry in permissions/defender.json: `displayName` is');
+      expectKindoError(() => loadCatalog(dir), 'CATALOG_FIELD_INVALID', ['permissions/defender.json', '`displayName`']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

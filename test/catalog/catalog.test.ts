@@ -1,9 +1,10 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { CATALOG_DIR, INTEGRATION_IDS, catalog, guideSource, loadCatalog } from '../../src/catalog/catalog';
-import { SHARED_GUIDE, parseGuide } from '../support/guide';
+import { expectKindoError } from '../support/errors';
+import { GUIDE, parseGuide } from '../support/guide';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const rawFile = (id: string) => JSON.parse(readFileSync(join(CATALOG_DIR, `${id}.json`), 'utf8'));
@@ -95,21 +96,18 @@ describe('permission catalog', () => {
     });
   });
 
-  test.skipIf(!existsSync(SHARED_GUIDE))(
-    'equals the guide text in ../shared/seeds row for row (skipped where that folder is absent)',
-    () => {
-      const key = (r: { integration: string; api: string; name: string }) => `${r.integration}/${r.api}/${r.name}`;
-      const sort = <T extends { integration: string; api: string; name: string }>(list: T[]) =>
-        [...list].sort((a, b) => key(a).localeCompare(key(b)));
-      const guide = parseGuide(readFileSync(SHARED_GUIDE, 'utf8'));
-      expect(guide).toHaveLength(143);
-      expect(sort(rows())).toEqual(sort(guide));
-      // The troubleshooting row the guide-directed offline_access rests on.
-      expect(readFileSync(SHARED_GUIDE, 'utf8')).toMatch(
-        /Kindo reports Unauthorized or cannot refresh the connection \| Recreate the connection and confirm the integration includes offline_access when delegated refresh is required\./,
-      );
-    },
-  );
+  test('equals the guide text in test/fixtures/kindo-guide.txt row for row', () => {
+    const key = (r: { integration: string; api: string; name: string }) => `${r.integration}/${r.api}/${r.name}`;
+    const sort = <T extends { integration: string; api: string; name: string }>(list: T[]) =>
+      [...list].sort((a, b) => key(a).localeCompare(key(b)));
+    const guide = parseGuide(readFileSync(GUIDE, 'utf8'));
+    expect(guide).toHaveLength(143);
+    expect(sort(rows())).toEqual(sort(guide));
+    // The troubleshooting row the guide-directed offline_access rests on.
+    expect(readFileSync(GUIDE, 'utf8')).toMatch(
+      /Kindo reports Unauthorized or cannot refresh the connection \| Recreate the connection and confirm the integration includes offline_access when delegated refresh is required\./,
+    );
+  });
 
   test("adds offline_access to every delegated integration whose table lacks it, as the guide's troubleshooting table directs, and nothing else", () => {
     const directed = entries.flatMap((e) =>
@@ -181,58 +179,77 @@ describe('loadCatalog', () => {
 
   test('fails if a scope ID is not a GUID', () => {
     edit('teams', (d) => (d.apis[0].permissions[2].id = 'not-a-guid'));
-    expect(() => loadCatalog(dir)).toThrow(
-      "invalid catalog entry in permissions/teams.json: `apis[0].permissions[2].id` is 'not-a-guid'; expected a string matching ^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
-    );
+    expectKindoError(() => loadCatalog(dir), 'CATALOG_FIELD_INVALID', [
+      'permissions/teams.json',
+      '`apis[0].permissions[2].id`',
+      "'not-a-guid'",
+    ]);
   });
 
   test('fails if a required field is missing', () => {
     edit('outlook', (d) => delete d.apis[0].permissions[0].adminConsentRequired);
-    expect(() => loadCatalog(dir)).toThrow(
-      'invalid catalog entry in permissions/outlook.json: `apis[0].permissions[0].adminConsentRequired` is nothing; expected a value (the field is required)',
-    );
+    expectKindoError(() => loadCatalog(dir), 'CATALOG_FIELD_INVALID', [
+      'permissions/outlook.json',
+      '`apis[0].permissions[0].adminConsentRequired`',
+      'nothing',
+    ]);
   });
 
   test('fails if a file has a field the schema does not define', () => {
     edit('intune', (d) => (d.apis[0].scopes = []));
-    expect(() => loadCatalog(dir)).toThrow(
-      'invalid catalog entry in permissions/intune.json: `apis[0].scopes` is []; expected no such field (permissions/schema.json does not define it)',
-    );
+    expectKindoError(() => loadCatalog(dir), 'CATALOG_FIELD_INVALID', [
+      'permissions/intune.json',
+      '`apis[0].scopes`',
+      '[]',
+    ]);
   });
 
   test('fails if an API is not one the guide names', () => {
     edit('defender', (d) => (d.apis[1].name = 'Office 365 Management APIs'));
-    expect(() => loadCatalog(dir)).toThrow(
-      "invalid catalog entry in permissions/defender.json: `apis[1].name` is 'Office 365 Management APIs'; expected one of: Microsoft Graph, WindowsDefenderATP, Microsoft Threat Protection, Microsoft Purview",
-    );
+    expectKindoError(() => loadCatalog(dir), 'CATALOG_FIELD_INVALID', [
+      'permissions/defender.json',
+      '`apis[1].name`',
+      "'Office 365 Management APIs'",
+    ]);
   });
 
   test("fails if a file's id differs from its name", () => {
     edit('teams', (d) => (d.id = 'sharepoint-online'));
-    expect(() => loadCatalog(dir)).toThrow(
-      "invalid catalog entry in permissions/teams.json: `id` is 'sharepoint-online'; expected 'teams', the file's base name",
-    );
+    expectKindoError(() => loadCatalog(dir), 'CATALOG_FIELD_INVALID', [
+      'permissions/teams.json',
+      '`id`',
+      "'sharepoint-online'",
+    ]);
   });
 
   test('fails if the same permission name has two scope IDs', () => {
     edit('outlook', (d) => (d.apis[0].permissions[3].id = '00000000-0000-0000-0000-000000000001'));
-    expect(() => loadCatalog(dir)).toThrow(
-      'conflicting catalog entries for Microsoft Graph: the ID of User.Read is e1fe6dd8-ba31-4d61-89e7-88639da4683d in one file and 00000000-0000-0000-0000-000000000001 in another; expected one name to map to one delegated scope ID across all files',
-    );
+    expectKindoError(() => loadCatalog(dir), 'CATALOG_PERMISSION_CONFLICT', [
+      'Microsoft Graph',
+      'the ID of User.Read',
+      'e1fe6dd8-ba31-4d61-89e7-88639da4683d',
+      '00000000-0000-0000-0000-000000000001',
+    ]);
   });
 
   test('fails if two files give one API different app IDs', () => {
     edit('teams', (d) => (d.apis[0].resourceAppId = '00000000-0000-0000-0000-000000000001'));
-    expect(() => loadCatalog(dir)).toThrow(
-      'conflicting catalog entries for Microsoft Graph: its resourceAppId is 00000003-0000-0000-c000-000000000000 in one file and 00000000-0000-0000-0000-000000000001 in another; expected one resourceAppId per API across all files',
-    );
+    expectKindoError(() => loadCatalog(dir), 'CATALOG_API_CONFLICT', [
+      'Microsoft Graph',
+      'resourceAppId',
+      '00000003-0000-0000-c000-000000000000',
+      '00000000-0000-0000-0000-000000000001',
+    ]);
   });
 
   test('fails if two files give one API different identifier URIs', () => {
     edit('teams', (d) => (d.apis[0].identifierUri = 'https://graph.microsoft.us'));
-    expect(() => loadCatalog(dir)).toThrow(
-      'conflicting catalog entries for Microsoft Graph: its identifierUri is https://graph.microsoft.com in one file and https://graph.microsoft.us in another; expected one identifierUri per API across all files',
-    );
+    expectKindoError(() => loadCatalog(dir), 'CATALOG_API_CONFLICT', [
+      'Microsoft Graph',
+      'identifierUri',
+      'https://graph.microsoft.com',
+      'https://graph.microsoft.us',
+    ]);
   });
 
   test('fails if two files give one scope ID different names', () => {
@@ -240,16 +257,21 @@ describe('loadCatalog', () => {
       'teams',
       (d) => (d.apis[0].permissions.find((p: { name: string }) => p.name === 'User.Read').name = 'User.ReadBasic'),
     );
-    expect(() => loadCatalog(dir)).toThrow(
-      'conflicting catalog entries for Microsoft Graph: the name of scope e1fe6dd8-ba31-4d61-89e7-88639da4683d is User.Read in one file and User.ReadBasic in another',
-    );
+    expectKindoError(() => loadCatalog(dir), 'CATALOG_PERMISSION_CONFLICT', [
+      'Microsoft Graph',
+      'the name of scope e1fe6dd8-ba31-4d61-89e7-88639da4683d',
+      /\bUser\.Read\b/,
+      'User.ReadBasic',
+    ]);
   });
 
   test('fails if an integration lists an API before Microsoft Graph', () => {
     edit('defender', (d) => d.apis.reverse());
-    expect(() => loadCatalog(dir)).toThrow(
-      "invalid catalog entry in permissions/defender.json: `apis[0].name` is 'WindowsDefenderATP'; expected 'Microsoft Graph' (Graph comes first)",
-    );
+    expectKindoError(() => loadCatalog(dir), 'CATALOG_FIELD_INVALID', [
+      'permissions/defender.json',
+      '`apis[0].name`',
+      "'WindowsDefenderATP'",
+    ]);
   });
 
   test('reads a catalog that differs from the shipped one without a conflict', () => {
@@ -261,37 +283,41 @@ describe('loadCatalog', () => {
   test('fails if a file is missing or unexpected', () => {
     rmSync(join(dir, 'teams.json'));
     writeFileSync(join(dir, 'hubspot.json'), '{}');
-    expect(() => loadCatalog(dir)).toThrow(
-      `catalog folder ${dir} does not hold one file per integration (missing teams.json; unexpected hubspot.json); expected exactly one <integration-id>.json for each known integration`,
-    );
+    expectKindoError(() => loadCatalog(dir), 'CATALOG_FILES_MISMATCH', [
+      dir,
+      'missing teams.json',
+      'unexpected hubspot.json',
+    ]);
   });
 
   test('fails if a file is not JSON', () => {
     writeFileSync(join(dir, 'teams.json'), '{ nope');
-    expect(() => loadCatalog(dir)).toThrow(
-      /^cannot read catalog file permissions\/teams.json: .+; expected a JSON file that follows permissions\/schema.json$/,
-    );
+    expectKindoError(() => loadCatalog(dir), 'CATALOG_UNREADABLE', ['permissions/teams.json']);
   });
 
   test("fails if a file's $schema is not the catalog schema, quoting the one it expects", () => {
     edit('teams', (d) => (d.$schema = './other.json'));
-    expect(() => loadCatalog(dir)).toThrow(
-      "invalid catalog entry in permissions/teams.json: `$schema` is './other.json'; expected './schema.json'",
-    );
+    expectKindoError(() => loadCatalog(dir), 'CATALOG_FIELD_INVALID', [
+      'permissions/teams.json',
+      '`$schema`',
+      "'./other.json'",
+      "'./schema.json'",
+    ]);
   });
 
   test("fails if a value has the wrong type, with the schema's words", () => {
     edit('teams', (d) => (d.redirectUri = 'yes'));
-    expect(() => loadCatalog(dir)).toThrow(
-      "invalid catalog entry in permissions/teams.json: `redirectUri` is 'yes'; expected a value that must be boolean",
-    );
+    expectKindoError(() => loadCatalog(dir), 'CATALOG_FIELD_INVALID', [
+      'permissions/teams.json',
+      '`redirectUri`',
+      "'yes'",
+      'must be boolean',
+    ]);
   });
 
   test('fails if a file is not an object, naming the root', () => {
     writeFileSync(join(dir, 'teams.json'), '[]');
-    expect(() => loadCatalog(dir)).toThrow(
-      'invalid catalog entry in permissions/teams.json: `(root)` is []; expected a value that must be object',
-    );
+    expectKindoError(() => loadCatalog(dir), 'CATALOG_FIELD_INVALID', ['permissions/teams.json', '`(root)`', '[]']);
   });
 
   test('checks a catalog folder against its own schema when that schema differs from the packaged one', () => {
@@ -306,26 +332,33 @@ describe('loadCatalog', () => {
     edit('defender', (d) => (d.apis[1].name = 'Office 365 Management APIs'));
     expect(loadCatalog(dir).defender.apis[1].name).toBe('Office 365 Management APIs');
     edit('teams', (d) => (d.redirectUri = 'yes'));
-    expect(() => loadCatalog(dir)).toThrow(
-      "invalid catalog entry in permissions/teams.json: `redirectUri` is 'yes'; expected a value that must be boolean",
-    );
+    expectKindoError(() => loadCatalog(dir), 'CATALOG_FIELD_INVALID', [
+      'permissions/teams.json',
+      '`redirectUri`',
+      "'yes'",
+      'must be boolean',
+    ]);
   });
 
   test('names a list entry past the ninth by its index and a field with digits by its name', () => {
     edit('entra-id', (d) => (d.apis[0].permissions[12].id = 'not-a-guid'));
-    expect(() => loadCatalog(dir)).toThrow(
-      "invalid catalog entry in permissions/entra-id.json: `apis[0].permissions[12].id` is 'not-a-guid'",
-    );
+    expectKindoError(() => loadCatalog(dir), 'CATALOG_FIELD_INVALID', [
+      'permissions/entra-id.json',
+      '`apis[0].permissions[12].id`',
+      "'not-a-guid'",
+    ]);
     cpSync(CATALOG_DIR, dir, { recursive: true });
     edit('intune', (d) => (d.apis[0].scope2 = 1));
-    expect(() => loadCatalog(dir)).toThrow(
-      'invalid catalog entry in permissions/intune.json: `apis[0].scope2` is 1; expected no such field',
-    );
+    expectKindoError(() => loadCatalog(dir), 'CATALOG_FIELD_INVALID', [
+      'permissions/intune.json',
+      '`apis[0].scope2` is 1',
+    ]);
     cpSync(CATALOG_DIR, dir, { recursive: true });
     edit('intune', (d) => (d.apis[0]['2scopes'] = 1));
-    expect(() => loadCatalog(dir)).toThrow(
-      'invalid catalog entry in permissions/intune.json: `apis[0].2scopes` is 1; expected no such field',
-    );
+    expectKindoError(() => loadCatalog(dir), 'CATALOG_FIELD_INVALID', [
+      'permissions/intune.json',
+      '`apis[0].2scopes` is 1',
+    ]);
   });
 
   test('ignores files in the catalog folder that are not JSON', () => {
@@ -335,14 +368,14 @@ describe('loadCatalog', () => {
 
   test('fails if only a file is missing, or only an unexpected one is present', () => {
     rmSync(join(dir, 'teams.json'));
-    expect(() => loadCatalog(dir)).toThrow(
-      `catalog folder ${dir} does not hold one file per integration (missing teams.json)`,
-    );
+    expect(
+      expectKindoError(() => loadCatalog(dir), 'CATALOG_FILES_MISMATCH', [dir, 'missing teams.json']).message,
+    ).not.toContain('unexpected');
     cpSync(CATALOG_DIR, dir, { recursive: true });
     writeFileSync(join(dir, 'hubspot.json'), '{}');
-    expect(() => loadCatalog(dir)).toThrow(
-      `catalog folder ${dir} does not hold one file per integration (unexpected hubspot.json)`,
-    );
+    expect(
+      expectKindoError(() => loadCatalog(dir), 'CATALOG_FILES_MISMATCH', [dir, 'unexpected hubspot.json']).message,
+    ).not.toContain('missing');
   });
 
   test('catalog() is the shipped folder, read once', () => {

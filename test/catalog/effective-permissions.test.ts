@@ -1,6 +1,7 @@
 import { catalog, type IntegrationDefinition } from '../../src/catalog/catalog';
 import { MIN_JUSTIFICATION, effectivePermissions } from '../../src/catalog/effective-permissions';
 import type { AddedPermission } from '../../src/catalog/permission-changes';
+import { expectKindoError } from '../support/errors';
 
 const defender = catalog().defender;
 const wdatp = defender.apis.find((a) => a.name === 'WindowsDefenderATP')!;
@@ -14,9 +15,12 @@ const twoApisOneName: IntegrationDefinition = {
 
 describe('effectivePermissions', () => {
   test('fails if a removal names a permission two APIs share without its API, naming both', () => {
-    expect(() => effectivePermissions(twoApisOneName, [shared.name])).toThrow(
-      `\`removePermissions[0]\` is '${shared.name}', which Microsoft Graph and WindowsDefenderATP both have; expected the API named too, e.g. 'WindowsDefenderATP/${shared.name}'`,
-    );
+    expectKindoError(() => effectivePermissions(twoApisOneName, [shared.name]), 'AMBIGUOUS_PERMISSION', [
+      '`removePermissions[0]`',
+      `'${shared.name}'`,
+      'Microsoft Graph',
+      'WindowsDefenderATP',
+    ]);
   });
 
   test("removes the named API's scope only when the removal is qualified", () => {
@@ -50,7 +54,9 @@ describe('effectivePermissions', () => {
         [{ api: 'Microsoft Graph', name: 'Mail.Read', id: '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', justification }],
       );
     expect(add('j'.repeat(MIN_JUSTIFICATION)).deviations[0].justification).toBe('j'.repeat(MIN_JUSTIFICATION));
-    expect(() => add('j'.repeat(MIN_JUSTIFICATION - 1))).toThrow('`addPermissions[0].justification` is');
+    expectKindoError(() => add('j'.repeat(MIN_JUSTIFICATION - 1)), 'MISSING_JUSTIFICATION', [
+      '`addPermissions[0].justification`',
+    ]);
   });
 
   const outlook = catalog().outlook;
@@ -64,14 +70,17 @@ describe('effectivePermissions', () => {
 
   test('fails if a removal names a permission the integration does not request, listing its permissions (qualified when it has several APIs)', () => {
     const names = outlook.apis.flatMap((a) => a.permissions.map((p) => p.name));
-    expect(() => effectivePermissions(outlook, ['Nope.Read'])).toThrow(
-      `\`removePermissions[0]\` is 'Nope.Read', which integration 'outlook' does not request; expected one of its permissions: ${names.join(', ')}`,
-    );
+    expectKindoError(() => effectivePermissions(outlook, ['Nope.Read']), 'UNKNOWN_PERMISSION', [
+      '`removePermissions[0]`',
+      "'Nope.Read'",
+      names.join(', '),
+    ]);
     const qualified = defender.apis.flatMap((a) => a.permissions.map((p) => `${a.name}/${p.name}`));
-    expect(() =>
-      effectivePermissions(defender, [graph.permissions[0].name, `WindowsDefenderATP/${graph.permissions[0].name}`]),
-    ).toThrow(
-      `\`removePermissions[1]\` is 'WindowsDefenderATP/${graph.permissions[0].name}', which integration 'defender' does not request; expected one of its permissions: ${qualified.join(', ')}`,
+    expectKindoError(
+      () =>
+        effectivePermissions(defender, [graph.permissions[0].name, `WindowsDefenderATP/${graph.permissions[0].name}`]),
+      'UNKNOWN_PERMISSION',
+      ['`removePermissions[1]`', `'WindowsDefenderATP/${graph.permissions[0].name}'`, qualified.join(', ')],
     );
   });
 
@@ -103,9 +112,10 @@ describe('effectivePermissions', () => {
 
   test('fails if a justification is shorter than the minimum once its padding is trimmed', () => {
     const padded = `  ${'j'.repeat(MIN_JUSTIFICATION - 1)}  `;
-    expect(() => addToOutlook({ ...mailRead, justification: padded })).toThrow(
-      `\`addPermissions[0].justification\` is '${padded}'; expected a justification of at least 20 characters saying why the integration needs this permission beyond Kindo's guide`,
-    );
+    expectKindoError(() => addToOutlook({ ...mailRead, justification: padded }), 'MISSING_JUSTIFICATION', [
+      '`addPermissions[0].justification`',
+      `'${padded}'`,
+    ]);
   });
 
   test('adds a permission of an API the integration does not use yet as that API, from the catalog', () => {
@@ -132,36 +142,48 @@ describe('effectivePermissions', () => {
   });
 
   test('fails if an added permission names an API the catalog does not know, listing the known ones', () => {
-    expect(() => addToOutlook({ ...mailRead, api: 'Graph' })).toThrow(
-      /^`addPermissions\[0\]\.api` is 'Graph'; expected one of the APIs the catalog knows: Microsoft Graph, .*WindowsDefenderATP/,
-    );
+    expectKindoError(() => addToOutlook({ ...mailRead, api: 'Graph' }), 'UNKNOWN_API', [
+      '`addPermissions[0].api`',
+      "'Graph'",
+      /Microsoft Graph, .*WindowsDefenderATP/,
+    ]);
   });
 
   test('fails if an added permission has a malformed scope name or ID', () => {
-    expect(() => addToOutlook({ ...mailRead, name: '1Mail' })).toThrow(
-      "`addPermissions[0].name` is '1Mail'; expected a delegated scope name such as 'Mail.Read'",
-    );
-    expect(() => addToOutlook({ ...mailRead, name: 'Mail Read' })).toThrow("`addPermissions[0].name` is 'Mail Read'");
-    expect(() => addToOutlook(mailRead, { ...mailRead, name: 'Mail.Send', id: 'not-a-guid' })).toThrow(
-      "`addPermissions[1].id` is 'not-a-guid'; expected a GUID",
-    );
+    expectKindoError(() => addToOutlook({ ...mailRead, name: '1Mail' }), 'PATTERN_MISMATCH', [
+      '`addPermissions[0].name`',
+      "'1Mail'",
+    ]);
+    expectKindoError(() => addToOutlook({ ...mailRead, name: 'Mail Read' }), 'PATTERN_MISMATCH', [
+      '`addPermissions[0].name`',
+      "'Mail Read'",
+    ]);
+    expectKindoError(() => addToOutlook(mailRead, { ...mailRead, name: 'Mail.Send', id: 'not-a-guid' }), 'NOT_A_GUID', [
+      '`addPermissions[1].id`',
+      "'not-a-guid'",
+    ]);
   });
 
   test('fails if an added permission contradicts the catalog: a known name with another ID, or a known ID under another name', () => {
     const scope = wdatp.permissions[0];
     const otherId = '00000000-0000-0000-0000-000000000001';
-    expect(() => addToOutlook({ ...mailRead, api: 'WindowsDefenderATP', name: scope.name, id: otherId })).toThrow(
-      `\`addPermissions[0].id\` is '${otherId}', but the catalog gives WindowsDefenderATP ${scope.name} the scope ID ${scope.id}; expected that ID`,
+    expectKindoError(
+      () => addToOutlook({ ...mailRead, api: 'WindowsDefenderATP', name: scope.name, id: otherId }),
+      'CONFLICTING_PERMISSION',
+      ['`addPermissions[0].id`', `'${otherId}'`, `WindowsDefenderATP ${scope.name}`, scope.id],
     );
-    expect(() => addToOutlook({ ...mailRead, api: 'WindowsDefenderATP', name: 'Other.Name', id: scope.id })).toThrow(
-      `\`addPermissions[0].name\` is 'Other.Name', but ${scope.id} is WindowsDefenderATP ${scope.name} in the catalog; expected that name`,
+    expectKindoError(
+      () => addToOutlook({ ...mailRead, api: 'WindowsDefenderATP', name: 'Other.Name', id: scope.id }),
+      'CONFLICTING_PERMISSION',
+      ['`addPermissions[0].name`', "'Other.Name'", `WindowsDefenderATP ${scope.name}`, scope.id],
     );
   });
 
   test('fails if an added permission is one the integration already requests', () => {
     const own = outlook.apis[0].permissions[0];
-    expect(() => addToOutlook({ ...mailRead, name: own.name, id: own.id })).toThrow(
-      `\`addPermissions[0].name\` is '${own.name}', which integration 'outlook' already requests; expected a permission beyond its list`,
-    );
+    expectKindoError(() => addToOutlook({ ...mailRead, name: own.name, id: own.id }), 'CONFLICTING_PERMISSION', [
+      '`addPermissions[0].name`',
+      `'${own.name}'`,
+    ]);
   });
 });

@@ -1,48 +1,36 @@
 import { COMMANDS, main } from '../../src/cli/main';
+import { captureOutput } from '../support/output';
 
 describe('command line', () => {
-  let out = '';
-  let err = '';
-  beforeEach(() => {
-    out = err = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-      out += String(s);
-      return true;
-    });
-    vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-      err += String(s);
-      return true;
-    });
-  });
-  afterEach(() => vi.restoreAllMocks());
+  const io = captureOutput();
 
   test('--help lists every command and exits 0', () => {
     expect(main(['--help'])).toBe(0);
-    for (const c of COMMANDS) expect(out).toContain(`  ${c.name}`);
-    expect(err).toBe('');
+    for (const c of COMMANDS) expect(io.out).toContain(`  ${c.name}`);
+    expect(io.err).toBe('');
   });
 
   test.each(COMMANDS.map((c) => [c.name]))('%s --help prints its own usage and exits 0', (name) => {
     expect(main([name, '--help'])).toBe(0);
-    expect(out).toMatch(new RegExp(`^Usage: kindo-microsoft-integrations ${name} `));
+    expect(io.out).toMatch(new RegExp(`^Usage: kindo-microsoft-integrations ${name} `));
     expect(main([name, '-h'])).toBe(0);
   });
 
   test('fails if no command is given, with status 2 and the list on stderr', () => {
     expect(main([])).toBe(2);
-    expect(err).toMatch(/^Usage: kindo-microsoft-integrations <command> \[options\]/);
+    expect(io.err).toMatch(/^Usage: kindo-microsoft-integrations <command> \[options\]/);
   });
 
   test('fails if the command is unknown, naming it and the commands', () => {
     expect(main(['reveiw'])).toBe(2);
-    expect(err).toMatch(
+    expect(io.err).toMatch(
       new RegExp(`^unknown command: 'reveiw'; expected one of ${COMMANDS.map((c) => c.name).join(', ')}\\n`),
     );
   });
 
   test('fails if an option has no value, naming the option', () => {
     expect(main(['review', '--synth'])).toBe(2);
-    expect(err).toMatch(
+    expect(io.err).toMatch(
       /^review: option --synth needs a value; expected --synth <value> \(or --synth=<value> for a value that starts with -\)\n/,
     );
   });
@@ -51,7 +39,7 @@ describe('command line', () => {
     '%s fails if an option is unknown, naming it, listing its own options with --help, then its usage',
     (name, options) => {
       expect(main([name, '--stack=x'])).toBe(2);
-      const [first, ...rest] = err.split('\n');
+      const [first, ...rest] = io.err.split('\n');
       expect(first).toBe(
         `${name}: unknown option: '--stack'; expected one of ${[...options, 'help'].map((o) => `--${o}`).join(', ')}`,
       );
@@ -61,11 +49,11 @@ describe('command line', () => {
 
   test('fails if a flag is given a value, naming the flag rather than asking for a value', () => {
     expect(main(['verify', '--json=yes'])).toBe(2);
-    expect(err.split('\n')[0]).toBe('verify: option --json takes no value; expected --json alone');
+    expect(io.err.split('\n')[0]).toBe('verify: option --json takes no value; expected --json alone');
   });
 
   test('fails if an argument is not an option, naming it', () => {
     expect(main(['review', 'cdktf.out'])).toBe(2);
-    expect(err).toMatch(/^review: unexpected argument: 'cdktf.out'; expected options only: --synth, /);
+    expect(io.err).toMatch(/^review: unexpected argument: 'cdktf.out'; expected options only: --synth, /);
   });
 });

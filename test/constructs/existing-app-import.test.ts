@@ -1,6 +1,3 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import type { IntegrationId } from '../../src/catalog/catalog';
 import { KindoMicrosoftIntegrations } from '../../src/constructs/kindo-microsoft-integrations';
@@ -8,7 +5,7 @@ import {
   MicrosoftIntegrationApp,
   type MicrosoftIntegrationAppProps,
 } from '../../src/constructs/microsoft-integration-app';
-import { hasTerraform, terraform } from '../support/terraform';
+import { expectKindoError } from '../support/errors';
 
 type Tf = Record<string, any>;
 
@@ -134,74 +131,88 @@ describe('adopting an app registration made by hand', () => {
 
   describe('bad input', () => {
     test('fails if both an object ID and a client ID are given', () => {
-      expect(() =>
-        synthApp({
-          integration: 'teams',
-          existingApplicationObjectId: OBJECT_ID,
-          existingApplicationClientId: CLIENT_ID,
-        }),
-      ).toThrow(
-        `integration 'teams' names the app registration to adopt twice: \`existingApplicationObjectId\` is '${OBJECT_ID}' and \`existingApplicationClientId\` is '${CLIENT_ID}'; expected one of the two`,
+      expectKindoError(
+        () =>
+          synthApp({
+            integration: 'teams',
+            existingApplicationObjectId: OBJECT_ID,
+            existingApplicationClientId: CLIENT_ID,
+          }),
+        'ADOPTION_CONFLICT',
+        ['`existingApplicationObjectId`', `'${OBJECT_ID}'`, '`existingApplicationClientId`', `'${CLIENT_ID}'`],
       );
     });
 
     test('fails if an ID is not a GUID', () => {
-      expect(() => synthApp({ integration: 'teams', existingApplicationClientId: 'Kindo - Microsoft Teams' })).toThrow(
-        "`existingApplicationClientId` is 'Kindo - Microsoft Teams'; expected a GUID such as '00000000-0000-0000-0000-000000000000'",
+      expectKindoError(
+        () => synthApp({ integration: 'teams', existingApplicationClientId: 'Kindo - Microsoft Teams' }),
+        'NOT_A_GUID',
+        ['`existingApplicationClientId`', "'Kindo - Microsoft Teams'"],
       );
-      expect(() =>
-        synthApp({
-          integration: 'teams',
-          existingApplicationObjectId: OBJECT_ID,
-          existingServicePrincipalObjectId: '/servicePrincipals/x',
-        }),
-      ).toThrow("`existingServicePrincipalObjectId` is '/servicePrincipals/x'; expected a GUID");
-      expect(() =>
-        synthApp({
-          integration: 'teams',
-          existingApplicationObjectId: OBJECT_ID,
-          existingClientSecrets: [{ keyId: 'abc' }],
-        }),
-      ).toThrow("`existingClientSecrets[0].keyId` is 'abc'; expected a GUID");
+      expectKindoError(
+        () =>
+          synthApp({
+            integration: 'teams',
+            existingApplicationObjectId: OBJECT_ID,
+            existingServicePrincipalObjectId: '/servicePrincipals/x',
+          }),
+        'NOT_A_GUID',
+        ['`existingServicePrincipalObjectId`', "'/servicePrincipals/x'"],
+      );
+      expectKindoError(
+        () =>
+          synthApp({
+            integration: 'teams',
+            existingApplicationObjectId: OBJECT_ID,
+            existingClientSecrets: [{ keyId: 'abc' }],
+          }),
+        'NOT_A_GUID',
+        ['`existingClientSecrets[0].keyId`', "'abc'"],
+      );
     });
 
     test('fails if a service principal, grant or secret is given without the app registration', () => {
-      expect(() => synthApp({ integration: 'teams', existingServicePrincipalObjectId: SP_ID })).toThrow(
-        "`existingServicePrincipalObjectId` has an entry for 'teams', which adopts no existing app registration (set existingApplicationObjectId or existingApplicationClientId); expected entries only for selected integrations that take this setting",
+      expectKindoError(
+        () => synthApp({ integration: 'teams', existingServicePrincipalObjectId: SP_ID }),
+        'SETTING_NOT_APPLICABLE',
+        ['`existingServicePrincipalObjectId`', "'teams'"],
       );
     });
 
     test('fails if a grant is named for an API the integration does not consent to', () => {
-      expect(() =>
-        synthApp({
-          integration: 'teams',
-          existingApplicationObjectId: OBJECT_ID,
-          existingPermissionGrantIds: { WindowsDefenderATP: GRANT_ID },
-        }),
-      ).toThrow(
-        "`existingPermissionGrantIds['WindowsDefenderATP']` has an entry for 'teams', which grants consent on 'Microsoft Graph' only",
+      expectKindoError(
+        () =>
+          synthApp({
+            integration: 'teams',
+            existingApplicationObjectId: OBJECT_ID,
+            existingPermissionGrantIds: { WindowsDefenderATP: GRANT_ID },
+          }),
+        'SETTING_NOT_APPLICABLE',
+        ["`existingPermissionGrantIds['WindowsDefenderATP']`", "'teams'"],
       );
-      expect(() =>
-        synthApp({
-          integration: 'teams',
-          adminConsent: false,
-          existingApplicationObjectId: OBJECT_ID,
-          existingPermissionGrantIds: { 'Microsoft Graph': GRANT_ID },
-        }),
-      ).toThrow(
-        "`existingPermissionGrantIds['Microsoft Graph']` has an entry for 'teams', which grants no admin consent (adminConsent is off, or client credentials)",
+      expectKindoError(
+        () =>
+          synthApp({
+            integration: 'teams',
+            adminConsent: false,
+            existingApplicationObjectId: OBJECT_ID,
+            existingPermissionGrantIds: { 'Microsoft Graph': GRANT_ID },
+          }),
+        'SETTING_NOT_APPLICABLE',
+        ["`existingPermissionGrantIds['Microsoft Graph']`", "'teams'"],
       );
     });
 
     test('fails if an adopted delegated app says nothing about its Nango integration', () => {
-      expect(() =>
-        synthApp({
-          integration: 'teams',
-          existingApplicationObjectId: OBJECT_ID,
-          adoptExistingNangoIntegration: undefined,
-        }),
-      ).toThrow(
-        "integration 'teams' adopts an app registration made by hand but `adoptExistingNangoIntegration` does not say whether its Nango integration, made by hand with it, is taken over; expected adoptExistingNangoIntegration: true to take over the Nango integration under its unique key (updated in place, connections kept; created when there is none), or false when Nango has none under that key (docs/adopting.md)",
+      expectKindoError(
+        () =>
+          synthApp({
+            integration: 'teams',
+            existingApplicationObjectId: OBJECT_ID,
+            adoptExistingNangoIntegration: undefined,
+          }),
+        'ADOPTED_APP_WITHOUT_NANGO_DECISION',
+        ["'teams'", '`adoptExistingNangoIntegration`'],
       );
       expect(() =>
         synthApp({
@@ -213,14 +224,15 @@ describe('adopting an app registration made by hand', () => {
     });
 
     test('fails if a grant ID is not an oauth2PermissionGrant id', () => {
-      expect(() =>
-        synthApp({
-          integration: 'teams',
-          existingApplicationObjectId: OBJECT_ID,
-          existingPermissionGrantIds: { 'Microsoft Graph': '/oauth2PermissionGrants/abc' },
-        }),
-      ).toThrow(
-        "`existingPermissionGrantIds['Microsoft Graph']` is '/oauth2PermissionGrants/abc'; expected an oauth2PermissionGrant id (base64url text)",
+      expectKindoError(
+        () =>
+          synthApp({
+            integration: 'teams',
+            existingApplicationObjectId: OBJECT_ID,
+            existingPermissionGrantIds: { 'Microsoft Graph': '/oauth2PermissionGrants/abc' },
+          }),
+        'PATTERN_MISMATCH',
+        ["`existingPermissionGrantIds['Microsoft Graph']`", "'/oauth2PermissionGrants/abc'"],
       );
     });
   });
@@ -254,8 +266,10 @@ describe('adopting an app registration made by hand', () => {
     });
 
     test('fails if an adopted delegated app is not in adoptExistingNangoIntegrations, naming the Nango decision to make', () => {
-      expect(() => build({ outlook: { applicationObjectId: OBJECT_ID } }, ['teams', 'outlook'], ['teams'])).toThrow(
-        "integration 'outlook' adopts an app registration made by hand but `adoptExistingNangoIntegrations` does not say whether its Nango integration, made by hand with it, is taken over; expected 'outlook' in adoptExistingNangoIntegrations, with nangoUniqueKeys giving the unique key of that Nango integration unless it is 'kindo-outlook' (docs/adopting.md)",
+      expectKindoError(
+        () => build({ outlook: { applicationObjectId: OBJECT_ID } }, ['teams', 'outlook'], ['teams']),
+        'ADOPTED_APP_WITHOUT_NANGO_DECISION',
+        ["'outlook'", '`adoptExistingNangoIntegrations`'],
       );
     });
 
@@ -275,100 +289,10 @@ describe('adopting an app registration made by hand', () => {
     });
 
     test('fails if it names an integration that is not selected', () => {
-      expect(() => build({ fabric: { applicationObjectId: OBJECT_ID } })).toThrow(
-        "`existingApps` has an entry for 'fabric', which is not in `integrations`; expected entries only for selected integrations that take this setting",
-      );
+      expectKindoError(() => build({ fabric: { applicationObjectId: OBJECT_ID } }), 'SETTING_NOT_APPLICABLE', [
+        '`existingApps`',
+        "'fabric'",
+      ]);
     });
-  });
-});
-
-describe.skipIf(!hasTerraform)('Terraform 1.11 on import blocks like these (no provider needed)', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'kindo-import-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  test('refuses an import block in a child module, which is why the HCL module leaves its imports to the root module', async () => {
-    mkdirSync(join(dir, 'child'));
-    writeFileSync(
-      join(dir, 'child', 'main.tf'),
-      'resource "terraform_data" "app" {}\nimport {\n  to = terraform_data.app\n  id = "/applications/x"\n}\n',
-    );
-    writeFileSync(join(dir, 'main.tf'), 'module "kindo" {\n  source = "./child"\n}\n');
-    const init = await terraform(dir, ['init', '-input=false']);
-    const plan = init.status === 0 ? await terraform(dir, ['plan', '-input=false']) : init;
-    expect(plan.status).not.toBe(0);
-    expect(plan.output.replace(/[│╷╵]/g, '').replace(/\s+/g, ' ')).toContain(
-      'An import block was detected in "module.kindo". Import blocks are only allowed in the root module.',
-    );
-  });
-
-  test('accepts an import ID read from a data source at plan, and plans an import rather than a create', async () => {
-    // terraform_remote_state is the built-in data source: it stands in for azuread_application's lookup by client ID.
-    writeFileSync(
-      join(dir, 'lookup.tfstate'),
-      JSON.stringify({
-        version: 4,
-        terraform_version: '1.11.4',
-        serial: 1,
-        lineage: 'l',
-        outputs: { id: { value: `/applications/${OBJECT_ID}`, type: 'string' } },
-        resources: [],
-      }),
-    );
-    writeFileSync(
-      join(dir, 'main.tf.json'),
-      JSON.stringify({
-        data: { terraform_remote_state: { lookup: { backend: 'local', config: { path: 'lookup.tfstate' } } } },
-        resource: { terraform_data: { app: { input: 'x' } } },
-        import: [{ to: 'terraform_data.app', id: '${data.terraform_remote_state.lookup.outputs.id}' }],
-      }),
-    );
-    expect((await terraform(dir, ['init', '-input=false'])).status).toBe(0);
-    const plan = await terraform(dir, ['plan', '-input=false']);
-    expect(plan.output).toContain(`# (imported from "/applications/${OBJECT_ID}")`);
-    expect(plan.output).toContain('Plan: 1 to import, 0 to add, 1 to change, 0 to destroy.');
-  });
-
-  test('refuses an import ID known only at apply, which is why a client ID is looked up with a data source', async () => {
-    writeFileSync(
-      join(dir, 'main.tf.json'),
-      JSON.stringify({
-        resource: { terraform_data: { other: {}, app: {} } },
-        import: [{ to: 'terraform_data.app', id: '${terraform_data.other.id}' }],
-      }),
-    );
-    expect((await terraform(dir, ['init', '-input=false'])).status).toBe(0);
-    const plan = await terraform(dir, ['plan', '-input=false']);
-    expect(plan.status).not.toBe(0);
-    expect(plan.output).toContain('The import block "id" argument depends on resource attributes that cannot be');
-  });
-
-  test('imports with for_each over a map, as the HCL module’s existing_apps variable does (Terraform ≥ 1.7)', async () => {
-    writeFileSync(
-      join(dir, 'main.tf'),
-      `variable "existing_apps" {
-  type    = map(object({ application_object_id = string }))
-  default = { teams = { application_object_id = "${OBJECT_ID}" } }
-}
-resource "terraform_data" "app" {
-  for_each = toset(["teams", "outlook"])
-  input    = each.key
-}
-import {
-  for_each = var.existing_apps
-  to       = terraform_data.app[each.key]
-  id       = "/applications/\${each.value.application_object_id}"
-}
-`,
-    );
-    expect((await terraform(dir, ['init', '-input=false'])).status).toBe(0);
-    const plan = await terraform(dir, ['plan', '-input=false']);
-    expect(plan.output).toContain(
-      `terraform_data.app["teams"] will be updated in-place\n  # (imported from "/applications/${OBJECT_ID}")`,
-    );
-    expect(plan.output).toContain('terraform_data.app["outlook"] will be created');
-    expect(plan.output).toContain('Plan: 1 to import, 1 to add, 1 to change, 0 to destroy.');
   });
 });

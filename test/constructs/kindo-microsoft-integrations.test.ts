@@ -4,6 +4,8 @@ import {
   KindoMicrosoftIntegrations,
   type KindoMicrosoftIntegrationsProps,
 } from '../../src/constructs/kindo-microsoft-integrations';
+import { duplicateNangoUniqueKey } from '../../src/constructs/kindo-microsoft-integrations';
+import { expectKindoError, type Fragment } from '../support/errors';
 
 type TestProps = Omit<KindoMicrosoftIntegrationsProps, 'nango'>;
 
@@ -92,15 +94,21 @@ describe('KindoMicrosoftIntegrations', () => {
   });
 
   test('fails if an integration to adopt is not selected, not delegated or unknown', () => {
-    expect(() => synth({ integrations: ['teams'], adoptExistingNangoIntegrations: ['outlook'] })).toThrow(
-      "`adoptExistingNangoIntegrations` has an entry for 'outlook', which is not in `integrations`; expected entries only for selected integrations that take this setting",
+    expectKindoError(
+      () => synth({ integrations: ['teams'], adoptExistingNangoIntegrations: ['outlook'] }),
+      'SETTING_NOT_APPLICABLE',
+      ['`adoptExistingNangoIntegrations`', "'outlook'"],
     );
-    expect(() => synth({ integrations: ['teams', 'fabric'], adoptExistingNangoIntegrations: ['fabric'] })).toThrow(
-      "`adoptExistingNangoIntegrations` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting",
+    expectKindoError(
+      () => synth({ integrations: ['teams', 'fabric'], adoptExistingNangoIntegrations: ['fabric'] }),
+      'SETTING_NOT_APPLICABLE',
+      ['`adoptExistingNangoIntegrations`', "'fabric'"],
     );
-    expect(() =>
-      synth({ integrations: ['teams'], adoptExistingNangoIntegrations: ['skype' as IntegrationId] }),
-    ).toThrow(/^unknown integration 'skype' in `adoptExistingNangoIntegrations\[0\]`; expected one of: defender, /);
+    expectKindoError(
+      () => synth({ integrations: ['teams'], adoptExistingNangoIntegrations: ['skype' as IntegrationId] }),
+      'UNKNOWN_INTEGRATION',
+      ['`adoptExistingNangoIntegrations[0]`', "'skype'"],
+    );
   });
 
   test('deletes the Nango integration of every delegated integration not selected, at the address it had when selected', () => {
@@ -167,57 +175,61 @@ describe('KindoMicrosoftIntegrations', () => {
   });
 
   describe('bad input', () => {
-    test.each<[string, TestProps, string]>([
-      [
-        'the selection is empty',
-        { integrations: [] },
-        "`integrations` is empty; expected at least one integration id, e.g. ['teams']",
-      ],
+    test.each<[string, TestProps, string, Fragment[]]>([
+      ['the selection is empty', { integrations: [] }, 'EMPTY_SELECTION', ['`integrations`']],
       [
         'an integration is unknown',
         { integrations: ['teams', 'hubspot' as IntegrationId] },
-        "unknown integration 'hubspot' in `integrations[1]`; expected one of: defender, ediscovery, entra-id, entra-id-governance, excel-online, fabric, graph-security, intune, outlook, outlook-calendar, purview-compliance, purview-data-governance, teams, sharepoint-online",
+        'UNKNOWN_INTEGRATION',
+        ['`integrations[1]`', "'hubspot'"],
       ],
       [
         'an integration is selected twice',
         { integrations: ['teams', 'outlook', 'teams'] },
-        "integration 'teams' appears more than once in `integrations`; expected each integration id at most once",
+        'DUPLICATE_INTEGRATION',
+        ['`integrations`', "'teams'"],
       ],
       [
         'a unique key is set for an integration that is not selected',
         { integrations: ['teams'], nangoUniqueKeys: { outlook: 'x' } },
-        "`nangoUniqueKeys` has an entry for 'outlook', which is not in `integrations`; expected entries only for selected integrations that take this setting",
+        'SETTING_NOT_APPLICABLE',
+        ['`nangoUniqueKeys`', "'outlook'"],
       ],
       [
         'a provider is set for Fabric',
         { integrations: ['fabric'], nangoProviders: { fabric: 'microsoft-oauth2-cc' } },
-        "`nangoProviders` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting",
+        'SETTING_NOT_APPLICABLE',
+        ['`nangoProviders`', "'fabric'"],
       ],
       [
         'Nango fields are set for Fabric',
         { integrations: ['fabric'], nangoFields: { fabric: { tenant_id: '00000000-0000-0000-0000-000000000001' } } },
-        "`nangoFields` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting",
+        'SETTING_NOT_APPLICABLE',
+        ['`nangoFields`', "'fabric'"],
       ],
       [
         'permissions are removed from Fabric',
         { integrations: ['fabric'], removePermissions: { fabric: ['User.Read'] } },
-        "`removePermissions` has an entry for 'fabric', which signs in with client credentials, where delegated permissions do not apply; expected entries only for selected integrations that take this setting",
+        'SETTING_NOT_APPLICABLE',
+        ['`removePermissions`', "'fabric'"],
       ],
       [
         'Fabric settings are given without Fabric',
         { integrations: ['teams'], fabricSqlEndpointHost: 'x,1433' },
-        "`fabricSqlEndpointHost` has an entry for 'fabric', which is not in `integrations`; expected entries only for selected integrations that take this setting",
+        'SETTING_NOT_APPLICABLE',
+        ['`fabricSqlEndpointHost`', "'fabric'"],
       ],
-    ])('fails if %s', (_name, props, message) => {
-      expect(() => synth(props)).toThrow(message);
+    ])('fails if %s', (_name, props, code, fragments) => {
+      expectKindoError(() => synth(props), code, fragments);
     });
 
     test('fails if two integrations of one stack share a Nango unique key', () => {
       const stack = new TerraformStack(Testing.app(), 'test');
       build(stack, 'Prod', { integrations: ['teams'] });
       build(stack, 'Other', { integrations: ['outlook'], nangoUniqueKeys: { outlook: 'kindo-teams' } });
+      // A validation error, which cdktf reports by its message: the one duplicateNangoUniqueKey makes for this key and pair.
       expect(() => Testing.fullSynth(stack)).toThrow(
-        "Nango unique key 'kindo-teams' is used by integrations 'teams' and 'outlook' in one stack; expected a distinct key per integration (set `nangoUniqueKeys`)",
+        duplicateNangoUniqueKey('kindo-teams', 'teams', 'outlook').message,
       );
     });
   });

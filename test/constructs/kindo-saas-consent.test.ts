@@ -2,6 +2,7 @@ import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdk
 import { catalog } from '../../src/catalog/catalog';
 import { effectivePermissions } from '../../src/catalog/effective-permissions';
 import { KindoSaasConsent, type KindoSaasConsentProps } from '../../src/constructs/kindo-saas-consent';
+import { expectKindoError } from '../support/errors';
 
 type Synth = Record<string, any>;
 
@@ -158,39 +159,44 @@ describe('KindoSaasConsent', () => {
   });
 
   test('fails if no integration is given', () => {
-    expect(() => synth({ clientIds: {} })).toThrow(
-      "`clientIds` is empty; expected at least one integration id, e.g. ['teams']",
-    );
+    expectKindoError(() => synth({ clientIds: {} }), 'EMPTY_SELECTION', ['`clientIds`']);
   });
 
   test('fails if an integration id is unknown', () => {
-    expect(() => synth({ clientIds: { slack: KINDO.teams } as never })).toThrow(
-      "unknown integration 'slack' in `clientIds`; expected one of: defender,",
-    );
+    expectKindoError(() => synth({ clientIds: { slack: KINDO.teams } as never }), 'UNKNOWN_INTEGRATION', [
+      '`clientIds`',
+      "'slack'",
+    ]);
   });
 
   test('fails if a client ID is not a GUID', () => {
-    expect(() => synth({ clientIds: { teams: 'kindo-teams' } })).toThrow(
-      "`clientIds.teams` is 'kindo-teams'; expected a GUID such as '00000000-0000-0000-0000-000000000000'",
-    );
+    expectKindoError(() => synth({ clientIds: { teams: 'kindo-teams' } }), 'NOT_A_GUID', [
+      '`clientIds.teams`',
+      "'kindo-teams'",
+    ]);
   });
 
   test('fails if two integrations share a client ID', () => {
-    expect(() => synth({ clientIds: { teams: KINDO.teams, outlook: KINDO.teams.toUpperCase() } })).toThrow(
-      `\`clientIds\` gives integrations 'outlook' and 'teams' the same client ID '${KINDO.teams}'; expected each integration's own client ID as Kindo publishes it`,
+    expectKindoError(
+      () => synth({ clientIds: { teams: KINDO.teams, outlook: KINDO.teams.toUpperCase() } }),
+      'DUPLICATE_CLIENT_ID',
+      ['`clientIds`', "'outlook'", "'teams'", `'${KINDO.teams}'`],
     );
   });
 
   test('fails if a permission change names an integration that is not given, or Fabric', () => {
-    expect(() => synth({ clientIds: { teams: KINDO.teams }, removePermissions: { outlook: ['Mail.Send'] } })).toThrow(
-      "`removePermissions` has an entry for 'outlook', which is not in `clientIds`; expected entries only for selected integrations that take this setting",
+    expectKindoError(
+      () => synth({ clientIds: { teams: KINDO.teams }, removePermissions: { outlook: ['Mail.Send'] } }),
+      'SETTING_NOT_APPLICABLE',
+      ['`removePermissions`', "'outlook'"],
     );
-    expect(() => synth({ removePermissions: { fabric: ['User.Read'] } })).toThrow(
-      "`removePermissions` has an entry for 'fabric', which signs in with client credentials",
-    );
+    expectKindoError(() => synth({ removePermissions: { fabric: ['User.Read'] } }), 'SETTING_NOT_APPLICABLE', [
+      '`removePermissions`',
+      "'fabric'",
+    ]);
   });
 
   test('fails if an owner is not a GUID', () => {
-    expect(() => synth({ owners: ['me'] })).toThrow("`owners[0]` is 'me'; expected a GUID");
+    expectKindoError(() => synth({ owners: ['me'] }), 'NOT_A_GUID', ['`owners[0]`', "'me'"]);
   });
 });

@@ -2,43 +2,12 @@ import { Application } from '@cdktf/provider-azuread/lib/application';
 import { ApplicationPasswordA } from '@cdktf/provider-azuread/lib/application-password';
 import { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal';
 import { ServicePrincipalDelegatedPermissionGrant } from '@cdktf/provider-azuread/lib/service-principal-delegated-permission-grant';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Fn, TerraformStack, TerraformVariable, Testing, Token } from 'cdktf';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../../src/catalog/catalog';
-import {
-  MicrosoftIntegrationApp,
-  SignInAudience,
-  type MicrosoftIntegrationAppProps,
-  type NangoOptions,
-} from '../../src/constructs/microsoft-integration-app';
+import { MicrosoftIntegrationApp, SignInAudience } from '../../src/constructs/microsoft-integration-app';
+import { type Synth, type TestProps, only, synthApp } from '../support/integration-app';
+import { expectKindoError, type Fragment } from '../support/errors';
 
-import { hasTerraform, terraform } from '../support/terraform';
-
-type Synth = Record<string, any>;
-
-/** Props under test; `nango` settings get the secret key from a sensitive variable, and `nango: undefined` leaves them out. */
-type TestProps = Omit<Partial<MicrosoftIntegrationAppProps>, 'nango'> & {
-  integration: IntegrationId;
-  nango?: Partial<NangoOptions>;
-};
-
-function synthApp(props: TestProps): { json: string; tf: Synth; full: Synth } {
-  const stack = new TerraformStack(Testing.app(), 'test');
-  const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue;
-  const nango = 'nango' in props && props.nango === undefined ? undefined : { secretKey, ...props.nango };
-  new MicrosoftIntegrationApp(stack, 'App', { ...props, nango });
-  const json = Testing.synth(stack);
-  // Testing.synth strips "//" metadata; `full` keeps it, as `cdktf synth` does.
-  return { json, tf: JSON.parse(json), full: stack.toTerraform() };
-}
-
-const only = (tf: Synth, type: string): any => {
-  const all = Object.values(tf.resource?.[type] ?? {});
-  expect(all, type).toHaveLength(1);
-  return all[0];
-};
 const delegated = INTEGRATION_IDS.filter((id) => catalog()[id].authFlow === 'delegated');
 
 describe('MicrosoftIntegrationApp', () => {
@@ -206,46 +175,6 @@ describe('MicrosoftIntegrationApp', () => {
         expected,
       ]);
     });
-
-    // The synthesized expression, evaluated by real Terraform with the caller's object ID as a variable.
-    test.skipIf(!hasTerraform)(
-      'hold the caller once, with or without it in the list (terraform on the PATH)',
-      async () => {
-        const { tf } = synthApp({
-          integration: 'teams',
-          owners: ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', '00000000-0000-0000-0000-000000000001'],
-        });
-        const expression: string = only(tf, 'azuread_application').owners;
-        const dir = mkdtempSync(join(tmpdir(), 'kindo-owners-'));
-        try {
-          const withCaller = (id: string) => expression.replace(caller, `"${id}"`);
-          writeFileSync(
-            join(dir, 'main.tf.json'),
-            JSON.stringify({
-              output: {
-                caller_not_listed: { value: withCaller('00000000-0000-0000-0000-000000000000') },
-                caller_listed: { value: withCaller('00000000-0000-0000-0000-000000000001') },
-              },
-            }),
-          );
-          const run = await terraform(dir, ['apply', '-auto-approve', '-input=false']);
-          expect(run.status, run.output).toBe(0);
-          const values = JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
-          expect(values.caller_not_listed.value).toEqual([
-            '8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
-            '00000000-0000-0000-0000-000000000001',
-            '00000000-0000-0000-0000-000000000000',
-          ]);
-          expect(values.caller_listed.value).toEqual([
-            '8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
-            '00000000-0000-0000-0000-000000000001',
-          ]);
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      },
-      30_000,
-    );
   });
 
   test('refuses a second app of the same display name by default (prevent_duplicate_names), and creates one when told to', () => {
@@ -361,8 +290,10 @@ describe('MicrosoftIntegrationApp', () => {
   });
 
   test('fails if allowed groups are given without required assignment', () => {
-    expect(() => synthApp({ integration: 'teams', allowedGroups: ['3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b'] })).toThrow(
-      '`allowedGroups` is ["3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b"] but `requireAssignment` is not true, so every user of the tenant may connect and the list restricts nobody; expected `requireAssignment: true` with the groups, or no `allowedGroups`',
+    expectKindoError(
+      () => synthApp({ integration: 'teams', allowedGroups: ['3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b'] }),
+      'GROUPS_WITHOUT_ASSIGNMENT',
+      ['`allowedGroups`', '["3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b"]'],
     );
   });
 
@@ -403,120 +334,7 @@ describe('MicrosoftIntegrationApp', () => {
       expect(condition(synthApp({ integration: 'teams', secretExpiryWarningDays: 7 }).tf)).toContain('"168h"');
       expect(condition(synthApp({ integration: 'teams', secretExpiryWarningDays: 0 }).tf)).toBeUndefined();
     });
-
-    // Evaluated by real Terraform, with the password's end date replaced by a local.
-    test.skipIf(!hasTerraform)(
-      'warns only when the end date is that close (terraform on the PATH)',
-      async () => {
-        const { tf } = synthApp({ integration: 'fabric', nango: undefined });
-        const [check] = Object.values<any>(tf.check);
-        const condition: string = check.assert[0].condition.replace(
-          /azuread_application_password\.[A-Za-z0-9_]+\.end_date/,
-          'local.end_date',
-        );
-        const dir = mkdtempSync(join(tmpdir(), 'kindo-expiry-'));
-        try {
-          const days = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
-          const outputs = Object.fromEntries(
-            [10, 29, 31, 180].map((n) => [
-              `in_${n}_days`,
-              { value: condition.replace('local.end_date', `"${days(n)}"`) },
-            ]),
-          );
-          writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ output: outputs }));
-          const run = await terraform(dir, ['apply', '-auto-approve', '-input=false']);
-          expect(run.status, run.output).toBe(0);
-          const values = JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
-          expect([10, 29, 31, 180].map((n) => values[`in_${n}_days`].value)).toEqual([false, false, true, true]);
-        } finally {
-          rmSync(dir, { recursive: true, force: true });
-        }
-      },
-      30_000,
-    );
   });
-
-  // The password's end date and the check as synthesized, with a terraform_data standing in for the
-  // password: its `input` is known at plan exactly when the password's configured end_date is.
-  test.skipIf(!hasTerraform)(
-    'a first plan is quiet: a new secret’s expiry is known at plan, and so is the check (terraform on the PATH)',
-    async () => {
-      const { tf } = synthApp({ integration: 'fabric', nango: undefined });
-      const password = only(tf, 'azuread_application_password');
-      const [check] = Object.values<any>(tf.check);
-      const dir = mkdtempSync(join(tmpdir(), 'kindo-quiet-'));
-      try {
-        const swap = (c: string) =>
-          c.replace(/azuread_application_password\.[A-Za-z0-9_]+\.end_date/g, 'terraform_data.password.input');
-        writeFileSync(
-          join(dir, 'main.tf.json'),
-          JSON.stringify({
-            resource: {
-              terraform_data: { password: { input: password.end_date, lifecycle: { ignore_changes: ['input'] } } },
-            },
-            check: {
-              expiry: {
-                assert: check.assert.map((a: any) => ({
-                  condition: swap(a.condition),
-                  error_message: swap(a.error_message),
-                })),
-              },
-            },
-          }),
-        );
-        const first = await terraform(dir, ['plan', '-input=false']);
-        expect(first.status, first.output).toBe(0);
-        expect(first.output).toContain('1 to add');
-        expect(first.output).not.toMatch(/Check block assertion/);
-        expect((await terraform(dir, ['apply', '-auto-approve', '-input=false'])).status).toBe(0);
-        const next = await terraform(dir, ['plan', '-input=false']);
-        expect(next.output).toContain('No changes.');
-        expect(next.output).not.toMatch(/Check block assertion/);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-    30_000,
-  );
-
-  // The module passes the days as a variable: 0 must turn the warning off there too, at plan.
-  test.skipIf(!hasTerraform)(
-    'with the days from a variable, warns within them and not at all for 0 (terraform on the PATH)',
-    async () => {
-      const stack = new TerraformStack(Testing.app(), 'test');
-      const warningDays = new TerraformVariable(stack, 'days', { type: 'number' }).numberValue;
-      new MicrosoftIntegrationApp(stack, 'App', { integration: 'fabric', secretExpiryWarningDays: warningDays });
-      const [check] = Object.values<any>(JSON.parse(Testing.synth(stack)).check);
-      const condition: string = check.assert[0].condition.replace(
-        /azuread_application_password\.[A-Za-z0-9_]+\.end_date/,
-        'local.end_date',
-      );
-      const dir = mkdtempSync(join(tmpdir(), 'kindo-expiry-'));
-      try {
-        const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
-        const cases = [
-          [10, 30],
-          [31, 30],
-          [-1, 0],
-          [10, 7],
-        ] as const;
-        const outputs = Object.fromEntries(
-          cases.map(([expires, days], i) => [
-            `case_${i}`,
-            { value: condition.replace('local.end_date', `"${inDays(expires)}"`).replaceAll('var.days', String(days)) },
-          ]),
-        );
-        writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ output: outputs }));
-        const run = await terraform(dir, ['apply', '-auto-approve', '-input=false']);
-        expect(run.status, run.output).toBe(0);
-        const values = JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
-        expect(cases.map((_, i) => values[`case_${i}`].value)).toEqual([false, true, true, true]);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
-    30_000,
-  );
 
   describe('least privilege', () => {
     const mailRead = {
@@ -591,31 +409,36 @@ describe('MicrosoftIntegrationApp', () => {
       }
     });
 
-    test.each<[string, TestProps, string]>([
+    test.each<[string, TestProps, string, Fragment[]]>([
       [
         'a removed permission is not in the list',
         { integration: 'outlook', removePermissions: ['Mail.Read'] },
-        "`removePermissions[0]` is 'Mail.Read', which integration 'outlook' does not request; expected one of its permissions: Contacts.Read, Mail.Send, People.Read, User.Read",
+        'UNKNOWN_PERMISSION',
+        ['`removePermissions[0]`', "'Mail.Read'"],
       ],
       [
         'an added permission has no real justification',
         { integration: 'outlook', addPermissions: [{ ...mailRead, justification: 'needed' }] },
-        "`addPermissions[0].justification` is 'needed'; expected a justification of at least 20 characters saying why the integration needs this permission beyond Kindo's guide",
+        'MISSING_JUSTIFICATION',
+        ['`addPermissions[0].justification`', "'needed'"],
       ],
       [
         'an added permission names an unknown API',
         { integration: 'outlook', addPermissions: [{ ...mailRead, api: 'Office 365 Exchange Online' }] },
-        "`addPermissions[0].api` is 'Office 365 Exchange Online'; expected one of the APIs the catalog knows: Microsoft Graph, Microsoft Threat Protection, WindowsDefenderATP, Microsoft Purview",
+        'UNKNOWN_API',
+        ['`addPermissions[0].api`', "'Office 365 Exchange Online'"],
       ],
       [
         'an added permission ID is not a GUID',
         { integration: 'outlook', addPermissions: [{ ...mailRead, id: 'Mail.Read' }] },
-        "`addPermissions[0].id` is 'Mail.Read'; expected a GUID such as '00000000-0000-0000-0000-000000000000'",
+        'NOT_A_GUID',
+        ['`addPermissions[0].id`', "'Mail.Read'"],
       ],
       [
         'an added permission contradicts the catalog',
         { integration: 'outlook', addPermissions: [{ ...mailRead, name: 'Calendars.Read' }] },
-        "`addPermissions[0].id` is '570282fd-fa5c-430d-a7fd-fc8dc98a9dca', but the catalog gives Microsoft Graph Calendars.Read the scope ID 465a38f9-76ea-45b9-9f34-9e8b0d4b0b42; expected that ID",
+        'CONFLICTING_PERMISSION',
+        ['`addPermissions[0].id`', "'570282fd-fa5c-430d-a7fd-fc8dc98a9dca'"],
       ],
       [
         'an added permission is already requested',
@@ -623,74 +446,87 @@ describe('MicrosoftIntegrationApp', () => {
           integration: 'outlook',
           addPermissions: [{ ...mailRead, name: 'Mail.Send', id: 'e383f46e-2787-4529-855e-0e479a3ffac0' }],
         },
-        "`addPermissions[0].name` is 'Mail.Send', which integration 'outlook' already requests; expected a permission beyond its list",
+        'CONFLICTING_PERMISSION',
+        ['`addPermissions[0].name`', "'Mail.Send'"],
       ],
       [
         'Fabric is given permission changes',
         { integration: 'fabric', nango: undefined, removePermissions: ['User.Read'] },
-        "`removePermissions` has an entry for 'fabric', which signs in with client credentials, where delegated permissions do not apply; expected entries only for selected integrations that take this setting",
+        'SETTING_NOT_APPLICABLE',
+        ['`removePermissions`', "'fabric'"],
       ],
-    ])('fails if %s', (_name, props, message) => {
-      expect(() => synthApp(props)).toThrow(message);
+    ])('fails if %s', (_name, props, code, fragments) => {
+      expectKindoError(() => synthApp(props), code, fragments);
     });
   });
 
   describe('bad input', () => {
-    const cases: [string, TestProps, string][] = [
+    const cases: [string, TestProps, string, Fragment[]][] = [
       [
         'the integration is unknown',
         { integration: 'hubspot' as IntegrationId },
-        "unknown integration 'hubspot' in `integration`; expected one of: defender, ediscovery, entra-id, entra-id-governance, excel-online, fabric, graph-security, intune, outlook, outlook-calendar, purview-compliance, purview-data-governance, teams, sharepoint-online",
+        'UNKNOWN_INTEGRATION',
+        ['`integration`', "'hubspot'"],
       ],
       [
         'the Nango server URL is plain http on a public host',
         { integration: 'teams', nango: { serverUrl: 'http://nango.example.com' } },
-        "`nango.serverUrl` is 'http://nango.example.com'; expected an https:// URL (http:// is accepted only for 127.0.0.1, [::1] or localhost, for development)",
+        'INSECURE_URL',
+        ['`nango.serverUrl`', "'http://nango.example.com'"],
       ],
       [
         'the Nango server URL is not a URL',
         { integration: 'teams', nango: { serverUrl: 'api.nango.dev' } },
-        "`nango.serverUrl` is 'api.nango.dev', which is not a URL; expected an absolute URL such as 'https://api.nango.dev'",
+        'MALFORMED_URL',
+        ['`nango.serverUrl`', "'api.nango.dev'"],
       ],
       [
         'the callback URL has a query string',
         { integration: 'teams', nango: { callbackUrl: 'https://api.nango.dev/oauth/callback?x=1' } },
-        "`nango.callbackUrl` is 'https://api.nango.dev/oauth/callback?x=1'; expected a URL without credentials, query string or fragment",
+        'URL_EXTRA_PARTS',
+        ['`nango.callbackUrl`', "'https://api.nango.dev/oauth/callback?x=1'"],
       ],
       [
         'the secret lifetime is 0 days',
         { integration: 'teams', secretLifetimeDays: 0 },
-        '`secretLifetimeDays` is 0; expected a whole number of days from 1 to 730',
+        'OUT_OF_RANGE',
+        ['`secretLifetimeDays`', /\b0\b/],
       ],
       [
         'the secret lifetime is over two years',
         { integration: 'teams', secretLifetimeDays: 731 },
-        '`secretLifetimeDays` is 731; expected a whole number of days from 1 to 730',
+        'OUT_OF_RANGE',
+        ['`secretLifetimeDays`', '731'],
       ],
       [
         'the expiry warning is negative',
         { integration: 'teams', secretExpiryWarningDays: -1 },
-        '`secretExpiryWarningDays` is -1; expected a whole number of days from 0 to 730',
+        'OUT_OF_RANGE',
+        ['`secretExpiryWarningDays`', '-1'],
       ],
       [
         'the secret lifetime is fractional',
         { integration: 'teams', secretLifetimeDays: 1.5 },
-        '`secretLifetimeDays` is 1.5; expected a whole number of days from 1 to 730',
+        'OUT_OF_RANGE',
+        ['`secretLifetimeDays`', '1.5'],
       ],
       [
         'an owner is not a GUID',
         { integration: 'teams', owners: ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', 'alice@example.com'] },
-        "`owners[1]` is 'alice@example.com'; expected a GUID such as '00000000-0000-0000-0000-000000000000'",
+        'NOT_A_GUID',
+        ['`owners[1]`', "'alice@example.com'"],
       ],
       [
         'the tenant ID is not a GUID',
         { integration: 'teams', tenantId: 'contoso.onmicrosoft.com' },
-        "`tenantId` is 'contoso.onmicrosoft.com'; expected a GUID such as '00000000-0000-0000-0000-000000000000'",
+        'NOT_A_GUID',
+        ['`tenantId`', "'contoso.onmicrosoft.com'"],
       ],
       [
         'the Fabric SQL endpoint has no port',
         { integration: 'fabric', nango: undefined, fabricSqlEndpointHost: 'foo.datawarehouse.fabric.microsoft.com' },
-        "`fabricSqlEndpointHost` is 'foo.datawarehouse.fabric.microsoft.com'; expected host,port, e.g. 'foo.datawarehouse.fabric.microsoft.com,1433'",
+        'PATTERN_MISMATCH',
+        ['`fabricSqlEndpointHost`', "'foo.datawarehouse.fabric.microsoft.com'"],
       ],
       [
         'the Fabric SQL endpoint port is out of range',
@@ -699,81 +535,96 @@ describe('MicrosoftIntegrationApp', () => {
           nango: undefined,
           fabricSqlEndpointHost: 'foo.datawarehouse.fabric.microsoft.com,70000',
         },
-        "`fabricSqlEndpointHost` is 'foo.datawarehouse.fabric.microsoft.com,70000'; expected host,port, e.g. 'foo.datawarehouse.fabric.microsoft.com,1433'",
+        'PATTERN_MISMATCH',
+        ['`fabricSqlEndpointHost`', "'foo.datawarehouse.fabric.microsoft.com,70000'"],
       ],
       [
         'the Fabric database name has a quote',
         { integration: 'fabric', nango: undefined, fabricLakehouseDatabase: "sales'; drop" },
-        "`fabricLakehouseDatabase` is 'sales'; drop'; expected a database name of 1 to 128 characters without brackets, quotes or semicolons",
+        'PATTERN_MISMATCH',
+        ['`fabricLakehouseDatabase`', "'sales'; drop'"],
       ],
       [
         'a Fabric setting is given to another integration',
         { integration: 'teams', fabricLakehouseDatabase: 'sales' },
-        "`fabricLakehouseDatabase` has an entry for 'teams', which is not Microsoft Fabric; expected entries only for selected integrations that take this setting",
+        'SETTING_NOT_APPLICABLE',
+        ['`fabricLakehouseDatabase`', "'teams'"],
       ],
       [
         'Fabric is given Nango fields',
         { integration: 'fabric', nango: undefined, nangoFields: { tenant_id: '72f988bf-86f1-41af-91ab-2d7cd011db47' } },
-        "`nangoFields` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting",
+        'SETTING_NOT_APPLICABLE',
+        ['`nangoFields`', "'fabric'"],
       ],
       [
         'a Nango field names a password',
         { integration: 'purview-data-governance', nangoFields: { purview_password: 'x' } },
-        "`nangoFields` has a field named 'purview_password', which names a secret",
+        'NANGO_FIELD_SECRET',
+        ['`nangoFields`', "'purview_password'"],
       ],
       [
         'the Purview endpoint is not a Purview account URL',
         { integration: 'purview-data-governance', nangoFields: { purview_endpoint: 'https://contoso.example.com' } },
-        "`nangoFields.purview_endpoint` is 'https://contoso.example.com'; expected an https URL of the Microsoft Purview account",
+        'NANGO_FIELD_INVALID',
+        ['`nangoFields.purview_endpoint`', "'https://contoso.example.com'"],
       ],
       [
         'Fabric is given a Nango provider',
         { integration: 'fabric', nangoProvider: 'microsoft-oauth2-cc' },
-        "`nangoProvider` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting",
+        'SETTING_NOT_APPLICABLE',
+        ['`nangoProvider`', "'fabric'"],
       ],
       [
         'Fabric is to adopt a Nango integration',
         { integration: 'fabric', adoptExistingNangoIntegration: false },
-        "`adoptExistingNangoIntegration` has an entry for 'fabric', which is not registered with Nango (client credentials); expected entries only for selected integrations that take this setting",
+        'SETTING_NOT_APPLICABLE',
+        ['`adoptExistingNangoIntegration`', "'fabric'"],
       ],
       [
         'a delegated integration has no Nango settings',
         { integration: 'teams', nango: undefined },
-        "`nango` is not set; expected a value, because integration 'teams' signs users in through Nango",
+        'MISSING_SETTING',
+        ['`nango`', "'teams'"],
       ],
       [
         'the Nango provider is unknown',
         { integration: 'teams', nangoProvider: 'microsoft-graph' },
-        "`nangoProvider` is 'microsoft-graph', which is not a provider in Nango's catalog (@nangohq/providers); expected a provider key such as 'microsoft-tenant-specific'",
+        'UNKNOWN_NANGO_PROVIDER',
+        ['`nangoProvider`', "'microsoft-graph'"],
       ],
       [
         'the Nango provider uses client credentials',
         { integration: 'intune', nangoProvider: 'microsoft-intune' },
-        "`nangoProvider` is 'microsoft-intune', whose Nango auth mode is OAUTH2_CC; expected an OAUTH2 provider, since delegated integrations sign users in (e.g. 'microsoft-tenant-specific')",
+        'NANGO_PROVIDER_NOT_OAUTH2',
+        ['`nangoProvider`', "'microsoft-intune'"],
       ],
       [
         'the Nango provider signs in at /common for a single-tenant app',
         { integration: 'teams', nangoProvider: 'microsoft-teams' },
-        "`nangoProvider` is 'microsoft-teams', which authorizes at https://login.microsoftonline.com/common/oauth2/v2.0/authorize; a single-tenant (AzureADMyOrg) app is rejected there (AADSTS50194). Expected a provider that signs in at the tenant's own endpoint, e.g. 'microsoft-tenant-specific', or signInAudience 'AzureADMultipleOrgs'",
+        'NANGO_PROVIDER_WRONG_AUDIENCE',
+        ['`nangoProvider`', "'microsoft-teams'"],
       ],
       [
         'the Nango unique key has a slash',
         { integration: 'teams', nangoUniqueKey: 'kindo/teams' },
-        "`nangoUniqueKey` is 'kindo/teams'; expected 1 to 255 letters, digits or ~ : . @ _ - and spaces, e.g. 'kindo-teams'",
+        'PATTERN_MISMATCH',
+        ['`nangoUniqueKey`', "'kindo/teams'"],
       ],
       [
         'the sign-in audience is one Kindo does not support',
         { integration: 'teams', signInAudience: 'PersonalMicrosoftAccount' as SignInAudience },
-        "`signInAudience` is 'PersonalMicrosoftAccount'; expected one of: AzureADMyOrg, AzureADMultipleOrgs",
+        'NOT_ONE_OF',
+        ['`signInAudience`', "'PersonalMicrosoftAccount'"],
       ],
       [
         'the name prefix spans lines',
         { integration: 'teams', namePrefix: 'Kindo\n' },
-        "`namePrefix` is 'Kindo\n'; expected at most 60 characters on one line",
+        'PATTERN_MISMATCH',
+        ['`namePrefix`', "'Kindo\n'"],
       ],
     ];
-    test.each(cases)('fails if %s', (_name, props, message) => {
-      expect(() => synthApp(props)).toThrow(message);
+    test.each(cases)('fails if %s', (_name, props, code, fragments) => {
+      expectKindoError(() => synthApp(props), code, fragments);
     });
   });
 });

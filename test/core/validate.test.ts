@@ -1,5 +1,6 @@
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { baseUrl, checkGuid, checkPattern, checkServiceUrl, checkWholeNumber, isToken } from '../../src/core/validate';
+import { expectKindoError } from '../support/errors';
 
 const GUID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 
@@ -12,24 +13,21 @@ describe('validate', () => {
     expect(() => checkGuid('f', GUID)).not.toThrow();
     expect(() => checkGuid('f', GUID.toUpperCase())).not.toThrow();
     for (const bad of [` ${GUID}`, `${GUID} `, `{${GUID}}`, GUID.slice(1), `${GUID}0`, GUID.replace(/-/g, '')]) {
-      expect(() => checkGuid('f', bad), bad).toThrow(`\`f\` is '${bad}'; expected a GUID`);
+      expectKindoError(() => checkGuid('f', bad), 'NOT_A_GUID', ['`f`', `'${bad}'`]);
     }
   });
 
   test('takes whole numbers from min to max inclusive', () => {
     expect(() => checkWholeNumber('d', 1, 1, 730, 'days')).not.toThrow();
     expect(() => checkWholeNumber('d', 730, 1, 730, 'days')).not.toThrow();
-    expect(() => checkWholeNumber('d', 0, 1, 730, 'days')).toThrow(
-      '`d` is 0; expected a whole number of days from 1 to 730',
-    );
-    expect(() => checkWholeNumber('d', 731, 1, 730, 'days')).toThrow(
-      '`d` is 731; expected a whole number of days from 1 to 730',
-    );
-    expect(() => checkWholeNumber('d', 729.5, 1, 730, 'days')).toThrow('`d` is 729.5');
-    expect(() => checkWholeNumber('d', Number.NaN, 1, 730, 'days')).toThrow(
-      '`d` is NaN; expected a whole number of days from 1 to 730',
-    );
-    expect(() => checkWholeNumber('d', Number.POSITIVE_INFINITY, 1, 730, 'days')).toThrow('`d` is Infinity;');
+    expectKindoError(() => checkWholeNumber('d', 0, 1, 730, 'days'), 'OUT_OF_RANGE', ['`d`', /\b0\b/]);
+    expectKindoError(() => checkWholeNumber('d', 731, 1, 730, 'days'), 'OUT_OF_RANGE', ['`d`', '731']);
+    expectKindoError(() => checkWholeNumber('d', 729.5, 1, 730, 'days'), 'OUT_OF_RANGE', ['`d`', '729.5']);
+    expectKindoError(() => checkWholeNumber('d', Number.NaN, 1, 730, 'days'), 'OUT_OF_RANGE', ['`d`', 'NaN']);
+    expectKindoError(() => checkWholeNumber('d', Number.POSITIVE_INFINITY, 1, 730, 'days'), 'OUT_OF_RANGE', [
+      '`d`',
+      'Infinity',
+    ]);
   });
 
   test('accepts https anywhere and http on loopback hosts only', () => {
@@ -42,26 +40,23 @@ describe('validate', () => {
     ]) {
       expect(() => checkServiceUrl('u', ok), ok).not.toThrow();
     }
-    for (const bad of [
-      'http://10.0.0.1',
-      'http://127.0.0.1.nip.io',
-      'https://',
-      'ftp://localhost',
-      'file:///etc/passwd',
-      'javascript:alert(1)',
+    for (const [bad, code] of [
+      ['http://10.0.0.1', 'INSECURE_URL'],
+      ['http://127.0.0.1.nip.io', 'INSECURE_URL'],
+      ['https://', 'MALFORMED_URL'],
+      ['ftp://localhost', 'INSECURE_URL'],
+      ['file:///etc/passwd', 'INSECURE_URL'],
+      ['javascript:alert(1)', 'INSECURE_URL'],
     ]) {
-      expect(() => checkServiceUrl('u', bad), bad).toThrow(`\`u\` is '${bad}'`);
+      expectKindoError(() => checkServiceUrl('u', bad), code, ['`u`', `'${bad}'`]);
     }
     expect(() => checkServiceUrl('u', 'https://nango.example.com/?')).not.toThrow();
-    expect(() => checkServiceUrl('u', 'https://nango.example.com/?a=1')).toThrow(
-      'without credentials, query string or fragment',
-    );
-    expect(() => checkServiceUrl('u', 'https://user@nango.example.com')).toThrow(
-      'without credentials, query string or fragment',
-    );
-    expect(() => checkServiceUrl('u', 'https://:pw@nango.example.com')).toThrow(
-      'without credentials, query string or fragment',
-    );
+    for (const bad of [
+      'https://nango.example.com/?a=1',
+      'https://user@nango.example.com',
+      'https://:pw@nango.example.com',
+    ])
+      expectKindoError(() => checkServiceUrl('u', bad), 'URL_EXTRA_PARTS', ['`u`', `'${bad}'`]);
   });
 
   test('strips every trailing slash from a literal base URL and wraps a token in trimsuffix', () => {
@@ -82,6 +77,6 @@ describe('validate', () => {
     expect(() => checkServiceUrl('u', token)).not.toThrow();
     expect(() => checkPattern('p', token, /^x$/, 'x')).not.toThrow();
     expect(() => checkWholeNumber('d', numberToken, 1, 2, 'days')).not.toThrow();
-    expect(() => checkPattern('p', 'y', /^x$/, "the letter 'x'")).toThrow("`p` is 'y'; expected the letter 'x'");
+    expectKindoError(() => checkPattern('p', 'y', /^x$/, "the letter 'x'"), 'PATTERN_MISMATCH', ['`p`', "'y'"]);
   });
 });

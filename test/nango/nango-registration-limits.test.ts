@@ -1,5 +1,6 @@
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { NangoRegistration, type NangoRegistrationProps } from '../../src/nango/nango-registration';
+import { expectKindoError } from '../support/errors';
 
 // Nango's limits at their edge: 255 characters for the unique key, the display name and a literal client ID.
 
@@ -37,30 +38,34 @@ describe('NangoRegistration limits', () => {
     );
   });
 
-  test.each<[string, Partial<NangoRegistrationProps>, string]>([
+  test.each<[string, Partial<NangoRegistrationProps>, string, string[]]>([
     [
       'a literal client ID has 256 characters',
       { clientId: 'c'.repeat(256) },
-      `\`clientId\` is '${'c'.repeat(256)}'; expected 1 to 255 characters, Nango's limit`,
+      'PATTERN_MISMATCH',
+      ['`clientId`', `'${'c'.repeat(256)}'`],
     ],
-    ['a literal client ID is empty', { clientId: '' }, "`clientId` is ''; expected 1 to 255 characters, Nango's limit"],
+    ['a literal client ID is empty', { clientId: '' }, 'PATTERN_MISMATCH', ['`clientId`', "''"]],
     [
       'the display name has 256 characters',
       { displayName: 'd'.repeat(256) },
-      `\`displayName\` is '${'d'.repeat(256)}'; expected 1 to 255 characters, Nango's limit`,
+      'PATTERN_MISMATCH',
+      ['`displayName`', `'${'d'.repeat(256)}'`],
     ],
     [
       'the unique key has 256 characters',
       { uniqueKey: 'u'.repeat(256) },
-      `\`nangoUniqueKey\` is '${'u'.repeat(256)}'; expected 1 to 255 letters`,
+      'PATTERN_MISMATCH',
+      ['`nangoUniqueKey`', `'${'u'.repeat(256)}'`],
     ],
     [
       'the server URL is http on a public host',
       { serverUrl: 'http://nango.example.com' },
-      "`nango.serverUrl` is 'http://nango.example.com'; expected an https:// URL",
+      'INSECURE_URL',
+      ['`nango.serverUrl`', "'http://nango.example.com'"],
     ],
-  ])('fails if %s', (_name, overrides, message) => {
-    expect(() => register(overrides)).toThrow(message);
+  ])('fails if %s', (_name, overrides, code, fragments) => {
+    expectKindoError(() => register(overrides), code, fragments);
   });
 
   test('registers a server URL ending in // without its trailing slashes', () => {

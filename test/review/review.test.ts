@@ -20,9 +20,8 @@ import {
 } from '../../src/review/review';
 import type { SynthesizedStack } from '../../src/review/types';
 import { main } from '../../src/cli/main';
-import { FakeNango } from '../support/fake-nango';
-import { synthNangoStack } from '../support/nango-stack';
-import { hasTerraform, terraform } from '../support/terraform';
+import { captureOutput } from '../support/output';
+import { expectKindoError } from '../support/errors';
 
 type Tf = Record<string, any>;
 
@@ -336,24 +335,12 @@ describe('review exit status', () => {
   const base = synth(['outlook']);
   const grown = synth(['outlook']);
   addGraphScope(grown, 'outlook', graph('outlook-calendar').permissions.find((p) => p.name === 'Calendars.Read')!);
+  const io = captureOutput();
   let root: string;
-  let output: string;
   beforeEach(() => {
     root = tempDir();
-    output = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-      output += String(s);
-      return true;
-    });
-    vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-      output += String(s);
-      return true;
-    });
   });
-  afterEach(() => {
-    vi.restoreAllMocks();
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
   const run = (...args: string[]) => main(['review', ...args, '--out', join(root, 'review.md')], root);
 
   test('is 3 when the access surface grows, and the report and JSON are written', () => {
@@ -374,29 +361,31 @@ describe('review exit status', () => {
 
   test('fails if the synth directory holds no stack, with status 1', () => {
     expect(run('--synth', 'nowhere')).toBe(REVIEW_EXIT.ERROR);
-    expect(output).toBe(
-      `no synthesized stack at '${join(root, 'nowhere')}' (no such directory); expected the output directory of \`npx cdktf synth\` (default ./cdktf.out) or one stack directory holding cdk.tf.json: run \`npx cdktf synth\` first\n`,
-    );
+    const error = expectKindoError(() => loadSynthesizedStacks(join(root, 'nowhere')), 'REVIEW_INPUT_NOT_FOUND', [
+      `'${join(root, 'nowhere')}'`,
+    ]);
+    expect(io.all).toBe(`${error.message}\n`);
   });
 
   test('fails if an option is unknown, with status 2', () => {
     expect(run('--stack', 'x')).toBe(REVIEW_EXIT.USAGE);
-    expect(output).toMatch(
+    expect(io.all).toMatch(
       /^review: unknown option: '--stack'; expected one of --synth, --base, --plan, --out, --json, --help\n/,
     );
   });
 
   test('fails if a --plan file is not terraform show -json output', () => {
-    expect(() => summarizePlan({ resource_changes: [] }, 'plan.txt')).toThrow(
-      "'plan.txt' is not a Terraform plan in JSON (it has no format_version); expected the output of `terraform show -json <planfile>`, not the plan file itself or `terraform plan` text",
-    );
+    expectKindoError(() => summarizePlan({ resource_changes: [] }, 'plan.txt'), 'REVIEW_PLAN_INVALID', [
+      "'plan.txt'",
+      'format_version',
+    ]);
   });
 
   test('fails if --base is neither a directory nor a git ref', () => {
     expect(run('--synth', stackDir(root, 'head', base), '--base', `no-such-ref-${randomUUID()}`)).toBe(
       REVIEW_EXIT.ERROR,
     );
-    expect(output).toMatch(
+    expect(io.all).toMatch(
       /^--base is 'no-such-ref-[0-9a-f-]+', which is neither a directory nor a commit known to the git repository at /,
     );
   });
@@ -449,110 +438,6 @@ describe('review never prints a secret', () => {
     expect(md).not.toContain(planted);
     expect(JSON.stringify(summary)).not.toContain(planted);
   });
-});
-
-// A real `terraform show -json` plan: the stack holds only terraform_data (NangoRegistration without
-// drift check), which needs no provider download, and is applied against a Nango stand-in so that the
-// second plan has replacements to summarize.
-describe.skipIf(!hasTerraform)('review of a real terraform plan (terraform on the PATH)', () => {
-  const nango = new FakeNango(randomUUID());
-  const clientSecret = `client~${randomUUID()}`;
-  let dir: string;
-  let vars: Record<string, string>;
-  // Each test first converges on the state it starts from, so that it passes alone and in any order.
-  let initial: Record<string, string>;
-
-  const planJson = async (): Promise<unknown> => {
-    const plan = await terraform(dir, ['plan', '-input=false', '-out=tfplan'], vars);
-    expect(plan.status, plan.output).toBe(0);
-    const show = await terraform(dir, ['show', '-json', 'tfplan'], vars);
-    expect(show.status, show.output).toBe(0);
-    return JSON.parse(show.output.slice(show.output.indexOf('{')));
-  };
-
-  let serverUrl: string;
-
-  beforeAll(async () => {
-    serverUrl = await nango.start();
-    dir = synthNangoStack(serverUrl, ['offline_access', 'User.Read']);
-    initial = {
-      nango_secret_key: nango.secretKey,
-      nango_provider: 'microsoft-tenant-specific',
-      client_id: 'client-1',
-      client_secret: clientSecret,
-      client_secret_key_id: 'key-1',
-    };
-    vars = initial;
-    const init = await terraform(dir, ['init', '-input=false'], vars);
-    expect(init.status, init.output).toBe(0);
-  }, 60_000);
-
-  afterAll(async () => {
-    await nango.stop();
-    if (dir) rmSync(join(dir, '..', '..'), { recursive: true, force: true });
-  });
-
-  test('lists the Nango registration to create, and no other terraform_data', async () => {
-    vars = initial;
-    const destroy = await terraform(dir, ['destroy', '-auto-approve', '-input=false'], vars);
-    expect(destroy.status, destroy.output).toBe(0);
-    const plan = await planJson();
-    const summary = summarizePlan(plan, 'e2e.json', reviewStacks(loadSynthesizedStacks(dir)));
-    expect(summary.actions.map((a) => [a.action, a.what, a.label])).toEqual([
-      ['create', 'Nango registration (deleting it deletes the Nango integration)', 'teams'],
-      ['create', 'Nango registration settings (pushed to Nango on apply)', 'Microsoft Teams'],
-    ]);
-    const md = renderReviewMarkdown(buildReviewReport('x', [], [], { plans: [summary] }));
-    expect(md).toContain('2 to create, 0 to update, 0 to replace, 0 to delete.');
-    // The plan JSON itself holds both secrets (variables, triggers): the summary must hold neither.
-    expect(JSON.stringify(plan)).toContain(clientSecret);
-    for (const text of [md, JSON.stringify(summary)]) {
-      expect(text).not.toContain(clientSecret);
-      expect(text).not.toContain(nango.secretKey);
-    }
-  }, 60_000);
-
-  test('lists the record of the Nango environment with the registration it guards', async () => {
-    const withEnvironment = synthNangoStack(serverUrl, ['offline_access', 'User.Read'], { environment: true });
-    try {
-      const recorded = { ...initial, nango_environment: 'prod' };
-      expect((await terraform(withEnvironment, ['init', '-input=false'], recorded)).status).toBe(0);
-      expect((await terraform(withEnvironment, ['plan', '-input=false', '-out=tfplan'], recorded)).status).toBe(0);
-      const show = await terraform(withEnvironment, ['show', '-json', 'tfplan'], recorded);
-      const summary = summarizePlan(
-        JSON.parse(show.output.slice(show.output.indexOf('{'))),
-        'e2e.json',
-        reviewStacks(loadSynthesizedStacks(withEnvironment)),
-      );
-      expect(summary.actions.map((a) => [a.action, a.what, a.label])).toEqual([
-        ['create', 'Nango environment record (a plan naming another environment fails)', 'teams'],
-        ['create', 'Nango registration (deleting it deletes the Nango integration)', 'teams'],
-        ['create', 'Nango registration settings (pushed to Nango on apply)', 'Microsoft Teams'],
-      ]);
-    } finally {
-      rmSync(join(withEnvironment, '..', '..'), { recursive: true, force: true });
-    }
-  }, 60_000);
-
-  test('shows a replacement with the attribute that forces it, hiding key IDs and sensitive triggers', async () => {
-    vars = initial;
-    const apply = await terraform(dir, ['apply', '-auto-approve', '-input=false'], vars);
-    expect(apply.status, apply.output).toBe(0);
-    vars = { ...vars, client_id: 'client-2', client_secret_key_id: 'key-2' };
-    const plan = await planJson();
-    const summary = summarizePlan(plan, 'e2e.json');
-    const sync = summary.actions.find((a) => a.what.startsWith('Nango registration settings'))!;
-    expect(sync.action).toBe('replace');
-    expect(sync.attributes).toEqual([
-      { path: 'triggers_replace.client_id', before: 'client-1', after: 'client-2', forcesReplacement: true },
-      { path: 'triggers_replace.client_secret_key_id', note: 'hidden', forcesReplacement: true },
-    ]);
-    const md = renderReviewMarkdown(buildReviewReport('x', [], [], { plans: [summary] }));
-    expect(md).toContain('`triggers_replace.client_id`: `client-1` → `client-2` (forces replacement)');
-    expect(md).not.toContain('key-2');
-    expect(md).not.toContain(clientSecret);
-    expect(md).not.toContain(nango.secretKey);
-  }, 60_000);
 });
 
 describe('review of Kindo SaaS stacks (KindoSaasConsent)', () => {

@@ -9,12 +9,8 @@ export interface GuideRow {
   readonly adminConsentRequired: boolean;
 }
 
-/**
- * Kindo's "Connect to Microsoft MCP integrations" guide as the shared seed beside the repository holds
- * it (`../shared/seeds/`). Only facts from it are committed (permissions/); CI runs in a clone with a
- * copy of shared/ beside it, and tests that read the text skip where it is absent.
- */
-export const SHARED_GUIDE = join(__dirname, '..', '..', '..', 'shared', 'seeds', '000_c0014d6804a8ac03.txt');
+// Kindo's public guide page (https://docs.kindo.ai/connecting-integrations/microsoft-mcp/), copied verbatim from the shared seed 000_c0014d6804a8ac03.txt.
+export const GUIDE = join(__dirname, '..', 'fixtures', 'kindo-guide.txt');
 
 /**
  * Parses every permission table of the guide. Tables follow an integration heading

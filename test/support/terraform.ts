@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
@@ -19,6 +19,13 @@ export function synthToDir(build: (stack: TerraformStack) => void): string {
   return join(outdir, 'stacks', 'e2e');
 }
 
+/** The environment terraform runs in: non-interactive, without the update check, with `TF_VAR_*` values. */
+export function terraformEnv(vars: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
+  for (const [k, v] of Object.entries(vars)) env[`TF_VAR_${k}`] = v;
+  return env;
+}
+
 export interface TerraformRun {
   readonly status: number;
   readonly output: string;
@@ -29,14 +36,43 @@ export interface TerraformRun {
  * so that a server in this process can answer the requests Terraform's provisioners make.
  */
 export function terraform(dir: string, args: string[], vars: Record<string, string> = {}): Promise<TerraformRun> {
-  const env: NodeJS.ProcessEnv = { ...process.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
-  for (const [k, v] of Object.entries(vars)) env[`TF_VAR_${k}`] = v;
   return new Promise((resolve, reject) => {
-    const child = spawn('terraform', [...args, '-no-color'], { cwd: dir, env });
+    const child = spawn('terraform', [...args, '-no-color'], { cwd: dir, env: terraformEnv(vars) });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     child.on('error', reject);
     child.on('close', (status) => resolve({ status: status ?? -1, output }));
   });
+}
+
+/**
+ * Applies `config` (main.tf.json of a configuration that needs no provider) in a directory of its own,
+ * removed after, and returns `terraform output -json`.
+ */
+export async function applyOutputs(config: object): Promise<Record<string, { value: any }>> {
+  const dir = mkdtempSync(join(tmpdir(), 'kindo-outputs-'));
+  try {
+    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify(config));
+    const run = await terraform(dir, ['apply', '-auto-approve', '-input=false']);
+    expect(run.status, run.output).toBe(0);
+    return JSON.parse((await terraform(dir, ['output', '-json'])).output.replace(/^[^{]*/s, ''));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The time `days` from now, in whole seconds, as Terraform writes timestamps. */
+export const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+
+/** `terraform console`'s value of an HCL expression in `dir`, with `TF_VAR_*` values. */
+export function consoleValue(dir: string, vars: Record<string, string>, expression: string): any {
+  const run = spawnSync('terraform', ['console', '-no-color'], {
+    cwd: dir,
+    env: terraformEnv(vars),
+    input: `jsonencode(${expression})\n`,
+    encoding: 'utf8',
+  });
+  expect(run.status, run.stderr).toBe(0);
+  return JSON.parse(JSON.parse(run.stdout.trim().split('\n').pop()!));
 }

@@ -1,0 +1,86 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main';
+import { FIXTURE, OUTLOOK, TEAMS, TEAMS_GRANT } from '../support/adopt-fixture';
+import { captureOutput } from '../support/output';
+import { hasTerraform, terraform } from '../support/terraform';
+
+const root = join(__dirname, '..', '..');
+
+describe('adopt command', () => {
+  const io = captureOutput();
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kindo-adopt-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test.skipIf(!hasTerraform)(
+    'the HCL it prints is a root module: the module’s inputs take it, and its import blocks plan imports into the module with azuread 3.7’s IDs',
+    async () => {
+      expect(
+        main([
+          'adopt',
+          '--integrations',
+          'teams,outlook',
+          '--input',
+          FIXTURE,
+          '--format',
+          'hcl',
+          '--module',
+          'kindo_prod',
+        ]),
+      ).toBe(0);
+      const printed = io.out.slice(io.out.indexOf('locals {'));
+      expect(printed).toContain('  existing_apps = local.kindo_existing_apps\n');
+      expect(printed).toContain('  adopt_existing_nango_integrations = ["teams", "outlook"]\n');
+      expect(printed).toContain(
+        'import {\n  for_each = local.kindo_existing_apps\n  to       = module.kindo_prod.azuread_application.this[each.key]\n  id       = "/applications/${each.value.application_object_id}"\n}',
+      );
+      // The module's own variables (types and validation) and locals; azuread cannot be downloaded here, so
+      // terraform_data with the module's for_each stands in for its resources, and the import targets follow.
+      const child = join(dir, 'module');
+      mkdirSync(child);
+      for (const file of ['variables.tf', 'catalog.tf', 'locals.tf'])
+        cpSync(join(root, 'module', file), join(child, file));
+      const forEach = {
+        azuread_application: 'local.integrations',
+        azuread_service_principal: 'local.integrations',
+        azuread_service_principal_delegated_permission_grant: 'local.admin_consents',
+      };
+      writeFileSync(
+        join(child, 'main.tf'),
+        Object.entries(forEach)
+          .map(([type, e]) => `resource "terraform_data" "${type}" {\n  for_each = ${e}\n}\n`)
+          .join(''),
+      );
+      const standIn = printed.replace(
+        /module\.kindo_prod\.(azuread_\w+)\.this/g,
+        'module.kindo_prod.terraform_data.$1',
+      );
+      writeFileSync(
+        join(dir, 'main.tf'),
+        standIn.replace(
+          '  # source, integrations, nango_secret_key… as before',
+          '  source = "./module"\n  integrations = ["teams", "outlook"]\n  nango_secret_key = "k"',
+        ),
+      );
+      expect((await terraform(dir, ['init', '-input=false'])).status).toBe(0);
+      const plan = await terraform(dir, ['plan', '-input=false']);
+      const imported = [
+        ...plan.output.matchAll(/# (.+?) will be imported\n\s+resource "terraform_data" "\w+" \{\n\s+id = "([^"]+)"/g),
+      ].map((m) => `${m[1]} ${m[2]}`);
+      expect(imported.sort(), plan.output).toEqual(
+        [
+          `module.kindo_prod.terraform_data.azuread_application["outlook"] /applications/${OUTLOOK.objectId}`,
+          `module.kindo_prod.terraform_data.azuread_application["teams"] /applications/${TEAMS.objectId}`,
+          `module.kindo_prod.terraform_data.azuread_service_principal["outlook"] /servicePrincipals/${OUTLOOK.sp}`,
+          `module.kindo_prod.terraform_data.azuread_service_principal["teams"] /servicePrincipals/${TEAMS.sp}`,
+          `module.kindo_prod.terraform_data.azuread_service_principal_delegated_permission_grant["teams/Microsoft Graph"] /oauth2PermissionGrants/${TEAMS_GRANT}`,
+        ].sort(),
+      );
+      expect(plan.output).toContain('Plan: 5 to import, 1 to add, 0 to change, 0 to destroy.');
+    },
+  );
+});

@@ -1,0 +1,20 @@
+import { join } from 'node:path';
+
+// Sample output of the commands `adopt` prints: `az ad app list` and `az ad sp list` (arrays of Microsoft
+// Graph v1.0 application and servicePrincipal objects) and `az rest` on /oauth2PermissionGrants (Graph's
+// `{ "value": [...] }` envelope), one document after another as the printed script writes them; and the
+// IDs it holds.
+export const FIXTURE = join(__dirname, '..', 'fixtures', 'az-adopt-output.json');
+export const TEAMS = {
+  objectId: '0f8e2c6d-1b2a-4c3d-9e8f-7a6b5c4d3e2f',
+  clientId: '6e5d4c3b-2a19-4f08-8e7d-6c5b4a392817',
+  sp: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+  key: '3d0b3d5f-8c55-4f1e-9d0c-2b7f0a1e4c11',
+};
+export const OUTLOOK = {
+  objectId: '5b4a3928-1706-4f5e-8d4c-3b2a19081726',
+  sp: '7f6e5d4c-3b2a-4190-8f7e-6d5c4b3a2918',
+  key: '4c3b2a19-0817-4f6e-9d5c-4b3a29180716',
+};
+export const MCP_CLIENT = '8d7c6b5a-4938-4271-a6b5-c4d3e2f1a0b9';
+export const TEAMS_GRANT = 'bWV0YUdyYW50VGVhbXNHcmFwaEFsbFByaW5jaXBhbHM';
