@@ -1,5 +1,6 @@
 import { INTEGRATION_IDS } from '../../src/catalog/catalog';
-import { renderHcl, type FoundApp } from '../../src/cli/adopt-candidates';
+import { renderHcl } from '../../src/adopt/render-hcl';
+import type { FoundApp } from '../../src/adopt/match';
 import { expression } from './hcl';
 
 // The module's README (its Requirements, Providers, Resources, Inputs and Outputs laid out as

@@ -6,19 +6,9 @@ import { settingNotApplicable, checkGuid, checkPattern, isToken } from '../core/
 import type { ExistingApp, ExistingAppProps } from './existing-app';
 import { KindoConfigError, show } from '../core/errors';
 import { writeRecord } from '../core/review-contract';
+import { IMPORT_IDS } from '../adopt/import-ids';
 
 // Bringing an app registration made by hand from Kindo's guide under the stack (docs/adopting.md).
-
-/**
- * azuread 3.7's import IDs (docs/resources/application.md, service_principal.md,
- * service_principal_delegated_permission_grant.md, "Import"). The adopt command writes the module's
- * root import blocks with them, given HCL expressions in place of the IDs.
- */
-export const IMPORT_IDS = {
-  application: (objectId: string) => `/applications/${objectId}`,
-  servicePrincipal: (objectId: string) => `/servicePrincipals/${objectId}`,
-  permissionGrant: (grantId: string) => `/oauth2PermissionGrants/${grantId}`,
-} as const;
 
 /** The flat app props of one `existingApps` entry. */
 export function existingAppProps(app: ExistingApp | undefined): ExistingAppProps {
@@ -89,7 +79,7 @@ export function lookupExistingApp(
       checkGuid(`existingClientSecrets[${i}].keyId`, s.keyId);
     });
   Annotations.of(scope).addWarning(
-    `integration '${definition.id}' adopts an existing app registration: after the first apply has imported it, remove its adoption settings (docs/adopting.md). They order that apply (new secret to Nango first), and kept for good that order would make terraform destroy fail to delete the client secret of an app it already deleted`,
+    `integration '${definition.id}' adopts an existing app registration: remove its adoption settings once the first apply has imported it (docs/adopting.md#6-clean-up-and-re-plan)`,
   );
   // Read at plan, so its values are known when the import block and the secret need them.
   const lookup = new DataAzureadApplication(
@@ -173,7 +163,8 @@ export function importExistingApp(existing: ExistingAppLookup, adopted: AdoptedR
 export function adoptionConflict(integration: string, objectId: string, clientId: string): KindoConfigError {
   return new KindoConfigError(
     'ADOPTION_CONFLICT',
-    `integration '${integration}' names the app registration to adopt twice: \`existingApplicationObjectId\` is ${show(objectId)} and \`existingApplicationClientId\` is ${show(clientId)}; expected one of the two`,
+    `integration '${integration}' names the app to adopt twice: \`existingApplicationObjectId\` is ${show(objectId)} and \`existingApplicationClientId\` is ${show(clientId)}; expected one of the two`,
+    'docs/adopting.md#2-turn-it-into-settings',
   );
 }
 
@@ -184,6 +175,7 @@ export function adoptionConflict(integration: string, objectId: string, clientId
 export function adoptedAppWithoutNangoDecision(integration: string, field: string, fix: string): KindoConfigError {
   return new KindoConfigError(
     'ADOPTED_APP_WITHOUT_NANGO_DECISION',
-    `integration '${integration}' adopts an app registration made by hand but \`${field}\` does not say whether its Nango integration, made by hand with it, is taken over; expected ${fix} (docs/adopting.md)`,
+    `integration '${integration}' adopts an app made by hand, but \`${field}\` does not say whether its Nango integration is taken over; expected ${fix}`,
+    'docs/adopting.md#the-nango-decision-is-never-implicit',
   );
 }

@@ -91,3 +91,30 @@ export interface ExistingApp {
    */
   readonly clientSecrets?: readonly ExistingClientSecret[];
 }
+
+/**
+ * Kindo SaaS consent given before Terraform, to import instead of create (docs/kindo-saas.md): an
+ * administrator's organisation-wide consent made the tenant-wide grants, and groups may have been
+ * assigned in Entra. Graph refuses to create either a second time. `adopt --saas` prints these.
+ */
+export interface ExistingSaasConsent {
+  /**
+   * Object ID of Kindo's service principal (enterprise application) in this tenant, imported.
+   * @example '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d'
+   */
+  readonly servicePrincipalObjectId: string;
+  /**
+   * IDs of its tenant-wide consent grants (`oauth2PermissionGrants` with consentType AllPrincipals),
+   * by the catalog's API name, imported and set to the requested scopes.
+   * @default - grants are created; one already in place for an API makes that create fail, so list it here
+   * @example { 'Microsoft Graph': 'xyz0AbCdEfGhIjKlMnOpQrStUvWx-AbCdEfGhIjKlMn' }
+   */
+  readonly permissionGrantIds?: Readonly<Record<string, string>>;
+  /**
+   * IDs of its default-access app role assignments (`appRoleAssignedTo`), by the object ID of the
+   * group assigned; each group must be one of the integration's `allowedGroups`.
+   * @default - assignments are created; one already in place for a group makes that create fail, so list it here
+   * @example { '5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c': 'Sn3HsNn3A0yPqz0iYb7pMZsbYHz4eLlMlO-ZvT4Eqmk' }
+   */
+  readonly groupAssignmentIds?: Readonly<Record<string, string>>;
+}

@@ -1,14 +1,16 @@
 import { AzureadProvider } from '@cdktf/provider-azuread/lib/provider';
 import { Fn, TerraformOutput, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import type { Construct } from 'constructs';
-import { readFileSync } from 'node:fs';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../catalog/catalog';
 import { checkSelection } from '../catalog/selection';
-import { KindoMicrosoftIntegrations, type KindoMicrosoftIntegrationsProps } from './kindo-microsoft-integrations';
+import { KindoMicrosoftIntegrations } from './kindo-microsoft-integrations';
 import { DEFAULT_NANGO_SERVER_URL } from './microsoft-integration-app';
 import { NANGO_ENVIRONMENT_VARIABLE, NANGO_SECRET_KEY_ENV } from '../nango/nango-registration';
 import { NANGO_FIELDS_DESCRIPTION, nangoFieldsValidation } from '../nango/nango-fields';
-import { KindoConfigError, show } from '../core/errors';
+import type { KindoAdoption } from '../adopt/adoption-file';
+
+// The default stack reads its adoption file with these (main.ts).
+export { adoptionFromFile, EXISTING_APPS_ENV, type KindoAdoption } from '../adopt/adoption-file';
 
 /**
  * What the `prevent_duplicate_names` variable of the default stack and of the HCL module does, and
@@ -32,50 +34,6 @@ export function integrationsFromEnvironment(value: string | undefined): readonly
   const ids = value.split(/[\s,]+/).filter((id) => id !== '');
   checkSelection(INTEGRATIONS_ENV, ids);
   return ids;
-}
-
-/** The environment variable naming the default app's adoption file (docs/adopting.md). */
-export const EXISTING_APPS_ENV = 'KINDO_EXISTING_APPS';
-
-/** What an adoption file sets: app registrations made by hand, and their Nango integrations. */
-export type KindoAdoption = Pick<
-  KindoMicrosoftIntegrationsProps,
-  'existingApps' | 'adoptExistingNangoIntegrations' | 'nangoUniqueKeys'
->;
-
-const ADOPTION_KEYS: Readonly<Record<keyof KindoAdoption, 'object' | 'array'>> = {
-  existingApps: 'object',
-  adoptExistingNangoIntegrations: 'array',
-  nangoUniqueKeys: 'object',
-};
-
-/**
- * The adoption file named by {@link EXISTING_APPS_ENV}, as `adopt --format json` writes it; the
- * settings in it are checked by KindoMicrosoftIntegrations like any other. Unset means no adoption.
- *
- * @example adoptionFromFile('kindo-existing-apps.json') // { adoptExistingNangoIntegrations: ['teams'], existingApps: { teams: { applicationObjectId: '…' } } }
- */
-export function adoptionFromFile(path: string | undefined): KindoAdoption {
-  if (path === undefined || path === '') return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    throw adoptionFileInvalid(EXISTING_APPS_ENV, path, `cannot be read as JSON (${(e as Error).message})`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw adoptionFileInvalid(EXISTING_APPS_ENV, path, 'is not a JSON object');
-  for (const [key, value] of Object.entries(parsed)) {
-    const kind = ADOPTION_KEYS[key as keyof KindoAdoption];
-    if (kind === undefined)
-      throw adoptionFileInvalid(EXISTING_APPS_ENV, path, `has the unknown key ${JSON.stringify(key)}`);
-    if (
-      kind === 'array' ? !Array.isArray(value) : value === null || typeof value !== 'object' || Array.isArray(value)
-    ) {
-      throw adoptionFileInvalid(EXISTING_APPS_ENV, path, `has ${JSON.stringify(key)} that is not a JSON ${kind}`);
-    }
-  }
-  return parsed as KindoAdoption;
 }
 
 /** Properties of {@link KindoMicrosoftIntegrationsStack}. */
@@ -268,12 +226,4 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
     });
     return { fabricSqlEndpointHost: host.stringValue, fabricLakehouseDatabase: database.stringValue };
   }
-}
-
-/** The default stack's adoption file (KINDO_EXISTING_APPS) that cannot be read or has the wrong shape. */
-export function adoptionFileInvalid(env: string, path: string, reason: string): KindoConfigError {
-  return new KindoConfigError(
-    'ADOPTION_FILE_INVALID',
-    `${env} names ${show(path)}, which ${reason}; expected the JSON that \`kindo-microsoft-integrations adopt --format json\` prints: { "adoptExistingNangoIntegrations": [...], "existingApps": {...} }, optionally with "nangoUniqueKeys"`,
-  );
 }

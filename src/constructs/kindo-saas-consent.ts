@@ -14,7 +14,9 @@ import type { AddedPermission, PermissionDeviation } from '../catalog/permission
 import { checkSelection } from '../catalog/selection';
 import { settingNotApplicable, checkGuid, isToken } from '../core/validate';
 import { ownersIncludingCaller, requireDelegatedScopes } from './stack-lookups';
-import { assignAllowedGroups, checkWhoMayConnect, type WhoMayConnectOptions } from './who-may-connect';
+import { allowedGroupsOf, assignAllowedGroups, checkWhoMayConnect, type WhoMayConnectOptions } from './who-may-connect';
+import type { ExistingSaasConsent } from './existing-app';
+import { checkExistingSaasConsentKeys, importExistingSaasConsent } from './existing-consent-import';
 import { KindoConfigError, show } from '../core/errors';
 import { integrationNotes, integrationTag, writeRecord } from '../core/review-contract';
 
@@ -47,6 +49,14 @@ export interface KindoSaasConsentProps extends WhoMayConnectOptions {
    * @example ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b']
    */
   readonly owners?: readonly string[];
+  /**
+   * Per integration id: consent given before Terraform (an administrator's organisation-wide consent,
+   * groups assigned in Entra), imported instead of created, which Graph would refuse as a duplicate
+   * (docs/kindo-saas.md#consent-given-before-terraform). `kindo-microsoft-integrations adopt --saas` prints it.
+   * @default - nothing imported: every grant and group assignment is created
+   * @example { teams: { servicePrincipalObjectId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', permissionGrantIds: { 'Microsoft Graph': 'xyz0AbCdEfGhIjKlMnOpQrStUvWx-AbCdEfGhIjKlMn' } } }
+   */
+  readonly existing?: Readonly<Partial<Record<IntegrationId, ExistingSaasConsent>>>;
 }
 
 /** What the stack holds for one Kindo SaaS integration. */
@@ -138,6 +148,7 @@ export class KindoSaasConsent extends Construct {
         checkGuid(`owners[${i}]`, o);
       });
     checkWhoMayConnect(props, selected);
+    checkExistingSaasConsentKeys(props.existing ?? {}, selected);
 
     const owners = ownersIncludingCaller(this, props.owners);
     this.integrations = selected.map((integration) =>
@@ -150,6 +161,14 @@ export class KindoSaasConsent extends Construct {
         addPermissions[integration],
       ),
     );
+    for (const made of this.integrations) {
+      const integration = made.definition.id;
+      importExistingSaasConsent(
+        { ...made, integration },
+        props.existing?.[integration],
+        allowedGroupsOf(props, integration).groups,
+      );
+    }
   }
 
   private consent(

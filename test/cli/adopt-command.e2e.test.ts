@@ -1,12 +1,11 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { FIXTURE, OUTLOOK, TEAMS, TEAMS_GRANT } from '../support/adopt-fixture';
 import { captureOutput } from '../support/output';
 import { hasTerraform, terraform } from '../support/terraform';
-
-const root = join(__dirname, '..', '..');
+import { plannedImports, writeStandIn } from '../adopt/stand-in';
 
 describe('adopt command', () => {
   const io = captureOutput();
@@ -40,44 +39,28 @@ describe('adopt command', () => {
       );
       // The module's own variables (types and validation) and locals; azuread cannot be downloaded here, so
       // terraform_data with the module's for_each stands in for its resources, and the import targets follow.
-      const child = join(dir, 'module');
-      mkdirSync(child);
-      for (const file of ['variables.tf', 'catalog.tf', 'locals.tf'])
-        cpSync(join(root, 'module', file), join(child, file));
-      const forEach = {
-        azuread_application: 'local.integrations',
-        azuread_service_principal: 'local.integrations',
-        azuread_service_principal_delegated_permission_grant: 'local.admin_consents',
-      };
-      writeFileSync(
-        join(child, 'main.tf'),
-        Object.entries(forEach)
-          .map(([type, e]) => `resource "terraform_data" "${type}" {\n  for_each = ${e}\n}\n`)
-          .join(''),
-      );
-      const standIn = printed.replace(
-        /module\.kindo_prod\.(azuread_\w+)\.this/g,
-        'module.kindo_prod.terraform_data.$1',
-      );
-      writeFileSync(
-        join(dir, 'main.tf'),
-        standIn.replace(
-          '  # source, integrations, nango_secret_key… as before',
-          '  source = "./module"\n  integrations = ["teams", "outlook"]\n  nango_secret_key = "k"',
-        ),
+      writeStandIn(
+        dir,
+        'module',
+        {
+          'azuread_application.this': 'local.integrations',
+          'azuread_service_principal.this': 'local.integrations',
+          'azuread_service_principal_delegated_permission_grant.this': 'local.admin_consents',
+        },
+        printed,
+        'kindo_prod',
+        '  integrations = ["teams", "outlook"]\n  nango_secret_key = "k"',
       );
       expect((await terraform(dir, ['init', '-input=false'])).status).toBe(0);
       const plan = await terraform(dir, ['plan', '-input=false']);
-      const imported = [
-        ...plan.output.matchAll(/# (.+?) will be imported\n\s+resource "terraform_data" "\w+" \{\n\s+id = "([^"]+)"/g),
-      ].map((m) => `${m[1]} ${m[2]}`);
+      const imported = plannedImports(plan.output);
       expect(imported.sort(), plan.output).toEqual(
         [
-          `module.kindo_prod.terraform_data.azuread_application["outlook"] /applications/${OUTLOOK.objectId}`,
-          `module.kindo_prod.terraform_data.azuread_application["teams"] /applications/${TEAMS.objectId}`,
-          `module.kindo_prod.terraform_data.azuread_service_principal["outlook"] /servicePrincipals/${OUTLOOK.sp}`,
-          `module.kindo_prod.terraform_data.azuread_service_principal["teams"] /servicePrincipals/${TEAMS.sp}`,
-          `module.kindo_prod.terraform_data.azuread_service_principal_delegated_permission_grant["teams/Microsoft Graph"] /oauth2PermissionGrants/${TEAMS_GRANT}`,
+          `module.kindo_prod.terraform_data.azuread_application__this["outlook"] /applications/${OUTLOOK.objectId}`,
+          `module.kindo_prod.terraform_data.azuread_application__this["teams"] /applications/${TEAMS.objectId}`,
+          `module.kindo_prod.terraform_data.azuread_service_principal__this["outlook"] /servicePrincipals/${OUTLOOK.sp}`,
+          `module.kindo_prod.terraform_data.azuread_service_principal__this["teams"] /servicePrincipals/${TEAMS.sp}`,
+          `module.kindo_prod.terraform_data.azuread_service_principal_delegated_permission_grant__this["teams/Microsoft Graph"] /oauth2PermissionGrants/${TEAMS_GRANT}`,
         ].sort(),
       );
       expect(plan.output).toContain('Plan: 5 to import, 1 to add, 0 to change, 0 to destroy.');

@@ -13,7 +13,10 @@ import {
 } from '../../src/constructs/kindo-microsoft-integrations-stack';
 import { FIXTURE, MCP_CLIENT, OUTLOOK, TEAMS, TEAMS_GRANT } from '../support/adopt-fixture';
 import { captureOutput } from '../support/output';
-import { classify, matchApps, parseJsonDocuments } from '../../src/cli/adopt-candidates';
+import { readAzObjects } from '../../src/adopt/az-output';
+import { matchApps } from '../../src/adopt/match';
+import { parseJsonDocuments } from '../../src/adopt/az-output';
+import { shQuote } from '../../src/adopt/escape';
 import { expectKindoError } from '../support/errors';
 import { checkServiceUrl } from '../../src/core/validate';
 
@@ -32,8 +35,9 @@ describe('adopt command', () => {
       main(['adopt', '--integrations', 'teams,defender', '--callback-url', 'https://nango.example.com/oauth/callback']),
     ).toBe(0);
     expect(io.out).toContain(
-      `az ad app list --all --query "[?displayName=='Kindo - Microsoft Teams' || displayName=='Kindo - Microsoft Defender' || contains(web.redirectUris, 'https://nango.example.com/oauth/callback')]" --output json`,
+      `apps=${shQuote("[?displayName=='Kindo - Microsoft Teams' || displayName=='Kindo - Microsoft Defender' || contains(web.redirectUris, 'https://nango.example.com/oauth/callback')]")}`,
     );
+    expect(io.out).toContain('  az ad app list --all --query "$apps" --output json');
     expect(io.out).toContain(`az ad sp list --filter "appId eq '$app'" --output json`);
     expect(io.out).toContain(
       `az rest --method get --url "https://graph.microsoft.com/v1.0/oauth2PermissionGrants?\\$filter=clientId eq '$sp'"`,
@@ -41,7 +45,8 @@ describe('adopt command', () => {
     // The service principals of every API the chosen integrations use, to name the grants' resources.
     for (const api of catalog().defender.apis)
       expect(io.out).toContain(`az ad sp list --filter "appId eq '${api.resourceAppId}'"`);
-    expect(io.out).toContain("} > 'kindo-adopt.json'");
+    expect(io.out).toContain("out='kindo-adopt.json'\n");
+    expect(io.out).toContain('} > "$out"');
     // Reads only: no az command that creates, updates or deletes.
     expect(io.out).not.toMatch(
       /\baz (ad (app|sp) (create|update|delete|credential)|rest --method (post|patch|put|delete))/i,
@@ -50,11 +55,12 @@ describe('adopt command', () => {
 
   test('turns the az output into the existingApps prop and the module’s existing_apps, with what the first apply changes', () => {
     expect(main(['adopt', '--integrations', 'teams,outlook,excel-online', '--input', FIXTURE])).toBe(0);
-    expect(io.out).toContain(
+    // What was found and what could not be matched go to standard error; standard output holds only settings.
+    expect(io.err).toContain(
       "Found 2 app registration(s) made by hand: teams ('Kindo - Microsoft Teams', client ID 6e5d4c3b-2a19-4f08-8e7d-6c5b4a392817), outlook ('Kindo - Microsoft Outlook'",
     );
-    expect(io.out).toContain('No app registration found for: excel-online; the stack creates theirs.');
-    expect(io.out).toContain(
+    expect(io.err).toContain('No app registration found for: excel-online; the stack creates theirs.');
+    expect(io.err).toContain(
       `Not matched to any integration (adopt one with --app <integration id>=<client ID>): 'Kindo Microsoft MCP' (client ID ${MCP_CLIENT}).`,
     );
     expect(io.out).toContain(
@@ -136,7 +142,13 @@ describe('adopt command', () => {
       permissionGrantIds: { 'Microsoft Graph': TEAMS_GRANT },
       clientSecrets: [{ keyId: TEAMS.key, expires: '2027-04-18T09:12:44.518Z', description: 'Kindo integration' }],
     });
-    expect(io.err).toContain('Found 2 app registration(s) made by hand: teams, outlook.');
+    expect(io.err).toContain("Found 2 app registration(s) made by hand: teams ('Kindo - Microsoft Teams'");
+    // The warnings the other formats print, on standard error: redirect URI change, dropped scopes, unmatched apps.
+    expect(io.err).toContain(
+      '  - redirect URIs https://nango.example.com/oauth/callback become https://api.nango.dev/oauth/callback',
+    );
+    expect(io.err).toContain('  - drops 1 permission(s) beyond the guide: Mail.Send');
+    expect(io.err).toContain(`'Kindo Microsoft MCP' (client ID ${MCP_CLIENT})`);
     writeFileSync(join(dir, 'adopt.json'), io.out);
     const stack = new KindoMicrosoftIntegrationsStack(Testing.app(), 'default', {
       integrations: ['teams', 'outlook'],
@@ -196,8 +208,8 @@ describe('adopt command', () => {
 
   test('exits 3 when no chosen integration has an app made by hand', () => {
     expect(main(['adopt', '--integrations', 'intune', '--input', FIXTURE])).toBe(3);
-    expect(io.out).toContain('Found 0 app registration(s) made by hand: none.');
-    expect(io.out).not.toContain('existingApps');
+    expect(io.err).toContain('Found 0 app registration(s) made by hand: none.');
+    expect(io.out).toBe('');
   });
 
   describe('bad input', () => {
@@ -211,7 +223,7 @@ describe('adopt command', () => {
       expect(main(['adopt', '--integrations', 'teams', '--input', file])).toBe(1);
       const error = expectKindoError(
         () =>
-          matchApps(classify(parseJsonDocuments(text, file)), ['teams'], {
+          matchApps(readAzObjects(text, file), ['teams'], {
             namePrefix: 'Kindo - ',
             callbackUrl: 'https://api.nango.dev/oauth/callback',
             picks: {},
@@ -229,7 +241,7 @@ describe('adopt command', () => {
       expect(main(['adopt', '--input', file])).toBe(1);
       const error = expectKindoError(() => parseJsonDocuments(notJson, file), 'ADOPT_INPUT_INVALID', [
         `'${file}'`,
-        '"ERROR: Please run `a"',
+        "'ERROR: Please run `a'",
       ]);
       expect(io.err).toBe(`${error.message}\n`);
       io.clear();
@@ -243,7 +255,7 @@ describe('adopt command', () => {
 
     test('fails if the input file does not exist', () => {
       expect(main(['adopt', '--input', join(dir, 'missing.json')])).toBe(1);
-      expect(io.err).toMatch(/^cannot read '.*missing\.json' \(ENOENT: no such file or directory/);
+      expect(io.err).toMatch(/^cannot read '.*missing\.json': ENOENT: no such file or directory/);
     });
 
     test.each([
@@ -253,17 +265,43 @@ describe('adopt command', () => {
       ],
       [
         ['--app', 'teams'],
-        "adopt: option --app: 'teams'; expected <integration id>=<client ID>, e.g. teams=6e5d4c3b-2a19-4f08-8e7d-6c5b4a392817, for an integration in --integrations",
+        "adopt: option --app: 'teams'; expected <integration id>=<GUID>, e.g. teams=6e5d4c3b-2a19-4f08-8e7d-6c5b4a392817, for an integration in --integrations",
       ],
       [
         ['--integrations', 'teams', '--app', `outlook=${MCP_CLIENT}`],
-        `adopt: option --app: 'outlook=${MCP_CLIENT}'; expected <integration id>=<client ID>`,
+        `adopt: option --app: 'outlook=${MCP_CLIENT}'; expected <integration id>=<GUID>`,
       ],
       [['--format', 'yaml'], "adopt: option --format: 'yaml'; expected ts, hcl, json or both"],
       [
         ['--module', 'module.kindo'],
         "adopt: option --module: 'module.kindo'; expected the name of your module block, e.g. kindo",
       ],
+      [
+        ['--name-prefix', 'Kindo\n; touch x #'],
+        'adopt: option --name-prefix has U+000A at character 6; expected printable text',
+      ],
+      [['--out', 'a\u2028b.json'], 'adopt: option --out has U+2028 at character 2; expected printable text'],
+      [
+        ['--callback-url', 'https://nango.example.com/cb\n$(id)'],
+        'adopt: option --callback-url has U+000A at character 29; expected printable text',
+      ],
+      [['--name-prefix', '\u202eKindo'], 'adopt: option --name-prefix has U+202E at character 1'],
+      [['--client-id', `teams=${MCP_CLIENT}`], 'adopt: option --client-id without --saas; expected --saas --client-id'],
+      [['--saas'], "adopt: --saas without --client-id; expected --client-id <id>=<GUID> for each of Kindo's apps"],
+      [
+        ['--saas', '--client-id', 'teams=nope'],
+        "adopt: option --client-id: 'teams=nope'; expected <integration id>=<GUID>",
+      ],
+      [
+        ['--saas', '--client-id', `teams=${MCP_CLIENT}`, '--client-id', `teams=${MCP_CLIENT}`],
+        `adopt: option --client-id: 'teams=${MCP_CLIENT}'; expected <integration id>=<GUID>, e.g. teams=6e5d4c3b-2a19-4f08-8e7d-6c5b4a392817, each integration once`,
+      ],
+      [
+        ['--saas', '--client-id', `teams=${MCP_CLIENT}`, '--format', 'json'],
+        "adopt: option --format: 'json'; expected ts, hcl or both",
+      ],
+      [['--saas', '--integrations', 'teams'], 'adopt: option --integrations with --saas; expected --client-id'],
+      [['--saas', '--app', `teams=${MCP_CLIENT}`], 'adopt: option --app with --saas; expected --client-id'],
     ])('fails on %j with status 2, naming the option and the value', (args, message) => {
       expect(main(['adopt', ...args])).toBe(2);
       expect(io.err.startsWith(message)).toBe(true);

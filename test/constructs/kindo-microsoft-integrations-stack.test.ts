@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
@@ -7,7 +7,6 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import {
   KindoMicrosoftIntegrationsStack,
-  adoptionFromFile,
   integrationsFromEnvironment,
 } from '../../src/constructs/kindo-microsoft-integrations-stack';
 import { expectKindoError } from '../support/errors';
@@ -190,72 +189,4 @@ describe('integrations chosen without editing code (KINDO_INTEGRATIONS)', () => 
       rmSync(outdir, { recursive: true, force: true });
     }
   }, 60_000);
-});
-
-describe('apps set up by hand adopted without editing code (KINDO_EXISTING_APPS)', () => {
-  const APP = '0f8e2c6d-1b2a-4c3d-9e8f-7a6b5c4d3e2f';
-  let dir: string;
-  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'kindo-adoption-'))));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-  const file = (text: string) => {
-    const path = join(dir, 'kindo-existing-apps.json');
-    writeFileSync(path, text);
-    return path;
-  };
-  // The shape expected, by the command that prints it.
-  const expected = 'kindo-microsoft-integrations adopt --format json';
-
-  test('unset or empty means nothing adopted', () => {
-    expect(adoptionFromFile(undefined)).toEqual({});
-    expect(adoptionFromFile('')).toEqual({});
-  });
-
-  test.each([
-    ['{"existingApps": ', []],
-    ['[]', []],
-    ['{"existing_apps": {}}', ['"existing_apps"']],
-    ['{"adoptExistingNangoIntegrations": "teams"}', ['"adoptExistingNangoIntegrations"']],
-    ['{"existingApps": []}', ['"existingApps"']],
-  ])('fails if the file is %s, naming the variable, the file and the shape expected', (text, values) => {
-    const path = file(text);
-    expectKindoError(() => adoptionFromFile(path), 'ADOPTION_FILE_INVALID', [
-      'KINDO_EXISTING_APPS',
-      `'${path}'`,
-      ...values,
-      expected,
-    ]);
-  });
-
-  test('fails if the file does not exist', () => {
-    const path = join(dir, 'missing.json');
-    expectKindoError(() => adoptionFromFile(path), 'ADOPTION_FILE_INVALID', [`'${path}'`, 'ENOENT']);
-  });
-
-  test('the stack imports what the file names, its settings checked as the construct checks them', () => {
-    const stack = new KindoMicrosoftIntegrationsStack(Testing.app(), 'default', {
-      integrations: ['teams', 'outlook'],
-      adoption: adoptionFromFile(
-        file(
-          JSON.stringify({
-            adoptExistingNangoIntegrations: ['teams'],
-            nangoUniqueKeys: { teams: 'microsoft-teams' },
-            existingApps: { teams: { applicationObjectId: APP } },
-          }),
-        ),
-      ),
-    });
-    const tf = JSON.parse(Testing.synth(stack));
-    expect(tf.import.map((i: { id: string }) => i.id)).toEqual([`/applications/${APP}`]);
-    expect(tf.output.integrations.value.teams.nango_unique_key).toBe('microsoft-teams');
-    const unsaid = file(JSON.stringify({ existingApps: { teams: { applicationObjectId: APP } } }));
-    expectKindoError(
-      () =>
-        new KindoMicrosoftIntegrationsStack(Testing.app(), 'default', {
-          integrations: ['teams'],
-          adoption: adoptionFromFile(unsaid),
-        }),
-      'ADOPTED_APP_WITHOUT_NANGO_DECISION',
-      ["'teams'", '`adoptExistingNangoIntegrations`'],
-    );
-  });
 });

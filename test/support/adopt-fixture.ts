@@ -18,3 +18,24 @@ export const OUTLOOK = {
 };
 export const MCP_CLIENT = '8d7c6b5a-4938-4271-a6b5-c4d3e2f1a0b9';
 export const TEAMS_GRANT = 'bWV0YUdyYW50VGVhbXNHcmFwaEFsbFByaW5jaXBhbHM';
+
+// Sample output of the commands `adopt --saas` prints for Teams, Outlook and Fabric (test/fixtures/az-saas-output.json):
+// Kindo's Teams app consented tenant-wide on Graph by an admin, one user's own consent, two groups assigned
+// the default access role, one group another role and one user; no Outlook service principal; Fabric with
+// one group.
+export const SAAS_FIXTURE = join(__dirname, '..', 'fixtures', 'az-saas-output.json');
+export const SAAS = {
+  teams: { clientId: '3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b', sp: '4a3b2c1d-6e5f-4a70-9b8c-1d0e2f3a4b5c' },
+  outlook: { clientId: '5b4c3d2e-7f6a-4b80-8c9d-2e1f3a4b5c6d' },
+  fabric: { clientId: '6c5d4e3f-8a7b-4c90-9dae-3f2a4b5c6d7e', sp: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' },
+  teamsGrant: 'S0tGcmFudFRlYW1zQWxsUHJpbmNpcGFsc0dyYXBoMDE',
+  groups: {
+    security: '5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c',
+    everyone: '6c2d8f5b-0e3a-4f9c-b2d4-7a8e9f0b1c2d',
+  },
+  assignments: {
+    teamsSecurity: 'Sn3HsNn3A0yPqz0iYb7pMZsbYHz4eLlMlO-ZvT4Eqmk',
+    teamsEveryone: 'Tn4ItOo4B1zQr01jZc8qNatcZIz5fMmNmP-awU5Frnk',
+    fabricSecurity: 'Wq7LwRr7E42Tu34mcf1tQdwfcL28iPpQpS-dzX8Iuqn',
+  },
+};

@@ -1,0 +1,145 @@
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { azQueries, saasAzQueries } from '../../src/adopt/az-queries';
+import { catalog } from '../../src/catalog/catalog';
+
+// The printed script run by a real `sh` against a fake `az` that records its arguments: values from
+// the command line must reach az as one argument each, and nothing else may run.
+
+const SP = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+const APP = '6e5d4c3b-2a19-4f08-8e7d-6c5b4a392817';
+
+// Printable, so accepted by the command; each would run something if a value were not quoted.
+const HOSTILE = [
+  `$(touch pwned-dollar)`,
+  '`touch pwned-backtick`',
+  `'; touch pwned-quote; echo '`,
+  `"; touch pwned-dquote; echo "`,
+  '${IFS}*?[a] & | ; < > #~',
+  `\\' || displayName=='x`,
+  `it's "quoted" \\ back\\slash`,
+];
+
+/** A fake az: records each call's arguments (NUL-separated, the count first) and prints IDs for tsv queries. */
+const FAKE_AZ = `#!/bin/sh
+{ printf '%s\\0' "$#"; for a in "$@"; do printf '%s\\0' "$a"; done; } >> "$AZ_LOG"
+case "$*" in
+  *"ad app list"*tsv*) printf '%s\\n' ${APP} ;;
+  *"ad sp list"*tsv*) printf '%s\\n' ${SP} ;;
+  *) printf '[]\\n' ;;
+esac
+`;
+
+function calls(log: string): string[][] {
+  const fields = readFileSync(log, 'utf8').split('\0');
+  const result: string[][] = [];
+  for (let i = 0; i < fields.length - 1; ) {
+    const count = Number(fields[i]);
+    result.push(fields.slice(i + 1, i + 1 + count));
+    i += count + 1;
+  }
+  return result;
+}
+
+/** JMESPath's raw string literal decoded, as az decodes it: `\\` and `\'` are escapes. */
+const rawStrings = (query: string) =>
+  [...query.matchAll(/'((?:\\.|[^'\\])*)'/g)].map((m) => m[1].replace(/\\([\\'])/g, '$1'));
+
+describe('the az script adopt prints', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kindo-azq-'));
+    mkdirSync(join(dir, 'bin'));
+    writeFileSync(join(dir, 'bin', 'az'), FAKE_AZ);
+    chmodSync(join(dir, 'bin', 'az'), 0o755);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const run = (script: string) => {
+    writeFileSync(join(dir, 'find.sh'), script);
+    expect(spawnSync('/bin/sh', ['-n', 'find.sh'], { cwd: dir, encoding: 'utf8' }).status).toBe(0);
+    // Only the fake az on the PATH: any other command the script ran would fail, and show on stderr.
+    return spawnSync('/bin/sh', ['find.sh'], {
+      cwd: dir,
+      env: { PATH: join(dir, 'bin'), AZ_LOG: join(dir, 'az.log') },
+      encoding: 'utf8',
+    });
+  };
+
+  test.each(HOSTILE)(
+    'passes the name prefix, callback URL and output file %j as one argument each, running nothing else',
+    (value) => {
+      const callback = `https://nango.example.com/${value}`;
+      const out = `kindo ${value}.json`;
+      const result = run(azQueries(['teams', 'defender'], value, callback, out));
+      expect(result.stderr).toBe('');
+      expect(result.status).toBe(0);
+      const recorded = calls(join(dir, 'az.log'));
+      const query = recorded[0][recorded[0].indexOf('--query') + 1];
+      expect(recorded[0]).toEqual(['ad', 'app', 'list', '--all', '--query', query, '--output', 'json']);
+      expect(rawStrings(query)).toEqual([`${value}Microsoft Teams`, `${value}Microsoft Defender`, callback]);
+      expect(recorded[1]).toEqual(['ad', 'app', 'list', '--all', '--query', `${query}.appId`, '--output', 'tsv']);
+      expect(recorded.slice(2, 5)).toEqual([
+        ['ad', 'sp', 'list', '--filter', `appId eq '${APP}'`, '--output', 'json'],
+        ['ad', 'sp', 'list', '--filter', `appId eq '${APP}'`, '--query', '[].id', '--output', 'tsv'],
+        [
+          'rest',
+          '--method',
+          'get',
+          '--url',
+          `https://graph.microsoft.com/v1.0/oauth2PermissionGrants?$filter=clientId eq '${SP}'`,
+        ],
+      ]);
+      const apis = new Set([...catalog().teams.apis, ...catalog().defender.apis].map((a) => a.resourceAppId));
+      expect(recorded).toHaveLength(5 + apis.size);
+      // Every az command reads (list, or rest --method get): none creates, updates or deletes.
+      for (const args of recorded)
+        expect(args[2] === 'list' || (args[0] === 'rest' && args[2] === 'get'), args.join(' ')).toBe(true);
+      expect(readdirSync(dir).sort()).toEqual(['az.log', 'bin', 'find.sh', out].sort());
+      expect(result.stdout).toBe(
+        `Now run: npx kindo-microsoft-integrations adopt --integrations teams,defender --input '${out.replace(/'/g, "'\\''")}'\n`,
+      );
+    },
+  );
+
+  test('for Kindo SaaS, lists each client ID’s service principal, its grants and its assignments, reading only', () => {
+    const out = `saas ${HOSTILE[0]}.json`;
+    const result = run(saasAzQueries({ teams: APP, fabric: SP }, out));
+    expect(result.stderr).toBe('');
+    const recorded = calls(join(dir, 'az.log'));
+    expect(recorded.slice(0, 4)).toEqual([
+      ['ad', 'sp', 'list', '--filter', `appId eq '${APP}'`, '--output', 'json'],
+      ['ad', 'sp', 'list', '--filter', `appId eq '${APP}'`, '--query', '[].id', '--output', 'tsv'],
+      [
+        'rest',
+        '--method',
+        'get',
+        '--url',
+        `https://graph.microsoft.com/v1.0/oauth2PermissionGrants?$filter=clientId eq '${SP}'`,
+      ],
+      [
+        'rest',
+        '--method',
+        'get',
+        '--url',
+        `https://graph.microsoft.com/v1.0/servicePrincipals/${SP}/appRoleAssignedTo?$top=999`,
+      ],
+    ]);
+    expect(recorded[4]).toEqual(['ad', 'sp', 'list', '--filter', `appId eq '${SP}'`, '--output', 'json']);
+    for (const args of recorded)
+      expect(args[2] === 'list' || (args[0] === 'rest' && args[2] === 'get'), args.join(' ')).toBe(true);
+    expect(existsSync(join(dir, out))).toBe(true);
+    expect(result.stdout).toContain(`adopt --saas --client-id teams=${APP} --client-id fabric=${SP} --input '${out}'`);
+  });
+});
