@@ -1,9 +1,9 @@
 import { catalog, type CatalogApi, type IntegrationId } from '../catalog/catalog';
-import { commentText, jmesRawString, shQuote } from './escape';
+import { commentText, jmesLiteral, shQuote } from './escape';
 
 // The read-only `az` commands `adopt` prints, as one POSIX sh script writing all their JSON to one
 // file. Values from the command line reach the script only as single-quoted sh words (shQuote),
-// and inside the JMESPath query as raw string literals (jmesRawString), so that no value is run.
+// and inside the JMESPath query as JSON literals (jmesLiteral), so that no value is run.
 
 /** The Microsoft APIs the integrations use, each once. */
 function apisOf(integrations: readonly IntegrationId[]): CatalogApi[] {
@@ -31,8 +31,8 @@ export function azQueries(
   out: string,
 ): string {
   // JMESPath runs client-side in az; Graph's $filter cannot match inside web/redirectUris.
-  const names = integrations.map((id) => `displayName==${jmesRawString(namePrefix + catalog()[id].displayName)}`);
-  const query = `[?${names.join(' || ')} || contains(web.redirectUris, ${jmesRawString(callbackUrl)})]`;
+  const names = integrations.map((id) => `displayName==${jmesLiteral(namePrefix + catalog()[id].displayName)}`);
+  const query = `[?${names.join(' || ')} || contains(web.redirectUris, ${jmesLiteral(callbackUrl)})]`;
   return [
     '#!/bin/sh',
     "# Lists the app registrations set up by hand from Kindo's guide (by name or by Nango's callback URL),",

@@ -100,9 +100,14 @@ export function shQuote(value: string): string {
   return `'${value.replace(/'/g, "'\\''")}'`;
 }
 
-/** A JMESPath raw string literal (`'…'`) whose value is exactly `value`: `\` and `'` escaped. */
-export function jmesRawString(value: string): string {
-  return `'${value.replace(/[\\']/g, (m) => `\\${m}`)}'`;
+/**
+ * A JMESPath JSON literal (`` `"…"` ``) whose value is exactly `value`: a JSON string with each backtick
+ * escaped. Not a raw string (`'…'`): az's jmespath.py 1.0 unescapes only `\'` in those, not `\\`
+ * (the specification unescapes both), so no escaping of a backslash would read the same in every
+ * version; JSON literals decode alike in all of them.
+ */
+export function jmesLiteral(value: string): string {
+  return `\`${JSON.stringify(value).replace(/`/g, '\\`')}\``;
 }
 
 /**

@@ -28,6 +28,7 @@ const HOSTILE = [
   `"; touch pwned-dquote; echo "`,
   '${IFS}*?[a] & | ; < > #~',
   `\\' || displayName=='x`,
+  '\\`"] || [?true] || ["\\',
   `it's "quoted" \\ back\\slash`,
 ];
 
@@ -52,9 +53,9 @@ function calls(log: string): string[][] {
   return result;
 }
 
-/** JMESPath's raw string literal decoded, as az decodes it: `\\` and `\'` are escapes. */
-const rawStrings = (query: string) =>
-  [...query.matchAll(/'((?:\\.|[^'\\])*)'/g)].map((m) => m[1].replace(/\\([\\'])/g, '$1'));
+/** JMESPath's JSON literals decoded, as az's jmespath.py reads them: `\\`` is a backtick, the rest JSON. */
+const literals = (query: string) =>
+  [...query.matchAll(/`((?:\\.|[^`\\])*)`/g)].map((m) => JSON.parse(m[1].replace(/\\`/g, '`')));
 
 describe('the az script adopt prints', () => {
   let dir: string;
@@ -88,7 +89,7 @@ describe('the az script adopt prints', () => {
       const recorded = calls(join(dir, 'az.log'));
       const query = recorded[0][recorded[0].indexOf('--query') + 1];
       expect(recorded[0]).toEqual(['ad', 'app', 'list', '--all', '--query', query, '--output', 'json']);
-      expect(rawStrings(query)).toEqual([`${value}Microsoft Teams`, `${value}Microsoft Defender`, callback]);
+      expect(literals(query)).toEqual([`${value}Microsoft Teams`, `${value}Microsoft Defender`, callback]);
       expect(recorded[1]).toEqual(['ad', 'app', 'list', '--all', '--query', `${query}.appId`, '--output', 'tsv']);
       expect(recorded.slice(2, 5)).toEqual([
         ['ad', 'sp', 'list', '--filter', `appId eq '${APP}'`, '--output', 'json'],

@@ -2,7 +2,7 @@ import {
   commentText,
   firstUnsafe,
   hclString,
-  jmesRawString,
+  jmesLiteral,
   jsonText,
   shQuote,
   showSafely,
@@ -37,9 +37,9 @@ describe('escaping for the languages adopt writes', () => {
     expect(commentText('Kindo - Microsoft Teams */')).toBe('Kindo - Microsoft Teams */');
   });
 
-  test('a sh word and a JMESPath raw string quote every character', () => {
+  test('a sh word and a JMESPath literal quote every character', () => {
     expect(shQuote("it's $(x) `y`")).toBe("'it'\\''s $(x) `y`'");
-    expect(jmesRawString("it's \\ here")).toBe("'it\\'s \\\\ here'");
+    expect(jmesLiteral('it\'s "a" \\ `b`')).toBe('`"it\'s \\"a\\" \\\\ \\`b\\`"`');
   });
 
   test('the terminal sees escape sequences, controls and bidi marks as text', () => {

@@ -35,7 +35,7 @@ describe('adopt command', () => {
       main(['adopt', '--integrations', 'teams,defender', '--callback-url', 'https://nango.example.com/oauth/callback']),
     ).toBe(0);
     expect(io.out).toContain(
-      `apps=${shQuote("[?displayName=='Kindo - Microsoft Teams' || displayName=='Kindo - Microsoft Defender' || contains(web.redirectUris, 'https://nango.example.com/oauth/callback')]")}`,
+      `apps=${shQuote('[?displayName==`"Kindo - Microsoft Teams"` || displayName==`"Kindo - Microsoft Defender"` || contains(web.redirectUris, `"https://nango.example.com/oauth/callback"`)]')}`,
     );
     expect(io.out).toContain('  az ad app list --all --query "$apps" --output json');
     expect(io.out).toContain(`az ad sp list --filter "appId eq '$app'" --output json`);
