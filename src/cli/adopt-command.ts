@@ -79,10 +79,15 @@ function integrationsOf(value: string | undefined): IntegrationId[] {
     .map((s) => s.trim())
     .filter(Boolean);
   const known = `integration ids separated by commas, from: ${INTEGRATION_IDS.join(', ')}`;
-  if (ids.length === 0) throw cliUsage('adopt', 'option --integrations is empty', value, known);
+  if (ids.length === 0) throw cliUsage('adopt', 'option --integrations is empty', terminalSafe(value), known);
   for (const id of ids) {
     if (!(INTEGRATION_IDS as readonly string[]).includes(id))
-      throw cliUsage('adopt', 'unknown integration in --integrations', id, `one of ${INTEGRATION_IDS.join(', ')}`);
+      throw cliUsage(
+        'adopt',
+        'unknown integration in --integrations',
+        terminalSafe(id),
+        `one of ${INTEGRATION_IDS.join(', ')}`,
+      );
   }
   return [...new Set(ids)] as IntegrationId[];
 }
@@ -103,7 +108,7 @@ function pairsOf(option: string, values: readonly string[], allowed: readonly st
       throw cliUsage(
         'adopt',
         `option --${option}`,
-        v,
+        terminalSafe(v),
         `<integration id>=<GUID>, e.g. teams=6e5d4c3b-2a19-4f08-8e7d-6c5b4a392817, ${scope}`,
       );
     }
@@ -129,10 +134,10 @@ function common(values: CommandValues, saas: boolean) {
   const format = values.format as string;
   const formats = saas ? ['ts', 'hcl', 'both'] : ['ts', 'hcl', 'json', 'both'];
   if (!formats.includes(format))
-    throw cliUsage('adopt', 'option --format', format, `${formats.slice(0, -1).join(', ')} or both`);
+    throw cliUsage('adopt', 'option --format', terminalSafe(format), `${formats.slice(0, -1).join(', ')} or both`);
   const moduleName = values.module as string;
   if (!HCL_NAME.test(moduleName))
-    throw cliUsage('adopt', 'option --module', moduleName, 'the name of your module block, e.g. kindo');
+    throw cliUsage('adopt', 'option --module', terminalSafe(moduleName), 'the name of your module block, e.g. kindo');
   const out = (values.out as string | undefined) ?? (saas ? DEFAULTS.saasOut : DEFAULTS.out);
   checkPrintable('out', out);
   return { format, moduleName, out, input: values.input as string | undefined };

@@ -41,26 +41,9 @@ const ADOPTION_FIELDS = [
   'existingClientSecrets',
 ] as const;
 
-/**
- * Validates the adoption settings and looks the adopted app registration up, so that the client
- * secret and Nango get its IDs at plan; undefined when nothing is adopted.
- */
-export function lookupExistingApp(
-  scope: Construct,
-  definition: IntegrationDefinition,
-  props: ExistingAppProps,
-): ExistingAppLookup | undefined {
+/** Checks the adoption settings of an app that adopts one (an object or client ID is given). */
+function checkAdoption(definition: IntegrationDefinition, props: ExistingAppProps): void {
   const { existingApplicationObjectId: objectId, existingApplicationClientId: clientId } = props;
-  if (objectId === undefined && clientId === undefined) {
-    const stray = ADOPTION_FIELDS.find((f) => props[f] !== undefined);
-    if (stray)
-      throw settingNotApplicable(
-        stray,
-        definition.id,
-        'which adopts no existing app registration (set existingApplicationObjectId or existingApplicationClientId)',
-      );
-    return undefined;
-  }
   if (objectId !== undefined && clientId !== undefined) throw adoptionConflict(definition.id, objectId, clientId);
   if (objectId !== undefined) checkGuid('existingApplicationObjectId', objectId);
   if (clientId !== undefined) checkGuid('existingApplicationClientId', clientId);
@@ -78,6 +61,47 @@ export function lookupExistingApp(
     props.existingClientSecrets?.forEach((s, i) => {
       checkGuid(`existingClientSecrets[${i}].keyId`, s.keyId);
     });
+}
+
+const lower = (guid: string | undefined) => (guid === undefined || isToken(guid) ? guid : guid.toLowerCase());
+
+/**
+ * The adoption settings with their GUIDs in lower case, as Graph returns them: azuread compares IDs
+ * as written, so an upper-case object ID would replace the client secret once the settings are removed.
+ */
+function lowerCased(props: ExistingAppProps): ExistingAppProps {
+  const secrets = props.existingClientSecrets;
+  return {
+    ...props,
+    existingApplicationObjectId: lower(props.existingApplicationObjectId),
+    existingApplicationClientId: lower(props.existingApplicationClientId),
+    existingServicePrincipalObjectId: lower(props.existingServicePrincipalObjectId),
+    existingClientSecrets: isToken(secrets) ? secrets : secrets?.map((s) => ({ ...s, keyId: lower(s.keyId)! })),
+  };
+}
+
+/**
+ * Validates the adoption settings and looks the adopted app registration up, so that the client
+ * secret and Nango get its IDs at plan; undefined when nothing is adopted.
+ */
+export function lookupExistingApp(
+  scope: Construct,
+  definition: IntegrationDefinition,
+  given: ExistingAppProps,
+): ExistingAppLookup | undefined {
+  if (given.existingApplicationObjectId === undefined && given.existingApplicationClientId === undefined) {
+    const stray = ADOPTION_FIELDS.find((f) => given[f] !== undefined);
+    if (stray)
+      throw settingNotApplicable(
+        stray,
+        definition.id,
+        'which adopts no existing app registration (set existingApplicationObjectId or existingApplicationClientId)',
+      );
+    return undefined;
+  }
+  checkAdoption(definition, given);
+  const props = lowerCased(given);
+  const { existingApplicationObjectId: objectId, existingApplicationClientId: clientId } = props;
   Annotations.of(scope).addWarning(
     `integration '${definition.id}' adopts an existing app registration: remove its adoption settings once the first apply has imported it (docs/adopting.md#6-clean-up-and-re-plan)`,
   );

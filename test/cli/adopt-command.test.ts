@@ -286,6 +286,8 @@ describe('adopt command', () => {
         'adopt: option --callback-url has U+000A at character 29; expected printable text',
       ],
       [['--name-prefix', '\u202eKindo'], 'adopt: option --name-prefix has U+202E at character 1'],
+      [['--integrations', '\u001b[2Jteams'], "adopt: unknown integration in --integrations: '\\u{1B}[2Jteams'"],
+      [['--format', 'ts\u0007'], "adopt: option --format: 'ts\\u{7}'"],
       [['--client-id', `teams=${MCP_CLIENT}`], 'adopt: option --client-id without --saas; expected --saas --client-id'],
       [['--saas'], "adopt: --saas without --client-id; expected --client-id <id>=<GUID> for each of Kindo's apps"],
       [

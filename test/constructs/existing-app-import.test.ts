@@ -298,3 +298,20 @@ describe('adopting an app registration made by hand', () => {
     });
   });
 });
+
+describe('adopting with IDs in upper case', () => {
+  test('imports and looks up lower-case IDs, as Graph returns them', () => {
+    const { tf, full } = synthApp({
+      integration: 'teams',
+      existingApplicationObjectId: OBJECT_ID.toUpperCase(),
+      existingServicePrincipalObjectId: SP_ID.toUpperCase(),
+      existingClientSecrets: [{ keyId: SECRET_KEY_ID.toUpperCase() }],
+    });
+    expect(Object.values(imports(tf)).sort()).toEqual(
+      [`/applications/${OBJECT_ID}`, `/servicePrincipals/${SP_ID}`].sort(),
+    );
+    expect(Object.values<Tf>(tf.data.azuread_application)[0]).toEqual({ object_id: OBJECT_ID });
+    const record = Object.values<Tf>(full.resource.azuread_application)[0]['//'].kindo_adoption;
+    expect(record.handMadeSecrets[0].keyId).toBe(SECRET_KEY_ID);
+  });
+});
