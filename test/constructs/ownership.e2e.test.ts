@@ -6,8 +6,8 @@ import type { Synth } from '../support/integration-app';
 import { hasTerraform, terraform } from '../support/terraform';
 
 const CALLER = 'data.azuread_client_config.KindoClientConfig.object_id';
-const LAPTOP = '11111111-1111-4111-8111-111111111111';
-const CI = '22222222-2222-4222-8222-222222222222';
+const LAPTOP = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+const CI = '00000000-0000-0000-0000-000000000001';
 const OWNER = '8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b';
 
 /**
