@@ -9,7 +9,7 @@ data "azuread_service_principal" "api" {
   lifecycle {
     postcondition {
       condition     = alltrue([for r in each.value : lookup(self.oauth2_permission_scope_ids, r.name, "") == r.id])
-      error_message = join("\n", [for s in distinct([for r in each.value : { name = r.name, id = r.id }]) : length(sort(distinct([for r in each.value : "integration '${r.integration}'" if r.name == s.name && r.id == s.id]))) == 1 ? "${join(", ", sort(distinct([for r in each.value : "integration '${r.integration}'" if r.name == s.name && r.id == s.id])))} requests ${each.key} delegated scope ${s.name} with ID ${s.id}, but this tenant's ${each.key} publishes ${s.name} with ID ${lookup(self.oauth2_permission_scope_ids, s.name, "none (not published)")}. Nothing was changed. Expected the published ID: correct it where the scope is requested (permissions/*.json, or addPermissions), or remove the scope (removePermissions), then plan again. See docs/troubleshooting.md." : "${join(", ", sort(distinct([for r in each.value : "integration '${r.integration}'" if r.name == s.name && r.id == s.id])))} request ${each.key} delegated scope ${s.name} with ID ${s.id}, but this tenant's ${each.key} publishes ${s.name} with ID ${lookup(self.oauth2_permission_scope_ids, s.name, "none (not published)")}. Nothing was changed. Expected the published ID: correct it where the scope is requested (permissions/*.json, or addPermissions), or remove the scope (removePermissions), then plan again. See docs/troubleshooting.md." if lookup(self.oauth2_permission_scope_ids, s.name, "") != s.id])
+      error_message = join("\n", [for s in distinct([for r in each.value : { name = r.name, id = r.id }]) : length(sort(distinct([for r in each.value : "integration '${r.integration}'" if r.name == s.name && r.id == s.id]))) == 1 ? "${join(", ", sort(distinct([for r in each.value : "integration '${r.integration}'" if r.name == s.name && r.id == s.id])))} requests ${each.key} delegated scope ${s.name} with ID ${s.id}, but this tenant's ${each.key} publishes ${s.name} with ID ${lookup(self.oauth2_permission_scope_ids, s.name, "none (not published)")}. Nothing was changed. Fix: correct the ID where the scope is requested (permissions/*.json, addPermissions) or remove the scope (removePermissions) (docs/troubleshooting.md#the-plan-stops-a-scope-id-differs-from-the-tenants)." : "${join(", ", sort(distinct([for r in each.value : "integration '${r.integration}'" if r.name == s.name && r.id == s.id])))} request ${each.key} delegated scope ${s.name} with ID ${s.id}, but this tenant's ${each.key} publishes ${s.name} with ID ${lookup(self.oauth2_permission_scope_ids, s.name, "none (not published)")}. Nothing was changed. Fix: correct the ID where the scope is requested (permissions/*.json, addPermissions) or remove the scope (removePermissions) (docs/troubleshooting.md#the-plan-stops-a-scope-id-differs-from-the-tenants)." if lookup(self.oauth2_permission_scope_ids, s.name, "") != s.id])
     }
   }
 }
@@ -21,7 +21,7 @@ data "azuread_service_principals" "api_presence" {
   lifecycle {
     postcondition {
       condition     = alltrue([for api, requests in local.requested_apis : contains(self.service_principals[*].client_id, local.apis[api].resource_app_id)])
-      error_message = join("\n", [for api, requests in local.requested_apis : length(sort(distinct([for r in requests : "integration '${r.integration}'"]))) == 1 ? "Microsoft API ${api} (app ID ${local.apis[api].resource_app_id}) has no service principal in this tenant, and ${join(", ", sort(distinct([for r in requests : "integration '${r.integration}'"])))} requests its delegated permissions, so it could not be consented. Nothing was changed. Expected the API's service principal: have an administrator create it once with `az ad sp create --id ${local.apis[api].resource_app_id}` (or POST https://graph.microsoft.com/v1.0/servicePrincipals with body {\"appId\": \"${local.apis[api].resource_app_id}\"}), then plan again; or leave out what needs it. See docs/troubleshooting.md." : "Microsoft API ${api} (app ID ${local.apis[api].resource_app_id}) has no service principal in this tenant, and ${join(", ", sort(distinct([for r in requests : "integration '${r.integration}'"])))} request its delegated permissions, so it could not be consented. Nothing was changed. Expected the API's service principal: have an administrator create it once with `az ad sp create --id ${local.apis[api].resource_app_id}` (or POST https://graph.microsoft.com/v1.0/servicePrincipals with body {\"appId\": \"${local.apis[api].resource_app_id}\"}), then plan again; or leave out what needs it. See docs/troubleshooting.md." if !contains(self.service_principals[*].client_id, local.apis[api].resource_app_id)])
+      error_message = join("\n", [for api, requests in local.requested_apis : length(sort(distinct([for r in requests : "integration '${r.integration}'"]))) == 1 ? "Microsoft API ${api} (app ID ${local.apis[api].resource_app_id}) has no service principal in this tenant, and ${join(", ", sort(distinct([for r in requests : "integration '${r.integration}'"])))} requests its delegated permissions. Nothing was changed. Fix: an administrator runs `az ad sp create --id ${local.apis[api].resource_app_id}` once, then plan again; or leave out what needs it (docs/troubleshooting.md#the-plan-stops-an-api-has-no-service-principal)." : "Microsoft API ${api} (app ID ${local.apis[api].resource_app_id}) has no service principal in this tenant, and ${join(", ", sort(distinct([for r in requests : "integration '${r.integration}'"])))} request its delegated permissions. Nothing was changed. Fix: an administrator runs `az ad sp create --id ${local.apis[api].resource_app_id}` once, then plan again; or leave out what needs it (docs/troubleshooting.md#the-plan-stops-an-api-has-no-service-principal)." if !contains(self.service_principals[*].client_id, local.apis[api].resource_app_id)])
     }
   }
 }
@@ -29,7 +29,7 @@ data "azuread_service_principals" "api_presence" {
 resource "azuread_application" "this" {
   for_each                = local.integrations
   display_name            = "${var.name_prefix}${each.value.display_name}"
-  owners                  = distinct(concat([for key, val in toset(var.owners) : lower(val)], [data.azuread_client_config.client_config.object_id]))
+  owners                  = distinct(concat([for key, val in toset(var.owners) : lower(val)], [terraform_data.first_applier[each.key].input.object_id]))
   prevent_duplicate_names = var.prevent_duplicate_names
   sign_in_audience        = "AzureADMyOrg"
   notes                   = length(local.permission_deviations[each.key]) == 0 ? "Kindo integration '${each.key}' (${each.value.display_name}), managed by Terraform with kindo-microsoft-integrations. Permissions as in Kindo's guide." : substr(join("", ["Kindo integration '${each.key}' (${each.value.display_name}), managed by Terraform with kindo-microsoft-integrations. Deviates from Kindo's guide: ", join(" ", local.permission_deviations[each.key])]), 0, 1024)
@@ -80,7 +80,8 @@ resource "azuread_service_principal" "this" {
   app_role_assignment_required = var.require_assignment
   client_id                    = azuread_application.this[each.key].client_id
   notes                        = "Kindo integration '${each.key}' (${each.value.display_name})"
-  owners                       = distinct(concat([for key, val in toset(var.owners) : lower(val)], [data.azuread_client_config.client_config.object_id]))
+  owners                       = distinct(concat([for key, val in toset(var.owners) : lower(val)], [terraform_data.first_applier[each.key].input.object_id]))
+  tags                         = ["WindowsAzureActiveDirectoryIntegratedApp", "kindo-integration:${each.key}"]
   use_existing                 = try(var.existing_apps[each.key].service_principal_object_id == null, false)
 }
 
@@ -89,6 +90,17 @@ resource "azuread_service_principal_delegated_permission_grant" "this" {
   claim_values                         = lookup(local.claim_values[each.value.integration], each.value.api, [])
   resource_service_principal_object_id = data.azuread_service_principal.api[each.value.api].object_id
   service_principal_object_id          = azuread_service_principal.this[each.value.integration].object_id
+}
+
+resource "terraform_data" "first_applier" {
+  for_each = local.integrations
+  input = {
+    object_id = data.azuread_client_config.client_config.object_id
+  }
+
+  lifecycle {
+    ignore_changes = [input]
+  }
 }
 
 resource "terraform_data" "nango_environment" {
@@ -130,7 +142,7 @@ resource "terraform_data" "nango_registration" {
       KINDO_INTEGRATION   = each.key
       NANGO_ADOPT         = contains(var.adopt_existing_nango_integrations, each.key)
       NANGO_CLIENT_SECRET = sensitive(azuread_application_password.this[each.key].value)
-      NANGO_POST_BODY     = sensitive(jsonencode({ "unique_key" = lookup(var.nango_unique_keys, each.key, "kindo-${each.key}"), "provider" = lookup(var.nango_providers, each.key, each.value.nango_provider), "display_name" = each.value.display_name, "credentials" = { "type" = "OAUTH2", "client_id" = azuread_application.this[each.key].client_id, "client_secret" = azuread_application_password.this[each.key].value, "scopes" = local.nango_scopes[each.key] }, "custom" = merge({ "tenant_id" = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id) }, lookup(var.nango_fields, each.key, {})) }))
+      NANGO_POST_BODY     = sensitive(jsonencode({ "unique_key" = lookup(var.nango_unique_keys, each.key, "kindo-${each.key}"), "provider" = lookup(var.nango_providers, each.key, each.value.nango_provider), "display_name" = each.value.display_name, "credentials" = { "type" = "OAUTH2", "client_id" = azuread_application.this[each.key].client_id, "client_secret" = azuread_application_password.this[each.key].value, "scopes" = local.nango_scopes[each.key] }, "custom" = merge({ "tenant_id" = lower(coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id)) }, lookup(var.nango_fields, each.key, {})) }))
       NANGO_PROVIDER      = lookup(var.nango_providers, each.key, each.value.nango_provider)
       NANGO_SECRET_KEY    = sensitive(var.nango_secret_key)
       NANGO_SERVER_URL    = trimsuffix(var.nango_server_url, "/")
@@ -156,7 +168,7 @@ resource "terraform_data" "nango_sync" {
     client_secret        = sensitive(azuread_application_password.this[each.key].value)
     client_secret_key_id = azuread_application_password.this[each.key].key_id
     display_name         = each.value.display_name
-    fields               = jsonencode(merge({ "tenant_id" = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id) }, lookup(var.nango_fields, each.key, {})))
+    fields               = jsonencode(merge({ "tenant_id" = lower(coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id)) }, lookup(var.nango_fields, each.key, {})))
     provider             = lookup(var.nango_providers, each.key, each.value.nango_provider)
     scopes               = local.nango_scopes[each.key]
     server_url           = trimsuffix(var.nango_server_url, "/")
@@ -169,7 +181,7 @@ resource "terraform_data" "nango_sync" {
     environment = {
       KINDO_INTEGRATION          = each.key
       NANGO_CLIENT_SECRET        = sensitive(azuread_application_password.this[each.key].value)
-      NANGO_PATCH_BODY           = sensitive(jsonencode({ "display_name" = each.value.display_name, "credentials" = { "type" = "OAUTH2", "client_id" = azuread_application.this[each.key].client_id, "client_secret" = azuread_application_password.this[each.key].value, "scopes" = local.nango_scopes[each.key] }, "custom" = merge({ "tenant_id" = "", "purview_endpoint" = "", "subscription_id" = "", "target_user_id" = "" }, merge({ "tenant_id" = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id) }, lookup(var.nango_fields, each.key, {}))) }))
+      NANGO_PATCH_BODY           = sensitive(jsonencode({ "display_name" = each.value.display_name, "credentials" = { "type" = "OAUTH2", "client_id" = azuread_application.this[each.key].client_id, "client_secret" = azuread_application_password.this[each.key].value, "scopes" = local.nango_scopes[each.key] }, "custom" = merge({ "tenant_id" = "", "purview_endpoint" = "", "subscription_id" = "", "target_user_id" = "" }, merge({ "tenant_id" = lower(coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id)) }, lookup(var.nango_fields, each.key, {}))) }))
       NANGO_PROVIDER             = lookup(var.nango_providers, each.key, each.value.nango_provider)
       NANGO_REGISTRATION_ADDRESS = "terraform_data.nango_registration[\"${each.key}\"]"
       NANGO_SECRET_KEY           = sensitive(var.nango_secret_key)

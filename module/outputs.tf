@@ -8,7 +8,7 @@ output "client_secrets" {
 
 output "fabric_connection" {
   description = "Values for Kindo's Microsoft Fabric connection form when fabric is enabled, else null; the client secret is client_secrets[\"fabric\"]."
-  value       = contains(var.integrations, "fabric") ? { client_id = azuread_application.this["fabric"].client_id, lakehouse_database = var.fabric_lakehouse_database, sql_endpoint_host = var.fabric_sql_endpoint_host, tenant_id = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id) } : null
+  value       = contains(var.integrations, "fabric") ? { client_id = azuread_application.this["fabric"].client_id, lakehouse_database = var.fabric_lakehouse_database, sql_endpoint_host = var.fabric_sql_endpoint_host, tenant_id = lower(coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id)) } : null
 }
 
 output "hand_made_client_secrets" {
@@ -18,10 +18,10 @@ output "hand_made_client_secrets" {
 
 output "integrations" {
   description = "Per enabled integration id: client ID, object IDs, redirect URI and Nango registration, for Kindo and Nango."
-  value       = { for id in keys(azuread_application.this) : id => { application_object_id = azuread_application.this[id].object_id, client_id = azuread_application.this[id].client_id, display_name = azuread_application.this[id].display_name, nango_fields = local.catalog[id].auth_flow == "delegated" ? merge({ "tenant_id" = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id) }, lookup(var.nango_fields, id, {})) : null, nango_provider = local.catalog[id].auth_flow == "delegated" ? lookup(var.nango_providers, id, local.catalog[id].nango_provider) : null, nango_unique_key = local.catalog[id].auth_flow == "delegated" ? lookup(var.nango_unique_keys, id, "kindo-${id}") : null, redirect_uri = local.catalog[id].auth_flow == "delegated" ? coalesce(var.nango_callback_url, "${trimsuffix(var.nango_server_url, "/")}/oauth/callback") : null, secret_expires_at = azuread_application_password.this[id].end_date, secret_key_id = azuread_application_password.this[id].key_id, service_principal_object_id = azuread_service_principal.this[id].object_id } }
+  value       = { for id in keys(azuread_application.this) : id => { application_object_id = azuread_application.this[id].object_id, client_id = azuread_application.this[id].client_id, display_name = azuread_application.this[id].display_name, nango_fields = local.catalog[id].auth_flow == "delegated" ? merge({ "tenant_id" = lower(coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id)) }, lookup(var.nango_fields, id, {})) : null, nango_provider = local.catalog[id].auth_flow == "delegated" ? lookup(var.nango_providers, id, local.catalog[id].nango_provider) : null, nango_unique_key = local.catalog[id].auth_flow == "delegated" ? lookup(var.nango_unique_keys, id, "kindo-${id}") : null, redirect_uri = local.catalog[id].auth_flow == "delegated" ? coalesce(var.nango_callback_url, "${trimsuffix(var.nango_server_url, "/")}/oauth/callback") : null, secret_expires_at = azuread_application_password.this[id].end_date, secret_key_id = azuread_application_password.this[id].key_id, service_principal_object_id = azuread_service_principal.this[id].object_id } }
 }
 
 output "tenant_id" {
   description = "Directory (tenant) ID of the apps."
-  value       = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id)
+  value       = lower(coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id))
 }

@@ -4,6 +4,7 @@ import { INTEGRATION_IDS, catalog, type IntegrationId } from '../catalog/catalog
 import { adoptedAppWithoutNangoDecision, existingAppProps } from './existing-app-import';
 import { checkIntegrationId, checkSelection } from '../catalog/selection';
 import { isToken, settingNotApplicable } from '../core/validate';
+import { validateRemovals } from './admin-consent';
 import type { AddedPermission } from '../catalog/permission-changes';
 import {
   MicrosoftIntegrationApp,
@@ -80,6 +81,71 @@ export interface KindoMicrosoftIntegrationsProps extends MicrosoftIntegrationApp
   readonly existingApps?: Readonly<Partial<Record<IntegrationId, ExistingApp>>>;
 }
 
+const NANGO_ONLY = 'which is not registered with Nango (client credentials)';
+const DELEGATED_ONLY = 'which signs in with client credentials, where delegated permissions do not apply';
+const delegated = (id: IntegrationId) => catalog()[id].authFlow === 'delegated';
+
+/**
+ * The integrations whose Nango integration is taken over, by id; a token list (e.g. a Terraform
+ * variable, as in the HCL module) is looked up per integration at plan instead.
+ */
+function validateAdoptedNango(list: readonly IntegrationId[]): Partial<Record<string, boolean>> {
+  if (isToken(list)) return {};
+  return Object.fromEntries(
+    list.map((integration, i) => {
+      checkIntegrationId(`adoptExistingNangoIntegrations[${i}]`, integration);
+      return [integration, true];
+    }),
+  );
+}
+
+/** Refuses per-integration entries for integrations that are not selected or do not take the setting. */
+function validatePerIntegration(
+  props: KindoMicrosoftIntegrationsProps,
+  selected: ReadonlySet<string>,
+  adopt: Partial<Record<string, boolean>>,
+): void {
+  const perIntegration = [
+    ['nangoUniqueKeys', props.nangoUniqueKeys, NANGO_ONLY],
+    ['adoptExistingNangoIntegrations', adopt, NANGO_ONLY],
+    ['nangoProviders', props.nangoProviders, NANGO_ONLY],
+    ['nangoFields', props.nangoFields, NANGO_ONLY],
+    ['removePermissions', props.removePermissions, DELEGATED_ONLY],
+    ['addPermissions', props.addPermissions, DELEGATED_ONLY],
+  ] as const;
+  for (const [field, map, reason] of perIntegration) {
+    for (const key of Object.keys(map ?? {})) {
+      if (!selected.has(key)) throw settingNotApplicable(field, key, 'which is not in `integrations`');
+      if (!delegated(key as IntegrationId)) throw settingNotApplicable(field, key, reason);
+    }
+  }
+  for (const [key, remove] of Object.entries(props.removePermissions ?? {}))
+    validateRemovals(`removePermissions.${key}`, remove);
+  if (!selected.has('fabric')) {
+    const fabric = props.fabricSqlEndpointHost !== undefined ? 'fabricSqlEndpointHost' : 'fabricLakehouseDatabase';
+    if (props[fabric] !== undefined) throw settingNotApplicable(fabric, 'fabric', 'which is not in `integrations`');
+  }
+}
+
+/** Each adopted app belongs to a selected integration, and a delegated one says whether its Nango integration is taken over. */
+function validateExistingApps(
+  props: KindoMicrosoftIntegrationsProps,
+  selected: ReadonlySet<string>,
+  adopt: Partial<Record<string, boolean>>,
+): void {
+  for (const key of Object.keys(props.existingApps ?? {})) {
+    if (!selected.has(key)) throw settingNotApplicable('existingApps', key, 'which is not in `integrations`');
+    // Listing is always safe: the take-over creates the Nango integration when there is none under the key.
+    if (!isToken(props.adoptExistingNangoIntegrations) && delegated(key as IntegrationId) && !adopt[key]) {
+      throw adoptedAppWithoutNangoDecision(
+        key,
+        'adoptExistingNangoIntegrations',
+        `'${key}' in adoptExistingNangoIntegrations, with nangoUniqueKeys giving the unique key of that Nango integration unless it is 'kindo-${key}'`,
+      );
+    }
+  }
+}
+
 /**
  * Sets up a chosen set of Kindo's Microsoft integrations: one {@link MicrosoftIntegrationApp} per
  * integration id, sharing the stack's lookups of the tenant and of each Microsoft API.
@@ -90,11 +156,41 @@ export class KindoMicrosoftIntegrations extends Construct {
 
   constructor(scope: Construct, id: string, props: KindoMicrosoftIntegrationsProps) {
     super(scope, id);
+    const { integrations } = props;
+    checkSelection('integrations', integrations, (i) => `integrations[${i}]`);
+    const selected = new Set<string>(integrations);
+    const adopt = validateAdoptedNango(props.adoptExistingNangoIntegrations ?? []);
+    validatePerIntegration(props, selected, adopt);
+    validateExistingApps(props, selected, adopt);
+    // Checked here, where the selection is known, so a per-integration map names its entry.
+    checkWhoMayConnect(props, integrations);
+
+    this.apps = integrations.map((integration) => this.createApp(integration, props, adopt));
+    // An integration dropped from the selection is deleted from Nango by the next apply.
+    for (const integration of INTEGRATION_IDS) {
+      if (!selected.has(integration) && delegated(integration))
+        NangoRegistration.removed(new Construct(this, integration), NANGO_REGISTRATION_ID);
+    }
+    // Unique keys can clash across several KindoMicrosoftIntegrations in one stack: checked at synth.
+    this.node.addValidation({ validate: () => this.clashingUniqueKeys() });
+  }
+
+  /** The app of one selected integration. */
+  public app(integration: IntegrationId): MicrosoftIntegrationApp | undefined {
+    return this.apps.find((a) => a.definition.id === integration);
+  }
+
+  /** One integration's app, with its entries of the per-integration settings. */
+  private createApp(
+    integration: IntegrationId,
+    props: KindoMicrosoftIntegrationsProps,
+    adopt: Partial<Record<string, boolean>>,
+  ): MicrosoftIntegrationApp {
     const {
-      integrations,
+      integrations: _integrations,
       nangoUniqueKeys = {},
       nangoProviders = {},
-      adoptExistingNangoIntegrations = [],
+      adoptExistingNangoIntegrations,
       nangoFields = {},
       removePermissions = {},
       addPermissions = {},
@@ -103,90 +199,23 @@ export class KindoMicrosoftIntegrations extends Construct {
       existingApps = {},
       ...options
     } = props;
-    checkSelection('integrations', integrations, (i) => `integrations[${i}]`);
-    const seen = new Set<string>(integrations);
-    const nangoOnly = 'which is not registered with Nango (client credentials)';
-    const delegatedOnly = 'which signs in with client credentials, where delegated permissions do not apply';
-    // A token list (e.g. a Terraform variable, as in the HCL module) is looked up per integration at plan.
     const adoptList = isToken(adoptExistingNangoIntegrations) ? adoptExistingNangoIntegrations : undefined;
-    const adopt: Partial<Record<string, boolean>> = adoptList
-      ? {}
-      : Object.fromEntries(
-          adoptExistingNangoIntegrations.map((integration, i) => {
-            checkIntegrationId(`adoptExistingNangoIntegrations[${i}]`, integration);
-            return [integration, true];
-          }),
-        );
-    const perIntegration = [
-      ['nangoUniqueKeys', nangoUniqueKeys, nangoOnly],
-      ['adoptExistingNangoIntegrations', adopt, nangoOnly],
-      ['nangoProviders', nangoProviders, nangoOnly],
-      ['nangoFields', nangoFields, nangoOnly],
-      ['removePermissions', removePermissions, delegatedOnly],
-      ['addPermissions', addPermissions, delegatedOnly],
-    ] as const;
-    for (const [field, map, reason] of perIntegration) {
-      for (const key of Object.keys(map)) {
-        if (!seen.has(key)) throw settingNotApplicable(field, key, 'which is not in `integrations`');
-        if (catalog()[key as IntegrationId].authFlow !== 'delegated') throw settingNotApplicable(field, key, reason);
-      }
-    }
-    for (const key of Object.keys(existingApps)) {
-      if (!seen.has(key)) throw settingNotApplicable('existingApps', key, 'which is not in `integrations`');
-      // Listing is always safe: the take-over creates the Nango integration when there is none under the key.
-      if (!adoptList && catalog()[key as IntegrationId].authFlow === 'delegated' && !adopt[key]) {
-        throw adoptedAppWithoutNangoDecision(
-          key,
-          'adoptExistingNangoIntegrations',
-          `'${key}' in adoptExistingNangoIntegrations, with nangoUniqueKeys giving the unique key of that Nango integration unless it is 'kindo-${key}'`,
-        );
-      }
-    }
-    const fabric = seen.has('fabric');
-    if (!fabric && (fabricSqlEndpointHost !== undefined || fabricLakehouseDatabase !== undefined)) {
-      throw settingNotApplicable(
-        fabricSqlEndpointHost !== undefined ? 'fabricSqlEndpointHost' : 'fabricLakehouseDatabase',
-        'fabric',
-        'which is not in `integrations`',
-      );
-    }
-    // Checked here, where the selection is known, so a per-integration map names its entry.
-    checkWhoMayConnect(options, integrations);
-
-    this.apps = integrations.map(
-      (integration) =>
-        new MicrosoftIntegrationApp(this, integration, {
-          ...options,
-          integration,
-          allowedGroups: allowedGroupsOf(options, integration).groups,
-          nangoUniqueKey: nangoUniqueKeys[integration],
-          nangoProvider: nangoProviders[integration],
-          adoptExistingNangoIntegration:
-            adoptList && catalog()[integration].authFlow === 'delegated'
-              ? (Token.asAny(Fn.contains(adoptList, integration)) as unknown as boolean)
-              : adopt[integration],
-          nangoFields: nangoFields[integration],
-          removePermissions: removePermissions[integration],
-          addPermissions: addPermissions[integration],
-          ...existingAppProps(existingApps[integration]),
-          ...(integration === 'fabric' ? { fabricSqlEndpointHost, fabricLakehouseDatabase } : {}),
-        }),
-    );
-
-    // An integration dropped from the selection is deleted from Nango by the next apply.
-    for (const integration of INTEGRATION_IDS) {
-      if (!seen.has(integration) && catalog()[integration].authFlow === 'delegated') {
-        NangoRegistration.removed(new Construct(this, integration), NANGO_REGISTRATION_ID);
-      }
-    }
-
-    // Unique keys can clash across several KindoMicrosoftIntegrations in one stack: checked at synth.
-    this.node.addValidation({ validate: () => this.clashingUniqueKeys() });
-  }
-
-  /** The app of one selected integration. */
-  public app(integration: IntegrationId): MicrosoftIntegrationApp | undefined {
-    return this.apps.find((a) => a.definition.id === integration);
+    return new MicrosoftIntegrationApp(this, integration, {
+      ...options,
+      integration,
+      allowedGroups: allowedGroupsOf(options, integration).groups,
+      nangoUniqueKey: nangoUniqueKeys[integration],
+      nangoProvider: nangoProviders[integration],
+      adoptExistingNangoIntegration:
+        adoptList && delegated(integration)
+          ? (Token.asAny(Fn.contains(adoptList, integration)) as unknown as boolean)
+          : adopt[integration],
+      nangoFields: nangoFields[integration],
+      removePermissions: removePermissions[integration],
+      addPermissions: addPermissions[integration],
+      ...existingAppProps(existingApps[integration]),
+      ...(integration === 'fabric' ? { fabricSqlEndpointHost, fabricLakehouseDatabase } : {}),
+    });
   }
 
   private clashingUniqueKeys(): string[] {

@@ -12,13 +12,22 @@ import {
 import { effectivePermissions } from '../catalog/effective-permissions';
 import type { AddedPermission, PermissionDeviation } from '../catalog/permission-changes';
 import { checkSelection } from '../catalog/selection';
-import { settingNotApplicable, checkGuid, isToken } from '../core/validate';
-import { ownersIncludingCaller, requireDelegatedScopes } from './stack-lookups';
-import { allowedGroupsOf, assignAllowedGroups, checkWhoMayConnect, type WhoMayConnectOptions } from './who-may-connect';
+import { settingNotApplicable, isToken, lowerGuid, lowerGuids } from '../core/validate';
+import { requireDelegatedScopes } from './stack-lookups';
+import {
+  allowedGroupsOf,
+  assignAllowedGroups,
+  checkWhoMayConnect,
+  servicePrincipalTags,
+  type WhoMayConnectOptions,
+} from './who-may-connect';
 import type { ExistingSaasConsent } from './existing-app';
 import { checkExistingSaasConsentKeys, importExistingSaasConsent } from './existing-consent-import';
 import { KindoConfigError, show } from '../core/errors';
-import { integrationNotes, integrationTag, writeRecord } from '../core/review-contract';
+import { integrationNotes, writeRecord } from '../core/review-contract';
+import { literal } from '../core/terraform-literal';
+import { validateRemovals } from './admin-consent';
+import { integrationOwners } from './ownership';
 
 /** Properties of {@link KindoSaasConsent}. */
 export interface KindoSaasConsentProps extends WhoMayConnectOptions {
@@ -42,10 +51,10 @@ export interface KindoSaasConsentProps extends WhoMayConnectOptions {
    */
   readonly addPermissions?: Readonly<Partial<Record<IntegrationId, readonly AddedPermission[]>>>;
   /**
-   * Object IDs of the users or service principals that own the service principals, besides the
-   * identity Terraform runs as, which always owns them (azuread adds it while creating, and under
-   * `Application.ReadWrite.OwnedBy` it could not manage them otherwise).
-   * @default - the identity Terraform runs as
+   * Object IDs of the users or service principals that own the service principals, stored in lower
+   * case, besides the identity that first applied each integration, recorded in state so that two
+   * identities never remove each other (docs/entra-apps.md#owners).
+   * @default - the identity that first applied the integration
    * @example ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b']
    */
   readonly owners?: readonly string[];
@@ -63,7 +72,7 @@ export interface KindoSaasConsentProps extends WhoMayConnectOptions {
 export interface KindoSaasIntegration {
   /** The integration's catalog entry. */
   readonly definition: IntegrationDefinition;
-  /** Kindo's application (client) ID, as given. */
+  /** Kindo's application (client) ID, in lower case. */
   readonly clientId: string;
   /** The enterprise application (service principal) of Kindo's app in this tenant. */
   readonly servicePrincipal: ServicePrincipal;
@@ -79,9 +88,6 @@ export interface KindoSaasIntegration {
 
 /** Tag on every service principal this construct manages, so that it can be found in the tenant. */
 export const KINDO_SAAS_TAG = 'kindo-microsoft-integrations:saas';
-// Entra ID lists a service principal under "Enterprise applications" only with this tag; consent
-// sets it too (hashicorp/azuread 3.7 docs/resources/service_principal.md, feature_tags.enterprise).
-const ENTERPRISE_APP_TAG = 'WindowsAzureActiveDirectoryIntegratedApp';
 const GRAPH = 'Microsoft Graph';
 
 /** The guide's "keep a record of which Kindo integration uses each app", and what removing it does. */
@@ -90,12 +96,14 @@ function saasNotes(definition: IntegrationDefinition, deviations: readonly Permi
   const changed = deviations
     .map((d) => `${d.change === 'added' ? '+' : '-'}${d.api === GRAPH ? '' : `${d.api}/`}${d.permission}`)
     .join(' ');
-  // Entra keeps at most 1024 characters of notes.
-  return (
-    `${integrationNotes(definition.id, definition.displayName)}, Kindo SaaS: Kindo's app, consented by Terraform with kindo-microsoft-integrations. ` +
-    `Removing the integration or destroying the stack deletes this enterprise application, revoking every consent and assignment it holds. ` +
-    (changed ? `Deviates from Kindo's guide: ${changed}` : "Permissions as in Kindo's guide.")
-  ).slice(0, 1024);
+  // Entra keeps at most 1024 characters of notes: cut before escaping, which Terraform undoes.
+  return literal(
+    (
+      `${integrationNotes(definition.id, definition.displayName)}, Kindo SaaS: Kindo's app, consented by Terraform with kindo-microsoft-integrations. ` +
+      `Removing the integration or destroying the stack deletes this enterprise application, revoking every consent and assignment it holds. ` +
+      (changed ? `Deviates from Kindo's guide: ${changed}` : "Permissions as in Kindo's guide.")
+    ).slice(0, 1024),
+  );
 }
 
 /**
@@ -107,6 +115,10 @@ function saasNotes(definition: IntegrationDefinition, deviations: readonly Permi
  *
  * Destroying the stack, or removing an integration, deletes the service principal, adopted or not,
  * and with it every consent grant and assignment it holds (docs/kindo-saas.md).
+ *
+ * The identity running Terraform needs `Application.ReadWrite.All` (or Cloud Application
+ * Administrator): `Application.ReadWrite.OwnedBy` cannot create the service principal of an app in
+ * another tenant (docs/terraform-identity.md).
  */
 export class KindoSaasConsent extends Construct {
   /** Per integration, in the catalog's order. */
@@ -118,15 +130,7 @@ export class KindoSaasConsent extends Construct {
     const given = Object.keys(clientIds);
     checkSelection('clientIds', given);
     const selected = INTEGRATION_IDS.filter((i) => clientIds[i] !== undefined);
-    const byClientId = new Map<string, IntegrationId>();
-    for (const integration of selected) {
-      const clientId = clientIds[integration]!;
-      checkGuid(`clientIds.${integration}`, clientId);
-      if (isToken(clientId)) continue;
-      const first = byClientId.get(clientId.toLowerCase());
-      if (first) throw duplicateClientId('clientIds', clientId, first, integration);
-      byClientId.set(clientId.toLowerCase(), integration);
-    }
+    const kindoClientIds = lowerClientIds(clientIds, selected);
     for (const [field, map] of [
       ['removePermissions', removePermissions],
       ['addPermissions', addPermissions],
@@ -134,6 +138,8 @@ export class KindoSaasConsent extends Construct {
       for (const key of Object.keys(map)) {
         if (!selected.includes(key as IntegrationId))
           throw settingNotApplicable(field, key, 'which is not in `clientIds`');
+        if (field === 'removePermissions')
+          validateRemovals(`removePermissions.${key}`, removePermissions[key as IntegrationId]);
         if (catalog()[key as IntegrationId].authFlow !== 'delegated') {
           throw settingNotApplicable(
             field,
@@ -143,18 +149,14 @@ export class KindoSaasConsent extends Construct {
         }
       }
     }
-    if (!isToken(props.owners))
-      props.owners?.forEach((o, i) => {
-        checkGuid(`owners[${i}]`, o);
-      });
+    const owners = props.owners && lowerGuids('owners', props.owners);
     checkWhoMayConnect(props, selected);
     checkExistingSaasConsentKeys(props.existing ?? {}, selected);
 
-    const owners = ownersIncludingCaller(this, props.owners);
     this.integrations = selected.map((integration) =>
       this.consent(
         integration,
-        clientIds[integration]!,
+        kindoClientIds.get(integration)!,
         owners,
         props,
         removePermissions[integration],
@@ -174,7 +176,7 @@ export class KindoSaasConsent extends Construct {
   private consent(
     integration: IntegrationId,
     clientId: string,
-    owners: string[],
+    owners: readonly string[] | undefined,
     options: WhoMayConnectOptions,
     remove: readonly string[] | undefined,
     add: readonly AddedPermission[] | undefined,
@@ -187,9 +189,9 @@ export class KindoSaasConsent extends Construct {
       // Someone may have connected already: adopt that service principal rather than fail
       // (hashicorp/azuread 3.7; what destroy then does is in docs/kindo-saas.md).
       useExisting: true,
-      owners,
+      owners: integrationOwners(scope, owners),
       notes: saasNotes(definition, deviations),
-      tags: [ENTERPRISE_APP_TAG, KINDO_SAAS_TAG, integrationTag(definition.id)],
+      tags: servicePrincipalTags(definition.id, KINDO_SAAS_TAG),
       appRoleAssignmentRequired: options.requireAssignment ?? false,
     });
     // Terraform ignores "//" keys in JSON configuration; the review report reads the deviations here.
@@ -233,6 +235,28 @@ export class KindoSaasConsent extends Construct {
   public get servicePrincipalObjectIds(): Readonly<Partial<Record<IntegrationId, string>>> {
     return Object.fromEntries(this.integrations.map((i) => [i.definition.id, i.servicePrincipal.objectId]));
   }
+}
+
+/**
+ * Kindo's client IDs by integration, checked and in lower case, as Graph returns them: azuread 3.7
+ * replaces a service principal whose `client_id` it reads back in another case, on every apply
+ * (docs/troubleshooting.md#upper-case-ids-replaced-on-every-apply). No client ID may serve two integrations.
+ */
+function lowerClientIds(
+  clientIds: Readonly<Partial<Record<IntegrationId, string>>>,
+  selected: readonly IntegrationId[],
+): Map<IntegrationId, string> {
+  const byIntegration = new Map<IntegrationId, string>();
+  const byClientId = new Map<string, IntegrationId>();
+  for (const integration of selected) {
+    const clientId = lowerGuid(`clientIds.${integration}`, clientIds[integration]!);
+    byIntegration.set(integration, clientId);
+    if (isToken(clientId)) continue;
+    const first = byClientId.get(clientId);
+    if (first) throw duplicateClientId('clientIds', clientIds[integration]!, first, integration);
+    byClientId.set(clientId, integration);
+  }
+  return byIntegration;
 }
 
 /** Two integrations given the same client ID: each would adopt the other's service principal and grants. */

@@ -1,10 +1,9 @@
 import { DataAzureadClientConfig } from '@cdktf/provider-azuread/lib/data-azuread-client-config';
 import { DataAzureadServicePrincipal } from '@cdktf/provider-azuread/lib/data-azuread-service-principal';
 import { DataAzureadServicePrincipals } from '@cdktf/provider-azuread/lib/data-azuread-service-principals';
-import { Fn, Lazy, TerraformIterator, TerraformStack, Token, type Postcondition } from 'cdktf';
+import { Lazy, TerraformStack, Token, type Postcondition } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { CatalogApi } from '../catalog/catalog';
-import { isToken } from '../core/validate';
 
 // Lookups that every integration of a stack shares. They sit directly under the stack with fixed
 // ids, so a stack reads each at most once however many integrations it holds.
@@ -32,22 +31,6 @@ export function clientIdentity(scope: Construct): { readonly tenantId: string; r
   const identity = { tenantId: config.tenantId, objectId: config.objectId };
   identities.set(config, identity);
   return identity;
-}
-
-/**
- * The owners to set: the given ones plus the identity Terraform runs as. Without the caller, azuread adds
- * it while creating and removes it afterwards, and under `Application.ReadWrite.OwnedBy` every later step
- * then fails with 403. A list token (the module's `var.owners`) is passed through whole: mapping over it
- * would map over its single encoded element.
- */
-export function ownersIncludingCaller(scope: Construct, owners: readonly string[] | undefined): string[] {
-  const caller = clientIdentity(scope).objectId;
-  if (owners === undefined) return [caller];
-  // Lower case, as Entra returns object IDs, also for a list known only at plan (the module's var.owners).
-  const given = isToken(owners)
-    ? TerraformIterator.fromList(owners as string[]).forExpressionForList('lower(val)')
-    : owners.map((o) => (isToken(o) ? o : o.toLowerCase()));
-  return Token.asList(Fn.distinct(Fn.concat([given, [caller]])));
 }
 
 /** What a stack's constructs request from one Microsoft API. */
@@ -184,10 +167,9 @@ export function requireDelegatedScopes(
 export function missingApiServicePrincipalMessage(api: string, appId: string, requesters: readonly string[]): string {
   return (
     `Microsoft API ${api} (app ID ${appId}) has no service principal in this tenant, and ${requesters.join(', ')} ` +
-    `request${requesters.length === 1 ? 's' : ''} its delegated permissions, so it could not be consented. Nothing was changed. ` +
-    `Expected the API's service principal: have an administrator create it once with \`az ad sp create --id ${appId}\` ` +
-    `(or POST https://graph.microsoft.com/v1.0/servicePrincipals with body {"appId": "${appId}"}), then plan again; ` +
-    `or leave out what needs it. See docs/troubleshooting.md.`
+    `request${requesters.length === 1 ? 's' : ''} its delegated permissions. Nothing was changed. ` +
+    `Fix: an administrator runs \`az ad sp create --id ${appId}\` once, then plan again; or leave out what needs it ` +
+    '(docs/troubleshooting.md#the-plan-stops-an-api-has-no-service-principal).'
   );
 }
 
@@ -205,7 +187,7 @@ export function scopeIdMismatchMessage(
   return (
     `${requesters.join(', ')} request${requesters.length === 1 ? 's' : ''} ${api} delegated scope ${scope} with ID ${expected}, ` +
     `but this tenant's ${api} publishes ${scope} with ID \${${found}}. Nothing was changed. ` +
-    `Expected the published ID: correct it where the scope is requested (permissions/*.json, or addPermissions), ` +
-    `or remove the scope (removePermissions), then plan again. See docs/troubleshooting.md.`
+    'Fix: correct the ID where the scope is requested (permissions/*.json, addPermissions) or remove the scope ' +
+    '(removePermissions) (docs/troubleshooting.md#the-plan-stops-a-scope-id-differs-from-the-tenants).'
   );
 }

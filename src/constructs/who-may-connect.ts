@@ -3,8 +3,9 @@ import type { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-princ
 import { Fn, TerraformIterator, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { IntegrationId } from '../catalog/catalog';
-import { settingNotApplicable, checkGuid, isToken } from '../core/validate';
+import { settingNotApplicable, checkGuid, isToken, lowerGuids } from '../core/validate';
 import { KindoConfigError, show } from '../core/errors';
+import { integrationTag } from '../core/review-contract';
 
 /** Who may connect an integration: the enterprise application's first control point, in both modes. */
 export interface WhoMayConnectOptions {
@@ -19,11 +20,28 @@ export interface WhoMayConnectOptions {
    * Object IDs of the groups whose direct members may connect; each is assigned the app's default
    * access role. A list applies to every integration; a map, per integration id, restricts each
    * integration to its own groups (integrations left out get no group). Only with `requireAssignment: true`.
+   * Stored in lower case. Group-based assignment needs Microsoft Entra ID P1 or P2: on a Free tenant
+   * the groups' members are refused at sign-in with AADSTS50105 (docs/troubleshooting.md#users-in-an-allowed-group-are-refused-aadsts50105).
+   * The identity running Terraform needs `AppRoleAssignment.ReadWrite.All` (docs/terraform-identity.md).
    * @default - no group assigned by Terraform
    * @example { defender: ['5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c'], teams: ['6c2d8f5b-0e3a-4f9c-b2d4-7a8e9f0b1c2d'] }
    */
   readonly allowedGroups?: AllowedGroups;
 }
+
+/**
+ * Entra ID lists a service principal under Enterprise applications, the portal's default view where
+ * admins assign users and groups, only with this tag (azuread 3.7 docs/resources/service_principal.md:
+ * `feature_tags.enterprise` "will assign the `WindowsAzureActiveDirectoryIntegratedApp` tag").
+ */
+export const ENTERPRISE_APP_TAG = 'WindowsAzureActiveDirectoryIntegratedApp';
+
+/** The tags of an integration's service principal in either mode: listed under Enterprise applications, and named for the review. */
+export const servicePrincipalTags = (integration: string, ...more: string[]): string[] => [
+  ENTERPRISE_APP_TAG,
+  ...more,
+  integrationTag(integration),
+];
 
 /** Groups allowed to connect: one list for every integration, or a list per integration id. */
 export type AllowedGroups = readonly string[] | Readonly<Partial<Record<IntegrationId, readonly string[]>>>;
@@ -89,9 +107,10 @@ export function assignAllowedGroups(
   integration: IntegrationId,
   who: string,
 ): AppRoleAssignment | undefined {
-  const { groups } = allowedGroupsOf(options, integration);
+  const { groups, field } = allowedGroupsOf(options, integration);
   if (groups === undefined || (!isToken(groups) && groups.length === 0)) return undefined;
-  const each = TerraformIterator.fromList(groups as string[]);
+  // Keyed and assigned in lower case: azuread reads Graph's lower-case ID back, and principal_object_id forces a new assignment.
+  const each = TerraformIterator.fromList(lowerGuids(field, groups));
   const required = options.requireAssignment ?? false;
   const checkAtPlan = isToken(groups) || isToken(required);
   const count = isToken(groups) ? Token.asString(Fn.lengthOf(groups)) : String(groups.length);
@@ -124,7 +143,7 @@ export function groupsWithoutAssignment(field: string, groups: readonly string[]
 /** Plan stops: groups are allowed to connect while assignment is not required (values known only at plan). */
 export function groupsWithoutAssignmentMessage(who: string): string {
   return (
-    `${who}: allowed groups are set but assignment is not required, so every user of the tenant may connect and the list restricts nobody. ` +
-    `Nothing was changed. Expected requireAssignment (require_assignment) true with the groups, or no groups.`
+    `${who}: allowed groups are set but assignment is not required, so they restrict nobody. Nothing was changed. ` +
+    'Expected requireAssignment (require_assignment) true with the groups, or no groups (docs/kindo-saas.md#who-may-connect-both-modes).'
   );
 }

@@ -1,4 +1,4 @@
-import { Fn, Token } from 'cdktf';
+import { Fn, TerraformIterator, Token } from 'cdktf';
 import { KindoConfigError, show } from './errors';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -9,6 +9,33 @@ export const isToken = (value: unknown): boolean => Token.isUnresolved(value);
 
 export function checkGuid(field: string, value: string): void {
   if (!isToken(value) && !GUID.test(value)) throw notGuid(field, value);
+}
+
+/**
+ * A literal GUID checked and in lower case, as Microsoft Graph returns IDs: azuread 3.7 compares IDs
+ * as written, so one in capitals shows a change on every plan, and where the argument forces a new
+ * object (a service principal's `client_id`, an assignment's `principal_object_id`) replaces it on
+ * every apply (docs/troubleshooting.md#upper-case-ids-replaced-on-every-apply). A checked GUID holds no template sequence,
+ * so it reaches Terraform as written. A token is returned unchanged.
+ */
+export function guid(field: string, value: string): string {
+  checkGuid(field, value);
+  return isToken(value) ? value : value.toLowerCase();
+}
+
+/** {@link guid}, with a value known only at plan wrapped in Terraform's `lower()`. */
+export function lowerGuid(field: string, value: string): string {
+  return isToken(value) ? Token.asString(Fn.lower(value)) : guid(field, value);
+}
+
+/**
+ * {@link lowerGuid} for every element of a list, named `<field>[<i>]`; a list known only at plan
+ * becomes `[for g in <list> : lower(g)]`, since mapping over the token would map over one encoded element.
+ */
+export function lowerGuids(field: string, values: readonly string[]): string[] {
+  if (isToken(values))
+    return Token.asList(TerraformIterator.fromList(values as string[]).forExpressionForList('lower(val)'));
+  return values.map((v, i) => lowerGuid(`${field}[${i}]`, v));
 }
 
 /** An absolute https URL without credentials, query or fragment; plain http only on loopback, for development against a local Nango. */

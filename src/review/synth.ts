@@ -16,8 +16,9 @@ type Block = Record<string, any>;
 
 // plantimestamp() since the first plan is quiet; timestamp() in synths of earlier versions (a diff's base).
 const LIFETIME = /^\$\{timeadd\((?:plan)?timestamp\(\), "(\d+)h"\)\}$/;
-// A for_each over a literal list of group IDs, as `TerraformIterator.fromList` writes it.
-const LITERAL_SET = /^\$\{toset\((\[[^\]]*\])\)\}$/;
+// A for_each over a literal list of group IDs, as `TerraformIterator.fromList` writes it: quoted
+// strings only, since a list known at plan is written as a `[for …]` expression.
+const LITERAL_SET = /^\$\{toset\((\[(?:"[^"\\]*"(?:, )?)*\])\)\}$/;
 
 interface ApiLookup {
   readonly name: string;

@@ -45,8 +45,9 @@ describe('links into the docs from adoption code and docs', () => {
     const linked = SOURCES.filter((s) => s.startsWith('src/')).flatMap((s) =>
       [...readFileSync(join(ROOT, s), 'utf8').matchAll(/docs\/([a-z-]+\.md#[a-z0-9_-]+)/g)].map((m) => m[1]),
     );
-    expect(new Set(linked)).toEqual(
-      new Set([
+    // Other files of the list (kindo-saas-consent.ts) may link further sections: these must be among them.
+    expect([...new Set(linked)]).toEqual(
+      expect.arrayContaining([
         'adopting.md#the-adoption-file',
         'adopting.md#1-find-what-you-have',
         'adopting.md#2-turn-it-into-settings',

@@ -61,7 +61,9 @@ describe('KindoSaasConsent', () => {
         'Removing the integration or destroying the stack deletes this enterprise application, revoking every consent and assignment it holds.',
       );
       expect(sp.app_role_assignment_required).toBe(false);
-      expect(sp.owners).toEqual(['${data.azuread_client_config.KindoClientConfig.object_id}']);
+      expect(sp.owners).toEqual([
+        expect.stringMatching(/^\$\{terraform_data\.Saas_\w+_FirstApplier_\w+\.input\.object_id\}$/),
+      ]);
     }
     expect(tf.resource).not.toHaveProperty('azuread_application');
   });
@@ -143,19 +145,33 @@ describe('KindoSaasConsent', () => {
     }
   });
 
-  test('owners always include the identity Terraform runs as', () => {
-    const [, sp] = byClientId(synth({ owners: [OWNER] }).tf, KINDO.teams);
-    expect(sp.owners).toBe(
-      `\${distinct(concat(["${OWNER}"], [data.azuread_client_config.KindoClientConfig.object_id]))}`,
-    );
+  test('owners are the given ones, in lower case, and the identity that first applied the integration', () => {
+    const { tf } = synth({ owners: [OWNER.toUpperCase()] });
+    const [, sp] = byClientId(tf, KINDO.teams);
+    const [record] = Object.keys(tf.resource.terraform_data).filter((k) => k.startsWith('Saas_teams_FirstApplier_'));
+    expect(sp.owners).toBe(`\${distinct(concat(["${OWNER}"], [terraform_data.${record}.input.object_id]))}`);
   });
 
-  test('takes client IDs from variables (checked by Terraform, not at synth)', () => {
+  test("uses Kindo's client IDs in lower case, as Graph returns them, so that a client ID in capitals never replaces the service principal", () => {
+    const { tf, consent } = synth({ clientIds: { teams: KINDO.teams.toUpperCase() } });
+    expect(byClientId(tf, KINDO.teams)[1].client_id).toBe(KINDO.teams);
+    expect(consent.integration('teams')!.clientId).toBe(KINDO.teams);
+  });
+
+  test('takes client IDs from variables, checked by Terraform, and lower-cases them at plan', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     const id = new TerraformVariable(stack, 'kindo_teams_client_id', { type: 'string' }).stringValue;
     new KindoSaasConsent(stack, 'Saas', { clientIds: { teams: id } });
     const sps = Object.values<any>(JSON.parse(Testing.synth(stack)).resource.azuread_service_principal);
-    expect(sps.map((sp) => sp.client_id)).toEqual(['${var.kindo_teams_client_id}']);
+    expect(sps.map((sp) => sp.client_id)).toEqual(['${lower(var.kindo_teams_client_id)}']);
+  });
+
+  test('fails if offline_access is removed: Nango requests it at every sign-in', () => {
+    expectKindoError(
+      () => synth({ removePermissions: { outlook: ['Mail.Send', 'offline_access'] } }),
+      'OFFLINE_ACCESS_REQUIRED',
+      ['`removePermissions.outlook[1]`', "'offline_access'"],
+    );
   });
 
   test('fails if no integration is given', () => {

@@ -302,19 +302,33 @@ describe('MicrosoftIntegrationApp limits', () => {
     expect(app.apis.map((a) => a.name)).toEqual(['Microsoft Graph', 'WindowsDefenderATP']);
   });
 
-  test('removing every Graph permission drops Graph from the app and its consent, and registers offline_access alone with Nango', () => {
-    const graph = catalog().defender.apis[0].permissions.map((p) => `Microsoft Graph/${p.name}`);
+  test('removing every Graph permission but offline_access, which cannot go, leaves Graph with offline_access alone, requested, consented and registered', () => {
+    const [graphApi] = catalog().defender.apis;
+    const graph = graphApi.permissions
+      .filter((p) => p.name !== 'offline_access')
+      .map((p) => `Microsoft Graph/${p.name}`);
     const { tf, app } = synthApp({ integration: 'defender', removePermissions: graph });
-    const graphId = catalog().defender.apis[0].resourceAppId;
-    expect(only(tf, 'azuread_application').required_resource_access.map((r: any) => r.resource_app_id)).not.toContain(
-      graphId,
-    );
+    const access = only(tf, 'azuread_application').required_resource_access;
+    const offlineAccess = graphApi.permissions.find((p) => p.name === 'offline_access')!;
+    expect(access.find((r: any) => r.resource_app_id === graphApi.resourceAppId).resource_access).toEqual([
+      { id: offlineAccess.id, type: 'Scope' },
+    ]);
     expect(app.permissionGrants.map((g) => g.node.id)).toEqual([
+      'AdminConsentMicrosoftGraph',
       'AdminConsentMicrosoftThreatProtection',
       'AdminConsentWindowsDefenderATP',
     ]);
     expect(sync(tf).scopes).toBe('offline_access');
     expect(app.permissionDeviations.filter((d) => d.change === 'removed')).toHaveLength(graph.length);
+  });
+
+  test('refuses to remove offline_access, by name or with its API: Nango requests it at every sign-in', () => {
+    for (const entry of ['offline_access', 'Microsoft Graph/offline_access'])
+      expectKindoError(
+        () => synthApp({ integration: 'outlook', removePermissions: ['Mail.Send', entry] }),
+        'OFFLINE_ACCESS_REQUIRED',
+        ['`removePermissions[1]`', `'${entry}'`],
+      );
   });
 
   test('warns about other APIs only when admin consent is off and such APIs remain', () => {
@@ -330,7 +344,7 @@ describe('MicrosoftIntegrationApp limits', () => {
       }),
     ).toEqual([]);
     expect(warnings({ integration: 'purview-data-governance', adminConsent: false }).map((m) => m.data)).toEqual([
-      "integration 'purview-data-governance' also uses Microsoft Purview; Nango signs users in to Microsoft Graph only, so grant admin consent for these APIs in the Entra admin center before connecting (adminConsent is off)",
+      "integration 'purview-data-governance' also uses Microsoft Purview; Nango signs users in to Microsoft Graph only, so grant admin consent for these APIs in the Entra admin center before connecting (adminConsent is off; docs/nango-registration.md#integrations-that-span-several-apis-defender-purview-data-governance)",
     ]);
   });
 });

@@ -7,39 +7,6 @@ import { only, synthApp } from '../support/integration-app';
 import { applyOutputs, hasTerraform, inDays, terraform } from '../support/terraform';
 
 describe('MicrosoftIntegrationApp', () => {
-  describe('owners', () => {
-    const caller = 'data.azuread_client_config.KindoClientConfig.object_id';
-
-    // The synthesized expression, evaluated by real Terraform with the caller's object ID as a variable.
-    test.skipIf(!hasTerraform)(
-      'hold the caller once, with or without it in the list (terraform on the PATH)',
-      async () => {
-        const { tf } = synthApp({
-          integration: 'teams',
-          owners: ['8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b', '00000000-0000-0000-0000-000000000001'],
-        });
-        const expression: string = only(tf, 'azuread_application').owners;
-        const withCaller = (id: string) => expression.replace(caller, `"${id}"`);
-        const values = await applyOutputs({
-          output: {
-            caller_not_listed: { value: withCaller('00000000-0000-0000-0000-000000000000') },
-            caller_listed: { value: withCaller('00000000-0000-0000-0000-000000000001') },
-          },
-        });
-        expect(values.caller_not_listed.value).toEqual([
-          '8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
-          '00000000-0000-0000-0000-000000000001',
-          '00000000-0000-0000-0000-000000000000',
-        ]);
-        expect(values.caller_listed.value).toEqual([
-          '8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
-          '00000000-0000-0000-0000-000000000001',
-        ]);
-      },
-      30_000,
-    );
-  });
-
   describe('secret expiry warning', () => {
     // Evaluated by real Terraform, with the password's end date replaced by a local.
     test.skipIf(!hasTerraform)(

@@ -89,7 +89,8 @@ describe('MicrosoftIntegrationApp', () => {
       expect(json).toHaveResource(ServicePrincipal);
       expect(json).toHaveResource(ApplicationPasswordA);
       expect(json).not.toHaveResource(ServicePrincipalDelegatedPermissionGrant);
-      expect(tf.resource.terraform_data).toBeUndefined();
+      // Its only terraform_data is the owners' record: nothing of Nango.
+      expect(Object.keys(tf.resource.terraform_data)).toEqual([expect.stringMatching(/^App_FirstApplier_/)]);
       // Graph is still read, to check User.Read's ID against the tenant at plan.
       expect(Object.keys(tf.data.azuread_service_principal)).toEqual(['KindoApiMicrosoftGraph']);
     });
@@ -144,32 +145,38 @@ describe('MicrosoftIntegrationApp', () => {
     });
     Testing.synth(stack);
     expect(app.node.metadata.map((m) => m.data)).toContain(
-      "integration 'defender' also uses Microsoft Threat Protection, WindowsDefenderATP; Nango signs users in to Microsoft Graph only, so grant admin consent for these APIs in the Entra admin center before connecting (adminConsent is off)",
+      "integration 'defender' also uses Microsoft Threat Protection, WindowsDefenderATP; Nango signs users in to Microsoft Graph only, so grant admin consent for these APIs in the Entra admin center before connecting (adminConsent is off; docs/nango-registration.md#integrations-that-span-several-apis-defender-purview-data-governance)",
     );
   });
 
   describe('owners', () => {
-    const caller = 'data.azuread_client_config.KindoClientConfig.object_id';
     const ownersOf = (props: Partial<TestProps>) => {
       const { tf } = synthApp({ integration: 'teams', ...props });
-      return [only(tf, 'azuread_application').owners, only(tf, 'azuread_service_principal').owners];
+      const [record] = Object.keys(tf.resource.terraform_data).filter((k) => k.startsWith('App_FirstApplier_'));
+      return {
+        first: `terraform_data.${record}.input.object_id`,
+        owners: [only(tf, 'azuread_application').owners, only(tf, 'azuread_service_principal').owners],
+      };
     };
 
-    test('are the identity Terraform runs as, by default', () => {
-      expect(ownersOf({})).toEqual([[`\${${caller}}`], [`\${${caller}}`]]);
+    test('are the identity that first applied the integration, by default', () => {
+      const { first, owners } = ownersOf({});
+      expect(owners).toEqual([[`\${${first}}`], [`\${${first}}`]]);
     });
 
-    test('always include the identity Terraform runs as when owners are given, so azuread never removes it (the 403 trap)', () => {
-      const expected = `\${distinct(concat(["8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b"], [${caller}]))}`;
-      expect(ownersOf({ owners: ['8F1A2B3C-4D5E-4F60-8A7B-9C0D1E2F3A4B'] })).toEqual([expected, expected]);
+    test('are the given ones, in lower case, and the identity that first applied the integration', () => {
+      const { first, owners } = ownersOf({ owners: ['8F1A2B3C-4D5E-4F60-8A7B-9C0D1E2F3A4B'] });
+      const expected = `\${distinct(concat(["8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b"], [${first}]))}`;
+      expect(owners).toEqual([expected, expected]);
     });
 
-    test('take a list variable whole, in lower case as literal ones, and add the caller to it, as the HCL module passes var.owners', () => {
+    test('take a list variable whole, each element in lower case, as the HCL module passes var.owners', () => {
       const stack = new TerraformStack(Testing.app(), 'test');
       const owners = new TerraformVariable(stack, 'owners', { type: 'list(string)' }).listValue;
       new MicrosoftIntegrationApp(stack, 'App', { integration: 'fabric', owners });
       const tf = JSON.parse(Testing.synth(stack));
-      const expected = `\${distinct(concat([ for key, val in toset(var.owners): lower(val)], [${caller}]))}`;
+      const [record] = Object.keys(tf.resource.terraform_data);
+      const expected = `\${distinct(concat([ for key, val in toset(var.owners): lower(val)], [terraform_data.${record}.input.object_id]))}`;
       expect([only(tf, 'azuread_application').owners, only(tf, 'azuread_service_principal').owners]).toEqual([
         expected,
         expected,

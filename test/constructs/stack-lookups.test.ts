@@ -43,7 +43,7 @@ describe('tenant preflight (requireDelegatedScopes)', () => {
     expect(conditions).toHaveLength(3);
     expect(conditions[2]).toEqual({
       condition: `\${contains(self.service_principals[*].client_id, "${WDATP}")}`,
-      error_message: `Microsoft API WindowsDefenderATP (app ID ${WDATP}) has no service principal in this tenant, and integration 'defender' requests its delegated permissions, so it could not be consented. Nothing was changed. Expected the API's service principal: have an administrator create it once with \`az ad sp create --id ${WDATP}\` (or POST https://graph.microsoft.com/v1.0/servicePrincipals with body {"appId": "${WDATP}"}), then plan again; or leave out what needs it. See docs/troubleshooting.md.`,
+      error_message: `Microsoft API WindowsDefenderATP (app ID ${WDATP}) has no service principal in this tenant, and integration 'defender' requests its delegated permissions. Nothing was changed. Fix: an administrator runs \`az ad sp create --id ${WDATP}\` once, then plan again; or leave out what needs it (docs/troubleshooting.md#the-plan-stops-an-api-has-no-service-principal).`,
     });
     expect(conditions[0].error_message).toContain(
       "and integration 'defender', integration 'outlook' request its delegated permissions",
@@ -61,7 +61,7 @@ describe('tenant preflight (requireDelegatedScopes)', () => {
       '${lookup(self.oauth2_permission_scope_ids, "User.Read", "") == "e1fe6dd8-ba31-4d61-89e7-88639da4683d"}',
     );
     expect(userRead.error_message).toBe(
-      "integration 'defender', integration 'outlook' request Microsoft Graph delegated scope User.Read with ID e1fe6dd8-ba31-4d61-89e7-88639da4683d, but this tenant's Microsoft Graph publishes User.Read with ID ${lookup(self.oauth2_permission_scope_ids, \"User.Read\", \"none (not published)\")}. Nothing was changed. Expected the published ID: correct it where the scope is requested (permissions/*.json, or addPermissions), or remove the scope (removePermissions), then plan again. See docs/troubleshooting.md.",
+      "integration 'defender', integration 'outlook' request Microsoft Graph delegated scope User.Read with ID e1fe6dd8-ba31-4d61-89e7-88639da4683d, but this tenant's Microsoft Graph publishes User.Read with ID ${lookup(self.oauth2_permission_scope_ids, \"User.Read\", \"none (not published)\")}. Nothing was changed. Fix: correct the ID where the scope is requested (permissions/*.json, addPermissions) or remove the scope (removePermissions) (docs/troubleshooting.md#the-plan-stops-a-scope-id-differs-from-the-tenants).",
     );
   });
 

@@ -2,6 +2,7 @@ import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { KindoMicrosoftIntegrations } from '../../src/constructs/kindo-microsoft-integrations';
 import { KindoSaasConsent } from '../../src/constructs/kindo-saas-consent';
 import type { WhoMayConnectOptions } from '../../src/constructs/who-may-connect';
+import { synthBothModes } from '../support/both-modes';
 import { expectKindoError } from '../support/errors';
 
 type Synth = Record<string, any>;
@@ -47,6 +48,17 @@ describe.each(Object.keys(modes))('who may connect (%s)', (mode) => {
     });
   });
 
+  test('assigns groups given in capitals by their lower-case IDs, as Graph returns them', () => {
+    const tf = synth(mode, { requireAssignment: true, allowedGroups: [GROUP_A.toUpperCase()] });
+    expect(only(tf, 'azuread_app_role_assignment')[1].for_each).toBe(`\${toset(["${GROUP_A}"])}`);
+  });
+
+  test('lists the enterprise application under Enterprise applications, where admins assign users and groups, tagged with its integration', () => {
+    expect(only(synth(mode, {}), 'azuread_service_principal')[1].tags).toEqual(
+      expect.arrayContaining(['WindowsAzureActiveDirectoryIntegratedApp', 'kindo-integration:teams']),
+    );
+  });
+
   test('assigns nobody when no group is given; required assignment then admits only those assigned in Entra', () => {
     const tf = synth(mode, { requireAssignment: true });
     expect(only(tf, 'azuread_service_principal')[1].app_role_assignment_required).toBe(true);
@@ -75,12 +87,13 @@ describe.each(Object.keys(modes))('who may connect (%s)', (mode) => {
     }));
     expect(only(tf, 'azuread_service_principal')[1].app_role_assignment_required).toBe('${var.require_assignment}');
     const [, assignment] = only(tf, 'azuread_app_role_assignment');
-    expect(assignment.for_each).toBe('${toset(var.allowed_groups)}');
+    // In lower case at plan too: azuread reads Graph's lower-case ID back, and a different case replaces the assignment.
+    expect(assignment.for_each).toBe('${toset([ for key, val in toset(var.allowed_groups): lower(val)])}');
     expect(assignment.lifecycle.precondition).toEqual([
       {
         condition: '${var.require_assignment || length(var.allowed_groups) == 0}',
         error_message: expect.stringContaining(
-          "integration 'teams': allowed groups are set but assignment is not required, so every user of the tenant may connect and the list restricts nobody. Nothing was changed.",
+          "integration 'teams': allowed groups are set but assignment is not required, so they restrict nobody. Nothing was changed.",
         ),
       },
     ]);
@@ -152,4 +165,15 @@ test('self-managed apps leave app_role_assignment_required to Entra when require
   expect(only(synth('self-managed', {}), 'azuread_service_principal')[1]).not.toHaveProperty(
     'app_role_assignment_required',
   );
+});
+
+test('every service principal of both modes is listed under Enterprise applications and names its integration', () => {
+  const tf = synthBothModes();
+  const sps = Object.entries<any>(tf.resource.azuread_service_principal);
+  expect(sps).toHaveLength(4);
+  for (const [name, sp] of sps) {
+    const integration = name.split('_')[1];
+    expect(sp.tags, name).toContain('WindowsAzureActiveDirectoryIntegratedApp');
+    expect(sp.tags, name).toContain(`kindo-integration:${integration}`);
+  }
 });

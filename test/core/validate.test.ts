@@ -1,5 +1,15 @@
 import { TerraformOutput, TerraformStack, TerraformVariable, Testing } from 'cdktf';
-import { baseUrl, checkGuid, checkPattern, checkServiceUrl, checkWholeNumber, isToken } from '../../src/core/validate';
+import {
+  baseUrl,
+  checkGuid,
+  checkPattern,
+  checkServiceUrl,
+  checkWholeNumber,
+  guid,
+  isToken,
+  lowerGuid,
+  lowerGuids,
+} from '../../src/core/validate';
 import { expectKindoError } from '../support/errors';
 
 const GUID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -15,6 +25,28 @@ describe('validate', () => {
     for (const bad of [` ${GUID}`, `${GUID} `, `{${GUID}}`, GUID.slice(1), `${GUID}0`, GUID.replace(/-/g, '')]) {
       expectKindoError(() => checkGuid('f', bad), 'NOT_A_GUID', ['`f`', `'${bad}'`]);
     }
+  });
+
+  test('gives a literal GUID back in lower case, as Graph returns IDs, and refuses anything else by field', () => {
+    expect(guid('f', GUID.toUpperCase())).toBe(GUID);
+    expect(lowerGuid('f', GUID.toUpperCase())).toBe(GUID);
+    expect(lowerGuids('f', [GUID.toUpperCase(), GUID])).toEqual([GUID, GUID]);
+    expectKindoError(() => guid('f', 'me'), 'NOT_A_GUID', ['`f`', "'me'"]);
+    expectKindoError(() => lowerGuids('owners', [GUID, 'me']), 'NOT_A_GUID', ['`owners[1]`', "'me'"]);
+  });
+
+  test("leaves a GUID known only at plan to guid, and wraps it in Terraform's lower() for lowerGuid and lowerGuids", () => {
+    const outputs = new TerraformStack(Testing.app(), 'lower');
+    const one = new TerraformVariable(outputs, 'one', { type: 'string' }).stringValue;
+    const many = new TerraformVariable(outputs, 'many', { type: 'list(string)' }).listValue;
+    expect(guid('f', one)).toBe(one);
+    new TerraformOutput(outputs, 'lower_one', { value: lowerGuid('f', one) });
+    new TerraformOutput(outputs, 'lower_each', { value: lowerGuids('f', [one, GUID.toUpperCase()]) });
+    new TerraformOutput(outputs, 'lower_many', { value: lowerGuids('f', many) });
+    const { output } = JSON.parse(Testing.synth(outputs));
+    expect(output.lower_one.value).toBe('${lower(var.one)}');
+    expect(output.lower_each.value).toEqual(['${lower(var.one)}', GUID]);
+    expect(output.lower_many.value).toBe('${[ for key, val in toset(var.many): lower(val)]}');
   });
 
   test('takes whole numbers from min to max inclusive', () => {

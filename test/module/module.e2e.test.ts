@@ -87,7 +87,7 @@ function constructRequests(
         grants: Object.fromEntries(
           of('azuread_service_principal_delegated_permission_grant', id).map((g) => [apiOf(g), g.claim_values]),
         ),
-        scopes: of('terraform_data', id).find((d) => d.triggers_replace.scopes)!.triggers_replace.scopes,
+        scopes: of('terraform_data', id).find((d) => d.triggers_replace?.scopes)!.triggers_replace.scopes,
         notes: app.notes,
       };
       return [id, requested];
@@ -187,7 +187,9 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
     const bind = (template: string | string[]) =>
       (Array.isArray(template) ? `[${template.map(unwrap).join(', ')}]` : unwrap(template))
         .replace(/plantimestamp\(\)/g, '"2026-11-26T00:00:00Z"')
-        .replace(/data\.azuread_client_config\.\w+\.object_id/g, JSON.stringify(caller));
+        .replace(/data\.azuread_client_config\.\w+\.object_id/g, JSON.stringify(caller))
+        // The record of the identity that first applied the integration (src/constructs/ownership.ts), as that caller.
+        .replace(/terraform_data\.\w+(\[[^\]]+\])?\.input\.object_id/g, JSON.stringify(caller));
     const constructs = (props: Partial<KindoMicrosoftIntegrationsProps>) => {
       const stack = new TerraformStack(Testing.app(), 'constructs');
       const secretKey = new TerraformVariable(stack, 'nango_secret_key', { type: 'string', sensitive: true })
@@ -806,7 +808,7 @@ describe.skipIf(!hasTerraform)('upgrading from v0.1.0 (terraform on the PATH)', 
   let dir: string;
   afterAll(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-  test("plans only the new Nango environment records after v0.1.0 was applied: every other object moves to the module's address for it", async () => {
+  test("plans only the new records (Nango environment, first applier) after v0.1.0 was applied: every other object moves to the module's address for it", async () => {
     dir = mkdtempSync(join(tmpdir(), 'kindo-module-moved-'));
     const vars = { integrations: JSON.stringify(INTEGRATION_IDS), nango_secret_key: 'k' };
     const keysByBlock = new Map<string, string[]>();
@@ -843,9 +845,12 @@ describe.skipIf(!hasTerraform)('upgrading from v0.1.0 (terraform on the PATH)', 
       }),
     );
     const plan = await terraform(dir, ['plan', '-input=false'], vars);
-    const records = INTEGRATION_IDS.filter((id) => catalog()[id].authFlow === 'delegated').map((id) =>
-      standInAddress(`terraform_data.nango_environment["${id}"]`),
-    );
+    const records = [
+      ...INTEGRATION_IDS.filter((id) => catalog()[id].authFlow === 'delegated').map((id) =>
+        standInAddress(`terraform_data.nango_environment["${id}"]`),
+      ),
+      ...INTEGRATION_IDS.map((id) => standInAddress(`terraform_data.first_applier["${id}"]`)),
+    ];
     expect(plan.output).toContain(`Plan: ${records.length} to add, 0 to change, 0 to destroy.`);
     expect(plan.output.match(/ has moved to /g)?.length).toBe(v010.addresses.length);
     expect((await terraform(dir, ['apply', '-auto-approve', '-input=false'], vars)).status).toBe(0);

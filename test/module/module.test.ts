@@ -131,6 +131,7 @@ describe('Terraform module (module/)', () => {
         'data.azuread_client_config.client_config',
         'data.azuread_service_principal.api',
         'data.azuread_service_principals.api_presence',
+        'terraform_data.first_applier',
         'terraform_data.nango_environment',
         'terraform_data.nango_registration',
         'terraform_data.nango_sync',
@@ -218,7 +219,7 @@ describe('Terraform module (module/)', () => {
       ),
     );
     const fields =
-      'merge({"tenant_id" = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id)}, lookup(var.nango_fields, each.key, {}))';
+      'merge({"tenant_id" = lower(coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id))}, lookup(var.nango_fields, each.key, {}))';
     const { nango_registration: registration, nango_sync: sync } = built().resource.terraform_data;
     expect(registration.provisioner[0]['local-exec'].environment.NANGO_POST_BODY).toContain(`"custom" = ${fields}}`);
     expect(sync.provisioner[0]['local-exec'].environment.NANGO_PATCH_BODY).toContain(
@@ -226,7 +227,7 @@ describe('Terraform module (module/)', () => {
     );
     expect(sync.triggers_replace.fields).toBe(`\${jsonencode(${fields})}`);
     expect(built().output.integrations.value).toContain(
-      'nango_fields = local.catalog[id].auth_flow == "delegated" ? merge({ "tenant_id" = coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id) }, lookup(var.nango_fields, id, {})) : null',
+      'nango_fields = local.catalog[id].auth_flow == "delegated" ? merge({ "tenant_id" = lower(coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id)) }, lookup(var.nango_fields, id, {})) : null',
     );
   });
 

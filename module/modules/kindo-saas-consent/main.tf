@@ -9,7 +9,7 @@ data "azuread_service_principal" "api" {
   lifecycle {
     postcondition {
       condition     = alltrue([for r in each.value : lookup(self.oauth2_permission_scope_ids, r.name, "") == r.id])
-      error_message = join("\n", [for s in distinct([for r in each.value : { name = r.name, id = r.id }]) : length(sort(distinct([for r in each.value : "Kindo SaaS integration '${r.integration}'" if r.name == s.name && r.id == s.id]))) == 1 ? "${join(", ", sort(distinct([for r in each.value : "Kindo SaaS integration '${r.integration}'" if r.name == s.name && r.id == s.id])))} requests ${each.key} delegated scope ${s.name} with ID ${s.id}, but this tenant's ${each.key} publishes ${s.name} with ID ${lookup(self.oauth2_permission_scope_ids, s.name, "none (not published)")}. Nothing was changed. Expected the published ID: correct it where the scope is requested (permissions/*.json, or addPermissions), or remove the scope (removePermissions), then plan again. See docs/troubleshooting.md." : "${join(", ", sort(distinct([for r in each.value : "Kindo SaaS integration '${r.integration}'" if r.name == s.name && r.id == s.id])))} request ${each.key} delegated scope ${s.name} with ID ${s.id}, but this tenant's ${each.key} publishes ${s.name} with ID ${lookup(self.oauth2_permission_scope_ids, s.name, "none (not published)")}. Nothing was changed. Expected the published ID: correct it where the scope is requested (permissions/*.json, or addPermissions), or remove the scope (removePermissions), then plan again. See docs/troubleshooting.md." if lookup(self.oauth2_permission_scope_ids, s.name, "") != s.id])
+      error_message = join("\n", [for s in distinct([for r in each.value : { name = r.name, id = r.id }]) : length(sort(distinct([for r in each.value : "Kindo SaaS integration '${r.integration}'" if r.name == s.name && r.id == s.id]))) == 1 ? "${join(", ", sort(distinct([for r in each.value : "Kindo SaaS integration '${r.integration}'" if r.name == s.name && r.id == s.id])))} requests ${each.key} delegated scope ${s.name} with ID ${s.id}, but this tenant's ${each.key} publishes ${s.name} with ID ${lookup(self.oauth2_permission_scope_ids, s.name, "none (not published)")}. Nothing was changed. Fix: correct the ID where the scope is requested (permissions/*.json, addPermissions) or remove the scope (removePermissions) (docs/troubleshooting.md#the-plan-stops-a-scope-id-differs-from-the-tenants)." : "${join(", ", sort(distinct([for r in each.value : "Kindo SaaS integration '${r.integration}'" if r.name == s.name && r.id == s.id])))} request ${each.key} delegated scope ${s.name} with ID ${s.id}, but this tenant's ${each.key} publishes ${s.name} with ID ${lookup(self.oauth2_permission_scope_ids, s.name, "none (not published)")}. Nothing was changed. Fix: correct the ID where the scope is requested (permissions/*.json, addPermissions) or remove the scope (removePermissions) (docs/troubleshooting.md#the-plan-stops-a-scope-id-differs-from-the-tenants)." if lookup(self.oauth2_permission_scope_ids, s.name, "") != s.id])
     }
   }
 }
@@ -21,7 +21,7 @@ data "azuread_service_principals" "api_presence" {
   lifecycle {
     postcondition {
       condition     = alltrue([for api, requests in local.requested_apis : contains(self.service_principals[*].client_id, local.apis[api].resource_app_id)])
-      error_message = join("\n", [for api, requests in local.requested_apis : length(sort(distinct([for r in requests : "Kindo SaaS integration '${r.integration}'"]))) == 1 ? "Microsoft API ${api} (app ID ${local.apis[api].resource_app_id}) has no service principal in this tenant, and ${join(", ", sort(distinct([for r in requests : "Kindo SaaS integration '${r.integration}'"])))} requests its delegated permissions, so it could not be consented. Nothing was changed. Expected the API's service principal: have an administrator create it once with `az ad sp create --id ${local.apis[api].resource_app_id}` (or POST https://graph.microsoft.com/v1.0/servicePrincipals with body {\"appId\": \"${local.apis[api].resource_app_id}\"}), then plan again; or leave out what needs it. See docs/troubleshooting.md." : "Microsoft API ${api} (app ID ${local.apis[api].resource_app_id}) has no service principal in this tenant, and ${join(", ", sort(distinct([for r in requests : "Kindo SaaS integration '${r.integration}'"])))} request its delegated permissions, so it could not be consented. Nothing was changed. Expected the API's service principal: have an administrator create it once with `az ad sp create --id ${local.apis[api].resource_app_id}` (or POST https://graph.microsoft.com/v1.0/servicePrincipals with body {\"appId\": \"${local.apis[api].resource_app_id}\"}), then plan again; or leave out what needs it. See docs/troubleshooting.md." if !contains(self.service_principals[*].client_id, local.apis[api].resource_app_id)])
+      error_message = join("\n", [for api, requests in local.requested_apis : length(sort(distinct([for r in requests : "Kindo SaaS integration '${r.integration}'"]))) == 1 ? "Microsoft API ${api} (app ID ${local.apis[api].resource_app_id}) has no service principal in this tenant, and ${join(", ", sort(distinct([for r in requests : "Kindo SaaS integration '${r.integration}'"])))} requests its delegated permissions. Nothing was changed. Fix: an administrator runs `az ad sp create --id ${local.apis[api].resource_app_id}` once, then plan again; or leave out what needs it (docs/troubleshooting.md#the-plan-stops-an-api-has-no-service-principal)." : "Microsoft API ${api} (app ID ${local.apis[api].resource_app_id}) has no service principal in this tenant, and ${join(", ", sort(distinct([for r in requests : "Kindo SaaS integration '${r.integration}'"])))} request its delegated permissions. Nothing was changed. Fix: an administrator runs `az ad sp create --id ${local.apis[api].resource_app_id}` once, then plan again; or leave out what needs it (docs/troubleshooting.md#the-plan-stops-an-api-has-no-service-principal)." if !contains(self.service_principals[*].client_id, local.apis[api].resource_app_id)])
     }
   }
 }
@@ -31,7 +31,7 @@ resource "azuread_service_principal" "this" {
   app_role_assignment_required = var.require_assignment
   client_id                    = var.saas_client_ids[each.key]
   notes                        = length(local.permission_deviations[each.key]) == 0 ? "Kindo integration '${each.key}' (${each.value.display_name}), Kindo SaaS: Kindo's app, consented by Terraform with kindo-microsoft-integrations. Removing the integration or destroying the stack deletes this enterprise application, revoking every consent and assignment it holds. Permissions as in Kindo's guide." : substr(join("", ["Kindo integration '${each.key}' (${each.value.display_name}), Kindo SaaS: Kindo's app, consented by Terraform with kindo-microsoft-integrations. Removing the integration or destroying the stack deletes this enterprise application, revoking every consent and assignment it holds. Deviates from Kindo's guide: ", join(" ", local.permission_deviations[each.key])]), 0, 1024)
-  owners                       = distinct(concat([for key, val in toset(var.owners) : lower(val)], [data.azuread_client_config.client_config.object_id]))
+  owners                       = distinct(concat([for key, val in toset(var.owners) : lower(val)], [terraform_data.this[each.key].input.object_id]))
   tags = [
     "WindowsAzureActiveDirectoryIntegratedApp",
     "kindo-microsoft-integrations:saas",
@@ -45,6 +45,17 @@ resource "azuread_service_principal_delegated_permission_grant" "this" {
   claim_values                         = lookup(local.claim_values[each.value.integration], each.value.api, [])
   resource_service_principal_object_id = data.azuread_service_principal.api[each.value.api].object_id
   service_principal_object_id          = azuread_service_principal.this[each.value.integration].object_id
+}
+
+resource "terraform_data" "this" {
+  for_each = local.integrations
+  input = {
+    object_id = data.azuread_client_config.client_config.object_id
+  }
+
+  lifecycle {
+    ignore_changes = [input]
+  }
 }
 
 resource "azuread_app_role_assignment" "allowed_groups" {
