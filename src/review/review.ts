@@ -1,17 +1,20 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { catalog as packageCatalog, type Catalog } from '../catalog/catalog';
-import { diffIntegrations } from './diff';
+import { diffIntegrations, hostOf } from './diff';
+import { code } from './escape';
 import { MARKER, renderMarkdown } from './markdown';
 import { summarizePlanJson } from './plan';
 import { apiLookups, reviewStack } from './synth';
 import type {
+  PlannedRedirection,
   PlanSummary,
   ReviewDiff,
   ReviewedIntegration,
   ReviewedPermission,
   ReviewReport,
   ReviewRisks,
+  ReviewVerdict,
   RiskEntry,
   SynthesizedStack,
 } from './types';
@@ -137,24 +140,52 @@ export function buildReviewReport(
   integrations: readonly ReviewedIntegration[],
   options: { readonly diff?: ReviewDiff; readonly plans?: readonly PlanSummary[] } = {},
 ): ReviewReport {
+  const plans = options.plans ?? [];
   return {
     source,
     stacks: stacks.map((s) => s.name),
     integrations,
     risks: reviewRisks(integrations),
     diff: options.diff,
-    plans: options.plans ?? [],
+    plans,
+    verdict: reviewVerdict(options.diff, plans),
   };
 }
+
+/**
+ * The gate's reading: the access surface grows when the diff against the base grows it, or when a
+ * plan moves where secrets or authorization codes go (the Nango server URL, redirect URIs) — which a
+ * plan shows against the applied state even where no base synth is given.
+ */
+export function reviewVerdict(diff: ReviewDiff | undefined, plans: readonly PlanSummary[]): ReviewVerdict {
+  const fromDiff = (diff?.changes ?? []).filter((c) => c.grows);
+  const fromPlans = plans.flatMap((p) =>
+    p.redirections.map(
+      (r) =>
+        `**High risk: planned ${r.action} of the ${r.what} of ${code(r.label)}** (${code(r.address)}), ${hostChange(r)}`,
+    ),
+  );
+  const reasons = [
+    ...fromDiff.filter((c) => c.highRisk).map((c) => c.summary),
+    ...fromPlans,
+    ...fromDiff.filter((c) => !c.highRisk).map((c) => c.summary),
+  ];
+  return { grows: reasons.length > 0, reasons: [...new Set(reasons)] };
+}
+
+const hostChange = (r: PlannedRedirection): string => {
+  const list = (urls: readonly string[]) => urls.map((u) => code(hostOf(u))).join(', ') || 'none';
+  return `host ${list(r.before)} → ${list(r.after)}`;
+};
 
 /** The report as Markdown, starting with {@link REVIEW_MARKER}. */
 export function renderReviewMarkdown(report: ReviewReport): string {
   return renderMarkdown(report);
 }
 
-/** The exit status for a report: {@link REVIEW_EXIT.GREW} when its diff widens the access surface. */
+/** The exit status for a report: {@link REVIEW_EXIT.GREW} when its verdict is that the access surface grows. */
 export function reviewExitCode(report: ReviewReport): number {
-  return report.diff?.grew ? REVIEW_EXIT.GREW : REVIEW_EXIT.NO_GROWTH;
+  return report.verdict.grows ? REVIEW_EXIT.GREW : REVIEW_EXIT.NO_GROWTH;
 }
 
 /** The review command found no synthesized stack where it was pointed. */
