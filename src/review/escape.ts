@@ -19,13 +19,15 @@ export function visible(s: string): string {
 
 /**
  * Breaks what GitHub links in rendered text — `@user` and `@org/team` mentions, e-mail addresses,
- * `#123` and `GH-123` references, `scheme://` and `www.` URLs, `:emoji:` — with a zero-width space,
+ * `#123` and `GH-123` references, `scheme://` and `www.` URLs, `:emoji:` — with a zero-width space
+ * (on both sides of `@`: autolinkers take one in a domain name for an internationalized character),
  * which renders as nothing: GitHub finds these in the text of the rendered HTML, after Markdown
  * escapes and HTML entities are decoded, so escaping the Markdown alone does not stop them.
  */
 function unlinked(s: string): string {
   return s
-    .replace(/[@#:]/g, (c) => `${c}${ZERO_WIDTH_SPACE}`)
+    .replace(/@/g, `${ZERO_WIDTH_SPACE}@${ZERO_WIDTH_SPACE}`)
+    .replace(/[#:]/g, (c) => `${c}${ZERO_WIDTH_SPACE}`)
     .replace(/(www)(\\?\.)/gi, `$1${ZERO_WIDTH_SPACE}$2`)
     .replace(/(gh)(\\?-)/gi, `$1${ZERO_WIDTH_SPACE}$2`);
 }
@@ -38,7 +40,11 @@ function unlinked(s: string): string {
  * stay as written, and a `|` is left to {@link cell}, whose escaping a GFM table needs.
  */
 export function text(s: string): string {
-  return unlinked(visible(s).replace(/[\\`*_[\]<>&!#~$]/g, '\\$&'));
+  // A space at either end, as an entity, keeps emphasis around the value (`**name**`) closing.
+  const escaped = visible(s)
+    .replace(/[\\`*_[\]<>&!#~$]/g, '\\$&')
+    .replace(/^ | $/g, '&#32;');
+  return unlinked(escaped);
 }
 
 /**
