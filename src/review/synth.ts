@@ -73,7 +73,7 @@ function requestedApi(
   const apiGrants = grants.filter((g) => resourceAppOf(ix, g) === resourceAppId);
   const consent = (scope: string | undefined): Consent =>
     scope === undefined ? 'none' : widestConsent(apiGrants.filter((g) => scopesOf(g).includes(scope)));
-  const recorded: Block[] = readRecord<Block[]>(app, 'deviations') ?? [];
+  const recorded = list(readRecord(app, 'deviations'));
   const directed = directedScopes(ix.catalog, integrationId, resourceAppId);
   const access = list(app.required_resource_access)
     .filter((r) => r.resource_app_id === resourceAppId)
@@ -247,7 +247,7 @@ function saasApi(
   const apiGrants = grants.filter((g) => (resourceAppOf(ix, g) ?? 'unknown') === resourceAppId);
   const directed = directedScopes(ix.catalog, integrationId, resourceAppId);
   // Grants carry scope names only: an addition's record (with its justification) is found by API and name.
-  const recorded: Block[] = readRecord<Block[]>(sp, 'deviations') ?? [];
+  const recorded = list(readRecord(sp, 'deviations'));
   const permissions = [...new Set(apiGrants.flatMap(scopesOf))].map((scope) => {
     const known = lookup?.byName.get(scope);
     const record = recorded.find((r) => r.change === 'added' && r.api === lookup?.name && r.permission === scope);
