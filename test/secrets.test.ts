@@ -21,6 +21,8 @@ const EXAMPLE_GUIDS = new Set([
   '6c2d8f5b-0e3a-4f9c-b2d4-7a8e9f0b1c2d',
   '00000000-0000-0000-0000-000000000000',
   '00000000-0000-0000-0000-000000000001',
+  // The placeholder Nango key of the plan and drift workflows: a UUID v4 by form, a key of no one.
+  '00000000-0000-4000-8000-000000000000',
   '8f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b',
   '72f988bf-86f1-41af-91ab-2d7cd011db47',
   '570282fd-fa5c-430d-a7fd-fc8dc98a9dca',

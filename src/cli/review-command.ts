@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { reviewPlanInvalid } from '../review/plan';
-import type { Command } from './command';
+import { KindoConfigError, show } from '../core/errors';
 import { withSynthesizedRevision } from '../review/git';
+import { reviewPlanInvalid } from '../review/plan';
+import { preparePlanInput } from '../review/plan-input';
 import {
   REVIEW_EXIT,
   buildReviewReport,
@@ -14,6 +15,7 @@ import {
   summarizePlan,
 } from '../review/review';
 import type { ReviewedIntegration } from '../review/types';
+import type { Command } from './command';
 
 const USAGE = `Usage: kindo-microsoft-integrations review [options]
 
@@ -21,16 +23,20 @@ Writes a reviewer-facing report of the synthesized Entra ID apps: permissions by
 redirect URIs, Nango registrations and client secret lifetimes, plus a risk section.
 
 Options:
-  --synth DIR      cdktf output to review (default: ./cdktf.out; run \`npx cdktf synth\` first)
-  --base DIR|REF   compare with an earlier synth: its cdktf output directory, or a git ref
+  --synth DIR      synthesized output to review (default: ./cdktf.out; synthesize first)
+  --base DIR|REF   compare with an earlier synth: its output directory, or a git ref
                    (e.g. origin/main) synthesized in a temporary git worktree
   --plan FILE      \`terraform show -json\` output of a plan; repeat for several stacks
   --out FILE       Markdown report (default: <synth>/review.md)
   --json FILE      the same data as JSON (default: the Markdown path with .json)
+  --prepare-plan DIR
+                   write no report: check that the synth uses only what may be planned with
+                   the plan identity, and copy its stacks' cdk.tf.json alone into DIR (CI)
   -h, --help       show this text
 
-Exit status: 0 report written and the access surface does not grow (or no --base);
-3 report written and the access surface grows; 1 bad input; 2 wrong command line.`;
+Exit status: 0 report written and the access surface does not grow (or no --base and no
+planned move of a Nango server URL or redirect URI); 3 report written and the access surface
+grows; 1 bad input; 2 wrong command line. See docs/review.md.`;
 
 interface Options {
   synth: string;
@@ -38,6 +44,7 @@ interface Options {
   plans: string[];
   out?: string;
   json?: string;
+  preparePlan?: string;
 }
 
 function readPlan(file: string): unknown {
@@ -48,26 +55,46 @@ function readPlan(file: string): unknown {
   }
 }
 
-function review(options: Options, cwd: string): number {
-  const synthDir = resolve(cwd, options.synth);
-  const stacks = loadSynthesizedStacks(synthDir);
-  const head = reviewStacks(stacks);
-
-  let base: ReviewedIntegration[] | undefined;
-  if (options.base !== undefined) {
-    const baseDir = resolve(cwd, options.base);
-    base =
-      existsSync(baseDir) && statSync(baseDir).isDirectory()
-        ? reviewStacks(loadSynthesizedStacks(baseDir))
-        : withSynthesizedRevision(options.base, cwd, (out) => reviewStacks(loadSynthesizedStacks(out)));
+/** The report's files: each must be a file path, not an existing directory, before either is written. */
+function outputFiles(options: Options, cwd: string): { out: string; json: string } {
+  const out = resolve(cwd, options.out ?? join(options.synth, 'review.md'));
+  const json = resolve(cwd, options.json ?? out.replace(/(\.md)?$/, '.json'));
+  for (const [option, file] of [
+    ['--out', out],
+    ['--json', json],
+  ] as const) {
+    if (existsSync(file) && statSync(file).isDirectory())
+      throw new KindoConfigError(
+        'REVIEW_OUTPUT_INVALID',
+        `${option} ${show(file)} is a directory; expected the path of a file to write, e.g. ${show(join(file, 'review.md'))}`,
+      );
   }
+  if (out === json)
+    throw new KindoConfigError('REVIEW_OUTPUT_INVALID', `--out and --json are both ${show(out)}; expected two files`);
+  return { out, json };
+}
 
+function baseIntegrations(base: string, cwd: string): ReviewedIntegration[] {
+  const baseDir = resolve(cwd, base);
+  return existsSync(baseDir) && statSync(baseDir).isDirectory()
+    ? reviewStacks(loadSynthesizedStacks(baseDir))
+    : withSynthesizedRevision(base, cwd, (out) => reviewStacks(loadSynthesizedStacks(out)));
+}
+
+function review(options: Options, cwd: string): number {
+  const stacks = loadSynthesizedStacks(resolve(cwd, options.synth));
+  if (options.preparePlan !== undefined) {
+    const names = preparePlanInput(stacks, resolve(cwd, options.preparePlan));
+    process.stdout.write(`May be planned: ${names.join(', ')}; copied to ${options.preparePlan}.\n`);
+    return REVIEW_EXIT.NO_GROWTH;
+  }
+  const { out, json } = outputFiles(options, cwd);
+  const head = reviewStacks(stacks);
+  const base = options.base === undefined ? undefined : baseIntegrations(options.base, cwd);
   const report = buildReviewReport(options.synth, stacks, head, {
     diff: base ? diffReviews(base, head, options.base!) : undefined,
     plans: options.plans.map((file) => summarizePlan(readPlan(resolve(cwd, file)), file, head)),
   });
-  const out = resolve(cwd, options.out ?? join(options.synth, 'review.md'));
-  const json = resolve(cwd, options.json ?? out.replace(/(\.md)?$/, '.json'));
   for (const [file, content] of [
     [out, renderReviewMarkdown(report)],
     [json, `${JSON.stringify(report, null, 2)}\n`],
@@ -76,11 +103,12 @@ function review(options: Options, cwd: string): number {
     writeFileSync(file, content);
   }
   const code = reviewExitCode(report);
-  const verdict = report.diff
-    ? code === REVIEW_EXIT.GREW
-      ? `the access surface grows against ${options.base}`
-      : `the access surface does not grow against ${options.base}`
-    : 'no --base given';
+  const verdict =
+    code === REVIEW_EXIT.GREW
+      ? `the access surface grows (${report.verdict.reasons.length} reason(s) in the report's verdict)`
+      : report.diff
+        ? `the access surface does not grow against ${options.base}`
+        : 'no --base given, and no plan moves a Nango server URL or redirect URI';
   process.stdout.write(`Review of ${head.length} app registration(s) written to ${out} and ${json}; ${verdict}.\n`);
   return code;
 }
@@ -96,6 +124,7 @@ export const reviewCommand: Command = {
     plan: { type: 'string', multiple: true, default: [] },
     out: { type: 'string' },
     json: { type: 'string' },
+    'prepare-plan': { type: 'string' },
   },
   run: (values, cwd) =>
     review(
@@ -105,6 +134,7 @@ export const reviewCommand: Command = {
         plans: values.plan as string[],
         out: values.out as string | undefined,
         json: values.json as string | undefined,
+        preparePlan: values['prepare-plan'] as string | undefined,
       },
       cwd,
     ),

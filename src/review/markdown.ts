@@ -1,10 +1,14 @@
+import { cell, code, html, text } from './escape';
 import { renderAccessDiagram } from './mermaid';
 import type {
   PlannedAttributeChange,
+  PlannedRedirection,
   PlanSummary,
+  ReviewDiff,
   ReviewedIntegration,
   ReviewedValue,
   ReviewReport,
+  ReviewRisks,
   RiskEntry,
 } from './types';
 
@@ -24,12 +28,8 @@ function changeDetail(c: PlannedAttributeChange): string {
 /** First line of every report (see `REVIEW_MARKER` in src/review.ts). */
 export const MARKER = '<!-- kindo-microsoft-integrations:review -->';
 
-// Everything below ends up in a pull request comment: table cells and code spans are escaped so
-// that no value can break the layout or inject HTML.
-const cell = (s: string): string =>
-  s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/\r?\n/g, ' ');
-const code = (s: string): string => `\`${s.replace(/`/g, "'").replace(/\r?\n/g, ' ')}\``;
-const plain = (s: string): string => s.replace(/</g, '&lt;').replace(/\r?\n/g, ' ');
+// Everything below ends up in a pull request comment: every value from the synth or the plan goes
+// through text(), code() or html() (src/review/escape.ts), and through cell() inside a table.
 
 const AUDIENCE: Record<string, string> = {
   AzureADMyOrg: 'this directory only (single tenant)',
@@ -55,14 +55,14 @@ function lifetime(i: ReviewedIntegration): string {
 function grouped(entries: readonly RiskEntry[]): string[] {
   const groups = new Map<string, string[]>();
   for (const e of entries) {
-    const key = `${code(e.integration)} on ${e.api}`;
+    const key = `${code(e.integration)} on ${text(e.api)}`;
     groups.set(key, [...(groups.get(key) ?? []), code(e.permission)]);
   }
-  return [...groups].map(([where, names]) => `- ${plain(where)}: ${names.join(', ')}`);
+  return [...groups].map(([where, names]) => `- ${where}: ${names.join(', ')}`);
 }
 
 function planSection(plan: PlanSummary): string[] {
-  const lines = [`## Planned actions: ${plain(plan.label)}`, ''];
+  const lines = [`## Planned actions: ${text(plan.label)}`, '', ...redirectionLines(plan.redirections)];
   if (plan.actions.length === 0)
     return [...lines, 'No app registration, secret, consent grant or Nango registration changes.', ''];
   const count = (a: string) => plan.actions.filter((x) => x.action === a).length;
@@ -76,7 +76,7 @@ function planSection(plan: PlanSummary): string[] {
       return `${code(c.path)}: ${changeDetail(c)}${c.forcesReplacement ? ' (forces replacement)' : ''}`;
     });
     lines.push(
-      `| **${a.action}** | ${cell(a.what)} | ${cell(code(a.label))}<br>${cell(code(a.address))} | ${cell(changes.join('; ')).replace(/; /g, '<br>')} |`,
+      `| **${a.action}** | ${cell(text(a.what))} | ${cell(code(a.label))}<br>${cell(code(a.address))} | ${cell(changes.join('<br>'))} |`,
     );
   }
   return [...lines, ''];
@@ -101,7 +101,7 @@ const RISK = ['**replaced**', 'sign-in', 'permissions', 'audience', 'owners', 'l
 
 /** Imported resources of one plan, riskiest first, and the hand-made secrets of adopted apps. */
 function adoptedSection(plan: PlanSummary, integrations: readonly ReviewedIntegration[]): string[] {
-  const lines = [`## Adopted: ${plain(plan.label)}`, ''];
+  const lines = [`## Adopted: ${text(plan.label)}`, ''];
   const changing = plan.adopted.filter((a) => a.action !== 'no-op').length;
   lines.push(
     `${plan.adopted.length} resource(s) set up by hand are imported; the same apply changes ${changing} of them. A change ranked **replaced** gives the app a new client ID: every user reconnects.`,
@@ -113,11 +113,11 @@ function adoptedSection(plan: PlanSummary, integrations: readonly ReviewedIntegr
       a.action === 'no-op'
         ? ['nothing: it already matches']
         : a.changes.map((c) => {
-            return `${code(c.path)}: ${changeDetail(c)}: ${c.impact}${c.forcesReplacement ? ' (forces replacement)' : ''}`;
+            return `${code(c.path)}: ${changeDetail(c)}: ${text(c.impact)}${c.forcesReplacement ? ' (forces replacement)' : ''}`;
           });
     const action = a.action === 'replace' || a.action === 'delete' ? `**${a.action}**: ` : '';
     lines.push(
-      `| ${RISK[a.rank]} | ${cell(a.what)} | ${cell(code(a.label))}<br>${cell(code(a.address))} | ${cell(code(a.importId))} | ${action}${cell(changes.join('; ')).replace(/; /g, '<br>')} |`,
+      `| ${RISK[a.rank]} | ${cell(text(a.what))} | ${cell(code(a.label))}<br>${cell(code(a.address))} | ${cell(code(a.importId))} | ${action}${cell(changes.join('<br>'))} |`,
     );
   }
   lines.push('');
@@ -155,7 +155,7 @@ function adoptedSection(plan: PlanSummary, integrations: readonly ReviewedIntegr
 
 function integrationSection(i: ReviewedIntegration): string[] {
   const permissions = i.apis.flatMap((a) => a.permissions);
-  const head = `<details><summary><b>${plain(shown(i.displayName))}</b> (<code>${plain(i.key)}</code>): ${permissions.length} permissions, ${permissions.filter((p) => p.access !== 'read').length} write or unknown</summary>`;
+  const head = `<details><summary><b>${html(shown(i.displayName))}</b> (<code>${html(i.key)}</code>): ${permissions.length} permissions, ${permissions.filter((p) => p.access !== 'read').length} write or unknown</summary>`;
   const lines =
     i.mode === 'saas'
       ? [
@@ -171,6 +171,7 @@ function integrationSection(i: ReviewedIntegration): string[] {
           '',
           `- App registration: ${withSource(i.displayName)}, Terraform address ${code(i.address)}; integration id ${code(i.integrationId)} from the app's ${i.identifiedBy}`,
           `- Sign-in audience: ${code(i.signInAudience)}: ${AUDIENCE[i.signInAudience] ?? 'not a known audience'}`,
+          `- Nango server URL: ${i.nango?.serverUrl ? withSource(i.nango.serverUrl) : 'none'}`,
           `- Redirect URI: ${i.redirectUris.length > 0 ? i.redirectUris.map(withSource).join(', ') : 'none'}`,
           `- Nango: ${i.nango ? `provider ${withSource(i.nango.provider)}, unique key ${withSource(i.nango.uniqueKey)}, scopes requested at sign-in ${withSource(i.nango.scopes)}` : 'not registered with Nango'}`,
           ...(i.nango
@@ -189,16 +190,16 @@ function integrationSection(i: ReviewedIntegration): string[] {
           '',
         ];
   for (const api of i.apis) {
-    lines.push(`**${plain(api.name)}** (${code(api.resourceAppId)}), consent: ${api.consent}`, '');
+    lines.push(`**${text(api.name)}** (${code(api.resourceAppId)}), consent: ${api.consent}`, '');
     lines.push('| Permission | Type | Access | Admin consent required | Consent |', '|---|---|---|---|---|');
     for (const p of api.permissions) {
       const declared = p.declared ? ' (declared)' : '';
       const admin = p.adminConsentRequired === null ? 'unknown' : p.adminConsentRequired ? '**yes**' : 'no';
-      const type = p.type === 'Scope' ? 'delegated' : p.type === 'Role' ? '**application**' : cell(p.type);
+      const type = p.type === 'Scope' ? 'delegated' : p.type === 'Role' ? '**application**' : cell(text(p.type));
       const directed = p.directedBy === 'troubleshooting' ? " (guide-directed: the guide's troubleshooting table)" : '';
-      const notes = `${directed}${p.justification !== undefined ? ` (added: ${cell(plain(p.justification))})` : ''}${p.requested ? '' : ' (granted, not requested)'}`;
+      const notes = `${directed}${p.justification !== undefined ? ` (added: ${text(p.justification)})` : ''}${p.requested ? '' : ' (granted, not requested)'}`;
       lines.push(
-        `| ${cell(code(p.name))}${notes} | ${type} | ${p.access === 'write' ? '**write**' : p.access}${declared} | ${admin}${declared} | ${p.consent} |`,
+        `| ${cell(`${code(p.name)}${notes}`)} | ${type} | ${p.access === 'write' ? '**write**' : p.access}${declared} | ${admin}${declared} | ${p.consent} |`,
       );
     }
     lines.push('');
@@ -206,62 +207,86 @@ function integrationSection(i: ReviewedIntegration): string[] {
   return [...lines, '</details>', ''];
 }
 
-/** The whole report. */
-export function renderMarkdown(report: ReviewReport): string {
-  const { integrations, risks, diff } = report;
-  const lines = [
-    MARKER,
-    '# Entra ID app review',
+/** What the gate decides, first thing in the report: growth and its reasons, high-risk changes first. */
+function verdictSection(report: ReviewReport): string[] {
+  const { verdict } = report;
+  if (!verdict.grows) {
+    const against = report.diff ? `against ${code(report.diff.base)}` : 'without a base to compare with';
+    return ['## Verdict', '', `The access surface does not grow ${against}.`, ''];
+  }
+  return [
+    '## Verdict',
     '',
-    `Read from ${code(report.source)}: ${report.stacks.length} stack(s) (${report.stacks.map(code).join(', ')}), ${integrations.length} app registration(s). Permission names come from the package's catalog; anything it does not know is listed as unknown.`,
+    `**The access surface grows** (exit status 3): ${verdict.reasons.length} change(s) widen what the apps may access or move where secrets and authorization codes go. A security reviewer approves them with the label \`access-surface-approved\`.`,
     '',
-    ...renderAccessDiagram(integrations, diff),
+    ...verdict.reasons.map((r) => `- ⚠ ${r}`),
+    '',
   ];
+}
 
-  if (diff) {
-    lines.push(`## Changes against ${code(diff.base)}`, '');
-    lines.push(
-      diff.grew
-        ? '**The access surface grows.** Changes that widen it are marked ⚠.'
-        : 'The access surface does not grow.',
-      '',
-    );
-    if (diff.changes.length === 0)
-      lines.push('No changes to app registrations, permissions, consent, redirect URIs or Nango registrations.');
-    diff.changes.forEach((c, n) => {
-      lines.push(`${n + 1}. ${c.grows ? '⚠ ' : ''}${plain(c.summary)}`);
-    });
-    lines.push('');
-  }
+/** Planned moves of the Nango server URL or of redirect URIs, above the plan's table. */
+function redirectionLines(redirections: readonly PlannedRedirection[]): string[] {
+  if (redirections.length === 0) return [];
+  const urls = (list: readonly string[]) => list.map(code).join(', ') || 'none';
+  return [
+    ...redirections.map((r) => {
+      const why =
+        r.what === 'Nango server URL'
+          ? 'the Nango secret key and the client secret are sent to the new URL at apply'
+          : 'authorization codes go to the new URIs';
+      return `- ⚠ **High risk: ${r.what} of ${code(r.label)} change** (${r.action} of ${code(r.address)}): ${urls(r.before)} → ${urls(r.after)}; ${why}`;
+    }),
+    '',
+  ];
+}
 
-  for (const plan of report.plans) {
-    if (plan.adopted.length > 0) lines.push(...adoptedSection(plan, integrations));
-    lines.push(...planSection(plan));
-  }
-
-  lines.push('## Summary', '');
+function diffSection(diff: ReviewDiff): string[] {
+  const lines = [`## Changes against ${code(diff.base)}`, ''];
   lines.push(
-    '| Integration | App registration | Sign-in audience | Nango provider / unique key | Permissions | Write | Admin consent | Tenant-wide consent | Secret lifetime |',
+    diff.grew
+      ? '**The access surface grows.** Changes that widen it are marked ⚠.'
+      : 'The access surface does not grow.',
+    '',
   );
-  lines.push('|---|---|---|---|---|---|---|---|---|');
+  if (diff.changes.length === 0)
+    lines.push('No changes to app registrations, permissions, consent, redirect URIs or Nango registrations.');
+  // Summaries are Markdown whose values diff.ts escaped.
+  diff.changes.forEach((c, n) => {
+    lines.push(`${n + 1}. ${c.grows ? '⚠ ' : ''}${c.summary}`);
+  });
+  return [...lines, ''];
+}
+
+function summaryTable(integrations: readonly ReviewedIntegration[]): string[] {
+  const lines = [
+    '## Summary',
+    '',
+    '| Integration | App registration | Sign-in audience | Nango provider / unique key | Permissions | Write | Admin consent | Tenant-wide consent | Secret lifetime |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
   for (const i of integrations) {
     const ps = i.apis.flatMap((a) => a.permissions);
     const nango = i.nango ? `${code(shown(i.nango.provider))} / ${code(shown(i.nango.uniqueKey))}` : '—';
+    const app = i.mode === 'saas' ? `Kindo's app ${text(shown(i.kindoClientId!))}` : text(shown(i.displayName));
+    const audience = i.mode === 'saas' ? 'Kindo SaaS' : text(i.signInAudience);
+    const count = (keep: (p: (typeof ps)[number]) => boolean) => ps.filter(keep).length;
     lines.push(
-      `| ${cell(code(i.key))} | ${cell(i.mode === 'saas' ? `Kindo's app ${shown(i.kindoClientId!)}` : shown(i.displayName))} | ${cell(i.mode === 'saas' ? 'Kindo SaaS' : i.signInAudience)} | ${cell(nango)} | ${ps.length} | ${ps.filter((p) => p.access === 'write').length} | ${ps.filter((p) => p.adminConsentRequired).length} | ${ps.filter((p) => p.consent === 'tenant-wide').length} | ${cell(lifetime(i))} |`,
+      `| ${cell(code(i.key))} | ${cell(app)} | ${cell(audience)} | ${cell(nango)} | ${ps.length} | ${count((p) => p.access === 'write')} | ${count((p) => p.adminConsentRequired === true)} | ${count((p) => p.consent === 'tenant-wide')} | ${cell(lifetime(i))} |`,
     );
   }
-  lines.push('');
+  return [...lines, ''];
+}
 
-  lines.push('## Risks', '');
+function risksSection(risks: ReviewRisks): string[] {
+  const lines = ['## Risks', ''];
   const section = (title: string, body: string[], none: string) =>
     lines.push(`### ${title}`, '', ...(body.length > 0 ? body : [none]), '');
   section(
     "Deviations from Kindo's guide",
-    risks.guideDeviations.map(
-      (d) =>
-        `- ${code(d.integration)} on ${plain(d.api)}: ${d.change === 'added' ? '**added**' : 'removed'} ${code(d.permission)}${d.change === 'added' ? ` (justification: ${d.justification ? plain(d.justification) : 'none recorded'})` : ''}`,
-    ),
+    risks.guideDeviations.map((d) => {
+      const justification = d.justification ? text(d.justification) : 'none recorded';
+      return `- ${code(d.integration)} on ${text(d.api)}: ${d.change === 'added' ? '**added**' : 'removed'} ${code(d.permission)}${d.change === 'added' ? ` (justification: ${justification})` : ''}`;
+    }),
     "None: every app requests exactly its integration's list in the guide.",
   );
   if (risks.guideDirected.length > 0) {
@@ -282,13 +307,31 @@ export function renderMarkdown(report: ReviewReport): string {
   section(
     'Tenant-wide consent grants (admin consent for all users)',
     risks.tenantWideGrants.map(
-      (g) =>
-        `- ${code(g.integration)} on ${plain(g.api)}: ${g.scopes.length} scopes (${g.scopes.map(code).join(', ')})`,
+      (g) => `- ${code(g.integration)} on ${text(g.api)}: ${g.scopes.length} scopes (${g.scopes.map(code).join(', ')})`,
     ),
     'None.',
   );
+  return lines;
+}
 
-  lines.push('## Integrations', '');
+/** The whole report. */
+export function renderMarkdown(report: ReviewReport): string {
+  const { integrations, diff } = report;
+  const lines = [
+    MARKER,
+    '# Entra ID app review',
+    '',
+    `Read from ${code(report.source)}: ${report.stacks.length} stack(s) (${report.stacks.map(code).join(', ')}), ${integrations.length} app registration(s). Permission names come from the package's catalog; anything it does not know is listed as unknown.`,
+    '',
+    ...verdictSection(report),
+    ...renderAccessDiagram(integrations, diff),
+    ...(diff ? diffSection(diff) : []),
+  ];
+  for (const plan of report.plans) {
+    if (plan.adopted.length > 0) lines.push(...adoptedSection(plan, integrations));
+    lines.push(...planSection(plan));
+  }
+  lines.push(...summaryTable(integrations), ...risksSection(report.risks), '## Integrations', '');
   for (const i of integrations) lines.push(...integrationSection(i));
   return `${lines.join('\n').trimEnd()}\n`;
 }

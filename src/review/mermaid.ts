@@ -38,6 +38,55 @@ interface Edge {
   readonly highlighted: boolean;
 }
 
+/** What a diff changed per arrow (`<integration>\0<api>`): scopes added and removed, and new integrations. */
+function diffMarks(diff: ReviewDiff | undefined) {
+  const added = new Map<string, number>();
+  const removed = new Map<string, number>();
+  const newIntegrations = new Set<string>();
+  for (const c of diff?.changes ?? []) {
+    const key = `${c.integration}\0${c.api}`;
+    if (c.kind === 'permission-added') added.set(key, (added.get(key) ?? 0) + 1);
+    if (c.kind === 'permission-removed') removed.set(key, (removed.get(key) ?? 0) + 1);
+    if (c.kind === 'integration-added') newIntegrations.add(c.integration);
+  }
+  return { added, removed, newIntegrations };
+}
+
+/** The nodes (integrations and APIs, with generated IDs) and arrows of the diagram. */
+function graph(integrations: readonly ReviewedIntegration[], diff: ReviewDiff | undefined) {
+  const { added, removed, newIntegrations } = diffMarks(diff);
+  const nodes: string[] = [];
+  const apiIds = new Map<string, string>();
+  const edges: Edge[] = [];
+  const apiNode = (name: string) => {
+    if (!apiIds.has(name)) {
+      apiIds.set(name, `a${apiIds.size}`);
+      nodes.push(`  ${apiIds.get(name)}(["${mermaidText(name)}"])`);
+    }
+    return apiIds.get(name)!;
+  };
+  integrations.forEach((integration, n) => {
+    const from = `i${n}`;
+    nodes.push(`  ${from}["${mermaidText(integration.key)}"]`);
+    for (const api of integration.apis) {
+      const gained = added.get(`${integration.key}\0${api.name}`) ?? 0;
+      const isNew =
+        diff !== undefined &&
+        (newIntegrations.has(integration.key) || (gained > 0 && gained === api.permissions.length));
+      const label = `${isNew ? 'new: ' : ''}${counts(api.permissions)}${gained > 0 && !isNew ? `, +${gained} added` : ''}`;
+      const thick = api.permissions.some((p) => p.access !== 'read');
+      edges.push({ from, to: apiNode(api.name), label, thick, dotted: false, highlighted: gained > 0 || isNew });
+    }
+    for (const [key, count] of removed) {
+      const [integrationKey, apiName] = key.split('\0');
+      if (integrationKey !== integration.key || integration.apis.some((a) => a.name === apiName)) continue;
+      const label = `removed: ${plural(count, 'scope')}`;
+      edges.push({ from, to: apiNode(apiName), label, thick: false, dotted: true, highlighted: false });
+    }
+  });
+  return { nodes, edges };
+}
+
 /**
  * The access surface as a Mermaid flowchart: each integration points to the APIs it holds
  * permissions on, the arrow labelled with the number of scopes and how many of them write, are
@@ -50,55 +99,7 @@ interface Edge {
  */
 export function renderAccessDiagram(integrations: readonly ReviewedIntegration[], diff?: ReviewDiff): string[] {
   const heading = ['## Access surface', ''];
-  const added = new Map<string, number>();
-  const removed = new Map<string, number>();
-  const newIntegrations = new Set<string>();
-  for (const c of diff?.changes ?? []) {
-    const key = `${c.integration}\0${c.api}`;
-    if (c.kind === 'permission-added') added.set(key, (added.get(key) ?? 0) + 1);
-    if (c.kind === 'permission-removed') removed.set(key, (removed.get(key) ?? 0) + 1);
-    if (c.kind === 'integration-added') newIntegrations.add(c.integration);
-  }
-
-  const nodes: string[] = [];
-  const apiIds = new Map<string, string>();
-  const edges: Edge[] = [];
-  integrations.forEach((integration, n) => {
-    const from = `i${n}`;
-    nodes.push(`  ${from}["${mermaidText(integration.key)}"]`);
-    const apiNode = (name: string) => {
-      let id = apiIds.get(name);
-      if (id === undefined) {
-        id = `a${apiIds.size}`;
-        apiIds.set(name, id);
-        nodes.push(`  ${id}(["${mermaidText(name)}"])`);
-      }
-      return id;
-    };
-    for (const api of integration.apis) {
-      const key = `${integration.key}\0${api.name}`;
-      const gained = added.get(key) ?? 0;
-      const isNew =
-        diff !== undefined &&
-        (newIntegrations.has(integration.key) || (gained > 0 && gained === api.permissions.length));
-      const label = `${isNew ? 'new: ' : ''}${counts(api.permissions)}${gained > 0 && !isNew ? `, +${gained} added` : ''}`;
-      const thick = api.permissions.some((p) => p.access !== 'read');
-      edges.push({ from, to: apiNode(api.name), label, thick, dotted: false, highlighted: gained > 0 || isNew });
-    }
-    for (const [key, count] of removed) {
-      const [integrationKey, apiName] = key.split('\0');
-      if (integrationKey !== integration.key || integration.apis.some((a) => a.name === apiName)) continue;
-      edges.push({
-        from,
-        to: apiNode(apiName),
-        label: `removed: ${plural(count, 'scope')}`,
-        thick: false,
-        dotted: true,
-        highlighted: false,
-      });
-    }
-  });
-
+  const { nodes, edges } = graph(integrations, diff);
   if (edges.length === 0) return [...heading, 'No app registration holds a permission.', ''];
   if (edges.length > MAX_EDGES)
     return [

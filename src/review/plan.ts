@@ -4,6 +4,7 @@ import type {
   PlannedAction,
   PlannedActionKind,
   PlannedAttributeChange,
+  PlannedRedirection,
   PlanSummary,
   ReviewedIntegration,
 } from './types';
@@ -194,7 +195,55 @@ export function summarizePlanJson(
       address;
     return [{ address, what, label, action: kind, attributes: attributeChanges(change, kind, apis) }];
   });
-  return { label, actions, adopted: adoptedResources(plan.resource_changes ?? [], owner, apis) };
+  const changes = (plan.resource_changes ?? []) as Json[];
+  return {
+    label,
+    actions,
+    redirections: redirections(changes, owner),
+    adopted: adoptedResources(changes, owner, apis),
+  };
+}
+
+/** URLs of one side of a change at `path`, described rather than shown when sensitive or unknown. */
+function urls(change: Json, side: 'before' | 'after', path: string[]): string[] {
+  if (side === 'after' && marked(change.after_unknown, path)) return ['(known after apply)'];
+  if (marked(change[`${side}_sensitive`], path)) return ['(sensitive, not shown)'];
+  const v = at(change[side], path);
+  return (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).map(String);
+}
+
+/**
+ * Planned updates and replacements that move where secrets or authorization codes go: the
+ * `server_url` trigger of a Nango registration (the Nango secret key and the client secret are sent
+ * there at apply) and the redirect URIs of an app registration (the Nango callback).
+ */
+function redirections(changes: readonly Json[], owner: ReadonlyMap<string, string>): PlannedRedirection[] {
+  return changes.flatMap((rc): PlannedRedirection[] => {
+    const change: Json = rc.change ?? {};
+    const kind = action(change.actions ?? []);
+    if (rc.mode !== 'managed' || (kind !== 'update' && kind !== 'replace')) return [];
+    const path =
+      rc.type === 'terraform_data'
+        ? ['triggers_replace', 'server_url']
+        : rc.type === 'azuread_application'
+          ? ['web', '0', 'redirect_uris']
+          : undefined;
+    if (!path) return [];
+    const [before, after] = [urls(change, 'before', path), urls(change, 'after', path)];
+    if (JSON.stringify(before) === JSON.stringify(after) && !marked(change.after_unknown, path)) return [];
+    if (rc.type === 'terraform_data' && before.length === 0) return [];
+    const address = String(rc.address);
+    return [
+      {
+        address,
+        label: owner.get(address) ?? address,
+        what: rc.type === 'terraform_data' ? 'Nango server URL' : 'redirect URIs',
+        action: kind,
+        before,
+        after,
+      },
+    ];
+  });
 }
 
 /** What a change to an imported object means for the people using the integration, most disruptive first. */

@@ -1,17 +1,20 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { catalog as packageCatalog, type Catalog } from '../catalog/catalog';
-import { diffIntegrations } from './diff';
+import { diffIntegrations, hostOf } from './diff';
+import { code } from './escape';
 import { MARKER, renderMarkdown } from './markdown';
-import { summarizePlanJson } from './plan';
+import { reviewPlanInvalid, summarizePlanJson } from './plan';
 import { apiLookups, reviewStack } from './synth';
 import type {
+  PlannedRedirection,
   PlanSummary,
   ReviewDiff,
   ReviewedIntegration,
   ReviewedPermission,
   ReviewReport,
   ReviewRisks,
+  ReviewVerdict,
   RiskEntry,
   SynthesizedStack,
 } from './types';
@@ -32,28 +35,48 @@ export const REVIEW_EXIT = {
 /** First line of the Markdown report; CI finds the pull request comment to update by it. */
 export const REVIEW_MARKER = MARKER;
 
+const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A JSON object read from `file`; anything else is refused, naming the file. */
+function readObject(file: string): Record<string, any> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw reviewInputUnreadable(file, (e as Error).message);
+  }
+  if (!isObject(parsed)) throw reviewInputInvalid(file, 'it is not a JSON object');
+  return parsed;
+}
+
+/** The stacks a cdktf `manifest.json` lists: each a name and a `cdk.tf.json` inside `dir`. */
+function manifestStacks(dir: string, manifest: string): SynthesizedStack[] {
+  const stacks: unknown = readObject(manifest).stacks;
+  if (!isObject(stacks)) throw reviewInputInvalid(manifest, '`stacks` is not an object');
+  return Object.values(stacks).map((s) => {
+    if (!isObject(s) || typeof s.name !== 'string' || typeof s.synthesizedStackPath !== 'string')
+      throw reviewInputInvalid(manifest, 'a stack has no `name` or `synthesizedStackPath`');
+    const file = resolve(dir, s.synthesizedStackPath);
+    // A manifest names files of its own output directory only.
+    if (relative(resolve(dir), file).startsWith('..') || isAbsolute(relative(resolve(dir), file)))
+      throw reviewInputInvalid(manifest, `${show(s.synthesizedStackPath)} is outside the directory`);
+    return { name: s.name, config: readObject(file) };
+  });
+}
+
 /**
  * Reads the synthesized stacks of a cdktf output directory (`manifest.json` lists them), or of one
  * stack directory holding `cdk.tf.json`.
  */
 export function loadSynthesizedStacks(dir: string): SynthesizedStack[] {
-  const read = (file: string): Record<string, any> => {
-    try {
-      return JSON.parse(readFileSync(file, 'utf8'));
-    } catch (e) {
-      throw reviewInputUnreadable(file, (e as Error).message);
-    }
-  };
   const manifest = join(dir, 'manifest.json');
-  if (existsSync(manifest)) {
-    const stacks = Object.values<{ name: string; synthesizedStackPath: string }>(read(manifest).stacks ?? {});
-    return stacks.map((s) => ({ name: s.name, config: read(join(dir, s.synthesizedStackPath)) }));
-  }
+  if (existsSync(manifest)) return manifestStacks(dir, manifest);
   const single = join(dir, 'cdk.tf.json');
-  if (existsSync(single))
-    return [
-      { name: read(single)['//']?.metadata?.stackName ?? resolve(dir).split(/[\\/]/).at(-1)!, config: read(single) },
-    ];
+  if (existsSync(single)) {
+    const config = readObject(single);
+    const name = config['//']?.metadata?.stackName;
+    return [{ name: typeof name === 'string' ? name : resolve(dir).split(/[\\/]/).at(-1)!, config }];
+  }
   throw reviewInputNotFound(dir, existsSync(dir) && statSync(dir).isDirectory());
 }
 
@@ -67,7 +90,15 @@ export function reviewStacks(
   stacks: readonly SynthesizedStack[],
   catalog: Catalog = packageCatalog(),
 ): ReviewedIntegration[] {
-  return stacks.flatMap((s) => reviewStack(s, catalog));
+  return stacks.flatMap((s) => {
+    // Reading tolerates any JSON; what still fails is named by stack instead of ending in a stack trace.
+    try {
+      return reviewStack(s, catalog);
+    } catch (e) {
+      if (e instanceof KindoConfigError) throw e;
+      throw reviewInputInvalid(`stack ${s.name}`, (e as Error).message);
+    }
+  });
 }
 
 /** The changes from `base` to `head`, ordered by risk (see {@link ReviewChange.rank}). */
@@ -95,7 +126,12 @@ export function summarizePlan(
   integrations: readonly ReviewedIntegration[] = [],
   catalog: Catalog = packageCatalog(),
 ): PlanSummary {
-  return summarizePlanJson(plan, label, integrations, apiLookups(catalog));
+  try {
+    return summarizePlanJson(plan, label, integrations, apiLookups(catalog));
+  } catch (e) {
+    if (e instanceof KindoConfigError) throw e;
+    throw reviewPlanInvalid(label, (e as Error).message);
+  }
 }
 
 /** The risk section's entries. */
@@ -137,31 +173,60 @@ export function buildReviewReport(
   integrations: readonly ReviewedIntegration[],
   options: { readonly diff?: ReviewDiff; readonly plans?: readonly PlanSummary[] } = {},
 ): ReviewReport {
+  const plans = options.plans ?? [];
   return {
     source,
     stacks: stacks.map((s) => s.name),
     integrations,
     risks: reviewRisks(integrations),
     diff: options.diff,
-    plans: options.plans ?? [],
+    plans,
+    verdict: reviewVerdict(options.diff, plans),
   };
 }
+
+/**
+ * The gate's reading: the access surface grows when the diff against the base grows it, or when a
+ * plan moves where secrets or authorization codes go (the Nango server URL, redirect URIs) — which a
+ * plan shows against the applied state even where no base synth is given.
+ */
+export function reviewVerdict(diff: ReviewDiff | undefined, plans: readonly PlanSummary[]): ReviewVerdict {
+  const fromDiff = (diff?.changes ?? []).filter((c) => c.grows);
+  const fromPlans = plans.flatMap((p) =>
+    p.redirections.map(
+      (r) =>
+        `**High risk: planned ${r.action} of the ${r.what} of ${code(r.label)}** (${code(r.address)}), ${hostChange(r)}`,
+    ),
+  );
+  const reasons = [
+    ...fromDiff.filter((c) => c.highRisk).map((c) => c.summary),
+    ...fromPlans,
+    ...fromDiff.filter((c) => !c.highRisk).map((c) => c.summary),
+  ];
+  return { grows: reasons.length > 0, reasons: [...new Set(reasons)] };
+}
+
+const hostChange = (r: PlannedRedirection): string => {
+  const list = (urls: readonly string[]) => urls.map((u) => code(hostOf(u))).join(', ') || 'none';
+  return `host ${list(r.before)} → ${list(r.after)}`;
+};
 
 /** The report as Markdown, starting with {@link REVIEW_MARKER}. */
 export function renderReviewMarkdown(report: ReviewReport): string {
   return renderMarkdown(report);
 }
 
-/** The exit status for a report: {@link REVIEW_EXIT.GREW} when its diff widens the access surface. */
+/** The exit status for a report: {@link REVIEW_EXIT.GREW} when its verdict is that the access surface grows. */
 export function reviewExitCode(report: ReviewReport): number {
-  return report.diff?.grew ? REVIEW_EXIT.GREW : REVIEW_EXIT.NO_GROWTH;
+  return report.verdict.grows ? REVIEW_EXIT.GREW : REVIEW_EXIT.NO_GROWTH;
 }
 
 /** The review command found no synthesized stack where it was pointed. */
 export function reviewInputNotFound(dir: string, isDirectory: boolean): KindoConfigError {
   return new KindoConfigError(
     'REVIEW_INPUT_NOT_FOUND',
-    `no synthesized stack at ${show(dir)} (${isDirectory ? 'the directory holds neither manifest.json nor cdk.tf.json' : 'no such directory'}); expected the output directory of \`npx cdktf synth\` (default ./cdktf.out) or one stack directory holding cdk.tf.json: run \`npx cdktf synth\` first`,
+    `--synth ${show(dir)}: ${isDirectory ? 'neither manifest.json nor cdk.tf.json in it' : 'no such directory'}; expected a cdktf output directory (default ./cdktf.out) or one stack directory: synthesize first`,
+    'docs/review.md#options',
   );
 }
 
@@ -169,6 +234,14 @@ export function reviewInputNotFound(dir: string, isDirectory: boolean): KindoCon
 export function reviewInputUnreadable(file: string, reason: string): KindoConfigError {
   return new KindoConfigError(
     'REVIEW_INPUT_UNREADABLE',
-    `cannot read ${show(file)}: ${reason}; expected JSON written by \`npx cdktf synth\`: synthesize again`,
+    `cannot read ${show(file)}: ${reason}; expected JSON written by a synth: synthesize again`,
+  );
+}
+
+/** Synthesized JSON that is not shaped as a synth writes it. */
+export function reviewInputInvalid(what: string, reason: string): KindoConfigError {
+  return new KindoConfigError(
+    'REVIEW_INPUT_INVALID',
+    `${what.startsWith('stack ') ? what : show(what)} is not a synthesized cdktf stack: ${reason}; synthesize again`,
   );
 }

@@ -99,6 +99,8 @@ export interface ReviewedIntegration {
   readonly signInAudience: string;
   readonly redirectUris: readonly ReviewedValue[];
   readonly nango?: {
+    /** Where the Nango secret key and the client secret are sent at apply (`triggers_replace.server_url`); absent in synths that did not record it. */
+    readonly serverUrl?: ReviewedValue;
     readonly provider: ReviewedValue;
     readonly uniqueKey: ReviewedValue;
     readonly scopes: ReviewedValue;
@@ -143,6 +145,8 @@ export type ReviewChangeKind =
   | 'integration-removed'
   | 'redirect-uri-added'
   | 'redirect-uri-removed'
+  | 'callback-url-changed'
+  | 'nango-server-url-changed'
   | 'sign-in-audience-changed'
   | 'nango-provider-changed'
   | 'nango-unique-key-changed'
@@ -154,6 +158,8 @@ export interface ReviewChange {
   readonly kind: ReviewChangeKind;
   /** Whether the change widens what the apps may access or where tokens go. */
   readonly grows: boolean;
+  /** Set when the change moves where secrets or authorization codes are sent: the Nango server URL or the callback (redirect) URL. */
+  readonly highRisk?: true;
   /** 0 is reviewed first: new write, unknown or application permissions; removals come last. */
   readonly rank: number;
   readonly integration: string;
@@ -222,10 +228,27 @@ export interface AdoptedChange extends PlannedAttributeChange {
   readonly impact: string;
 }
 
+/**
+ * A planned change of where secrets or authorization codes go: the Nango server URL of a Nango
+ * registration (`triggers_replace.server_url`: the Nango secret key and the client secret are sent
+ * there at apply) or an app registration's redirect URIs (where Entra sends authorization codes).
+ */
+export interface PlannedRedirection {
+  readonly address: string;
+  readonly label: string;
+  readonly what: 'Nango server URL' | 'redirect URIs';
+  readonly action: PlannedActionKind;
+  /** The URLs before and after; a URL Terraform marks sensitive or knows only after apply is described, not shown. */
+  readonly before: readonly string[];
+  readonly after: readonly string[];
+}
+
 /** The reviewer-relevant part of one `terraform show -json` plan. */
 export interface PlanSummary {
   readonly label: string;
   readonly actions: readonly PlannedAction[];
+  /** Changes of the Nango server URL or of redirect URIs: high risk, and growth of the access surface. */
+  readonly redirections: readonly PlannedRedirection[];
   /** Resources the plan imports, riskiest first. */
   readonly adopted: readonly AdoptedResource[];
 }
@@ -238,6 +261,15 @@ export interface ReviewReport {
   readonly risks: ReviewRisks;
   readonly diff?: ReviewDiff;
   readonly plans: readonly PlanSummary[];
+  /** What the gate decides: growth against the base, or a planned change of where secrets or codes go. */
+  readonly verdict: ReviewVerdict;
+}
+
+/** The gate's reading of a report: the access surface grows when any reason is given. */
+export interface ReviewVerdict {
+  readonly grows: boolean;
+  /** One line per reason, in Markdown, high-risk changes first. */
+  readonly reasons: readonly string[];
 }
 
 /** A permission named in the risk section. */

@@ -181,13 +181,13 @@ describe('diffIntegrations', () => {
         justification: 'Kindo lists the user’s `open` tasks',
       });
       expect(added(declared)[0].summary).toBe(
-        'New permission for `main/teams` on Microsoft Graph: `Tasks.Read` (read as declared in addPermissions, no admin consent required as declared, consented tenant-wide, granted without being requested; justification: Kindo lists the user’s `open` tasks)',
+        'New permission for `main/teams` on Microsoft Graph: `Tasks.Read` (read as declared in addPermissions, no admin consent required as declared, consented tenant-wide, granted without being requested; justification: Kindo lists the user’s \\`open\\` tasks)',
       );
     });
 
-    test('puts a name with backticks in quotes, so the Markdown code span stays closed', () => {
+    test('fences a name with backticks in more backticks, so the Markdown code span stays closed', () => {
       expect(added(permission('Odd`Name'))[0].summary).toBe(
-        "New permission for `main/teams` on Microsoft Graph: `Odd'Name` (read, no admin consent required, consented tenant-wide)",
+        'New permission for `main/teams` on Microsoft Graph: ``Odd`Name`` (read, no admin consent required, consented tenant-wide)',
       );
     });
   });
@@ -278,31 +278,30 @@ describe('diffIntegrations', () => {
     expect(consent('one user', 'one user')).toEqual([]);
   });
 
-  test('reports a new redirect URI as growth, where codes may go, and a removed one as not; compared by resolved value', () => {
+  test('reports a new redirect URI as high-risk growth naming its host, and a removed one as not; compared by resolved value', () => {
+    const callback = { raw: '${var.nango_url}/oauth/callback', resolved: 'https://api.nango.dev/oauth/callback' };
     const changes = changesTo(
-      {
-        redirectUris: [
-          { raw: '${var.nango_url}/oauth/callback', resolved: 'https://api.nango.dev/oauth/callback' },
-          { raw: 'https://nango.example.com/oauth/callback' },
-        ],
-      },
-      {
-        redirectUris: [
-          { raw: 'https://api.nango.dev/oauth/callback' },
-          { raw: 'https://old.example.com/oauth/callback' },
-        ],
-      },
+      { redirectUris: [callback, { raw: 'https://nango.example.com/oauth/callback' }] },
+      { redirectUris: [{ raw: 'https://api.nango.dev/oauth/callback' }] },
     );
     expect(changes).toEqual([
       {
         kind: 'redirect-uri-added',
         grows: true,
-        rank: 4,
+        highRisk: true,
+        rank: 0,
         integration: 'main/teams',
         after: 'https://nango.example.com/oauth/callback',
         summary:
-          'New redirect URI for `main/teams`: `https://nango.example.com/oauth/callback` — authorization codes may be sent there',
+          '**High risk: new redirect URI** for `main/teams`, host `nango.example.com`: `https://nango.example.com/oauth/callback` — authorization codes may be sent there',
       },
+    ]);
+    expect(
+      changesTo(
+        { redirectUris: [callback] },
+        { redirectUris: [callback, { raw: 'https://old.example.com/oauth/callback' }] },
+      ),
+    ).toEqual([
       {
         kind: 'redirect-uri-removed',
         grows: false,
@@ -312,6 +311,52 @@ describe('diffIntegrations', () => {
         summary: 'Redirect URI removed from `main/teams`: `https://old.example.com/oauth/callback`',
       },
     ]);
+  });
+
+  test('reports a moved callback URL as one high-risk change naming the old and the new host', () => {
+    expect(
+      changesTo(
+        { redirectUris: [{ raw: 'https://nango.evil.example/oauth/callback' }] },
+        { redirectUris: [{ raw: 'https://api.nango.dev/oauth/callback' }] },
+      ),
+    ).toEqual([
+      {
+        kind: 'callback-url-changed',
+        grows: true,
+        highRisk: true,
+        rank: 0,
+        integration: 'main/teams',
+        before: 'https://api.nango.dev/oauth/callback',
+        after: 'https://nango.evil.example/oauth/callback',
+        summary:
+          '**High risk: callback URL of `main/teams` moves**, host `api.nango.dev` → `nango.evil.example`: `https://api.nango.dev/oauth/callback` → `https://nango.evil.example/oauth/callback` — authorization codes go to the new URL',
+      },
+    ]);
+  });
+
+  test('reports a moved Nango server URL as high-risk growth naming the old and the new host, reviewed first', () => {
+    const nango = integration('main/teams').nango!;
+    const moved = (serverUrl: string | undefined, before: string | undefined) =>
+      changesTo(
+        { nango: { ...nango, serverUrl: serverUrl === undefined ? undefined : { raw: serverUrl } } },
+        { nango: { ...nango, serverUrl: before === undefined ? undefined : { raw: before } } },
+      );
+    expect(moved('https://nango.evil.example', 'https://api.nango.dev')).toEqual([
+      {
+        kind: 'nango-server-url-changed',
+        grows: true,
+        highRisk: true,
+        rank: 0,
+        integration: 'main/teams',
+        before: 'https://api.nango.dev',
+        after: 'https://nango.evil.example',
+        summary:
+          '**High risk: Nango server URL of `main/teams` moves**, host `api.nango.dev` → `nango.evil.example`: `https://api.nango.dev` → `https://nango.evil.example` — the Nango secret key and the client secret are sent there at apply',
+      },
+    ]);
+    expect(moved('https://api.nango.dev', 'https://api.nango.dev')).toEqual([]);
+    // A base synthesized before the review read the server URL has none to compare with.
+    expect(moved('https://nango.evil.example', undefined)).toEqual([]);
   });
 
   test('reports a sign-in audience opened to other directories as growth, and one closed to this directory as not', () => {

@@ -370,7 +370,7 @@ describe('review exit status', () => {
   test('fails if an option is unknown, with status 2', () => {
     expect(run('--stack', 'x')).toBe(REVIEW_EXIT.USAGE);
     expect(io.all).toMatch(
-      /^review: unknown option: '--stack'; expected one of --synth, --base, --plan, --out, --json, --help\n/,
+      /^review: unknown option: '--stack'; expected one of --synth, --base, --plan, --out, --json, --prepare-plan, --help\n/,
     );
   });
 
