@@ -4,7 +4,8 @@ import { catalog, type IntegrationId } from '../catalog/catalog';
 import { KindoConfigError } from '../core/errors';
 import type { ExistingApp, ExistingClientSecret } from '../constructs/existing-app';
 import { validateAdoptionFile } from './adoption-file-schema-validator';
-import { showSafely, terminalSafe } from './escape';
+import { visible } from '../core/visible';
+import { show } from '../core/errors';
 import { formatPath, type JsonPath, prototypeKeyPath, schemaProblem } from './json-input';
 
 // The default stack's adoption file (docs/adopting.md): what `adopt --format json` writes, named by
@@ -31,13 +32,13 @@ const validate = validateAdoptionFile as unknown as ValidateFunction<KindoAdopti
 export function adoptionFileInvalid(path: string, problem: string): KindoConfigError {
   return new KindoConfigError(
     'ADOPTION_FILE_INVALID',
-    `${EXISTING_APPS_ENV} file ${showSafely(path, Number.POSITIVE_INFINITY)}: ${problem}`,
+    `${EXISTING_APPS_ENV} file ${show(path, Number.POSITIVE_INFINITY)}: ${problem}`,
     DOCS,
   );
 }
 
 const fieldProblem = (at: JsonPath, value: unknown, expected: string) =>
-  `\`${formatPath(at)}\` is ${showSafely(value)}; expected ${expected}`;
+  `\`${formatPath(at)}\` is ${show(value)}; expected ${expected}`;
 
 /**
  * The adoption file named by {@link EXISTING_APPS_ENV}, validated against its schema (every
@@ -52,7 +53,7 @@ export function adoptionFromFile(path: string | undefined): KindoAdoption {
   try {
     doc = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw adoptionFileInvalid(path, `cannot be read as JSON (${terminalSafe((e as Error).message)})`);
+    throw adoptionFileInvalid(path, `cannot be read as JSON (${visible((e as Error).message)})`);
   }
   checkAdoption(path, doc);
   return normalized(doc as KindoAdoption);

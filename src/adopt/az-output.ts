@@ -6,7 +6,8 @@ import {
   validatePermissionGrant,
   validateServicePrincipal,
 } from './az-output-schema-validator';
-import { showSafely, terminalSafe } from './escape';
+import { visible } from '../core/visible';
+import { show } from '../core/errors';
 import { formatPath, type JsonPath, prototypeKeyPath, schemaProblem } from './json-input';
 
 // The JSON the printed `az` commands write (Microsoft Graph v1.0 application, servicePrincipal,
@@ -67,7 +68,7 @@ export interface AzObjects {
 export function adoptInputInvalid(source: string, problem: string): KindoConfigError {
   return new KindoConfigError(
     'ADOPT_INPUT_INVALID',
-    `cannot read ${showSafely(source, Number.POSITIVE_INFINITY)}: ${problem}`,
+    `cannot read ${show(source, Number.POSITIVE_INFINITY)}: ${problem}`,
     'docs/adopting.md#1-find-what-you-have',
   );
 }
@@ -97,7 +98,7 @@ export function parseJsonDocuments(text: string, source: string): unknown[] {
       if (depth < 0) throw adoptInputInvalid(source, notAzJson(`unbalanced '${c}' at character ${i}`));
       if (depth === 0) docs.push(parseDocument(text.slice(start, i + 1), source));
     } else if (depth === 0 && !/\s/.test(c)) {
-      throw adoptInputInvalid(source, notAzJson(`unexpected ${showSafely(text.slice(i, i + 20))} at character ${i}`));
+      throw adoptInputInvalid(source, notAzJson(`unexpected ${show(text.slice(i, i + 20))} at character ${i}`));
     }
   }
   if (depth !== 0) throw adoptInputInvalid(source, notAzJson('it ends inside a JSON document'));
@@ -109,7 +110,7 @@ function parseDocument(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw adoptInputInvalid(source, notAzJson(terminalSafe((e as Error).message)));
+    throw adoptInputInvalid(source, notAzJson(visible((e as Error).message)));
   }
 }
 
@@ -160,9 +161,9 @@ function located(docs: readonly unknown[]): { items: Located[]; truncatedLists: 
 
 function refuse(source: string, item: Located, kind: Kind, path: JsonPath, value: unknown, expected: string): never {
   const name = item.object.displayName ?? item.object.id;
-  const what = `${kind}${typeof name === 'string' ? ` ${showSafely(name, 60)}` : ''}`;
+  const what = `${kind}${typeof name === 'string' ? ` ${show(name, 60)}` : ''}`;
   const field = path.length > 0 ? `\`${formatPath(path)}\`` : 'the object';
-  throw adoptInputInvalid(source, `${item.where} (${what}): ${field} is ${showSafely(value)}; expected ${expected}`);
+  throw adoptInputInvalid(source, `${item.where} (${what}): ${field} is ${show(value)}; expected ${expected}`);
 }
 
 /** Checks one object against its type's schema; a refusal names the document, the item, the field and the value. */

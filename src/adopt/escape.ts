@@ -3,64 +3,18 @@
 // Each writer here makes a value that language's literal, or a comment that cannot end early; none
 // lets a value become code.
 
-/**
- * Code points that end a line in some language (LF, VT, FF, CR, NEL, U+2028, U+2029), every other C0
- * and C1 control and DEL, the bidirectional overrides and isolates that reorder displayed text,
- * and the byte order mark. None belongs in a name; each can hide or break what surrounds it.
- */
-export function isUnsafeCodePoint(cp: number): boolean {
-  return (
-    cp <= 0x1f ||
-    (cp >= 0x7f && cp <= 0x9f) ||
-    cp === 0x61c ||
-    cp === 0x200e ||
-    cp === 0x200f ||
-    cp === 0x2028 ||
-    cp === 0x2029 ||
-    (cp >= 0x202a && cp <= 0x202e) ||
-    (cp >= 0x2066 && cp <= 0x2069) ||
-    cp === 0xfeff ||
-    // A lone surrogate: not text, and not encodable as UTF-8.
-    (cp >= 0xd800 && cp <= 0xdfff)
-  );
-}
-
-/** The first unsafe code point of `value` and its position, if any. */
-export function firstUnsafe(value: string): { index: number; codePoint: number } | undefined {
-  let index = 0;
-  for (const ch of value) {
-    const codePoint = ch.codePointAt(0)!;
-    if (isUnsafeCodePoint(codePoint)) return { index, codePoint };
-    index += ch.length;
-  }
-  return undefined;
-}
+import { isInvisible } from '../core/visible';
 
 const hex4 = (cp: number) => cp.toString(16).toUpperCase().padStart(4, '0');
 
-/** `U+000A`, as messages name a character. */
-export const codePointName = (cp: number) => `U+${hex4(cp)}`;
-
-/** Replaces each unsafe code point with what `replace` returns for it. */
+/** Replaces each code point that src/core/visible.ts calls invisible with what `replace` returns for it. */
 function mapUnsafe(value: string, replace: (cp: number) => string): string {
   let out = '';
   for (const ch of value) {
     const cp = ch.codePointAt(0)!;
-    out += isUnsafeCodePoint(cp) ? replace(cp) : ch;
+    out += isInvisible(cp) ? replace(cp) : ch;
   }
   return out;
-}
-
-/** Text for the terminal: unsafe code points (ESC sequences, bidi overrides, line breaks) shown as `\u{1B}`. */
-export function terminalSafe(value: string): string {
-  return mapUnsafe(value, (cp) => `\\u{${cp.toString(16).toUpperCase()}}`);
-}
-
-/** A value as error messages show it: quoted, unsafe code points escaped, values over `max` characters cut. */
-export function showSafely(value: unknown, max = 80): string {
-  const text = typeof value === 'string' ? `'${value}'` : value === undefined ? 'nothing' : JSON.stringify(value);
-  const cut = [...text].length > max ? `${[...text].slice(0, max).join('')}…` : text;
-  return terminalSafe(cut);
 }
 
 /** One line of comment text in any language: line terminators, controls and bidi marks become spaces. */

@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import { showSafely } from './escape';
+import { show } from '../core/errors';
 
 // Reading the JSON a user hands the package (the adoption file, the `az` output): where a value sits,
 // how to name it, and what a schema (precompiled, so that Ajv is not loaded) says about it.
@@ -16,7 +16,7 @@ export function formatPath(path: JsonPath): string {
     .map((p, i) => {
       if (typeof p === 'number') return `[${p}]`;
       if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(p)) return i === 0 ? p : `.${p}`;
-      return `[${showSafely(p)}]`;
+      return `[${show(p)}]`;
     })
     .join('');
 }

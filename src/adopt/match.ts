@@ -2,7 +2,7 @@ import { catalog, type CatalogApi, type IntegrationDefinition, type IntegrationI
 import { KindoConfigError } from '../core/errors';
 import type { AzApplication, AzObjects, AzServicePrincipal } from './az-output';
 import { differences } from './differences';
-import { showSafely } from './escape';
+import { show } from '../core/errors';
 
 // Matching the chosen integrations to app registrations made by hand from Kindo's guide.
 
@@ -39,7 +39,7 @@ export interface MatchOptions {
 
 /** Several hand-made app registrations fit one integration: the operator picks one. */
 export function adoptAmbiguous(integration: string, candidates: readonly AzApplication[]): KindoConfigError {
-  const listed = candidates.map((c) => `${showSafely(c.displayName, 60)} (client ID ${c.appId})`).join('; ');
+  const listed = candidates.map((c) => `${show(c.displayName, 60)} (client ID ${c.appId})`).join('; ');
   return new KindoConfigError(
     'ADOPT_AMBIGUOUS',
     `integration '${integration}' matches ${candidates.length} app registrations: ${listed}; expected one: pass --app ${integration}=<client ID of the one Nango uses>`,

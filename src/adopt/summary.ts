@@ -1,4 +1,5 @@
-import { showSafely, terminalSafe } from './escape';
+import { visible } from '../core/visible';
+import { show } from '../core/errors';
 import type { AdoptionMatch } from './match';
 import { saasChangeLines } from './render-saas';
 import type { SaasAdoptionMatch } from './saas-match';
@@ -21,7 +22,7 @@ const truncated = (lists: number) =>
 
 /** The summary of a match of app registrations made by hand. */
 export function adoptionSummary(match: AdoptionMatch, truncatedLists = 0): string[] {
-  const found = match.found.map((f) => `${f.integration} (${showSafely(f.displayName, 60)}, client ID ${f.clientId})`);
+  const found = match.found.map((f) => `${f.integration} (${show(f.displayName, 60)}, client ID ${f.clientId})`);
   const lines = [
     `Found ${match.found.length} app registration(s) made by hand: ${found.join(', ') || 'none'}.`,
     ...match.found.flatMap((f) => changes(f.integration, f.notes)),
@@ -29,7 +30,7 @@ export function adoptionSummary(match: AdoptionMatch, truncatedLists = 0): strin
   if (match.missing.length > 0)
     lines.push(`No app registration found for: ${match.missing.join(', ')}; the stack creates theirs.`);
   if (match.unassigned.length > 0) {
-    const apps = match.unassigned.map((a) => `${showSafely(a.displayName, 60)} (client ID ${a.clientId})`);
+    const apps = match.unassigned.map((a) => `${show(a.displayName, 60)} (client ID ${a.clientId})`);
     lines.push(
       `Not matched to any integration (adopt one with --app <integration id>=<client ID>): ${apps.join(', ')}.`,
     );
@@ -39,14 +40,14 @@ export function adoptionSummary(match: AdoptionMatch, truncatedLists = 0): strin
     lines.push(
       `Set nangoUniqueKeys (module: nango_unique_keys) to the unique keys of your Nango integrations for ${delegated.join(', ')} if they are not kindo-<id>, so that Nango keeps their connections.`,
     );
-  return [...lines, ...truncated(truncatedLists)].map(terminalSafe);
+  return [...lines, ...truncated(truncatedLists)].map(visible);
 }
 
 /** The summary of a match of Kindo SaaS consent. */
 export function saasAdoptionSummary(match: SaasAdoptionMatch, truncatedLists = 0): string[] {
   const found = match.found.map(
     (f) =>
-      `${f.integration} (${f.displayName ? showSafely(f.displayName, 60) : 'unnamed'}, object ID ${f.servicePrincipalObjectId})`,
+      `${f.integration} (${f.displayName ? show(f.displayName, 60) : 'unnamed'}, object ID ${f.servicePrincipalObjectId})`,
   );
   const lines = [
     `Found ${match.found.length} service principal(s) of Kindo's apps: ${found.join(', ') || 'none'}.`,
@@ -56,5 +57,5 @@ export function saasAdoptionSummary(match: SaasAdoptionMatch, truncatedLists = 0
     lines.push(
       `No service principal for: ${match.missing.join(', ')}; nothing to take over (KindoSaasConsent creates it).`,
     );
-  return [...lines, ...truncated(truncatedLists)].map(terminalSafe);
+  return [...lines, ...truncated(truncatedLists)].map(visible);
 }

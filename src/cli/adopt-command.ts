@@ -4,7 +4,7 @@ import { INTEGRATION_IDS, type IntegrationId } from '../catalog/catalog';
 import { checkServiceUrl } from '../core/validate';
 import { adoptInputInvalid, readAzObjects } from '../adopt/az-output';
 import { azQueries, saasAzQueries } from '../adopt/az-queries';
-import { codePointName, firstUnsafe, terminalSafe } from '../adopt/escape';
+import { codePointName, firstInvisible, visible } from '../core/visible';
 import { matchApps } from '../adopt/match';
 import { renderHcl } from '../adopt/render-hcl';
 import { renderJson } from '../adopt/render-json';
@@ -62,7 +62,7 @@ Input rules: docs/troubleshooting.md#input-rules. Exit status: 0 printed; 3 noth
 
 /** Options whose values reach the printed script: no control characters, line breaks or bidi marks. */
 function checkPrintable(option: string, value: string): void {
-  const unsafe = firstUnsafe(value);
+  const unsafe = firstInvisible(value);
   if (unsafe)
     throw cliUsage(
       'adopt',
@@ -79,13 +79,13 @@ function integrationsOf(value: string | undefined): IntegrationId[] {
     .map((s) => s.trim())
     .filter(Boolean);
   const known = `integration ids separated by commas, from: ${INTEGRATION_IDS.join(', ')}`;
-  if (ids.length === 0) throw cliUsage('adopt', 'option --integrations is empty', terminalSafe(value), known);
+  if (ids.length === 0) throw cliUsage('adopt', 'option --integrations is empty', visible(value), known);
   for (const id of ids) {
     if (!(INTEGRATION_IDS as readonly string[]).includes(id))
       throw cliUsage(
         'adopt',
         'unknown integration in --integrations',
-        terminalSafe(id),
+        visible(id),
         `one of ${INTEGRATION_IDS.join(', ')}`,
       );
   }
@@ -108,7 +108,7 @@ function pairsOf(option: string, values: readonly string[], allowed: readonly st
       throw cliUsage(
         'adopt',
         `option --${option}`,
-        terminalSafe(v),
+        visible(v),
         `<integration id>=<GUID>, e.g. teams=6e5d4c3b-2a19-4f08-8e7d-6c5b4a392817, ${scope}`,
       );
     }
@@ -121,7 +121,7 @@ function readInput(input: string, cwd: string): string {
   try {
     return input === '-' ? readFileSync(0, 'utf8') : readFileSync(resolve(cwd, input), 'utf8');
   } catch (e) {
-    throw adoptInputInvalid(input === '-' ? 'standard input' : input, terminalSafe((e as Error).message));
+    throw adoptInputInvalid(input === '-' ? 'standard input' : input, visible((e as Error).message));
   }
 }
 
@@ -134,10 +134,10 @@ function common(values: CommandValues, saas: boolean) {
   const format = values.format as string;
   const formats = saas ? ['ts', 'hcl', 'both'] : ['ts', 'hcl', 'json', 'both'];
   if (!formats.includes(format))
-    throw cliUsage('adopt', 'option --format', terminalSafe(format), `${formats.slice(0, -1).join(', ')} or both`);
+    throw cliUsage('adopt', 'option --format', visible(format), `${formats.slice(0, -1).join(', ')} or both`);
   const moduleName = values.module as string;
   if (!HCL_NAME.test(moduleName))
-    throw cliUsage('adopt', 'option --module', terminalSafe(moduleName), 'the name of your module block, e.g. kindo');
+    throw cliUsage('adopt', 'option --module', visible(moduleName), 'the name of your module block, e.g. kindo');
   const out = (values.out as string | undefined) ?? (saas ? DEFAULTS.saasOut : DEFAULTS.out);
   checkPrintable('out', out);
   return { format, moduleName, out, input: values.input as string | undefined };

@@ -2,6 +2,8 @@
 // it (aws-cdk's `ValidationError` thrown where `validateRolePath()` fails); this file holds only the
 // type, its codes and how values are shown in messages.
 
+import { visible } from './visible';
+
 /** Every code a {@link KindoConfigError} carries. Compare codes, never message texts: messages may be reworded. */
 export const ERROR_CODES = [
   'ADOPTED_APP_WITHOUT_NANGO_DECISION',
@@ -76,11 +78,21 @@ export class KindoConfigError extends Error {
   }
 }
 
-/** A value as messages show it: strings quoted, `undefined` as "nothing", numbers as written. */
-export const show = (value: unknown): string => {
-  if (typeof value === 'string') return `'${value}'`;
-  if (value === undefined) return 'nothing';
+/**
+ * A value as messages show it: strings quoted, `undefined` as "nothing", numbers as written; on one
+ * visible line (control characters, line breaks and bidi marks as `\u{…}`, so a value can neither
+ * send escape sequences to a terminal nor add lines), and cut after `max` characters.
+ */
+export function show(value: unknown, max = 200): string {
   // JSON writes NaN and Infinity as null, which would misreport the value received.
-  if (typeof value === 'number') return String(value);
-  return JSON.stringify(value);
-};
+  const text =
+    typeof value === 'string'
+      ? `'${value}'`
+      : value === undefined
+        ? 'nothing'
+        : typeof value === 'number'
+          ? String(value)
+          : (JSON.stringify(value) ?? String(value));
+  const chars = [...text];
+  return visible(chars.length > max ? `${chars.slice(0, max).join('')}…` : text);
+}

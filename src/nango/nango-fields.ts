@@ -137,7 +137,8 @@ export const NANGO_FIELDS_DESCRIPTION = `Per integration id, integration-specifi
  * @param variable the variable's name, e.g. `nango_fields`
  */
 export function nangoFieldsValidation(variable: string): TerraformVariableValidationConfig[] {
-  const [ID, FIELD, VALUE] = ['\u0001id\u0001', '\u0001name\u0001', '\u0001value\u0001'];
+  // Private-use characters: no value holds them, and messages show them as they are.
+  const [ID, FIELD, VALUE] = ['\ue000id\ue000', '\ue000name\ue000', '\ue000value\ue000'];
   const at = `${variable}["${ID}"]`;
   // The message as an HCL string whose template interpolates the entry.
   const literal = (message: string) =>

@@ -4,18 +4,9 @@
 // notes, keys, URLs, plan labels and addresses all come from the synth or the plan under review, so
 // none of them may add an element, a link, an image or a mention that the report did not write.
 
-// Characters a reader cannot see or that change how the line is laid out: C0 and C1 controls (CR,
-// LF, TAB included), U+2028/2029, soft hyphen, zero-width and bidirectional formatting characters,
-// BOM. Shown as `\u{…}` so that a reviewer sees them, instead of a line break or a reordered line.
-const INVISIBLE =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose.
-  /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]/gu;
-const ZERO_WIDTH_SPACE = '\u200b';
+import { visible } from '../core/visible';
 
-/** Every invisible or line-breaking character as `\u{hex}`: what remains is one visible line. */
-export function visible(s: string): string {
-  return s.replace(INVISIBLE, (c) => `\\u{${c.codePointAt(0)!.toString(16).padStart(4, '0')}}`);
-}
+const ZERO_WIDTH_SPACE = '\u200b';
 
 /**
  * Breaks what GitHub links in rendered text — `@user` and `@org/team` mentions, e-mail addresses,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { adoptionFromFile } from '../../src/adopt/adoption-file';
-import { firstUnsafe } from '../../src/adopt/escape';
+import { firstInvisible } from '../../src/core/visible';
 import { KindoMicrosoftIntegrationsStack } from '../../src/constructs/kindo-microsoft-integrations-stack';
 import { expectKindoError } from '../support/errors';
 
@@ -145,7 +145,7 @@ describe('the adoption file of the default stack (KINDO_EXISTING_APPS)', () => {
     expect(error.message).toContain('(docs/adopting.md#the-adoption-file)');
     // A few lines at most, and nothing a terminal would interpret.
     expect(error.message.split('\n')).toHaveLength(1);
-    expect(firstUnsafe(error.message)).toBeUndefined();
+    expect(firstInvisible(error.message)).toBeUndefined();
   });
 
   test('refuses a missing file, naming it', () => {

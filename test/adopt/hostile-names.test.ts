@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import ts from 'typescript';
 import { adoptionFromFile } from '../../src/adopt/adoption-file';
-import { firstUnsafe } from '../../src/adopt/escape';
+import { firstInvisible } from '../../src/core/visible';
 import { INTEGRATION_IDS } from '../../src/catalog/catalog';
 import { main } from '../../src/cli/main';
 import { captureOutput } from '../support/output';
@@ -40,7 +40,7 @@ describe('adopt on apps with hostile display names', () => {
 
   test('the terminal gets no escape sequence, line break or bidi mark from a name', () => {
     adopt('json');
-    for (const line of io.err.split('\n')) expect(firstUnsafe(line), JSON.stringify(line)).toBeUndefined();
+    for (const line of io.err.split('\n')) expect(firstInvisible(line), JSON.stringify(line)).toBeUndefined();
     expect(io.err).toContain('\\u{1B}[31mred');
     expect(io.err).toContain(
       "Not matched to any integration (adopt one with --app <integration id>=<client ID>): '\\u{1B}",
@@ -110,6 +110,6 @@ describe('adopt on apps with hostile display names', () => {
     INTEGRATION_IDS.forEach((id, i) => {
       expect(adoption.existingApps?.[id]?.clientSecrets?.[0].description).toBe(HOSTILE_NAMES[i]);
     });
-    expect(firstUnsafe(io.out.replace(/\n/g, ' '))).toBeUndefined();
+    expect(firstInvisible(io.out.replace(/\n/g, ' '))).toBeUndefined();
   });
 });

@@ -118,7 +118,7 @@ describe('review command', () => {
     expect(review('--synth', stackDir('head', teams('https://api.nango.dev', { groups: 'token' })), '--out', out)).toBe(
       REVIEW_EXIT.NO_GROWTH,
     );
-    expect(readFileSync(out, 'utf8')).toContain(`the groups in \`\${toset([var.group, "${GROUP}"])}\``);
+    expect(readFileSync(out, 'utf8')).toContain(`the groups in \`\${toset([lower(var.group), "${GROUP}"])}\``);
   });
 
   test('refuses an --out or --json that is a directory, with status 1, writing neither file', () => {

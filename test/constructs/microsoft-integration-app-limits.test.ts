@@ -3,6 +3,7 @@ import { catalog, type IntegrationId } from '../../src/catalog/catalog';
 import type { AddedPermission } from '../../src/catalog/permission-changes';
 import { type Synth, type TestProps, only, synthApp } from '../support/integration-app';
 import { expectKindoError, type Fragment } from '../support/errors';
+import { show } from '../../src/core/errors';
 
 // Limits at the edge and settings in pairs: each case sits on the boundary a mutated check would move.
 
@@ -75,7 +76,7 @@ describe('MicrosoftIntegrationApp limits', () => {
       'the tenant ID ends in a newline',
       { integration: 'teams', tenantId: `${GUID}\n` },
       'NOT_A_GUID',
-      ['`tenantId`', `'${GUID}\n'`],
+      ['`tenantId`', show(`${GUID}\n`)],
     ],
     [
       'the Nango server URL is ftp on a loopback host',
@@ -117,7 +118,7 @@ describe('MicrosoftIntegrationApp limits', () => {
       'the Nango unique key has 256 characters',
       { integration: 'teams', nangoUniqueKey: 'k'.repeat(256) },
       'PATTERN_MISMATCH',
-      ['`nangoUniqueKey`', `'${'k'.repeat(256)}'`],
+      ['`nangoUniqueKey`', show('k'.repeat(256))],
     ],
     [
       'the Nango unique key is empty',

@@ -7,6 +7,7 @@ import { INTEGRATION_IDS, catalog, type IntegrationId } from '../../src/catalog/
 import { MicrosoftIntegrationApp, SignInAudience } from '../../src/constructs/microsoft-integration-app';
 import { type Synth, type TestProps, only, synthApp } from '../support/integration-app';
 import { expectKindoError, type Fragment } from '../support/errors';
+import { show } from '../../src/core/errors';
 
 const delegated = INTEGRATION_IDS.filter((id) => catalog()[id].authFlow === 'delegated');
 
@@ -627,7 +628,7 @@ describe('MicrosoftIntegrationApp', () => {
         'the name prefix spans lines',
         { integration: 'teams', namePrefix: 'Kindo\n' },
         'PATTERN_MISMATCH',
-        ['`namePrefix`', "'Kindo\n'"],
+        ['`namePrefix`', show('Kindo\n')],
       ],
     ];
     test.each(cases)('fails if %s', (_name, props, code, fragments) => {

@@ -1,6 +1,7 @@
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { checkNangoFields, nangoFieldsValidation } from '../../src/nango/nango-fields';
 import { expectKindoError } from '../support/errors';
+import { show } from '../../src/core/errors';
 
 describe('checkNangoFields', () => {
   test.each([
@@ -79,7 +80,7 @@ describe('checkNangoFields', () => {
   test('fails if a value is longer than Nango keeps for a configuration value', () => {
     expectKindoError(() => checkNangoFields('nangoFields', { notes: 'x'.repeat(8193) }), 'NANGO_FIELD_INVALID', [
       '`nangoFields.notes`',
-      `'${'x'.repeat(8193)}'`,
+      show('x'.repeat(8193)),
     ]);
   });
 

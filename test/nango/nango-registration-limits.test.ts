@@ -1,6 +1,7 @@
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { NangoRegistration, type NangoRegistrationProps } from '../../src/nango/nango-registration';
 import { expectKindoError } from '../support/errors';
+import { show } from '../../src/core/errors';
 
 // Nango's limits at their edge: 255 characters for the unique key, the display name and a literal client ID.
 
@@ -43,20 +44,20 @@ describe('NangoRegistration limits', () => {
       'a literal client ID has 256 characters',
       { clientId: 'c'.repeat(256) },
       'PATTERN_MISMATCH',
-      ['`clientId`', `'${'c'.repeat(256)}'`],
+      ['`clientId`', show('c'.repeat(256))],
     ],
     ['a literal client ID is empty', { clientId: '' }, 'PATTERN_MISMATCH', ['`clientId`', "''"]],
     [
       'the display name has 256 characters',
       { displayName: 'd'.repeat(256) },
       'PATTERN_MISMATCH',
-      ['`displayName`', `'${'d'.repeat(256)}'`],
+      ['`displayName`', show('d'.repeat(256))],
     ],
     [
       'the unique key has 256 characters',
       { uniqueKey: 'u'.repeat(256) },
       'PATTERN_MISMATCH',
-      ['`nangoUniqueKey`', `'${'u'.repeat(256)}'`],
+      ['`nangoUniqueKey`', show('u'.repeat(256))],
     ],
     [
       'the server URL is http on a public host',

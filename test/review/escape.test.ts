@@ -1,5 +1,6 @@
 import MarkdownIt from 'markdown-it';
-import { cell, code, html, text, visible } from '../../src/review/escape';
+import { cell, code, html, text } from '../../src/review/escape';
+import { visible } from '../../src/core/visible';
 import {
   buildReviewReport,
   diffReviews,
@@ -172,7 +173,7 @@ function linkable(rendered: string): string[] {
 
 describe('escaping a value for where it lands in the report', () => {
   test('shows invisible and line-breaking characters as \\u{…}', () => {
-    expect(visible('a\rb\r\nc\u2028d\u202ee\tf')).toBe('a\\u{000d}b\\u{000d}\\u{000a}c\\u{2028}d\\u{202e}e\\u{0009}f');
+    expect(visible('a\rb\r\nc\u2028d\u202ee\tf')).toBe('a\\u{D}b\\u{D}\\u{A}c\\u{2028}d\\u{202E}e\\u{9}f');
   });
 
   test('escapes Markdown in text and breaks mentions, references and URLs with a zero-width space', () => {
