@@ -94,6 +94,15 @@ describe('the packed package in a consumer project', { timeout: 120_000 }, () =>
       expect(existsSync(join(installed, 'node_modules', peer)), peer).toBe(false);
   });
 
+  test('exposes its index and package.json only: a deep import is refused', async () => {
+    const dir = projects.get(ENGINES[0].name)!;
+    const load = (spec: string) => run(process.execPath, ['-e', `require(${JSON.stringify(spec)})`], dir);
+    expect((await load('kindo-microsoft-integrations')).status).toBe(0);
+    expect((await load('kindo-microsoft-integrations/package.json')).status).toBe(0);
+    const deep = await load('kindo-microsoft-integrations/lib/core/errors');
+    expect(deep.stderr).toContain('ERR_PACKAGE_PATH_NOT_EXPORTED');
+  });
+
   test('documents complete programs, marking fragments with a reason', () => {
     expect(documented.examples.map((e) => e.source)).toEqual(
       expect.arrayContaining(['README.md#1', 'README.md#2', 'README.md#4']),
