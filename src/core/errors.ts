@@ -62,10 +62,18 @@ export const ERROR_CODES = [
 /** A stable, machine-readable error code, e.g. `UNKNOWN_INTEGRATION`. */
 export type KindoErrorCode = (typeof ERROR_CODES)[number];
 
-/** Bad input, refused before anything reaches Terraform: the message names the input, the value and the fix. */
+/**
+ * Bad input, refused before anything reaches Terraform: the message names the input, the value and the fix.
+ *
+ * Its `stack` is the one line `KindoConfigError [CODE]: message`, without frames, unless the
+ * environment variable `KINDO_DEBUG` is set: the frames would point into this package, never at the
+ * input to fix, and an app that does not catch the error would print them, and the source line
+ * Node shows above them, under the message. `code` is not enumerable, so that Node does not print
+ * it a second time after that line.
+ */
 export class KindoConfigError extends Error {
   /** Stable machine-readable code, e.g. `UNKNOWN_INTEGRATION`. */
-  public readonly code: KindoErrorCode;
+  declare public readonly code: KindoErrorCode;
 
   /**
    * @param message the rule, the value received and the fix, in a few lines
@@ -74,7 +82,8 @@ export class KindoConfigError extends Error {
   constructor(code: KindoErrorCode, message: string, docs?: string) {
     super(docs === undefined ? message : `${message} (${docs})`);
     this.name = 'KindoConfigError';
-    this.code = code;
+    Object.defineProperty(this, 'code', { value: code, enumerable: false });
+    if (!process.env.KINDO_DEBUG) this.stack = `${this.name} [${code}]: ${this.message}`;
   }
 }
 

@@ -234,9 +234,13 @@ export interface AdoptedChange extends PlannedAttributeChange {
  * there at apply) or an app registration's redirect URIs (where Entra sends authorization codes).
  */
 export interface PlannedRedirection {
+  /** Terraform address of the resource whose URL changes. */
   readonly address: string;
+  /** The integration it belongs to, or its address. */
   readonly label: string;
+  /** Which URL moves: where Nango calls go (with the key and every client secret), or where sign-ins return. */
   readonly what: 'Nango server URL' | 'redirect URIs';
+  /** What the plan does to the resource. */
   readonly action: PlannedActionKind;
   /** The URLs before and after; a URL Terraform marks sensitive or knows only after apply is described, not shown. */
   readonly before: readonly string[];

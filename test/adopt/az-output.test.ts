@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseJsonDocuments, readAzObjects } from '../../src/adopt/az-output';
-import { main } from '../../src/cli/main';
+import { cliError, main } from '../../src/cli/main';
 import { FIXTURE, TEAMS } from '../support/adopt-fixture';
 import { expectKindoError } from '../support/errors';
 import { captureOutput } from '../support/output';
@@ -100,7 +100,7 @@ describe('the az output adopt reads', () => {
         `'${file}'`,
         ...fragments,
       ]);
-      expect(io.err).toBe(`${error.message}\n`);
+      expect(io.err).toBe(`${cliError(error)}\n`);
       expect(io.out).toBe('');
     },
   );

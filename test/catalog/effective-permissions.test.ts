@@ -76,12 +76,26 @@ describe('effectivePermissions', () => {
       names.join(', '),
     ]);
     const qualified = defender.apis.flatMap((a) => a.permissions.map((p) => `${a.name}/${p.name}`));
-    expectKindoError(
+    const error = expectKindoError(
       () =>
         effectivePermissions(defender, [graph.permissions[0].name, `WindowsDefenderATP/${graph.permissions[0].name}`]),
       'UNKNOWN_PERMISSION',
-      ['`removePermissions[1]`', `'WindowsDefenderATP/${graph.permissions[0].name}'`, qualified.join(', ')],
+      ['`removePermissions[1]`', `'WindowsDefenderATP/${graph.permissions[0].name}'`],
     );
+    // Defender's are too many to list: those of the same resource, and where all of them are.
+    const resource = graph.permissions[0].name.split('.')[0];
+    const alike = qualified.filter((q) => q.split('/')[1].split('.')[0] === resource);
+    expect(alike.length).toBeGreaterThan(0);
+    expect(error.message).toContain(`one of its ${qualified.length} permissions, such as ${alike.join(', ')}`);
+    expect(error.message).toContain('(PERMISSIONS.md#defender)');
+    expect(error.message.length).toBeLessThan(300);
+  });
+
+  test('names no permission of another resource when a long list has none of the same', () => {
+    const error = expectKindoError(() => effectivePermissions(defender, ['Nope.Read']), 'UNKNOWN_PERMISSION', [
+      "'Nope.Read'",
+    ]);
+    expect(error.message).not.toContain('such as');
   });
 
   test('an added permission defaults to write access with admin consent, keeps the given ones, and records the trimmed justification', () => {

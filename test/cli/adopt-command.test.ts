@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { catalog } from '../../src/catalog/catalog';
-import { main } from '../../src/cli/main';
+import { cliError, main } from '../../src/cli/main';
 import { KindoMicrosoftIntegrations } from '../../src/constructs/kindo-microsoft-integrations';
 import {
   KindoMicrosoftIntegrationsStack,
@@ -231,7 +231,7 @@ describe('adopt command', () => {
         'ADOPT_AMBIGUOUS',
         ["'teams'", TEAMS.clientId, MCP_CLIENT],
       );
-      expect(io.err).toBe(`${error.message}\n`);
+      expect(io.err).toBe(`${cliError(error)}\n`);
     });
 
     test('fails if the input is not the az output', () => {
@@ -243,19 +243,21 @@ describe('adopt command', () => {
         `'${file}'`,
         "'ERROR: Please run `a'",
       ]);
-      expect(io.err).toBe(`${error.message}\n`);
+      expect(io.err).toBe(`${cliError(error)}\n`);
       io.clear();
       writeFileSync(file, '[{"appId": "x"');
       expect(main(['adopt', '--input', file])).toBe(1);
       const unfinished = expectKindoError(() => parseJsonDocuments('[{"appId": "x"', file), 'ADOPT_INPUT_INVALID', [
         `'${file}'`,
       ]);
-      expect(io.err).toBe(`${unfinished.message}\n`);
+      expect(io.err).toBe(`${cliError(unfinished)}\n`);
     });
 
     test('fails if the input file does not exist', () => {
       expect(main(['adopt', '--input', join(dir, 'missing.json')])).toBe(1);
-      expect(io.err).toMatch(/^cannot read '.*missing\.json': ENOENT: no such file or directory/);
+      expect(io.err).toMatch(
+        /^Error \[ADOPT_INPUT_INVALID\]: cannot read '.*missing\.json': ENOENT: no such file or directory/,
+      );
     });
 
     test.each([
@@ -317,7 +319,7 @@ describe('adopt command', () => {
         'INSECURE_URL',
         ['`--callback-url`', "'http://nango.example.com/oauth/callback'"],
       );
-      expect(io.err).toBe(`${error.message}\n`);
+      expect(io.err).toBe(`${cliError(error)}\n`);
     });
   });
 });

@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { COMMANDS, main } from '../../src/cli/main';
+import { loadSynthesizedStacks } from '../../src/review/review';
+import { expectKindoError } from '../support/errors';
 import { captureOutput } from '../support/output';
 
 describe('command line', () => {
@@ -14,6 +18,30 @@ describe('command line', () => {
     expect(main([name, '--help'])).toBe(0);
     expect(io.out).toMatch(new RegExp(`^Usage: kindo-microsoft-integrations ${name} `));
     expect(main([name, '-h'])).toBe(0);
+  });
+
+  test.each([['--version'], ['-V']])("%s prints the package.json's version alone and exits 0", (flag) => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    expect(main([flag])).toBe(0);
+    expect(io.out).toBe(`${version}\n`);
+    expect(io.err).toBe('');
+  });
+
+  test('prints bad input as one line with its code, once, and exits 1', () => {
+    const missing = join(__dirname, 'no-such-synth');
+    expect(main(['review', '--synth', missing])).toBe(1);
+    const error = expectKindoError(() => loadSynthesizedStacks(missing), 'REVIEW_INPUT_NOT_FOUND', [`'${missing}'`]);
+    expect(io.err).toBe(`Error [REVIEW_INPUT_NOT_FOUND]: ${error.message}\n`);
+    expect(io.out).toBe('');
+  });
+
+  test('throws bad input with its stack instead when KINDO_DEBUG is set', () => {
+    vi.stubEnv('KINDO_DEBUG', '1');
+    try {
+      expectKindoError(() => main(['review', '--synth', join(__dirname, 'no-such-synth')]), 'REVIEW_INPUT_NOT_FOUND');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   test('fails if no command is given, with status 2 and the list on stderr', () => {

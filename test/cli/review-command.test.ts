@@ -125,7 +125,9 @@ describe('review command', () => {
     const dir = stackDir('head', teams('https://api.nango.dev'));
     mkdirSync(join(root, 'existing'));
     expect(review('--synth', dir, '--out', join(root, 'existing'))).toBe(REVIEW_EXIT.ERROR);
-    expect(io.err).toMatch(/^--out '.*existing' is a directory; expected the path of a file/);
+    expect(io.err).toMatch(
+      /^Error \[REVIEW_OUTPUT_INVALID\]: --out '.*existing' is a directory; expected the path of a file/,
+    );
     expect(review('--synth', dir, '--out', join(root, 'r.md'), '--json', join(root, 'existing'))).toBe(
       REVIEW_EXIT.ERROR,
     );

@@ -12,7 +12,9 @@ import {
 import { expectKindoError } from '../support/errors';
 
 const synthDefault = () =>
-  Testing.synth(new KindoMicrosoftIntegrationsStack(Testing.app(), 'kindo-microsoft-integrations'));
+  Testing.synth(
+    new KindoMicrosoftIntegrationsStack(Testing.app({ enableFutureFlags: false }), 'kindo-microsoft-integrations'),
+  );
 
 /** Every string in a JSON document, with the key it sits under. */
 function strings(node: unknown, key = ''): [string, string][] {

@@ -208,7 +208,7 @@ describe.skipIf(!hasTerraform)(
       expect(await verify()).toBe(1);
       expect(io.err).not.toContain(planted);
       expect(io.err).toMatch(
-        /^GET http:\/\/127\.0\.0\.1:\d+\/integrations\/kindo-purview\?include=credentials: Nango refused the secret key \(HTTP 401, unknown_account\); expected NANGO_SECRET_KEY/,
+        /^Error \[VERIFY_NANGO_FAILED\]: GET http:\/\/127\.0\.0\.1:\d+\/integrations\/kindo-purview\?include=credentials: Nango refused the secret key \(HTTP 401, unknown_account\); expected NANGO_SECRET_KEY/,
       );
     });
 
@@ -216,7 +216,7 @@ describe.skipIf(!hasTerraform)(
       delete process.env.NANGO_SECRET_KEY;
       expect(await verify()).toBe(1);
       expect(io.err).toMatch(
-        /^no Nango secret key in the environment; expected NANGO_SECRET_KEY \(or TF_VAR_nango_secret_key/,
+        /^Error \[VERIFY_NO_SECRET_KEY\]: no Nango secret key in the environment; expected NANGO_SECRET_KEY \(or TF_VAR_nango_secret_key/,
       );
     });
   },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../src/cli/main';
+import { cliError, main } from '../../src/cli/main';
 import { registrationsFromState, verifyRegistrations } from '../../src/nango/verify';
 import { captureOutput } from '../support/output';
 import { expectKindoError, expectKindoRejection } from '../support/errors';
@@ -30,7 +30,7 @@ describe('verify without terraform', () => {
         'VERIFY_NOTHING_REGISTERED',
         [`'${file}'`],
       );
-      expect(io.err).toBe(`${error.message}\n`);
+      expect(io.err).toBe(`${cliError(error)}\n`);
     } finally {
       rmSync(file, { force: true });
     }

@@ -19,7 +19,7 @@ import {
   summarizePlan,
 } from '../../src/review/review';
 import type { SynthesizedStack } from '../../src/review/types';
-import { main } from '../../src/cli/main';
+import { cliError, main } from '../../src/cli/main';
 import { captureOutput } from '../support/output';
 import { expectKindoError } from '../support/errors';
 
@@ -364,7 +364,7 @@ describe('review exit status', () => {
     const error = expectKindoError(() => loadSynthesizedStacks(join(root, 'nowhere')), 'REVIEW_INPUT_NOT_FOUND', [
       `'${join(root, 'nowhere')}'`,
     ]);
-    expect(io.all).toBe(`${error.message}\n`);
+    expect(io.all).toBe(`${cliError(error)}\n`);
   });
 
   test('fails if an option is unknown, with status 2', () => {
@@ -386,7 +386,7 @@ describe('review exit status', () => {
       REVIEW_EXIT.ERROR,
     );
     expect(io.all).toMatch(
-      /^--base is 'no-such-ref-[0-9a-f-]+', which is neither a directory nor a commit known to the git repository at /,
+      /^Error \[REVIEW_BASE_NOT_FOUND\]: --base is 'no-such-ref-[0-9a-f-]+', which is neither a directory nor a commit known to the git repository at /,
     );
   });
 });
