@@ -123,7 +123,7 @@ describe('KindoMicrosoftIntegrations', () => {
     expect(narrowed.removed[0]).toMatchObject({
       lifecycle: { destroy: true },
       provisioner: [
-        { 'local-exec': { when: 'destroy', command: expect.stringMatching(/nango-registration\.sh" delete$/) } },
+        { 'local-exec': { when: 'destroy', command: 'sh "$KINDO_NANGO_SCRIPT" delete' } },
       ],
     });
   });

@@ -7,6 +7,11 @@ import {
 } from '../../src/nango/nango-registration';
 import { expectKindoError } from '../support/errors';
 
+/** The script's path as the provisioners pass it to `sh`: through the environment, never in the command. */
+const SCRIPT = expect.stringMatching(
+  /^\$\{path\.module\}\/assets\/KindoNangoRegistrationScript\/[0-9A-F]+\/nango-registration\.sh$/,
+);
+
 function variables(stack: TerraformStack) {
   const v = (name: string, sensitive = false) =>
     new TerraformVariable(stack, name, { type: 'string', sensitive }).stringValue;
@@ -32,7 +37,7 @@ function registration(stack: TerraformStack, overrides: Partial<NangoRegistratio
 }
 
 describe('NangoRegistration', () => {
-  test('shows every registered value in the plan-visible triggers, the client secret only as sensitive, and has no plan-time read', () => {
+  test('shows every registered value but the client secret in the plan-visible triggers, and has no plan-time read', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     registration(stack);
     const synth = Testing.synth(stack);
@@ -45,12 +50,30 @@ describe('NangoRegistration', () => {
         scopes: 'offline_access,User.Read,Chat.ReadWrite',
         client_id: '${var.client_id}',
         client_secret_key_id: '${var.client_secret_key_id}',
-        client_secret: '${sensitive(var.client_secret)}',
       },
     });
     const tf = JSON.parse(synth);
     expect(tf.check).toBeUndefined();
     expect(tf.data).toBeUndefined();
+  });
+
+  test('keeps the client secret out of every terraform_data value, and gives it to the provisioners only', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    registration(stack);
+    const resources = Object.values<any>(JSON.parse(Testing.synth(stack)).resource.terraform_data);
+    for (const r of resources) {
+      const values = JSON.stringify([r.triggers_replace, r.input]);
+      expect(values).not.toContain('"client_secret"');
+      expect(values).not.toContain('var.client_secret)');
+      expect(values).not.toContain('var.client_secret}');
+    }
+    const environments = resources.map((r) => r.provisioner[0]['local-exec'].environment);
+    expect(environments.map((e) => e.NANGO_CLIENT_SECRET)).toEqual([
+      '${sensitive(var.client_secret)}',
+      '${sensitive(var.client_secret)}',
+    ]);
+    expect(environments[0].NANGO_POST_BODY).toContain('"client_secret" = sensitive(var.client_secret)');
+    expect(environments[1].NANGO_PATCH_BODY).toContain('"client_secret" = sensitive(var.client_secret)');
   });
 
   test("registers the fields in the custom settings, clears the guide's fields it does not set, and shows each field in the plan", () => {
@@ -119,14 +142,20 @@ describe('NangoRegistration', () => {
     expect(reg.lifecycle).toBeUndefined();
     const [claim, remove] = reg.provisioner.map((p: any) => p['local-exec']);
     expect(claim).toMatchObject({
-      command: expect.stringMatching(/nango-registration\.sh" claim$/),
-      environment: { NANGO_ADOPT: 'true', NANGO_SECRET_KEY: '${sensitive(var.nango_secret_key)}' },
+      command: 'sh "$KINDO_NANGO_SCRIPT" claim',
+      environment: {
+        KINDO_NANGO_SCRIPT: SCRIPT,
+        NANGO_ADOPT: 'true',
+        NANGO_CLIENT_ID: '${var.client_id}',
+        NANGO_SECRET_KEY: '${sensitive(var.nango_secret_key)}',
+      },
     });
     expect(claim.when).toBeUndefined();
     expect(remove).toEqual({
       when: 'destroy',
-      command: expect.stringMatching(/nango-registration\.sh" delete$/),
+      command: 'sh "$KINDO_NANGO_SCRIPT" delete',
       environment: {
+        KINDO_NANGO_SCRIPT: SCRIPT,
         KINDO_INTEGRATION: '${self.triggers_replace.integration}',
         NANGO_SERVER_URL: '${self.triggers_replace.server_url}',
         NANGO_UNIQUE_KEY: '${self.input.unique_key}',
@@ -137,12 +166,17 @@ describe('NangoRegistration', () => {
     expect(sync.provisioner[0]['local-exec'].environment.NANGO_REGISTRATION_ADDRESS).toBe(`terraform_data.${address}`);
     expect(sync.provisioner[1]['local-exec']).toEqual({
       when: 'destroy',
-      command: expect.stringMatching(/nango-registration\.sh" rename$/),
+      command: 'sh "$KINDO_NANGO_SCRIPT" rename',
       environment: {
+        KINDO_NANGO_SCRIPT: SCRIPT,
         KINDO_INTEGRATION: 'teams',
         NANGO_SERVER_URL: '${self.triggers_replace.server_url}',
         NANGO_UNIQUE_KEY: '${self.triggers_replace.unique_key}',
+        // The lost answer of an earlier rename is told by the provider and client ID recorded here.
+        NANGO_PROVIDER: '${self.triggers_replace.provider}',
+        NANGO_CLIENT_ID: '${self.triggers_replace.client_id}',
         NANGO_NEW_UNIQUE_KEY: 'kindo-teams',
+        NANGO_REGISTRATION_ADDRESS: `terraform_data.${address}`,
       },
     });
   });
@@ -175,8 +209,11 @@ describe('NangoRegistration', () => {
           {
             'local-exec': {
               when: 'destroy',
-              command: expect.stringMatching(/nango-registration\.sh" delete$/),
-              environment: expect.objectContaining({ NANGO_UNIQUE_KEY: '${self.input.unique_key}' }),
+              command: 'sh "$KINDO_NANGO_SCRIPT" delete',
+              environment: expect.objectContaining({
+                KINDO_NANGO_SCRIPT: SCRIPT,
+                NANGO_UNIQUE_KEY: '${self.input.unique_key}',
+              }),
             },
           },
         ],
@@ -299,7 +336,7 @@ describe('NangoRegistration environment', () => {
     expect(record.lifecycle.postcondition).toEqual([
       {
         condition: '${self.output.name == null || self.output.name == "prod"}',
-        error_message: `Kindo integration 'teams': this Terraform state registered Nango integration 'kindo-teams' in Nango environment '\${coalesce(self.output.name, "none")}', and this plan names environment 'prod' (nango.environment; nango_environment in the default stack and the module). Nothing was changed: deleting the integration from '\${coalesce(self.output.name, "none")}' needs that environment's secret key, which Terraform does not keep. Expected '\${coalesce(self.output.name, "none")}' with its secret key. To move to 'prod': with '\${coalesce(self.output.name, "none")}' and its secret key in TF_VAR_nango_secret_key, run terraform destroy -target='terraform_data.${recordName}' (prefixed with module.<name>. inside a module; it deletes the integration from '\${coalesce(self.output.name, "none")}' and leaves the Entra app), then apply with 'prod' and its key. See docs/nango-registration.md.`,
+        error_message: `Kindo integration 'teams': this state registered its Nango integration in environment '\${coalesce(self.output.name, "none")}', and this plan names 'prod'; nothing was changed. Keep '\${coalesce(self.output.name, "none")}' with its secret key, or move: with that key, terraform destroy -target='terraform_data.${recordName}' (module.<name>. prefixed in a module), then apply with 'prod' and its key (docs/nango-registration.md#moving-to-another-environment).`,
       },
     ]);
     // `terraform destroy -target` on the record deletes the integration too.
@@ -318,7 +355,7 @@ describe('NangoRegistration environment', () => {
       '${self.output.name == null || var.nango_environment == null || self.output.name == var.nango_environment}',
     );
     expect(record.lifecycle.postcondition[0].error_message).toContain(
-      'and this plan names environment \'${coalesce(var.nango_environment, "none")}\'',
+      'and this plan names \'${coalesce(var.nango_environment, "none")}\'',
     );
   });
 
