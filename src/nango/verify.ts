@@ -112,6 +112,76 @@ async function get(
   return { status: response.status, body };
 }
 
+const UNREADABLE =
+  'Nango left out the credentials: the secret key lacks the environment:integrations:read_credentials scope';
+
+/** The app's Web redirect URIs against Nango's callback URL. */
+function redirectCheck(r: StateRegistration, callback: string): VerifyCheck {
+  if (r.redirectUris === undefined)
+    return {
+      check: 'redirect_uri',
+      status: 'n/a',
+      nango: callback,
+      detail: 'no app registration with this client ID in this state',
+    };
+  if (r.redirectUris.includes(callback))
+    return { check: 'redirect_uri', status: 'ok', terraform: r.redirectUris.join(', '), nango: callback };
+  return {
+    check: 'redirect_uri',
+    status: 'differs',
+    terraform: r.redirectUris.join(', ') || 'none',
+    nango: callback,
+    detail: "the app registration's Web redirect URIs do not include Nango's callback URL",
+  };
+}
+
+/** Provider, client ID and scopes as Nango holds them; client ID and scopes are unknown without credentials. */
+function credentialChecks(r: StateRegistration, data: Json, credentials: Json | undefined): VerifyCheck[] {
+  const compare = (check: 'provider' | 'client_id', expected: string, actual: unknown): VerifyCheck => ({
+    check,
+    status: actual === expected ? 'ok' : 'differs',
+    terraform: expected,
+    nango: typeof actual === 'string' ? actual : 'none',
+  });
+  if (!credentials)
+    return [
+      compare('provider', r.provider, data.provider),
+      { check: 'client_id', status: 'unknown', terraform: r.clientId, detail: UNREADABLE },
+      { check: 'scopes', status: 'unknown', terraform: r.scopes, detail: UNREADABLE },
+    ];
+  const [want, have] = [scopeList(r.scopes), scopeList(credentials.scopes)];
+  return [
+    compare('provider', r.provider, data.provider),
+    compare('client_id', r.clientId, credentials.client_id),
+    {
+      check: 'scopes',
+      status: sameSet(want, have) ? 'ok' : 'differs',
+      terraform: r.scopes,
+      nango: typeof credentials.scopes === 'string' ? credentials.scopes : 'none',
+    },
+  ];
+}
+
+/** Whether Nango holds the client secret of the password in state, compared by hash. */
+function secretCheck(r: StateRegistration, credentials: Json | undefined): VerifyCheck {
+  if (r.clientSecret === undefined)
+    return {
+      check: 'client_secret',
+      status: 'unknown',
+      detail: `the state holds no azuread_application_password with key ID '${r.clientSecretKeyId}' (Sync's client_secret_key_id)`,
+    };
+  if (!credentials || typeof credentials.client_secret !== 'string')
+    return { check: 'client_secret', status: 'unknown', detail: UNREADABLE };
+  const same = sha256(credentials.client_secret).equals(sha256(r.clientSecret));
+  return {
+    check: 'client_secret',
+    status: same ? 'ok' : 'differs',
+    detail: same
+      ? 'Nango holds the client secret Terraform holds (compared by SHA-256)'
+      : 'Nango holds another client secret than Terraform (compared by SHA-256)',
+  };
+}
+
 /** Compares one registration in Terraform's state with what Nango holds. */
 async function verifyOne(
   r: StateRegistration,
@@ -120,8 +190,7 @@ async function verifyOne(
 ): Promise<VerifiedIntegration> {
   const base = r.serverUrl.replace(/\/+$/, '');
   const key = encodeURIComponent(r.uniqueKey);
-  const checks: VerifyCheck[] = [];
-  const done = () => ({
+  const done = (checks: VerifyCheck[]) => ({
     integration: r.integration,
     uniqueKey: r.uniqueKey,
     serverUrl: r.serverUrl,
@@ -129,25 +198,7 @@ async function verifyOne(
     checks,
     agrees: checks.every((c) => c.status === 'ok' || c.status === 'n/a'),
   });
-
-  const callback = options.callbackUrl ?? `${base}/oauth/callback`;
-  const redirect: VerifyCheck =
-    r.redirectUris === undefined
-      ? {
-          check: 'redirect_uri',
-          status: 'n/a',
-          nango: callback,
-          detail: 'no app registration with this client ID in this state',
-        }
-      : r.redirectUris.includes(callback)
-        ? { check: 'redirect_uri', status: 'ok', terraform: r.redirectUris.join(', '), nango: callback }
-        : {
-            check: 'redirect_uri',
-            status: 'differs',
-            terraform: r.redirectUris.join(', ') || 'none',
-            nango: callback,
-            detail: "the app registration's Web redirect URIs do not include Nango's callback URL",
-          };
+  const redirect = redirectCheck(r, options.callbackUrl ?? `${base}/oauth/callback`);
 
   const integration = await get(`${base}/integrations/${key}?include=credentials`, options, redact);
   if (integration.status === 404) {
@@ -155,15 +206,8 @@ async function verifyOne(
     const fix = r.registrationAddress
       ? `register it again with: terraform apply -replace=${r.registrationAddress}`
       : 'register it again by replacing its Registration resource';
-    checks.push(
-      {
-        check: 'registered',
-        status: 'differs',
-        detail: `Nango has no integration '${r.uniqueKey}' (deleted outside Terraform, or the secret key belongs to another environment); ${fix}`,
-      },
-      redirect,
-    );
-    return done();
+    const detail = `Nango has no integration '${r.uniqueKey}' (deleted outside Terraform, or the secret key belongs to another environment); ${fix}`;
+    return done([{ check: 'registered', status: 'differs', detail }, redirect]);
   }
   if (integration.status !== 200 || !isObject(integration.body.data)) {
     throw verifyNangoFailed(
@@ -174,57 +218,14 @@ async function verifyOne(
     );
   }
   const data = integration.body.data;
-  checks.push({ check: 'registered', status: 'ok' });
-  const compare = (check: 'provider' | 'client_id', expected: string, actual: unknown) =>
-    checks.push({
-      check,
-      status: actual === expected ? 'ok' : 'differs',
-      terraform: expected,
-      nango: typeof actual === 'string' ? actual : 'none',
-    });
-  compare('provider', r.provider, data.provider);
-
   const credentials = isObject(data.credentials) ? data.credentials : undefined;
-  const unreadable =
-    'Nango left out the credentials: the secret key lacks the environment:integrations:read_credentials scope';
-  if (!credentials) {
-    checks.push(
-      { check: 'client_id', status: 'unknown', terraform: r.clientId, detail: unreadable },
-      { check: 'scopes', status: 'unknown', terraform: r.scopes, detail: unreadable },
-    );
-  } else {
-    compare('client_id', r.clientId, credentials.client_id);
-    const [want, have] = [scopeList(r.scopes), scopeList(credentials.scopes)];
-    checks.push({
-      check: 'scopes',
-      status: sameSet(want, have) ? 'ok' : 'differs',
-      terraform: r.scopes,
-      nango: typeof credentials.scopes === 'string' ? credentials.scopes : 'none',
-    });
-  }
-
-  checks.push(await verifyFields(r, base, key, options, redact));
-  checks.push(redirect);
-
-  if (r.clientSecret === undefined) {
-    checks.push({
-      check: 'client_secret',
-      status: 'unknown',
-      detail: `the state holds no azuread_application_password with key ID '${r.clientSecretKeyId}' (Sync's client_secret_key_id)`,
-    });
-  } else if (!credentials || typeof credentials.client_secret !== 'string') {
-    checks.push({ check: 'client_secret', status: 'unknown', detail: unreadable });
-  } else {
-    const same = sha256(credentials.client_secret).equals(sha256(r.clientSecret));
-    checks.push({
-      check: 'client_secret',
-      status: same ? 'ok' : 'differs',
-      detail: same
-        ? 'Nango holds the client secret Terraform holds (compared by SHA-256)'
-        : 'Nango holds another client secret than Terraform (compared by SHA-256)',
-    });
-  }
-  return done();
+  return done([
+    { check: 'registered', status: 'ok' },
+    ...credentialChecks(r, data, credentials),
+    await verifyFields(r, base, key, options, redact),
+    redirect,
+    secretCheck(r, credentials),
+  ]);
 }
 
 /**
