@@ -40,12 +40,13 @@ case ${rest%%[/?#]*} in *@*)
   echo "$who: NANGO_SERVER_URL has user information (user:password@) before its host; expected a URL without credentials, e.g. https://api.nango.dev" >&2
   exit 1 ;;
 esac
+url_ok=
 case $NANGO_SERVER_URL in
 *[[:space:][:cntrl:]]*) ;;
 https://?* | http://127.0.0.1 | http://127.0.0.1[:/]* | http://localhost | http://localhost[:/]* | http://\[::1\] | http://\[::1\][:/]*)
   url_ok=1 ;;
 esac
-if [ -z "${url_ok:-}" ]; then
+if [ -z "$url_ok" ]; then
   echo "$who: NANGO_SERVER_URL is '$NANGO_SERVER_URL'; expected an https:// URL (http:// only on 127.0.0.1, localhost or [::1])" >&2
   exit 1
 fi
