@@ -118,7 +118,7 @@ resource "terraform_data" "nango_environment" {
 
     postcondition {
       condition     = self.output.name == null || var.nango_environment == null || self.output.name == var.nango_environment
-      error_message = "Kindo integration '${each.key}': this Terraform state registered Nango integration '${lookup(var.nango_unique_keys, each.key, "kindo-${each.key}")}' in Nango environment '${coalesce(self.output.name, "none")}', and this plan names environment '${coalesce(var.nango_environment, "none")}' (nango.environment; nango_environment in the default stack and the module). Nothing was changed: deleting the integration from '${coalesce(self.output.name, "none")}' needs that environment's secret key, which Terraform does not keep. Expected '${coalesce(self.output.name, "none")}' with its secret key. To move to '${coalesce(var.nango_environment, "none")}': with '${coalesce(self.output.name, "none")}' and its secret key in TF_VAR_nango_secret_key, run terraform destroy -target='terraform_data.nango_environment[\"${each.key}\"]' (prefixed with module.<name>. inside a module; it deletes the integration from '${coalesce(self.output.name, "none")}' and leaves the Entra app), then apply with '${coalesce(var.nango_environment, "none")}' and its key. See docs/nango-registration.md."
+      error_message = "Kindo integration '${each.key}': this state registered its Nango integration in environment '${coalesce(self.output.name, "none")}', and this plan names '${coalesce(var.nango_environment, "none")}'; nothing was changed. Keep '${coalesce(self.output.name, "none")}' with its secret key, or move: with that key, terraform destroy -target='terraform_data.nango_environment[\"${each.key}\"]' (module.<name>. prefixed in a module), then apply with '${coalesce(var.nango_environment, "none")}' and its key (docs/nango-registration.md#moving-to-another-environment)."
     }
   }
 }
@@ -137,12 +137,14 @@ resource "terraform_data" "nango_registration" {
   depends_on = [terraform_data.nango_environment]
 
   provisioner "local-exec" {
-    command = "sh \"${path.module}/nango-registration.sh\" claim"
+    command = "sh \"$KINDO_NANGO_SCRIPT\" claim"
     environment = {
       KINDO_INTEGRATION   = each.key
+      KINDO_NANGO_SCRIPT  = "${path.module}/nango-registration.sh"
       NANGO_ADOPT         = contains(var.adopt_existing_nango_integrations, each.key)
+      NANGO_CLIENT_ID     = azuread_application.this[each.key].client_id
       NANGO_CLIENT_SECRET = sensitive(azuread_application_password.this[each.key].value)
-      NANGO_POST_BODY     = sensitive(jsonencode({ "unique_key" = lookup(var.nango_unique_keys, each.key, "kindo-${each.key}"), "provider" = lookup(var.nango_providers, each.key, each.value.nango_provider), "display_name" = each.value.display_name, "credentials" = { "type" = "OAUTH2", "client_id" = azuread_application.this[each.key].client_id, "client_secret" = azuread_application_password.this[each.key].value, "scopes" = local.nango_scopes[each.key] }, "custom" = merge({ "tenant_id" = lower(coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id)) }, lookup(var.nango_fields, each.key, {})) }))
+      NANGO_POST_BODY     = jsonencode({ "unique_key" = lookup(var.nango_unique_keys, each.key, "kindo-${each.key}"), "provider" = lookup(var.nango_providers, each.key, each.value.nango_provider), "display_name" = each.value.display_name, "credentials" = { "type" = "OAUTH2", "client_id" = azuread_application.this[each.key].client_id, "client_secret" = sensitive(azuread_application_password.this[each.key].value), "scopes" = local.nango_scopes[each.key] }, "custom" = merge({ "tenant_id" = lower(coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id)) }, lookup(var.nango_fields, each.key, {})) })
       NANGO_PROVIDER      = lookup(var.nango_providers, each.key, each.value.nango_provider)
       NANGO_SECRET_KEY    = sensitive(var.nango_secret_key)
       NANGO_SERVER_URL    = trimsuffix(var.nango_server_url, "/")
@@ -151,11 +153,12 @@ resource "terraform_data" "nango_registration" {
   }
 
   provisioner "local-exec" {
-    command = "sh \"${path.module}/nango-registration.sh\" delete"
+    command = "sh \"$KINDO_NANGO_SCRIPT\" delete"
     environment = {
-      KINDO_INTEGRATION = self.triggers_replace.integration
-      NANGO_SERVER_URL  = self.triggers_replace.server_url
-      NANGO_UNIQUE_KEY  = self.input.unique_key
+      KINDO_INTEGRATION  = self.triggers_replace.integration
+      KINDO_NANGO_SCRIPT = "${path.module}/nango-registration.sh"
+      NANGO_SERVER_URL   = self.triggers_replace.server_url
+      NANGO_UNIQUE_KEY   = self.input.unique_key
     }
     when = destroy
   }
@@ -165,7 +168,6 @@ resource "terraform_data" "nango_sync" {
   for_each = { for id, integration in local.integrations : id => integration if integration.auth_flow == "delegated" }
   triggers_replace = {
     client_id            = azuread_application.this[each.key].client_id
-    client_secret        = sensitive(azuread_application_password.this[each.key].value)
     client_secret_key_id = azuread_application_password.this[each.key].key_id
     display_name         = each.value.display_name
     fields               = jsonencode(merge({ "tenant_id" = lower(coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id)) }, lookup(var.nango_fields, each.key, {})))
@@ -177,11 +179,12 @@ resource "terraform_data" "nango_sync" {
   depends_on = [terraform_data.nango_registration]
 
   provisioner "local-exec" {
-    command = "sh \"${path.module}/nango-registration.sh\" sync"
+    command = "sh \"$KINDO_NANGO_SCRIPT\" sync"
     environment = {
       KINDO_INTEGRATION          = each.key
+      KINDO_NANGO_SCRIPT         = "${path.module}/nango-registration.sh"
       NANGO_CLIENT_SECRET        = sensitive(azuread_application_password.this[each.key].value)
-      NANGO_PATCH_BODY           = sensitive(jsonencode({ "display_name" = each.value.display_name, "credentials" = { "type" = "OAUTH2", "client_id" = azuread_application.this[each.key].client_id, "client_secret" = azuread_application_password.this[each.key].value, "scopes" = local.nango_scopes[each.key] }, "custom" = merge({ "tenant_id" = "", "purview_endpoint" = "", "subscription_id" = "", "target_user_id" = "" }, merge({ "tenant_id" = lower(coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id)) }, lookup(var.nango_fields, each.key, {}))) }))
+      NANGO_PATCH_BODY           = jsonencode({ "display_name" = each.value.display_name, "credentials" = { "type" = "OAUTH2", "client_id" = azuread_application.this[each.key].client_id, "client_secret" = sensitive(azuread_application_password.this[each.key].value), "scopes" = local.nango_scopes[each.key] }, "custom" = merge({ "tenant_id" = "", "purview_endpoint" = "", "subscription_id" = "", "target_user_id" = "" }, merge({ "tenant_id" = lower(coalesce(var.tenant_id, data.azuread_client_config.client_config.tenant_id)) }, lookup(var.nango_fields, each.key, {}))) })
       NANGO_PROVIDER             = lookup(var.nango_providers, each.key, each.value.nango_provider)
       NANGO_REGISTRATION_ADDRESS = "terraform_data.nango_registration[\"${each.key}\"]"
       NANGO_SECRET_KEY           = sensitive(var.nango_secret_key)

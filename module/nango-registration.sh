@@ -3,24 +3,27 @@
 # local-exec provisioners of the NangoRegistration construct, only during apply and destroy, never
 # during plan (see docs/nango-registration.md).
 #
-#   sh nango-registration.sh claim    create the integration; an existing one only with NANGO_ADOPT=true
+#   sh nango-registration.sh claim    create the integration; take it when it holds this registration
+#                                     already (a lost answer); another one only with NANGO_ADOPT=true
 #   sh nango-registration.sh sync     update the integration this state registered, in place
 #   sh nango-registration.sh rename   rename it from NANGO_UNIQUE_KEY to NANGO_NEW_UNIQUE_KEY (destroy time)
 #   sh nango-registration.sh delete   delete it; "not found" counts as done (destroy time)
 #
-# Environment: KINDO_INTEGRATION, NANGO_SERVER_URL, NANGO_UNIQUE_KEY; for claim and sync also
-# NANGO_SECRET_KEY, NANGO_PROVIDER, NANGO_CLIENT_SECRET and NANGO_POST_BODY (claim) or
-# NANGO_PATCH_BODY and NANGO_REGISTRATION_ADDRESS (sync). Destroy-time provisioners may reference
-# nothing but their own object, so rename and delete take the Nango secret key from Terraform's
-# own environment, TF_VAR_nango_secret_key.
-# Needs a POSIX sh, curl, awk, grep, od and mktemp.
+# Environment: KINDO_INTEGRATION, NANGO_SERVER_URL, NANGO_UNIQUE_KEY; for claim also NANGO_SECRET_KEY,
+# NANGO_PROVIDER, NANGO_CLIENT_ID, NANGO_CLIENT_SECRET, NANGO_POST_BODY; for sync NANGO_SECRET_KEY,
+# NANGO_PROVIDER, NANGO_CLIENT_SECRET, NANGO_PATCH_BODY, NANGO_REGISTRATION_ADDRESS; for rename
+# NANGO_NEW_UNIQUE_KEY, NANGO_PROVIDER, NANGO_CLIENT_ID, NANGO_REGISTRATION_ADDRESS. Destroy-time
+# provisioners may reference nothing but their own object, so rename and delete take the Nango secret
+# key from Terraform's own environment, TF_VAR_nango_secret_key.
+# Needs a POSIX sh, curl (7.55 or later), awk, od and mktemp.
 set -eu
 
+docs=docs/nango-registration.md
 action=${1:-}
 case $action in
-claim) required="NANGO_SECRET_KEY NANGO_PROVIDER NANGO_CLIENT_SECRET NANGO_POST_BODY" ;;
+claim) required="NANGO_SECRET_KEY NANGO_PROVIDER NANGO_CLIENT_ID NANGO_CLIENT_SECRET NANGO_POST_BODY" ;;
 sync) required="NANGO_SECRET_KEY NANGO_PROVIDER NANGO_CLIENT_SECRET NANGO_PATCH_BODY NANGO_REGISTRATION_ADDRESS" ;;
-rename) required="NANGO_NEW_UNIQUE_KEY" ;;
+rename) required="NANGO_NEW_UNIQUE_KEY NANGO_PROVIDER NANGO_CLIENT_ID NANGO_REGISTRATION_ADDRESS" ;;
 delete) required="" ;;
 *) echo "usage: nango-registration.sh claim|sync|rename|delete" >&2; exit 2 ;;
 esac
@@ -31,35 +34,125 @@ done
 key=$NANGO_UNIQUE_KEY
 who="Kindo integration '$KINDO_INTEGRATION'"
 
+# Credentials in the URL would reach curl's command line and its error text: refused unread.
+rest=${NANGO_SERVER_URL#*://}
+case ${rest%%[/?#]*} in *@*)
+  echo "$who: NANGO_SERVER_URL has user information (user:password@) before its host; expected a URL without credentials, e.g. https://api.nango.dev" >&2
+  exit 1 ;;
+esac
+url_ok=
+case $NANGO_SERVER_URL in
+*[[:space:][:cntrl:]]*) ;;
+https://?* | http://127.0.0.1 | http://127.0.0.1[:/]* | http://localhost | http://localhost[:/]* | http://\[::1\] | http://\[::1\][:/]*)
+  url_ok=1 ;;
+esac
+if [ -z "$url_ok" ]; then
+  echo "$who: NANGO_SERVER_URL is '$NANGO_SERVER_URL'; expected an https:// URL (http:// only on 127.0.0.1, localhost or [::1])" >&2
+  exit 1
+fi
+for k in "$key" ${NANGO_NEW_UNIQUE_KEY:+"$NANGO_NEW_UNIQUE_KEY"}; do
+  case $k in *[!a-zA-Z0-9~:.@\ _-]*)
+    echo "$who: the unique key '$k' has characters Nango refuses; expected letters, digits, spaces and ~ : . @ _ -" >&2
+    exit 1 ;;
+  esac
+done
+
 case $action in
 rename | delete)
   # Nothing to rename: the object is replaced for another reason, or destroyed with its key unchanged.
   [ "$action" = rename ] && [ "$NANGO_NEW_UNIQUE_KEY" = "$key" ] && exit 0
   NANGO_SECRET_KEY=${TF_VAR_nango_secret_key:-}
+  source=TF_VAR_nango_secret_key
   if [ -z "$NANGO_SECRET_KEY" ]; then
-    echo "$who: cannot $action Nango integration '$key' at $NANGO_SERVER_URL: TF_VAR_nango_secret_key is not set. Terraform gives destroy-time provisioners no variables, so the Nango secret key must be in Terraform's environment: export TF_VAR_nango_secret_key=<the secret key of the environment the integration is registered in> and run again." >&2
+    echo "$who: cannot $action Nango integration '$key': TF_VAR_nango_secret_key is not set; Terraform gives destroy-time provisioners no variables. Export it and run again ($docs#providing-the-nango-secret-key)" >&2
     exit 1
   fi
   ;;
+*) source=nango_secret_key ;;
 esac
+
+# A Nango secret key is a UUID v4 (access.middleware.ts in Nango's server). Checked before it is written
+# anywhere, so that no value can add a header or a curl directive; never printed.
+h='[0-9A-Fa-f]'
+case $NANGO_SECRET_KEY in
+$h$h$h$h$h$h$h$h-$h$h$h$h-4$h$h$h-[89ABab]$h$h$h-$h$h$h$h$h$h$h$h$h$h$h$h) ;;
+*)
+  echo "$who: the Nango secret key ($source) is not in Nango's form; expected a UUID v4, xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx in hexadecimal digits, from the Nango dashboard's Environment Settings ($docs#the-secret-keys-form)" >&2
+  exit 1 ;;
+esac
+export NANGO_SECRET_KEY
 
 umask 077
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+curl_pid=
+# An interrupted request must not leave the key file or a curl behind: curl runs in the background, so
+# that a signal ends the `wait` at once and the trap stops it before the directory is removed.
+stop_curl() {
+  if [ -n "$curl_pid" ]; then
+    kill "$curl_pid" 2>/dev/null || true
+    wait "$curl_pid" 2>/dev/null || true
+    curl_pid=
+  fi
+}
+trap 'stop_curl; rm -rf "$work"' EXIT
 trap 'exit 1' HUP INT TERM
 
 # Secrets reach curl through files: a command line is visible to every user through ps.
-printf 'header = "Authorization: Bearer %s"\n' "$NANGO_SECRET_KEY" >"$work/auth"
+printf 'Authorization: Bearer %s\n' "$NANGO_SECRET_KEY" >"$work/auth"
 
 # Terraform prints a failed provisioner's output in full even when its inputs are ephemeral or
 # sensitive, so every secret is replaced before anything reaches the output.
 redact() {
   awk 'BEGIN { split("NANGO_SECRET_KEY NANGO_CLIENT_SECRET", names, " ") }
-    { for (i in names) { s = ENVIRON[names[i]]; if (s == "") continue
-        while ((p = index($0, s)) > 0) $0 = substr($0, 1, p - 1) "[redacted]" substr($0, p + length(s)) }
-      print }'
+    { text = text (NR > 1 ? "\n" : "") $0 }
+    END { for (i in names) { s = ENVIRON[names[i]]; if (s == "") continue
+        done = ""
+        while ((p = index(text, s)) > 0) { done = done substr(text, 1, p - 1) "[redacted]"; text = substr(text, p + length(s)) }
+        text = done text }
+      print text }'
 }
-export NANGO_SECRET_KEY
+
+# json PATH [VARIABLE]: the raw JSON text of the value at PATH (keys as quoted JSON strings, e.g.
+# /"data"/"provider") in Nango's answer; with VARIABLE, only whether that value is the environment
+# variable's value as Node's JSON.stringify writes it: same, differs or absent. Values, secrets among
+# them, are compared inside awk, from its environment: never on a command line, never printed.
+json() {
+  LC_ALL=C awk -v want="$1" -v expect="${2:-}" '
+    function space() { while (i <= n && index(" \t\r\n", substr(s, i, 1)) > 0) i++ }
+    function str(   start, c) {
+      start = i; i++
+      while (i <= n) { c = substr(s, i, 1); if (c == "\\") i += 2; else { i++; if (c == "\"") return substr(s, start, i - start) } }
+      bad = 1; return ""
+    }
+    function value(path,   start, c, end, key, k, d) {
+      space(); start = i; c = substr(s, i, 1)
+      if (c == "{" || c == "[") {
+        end = c == "{" ? "}" : "]"; i++; space(); k = 0
+        if (substr(s, i, 1) == end) i++
+        else while (!bad) {
+          if (c == "{") { space(); if (substr(s, i, 1) != "\"") { bad = 1; break }
+            key = str(); space(); if (substr(s, i, 1) != ":") { bad = 1; break }; i++ }
+          else key = k++
+          value(path "/" key); space(); d = substr(s, i, 1); i++
+          if (d == end) break
+          if (d != ",") bad = 1
+        }
+      } else if (c == "\"") str()
+      else { while (i <= n && index(",}] \t\r\n", substr(s, i, 1)) == 0) i++; if (i == start) bad = 1 }
+      if (path == want) { found = 1; raw = substr(s, start, i - start) }
+    }
+    function encoded(v,   out, k, c) {
+      for (k = 1; k <= length(v); k++) { c = substr(v, k, 1)
+        if (c == "\"" || c == "\\") out = out "\\" c; else if (c in esc) out = out esc[c]; else out = out c }
+      return "\"" out "\""
+    }
+    BEGIN { esc["\b"] = "\\b"; esc["\f"] = "\\f"; esc["\n"] = "\\n"; esc["\r"] = "\\r"; esc["\t"] = "\\t"
+      for (x = 1; x < 32; x++) { c = sprintf("%c", x); if (!(c in esc)) esc[c] = sprintf("\\u%04x", x) } }
+    { s = s (NR > 1 ? "\n" : "") $0 }
+    END { n = length(s); i = 1; value("")
+      if (expect == "") { if (found && !bad) print raw }
+      else { verdict = !found || bad ? "absent" : raw == encoded(ENVIRON[expect]) ? "same" : "differs"; print verdict } }' "$work/response"
+}
 
 # A unique key may hold spaces and ~ : . @ _ -: every byte but letters, digits and - . _ ~ is
 # percent-encoded, so that it stays one path segment.
@@ -78,11 +171,19 @@ call() {
     printf '%s' "$3" >"$work/request.json"
     set -- --header 'Content-Type: application/json' --data-binary "@$work/request.json"
   else set --; fi
-  if ! status=$(curl --silent --show-error --connect-timeout 10 --max-time 60 --config "$work/auth" \
-    --request "$method" --output "$work/response" --write-out '%{http_code}' "$@" "$target" 2>"$work/curl-error"); then
+  : >"$work/response"
+  curl --silent --show-error --connect-timeout 10 --max-time 60 --header "@$work/auth" \
+    --request "$method" --output "$work/response" --write-out '%{http_code}' "$@" "$target" \
+    >"$work/status" 2>"$work/curl-error" &
+  curl_pid=$!
+  reached=0
+  wait "$curl_pid" && reached=1
+  curl_pid=
+  if [ "$reached" = 0 ]; then
     echo "$who: $method $target did not reach Nango: $(redact <"$work/curl-error")" >&2
     exit 1
   fi
+  status=$(cat "$work/status")
 }
 
 fail() {
@@ -90,17 +191,30 @@ fail() {
   exit 1
 }
 
-# Nango cannot change an integration's provider in place (PATCH has no provider field).
+# Nango cannot change an integration's provider: its PATCH refuses `provider`.
 check_provider() {
-  if ! grep -Eq "\"provider\" *: *\"$NANGO_PROVIDER\"" "$work/response"; then
-    echo "$who: Nango integration '$key' uses another provider than '$NANGO_PROVIDER', and Nango cannot change a provider in place; delete the integration in Nango (its connections go with it) and apply again" >&2
+  [ "$(json '/"data"/"provider"' NANGO_PROVIDER)" = same ] && return 0
+  echo "$who: Nango integration '$key' has provider $(json '/"data"/"provider"'), and this configuration registers '$NANGO_PROVIDER'; Nango cannot change a provider. Choose another unique key, or delete the integration in Nango (its connections go with it) and apply again ($docs#another-provider)" >&2
+  exit 1
+}
+
+# Whether the integration in $work/response holds this registration: the same client ID and the same
+# client secret (sent by this configuration, so an earlier apply whose answer was lost made it).
+# Reading the secret needs the key's environment:integrations:read_credentials scope.
+owned() {
+  id=$(json '/"data"/"credentials"/"client_id"' NANGO_CLIENT_ID)
+  secret=absent
+  [ -z "${NANGO_CLIENT_SECRET:-}" ] || secret=$(json '/"data"/"credentials"/"client_secret"' NANGO_CLIENT_SECRET)
+  if [ "$id" = absent ]; then
+    echo "$who: Nango gave no credentials for integration '$key', so it cannot be told whether this state made it: the Nango secret key lacks the environment:integrations:read_credentials scope. Use a key with that scope (the environment's secret key has it) ($docs#telling-its-own-integration)" >&2
     exit 1
   fi
+  [ "$id" = same ] && [ "$secret" != differs ]
 }
 
 case $action in
 claim)
-  call GET "$url"
+  call GET "$url?include=credentials"
   case $status in
   404)
     call POST "$base" "$NANGO_POST_BODY"
@@ -108,12 +222,15 @@ claim)
     echo "Nango integration '$key' created"
     ;;
   200)
-    if [ "${NANGO_ADOPT:-false}" != true ]; then
-      echo "$who: Nango already has an integration '$key', which this Terraform state did not create; it is left as it is. To take it over (its connections are kept, its client ID, secret, scopes and name are overwritten, and destroying this stack deletes it), set adoptExistingNangoIntegration: true on the app (adoptExistingNangoIntegrations in KindoMicrosoftIntegrations, adopt_existing_nango_integrations in the module); or choose another unique key." >&2
+    check_provider
+    if [ "${NANGO_ADOPT:-false}" = true ]; then
+      echo "Nango integration '$key' adopted"
+    elif owned; then
+      echo "Nango integration '$key' holds this registration already (an earlier apply's answer was lost); taken as this state's"
+    else
+      echo "$who: Nango already has an integration '$key' with another client ID or secret; it is left as it is. Set adoptExistingNangoIntegration to take it over (adopt_existing_nango_integrations in the module), or choose another unique key ($docs#an-existing-integration)" >&2
       exit 1
     fi
-    check_provider
-    echo "Nango integration '$key' adopted"
     ;;
   *) fail ;;
   esac
@@ -122,7 +239,7 @@ sync)
   call GET "$url"
   case $status in
   200) check_provider ;;
-  404) fail "This state registered it, so it was deleted outside Terraform, or the Nango secret key belongs to another environment than the one it was registered in. To register it again in this environment: terraform apply -replace=$NANGO_REGISTRATION_ADDRESS" ;;
+  404) fail "Deleted outside Terraform, or the key is of another environment; to register it again here: terraform apply -replace=$NANGO_REGISTRATION_ADDRESS ($docs#registered-again)" ;;
   *) fail ;;
   esac
   call PATCH "$url" "$NANGO_PATCH_BODY"
@@ -130,17 +247,30 @@ sync)
   echo "Nango integration '$key' updated"
   ;;
 rename)
+  new_url="$base/$(encode "$NANGO_NEW_UNIQUE_KEY")"
   call PATCH "$url" "{\"unique_key\":\"$NANGO_NEW_UNIQUE_KEY\"}"
   case $status in
   200) echo "Nango integration '$key' renamed to '$NANGO_NEW_UNIQUE_KEY'" ;;
-  *) fail "Nango renames only integrations without connections; keep the unique key '$key', or remove its connections in Nango and apply again" ;;
+  404)
+    # The rename may have happened with its answer lost: the new key then holds this registration.
+    call GET "$new_url?include=credentials"
+    [ "$status" = 200 ] || fail "Neither '$key' nor '$NANGO_NEW_UNIQUE_KEY' exists: deleted outside Terraform; to register it again: terraform apply -replace=$NANGO_REGISTRATION_ADDRESS ($docs#registered-again)"
+    key=$NANGO_NEW_UNIQUE_KEY
+    check_provider
+    if ! owned; then
+      echo "$who: Nango has no integration '$NANGO_UNIQUE_KEY' to rename, and '$key' has another client ID; it is left as it is. Choose another unique key, or delete '$key' in Nango and apply again ($docs#an-existing-integration)" >&2
+      exit 1
+    fi
+    echo "Nango integration '$NANGO_UNIQUE_KEY' was renamed to '$key' already (an earlier apply's answer was lost)"
+    ;;
+  *) fail "Nango renames only integrations without connections, to a key no other integration has; keep the unique key '$key', or remove its connections in Nango and apply again" ;;
   esac
   ;;
 delete)
   call DELETE "$url"
   case $status in
   200 | 204) echo "Nango integration '$key' deleted" ;;
-  404) echo "Nango integration '$key' was not found at $NANGO_SERVER_URL in the environment of TF_VAR_nango_secret_key: it was deleted outside Terraform, or the key belongs to another environment (where it is then still registered)" ;;
+  404) echo "Nango integration '$key' was not found at $NANGO_SERVER_URL in the environment of TF_VAR_nango_secret_key: deleted already (outside Terraform, or by an earlier destroy whose answer was lost), or the key is of another environment (where it is then still registered)" ;;
   *) fail ;;
   esac
   ;;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # npm run test:mutation -- --scripts: the hand-made mutations of assets/nango-registration.sh, which
 # Stryker does not mutate (it mutates TypeScript). Each case rewrites one part of the script in a
-# scratch copy of the repository and runs the lifecycle tests of test/nango/nango-registration.e2e.test.ts
-# (real terraform against the Nango stand-in); the case is killed when those tests fail. A case whose
+# scratch copy of the repository and runs the registration's lifecycle and fault tests (real terraform
+# against the Nango stand-in) and the script's own tests; the case is killed when those tests fail. A case whose
 # pattern no longer matches the script is an error, so that a changed script cannot leave a case
 # silently testing nothing. Exit status: 0 when every case is killed.
 set -euo pipefail
@@ -21,11 +21,17 @@ cases=(
   'any DELETE status counts as deleted|s/  404\) echo "Nango integration .\$key. was not found(.*?)\n  \*\) fail ;;\n/  404) echo "Nango integration '"'"'\$key'"'"' was not found$1\n  *) echo deleted ;;\n/s'
   'client secret not redacted|s/split\("NANGO_SECRET_KEY NANGO_CLIENT_SECRET"/split("NANGO_SECRET_KEY"/'
   'Nango key not redacted|s/split\("NANGO_SECRET_KEY NANGO_CLIENT_SECRET"/split("NANGO_CLIENT_SECRET"/'
-  'existing integration taken over without adoption|s/if \[ "\$\{NANGO_ADOPT:-false\}" != true \]/if false/'
-  'provider not compared|s/if ! grep -Eq "\\"provider\\"[^\n]*"\$work\/response"; then/if false; then/'
-  'integration deleted outside Terraform goes unnoticed|s/  404\) fail "This state registered it[^\n]*/  404) ;;/'
+  'existing integration taken over without adoption|s/    elif owned; then/    elif true; then/'
+  'client secret not compared when taking an integration|s/\[ "\$id" = same \] && \[ "\$secret" != differs \]/[ "\$id" = same ]/'
+  'integration this state made refused after a lost answer|s/    elif owned; then/    elif false; then/'
+  'provider not compared|s/\[ "\$\(json .\/"data"\/"provider". NANGO_PROVIDER\)" = same \] && return 0/return 0/'
+  'integration deleted outside Terraform goes unnoticed|s/  404\) fail "Deleted outside Terraform[^\n]*/  404) ;;/'
   'refused rename counts as renamed|s/  \*\) fail "Nango renames only[^\n]*/  *) ;;/'
+  'rename whose answer was lost not recognised|s/\[ "\$status" = 200 \] \|\| fail "Neither/false || fail "Neither/'
   'DELETE not found fails the destroy|s/  404\) echo "Nango integration .\$key. was not found[^\n]*/  404) fail ;;/'
+  'key form not checked|s/^\$h\$h\$h\$h[^\n]*\) ;;$/*) ;;/m'
+  'curl left running on a signal|s/    kill "\$curl_pid" 2>\/dev\/null \|\| true\n//'
+  'credentials in the server URL not refused|s/case \$\{rest%%\[\/\?#\]\*\} in \*@\*\)/case \$rest in *@@@*)/'
 )
 
 killed=0
@@ -38,7 +44,7 @@ for case in "${cases[@]}"; do
     exit 2
   fi
   echo "== $name"
-  if (cd "$scratch" && npx vitest run test/nango/nango-registration.e2e.test.ts -t 'lifecycle with terraform' >"$scratch/log" 2>&1); then
+  if (cd "$scratch" && npx vitest run test/nango/nango-registration.e2e.test.ts test/nango/nango-registration-faults.e2e.test.ts test/nango/nango-registration-script.test.ts >"$scratch/log" 2>&1); then
     survived+=("$name")
     echo "   SURVIVED"
   else

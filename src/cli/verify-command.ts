@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { cliUsage } from './command';
 import { checkServiceUrl } from '../core/validate';
@@ -14,8 +14,9 @@ in Terraform's state with Nango, per integration: registered or not, provider, c
 integration-specific fields, the app's redirect URI against Nango's callback URL, and whether Nango
 holds the client secret Terraform holds (compared by SHA-256, never printed).
 
-Run it in the stack's directory (e.g. cdktf.out/stacks/kindo), where \`terraform show -json\` reads the
-state. The Nango secret key comes from the environment: NANGO_SECRET_KEY, or TF_VAR_nango_secret_key.
+Run it in the stack's directory (cdktf.out/stacks/kindo-microsoft-integrations for the default stack),
+where \`terraform show -json\` reads the state. The Nango secret key comes from the environment:
+NANGO_SECRET_KEY, or TF_VAR_nango_secret_key.
 
 Options:
   --dir DIR           the stack's Terraform directory (default: the current directory)
@@ -30,12 +31,16 @@ unreachable or the key refused; 2 wrong command line.`;
 
 /** `terraform show -json` of the state in `dir`: the whole state, whatever stack or module wrote it. */
 function showState(dir: string): unknown {
+  // spawn reports a missing working directory as ENOENT, as it does a missing terraform.
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw verifyStateUnreadable(dir, 'no such directory');
   const run = spawnSync('terraform', ['show', '-json', '-no-color'], {
     cwd: dir,
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
     env: { ...process.env, TF_IN_AUTOMATION: '1' },
   });
+  if ((run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT')
+    throw verifyStateUnreadable(dir, 'terraform is not on the PATH');
   if (run.error) throw verifyStateUnreadable(dir, `terraform could not be run (${run.error.message})`);
   if (run.status !== 0)
     throw verifyStateUnreadable(
@@ -106,7 +111,7 @@ export const verifyCommand: Command = {
 export function verifyStateUnreadable(dir: string, reason: string): KindoConfigError {
   return new KindoConfigError(
     'VERIFY_STATE_UNREADABLE',
-    `cannot read Terraform's state in ${show(dir)}: ${reason}; expected a stack directory after \`terraform apply\` (e.g. cdktf.out/stacks/<stack>, where \`terraform show -json\` works), or --state with the output of \`terraform show -json\``,
+    `cannot read Terraform's state in ${show(dir)}: ${reason}; expected a stack directory after \`terraform apply\` (cdktf.out/stacks/kindo-microsoft-integrations for the default stack), or --state with the output of \`terraform show -json\``,
   );
 }
 
@@ -114,6 +119,6 @@ export function verifyStateUnreadable(dir: string, reason: string): KindoConfigE
 export function verifyNoSecretKey(): KindoConfigError {
   return new KindoConfigError(
     'VERIFY_NO_SECRET_KEY',
-    'no Nango secret key in the environment; expected NANGO_SECRET_KEY (or TF_VAR_nango_secret_key, as for apply) to hold the secret key of the environment the integrations are registered in. It is never taken from the command line, where other users and shell history would see it',
+    'no Nango secret key in the environment; expected NANGO_SECRET_KEY (or TF_VAR_nango_secret_key, as for apply) to hold the secret key of the environment the integrations are registered in, never on the command line',
   );
 }

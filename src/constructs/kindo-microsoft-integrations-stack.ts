@@ -5,7 +5,12 @@ import { INTEGRATION_IDS, catalog, type IntegrationId } from '../catalog/catalog
 import { checkSelection } from '../catalog/selection';
 import { KindoMicrosoftIntegrations } from './kindo-microsoft-integrations';
 import { DEFAULT_NANGO_SERVER_URL } from './microsoft-integration-app';
-import { NANGO_ENVIRONMENT_VARIABLE, NANGO_SECRET_KEY_ENV } from '../nango/nango-registration';
+import {
+  NANGO_ENVIRONMENT_VARIABLE,
+  NANGO_SECRET_KEY_ENV,
+  NANGO_SECRET_KEY_VALIDATION,
+  NANGO_SERVER_URL_VALIDATION,
+} from '../nango/nango-variables';
 import { NANGO_FIELDS_DESCRIPTION, nangoFieldsValidation } from '../nango/nango-fields';
 import type { KindoAdoption } from '../adopt/adoption-file';
 
@@ -68,6 +73,7 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
       type: 'string',
       sensitive: true,
       description: `Nango secret key of the environment the integrations are registered in (Nango dashboard > Environment Settings). Ephemeral: kept out of state and plans; destroy-time requests read it from the environment variable ${NANGO_SECRET_KEY_ENV}.`,
+      validation: NANGO_SECRET_KEY_VALIDATION,
     });
     // Ephemeral input variables (Terraform >= 1.10) are never persisted; cdktf 0.21 has no option for it.
     secretKey.addOverride('ephemeral', true);
@@ -76,14 +82,7 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
       type: 'string',
       default: DEFAULT_NANGO_SERVER_URL,
       description: 'Base URL of the Nango API of your Kindo deployment.',
-      validation: [
-        {
-          condition:
-            '${can(regex("^(https://[^/?#]+|http://(127\\\\.0\\\\.0\\\\.1|localhost|\\\\[::1\\\\])(:[0-9]+)?)(/[^?#]*)?$", var.nango_server_url))}',
-          errorMessage:
-            'nango_server_url must be an https:// URL without query or fragment (http:// only for 127.0.0.1, localhost or [::1]), e.g. "https://api.nango.dev".',
-        },
-      ],
+      validation: NANGO_SERVER_URL_VALIDATION,
     });
 
     const environment = new TerraformVariable(this, 'nango_environment', NANGO_ENVIRONMENT_VARIABLE);

@@ -34,6 +34,14 @@ const RESERVED = new Set([
 ]);
 /** Longest value: the cap Nango's schema puts on `integration_config` values (`custom` has none). */
 export const MAX_NANGO_FIELD_LENGTH = 8192;
+/**
+ * Most bytes all fields of one integration may take as Terraform's `jsonencode` writes them, which is
+ * how they reach the request body. The body reaches the script as one environment variable, which
+ * Linux caps at 128 KiB (MAX_ARG_STRLEN); this leaves half of it for the rest of the body. A multiple
+ * of 3, so that Terraform can check it exactly through the length of the base64 text.
+ */
+export const MAX_NANGO_FIELDS_BYTES = 65_535;
+const DOCS = 'docs/nango-registration.md#integration-specific-fields';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 // A user principal name: local part (letters, digits and ' . - _ ! # ^ ~, which guest UPNs'
@@ -110,6 +118,23 @@ export function checkNangoFields(field: string, fields: Readonly<Record<string, 
     const form = (FORMS as Partial<Record<string, (typeof FORMS)[KnownNangoField]>>)[name];
     if (value !== '' && form && !form.valid(value)) throw nangoFieldInvalid(path, value, form.expected);
   }
+  if (jsonencodeBytes(fields) > MAX_NANGO_FIELDS_BYTES) throw nangoFieldsTooLarge(field);
+}
+
+/** Bytes of one character as Go's encoding/json writes it in a string: HTML characters escaped, as in Terraform's jsonencode. */
+function jsonencodeCharBytes(c: string): number {
+  const code = c.codePointAt(0)!;
+  if (c === '"' || c === '\\' || '\n\r\t\b\f'.includes(c)) return 2;
+  if (code < 0x20 || '<>&\u2028\u2029'.includes(c)) return 6;
+  // A lone surrogate reaches Terraform as U+FFFD, three bytes.
+  return code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+}
+
+/** Bytes of Terraform's `jsonencode` of a field map; values known only at plan count as empty. */
+function jsonencodeBytes(fields: Readonly<Record<string, string>>): number {
+  const text = (s: string) => 2 + [...s].reduce((n, c) => n + jsonencodeCharBytes(c), 0);
+  const entries = Object.entries(fields).map(([k, v]) => text(k) + 1 + text(isToken(v) ? '' : v));
+  return 2 + entries.reduce((n, e) => n + e, 0) + Math.max(entries.length - 1, 0);
 }
 
 // The same checks in Terraform's language, for fields that are only known at plan (a Terraform
@@ -158,6 +183,9 @@ export function nangoFieldsValidation(variable: string): TerraformVariableValida
   const reserved = `[${[...RESERVED].map((n) => JSON.stringify(n)).join(', ')}]`;
   const accepted = `${nameValid} && !contains(${reserved}, name)`;
   const short = `length(value) <= ${MAX_NANGO_FIELD_LENGTH}`;
+  // Base64 text is ASCII: its length is 4/3 of the bytes, rounded up to whole groups of 3.
+  const tooLarge = `length(base64encode(jsonencode(fields))) > ${(MAX_NANGO_FIELDS_BYTES / 3) * 4}`;
+  const large = `[for id, fields in var.${variable} : ${literal(nangoFieldsTooLarge(at).message)} if ${tooLarge}]`;
   return [
     rule(secret, nangoFieldSecret(at, FIELD)),
     rule(`!${secret} && !${matches(NAME, 'name')}`, nangoFieldNameInvalid(at, FIELD, NAME_EXPECTED)),
@@ -169,6 +197,7 @@ export function nangoFieldsValidation(variable: string): TerraformVariableValida
         nangoFieldInvalid(`${at}.${FIELD}`, VALUE, FORMS[known].expected),
       ),
     ),
+    { condition: `\${length(${large}) == 0}`, errorMessage: `\${join("; ", ${large})}.` },
   ];
 }
 
@@ -176,7 +205,8 @@ export function nangoFieldsValidation(variable: string): TerraformVariableValida
 export function nangoFieldSecret(field: string, name: string): KindoConfigError {
   return new KindoConfigError(
     'NANGO_FIELD_SECRET',
-    `\`${field}\` has a field named ${show(name)}, which names a secret (secret, password, key, token or credential); Nango fields are stored in the integration's \`custom\` settings and shown in plans, review reports and \`verify\` output. Expected only non-secret values such as a Purview endpoint URL or a subscription ID: the client secret is registered from the app's own client secret (rotate it with \`secretRotation\`), and no other secret belongs in Nango's integration settings`,
+    `\`${field}\` has a field named ${show(name)}, which names a secret (secret, password, key, token or credential); expected only non-secret values, such as a Purview endpoint URL: Nango and plans show fields in clear`,
+    DOCS,
   );
 }
 
@@ -191,4 +221,13 @@ export function nangoFieldNameInvalid(field: string, name: string, expected: str
 /** A Nango field value that does not have the form its name requires. */
 export function nangoFieldInvalid(field: string, value: string, expected: string): KindoConfigError {
   return new KindoConfigError('NANGO_FIELD_INVALID', `\`${field}\` is ${show(value)}; expected ${expected}`);
+}
+
+/** All fields of one integration together take more than {@link MAX_NANGO_FIELDS_BYTES}. */
+export function nangoFieldsTooLarge(field: string): KindoConfigError {
+  return new KindoConfigError(
+    'NANGO_FIELDS_TOO_LARGE',
+    `\`${field}\` takes more than ${MAX_NANGO_FIELDS_BYTES} bytes as JSON; expected at most ${MAX_NANGO_FIELDS_BYTES} for all fields of an integration together, so that the request fits in one environment variable: shorten or drop fields`,
+    DOCS,
+  );
 }

@@ -69,6 +69,7 @@ export function nangoProviderWrongAudience(
 ): KindoConfigError {
   return new KindoConfigError(
     'NANGO_PROVIDER_WRONG_AUDIENCE',
-    `\`${field}\` is ${show(value)}, which authorizes at ${authorizationUrl}; a single-tenant (${audience}) app is rejected there (AADSTS50194). Expected a provider that signs in at the tenant's own endpoint, e.g. 'microsoft-tenant-specific', or signInAudience 'AzureADMultipleOrgs'`,
+    `\`${field}\` is ${show(value)}, which signs in at ${authorizationUrl}, where a ${audience} app is refused (AADSTS50194); expected a provider that signs in at the tenant's endpoint, e.g. 'microsoft-tenant-specific'`,
+    'docs/nango-registration.md#providers',
   );
 }

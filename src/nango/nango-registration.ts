@@ -1,32 +1,23 @@
 import { join } from 'node:path';
-import type {
-  ApiPublicIntegrationCredentials,
-  PatchPublicIntegration,
-  PostPublicIntegration,
-} from '@nangohq/types' with { 'resolution-mode': 'import' };
-import {
-  AssetType,
-  Fn,
-  TerraformAsset,
-  TerraformElement,
-  TerraformStack,
-  Token,
-  type TerraformVariableConfig,
-} from 'cdktf';
+import { AssetType, Fn, TerraformAsset, TerraformElement, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { settingNotApplicable, baseUrl, checkPattern, checkServiceUrl, isToken } from '../core/validate';
-import { KNOWN_NANGO_FIELDS, checkNangoFields } from './nango-fields';
+import { checkNangoFields } from './nango-fields';
 import { checkNangoProvider, takesCustomSettings } from './nango-providers';
+import { nangoRequestBodies } from './nango-request-bodies';
+import { recordEnvironment } from './nango-environment';
+import { templateOf } from './terraform-json';
 import { perStack } from '../core/per-stack';
 import { TerraformData } from '../core/terraform-data';
 import { KindoConfigError } from '../core/errors';
+
+export { NANGO_ENVIRONMENT_VARIABLE, NANGO_SECRET_KEY_ENV } from './nango-variables';
 
 /** Nango's rule for integration unique keys (`providerConfigKeySchema` in Nango's server). */
 export const NANGO_UNIQUE_KEY_PATTERN = /^[a-zA-Z0-9~:.@ _-]{1,255}$/;
 /** Nango's rule for one OAuth scope in an integration's comma-separated `scopes`. */
 const NANGO_SCOPE_PATTERN = /^[0-9a-zA-Z:/_.*-]+$/;
-/** Nango's rule for environment names (`envSchema` in packages/server/lib/helpers/validation.ts). */
-export const NANGO_ENVIRONMENT_PATTERN = /^[a-z0-9_-]{1,255}$/;
+const DOCS = 'docs/nango-registration.md';
 
 /** Properties of a {@link NangoRegistration}. */
 export interface NangoRegistrationProps {
@@ -44,7 +35,7 @@ export interface NangoRegistrationProps {
    * Nango secret key of the environment to register in. Must be a token: a literal would be written
    * into the synthesized configuration. Use an ephemeral variable (Terraform ≥ 1.10), which keeps it
    * out of state and saved plans; it reaches only create-time provisioners. Destroy-time requests
-   * take it from the environment variable {@link NANGO_SECRET_KEY_ENV}.
+   * take it from the environment variable `TF_VAR_nango_secret_key`.
    */
   readonly secretKey: string;
   /**
@@ -66,7 +57,7 @@ export interface NangoRegistrationProps {
    * @example 'microsoft-tenant-specific'
    */
   readonly provider: string;
-  /** Name shown in the Nango dashboard. */
+  /** Name shown in the Nango dashboard; sent exactly as given. */
   readonly displayName: string;
   /** OAuth scopes Nango requests at sign-in, in order; sent as one comma-separated string. */
   readonly scopes: readonly string[];
@@ -114,88 +105,26 @@ function scriptPath(scope: Construct): string {
 }
 
 /**
- * Environment variable from which destroy-time requests (delete, rename) take the Nango secret key:
- * Terraform lets destroy-time provisioners reference only their own object, and the key is kept
- * out of state. It is the variable Terraform itself reads `var.nango_secret_key` from.
+ * A local-exec provisioner running the script with `action`. The script's path reaches `sh` through
+ * the environment, quoted, so that no character of the module's path is shell syntax.
  */
-export const NANGO_SECRET_KEY_ENV = 'TF_VAR_nango_secret_key';
-
-/** The `nango_environment` variable of the default stack and of the HCL module. */
-export const NANGO_ENVIRONMENT_VARIABLE: TerraformVariableConfig = {
-  type: 'string',
-  default: Token.nullValue(),
-  description:
-    'Name of the Nango environment nango_secret_key belongs to, e.g. "prod". Recorded in state at the first apply; a later plan that names another environment fails, naming both and the two steps of a move (docs/nango-registration.md). null records nothing.',
-  validation: [
-    {
-      condition: `\${var.nango_environment == null || can(regex(${JSON.stringify(NANGO_ENVIRONMENT_PATTERN.source)}, var.nango_environment))}`,
-      // Terraform evaluates the message whatever the condition, and a null cannot be interpolated.
-      errorMessage:
-        'nango_environment is ${jsonencode(var.nango_environment)}; expected a Nango environment name: 1 to 255 lower-case letters, digits, _ or -, e.g. "prod".',
-    },
-  ],
-};
-
-/** Values sent to Nango, as NangoRegistration knows them at synth (references where they are tokens). */
-interface RegisteredValues {
-  readonly uniqueKey: string;
-  readonly provider: string;
-  readonly displayName: string;
-  readonly scopes: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
-  /** Integration-specific fields (see {@link NangoRegistrationProps.fields}); a map or a token. */
-  readonly fields: Readonly<Record<string, string>>;
-}
-
-/**
- * The bodies of `POST /integrations` and `PATCH /integrations/{uniqueKey}`: everything the
- * registration sends to Nango. Nango's PATCH replaces the whole credentials object, so it is always
- * sent complete; it merges `custom` and cannot remove a key, so the guide's fields that are not
- * configured are sent blank.
- */
-export function nangoRequestBodies(v: RegisteredValues): {
-  post: PostPublicIntegration['Body'];
-  patch: PatchPublicIntegration['Body'];
-} {
-  const credentials = {
-    type: 'OAUTH2',
-    client_id: v.clientId,
-    client_secret: v.clientSecret,
-    scopes: v.scopes,
-  } as const satisfies ApiPublicIntegrationCredentials;
-  const literal = !isToken(v.fields);
-  const takesCustom = takesCustomSettings(v.provider);
-  // A blank field on create would only store an empty value.
-  const set = literal ? Object.fromEntries(Object.entries(v.fields).filter(([, value]) => value !== '')) : v.fields;
-  const cleared = Object.fromEntries(Object.keys(KNOWN_NANGO_FIELDS).map((name) => [name, '']));
+function runScript(scope: Construct, action: string, environment: Record<string, string>) {
   return {
-    post: {
-      unique_key: v.uniqueKey,
-      provider: v.provider,
-      display_name: v.displayName,
-      credentials,
-      ...(!literal || Object.keys(set).length > 0 ? { custom: set } : {}),
-    },
-    patch: {
-      display_name: v.displayName,
-      credentials,
-      ...(takesCustom ? { custom: literal ? { ...cleared, ...v.fields } : Fn.merge([cleared, v.fields]) } : {}),
-    },
+    type: 'local-exec' as const,
+    command: `sh "$KINDO_NANGO_SCRIPT" ${action}`,
+    environment: { KINDO_NANGO_SCRIPT: scriptPath(scope), ...environment },
   };
 }
 
 /** The destroy-time request that deletes the integration an object of `Registration` stands for. */
-function deleteProvisioner(script: string) {
+function deleteProvisioner(scope: Construct) {
   return {
-    type: 'local-exec' as const,
-    when: 'destroy' as const,
-    command: `sh "${script}" delete`,
-    environment: {
+    ...runScript(scope, 'delete', {
       KINDO_INTEGRATION: '${self.triggers_replace.integration}',
       NANGO_SERVER_URL: '${self.triggers_replace.server_url}',
       NANGO_UNIQUE_KEY: '${self.input.unique_key}',
-    },
+    }),
+    when: 'destroy' as const,
   };
 }
 
@@ -211,7 +140,7 @@ class RemovedRegistration extends TerraformElement {
   }
 
   public override toTerraform(): Record<string, unknown> {
-    const { type, ...provisioner } = deleteProvisioner(scriptPath(this));
+    const { type, ...provisioner } = deleteProvisioner(this);
     return {
       removed: [
         {
@@ -224,6 +153,164 @@ class RemovedRegistration extends TerraformElement {
   }
 }
 
+/** Checks the props at synth (values known only at plan are not checked); returns the fields. */
+function checkProps(props: NangoRegistrationProps): Readonly<Record<string, string>> {
+  checkServiceUrl('nango.serverUrl', props.serverUrl);
+  checkPattern(
+    'nangoUniqueKey',
+    props.uniqueKey,
+    NANGO_UNIQUE_KEY_PATTERN,
+    "1 to 255 letters, digits or ~ : . @ _ - and spaces, e.g. 'kindo-teams'",
+  );
+  props.scopes.forEach((s, i) => {
+    checkPattern(`scopes[${i}]`, s, NANGO_SCOPE_PATTERN, 'an OAuth scope of letters, digits and : / _ . * -');
+  });
+  checkNangoProvider('nangoProvider', props.provider);
+  checkPattern('displayName', props.displayName, /^.{1,255}$/s, "1 to 255 characters, Nango's limit");
+  checkPattern('clientId', props.clientId, /^.{1,255}$/s, "1 to 255 characters, Nango's limit");
+  if (!isToken(props.secretKey)) throw literalSecret('nango.secretKey');
+  if (!isToken(props.clientSecret)) throw literalSecret('clientSecret');
+  const fields = props.fields ?? {};
+  checkNangoFields('nangoFields', fields);
+  if (!takesCustomSettings(props.provider) && (isToken(fields) || Object.keys(fields).length > 0)) {
+    throw settingNotApplicable(
+      'nangoFields',
+      props.provider,
+      'whose Nango provider takes `integration_config` instead of `custom` settings',
+    );
+  }
+  return fields;
+}
+
+/** What the provisioners and triggers of one registration are built from. */
+interface Wiring {
+  /** Every literal string as Terraform must hold it to stay that string ({@link templateOf}). */
+  readonly integration: string;
+  readonly serverUrl: string;
+  readonly uniqueKey: string;
+  readonly provider: string;
+  readonly clientId: string;
+  readonly scopes: string;
+  /** A destroy-time provisioner cannot reference a token, so only a literal unique key can be renamed in place. */
+  readonly renamable: boolean;
+  readonly adopt: boolean;
+  readonly bodies: { readonly post: string; readonly patch: string };
+  readonly secrets: { readonly NANGO_SECRET_KEY: string; readonly NANGO_CLIENT_SECRET: string };
+}
+
+function wiring(scope: Construct, props: NangoRegistrationProps, fields: Readonly<Record<string, string>>): Wiring {
+  const serverUrl = perStack(scope, `baseUrl:${props.serverUrl}`, () => baseUrl(props.serverUrl));
+  // Each Fn call is a new token (and a captured stack trace): the key's is made once per stack.
+  const secretKey = perStack(scope, `sensitive:${props.secretKey}`, () => Fn.sensitive(props.secretKey));
+  const clientSecret = Fn.sensitive(props.clientSecret);
+  const scopes = props.scopes.join(',');
+  return {
+    integration: templateOf(props.integrationId),
+    serverUrl: templateOf(serverUrl),
+    uniqueKey: templateOf(props.uniqueKey),
+    provider: templateOf(props.provider),
+    clientId: templateOf(props.clientId),
+    scopes: templateOf(scopes),
+    renamable: !isToken(props.uniqueKey),
+    adopt: props.adoptExisting ?? false,
+    // The secret as a sensitive value: the bodies that hold it are sensitive too.
+    bodies: nangoRequestBodies({ ...props, scopes, clientSecret, fields }),
+    secrets: { NANGO_SECRET_KEY: secretKey, NANGO_CLIENT_SECRET: clientSecret },
+  };
+}
+
+/**
+ * `Registration`: its creation claims the unique key (GET, then POST, or take what this registration
+ * made already, or adopt); its destruction deletes the integration.
+ */
+function claimResource(scope: Construct, w: Wiring, environment: TerraformData | undefined): TerraformData {
+  return new TerraformData(scope, REGISTRATION_ID, {
+    // `terraform destroy -target` on the record also deletes the integration: the first step of a move.
+    dependsOn: environment && [environment],
+    triggersReplace: {
+      integration: w.integration,
+      server_url: w.serverUrl,
+      ...(w.renamable ? {} : { unique_key: w.uniqueKey }),
+    },
+    // In place: the destroy-time DELETE reads the key from here, so it follows renames.
+    input: { unique_key: w.uniqueKey, adopt_existing: w.adopt },
+    provisioners: [
+      runScript(scope, 'claim', {
+        KINDO_INTEGRATION: w.integration,
+        NANGO_SERVER_URL: w.serverUrl,
+        NANGO_UNIQUE_KEY: w.uniqueKey,
+        NANGO_PROVIDER: w.provider,
+        NANGO_CLIENT_ID: w.clientId,
+        // A token's string form is its string token, as Token.asString gives it.
+        NANGO_ADOPT: String(w.adopt),
+        NANGO_POST_BODY: w.bodies.post,
+        ...w.secrets,
+      }),
+      deleteProvisioner(scope),
+    ],
+  });
+}
+
+/**
+ * `Sync`: every registered value but the client secret in `triggers_replace`, so that a plan shows each
+ * change for review and a change PATCHes Nango; a rotation shows as its key ID. Terraform's debug log
+ * prints every value of a terraform_data, so the secret itself reaches only the provisioner.
+ */
+function syncResource(
+  scope: Construct,
+  props: NangoRegistrationProps,
+  fields: Readonly<Record<string, string>>,
+  w: Wiring,
+  registration: TerraformData,
+): TerraformData {
+  const registrationAddress = `${registration.terraformResourceType}.${registration.friendlyUniqueId}`;
+  return new TerraformData(scope, 'Sync', {
+    triggersReplace: {
+      server_url: w.serverUrl,
+      unique_key: w.uniqueKey,
+      provider: w.provider,
+      display_name: templateOf(props.displayName),
+      scopes: w.scopes,
+      client_id: w.clientId,
+      client_secret_key_id: templateOf(props.clientSecretKeyId),
+      // One entry per field, so that a plan shows each field's change on its own.
+      ...(isToken(fields)
+        ? { fields: Fn.jsonencode(fields) }
+        : Object.fromEntries(Object.entries(fields).map(([name, value]) => [`field.${name}`, templateOf(value)]))),
+    },
+    dependsOn: [registration],
+    provisioners: [
+      runScript(scope, 'sync', {
+        KINDO_INTEGRATION: w.integration,
+        NANGO_SERVER_URL: w.serverUrl,
+        NANGO_UNIQUE_KEY: w.uniqueKey,
+        NANGO_PROVIDER: w.provider,
+        NANGO_REGISTRATION_ADDRESS: registrationAddress,
+        NANGO_PATCH_BODY: w.bodies.patch,
+        ...w.secrets,
+      }),
+      // Runs when Sync is replaced or destroyed; a destroy-time provisioner takes its literals from
+      // the current configuration, so it sees the old key in `self` and the new one here.
+      ...(w.renamable
+        ? [
+            {
+              ...runScript(scope, 'rename', {
+                KINDO_INTEGRATION: w.integration,
+                NANGO_SERVER_URL: '${self.triggers_replace.server_url}',
+                NANGO_UNIQUE_KEY: '${self.triggers_replace.unique_key}',
+                NANGO_PROVIDER: '${self.triggers_replace.provider}',
+                NANGO_CLIENT_ID: '${self.triggers_replace.client_id}',
+                NANGO_NEW_UNIQUE_KEY: w.uniqueKey,
+                NANGO_REGISTRATION_ADDRESS: registrationAddress,
+              }),
+              when: 'destroy' as const,
+            },
+          ]
+        : []),
+    ],
+  });
+}
+
 /**
  * Registers one Entra app with Nango's integrations API (step 4 of Kindo's guide), in the same
  * Terraform run that creates the app. Plans never write to Nango: the requests are made by
@@ -231,12 +318,14 @@ class RemovedRegistration extends TerraformElement {
  * create-time provisioners, so with an ephemeral variable it is in neither state nor plan.
  *
  * - `Registration` (terraform_data) stands for the Nango integration itself. Its creation claims the
- *   unique key: it POSTs, and fails when Nango already has the key, unless `adoptExisting`; a failed
- *   creation leaves it tainted, and Terraform runs no destroy-time provisioner for a tainted object.
- *   Destroying it DELETEs the integration, with the key from {@link NANGO_SECRET_KEY_ENV}.
- * - `Sync` (terraform_data) carries every registered value in `triggers_replace`, so a plan shows
- *   each change for review; when one changes, its replacement PATCHes Nango. When the unique key
- *   changes, the replaced object first renames the integration (PATCH `unique_key`).
+ *   unique key: it POSTs; when Nango has the key already, it takes the integration only if it holds
+ *   this registration's client ID and secret (an earlier apply whose answer was lost), or with
+ *   `adoptExisting`, and fails otherwise; a failed creation leaves it tainted, and Terraform runs no
+ *   destroy-time provisioner for a tainted object. Destroying it DELETEs the integration, with the key
+ *   from `TF_VAR_nango_secret_key`.
+ * - `Sync` (terraform_data) carries every registered value but the secret in `triggers_replace`, so a
+ *   plan shows each change for review; when one changes, its replacement PATCHes Nango. When the
+ *   unique key changes, the replaced object first renames the integration (PATCH `unique_key`).
  */
 export class NangoRegistration extends Construct {
   /**
@@ -268,178 +357,16 @@ export class NangoRegistration extends Construct {
 
   constructor(scope: Construct, id: string, props: NangoRegistrationProps) {
     super(scope, id);
-    checkServiceUrl('nango.serverUrl', props.serverUrl);
-    const serverUrl = perStack(this, `baseUrl:${props.serverUrl}`, () => baseUrl(props.serverUrl));
-    checkPattern(
-      'nangoUniqueKey',
-      props.uniqueKey,
-      NANGO_UNIQUE_KEY_PATTERN,
-      "1 to 255 letters, digits or ~ : . @ _ - and spaces, e.g. 'kindo-teams'",
-    );
-    props.scopes.forEach((s, i) => {
-      checkPattern(`scopes[${i}]`, s, NANGO_SCOPE_PATTERN, 'an OAuth scope of letters, digits and : / _ . * -');
-    });
-    checkNangoProvider('nangoProvider', props.provider);
-    checkPattern('displayName', props.displayName, /^.{1,255}$/s, "1 to 255 characters, Nango's limit");
-    checkPattern('clientId', props.clientId, /^.{1,255}$/s, "1 to 255 characters, Nango's limit");
-    if (!isToken(props.secretKey)) throw literalSecret('nango.secretKey');
-    if (!isToken(props.clientSecret)) throw literalSecret('clientSecret');
-    const fields = props.fields ?? {};
-    checkNangoFields('nangoFields', fields);
-    if (!takesCustomSettings(props.provider) && (isToken(fields) || Object.keys(fields).length > 0)) {
-      throw settingNotApplicable(
-        'nangoFields',
-        props.provider,
-        'whose Nango provider takes `integration_config` instead of `custom` settings',
-      );
-    }
-
+    const fields = checkProps(props);
     this.uniqueKey = props.uniqueKey;
     this.provider = props.provider;
     this.scopes = props.scopes.join(',');
     this.fields = fields;
-
-    const script = scriptPath(this);
-    const bodies = nangoRequestBodies({ ...props, scopes: this.scopes, fields });
-    const secrets = {
-      // Each Fn call is a new token (and a captured stack trace): the key's is made once per stack.
-      NANGO_SECRET_KEY: perStack(this, `sensitive:${props.secretKey}`, () => Fn.sensitive(props.secretKey)),
-      NANGO_CLIENT_SECRET: Fn.sensitive(props.clientSecret),
-    };
-    // A destroy-time provisioner cannot reference a token, so a unique key given as one cannot be
-    // renamed in place: changing it replaces Registration, which deletes the old integration and
-    // creates the new one.
-    const renamable = !isToken(props.uniqueKey);
-    const adopt = props.adoptExisting ?? false;
-
+    const w = wiring(this, props, fields);
     this.environment =
-      props.environment === undefined
-        ? undefined
-        : this.recordEnvironment(props.environment, props.integrationId, props.uniqueKey);
-
-    this.registration = new TerraformData(this, REGISTRATION_ID, {
-      // `terraform destroy -target` on the record also deletes the integration: the first step of a move.
-      dependsOn: this.environment && [this.environment],
-      triggersReplace: {
-        integration: props.integrationId,
-        server_url: serverUrl,
-        ...(renamable ? {} : { unique_key: props.uniqueKey }),
-      },
-      // In place: the destroy-time DELETE reads the key from here, so it follows renames.
-      input: { unique_key: props.uniqueKey, adopt_existing: adopt },
-      provisioners: [
-        {
-          type: 'local-exec',
-          command: `sh "${script}" claim`,
-          environment: {
-            KINDO_INTEGRATION: props.integrationId,
-            NANGO_SERVER_URL: serverUrl,
-            NANGO_UNIQUE_KEY: props.uniqueKey,
-            NANGO_PROVIDER: props.provider,
-            // A token's string form is its string token, as Token.asString gives it.
-            NANGO_ADOPT: String(adopt),
-            NANGO_POST_BODY: Fn.sensitive(Fn.jsonencode(bodies.post)),
-            ...secrets,
-          },
-        },
-        deleteProvisioner(script),
-      ],
-    });
-    const registrationAddress = `${this.registration.terraformResourceType}.${this.registration.friendlyUniqueId}`;
-
-    this.sync = new TerraformData(this, 'Sync', {
-      triggersReplace: {
-        server_url: serverUrl,
-        unique_key: props.uniqueKey,
-        provider: props.provider,
-        display_name: props.displayName,
-        scopes: this.scopes,
-        client_id: props.clientId,
-        client_secret_key_id: props.clientSecretKeyId,
-        // Shown as (sensitive value); kept so that `verify` can compare Nango's secret with it by hash.
-        // State holds it already (the app's password); the Nango secret key stays out of state.
-        client_secret: Fn.sensitive(props.clientSecret),
-        // One entry per field, so that a plan shows each field's change on its own.
-        ...(isToken(fields)
-          ? { fields: Fn.jsonencode(fields) }
-          : Object.fromEntries(Object.entries(fields).map(([name, value]) => [`field.${name}`, value]))),
-      },
-      dependsOn: [this.registration],
-      provisioners: [
-        {
-          type: 'local-exec',
-          command: `sh "${script}" sync`,
-          environment: {
-            KINDO_INTEGRATION: props.integrationId,
-            NANGO_SERVER_URL: serverUrl,
-            NANGO_UNIQUE_KEY: props.uniqueKey,
-            NANGO_PROVIDER: props.provider,
-            NANGO_REGISTRATION_ADDRESS: registrationAddress,
-            NANGO_PATCH_BODY: Fn.sensitive(Fn.jsonencode(bodies.patch)),
-            ...secrets,
-          },
-        },
-        // Runs when Sync is replaced or destroyed; a destroy-time provisioner takes its literals from
-        // the current configuration, so it sees the old key in `self` and the new one here.
-        ...(renamable
-          ? [
-              {
-                type: 'local-exec' as const,
-                when: 'destroy' as const,
-                command: `sh "${script}" rename`,
-                environment: {
-                  KINDO_INTEGRATION: props.integrationId,
-                  NANGO_SERVER_URL: '${self.triggers_replace.server_url}',
-                  NANGO_UNIQUE_KEY: '${self.triggers_replace.unique_key}',
-                  NANGO_NEW_UNIQUE_KEY: props.uniqueKey,
-                },
-              },
-            ]
-          : []),
-      ],
-    });
-  }
-
-  /**
-   * `Environment`: the environment name in `input`, which `ignore_changes` keeps as first applied, so
-   * that at plan `self.output` is the recorded name and the postcondition compares it with the one
-   * given. Replaced (without a request) only when a name is given where none was, or the reverse.
-   */
-  private recordEnvironment(environment: string, integrationId: string, uniqueKey: string): TerraformData {
-    checkPattern(
-      'nango.environment',
-      environment,
-      NANGO_ENVIRONMENT_PATTERN,
-      "a Nango environment name: 1 to 255 lower-case letters, digits, _ or -, e.g. 'prod'",
-    );
-    const given = isToken(environment) ? environment : JSON.stringify(environment);
-    const shown = (expression: string) => `\${coalesce(${expression}, "none")}`;
-    const record = new TerraformData(this, 'Environment', {
-      input: { name: environment },
-      // The integration names the record in plans and reviews; it never changes.
-      triggersReplace: { integration: integrationId, recorded: isToken(environment) ? `\${${given} != null}` : true },
-    });
-    const address = `${record.terraformResourceType}.${record.friendlyUniqueId}`;
-    record.lifecycle = {
-      ignoreChanges: ['input'],
-      postcondition: [
-        {
-          condition: isToken(environment)
-            ? `\${self.output.name == null || ${given} == null || self.output.name == ${given}}`
-            : `\${self.output.name == null || self.output.name == ${given}}`,
-          // Names the record's own address, so it is set once the record exists. A null cannot be
-          // interpolated, and Terraform may evaluate the message whatever the condition.
-          errorMessage: nangoEnvironmentSwitchedMessage(
-            `Kindo integration '${integrationId}'`,
-            uniqueKey,
-            shown('self.output.name'),
-            isToken(environment) ? shown(environment) : environment,
-            address,
-          ),
-        },
-      ],
-    };
-    return record;
+      props.environment === undefined ? undefined : recordEnvironment(this, props.environment, props.integrationId);
+    this.registration = claimResource(this, w, this.environment);
+    this.sync = syncResource(this, props, fields, w, this.registration);
   }
 }
 
@@ -447,26 +374,7 @@ export class NangoRegistration extends Construct {
 export function literalSecret(field: string): KindoConfigError {
   return new KindoConfigError(
     'LITERAL_SECRET',
-    `\`${field}\` is a literal string; expected a token, such as a sensitive TerraformVariable (new TerraformVariable(this, 'nango_secret_key', { type: 'string', sensitive: true }).stringValue), so that the secret never lands in the synthesized configuration`,
-  );
-}
-
-/**
- * The plan names another Nango environment than the one the state registered the integration in
- * (a `postcondition` of NangoRegistration's `Environment`). The arguments are HCL expressions or
- * literal text: the message is evaluated by Terraform, at plan.
- */
-export function nangoEnvironmentSwitchedMessage(
-  who: string,
-  uniqueKey: string,
-  recorded: string,
-  given: string,
-  address: string,
-): string {
-  return (
-    `${who}: this Terraform state registered Nango integration '${uniqueKey}' in Nango environment '${recorded}', and this plan names environment '${given}' ` +
-    `(nango.environment; nango_environment in the default stack and the module). Nothing was changed: deleting the integration from '${recorded}' needs that environment's secret key, which Terraform does not keep. ` +
-    `Expected '${recorded}' with its secret key. To move to '${given}': with '${recorded}' and its secret key in TF_VAR_nango_secret_key, run terraform destroy -target='${address}' ` +
-    `(prefixed with module.<name>. inside a module; it deletes the integration from '${recorded}' and leaves the Entra app), then apply with '${given}' and its key. See docs/nango-registration.md.`
+    `\`${field}\` is a literal string; expected a token, such as a sensitive TerraformVariable's stringValue, so that the secret never lands in the synthesized configuration`,
+    `${DOCS}#providing-the-nango-secret-key`,
   );
 }

@@ -1,27 +1,13 @@
 import { createHash } from 'node:crypto';
-import { KindoConfigError, show } from '../core/errors';
+import { KindoConfigError } from '../core/errors';
+import { NANGO_SECRET_KEY_PATTERN } from './nango-variables';
+import { isObject, text, type StateRegistration } from './verify-state';
+
+export { registrationsFromState, verifyNothingRegistered, type StateRegistration } from './verify-state';
 
 type Json = Record<string, any>;
-
-/** One Nango registration as Terraform last pushed it: the values of a NangoRegistration's `Sync` in state. */
-export interface StateRegistration {
-  /** Terraform address of the `Sync` resource. */
-  readonly address: string;
-  /** Terraform address of the matching `Registration` resource, whose replacement registers the integration again. */
-  readonly registrationAddress?: string;
-  /** Kindo integration id, from the matching `Registration` resource; the unique key when there is none. */
-  readonly integration: string;
-  readonly serverUrl: string;
-  readonly uniqueKey: string;
-  readonly provider: string;
-  readonly clientId: string;
-  readonly scopes: string;
-  readonly fields: Readonly<Record<string, string>>;
-  /** Compared by hash, never printed; undefined when the state does not hold it. */
-  readonly clientSecret?: string;
-  /** Web redirect URIs of the app registration with this client ID, when the same state holds it. */
-  readonly redirectUris?: readonly string[];
-}
+const DOCS = 'docs/nango-registration.md';
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** What one comparison found: `ok` agrees, `differs` does not, `unknown` could not be read, `n/a` does not apply. */
 export type VerifyStatus = 'ok' | 'differs' | 'unknown' | 'n/a';
@@ -64,84 +50,6 @@ export const VERIFY_EXIT = {
   /** At least one check differs or could not be read. */
   DIFFERS: 3,
 } as const;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function resources(module: Json | undefined): Json[] {
-  if (!isObject(module)) return [];
-  return [
-    ...(Array.isArray(module.resources) ? module.resources : []),
-    ...(Array.isArray(module.child_modules) ? module.child_modules : []).flatMap(resources),
-  ];
-}
-
-const text = (v: unknown): string => (typeof v === 'string' ? v : '');
-
-/** The fields a Sync carries: one `field.<name>` trigger each, or one JSON-encoded `fields` map when the fields were a token at synth. */
-function stateFields(triggers: Json): Record<string, string> {
-  const fields: Record<string, string> = {};
-  if (typeof triggers.fields === 'string') {
-    try {
-      const parsed: unknown = JSON.parse(triggers.fields);
-      if (isObject(parsed)) for (const [k, v] of Object.entries(parsed)) fields[k] = text(v);
-    } catch {
-      // not JSON: no fields
-    }
-  }
-  for (const [k, v] of Object.entries(triggers)) if (k.startsWith('field.')) fields[k.slice('field.'.length)] = text(v);
-  return fields;
-}
-
-/**
- * Reads the Nango registrations from `terraform show -json` output of a state: every NangoRegistration's
- * `Sync` (`terraform_data` whose `triggers_replace` holds `unique_key` and `provider`), its Kindo
- * integration id from the matching `Registration` (`triggers_replace` holds `integration` and
- * `server_url`; `input` the unique key, which a rename updates in place), and the redirect URIs of the
- * app registration with the same client ID.
- */
-export function registrationsFromState(state: unknown, source: string): StateRegistration[] {
-  const all = isObject(state) && isObject(state.values) ? resources(state.values.root_module) : [];
-  const triggersOf = (r: Json): Json =>
-    isObject(r.values) && isObject(r.values.triggers_replace) ? r.values.triggers_replace : {};
-  const data = all.filter((r) => r.type === 'terraform_data' && r.mode === 'managed');
-  const registrations = data
-    .filter((r) => 'integration' in triggersOf(r) && 'server_url' in triggersOf(r))
-    .map((r) => {
-      const t = triggersOf(r);
-      const input: Json = isObject(r.values.input) ? r.values.input : {};
-      return {
-        address: String(r.address),
-        integration: text(t.integration),
-        serverUrl: text(t.server_url),
-        uniqueKey: text(input.unique_key) || text(t.unique_key),
-      };
-    });
-  const apps = all.filter((r) => r.type === 'azuread_application' && r.mode === 'managed' && isObject(r.values));
-  const found = data
-    .filter((r) => 'unique_key' in triggersOf(r) && 'provider' in triggersOf(r))
-    .map((r): StateRegistration => {
-      const t = triggersOf(r);
-      const [serverUrl, uniqueKey, clientId] = [text(t.server_url), text(t.unique_key), text(t.client_id)];
-      const registration = registrations.find((g) => g.uniqueKey === uniqueKey && g.serverUrl === serverUrl);
-      const app = apps.find((a) => a.values.client_id === clientId);
-      const web = app && Array.isArray(app.values.web) ? app.values.web[0] : undefined;
-      return {
-        address: String(r.address),
-        registrationAddress: registration?.address,
-        integration: registration?.integration || uniqueKey,
-        serverUrl,
-        uniqueKey,
-        provider: text(t.provider),
-        clientId,
-        scopes: text(t.scopes),
-        fields: stateFields(t),
-        clientSecret: typeof t.client_secret === 'string' ? t.client_secret : undefined,
-        redirectUris: app ? (Array.isArray(web?.redirect_uris) ? web.redirect_uris.map(String) : []) : undefined,
-      };
-    });
-  if (found.length === 0) throw verifyNothingRegistered(source);
-  return found;
-}
 
 /** How `verify` reads Nango: the secret key, and the callback URL Nango's environment uses when it is not `<server>/oauth/callback`. */
 export interface VerifyOptions {
@@ -204,6 +112,76 @@ async function get(
   return { status: response.status, body };
 }
 
+const UNREADABLE =
+  'Nango left out the credentials: the secret key lacks the environment:integrations:read_credentials scope';
+
+/** The app's Web redirect URIs against Nango's callback URL. */
+function redirectCheck(r: StateRegistration, callback: string): VerifyCheck {
+  if (r.redirectUris === undefined)
+    return {
+      check: 'redirect_uri',
+      status: 'n/a',
+      nango: callback,
+      detail: 'no app registration with this client ID in this state',
+    };
+  if (r.redirectUris.includes(callback))
+    return { check: 'redirect_uri', status: 'ok', terraform: r.redirectUris.join(', '), nango: callback };
+  return {
+    check: 'redirect_uri',
+    status: 'differs',
+    terraform: r.redirectUris.join(', ') || 'none',
+    nango: callback,
+    detail: "the app registration's Web redirect URIs do not include Nango's callback URL",
+  };
+}
+
+/** Provider, client ID and scopes as Nango holds them; client ID and scopes are unknown without credentials. */
+function credentialChecks(r: StateRegistration, data: Json, credentials: Json | undefined): VerifyCheck[] {
+  const compare = (check: 'provider' | 'client_id', expected: string, actual: unknown): VerifyCheck => ({
+    check,
+    status: actual === expected ? 'ok' : 'differs',
+    terraform: expected,
+    nango: typeof actual === 'string' ? actual : 'none',
+  });
+  if (!credentials)
+    return [
+      compare('provider', r.provider, data.provider),
+      { check: 'client_id', status: 'unknown', terraform: r.clientId, detail: UNREADABLE },
+      { check: 'scopes', status: 'unknown', terraform: r.scopes, detail: UNREADABLE },
+    ];
+  const [want, have] = [scopeList(r.scopes), scopeList(credentials.scopes)];
+  return [
+    compare('provider', r.provider, data.provider),
+    compare('client_id', r.clientId, credentials.client_id),
+    {
+      check: 'scopes',
+      status: sameSet(want, have) ? 'ok' : 'differs',
+      terraform: r.scopes,
+      nango: typeof credentials.scopes === 'string' ? credentials.scopes : 'none',
+    },
+  ];
+}
+
+/** Whether Nango holds the client secret of the password in state, compared by hash. */
+function secretCheck(r: StateRegistration, credentials: Json | undefined): VerifyCheck {
+  if (r.clientSecret === undefined)
+    return {
+      check: 'client_secret',
+      status: 'unknown',
+      detail: `the state holds no azuread_application_password with key ID '${r.clientSecretKeyId}' (Sync's client_secret_key_id)`,
+    };
+  if (!credentials || typeof credentials.client_secret !== 'string')
+    return { check: 'client_secret', status: 'unknown', detail: UNREADABLE };
+  const same = sha256(credentials.client_secret).equals(sha256(r.clientSecret));
+  return {
+    check: 'client_secret',
+    status: same ? 'ok' : 'differs',
+    detail: same
+      ? 'Nango holds the client secret Terraform holds (compared by SHA-256)'
+      : 'Nango holds another client secret than Terraform (compared by SHA-256)',
+  };
+}
+
 /** Compares one registration in Terraform's state with what Nango holds. */
 async function verifyOne(
   r: StateRegistration,
@@ -212,8 +190,7 @@ async function verifyOne(
 ): Promise<VerifiedIntegration> {
   const base = r.serverUrl.replace(/\/+$/, '');
   const key = encodeURIComponent(r.uniqueKey);
-  const checks: VerifyCheck[] = [];
-  const done = () => ({
+  const done = (checks: VerifyCheck[]) => ({
     integration: r.integration,
     uniqueKey: r.uniqueKey,
     serverUrl: r.serverUrl,
@@ -221,25 +198,7 @@ async function verifyOne(
     checks,
     agrees: checks.every((c) => c.status === 'ok' || c.status === 'n/a'),
   });
-
-  const callback = options.callbackUrl ?? `${base}/oauth/callback`;
-  const redirect: VerifyCheck =
-    r.redirectUris === undefined
-      ? {
-          check: 'redirect_uri',
-          status: 'n/a',
-          nango: callback,
-          detail: 'no app registration with this client ID in this state',
-        }
-      : r.redirectUris.includes(callback)
-        ? { check: 'redirect_uri', status: 'ok', terraform: r.redirectUris.join(', '), nango: callback }
-        : {
-            check: 'redirect_uri',
-            status: 'differs',
-            terraform: r.redirectUris.join(', ') || 'none',
-            nango: callback,
-            detail: "the app registration's Web redirect URIs do not include Nango's callback URL",
-          };
+  const redirect = redirectCheck(r, options.callbackUrl ?? `${base}/oauth/callback`);
 
   const integration = await get(`${base}/integrations/${key}?include=credentials`, options, redact);
   if (integration.status === 404) {
@@ -247,15 +206,8 @@ async function verifyOne(
     const fix = r.registrationAddress
       ? `register it again with: terraform apply -replace=${r.registrationAddress}`
       : 'register it again by replacing its Registration resource';
-    checks.push(
-      {
-        check: 'registered',
-        status: 'differs',
-        detail: `Nango has no integration '${r.uniqueKey}' (deleted outside Terraform, or the secret key belongs to another environment); ${fix}`,
-      },
-      redirect,
-    );
-    return done();
+    const detail = `Nango has no integration '${r.uniqueKey}' (deleted outside Terraform, or the secret key belongs to another environment); ${fix}`;
+    return done([{ check: 'registered', status: 'differs', detail }, redirect]);
   }
   if (integration.status !== 200 || !isObject(integration.body.data)) {
     throw verifyNangoFailed(
@@ -266,58 +218,14 @@ async function verifyOne(
     );
   }
   const data = integration.body.data;
-  checks.push({ check: 'registered', status: 'ok' });
-  const compare = (check: 'provider' | 'client_id', expected: string, actual: unknown) =>
-    checks.push({
-      check,
-      status: actual === expected ? 'ok' : 'differs',
-      terraform: expected,
-      nango: typeof actual === 'string' ? actual : 'none',
-    });
-  compare('provider', r.provider, data.provider);
-
   const credentials = isObject(data.credentials) ? data.credentials : undefined;
-  const unreadable =
-    'Nango left out the credentials: the secret key lacks the environment:integrations:read_credentials scope';
-  if (!credentials) {
-    checks.push(
-      { check: 'client_id', status: 'unknown', terraform: r.clientId, detail: unreadable },
-      { check: 'scopes', status: 'unknown', terraform: r.scopes, detail: unreadable },
-    );
-  } else {
-    compare('client_id', r.clientId, credentials.client_id);
-    const [want, have] = [scopeList(r.scopes), scopeList(credentials.scopes)];
-    checks.push({
-      check: 'scopes',
-      status: sameSet(want, have) ? 'ok' : 'differs',
-      terraform: r.scopes,
-      nango: typeof credentials.scopes === 'string' ? credentials.scopes : 'none',
-    });
-  }
-
-  checks.push(await verifyFields(r, base, key, options, redact));
-  checks.push(redirect);
-
-  if (r.clientSecret === undefined) {
-    checks.push({
-      check: 'client_secret',
-      status: 'unknown',
-      detail:
-        'the state does not hold the client secret (a registration synthesized before verify existed): apply again',
-    });
-  } else if (!credentials || typeof credentials.client_secret !== 'string') {
-    checks.push({ check: 'client_secret', status: 'unknown', detail: unreadable });
-  } else {
-    const same = sha256(credentials.client_secret).equals(sha256(r.clientSecret));
-    checks.push({
-      check: 'client_secret',
-      status: same ? 'ok' : 'differs',
-      detail: same
-        ? 'Nango holds the client secret Terraform holds (compared by SHA-256)'
-        : 'Nango holds another client secret than Terraform (compared by SHA-256)',
-    });
-  }
-  return done();
+  return done([
+    { check: 'registered', status: 'ok' },
+    ...credentialChecks(r, data, credentials),
+    await verifyFields(r, base, key, options, redact),
+    redirect,
+    secretCheck(r, credentials),
+  ]);
 }
 
 /**
@@ -379,6 +287,9 @@ export async function verifyRegistrations(
   source: string,
   options: VerifyOptions,
 ): Promise<VerifyReport> {
+  // Before any request: the key goes only where it can go safely, and only in Nango's form.
+  if (!NANGO_SECRET_KEY_PATTERN.test(options.secretKey)) throw nangoSecretKeyInvalid();
+  for (const r of registrations) checkServerUrl(r);
   const redact = redactor([options.secretKey, ...registrations.map((r) => r.clientSecret)]);
   const integrations: VerifiedIntegration[] = [];
   for (const r of registrations) integrations.push(await verifyOne(r, options, redact));
@@ -427,11 +338,40 @@ export function renderVerifyTable(report: VerifyReport): string {
   ].join('\n');
 }
 
-/** `verify` found no Nango registration in Terraform's state. */
-export function verifyNothingRegistered(source: string): KindoConfigError {
+/**
+ * The server URL a registration recorded, to which verify would send the Nango secret key: https, or
+ * http on loopback only, without credentials.
+ */
+function checkServerUrl(r: StateRegistration): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(r.serverUrl);
+  } catch {
+    // refused below
+  }
+  const safe =
+    url !== undefined &&
+    !url.username &&
+    !url.password &&
+    (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname)));
+  if (!safe) throw verifyServerUrlRefused(r.address, url ? `${url.protocol}//${url.host}${url.pathname}` : r.serverUrl);
+}
+
+/** A registration's server URL to which verify will not send the Nango secret key. */
+export function verifyServerUrlRefused(address: string, url: string): KindoConfigError {
   return new KindoConfigError(
-    'VERIFY_NOTHING_REGISTERED',
-    `Terraform's state in ${show(source)} holds no Nango registration (NangoRegistration's Sync resource); expected the state of a stack after \`terraform apply\`: run verify in that stack's directory`,
+    'VERIFY_SERVER_URL_REFUSED',
+    `\`server_url\` of ${address} is '${url}' (credentials left out); expected https:// without credentials (http:// only on loopback): verify sends the Nango secret key there`,
+    `${DOCS}#verify-the-registrations-compared-with-nango-after-apply`,
+  );
+}
+
+/** The Nango secret key verify was given is not in Nango's form. */
+export function nangoSecretKeyInvalid(): KindoConfigError {
+  return new KindoConfigError(
+    'NANGO_SECRET_KEY_INVALID',
+    "the Nango secret key (NANGO_SECRET_KEY or TF_VAR_nango_secret_key) is not in Nango's form, and its value is not shown; expected a UUID v4, xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx in hexadecimal digits",
+    `${DOCS}#the-secret-keys-form`,
   );
 }
 

@@ -99,7 +99,7 @@ describe.skipIf(!hasTerraform)('KindoMicrosoftIntegrationsStack variables (terra
     [
       'nango_server_url',
       'http://nango.example.com',
-      'nango_server_url must be an https:// URL without query or fragment',
+      'nango_server_url must be an https:// URL without credentials, query or fragment',
     ],
     [
       'fabric_sql_endpoint_host',

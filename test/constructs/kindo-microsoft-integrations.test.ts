@@ -122,9 +122,7 @@ describe('KindoMicrosoftIntegrations', () => {
     expect(from.some((f: string) => f.startsWith('terraform_data.Kindo_outlook_Nango_'))).toBe(false);
     expect(narrowed.removed[0]).toMatchObject({
       lifecycle: { destroy: true },
-      provisioner: [
-        { 'local-exec': { when: 'destroy', command: expect.stringMatching(/nango-registration\.sh" delete$/) } },
-      ],
+      provisioner: [{ 'local-exec': { when: 'destroy', command: 'sh "$KINDO_NANGO_SCRIPT" delete' } }],
     });
   });
 

@@ -256,10 +256,14 @@ describe('Terraform module (module/)', () => {
     expect(readFileSync(join(MODULE_DIR, 'nango-registration.sh'), 'utf8')).toBe(
       readFileSync(join(ROOT, 'assets', 'nango-registration.sh'), 'utf8'),
     );
-    const commands = Object.values(built().resource.terraform_data).flatMap((r) =>
-      (r.provisioner ?? []).map((p: Body) => p['local-exec'].command),
+    const provisioners = Object.values(built().resource.terraform_data).flatMap((r) =>
+      (r.provisioner ?? []).map((p: Body) => p['local-exec']),
     );
-    expect(commands.length).toBeGreaterThan(1);
-    for (const c of commands) expect(c).toMatch(/^sh "\$\{path\.module\}\/nango-registration\.sh" [a-z]+$/);
+    expect(provisioners.length).toBeGreaterThan(1);
+    // The path reaches sh through the environment, so that no character of it is shell syntax.
+    for (const p of provisioners) {
+      expect(p.command).toMatch(/^sh "\$KINDO_NANGO_SCRIPT" [a-z]+$/);
+      expect(p.environment.KINDO_NANGO_SCRIPT).toBe('${path.module}/nango-registration.sh');
+    }
   });
 });

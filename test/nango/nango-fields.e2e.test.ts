@@ -3,6 +3,30 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MAX_NANGO_FIELD_LENGTH, checkNangoFields, nangoFieldsValidation } from '../../src/nango/nango-fields';
+
+/** `text` as fields of at most 8,000 characters each, none split inside a character. */
+function asFields(text: string): Record<string, string> {
+  const chars = [...text];
+  const fields: Record<string, string> = {};
+  for (let i = 0; i * 4000 < chars.length; i++) fields[`f${i}`] = chars.slice(i * 4000, (i + 1) * 4000).join('');
+  return fields;
+}
+
+/** The longest run of x after `prefix` whose fields checkNangoFields accepts. */
+function longestAccepted(prefix: string): number {
+  let [low, high] = [0, 100_000];
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    try {
+      checkNangoFields('nangoFields', asFields(prefix + 'x'.repeat(mid)));
+      low = mid;
+    } catch {
+      high = mid - 1;
+    }
+  }
+  return low;
+}
+import { hclString } from '../../src/nango/terraform-json';
 import { hasTerraform } from '../support/terraform';
 
 // The same rules as Terraform variable validation (the HCL module's and the default stack's
@@ -62,16 +86,16 @@ describe.skipIf(!hasTerraform)('nangoFieldsValidation (terraform on the PATH)', 
       return (e as Error).message.replace('nangoFields', `nango_fields["${entry}"]`);
     }
   };
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'kindo-nango-fields-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  test('refuses exactly the fields checkNangoFields refuses, with its messages', () => {
-    // One entry per case, keyed like integration ids, in a literal map for var.nango_fields.
-    const entry = (i: number) => `case${String(i).padStart(2, '0')}`;
-    const map = `{ ${cases.map(([name, value], i) => `${entry(i)} = { ${JSON.stringify(name)} = ${JSON.stringify(value)} }`).join(', ')} }`;
+  /** The findings of the variable's validation rules for `entries` (integration id to fields), as terraform evaluates them. */
+  const terraformFindings = (entries: Record<string, Record<string, string>>): string[] => {
+    const map = `{ ${Object.entries(entries)
+      .map(
+        ([id, fields]) =>
+          `${id} = { ${Object.entries(fields)
+            .map(([k, v]) => `${hclString(k)} = ${hclString(v)}`)
+            .join(', ')} }`,
+      )
+      .join(', ')} }`;
     const findings = nangoFieldsValidation('nango_fields').map((r) =>
       /^\$\{length\(([\s\S]*)\) == 0\}$/.exec(r.condition as string)![1].replaceAll('var.nango_fields', map),
     );
@@ -87,7 +111,18 @@ describe.skipIf(!hasTerraform)('nangoFieldsValidation (terraform on the PATH)', 
       env: { ...process.env, CHECKPOINT_DISABLE: '1' },
       encoding: 'utf8',
     });
-    const found = (JSON.parse(out.stdout) as string[]).sort();
+    return (JSON.parse(out.stdout) as string[]).sort();
+  };
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kindo-nango-fields-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('refuses exactly the fields checkNangoFields refuses, with its messages', () => {
+    // One entry per case, keyed like integration ids, in a literal map for var.nango_fields.
+    const entry = (i: number) => `case${String(i).padStart(2, '0')}`;
+    const found = terraformFindings(Object.fromEntries(cases.map(([name, value], i) => [entry(i), { [name]: value }])));
     const expected = cases.flatMap(([name, value], i) => construct(entry(i), name, value) ?? []).sort();
     expect(found).toEqual(expected);
     // Both refuse some and accept some of every kind: the comparison is not empty on either side.
@@ -95,5 +130,38 @@ describe.skipIf(!hasTerraform)('nangoFieldsValidation (terraform on the PATH)', 
     expect(expected.length).toBeLessThan(cases.length - 10);
     // A field named like a secret is refused by its name; its value is never shown.
     expect(found.join('\n')).not.toMatch(/planted-/);
+  }, 60_000);
+
+  test('refuses all fields of an integration together above the same size, in any characters, with the same message', () => {
+    // Characters whose JSON takes 1 to 6 bytes in Terraform's jsonencode (HTML characters and
+    // control characters escaped, \n and \b short): at the longest the constructs accept, and one more.
+    const classes = [
+      '',
+      '<>&'.repeat(400),
+      'é'.repeat(900),
+      '😀'.repeat(900),
+      '\n\b"\\'.repeat(300),
+      '\u0001\u2028'.repeat(300),
+      '中',
+    ];
+    const entries: Record<string, Record<string, string>> = {};
+    const expected: string[] = [];
+    classes.forEach((prefix, i) => {
+      const longest = longestAccepted(prefix);
+      for (const [suffix, x] of [
+        ['fits', longest],
+        ['over', longest + 1],
+      ] as const) {
+        const id = `size${i}${suffix}`;
+        entries[id] = asFields(prefix + 'x'.repeat(x));
+        try {
+          checkNangoFields('nangoFields', entries[id]);
+        } catch (e) {
+          expected.push((e as Error).message.replace('nangoFields', `nango_fields["${id}"]`));
+        }
+      }
+    });
+    expect(expected).toHaveLength(classes.length);
+    expect(terraformFindings(entries)).toEqual(expected.sort());
   }, 60_000);
 });

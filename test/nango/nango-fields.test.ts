@@ -84,6 +84,19 @@ describe('checkNangoFields', () => {
     ]);
   });
 
+  test('fails if all fields together take more than 65,535 bytes as JSON, so that the request fits in an environment variable', () => {
+    // Twenty values of 8 KB each, the per-value maximum, made an apply fail with "argument list too long".
+    const fields = Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`note_${i}`, 'x'.repeat(8192)]));
+    expectKindoError(() => checkNangoFields('nangoFields', fields), 'NANGO_FIELDS_TOO_LARGE', [
+      '`nangoFields`',
+      '65535 bytes',
+    ]);
+    // HTML characters take six bytes each in Terraform's jsonencode: 11,000 of them are too many.
+    const html = { a: '<'.repeat(5500), b: '>'.repeat(5500) };
+    expectKindoError(() => checkNangoFields('nangoFields', html), 'NANGO_FIELDS_TOO_LARGE');
+    expect(() => checkNangoFields('nangoFields', { a: '<'.repeat(5400), b: '>'.repeat(5400) })).not.toThrow();
+  });
+
   test('fails if a value is not a string (from JavaScript), naming it', () => {
     expectKindoError(() => checkNangoFields('nangoFields', { notes: 5 as unknown as string }), 'NANGO_FIELD_INVALID', [
       '`nangoFields.notes`',
@@ -108,7 +121,7 @@ describe('checkNangoFields', () => {
 describe('nangoFieldsValidation', () => {
   test('each rule reports every entry it finds, joined, as the error message of the same findings its condition counts', () => {
     const rules = nangoFieldsValidation('nango_fields');
-    expect(rules).toHaveLength(8);
+    expect(rules).toHaveLength(9);
     for (const rule of rules) {
       const findings = /^\$\{length\(([\s\S]*)\) == 0\}$/.exec(rule.condition as string)![1];
       expect(rule.errorMessage).toBe(`\${join("; ", ${findings})}.`);

@@ -18,7 +18,7 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     await start(false);
     expect((await planned()).status).toBe(2);
     expect(await sent(() => applied())).toEqual([
-      'GET /integrations/kindo-teams 404',
+      'GET /integrations/kindo-teams?include=credentials 404',
       'POST /integrations 200',
       'GET /integrations/kindo-teams 200',
       'PATCH /integrations/kindo-teams 200',
@@ -148,7 +148,7 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     let output = '';
     expect(await sent(async () => (output = await failed()))).toEqual(['GET /integrations/kindo-teams 200']);
     expect(output).toContain(
-      "Kindo integration 'teams': Nango integration 'kindo-teams' uses another provider than 'microsoft', and Nango cannot change a provider in place; delete the integration in Nango (its connections go with it) and apply again",
+      `Kindo integration 'teams': Nango integration 'kindo-teams' has provider "microsoft-tenant-specific", and this configuration registers 'microsoft'; Nango cannot change a provider. Choose another unique key, or delete the integration in Nango (its connections go with it) and apply again`,
     );
     e2e.vars = { ...e2e.vars, nango_provider: 'microsoft-tenant-specific' };
     expect(await sent(() => applied())).toEqual([
@@ -164,11 +164,11 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     const output = await failed();
     const registrationAddress = /terraform_data\.Teams_Registration_[0-9A-F]+/.exec(output)?.[0];
     expect(output).toContain(
-      `Nango answered GET ${e2e.serverUrl}/integrations/kindo-teams with HTTP 404: {"error":{"code":"not_found","message":"Integration \\"kindo-teams\\" does not exist"}}. This state registered it, so it was deleted outside Terraform, or the Nango secret key belongs to another environment than the one it was registered in. To register it again in this environment: terraform apply -replace=${registrationAddress}`,
+      `Nango answered GET ${e2e.serverUrl}/integrations/kindo-teams with HTTP 404: {"error":{"code":"not_found","message":"Integration \\"kindo-teams\\" does not exist"}}. Deleted outside Terraform, or the key is of another environment; to register it again here: terraform apply -replace=${registrationAddress}`,
     );
     expect(await sent(() => applied(`-replace=${registrationAddress}`))).toEqual([
       'DELETE /integrations/kindo-teams 404',
-      'GET /integrations/kindo-teams 404',
+      'GET /integrations/kindo-teams?include=credentials 404',
       'POST /integrations 200',
       'GET /integrations/kindo-teams 200',
       'PATCH /integrations/kindo-teams 200',
@@ -197,7 +197,7 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     await resynth({ uniqueKey: 'kindo-teams' });
     const output = await failed();
     expect(output).toContain(
-      `Kindo integration 'teams': Nango answered PATCH ${e2e.serverUrl}/integrations/kindo%20teams~v2%3Aa.b%40c_d with HTTP 400: {"error":{"code":"invalid_body","message":"Can't rename an integration with active connections"}}. Nango renames only integrations without connections; keep the unique key 'kindo teams~v2:a.b@c_d', or remove its connections in Nango and apply again`,
+      `Kindo integration 'teams': Nango answered PATCH ${e2e.serverUrl}/integrations/kindo%20teams~v2%3Aa.b%40c_d with HTTP 400: {"error":{"code":"invalid_body","message":"Can't rename an integration with active connections"}}. Nango renames only integrations without connections, to a key no other integration has; keep the unique key 'kindo teams~v2:a.b@c_d', or remove its connections in Nango and apply again`,
     );
     expect([...nango.integrations.keys()]).toEqual(['kindo teams~v2:a.b@c_d']);
     // Back to the registered key, nothing is left to do.
@@ -213,8 +213,7 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     expect(await sent(async () => (output = await failed('-destroy', `-var=nango_secret_key=${key}`)))).toEqual([]);
     e2e.vars = { ...rest, nango_secret_key: key };
     expect(output).toContain(
-      "Kindo integration 'teams': cannot delete Nango integration 'kindo-teams' at " +
-        `${e2e.serverUrl}: TF_VAR_nango_secret_key is not set. Terraform gives destroy-time provisioners no variables, so the Nango secret key must be in Terraform's environment`,
+      "Kindo integration 'teams': cannot delete Nango integration 'kindo-teams': TF_VAR_nango_secret_key is not set; Terraform gives destroy-time provisioners no variables. Export it and run again",
     );
     noSecretIn(output);
   }, 60_000);
@@ -246,73 +245,6 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     expect((await planned()).status).toBe(0);
   }, 60_000);
 
-  test('an integration that exists already is neither changed nor deleted, unless adopted', async () => {
-    await start(false);
-    nango.integrations.set('kindo-teams', {
-      unique_key: 'kindo-teams',
-      provider: 'microsoft-tenant-specific',
-      display_name: 'Theirs',
-      credentials: {
-        type: 'OAUTH2',
-        client_id: 'theirs',
-        client_secret: 'their~secret',
-        scopes: 'offline_access',
-        webhook_secret: null,
-      },
-      created_at: 'then',
-      updated_at: 'then',
-    });
-    nango.connections.set('kindo-teams', 3);
-    const theirs = structuredClone(nango.integrations.get('kindo-teams'));
-    let output = '';
-    expect(await sent(async () => (output = await failed()))).toEqual(['GET /integrations/kindo-teams 200']);
-    expect(output).toContain(
-      "Kindo integration 'teams': Nango already has an integration 'kindo-teams', which this Terraform state did not create; it is left as it is. To take it over (its connections are kept, its client ID, secret, scopes and name are overwritten, and destroying this stack deletes it), set adoptExistingNangoIntegration: true",
-    );
-    // The failed claim leaves Registration tainted, and Terraform runs no destroy-time provisioner for it.
-    expect(await sent(() => applied('-destroy'))).toEqual([]);
-    expect(nango.integrations.get('kindo-teams')).toEqual(theirs);
-
-    await resynth({ adoptExisting: true });
-    const plan = await planned();
-    expect(plan.output).toContain('+ adopt_existing = true');
-    expect(await sent(() => applied())).toEqual([
-      'GET /integrations/kindo-teams 200',
-      'GET /integrations/kindo-teams 200',
-      'PATCH /integrations/kindo-teams 200',
-    ]);
-    expect(nango.integrations.get('kindo-teams')).toMatchObject({
-      display_name: 'Microsoft Teams',
-      created_at: 'then',
-      credentials: { client_id: e2e.vars.client_id },
-    });
-    expect(nango.connections.get('kindo-teams')).toBe(3);
-    expect(await sent(() => applied('-destroy'))).toEqual(['DELETE /integrations/kindo-teams 200']);
-  }, 120_000);
-
-  test('an existing integration of another provider is not adopted', async () => {
-    await start(false, { adoptExisting: true });
-    nango.integrations.set('kindo-teams', {
-      unique_key: 'kindo-teams',
-      provider: 'microsoft',
-      display_name: 'Theirs',
-      credentials: {
-        type: 'OAUTH2',
-        client_id: 'theirs',
-        client_secret: 'their~secret',
-        scopes: null,
-        webhook_secret: null,
-      },
-      created_at: 'then',
-      updated_at: 'then',
-    });
-    const output = await failed();
-    expect(output).toContain("Nango integration 'kindo-teams' uses another provider than 'microsoft-tenant-specific'");
-    expect(await sent(() => applied('-destroy'))).toEqual([]);
-    expect(nango.integrations.get('kindo-teams')!.provider).toBe('microsoft');
-    nango.integrations.clear();
-  }, 60_000);
-
   test('Nango failing the POST fails the apply with secrets redacted, and leaves nothing a destroy would delete', async () => {
     await start(false);
     nango.intercept = (r) =>
@@ -336,9 +268,9 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     expect(plan.status, plan.output).toBe(1);
     const record = /terraform_data\.Teams_Environment_[0-9A-F]+/.exec(plan.output)?.[0];
     expect(plan.output.replace(/\s+/g, ' ')).toContain(
-      `Kindo integration 'teams': this Terraform state registered Nango integration 'kindo-teams' in Nango environment 'dev', and this plan names environment 'prod' (nango.environment; nango_environment in the default stack and the module). Nothing was changed: deleting the integration from 'dev' needs that environment's secret key, which Terraform does not keep. Expected 'dev' with its secret key. To move to 'prod': with 'dev' and its secret key in TF_VAR_nango_secret_key, run terraform destroy -target='${record}' (prefixed with module.<name>. inside a module; it deletes the integration from 'dev' and leaves the Entra app), then apply with 'prod' and its key. See docs/nango-registration.md.`,
+      `Kindo integration 'teams': this state registered its Nango integration in environment 'dev', and this plan names 'prod'; nothing was changed. Keep 'dev' with its secret key, or move: with that key, terraform destroy -target='${record}' (module.<name>. prefixed in a module), then apply with 'prod' and its key (docs/nango-registration.md#moving-to-another-environment).`,
     );
-    expect(await failed()).toContain("this plan names environment 'prod'");
+    expect(await failed()).toContain("this plan names 'prod'");
     expect(nango.requests.slice(before), 'a refused switch sends nothing').toEqual([]);
     noSecretIn(plan.output);
     e2e.vars = { ...e2e.vars, nango_environment: 'dev' };
@@ -366,7 +298,7 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
       expect([...nango.integrations.keys()]).toEqual([]);
       e2e.vars = { ...e2e.vars, nango_secret_key: prodKey, nango_environment: 'prod' };
       expect(await sent(async () => (output += await applied()))).toEqual([
-        'GET /integrations/kindo-teams 404',
+        'GET /integrations/kindo-teams?include=credentials 404',
         'POST /integrations 200',
         'GET /integrations/kindo-teams 200',
         'PATCH /integrations/kindo-teams 200',
@@ -392,7 +324,7 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     const plan = await run('plan', '-input=false');
     expect(plan.status).toBe(1);
     expect(plan.output.replace(/\s+/g, ' ')).toContain(
-      "registered Nango integration 'kindo-teams' in Nango environment 'dev', and this plan names environment 'prod'",
+      "registered its Nango integration in environment 'dev', and this plan names 'prod'",
     );
   }, 60_000);
 

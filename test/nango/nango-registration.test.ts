@@ -5,8 +5,12 @@ import {
   NangoRegistration,
   type NangoRegistrationProps,
 } from '../../src/nango/nango-registration';
-import { FakeNango } from '../support/fake-nango';
 import { expectKindoError } from '../support/errors';
+
+/** The script's path as the provisioners pass it to `sh`: through the environment, never in the command. */
+const SCRIPT = expect.stringMatching(
+  /^\$\{path\.module\}\/assets\/KindoNangoRegistrationScript\/[0-9A-F]+\/nango-registration\.sh$/,
+);
 
 function variables(stack: TerraformStack) {
   const v = (name: string, sensitive = false) =>
@@ -33,7 +37,7 @@ function registration(stack: TerraformStack, overrides: Partial<NangoRegistratio
 }
 
 describe('NangoRegistration', () => {
-  test('shows every registered value in the plan-visible triggers, the client secret only as sensitive, and has no plan-time read', () => {
+  test('shows every registered value but the client secret in the plan-visible triggers, and has no plan-time read', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
     registration(stack);
     const synth = Testing.synth(stack);
@@ -46,12 +50,30 @@ describe('NangoRegistration', () => {
         scopes: 'offline_access,User.Read,Chat.ReadWrite',
         client_id: '${var.client_id}',
         client_secret_key_id: '${var.client_secret_key_id}',
-        client_secret: '${sensitive(var.client_secret)}',
       },
     });
     const tf = JSON.parse(synth);
     expect(tf.check).toBeUndefined();
     expect(tf.data).toBeUndefined();
+  });
+
+  test('keeps the client secret out of every terraform_data value, and gives it to the provisioners only', () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    registration(stack);
+    const resources = Object.values<any>(JSON.parse(Testing.synth(stack)).resource.terraform_data);
+    for (const r of resources) {
+      const values = JSON.stringify([r.triggers_replace, r.input]);
+      expect(values).not.toContain('"client_secret"');
+      expect(values).not.toContain('var.client_secret)');
+      expect(values).not.toContain('var.client_secret}');
+    }
+    const environments = resources.map((r) => r.provisioner[0]['local-exec'].environment);
+    expect(environments.map((e) => e.NANGO_CLIENT_SECRET)).toEqual([
+      '${sensitive(var.client_secret)}',
+      '${sensitive(var.client_secret)}',
+    ]);
+    expect(environments[0].NANGO_POST_BODY).toContain('"client_secret" = sensitive(var.client_secret)');
+    expect(environments[1].NANGO_PATCH_BODY).toContain('"client_secret" = sensitive(var.client_secret)');
   });
 
   test("registers the fields in the custom settings, clears the guide's fields it does not set, and shows each field in the plan", () => {
@@ -120,14 +142,20 @@ describe('NangoRegistration', () => {
     expect(reg.lifecycle).toBeUndefined();
     const [claim, remove] = reg.provisioner.map((p: any) => p['local-exec']);
     expect(claim).toMatchObject({
-      command: expect.stringMatching(/nango-registration\.sh" claim$/),
-      environment: { NANGO_ADOPT: 'true', NANGO_SECRET_KEY: '${sensitive(var.nango_secret_key)}' },
+      command: 'sh "$KINDO_NANGO_SCRIPT" claim',
+      environment: {
+        KINDO_NANGO_SCRIPT: SCRIPT,
+        NANGO_ADOPT: 'true',
+        NANGO_CLIENT_ID: '${var.client_id}',
+        NANGO_SECRET_KEY: '${sensitive(var.nango_secret_key)}',
+      },
     });
     expect(claim.when).toBeUndefined();
     expect(remove).toEqual({
       when: 'destroy',
-      command: expect.stringMatching(/nango-registration\.sh" delete$/),
+      command: 'sh "$KINDO_NANGO_SCRIPT" delete',
       environment: {
+        KINDO_NANGO_SCRIPT: SCRIPT,
         KINDO_INTEGRATION: '${self.triggers_replace.integration}',
         NANGO_SERVER_URL: '${self.triggers_replace.server_url}',
         NANGO_UNIQUE_KEY: '${self.input.unique_key}',
@@ -138,12 +166,17 @@ describe('NangoRegistration', () => {
     expect(sync.provisioner[0]['local-exec'].environment.NANGO_REGISTRATION_ADDRESS).toBe(`terraform_data.${address}`);
     expect(sync.provisioner[1]['local-exec']).toEqual({
       when: 'destroy',
-      command: expect.stringMatching(/nango-registration\.sh" rename$/),
+      command: 'sh "$KINDO_NANGO_SCRIPT" rename',
       environment: {
+        KINDO_NANGO_SCRIPT: SCRIPT,
         KINDO_INTEGRATION: 'teams',
         NANGO_SERVER_URL: '${self.triggers_replace.server_url}',
         NANGO_UNIQUE_KEY: '${self.triggers_replace.unique_key}',
+        // The lost answer of an earlier rename is told by the provider and client ID recorded here.
+        NANGO_PROVIDER: '${self.triggers_replace.provider}',
+        NANGO_CLIENT_ID: '${self.triggers_replace.client_id}',
         NANGO_NEW_UNIQUE_KEY: 'kindo-teams',
+        NANGO_REGISTRATION_ADDRESS: `terraform_data.${address}`,
       },
     });
   });
@@ -176,8 +209,11 @@ describe('NangoRegistration', () => {
           {
             'local-exec': {
               when: 'destroy',
-              command: expect.stringMatching(/nango-registration\.sh" delete$/),
-              environment: expect.objectContaining({ NANGO_UNIQUE_KEY: '${self.input.unique_key}' }),
+              command: 'sh "$KINDO_NANGO_SCRIPT" delete',
+              environment: expect.objectContaining({
+                KINDO_NANGO_SCRIPT: SCRIPT,
+                NANGO_UNIQUE_KEY: '${self.input.unique_key}',
+              }),
             },
           },
         ],
@@ -300,7 +336,7 @@ describe('NangoRegistration environment', () => {
     expect(record.lifecycle.postcondition).toEqual([
       {
         condition: '${self.output.name == null || self.output.name == "prod"}',
-        error_message: `Kindo integration 'teams': this Terraform state registered Nango integration 'kindo-teams' in Nango environment '\${coalesce(self.output.name, "none")}', and this plan names environment 'prod' (nango.environment; nango_environment in the default stack and the module). Nothing was changed: deleting the integration from '\${coalesce(self.output.name, "none")}' needs that environment's secret key, which Terraform does not keep. Expected '\${coalesce(self.output.name, "none")}' with its secret key. To move to 'prod': with '\${coalesce(self.output.name, "none")}' and its secret key in TF_VAR_nango_secret_key, run terraform destroy -target='terraform_data.${recordName}' (prefixed with module.<name>. inside a module; it deletes the integration from '\${coalesce(self.output.name, "none")}' and leaves the Entra app), then apply with 'prod' and its key. See docs/nango-registration.md.`,
+        error_message: `Kindo integration 'teams': this state registered its Nango integration in environment '\${coalesce(self.output.name, "none")}', and this plan names 'prod'; nothing was changed. Keep '\${coalesce(self.output.name, "none")}' with its secret key, or move: with that key, terraform destroy -target='terraform_data.${recordName}' (module.<name>. prefixed in a module), then apply with 'prod' and its key (docs/nango-registration.md#moving-to-another-environment).`,
       },
     ]);
     // `terraform destroy -target` on the record deletes the integration too.
@@ -319,7 +355,7 @@ describe('NangoRegistration environment', () => {
       '${self.output.name == null || var.nango_environment == null || self.output.name == var.nango_environment}',
     );
     expect(record.lifecycle.postcondition[0].error_message).toContain(
-      'and this plan names environment \'${coalesce(var.nango_environment, "none")}\'',
+      'and this plan names \'${coalesce(var.nango_environment, "none")}\'',
     );
   });
 
@@ -336,230 +372,6 @@ describe('NangoRegistration environment', () => {
       () => registration(new TerraformStack(Testing.app(), 's'), { environment: 'Prod' }),
       'PATTERN_MISMATCH',
       ['`nango.environment`', "'Prod'"],
-    );
-  });
-});
-
-describe('FakeNango answers as Nango 0.71.4 does', () => {
-  const nango = new FakeNango(randomUUID(), [randomUUID()]);
-  let url: string;
-  const call = async (
-    method: string,
-    path: string,
-    body?: unknown,
-    key: string | null = nango.secretKey,
-    contentType = 'application/json',
-  ) => {
-    const headers: Record<string, string> = {};
-    if (key) headers.Authorization = `Bearer ${key}`;
-    if (body !== undefined) headers['Content-Type'] = contentType;
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    return [res.status, await res.text()] as const;
-  };
-  const credentials = (scopes: string) => ({ type: 'OAUTH2', client_id: 'a', client_secret: 'b', scopes });
-
-  const create = async (key: string, scopes = 'x') => {
-    const [status, body] = await call('POST', '/integrations', {
-      unique_key: key,
-      provider: 'microsoft-tenant-specific',
-      credentials: credentials(scopes),
-    });
-    expect(status, body).toBe(200);
-  };
-
-  beforeAll(async () => {
-    url = await nango.start();
-  });
-  beforeEach(() => {
-    nango.integrations.clear();
-    nango.connections.clear();
-  });
-  afterAll(() => nango.stop());
-
-  test("a key of another environment sees only that environment's integrations", async () => {
-    const other = nango.addEnvironment().secretKey;
-    try {
-      await create('shared');
-      expect((await call('GET', '/integrations/shared', undefined, other))[0]).toBe(404);
-      expect(
-        (
-          await call(
-            'POST',
-            '/integrations',
-            { unique_key: 'shared', provider: 'microsoft-tenant-specific', credentials: credentials('x') },
-            other,
-          )
-        )[0],
-      ).toBe(200);
-      expect(await call('DELETE', '/integrations/shared', undefined, other)).toEqual([200, '{"success":true}']);
-      expect((await call('GET', '/integrations/shared'))[0]).toBe(200);
-    } finally {
-      nango.otherEnvironments.delete(other);
-    }
-  });
-
-  test('401 bodies put the message before the code', async () => {
-    expect(await call('GET', '/integrations/x', undefined, null)).toEqual([
-      401,
-      '{"error":{"message":"Authentication failed. The request is missing the Authorization header.","code":"missing_auth_header","payload":{}}}',
-    ]);
-    expect(await call('GET', '/integrations/x', undefined, 'abc')).toEqual([
-      401,
-      '{"error":{"message":"Authentication failed. The provided secret key is not a UUID v4.","code":"invalid_secret_key_format","payload":{}}}',
-    ]);
-    expect(await call('GET', '/integrations/x', undefined, randomUUID())).toEqual([
-      401,
-      '{"error":{"message":"Authentication failed. The provided authorization header does not match any account.","code":"unknown_account","payload":{}}}',
-    ]);
-  });
-
-  test('POST with empty scopes stores the provider default; PATCH with empty scopes stores null', async () => {
-    await create('k', '');
-    expect(JSON.parse((await call('GET', '/integrations/k?include=credentials'))[1]).data.credentials.scopes).toBe(
-      'offline_access',
-    );
-    expect((await call('PATCH', '/integrations/k', { credentials: credentials('') }))[0]).toBe(200);
-    expect(
-      JSON.parse((await call('GET', '/integrations/k?include=credentials'))[1]).data.credentials.scopes,
-    ).toBeNull();
-  });
-
-  test('a key without the read_credentials scope gets no credentials', async () => {
-    await create('k');
-    expect(
-      JSON.parse(
-        (await call('GET', '/integrations/k?include=credentials', undefined, nango.keysWithoutCredentials[0]))[1],
-      ).data.credentials,
-    ).toBeUndefined();
-  });
-
-  test('keeps custom settings (merged on PATCH, strings only) and returns them only from GET /config/{key}?include_creds=true', async () => {
-    const config = async (key = nango.secretKey, query = '?include_creds=true') =>
-      call('GET', `/config/k${query}`, undefined, key);
-    await create('k');
-    expect(JSON.parse((await config())[1]).config.custom).toBeNull();
-    expect(await call('PATCH', '/integrations/k', { custom: { a: 1 } })).toEqual([
-      400,
-      '{"error":{"code":"invalid_body","errors":[{"code":"invalid_type","message":"Invalid input: expected string, received number","path":["custom","a"]}]}}',
-    ]);
-    expect((await call('PATCH', '/integrations/k', { custom: { tenant_id: 't', region: 'west' } }))[0]).toBe(200);
-    expect((await call('PATCH', '/integrations/k', { custom: { tenant_id: '', purview_endpoint: 'p' } }))[0]).toBe(200);
-    const answer = JSON.parse((await config())[1]).config;
-    expect(answer.custom).toEqual({ tenant_id: '', region: 'west', purview_endpoint: 'p' });
-    expect(Object.keys(answer)).toEqual([
-      'unique_key',
-      'provider',
-      'client_id',
-      'client_secret',
-      'custom',
-      'scopes',
-      'app_link',
-      'auth_mode',
-      'created_at',
-      'syncs',
-      'actions',
-      'has_webhook',
-      'webhook_secret',
-      'connections',
-      'docs',
-      'connection_count',
-      'has_webhook_user_defined_secret',
-      'webhook_url',
-    ]);
-    expect((await call('GET', '/integrations/k?include=credentials'))[1]).not.toContain('custom');
-    expect(JSON.parse((await config(nango.secretKey, ''))[1])).toEqual({
-      config: { unique_key: 'k', provider: 'microsoft-tenant-specific', syncs: [], actions: [] },
-    });
-    expect(await config(nango.keysWithoutCredentials[0])).toEqual([
-      403,
-      '{"error":{"code":"forbidden","message":"Insufficient scope. Required: environment:integrations:read_credentials"}}',
-    ]);
-    expect((await call('GET', '/config/missing?include_creds=true'))[0]).toBe(400);
-  });
-
-  test('answers a GET in the real server field order, with the logo on its own URL', async () => {
-    await create('k');
-    const data = JSON.parse((await call('GET', '/integrations/k?include=credentials'))[1]).data;
-    expect(Object.keys(data)).toEqual([
-      'unique_key',
-      'provider',
-      'display_name',
-      'logo',
-      'credentials',
-      'forward_webhooks',
-      'created_at',
-      'updated_at',
-    ]);
-    expect(data.logo).toBe(`${url}/images/template-logos/microsoft-tenant-specific.svg`);
-  });
-
-  test('rejects a non-JSON content type, an unknown route, an unknown include and unknown keys as Nango does', async () => {
-    await create('k');
-    expect(await call('POST', '/integrations', 'x', nango.secretKey, 'text/plain')).toEqual([
-      415,
-      '{"error":{"code":"invalid_content_type","message":"Content-Type header must be application/json"}}',
-    ]);
-    const [status, body] = await call('GET', '/integrationsx');
-    expect(status).toBe(500);
-    expect(JSON.parse(body).error).toMatchObject({
-      code: 'generic_error_support',
-      message: expect.stringMatching(
-        /^An error occurred. Please contact support with this unique id: "[0-9a-f-]{36}"$/,
-      ),
-    });
-    expect(await call('GET', '/integrations/k?include=bogus')).toEqual([
-      400,
-      '{"error":{"code":"invalid_query_params","errors":[{"code":"invalid_union","message":"Invalid input","path":["include"]}]}}',
-    ]);
-    expect(await call('PATCH', '/integrations/k', { provider: 'microsoft' })).toEqual([
-      400,
-      '{"error":{"code":"invalid_body","errors":[{"code":"unrecognized_keys","message":"Unrecognized key: \\"provider\\"","path":[]}]}}',
-    ]);
-  });
-
-  test('renames with PATCH unique_key, except onto a used key or while connections exist', async () => {
-    await create('k');
-    await create('other');
-    expect(await call('PATCH', '/integrations/k', { unique_key: 'other' })).toEqual([
-      400,
-      '{"error":{"code":"invalid_body","message":"uniqueKey is already used by another integration"}}',
-    ]);
-    nango.connections.set('k', 1);
-    expect(await call('PATCH', '/integrations/k', { unique_key: 'k2' })).toEqual([
-      400,
-      '{"error":{"code":"invalid_body","message":"Can\'t rename an integration with active connections"}}',
-    ]);
-    nango.connections.delete('k');
-    expect((await call('PATCH', '/integrations/k', { unique_key: 'k 2' }))[0]).toBe(200);
-    expect(JSON.parse((await call('GET', '/integrations/k%202'))[1]).data.unique_key).toBe('k 2');
-    expect(await call('PATCH', '/integrations/nope', { unique_key: 'x' })).toEqual([
-      404,
-      '{"error":{"code":"not_found","message":"Integration \\"nope\\" does not exist"}}',
-    ]);
-  });
-
-  test('DELETE answers success, then not found; a duplicate POST is refused', async () => {
-    await create('k 2');
-    await create('other');
-    expect(await call('DELETE', '/integrations/k%202')).toEqual([200, '{"success":true}']);
-    expect(await call('DELETE', '/integrations/k%202')).toEqual([
-      404,
-      '{"error":{"code":"not_found","message":"Integration does not exist"}}',
-    ]);
-    expect(
-      (
-        await call('POST', '/integrations', {
-          unique_key: 'other',
-          provider: 'microsoft-tenant-specific',
-          credentials: credentials('x'),
-        })
-      )[1],
-    ).toBe(
-      '{"error":{"code":"invalid_body","errors":[{"code":"invalid_string","message":"Unique key already exists","path":["uniqueKey"]}]}}',
     );
   });
 });

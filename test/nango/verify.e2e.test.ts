@@ -52,9 +52,28 @@ describe.skipIf(!hasTerraform)(
     let dir: string;
     const io = captureOutput();
     const stored = () => nango.integrations.get('kindo-purview')!;
+    /**
+     * `terraform show -json` of the applied stack, with `resources` added to it, as a file for --state. An
+     * Entra password with the key ID the stack registered is always added: the state of a real stack
+     * holds it, and verify reads the client secret from it.
+     */
+    const stateWith = (...resources: object[]) => {
+      const state = JSON.parse(execFileSync('terraform', ['show', '-json'], { cwd: dir, encoding: 'utf8' }));
+      const password = {
+        address: 'azuread_application_password.secret',
+        mode: 'managed',
+        type: 'azuread_application_password',
+        name: 'secret',
+        values: { key_id: 'key-1', value: CLIENT_SECRET },
+      };
+      const all = [...state.values.root_module.resources, password, ...resources];
+      writeFileSync(stateFile, JSON.stringify({ ...state, values: { root_module: { resources: all } } }));
+      return state.values.root_module.resources as any[];
+    };
+    let stateFile: string;
     const verify = async (...args: string[]) => {
       io.clear();
-      const status = await main(['verify', '--dir', dir, ...args]);
+      const status = await main(['verify', ...(args.includes('--dir') ? [] : ['--state', stateFile]), ...args]);
       const all = io.out + io.err;
       expect(all).not.toContain(CLIENT_SECRET);
       expect(all).not.toContain(OTHER_SECRET);
@@ -77,8 +96,11 @@ describe.skipIf(!hasTerraform)(
       // The plan shows each field on its own, and the client secret only as sensitive.
       expect(apply.output).toContain(`+ "field.purview_endpoint" = "${PURVIEW}"`);
       expect(apply.output).toContain(`+ "field.tenant_id"        = "${TENANT_ID}"`);
-      expect(apply.output).toMatch(/\+ client_secret += \(sensitive value\)/);
+      // Sync holds the secret's key ID only, never the secret, not even as sensitive.
+      expect(apply.output).not.toMatch(/\+ client_secret +=/);
       expect(apply.output).not.toContain(CLIENT_SECRET);
+      stateFile = join(dir, 'state.json');
+      stateWith();
     }, 120_000);
     afterAll(async () => {
       await nango.stop();
@@ -173,33 +195,35 @@ describe.skipIf(!hasTerraform)(
     });
 
     test("compares the app's redirect URIs with Nango's callback when the state holds the app", async () => {
-      const state = JSON.parse(execFileSync('terraform', ['show', '-json'], { cwd: dir, encoding: 'utf8' }));
-      const resources: any[] = state.values.root_module.resources;
-      const callback = `${resources.find((r) => r.type === 'terraform_data' && r.values.triggers_replace.provider).values.triggers_replace.server_url}/oauth/callback`;
-      const file = join(dir, 'state.json');
-      const withApp = (uris: string[]) => {
-        const app = {
+      const withApp = (uris: string[]) =>
+        stateWith({
           address: 'azuread_application.app',
           mode: 'managed',
           type: 'azuread_application',
           name: 'app',
           values: { client_id: CLIENT_ID, web: [{ redirect_uris: uris }] },
-        };
-        writeFileSync(file, JSON.stringify({ ...state, values: { root_module: { resources: [...resources, app] } } }));
-      };
+        });
+      const resources = withApp(['https://elsewhere.example.com/callback']);
+      const callback = `${resources.find((r) => r.type === 'terraform_data' && r.values.triggers_replace.provider).values.triggers_replace.server_url}/oauth/callback`;
       try {
-        withApp(['https://elsewhere.example.com/callback']);
-        expect(await verify('--state', file)).toBe(3);
+        expect(await verify()).toBe(3);
         expect(io.out).toContain(
           `- purview-data-governance redirect_uri DIFFERS: Terraform: https://elsewhere.example.com/callback; Nango: ${callback}. the app registration's Web redirect URIs do not include Nango's callback URL`,
         );
         withApp([callback]);
-        expect(await verify('--state', file)).toBe(0);
+        expect(await verify()).toBe(0);
         expect(io.out).toContain('ok      ok            ok');
-        expect(await verify('--state', file, '--callback-url', 'https://nango.example.com/oauth/callback')).toBe(3);
+        expect(await verify('--callback-url', 'https://nango.example.com/oauth/callback')).toBe(3);
       } finally {
-        rmSync(file, { force: true });
+        stateWith();
       }
+    });
+
+    test('reads the state with terraform in --dir, where the Entra password is not: the secret is unknown', async () => {
+      expect(await verify('--dir', dir)).toBe(3);
+      expect(io.out).toContain(
+        "- purview-data-governance client_secret unknown: the state holds no azuread_application_password with key ID 'key-1' (Sync's client_secret_key_id)",
+      );
     });
 
     test('fails with status 1, without the key, when Nango refuses the secret key', async () => {

@@ -1,48 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { cliError, main } from '../../src/cli/main';
-import { registrationsFromState, verifyRegistrations } from '../../src/nango/verify';
-import { captureOutput } from '../support/output';
-import { expectKindoError, expectKindoRejection } from '../support/errors';
+import { registrationsFromState, verifyRegistrations, type StateRegistration } from '../../src/nango/verify';
+import { expectKindoRejection } from '../support/errors';
 
 // Planted secrets, made at run time: Entra-like client secrets and a Nango secret key. None may appear in any output.
 const entraSecret = () => `kQ4${Math.floor(Math.random() * 10)}Q~${randomUUID().replace(/-/g, '.')}`;
 const CLIENT_ID = randomUUID();
 const TENANT_ID = randomUUID();
-
-describe('verify without terraform', () => {
-  const io = captureOutput();
-  beforeEach(() => {
-    process.env.NANGO_SECRET_KEY = randomUUID();
-  });
-  afterEach(() => {
-    delete process.env.NANGO_SECRET_KEY;
-  });
-
-  test('fails if the state holds no Nango registration', async () => {
-    const file = join(process.env.TMPDIR ?? '/tmp', `empty-state-${randomUUID()}.json`);
-    writeFileSync(file, JSON.stringify({ format_version: '1.0' }));
-    try {
-      expect(await main(['verify', '--state', file])).toBe(1);
-      const error = expectKindoError(
-        () => registrationsFromState({ format_version: '1.0' }, file),
-        'VERIFY_NOTHING_REGISTERED',
-        [`'${file}'`],
-      );
-      expect(io.err).toBe(`${cliError(error)}\n`);
-    } finally {
-      rmSync(file, { force: true });
-    }
-  });
-
-  test('fails if --callback-url is not an https URL, naming it', async () => {
-    expect(await main(['verify', '--callback-url', 'http://nango.example.com/oauth/callback'])).toBe(2);
-    expect(io.err).toMatch(
-      /^verify: option --callback-url is not an https URL: 'http:\/\/nango\.example\.com\/oauth\/callback'; expected/,
-    );
-  });
-});
+const KEY_ID = randomUUID();
 
 describe('verifyRegistrations with Nango answers the stand-in does not give', () => {
   const secretKey = randomUUID();
@@ -81,10 +45,22 @@ describe('verifyRegistrations with Nango answers the stand-in does not give', ()
                     provider: 'microsoft-tenant-specific',
                     scopes: 'offline_access,User.Read',
                     client_id: CLIENT_ID,
-                    client_secret: clientSecret,
+                    client_secret_key_id: KEY_ID,
                     fields: JSON.stringify({ tenant_id: TENANT_ID }),
                   },
                 },
+              },
+              {
+                address: 'module.kindo.azuread_application_password.this["teams"]',
+                mode: 'managed',
+                type: 'azuread_application_password',
+                values: { key_id: KEY_ID, value: clientSecret },
+              },
+              {
+                address: 'module.kindo.azuread_application_password.this["outlook"]',
+                mode: 'managed',
+                type: 'azuread_application_password',
+                values: { key_id: randomUUID(), value: entraSecret() },
               },
             ],
           },
@@ -99,7 +75,7 @@ describe('verifyRegistrations with Nango answers the stand-in does not give', ()
       return new Response(JSON.stringify(body), { status });
     }) as typeof fetch;
 
-  test('reads registrations from a child module, with fields given as one JSON map', () => {
+  test('reads registrations from a child module, with fields given as one JSON map, and the secret of the password with the key ID Sync recorded', () => {
     expect(registrationsFromState(state, 'state.json')).toEqual([
       expect.objectContaining({
         address: 'module.kindo.terraform_data.sync["teams"]',
@@ -108,8 +84,76 @@ describe('verifyRegistrations with Nango answers the stand-in does not give', ()
         uniqueKey: 'kindo-teams',
         fields: { tenant_id: TENANT_ID },
         redirectUris: undefined,
+        clientSecretKeyId: KEY_ID,
+        clientSecret,
       }),
     ]);
+  });
+
+  test('reports the client secret as unknown when the state holds no password with the recorded key ID', async () => {
+    const [registration] = registrationsFromState(state, 'state.json');
+    const rotated: StateRegistration = { ...registration, clientSecretKeyId: 'key-2', clientSecret: undefined };
+    const fetch = answer({
+      '/integrations/kindo-teams': [
+        200,
+        {
+          data: {
+            provider: 'microsoft-tenant-specific',
+            credentials: { client_id: CLIENT_ID, client_secret: clientSecret, scopes: 'offline_access,User.Read' },
+          },
+        },
+      ],
+      '/config/kindo-teams': [200, { config: { custom: { tenant_id: TENANT_ID } } }],
+    });
+    const [ok] = (await verifyRegistrations([registration], 's', { secretKey, fetch })).integrations;
+    expect(ok.checks.find((c) => c.check === 'client_secret')?.status).toBe('ok');
+    const [unknown] = (await verifyRegistrations([rotated], 's', { secretKey, fetch })).integrations;
+    expect(unknown.checks.find((c) => c.check === 'client_secret')).toEqual({
+      check: 'client_secret',
+      status: 'unknown',
+      detail: "the state holds no azuread_application_password with key ID 'key-2' (Sync's client_secret_key_id)",
+    });
+  });
+
+  test.each([
+    ['http on a public host', 'http://nango.example.com', 'http://nango.example.com/'],
+    ['credentials', 'https://admin:pa55word@nango.example.com', 'https://nango.example.com/'],
+    ['no URL at all', 'nango.example.com', 'nango.example.com'],
+  ])('refuses a server URL with %s before any request, without its credentials', async (_name, url, shown) => {
+    const [registration] = registrationsFromState(state, 'state.json');
+    const fetch = vi.fn<typeof globalThis.fetch>();
+    const { message } = await expectKindoRejection(
+      verifyRegistrations([{ ...registration, serverUrl: url }], 's', { secretKey, fetch }),
+      'VERIFY_SERVER_URL_REFUSED',
+      ['module.kindo.terraform_data.sync["teams"]', `'${shown}'`],
+    );
+    expect(message).not.toContain('pa55word');
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  test.each(['http://127.0.0.1:3003', 'http://localhost:3003/', 'http://[::1]:3003', 'https://api.nango.dev'])(
+    'sends the key to %s',
+    async (url) => {
+      const [registration] = registrationsFromState(state, 'state.json');
+      const fetch = vi.fn(answer({}));
+      await expectKindoRejection(
+        verifyRegistrations([{ ...registration, serverUrl: url }], 's', { secretKey, fetch }),
+        'VERIFY_NANGO_FAILED',
+      );
+      expect(fetch).toHaveBeenCalled();
+    },
+  );
+
+  test("refuses a key not in Nango's form before any request, never showing it", async () => {
+    const key = `${randomUUID()}\nX-Other: header`;
+    const fetch = vi.fn<typeof globalThis.fetch>();
+    const { message } = await expectKindoRejection(
+      verifyRegistrations(registrationsFromState(state, 'state.json'), 's', { secretKey: key, fetch }),
+      'NANGO_SECRET_KEY_INVALID',
+      ['NANGO_SECRET_KEY', 'UUID v4'],
+    );
+    expect(message).not.toContain(key.slice(0, 36));
+    expect(fetch).not.toHaveBeenCalled();
   });
 
   test('reports client ID, scopes and secret as unknown when the key may not read credentials, and fields as unknown without /config', async () => {

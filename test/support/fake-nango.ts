@@ -1,15 +1,39 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getProvider } from '@nangohq/providers';
+import {
+  PATCH_KEYS,
+  POST_KEYS,
+  UNIQUE_KEY,
+  UUID_V4,
+  checkAuthMode,
+  checkCredentials,
+  checkCustom,
+  invalidBody,
+  supportError,
+  unknownKeys,
+  legacyConfig,
+  type Reply,
+  type StoredIntegration,
+} from './fake-nango-schema';
+
+export type { Reply } from './fake-nango-schema';
 
 /** One request the fake server received. */
 export interface ReceivedRequest {
   readonly method: string;
   readonly path: string;
   readonly body: unknown;
+  /** The status the client saw: 0 when the connection was dropped or never answered. */
   readonly status: number;
 }
+
+/**
+ * What a fault does to one request: `drop` and `502` let the stand-in handle it (so Nango changes),
+ * then close the connection without an answer, or answer as a failing proxy; `hang` never answers.
+ */
+export type Fault = 'drop' | 502 | 'hang';
 
 /** A request as an {@link FakeNango.intercept} hook sees it, before the stand-in handles it. */
 export interface InterceptedRequest {
@@ -20,47 +44,6 @@ export interface InterceptedRequest {
   /** The raw request body. */
   readonly body: string;
 }
-
-/** Status and JSON body to answer with. */
-export type Reply = [number, unknown];
-
-interface StoredIntegration {
-  unique_key: string;
-  provider: string;
-  display_name: string;
-  credentials: { type: string; client_id: string; client_secret: string; scopes: string | null; webhook_secret: null };
-  /** Kept by Nango, returned only by the deprecated GET /config/{key}?include_creds=true. */
-  custom?: Record<string, string> | null;
-  created_at: string;
-  updated_at: string;
-}
-
-const UUID_V4 = /^[0-9A-F]{8}-[0-9A-F]{4}-4[0-9A-F]{3}-[89AB][0-9A-F]{3}-[0-9A-F]{12}$/i;
-const UNIQUE_KEY = /^[a-zA-Z0-9~:.@ _-]+$/;
-const SCOPES = /^[0-9a-zA-Z:/_.*-]+(,[0-9a-zA-Z:/_.*-]+)*$/;
-const POST_KEYS = [
-  'provider',
-  'unique_key',
-  'display_name',
-  'credentials',
-  'forward_webhooks',
-  'integration_config',
-  'custom',
-];
-const PATCH_KEYS = ['unique_key', 'display_name', 'credentials', 'forward_webhooks', 'integration_config', 'custom'];
-const OAUTH_KEYS = ['type', 'client_id', 'client_secret', 'scopes', 'webhook_secret'];
-
-const invalidBody = (errors: unknown[]): Reply => [400, { error: { code: 'invalid_body', errors } }];
-const supportError = () => {
-  const id = randomUUID();
-  return {
-    error: {
-      message: `An error occurred. Please contact support with this unique id: "${id}"`,
-      code: 'generic_error_support',
-      payload: id,
-    },
-  };
-};
 
 /** What one Nango environment holds. */
 interface EnvironmentStore {
@@ -93,6 +76,10 @@ export class FakeNango {
   public readonly otherEnvironments = new Map<string, EnvironmentStore>();
   /** The environment of the request being answered. */
   private store: EnvironmentStore = this;
+  /** One-shot faults by `METHOD /path` (no query). */
+  private readonly faults = new Map<string, Fault>();
+  /** Requests left hanging whose connection the client has not closed yet. */
+  private readonly hanging = new Set<ServerResponse>();
   private server?: Server;
   private baseUrl = 'http://127.0.0.1';
 
@@ -116,24 +103,41 @@ export class FakeNango {
     return environment;
   }
 
+  /**
+   * Makes the next `method` request to `path` (percent-encoded, without query) fail with `fault`,
+   * once: a lost answer, as a proxy, a network fault or a killed runner leaves it.
+   */
+  public failNext(method: string, path: string, fault: Fault): void {
+    this.faults.set(`${method} ${path}`, fault);
+  }
+
+  /** How many requests are left hanging with their connection still open. */
+  public get openHangingRequests(): number {
+    return this.hanging.size;
+  }
+
   /** Starts listening on 127.0.0.1 and returns the base URL. */
   public async start(): Promise<string> {
     this.server = createServer((req, res) => {
       void this.read(req).then((raw) => {
-        const [status, body] =
-          this.intercept?.({ method: req.method ?? '', path: req.url ?? '/', headers: req.headers, body: raw }) ??
-          this.handle(req, raw);
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+        const key = `${req.method} ${url.pathname}`;
+        const fault = this.faults.get(key);
+        this.faults.delete(key);
+        const [status, body]: Reply =
+          fault === 'hang'
+            ? [0, undefined]
+            : (this.intercept?.({ method: req.method ?? '', path: req.url ?? '/', headers: req.headers, body: raw }) ??
+              this.handle(req, raw));
         let parsed: unknown = raw;
         try {
           parsed = raw ? JSON.parse(raw) : undefined;
         } catch {
           // keep the raw text
         }
-        this.requests.push({ method: req.method ?? '', path: url.pathname + url.search, body: parsed, status });
-        // Express answers a route it does not have with an HTML page.
-        if (typeof body === 'string') res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' }).end(body);
-        else res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+        const seen = fault === undefined ? status : fault === 502 ? 502 : 0;
+        this.requests.push({ method: req.method ?? '', path: url.pathname + url.search, body: parsed, status: seen });
+        this.answer(res, fault, status, body);
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -150,11 +154,28 @@ export class FakeNango {
     return this.requests.filter((r) => r.method !== 'GET' && r.method !== 'HEAD');
   }
 
+  private answer(res: ServerResponse, fault: Fault | undefined, status: number, body: unknown): void {
+    if (fault === 'hang') {
+      this.hanging.add(res);
+      res.on('close', () => this.hanging.delete(res));
+    } else if (fault === 'drop') {
+      res.socket?.destroy();
+    } else if (fault === 502) {
+      res.writeHead(502, { 'Content-Type': 'text/html' }).end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+    } else if (typeof body === 'string') {
+      // Express answers a route it does not have with an HTML page.
+      res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' }).end(body);
+    } else {
+      res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+    }
+  }
+
   private read(req: IncomingMessage): Promise<string> {
     return new Promise((resolve) => {
-      let data = '';
-      req.on('data', (chunk: Buffer) => (data += chunk.toString()));
-      req.on('end', () => resolve(data));
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      // Decoded once whole: a character split across chunks stays one character.
+      req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     });
   }
 
@@ -176,8 +197,9 @@ export class FakeNango {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const config = /^\/config\/([^/]+)$/.exec(url.pathname);
     if (config && req.method === 'GET')
-      return this.legacyConfig(
-        decodeURIComponent(config[1]),
+      return legacyConfig(
+        this.store.integrations.get(decodeURIComponent(config[1])),
+        this.store.connections.get(decodeURIComponent(config[1])) ?? 0,
         url.searchParams.get('include_creds') === 'true',
         readsCredentials,
       );
@@ -252,42 +274,8 @@ export class FakeNango {
     }
   }
 
-  private unknownKeys(body: Record<string, unknown>, allowed: string[], path: string[] = []): Reply | undefined {
-    const unknown = Object.keys(body).filter((k) => !allowed.includes(k));
-    if (unknown.length === 0) return undefined;
-    return invalidBody(unknown.map((k) => ({ code: 'unrecognized_keys', message: `Unrecognized key: "${k}"`, path })));
-  }
-
-  /** Nango's schema check of an OAuth credentials object (before it looks anything up). */
-  private checkCredentials(credentials: unknown): Reply | undefined {
-    if (typeof credentials !== 'object' || credentials === null)
-      return invalidBody([{ code: 'invalid_union', message: 'invalid credentials object', path: ['credentials'] }]);
-    const c = credentials as Record<string, unknown>;
-    const unknown = this.unknownKeys(c, OAUTH_KEYS, ['credentials']);
-    if (unknown) return unknown;
-    for (const field of ['client_id', 'client_secret']) {
-      if (typeof c[field] !== 'string' || (c[field] as string).length === 0)
-        return invalidBody([{ code: 'invalid_type', message: `Required`, path: ['credentials', field] }]);
-    }
-    if (!['OAUTH1', 'OAUTH2', 'TBA'].includes(String(c.type)))
-      return invalidBody([
-        { code: 'invalid_union', message: 'invalid credentials object', path: ['credentials', 'type'] },
-      ]);
-    if (c.scopes !== undefined && (typeof c.scopes !== 'string' || (c.scopes !== '' && !SCOPES.test(c.scopes)))) {
-      return invalidBody([
-        { code: 'invalid_format', message: 'Invalid string: must match pattern', path: ['credentials', 'scopes'] },
-      ]);
-    }
-    return undefined;
-  }
-
-  private checkAuthMode(credentials: unknown, provider: string): Reply | undefined {
-    if ((credentials as { type: string }).type === getProvider(provider)?.auth_mode) return undefined;
-    return [400, { error: { code: 'invalid_body', message: 'incompatible credentials auth type and provider auth' } }];
-  }
-
   private create(body: Record<string, unknown>): Reply {
-    const unknown = this.unknownKeys(body, POST_KEYS);
+    const unknown = unknownKeys(body, POST_KEYS);
     if (unknown) return unknown;
     if (typeof body.unique_key !== 'string' || !UNIQUE_KEY.test(body.unique_key) || body.unique_key.length > 255) {
       return invalidBody([
@@ -302,10 +290,9 @@ export class FakeNango {
     if (!provider) return invalidBody([{ code: 'invalid_string', message: 'Invalid provider', path: ['provider'] }]);
     if (body.credentials === undefined)
       return [400, { error: { code: 'invalid_body', message: 'Missing credentials' } }];
-    const bad =
-      this.checkCredentials(body.credentials) ?? this.checkAuthMode(body.credentials, body.provider as string);
+    const bad = checkCredentials(body.credentials) ?? checkAuthMode(body.credentials, body.provider as string);
     if (bad) return bad;
-    const badCustom = this.checkCustom(body.custom);
+    const badCustom = checkCustom(body.custom);
     if (badCustom) return badCustom;
     if (this.store.integrations.has(body.unique_key))
       return invalidBody([{ code: 'invalid_string', message: 'Unique key already exists', path: ['uniqueKey'] }]);
@@ -332,14 +319,13 @@ export class FakeNango {
   }
 
   private update(uniqueKey: string, stored: StoredIntegration | undefined, body: Record<string, unknown>): Reply {
-    const unknown = this.unknownKeys(body, PATCH_KEYS);
+    const unknown = unknownKeys(body, PATCH_KEYS);
     if (unknown) return unknown;
     const badShape =
-      (body.credentials === undefined ? undefined : this.checkCredentials(body.credentials)) ??
-      this.checkCustom(body.custom);
+      (body.credentials === undefined ? undefined : checkCredentials(body.credentials)) ?? checkCustom(body.custom);
     if (badShape) return badShape;
     if (!stored) return [404, { error: { code: 'not_found', message: `Integration "${uniqueKey}" does not exist` } }];
-    const badMode = body.credentials === undefined ? undefined : this.checkAuthMode(body.credentials, stored.provider);
+    const badMode = body.credentials === undefined ? undefined : checkAuthMode(body.credentials, stored.provider);
     if (badMode) return badMode;
     const newKey = body.unique_key;
     if (typeof newKey === 'string' && newKey !== uniqueKey) {
@@ -372,85 +358,6 @@ export class FakeNango {
 
   private hasEntries(custom: unknown): boolean {
     return typeof custom === 'object' && custom !== null && Object.keys(custom).length > 0;
-  }
-
-  /** Nango's `custom: z.record(z.string(), z.string())`. */
-  private checkCustom(custom: unknown): Reply | undefined {
-    if (custom === undefined) return undefined;
-    if (typeof custom !== 'object' || custom === null || Array.isArray(custom))
-      return invalidBody([
-        {
-          code: 'invalid_type',
-          message: `Invalid input: expected record, received ${typeof custom}`,
-          path: ['custom'],
-        },
-      ]);
-    const bad = Object.entries(custom).find(([, v]) => typeof v !== 'string');
-    return bad
-      ? invalidBody([
-          {
-            code: 'invalid_type',
-            message: `Invalid input: expected string, received ${typeof bad[1]}`,
-            path: ['custom', bad[0]],
-          },
-        ])
-      : undefined;
-  }
-
-  /** Nango's deprecated GET /config/{key} (config.controller.ts getProviderConfig), the one route that returns `custom`. */
-  private legacyConfig(uniqueKey: string, includeCreds: boolean, readsCredentials: boolean): Reply {
-    const stored = this.store.integrations.get(uniqueKey);
-    if (!stored) {
-      return [
-        400,
-        {
-          error: {
-            message:
-              'There is no Provider Configuration matching this key. Please make sure this value exists in the Nango dashboard {}',
-            code: 'unknown_provider_config',
-            payload: {},
-          },
-        },
-      ];
-    }
-    if (!includeCreds)
-      return [200, { config: { unique_key: stored.unique_key, provider: stored.provider, syncs: [], actions: [] } }];
-    if (!readsCredentials)
-      return [
-        403,
-        {
-          error: {
-            code: 'forbidden',
-            message: 'Insufficient scope. Required: environment:integrations:read_credentials',
-          },
-        },
-      ];
-    const c = stored.credentials;
-    return [
-      200,
-      {
-        config: {
-          unique_key: stored.unique_key,
-          provider: stored.provider,
-          client_id: c.client_id,
-          client_secret: c.client_secret,
-          custom: stored.custom,
-          scopes: c.scopes,
-          app_link: null,
-          auth_mode: 'OAUTH2',
-          created_at: stored.created_at,
-          syncs: [],
-          actions: [],
-          has_webhook: false,
-          webhook_secret: null,
-          connections: [],
-          docs: getProvider(stored.provider)?.docs,
-          connection_count: this.store.connections.get(uniqueKey) ?? 0,
-          has_webhook_user_defined_secret: false,
-          webhook_url: null,
-        },
-      },
-    ];
   }
 
   private toPublic(stored: StoredIntegration, withCredentials: boolean): Record<string, unknown> {

@@ -15,6 +15,12 @@ export interface NangoStackOptions {
   readonly removed?: boolean;
   /** Give the Nango environment from the variable `nango_environment`, as the default stack does. */
   readonly environment?: boolean;
+  /** @default 'Microsoft Teams' */
+  readonly displayName?: string;
+  /** Put the variable `display_prefix` before the display name: a string of a token and literal text. */
+  readonly displayPrefix?: boolean;
+  /** @default none */
+  readonly fields?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -42,13 +48,14 @@ export function synthNangoStack(serverUrl: string, scopes: readonly string[], op
       serverUrl,
       uniqueKey: options.uniqueKey ?? 'kindo-teams',
       provider: v('nango_provider').stringValue,
-      displayName: 'Microsoft Teams',
+      displayName: `${options.displayPrefix ? v('display_prefix').stringValue : ''}${options.displayName ?? 'Microsoft Teams'}`,
       scopes,
       secretKey: secretKey.stringValue,
       clientId: v('client_id').stringValue,
       clientSecret: v('client_secret', true).stringValue,
       clientSecretKeyId: Fn.lookup(secret.triggersReplace, 'key_id'),
       adoptExisting: options.adoptExisting,
+      fields: options.fields,
       environment: options.environment
         ? new TerraformVariable(stack, 'nango_environment', NANGO_ENVIRONMENT_VARIABLE).stringValue
         : undefined,
@@ -64,7 +71,8 @@ export function synthNangoStack(serverUrl: string, scopes: readonly string[], op
  * alone and in any order; `dir` and `vars` are the stack and variables the other functions run with.
  */
 export function nangoStackRuns(scopes: readonly string[], clientSecret = 'first~Secret.value') {
-  const nango = new FakeNango(randomUUID());
+  // A second key lacks the read_credentials scope, as a Nango API key may.
+  const nango = new FakeNango(randomUUID(), [randomUUID()]);
   const dirs: string[] = [];
   const runs = { nango, serverUrl: '', dir: '', vars: {} as Record<string, string> };
   /** synthToDir keeps the state at the root of its output directory. */

@@ -1,0 +1,121 @@
+import { KindoConfigError, show } from '../core/errors';
+
+type Json = Record<string, any>;
+
+/** One Nango registration as Terraform last pushed it: the values of a NangoRegistration's `Sync` in state. */
+export interface StateRegistration {
+  /** Terraform address of the `Sync` resource. */
+  readonly address: string;
+  /** Terraform address of the matching `Registration` resource, whose replacement registers the integration again. */
+  readonly registrationAddress?: string;
+  /** Kindo integration id, from the matching `Registration` resource; the unique key when there is none. */
+  readonly integration: string;
+  readonly serverUrl: string;
+  readonly uniqueKey: string;
+  readonly provider: string;
+  readonly clientId: string;
+  readonly scopes: string;
+  readonly fields: Readonly<Record<string, string>>;
+  /** Key ID of the client secret Terraform last pushed (Sync's `client_secret_key_id`). */
+  readonly clientSecretKeyId: string;
+  /**
+   * That client secret: the value of the `azuread_application_password` with this key ID in the same
+   * state. Compared by hash, never printed; undefined when the state holds no such password.
+   */
+  readonly clientSecret?: string;
+  /** Web redirect URIs of the app registration with this client ID, when the same state holds it. */
+  readonly redirectUris?: readonly string[];
+}
+
+export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function resources(module: Json | undefined): Json[] {
+  if (!isObject(module)) return [];
+  return [
+    ...(Array.isArray(module.resources) ? module.resources : []),
+    ...(Array.isArray(module.child_modules) ? module.child_modules : []).flatMap(resources),
+  ];
+}
+
+export const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+/** The fields a Sync carries: one `field.<name>` trigger each, or one JSON-encoded `fields` map when the fields were a token at synth. */
+function stateFields(triggers: Json): Record<string, string> {
+  const fields: Record<string, string> = {};
+  if (typeof triggers.fields === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(triggers.fields);
+      if (isObject(parsed)) for (const [k, v] of Object.entries(parsed)) fields[k] = text(v);
+    } catch {
+      // not JSON: no fields
+    }
+  }
+  for (const [k, v] of Object.entries(triggers)) if (k.startsWith('field.')) fields[k.slice('field.'.length)] = text(v);
+  return fields;
+}
+
+/**
+ * Reads the Nango registrations from `terraform show -json` output of a state: every NangoRegistration's
+ * `Sync` (`terraform_data` whose `triggers_replace` holds `unique_key` and `provider`), its Kindo
+ * integration id from the matching `Registration` (`triggers_replace` holds `integration` and
+ * `server_url`; `input` the unique key, which a rename updates in place), the redirect URIs of the
+ * app registration with the same client ID, and the client secret of the password with Sync's key ID.
+ */
+export function registrationsFromState(state: unknown, source: string): StateRegistration[] {
+  const all = isObject(state) && isObject(state.values) ? resources(state.values.root_module) : [];
+  const triggersOf = (r: Json): Json =>
+    isObject(r.values) && isObject(r.values.triggers_replace) ? r.values.triggers_replace : {};
+  const data = all.filter((r) => r.type === 'terraform_data' && r.mode === 'managed');
+  const registrations = data
+    .filter((r) => 'integration' in triggersOf(r) && 'server_url' in triggersOf(r))
+    .map((r) => {
+      const t = triggersOf(r);
+      const input: Json = isObject(r.values.input) ? r.values.input : {};
+      return {
+        address: String(r.address),
+        integration: text(t.integration),
+        serverUrl: text(t.server_url),
+        uniqueKey: text(input.unique_key) || text(t.unique_key),
+      };
+    });
+  const managed = (type: string) => all.filter((r) => r.type === type && r.mode === 'managed' && isObject(r.values));
+  const apps = managed('azuread_application');
+  // Sync keeps only the secret's key ID (a terraform_data value is printed in debug logs); the secret
+  // itself is the password's, which state holds anyway.
+  const passwords = managed('azuread_application_password');
+  const found = data
+    .filter((r) => 'unique_key' in triggersOf(r) && 'provider' in triggersOf(r))
+    .map((r): StateRegistration => {
+      const t = triggersOf(r);
+      const [serverUrl, uniqueKey, clientId] = [text(t.server_url), text(t.unique_key), text(t.client_id)];
+      const keyId = text(t.client_secret_key_id);
+      const password = passwords.find((p) => keyId !== '' && p.values.key_id === keyId);
+      const registration = registrations.find((g) => g.uniqueKey === uniqueKey && g.serverUrl === serverUrl);
+      const app = apps.find((a) => a.values.client_id === clientId);
+      const web = app && Array.isArray(app.values.web) ? app.values.web[0] : undefined;
+      return {
+        address: String(r.address),
+        registrationAddress: registration?.address,
+        integration: registration?.integration || uniqueKey,
+        serverUrl,
+        uniqueKey,
+        provider: text(t.provider),
+        clientId,
+        scopes: text(t.scopes),
+        fields: stateFields(t),
+        clientSecretKeyId: keyId,
+        clientSecret: typeof password?.values.value === 'string' ? password.values.value : undefined,
+        redirectUris: app ? (Array.isArray(web?.redirect_uris) ? web.redirect_uris.map(String) : []) : undefined,
+      };
+    });
+  if (found.length === 0) throw verifyNothingRegistered(source);
+  return found;
+}
+
+/** `verify` found no Nango registration in Terraform's state. */
+export function verifyNothingRegistered(source: string): KindoConfigError {
+  return new KindoConfigError(
+    'VERIFY_NOTHING_REGISTERED',
+    `Terraform's state in ${show(source)} holds no Nango registration (NangoRegistration's Sync resource); expected the state of a stack after \`terraform apply\`: run verify in that stack's directory`,
+  );
+}
