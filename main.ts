@@ -18,11 +18,11 @@ import {
 // (docs/benchmark.md). Errors keep their messages; their stacks show the transpiled positions.
 process.setSourceMapsEnabled(false);
 try {
+  // Inputs first: cdktf's App makes its output directory, which a refused input should not leave behind.
+  const integrations = integrationsFromEnvironment(process.env[INTEGRATIONS_ENV]);
+  const adoption = adoptionFromFile(process.env[EXISTING_APPS_ENV]);
   const app = new App();
-  new KindoMicrosoftIntegrationsStack(app, 'kindo-microsoft-integrations', {
-    integrations: integrationsFromEnvironment(process.env[INTEGRATIONS_ENV]),
-    adoption: adoptionFromFile(process.env[EXISTING_APPS_ENV]),
-  });
+  new KindoMicrosoftIntegrationsStack(app, 'kindo-microsoft-integrations', { integrations, adoption });
   app.synth();
 } catch (e) {
   // Bad input is the operator's to fix, and its message names the input, the value and the fix: that
