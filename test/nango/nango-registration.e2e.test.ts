@@ -328,7 +328,8 @@ describe.skipIf(!hasTerraform)('NangoRegistration lifecycle with terraform (terr
     );
   }, 60_000);
 
-  test('the synthesized configuration holds no secret literal', () => {
+  test('the synthesized configuration holds no secret literal', async () => {
+    await start(false);
     const json = readFileSync(join(e2e.dir, 'cdk.tf.json'), 'utf8');
     expect(json).not.toContain(nango.secretKey);
     expect(json).not.toContain('Secret.value');
