@@ -244,8 +244,8 @@ variable "nango_fields" {
   }
 
   validation {
-    condition     = length(flatten([for id, fields in var.nango_fields : [for name, value in fields : "`nango_fields[\"${id}\"].${name}` is '${value}'; expected a string of at most 8192 characters" if !can(regex("(?i)secret|passw|key|token|credential", name)) && can(regex("^[a-z][a-z0-9_]{0,63}$", name)) && !contains(["app_id", "private_key", "username", "password", "oauth_client_name", "oauth_client_uri", "oauth_client_logo_uri", "iv"], name) && !(length(value) <= 8192)]])) == 0
-    error_message = "${join("; ", flatten([for id, fields in var.nango_fields : [for name, value in fields : "`nango_fields[\"${id}\"].${name}` is '${value}'; expected a string of at most 8192 characters" if !can(regex("(?i)secret|passw|key|token|credential", name)) && can(regex("^[a-z][a-z0-9_]{0,63}$", name)) && !contains(["app_id", "private_key", "username", "password", "oauth_client_name", "oauth_client_uri", "oauth_client_logo_uri", "iv"], name) && !(length(value) <= 8192)]]))}."
+    condition     = length(flatten([for id, fields in var.nango_fields : [for name, value in fields : "`nango_fields[\"${id}\"].${name}` is ${length(value)} characters long; expected a string of at most 8192 characters" if !can(regex("(?i)secret|passw|key|token|credential", name)) && can(regex("^[a-z][a-z0-9_]{0,63}$", name)) && !contains(["app_id", "private_key", "username", "password", "oauth_client_name", "oauth_client_uri", "oauth_client_logo_uri", "iv"], name) && !(length(value) <= 8192)]])) == 0
+    error_message = "${join("; ", flatten([for id, fields in var.nango_fields : [for name, value in fields : "`nango_fields[\"${id}\"].${name}` is ${length(value)} characters long; expected a string of at most 8192 characters" if !can(regex("(?i)secret|passw|key|token|credential", name)) && can(regex("^[a-z][a-z0-9_]{0,63}$", name)) && !contains(["app_id", "private_key", "username", "password", "oauth_client_name", "oauth_client_uri", "oauth_client_logo_uri", "iv"], name) && !(length(value) <= 8192)]]))}."
   }
 
   validation {

@@ -113,8 +113,8 @@ export function checkNangoFields(field: string, fields: Readonly<Record<string, 
     if (!NAME.test(name)) throw nangoFieldNameInvalid(field, name, NAME_EXPECTED);
     if (RESERVED.has(name)) throw nangoFieldNameInvalid(field, name, RESERVED_EXPECTED);
     if (isToken(value)) continue;
-    if (typeof value !== 'string' || value.length > MAX_NANGO_FIELD_LENGTH)
-      throw nangoFieldInvalid(path, String(value), LENGTH_EXPECTED);
+    if (typeof value !== 'string') throw nangoFieldInvalid(path, String(value), LENGTH_EXPECTED);
+    if (value.length > MAX_NANGO_FIELD_LENGTH) throw nangoFieldTooLong(path, String(value.length));
     const form = (FORMS as Partial<Record<string, (typeof FORMS)[KnownNangoField]>>)[name];
     if (value !== '' && form && !form.valid(value)) throw nangoFieldInvalid(path, value, form.expected);
   }
@@ -163,7 +163,7 @@ export const NANGO_FIELDS_DESCRIPTION = `Per integration id, integration-specifi
  */
 export function nangoFieldsValidation(variable: string): TerraformVariableValidationConfig[] {
   // Private-use characters: no value holds them, and messages show them as they are.
-  const [ID, FIELD, VALUE] = ['\ue000id\ue000', '\ue000name\ue000', '\ue000value\ue000'];
+  const [ID, FIELD, VALUE, LENGTH] = ['\ue000id\ue000', '\ue000name\ue000', '\ue000value\ue000', '\ue000length\ue000'];
   const at = `${variable}["${ID}"]`;
   // The message as an HCL string whose template interpolates the entry.
   const literal = (message: string) =>
@@ -173,7 +173,8 @@ export function nangoFieldsValidation(variable: string): TerraformVariableValida
       .replace(/([$%])\{/g, '$1$1{')
       .replaceAll(ID, '${id}')
       .replaceAll(FIELD, '${name}')
-      .replaceAll(VALUE, '${value}')}"`;
+      .replaceAll(VALUE, '${value}')
+      .replaceAll(LENGTH, '${length(value)}')}"`;
   const rule = (condition: string, error: KindoConfigError): TerraformVariableValidationConfig => {
     const findings = `flatten([for id, fields in var.${variable} : [for name, value in fields : ${literal(error.message)} if ${condition}]])`;
     return { condition: `\${length(${findings}) == 0}`, errorMessage: `\${join("; ", ${findings})}.` };
@@ -190,7 +191,7 @@ export function nangoFieldsValidation(variable: string): TerraformVariableValida
     rule(secret, nangoFieldSecret(at, FIELD)),
     rule(`!${secret} && !${matches(NAME, 'name')}`, nangoFieldNameInvalid(at, FIELD, NAME_EXPECTED)),
     rule(`${nameValid} && contains(${reserved}, name)`, nangoFieldNameInvalid(at, FIELD, RESERVED_EXPECTED)),
-    rule(`${accepted} && !(${short})`, nangoFieldInvalid(`${at}.${FIELD}`, VALUE, LENGTH_EXPECTED)),
+    rule(`${accepted} && !(${short})`, nangoFieldTooLong(`${at}.${FIELD}`, LENGTH)),
     ...(Object.keys(FORMS) as KnownNangoField[]).map((known) =>
       rule(
         `${accepted} && ${short} && name == ${JSON.stringify(known)} && value != "" && !${TERRAFORM_FORMS[known]('value')}`,
@@ -221,6 +222,14 @@ export function nangoFieldNameInvalid(field: string, name: string, expected: str
 /** A Nango field value that does not have the form its name requires. */
 export function nangoFieldInvalid(field: string, value: string, expected: string): KindoConfigError {
   return new KindoConfigError('NANGO_FIELD_INVALID', `\`${field}\` is ${show(value)}; expected ${expected}`);
+}
+
+/** A field value longer than Nango keeps: its length is named, not the value (it may be long). */
+export function nangoFieldTooLong(field: string, length: string): KindoConfigError {
+  return new KindoConfigError(
+    'NANGO_FIELD_INVALID',
+    `\`${field}\` is ${length} characters long; expected ${LENGTH_EXPECTED}`,
+  );
 }
 
 /** All fields of one integration together take more than {@link MAX_NANGO_FIELDS_BYTES}. */
