@@ -18,10 +18,10 @@ variable "nango_secret_key" {
   sensitive = true
 }
 
+# `kindo-microsoft-integrations adopt --format hcl` prints these from the `az` output (docs/adopting.md).
 locals {
   kindo_existing_apps = {
-    # Kindo - Microsoft Teams: the first apply changes nothing on it.
-    "teams" = {
+    teams = {
       application_object_id       = "0f8e2c6d-1b2a-4c3d-9e8f-7a6b5c4d3e2f"
       service_principal_object_id = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
       permission_grant_ids        = { "Microsoft Graph" = "xyz0AbCdEfGhIjKlMnOpQrStUvWx-AbCdEfGhIjKlMn" }
@@ -34,13 +34,14 @@ locals {
 }
 
 module "kindo_microsoft_integrations" {
-  source           = "../../module"
-  integrations     = ["teams"]
-  nango_secret_key = var.nango_secret_key
+  source = "../../module"
 
-  existing_apps = local.kindo_existing_apps
-  # Your Nango integrations made by hand: taken over and updated in place, connections kept (set their unique keys if not kindo-<id>).
-  adopt_existing_nango_integrations = ["teams"]
+  # Your Nango integrations made by hand: taken over and updated in place, connections kept
+  # (give nango.unique_key when it is not kindo-<id>).
+  integrations = {
+    for id, app in local.kindo_existing_apps : id => { existing_app = app, nango = { adopt_existing = true } }
+  }
+  nango_secret_key = var.nango_secret_key
 }
 
 # Import blocks belong in the root module (Terraform >= 1.7 for for_each); they are spent after the first apply.

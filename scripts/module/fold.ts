@@ -1,5 +1,5 @@
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../../src/catalog/catalog';
-import { expression, inline, mapQuotedStrings, mapStrings, quote, soleExpression, templateParts } from './hcl';
+import { expression, mapQuotedStrings, mapStrings, quote, soleExpression, templateParts } from './hcl';
 import { show } from '../../src/core/errors';
 import { ModuleGeneratorError } from './generator-error';
 
@@ -43,8 +43,6 @@ export interface Folded {
   readonly resource: Blocks;
   readonly data: Blocks;
   readonly check: Record<string, Body>;
-  readonly output: Record<string, Body>;
-  readonly locals: Body;
   /** Per synthesized element, its instance address in the module, e.g. `azuread_application.this["teams"]`. */
   readonly instances: Map<Element, string>;
 }
@@ -57,11 +55,14 @@ export interface FoldOptions {
   readonly checkPaths: ReadonlyMap<string, readonly string[]>;
   /** Per element, a body to fold instead of the synthesized one. */
   readonly bodies: ReadonlyMap<Element, Body>;
-  /** Per element, a further condition for its existence, given its integration id as an HCL expression. */
-  readonly conditions: ReadonlyMap<Element, (integration: string) => string>;
   /** Per resource type, a variable that gates it (the constructs create it only when a prop says so). */
   readonly gates: Readonly<Record<string, string>>;
 }
+
+/** The hand-written values the folded blocks iterate over. */
+const INTEGRATIONS = 'local.integrations';
+/** Per "<integration>/<API>" of the enabled integrations: `integration`, `api` and its scopes (modules/catalog). */
+const INTEGRATION_APIS = 'module.catalog.integration_apis';
 
 /** Catalog facts an object's existence, or a difference between copies, may follow. */
 const PREDICATES: readonly {
@@ -93,8 +94,7 @@ export function elementsOf(config: Synthesized, constructId: string): Element[] 
         const address = `${kind === 'data' ? 'data.' : ''}${type}.${uniqueId}`;
         const path = (meta as { metadata: { path: string } }).metadata.path.split('/').slice(1);
         const inIntegration = path[0] === constructId && (INTEGRATION_IDS as readonly string[]).includes(path[1]);
-        if (!inIntegration && (kind === 'resource' || path.length !== 1))
-          throw moduleElementOutsideIntegration(address, path.join('/'));
+        if (!inIntegration && path.length !== 1) throw moduleElementOutsideIntegration(address, path.join('/'));
         // A shared lookup may be counted (read only when needed); the module gives it its own for_each.
         const counted = !inIntegration && 'count' in body;
         for (const argument of ['count', 'for_each'])
@@ -177,10 +177,10 @@ interface Scope {
 const EACH: Scope = { id: 'each.key', entry: 'each.value' };
 const EACH_PAIR: Scope = {
   id: 'each.value.integration',
-  entry: 'local.catalog[each.value.integration]',
+  entry: `${INTEGRATIONS}[each.value.integration]`,
   api: 'each.value.api',
 };
-const forVariable = (name: string): Scope => ({ id: name, entry: `local.catalog[${name}]` });
+const forVariable = (name: string): Scope => ({ id: name, entry: `${INTEGRATIONS}[${name}]` });
 
 /** Replacements, longest text first, for the values that vary with the integration and API. */
 function factsOf(e: Element, scope: Scope): { text: string; expr: string }[] {
@@ -195,10 +195,7 @@ function factsOf(e: Element, scope: Scope): { text: string; expr: string }[] {
     const api = Object.values(catalog())
       .flatMap((d) => d.apis)
       .find((a) => a.name === e.api)!;
-    facts.push(
-      { text: e.api, expr: 'each.key' },
-      { text: api.resourceAppId, expr: 'local.apis[each.key].resource_app_id' },
-    );
+    facts.push({ text: e.api, expr: 'each.key' }, { text: api.resourceAppId, expr: 'each.value.resource_app_id' });
   }
   return facts.sort((a, b) => b.text.length - a.text.length);
 }
@@ -295,8 +292,8 @@ function mergeBodies(
 }
 
 /**
- * Folds the synthesized elements, checks and outputs into for_each blocks over the enabled
- * integrations (`local.integrations`), with the locals their for_each expressions read.
+ * Folds the synthesized elements and checks into for_each blocks over the enabled integrations
+ * (`local.integrations`) or their integration-API pairs (`module.catalog.integration_apis`).
  */
 export function fold(
   config: Synthesized,
@@ -309,6 +306,24 @@ export function fold(
   const instances = new Map(
     elements.map((e) => [e, `${addressOf(groupOf.get(e)!)}${keyOf(e) === undefined ? '' : `[${hcl(keyOf(e))}]`}`]),
   );
+  const { referenced, rewrite, bySynthAddress } = referencesOf(elements, instances);
+  const resource: Blocks = {};
+  const data: Blocks = {};
+  for (const g of [...groups].sort((a, b) => Number(a.shared) - Number(b.shared))) {
+    const folding = { options, groupOf, bySynthAddress, rewrite, isBlock };
+    const { for_each: given, ...merged } = foldGroup(g, folding);
+    const forEach = (given as string | undefined) ?? forEachOf(g, addressOf(g), options);
+    (g.kind === 'resource' ? resource : data)[g.type] ??= {};
+    (g.kind === 'resource' ? resource : data)[g.type][g.name] = {
+      ...(forEach ? { for_each: forEach } : {}),
+      ...merged,
+    };
+  }
+  return { resource, data, check: foldChecks(config.check ?? {}, options, referenced, rewrite, groupOf), instances };
+}
+
+/** How a body's references to synthesized elements are found, and rewritten to the folded blocks' instances. */
+function referencesOf(elements: readonly Element[], instances: ReadonlyMap<Element, string>) {
   const bySynthAddress = new Map(
     elements.map((e) => [`${e.kind === 'data' ? 'data.' : ''}${e.type}.${e.uniqueId}`, e]),
   );
@@ -329,51 +344,44 @@ export function fold(
         return `${instances.get(e)!}${index && !e.counted ? index : ''}`;
       }),
     );
+  return { referenced, rewrite, bySynthAddress };
+}
 
-  const locals: Body = {
-    integrations: '${{ for id in var.integrations : id => local.catalog[id] }}',
-  };
-  const resource: Blocks = {};
-  const data: Blocks = {};
-  /** Per group of per-API objects, the local holding its instances. */
-  const pairLocals = new Map<Group, string>();
-
-  const ordered = [...groups].sort((a, b) => Number(a.shared) - Number(b.shared));
-  for (const g of ordered) {
-    const label = addressOf(g);
-    const scope = g.shared ? EACH : g.perApi ? EACH_PAIR : EACH;
-    const copies = g.members.map((e) => {
-      const { depends_on: dependsOn, ...rest } = (options.bodies.get(e) ?? e.body) as Body & { depends_on?: string[] };
-      const body = substitute(rewrite(rest), factsOf(e, scope)) as Body;
-      // depends_on names whole blocks; Terraform takes no instance keys there.
-      if (dependsOn)
-        body.depends_on = [...new Set(dependsOn.map((d) => addressOf(groupOf.get(bySynthAddress.get(d)!)!)))];
-      return { integration: e.integration ?? (INTEGRATION_IDS[0] as IntegrationId), body };
-    });
-    const { for_each: given, ...merged } = g.shared
-      ? sameForAll(
-          label,
-          copies.map((c) => c.body),
-        )
-      : mergeBodies(label, copies, scope, (key) => isBlock(`${g.type}.${key}`));
-    // A shared lookup may come with its own for_each (scripts/module/preflight.ts).
-    const forEach =
-      (given as string | undefined) ?? forEachOf(g, label, options, groups, pairLocals, locals, referenced);
-    (g.kind === 'resource' ? resource : data)[g.type] ??= {};
-    (g.kind === 'resource' ? resource : data)[g.type][g.name] = {
-      ...(forEach ? { for_each: forEach } : {}),
-      ...merged,
-    };
-  }
-
-  return {
-    resource,
-    data,
-    check: foldChecks(config.check ?? {}, options, referenced, rewrite, groupOf),
-    output: foldOutputs(config.output, referenced, rewrite, groupOf),
-    locals,
-    instances,
-  };
+/** One group's copies folded into one body; an integration's entry reads as `each.value` where it is iterated over. */
+function foldGroup(
+  g: Group,
+  {
+    options,
+    groupOf,
+    bySynthAddress,
+    rewrite,
+    isBlock,
+  }: {
+    options: FoldOptions;
+    groupOf: ReadonlyMap<Element, Group>;
+    bySynthAddress: ReadonlyMap<string, Element>;
+    rewrite: (value: unknown) => unknown;
+    isBlock: (path: string) => boolean;
+  },
+): Body {
+  const label = addressOf(g);
+  const scope = g.shared ? EACH : g.perApi ? EACH_PAIR : EACH;
+  const copies = g.members.map((e) => {
+    const { depends_on: dependsOn, ...rest } = (options.bodies.get(e) ?? e.body) as Body & { depends_on?: string[] };
+    let body = substitute(rewrite(rest), factsOf(e, scope)) as Body;
+    if (!g.shared && !g.perApi)
+      body = mapStrings(body, (s) => s.replaceAll(`${INTEGRATIONS}[each.key]`, 'each.value')) as Body;
+    // depends_on names whole blocks; Terraform takes no instance keys there.
+    if (dependsOn)
+      body.depends_on = [...new Set(dependsOn.map((d) => addressOf(groupOf.get(bySynthAddress.get(d)!)!)))];
+    return { integration: e.integration ?? (INTEGRATION_IDS[0] as IntegrationId), body };
+  });
+  return g.shared
+    ? sameForAll(
+        label,
+        copies.map((c) => c.body),
+      )
+    : mergeBodies(label, copies, scope, (key) => isBlock(`${g.type}.${key}`));
 }
 
 /** Copies that must be the same: a shared lookup's, after its API's facts are replaced. */
@@ -389,65 +397,31 @@ function sameForAll(label: string, bodies: readonly Body[]): Body {
 }
 
 /** The for_each of a folded block: the enabled integrations (or integration-API pairs) that have the object. */
-function forEachOf(
-  g: Group,
-  label: string,
-  options: FoldOptions,
-  groups: readonly Group[],
-  pairLocals: Map<Group, string>,
-  locals: Body,
-  referenced: (value: unknown) => Element[],
-): string | undefined {
+function forEachOf(g: Group, label: string, options: FoldOptions): string | undefined {
+  // A shared lookup is read once, unless its overriding body brings a for_each (scripts/module/preflight.ts).
+  if (g.shared) {
+    if (g.perApi) throw moduleCopiesDiffer(label, 'for_each', ['one lookup per API, without a for_each of its own']);
+    return undefined;
+  }
   const ids = [...new Set(g.members.flatMap((e) => (e.integration ? [e.integration] : [])))];
   const gate = options.gates[g.type];
-  const predicate = (entry: string) => {
-    if (sameSet(ids, INTEGRATION_IDS)) return undefined;
+  const [name, source] = g.perApi ? ['pair', INTEGRATION_APIS] : ['integration', INTEGRATIONS];
+  const entry = g.perApi ? `${INTEGRATIONS}[pair.integration]` : 'integration';
+  const id = g.perApi ? 'pair.integration' : 'id';
+  let predicate: string | undefined;
+  if (!sameSet(ids, INTEGRATION_IDS)) {
     const p = PREDICATES.find((x) => sameSet(INTEGRATION_IDS.filter(x.holds), ids));
-    return p ? p.hcl(entry) : `contains(${hcl(ids)}, ${entry === 'integration' ? 'id' : 'pair.integration'})`;
-  };
-  const condition = (scope: Scope) => {
-    const distinct = [
-      ...new Set(
-        g.members.flatMap((e) => {
-          const c = options.conditions.get(e);
-          return c ? [soleExpression(substitute(`\${${c(hcl(e.integration))}}`, factsOf(e, scope)) as string)!] : [];
-        }),
-      ),
-    ];
-    if (distinct.length > 1) throw moduleCopiesDiffer(label, 'condition', distinct);
-    return distinct[0];
-  };
-  if (!g.shared && !g.perApi) {
-    const filters = [predicate('integration'), gate, condition(forVariable('id'))].filter((f) => f !== undefined);
-    return filters.length === 0
-      ? '${local.integrations}'
-      : `\${{ for id, integration in local.integrations : id => integration if ${filters.join(' && ')} }}`;
+    predicate = p ? p.hcl(entry) : `contains(${hcl(ids)}, ${id})`;
   }
-  if (!g.shared) {
+  if (g.perApi) {
     const pairs = g.members.map((e) => `${e.integration}/${e.api}`);
-    const expected = ids.flatMap((id) => apisOf(id).map((api) => `${id}/${api}`));
+    const expected = ids.flatMap((i) => apisOf(i).map((api) => `${i}/${api}`));
     if (!sameSet(pairs, expected)) throw moduleCopiesDiffer(label, 'instances', [pairs, expected]);
-    locals.integration_apis =
-      '${flatten([for id, integration in local.integrations : [for api in distinct(integration.permissions[*].api) : { integration = id, api = api }]])}';
-    const name = `${snake(g.role.join('_'))}s`;
-    const filters = [
-      predicate('local.catalog[pair.integration]'),
-      gate,
-      condition({ id: 'pair.integration', entry: 'local.catalog[pair.integration]', api: 'pair.api' }),
-    ].filter((f) => f !== undefined);
-    locals[name] =
-      `\${{ for pair in local.integration_apis : "\${pair.integration}/\${pair.api}" => pair${filters.length ? ` if ${filters.join(' && ')}` : ''} }}`;
-    pairLocals.set(g, name);
-    return `\${local.${name}}`;
   }
-  // A shared lookup is read for the instances of the per-API blocks that use it, or always.
-  const users = groups.filter(
-    (u) => !u.shared && u.members.some((e) => referenced(e.body).some((r) => g.members.includes(r))),
-  );
-  if (!g.perApi) return undefined;
-  if (users.some((u) => !pairLocals.has(u))) throw moduleCopiesDiffer(label, 'users', users.map(addressOf));
-  const apis = users.map((u) => `[for pair in values(local.${pairLocals.get(u)}) : pair.api]`);
-  return `\${toset(${apis.length === 1 ? apis[0] : `concat(${apis.join(', ')})`})}`;
+  const filters = [predicate, gate].filter((f) => f !== undefined);
+  if (filters.length === 0) return `\${${source}}`;
+  const key = g.perApi ? 'key' : 'id';
+  return `\${{ for ${key}, ${name} in ${source} : ${key} => ${name} if ${filters.join(' && ')} }}`;
 }
 
 /** Each integration's check of one kind as one check block asserting over every instance, naming the failing ones. */
@@ -495,70 +469,6 @@ function foldChecks(
     };
   }
   return folded;
-}
-
-/** Outputs keyed by integration id become for expressions over the enabled integrations; others are guarded by the integrations they read. */
-function foldOutputs(
-  outputs: Record<string, Body>,
-  referenced: (value: unknown) => Element[],
-  rewrite: (value: unknown) => unknown,
-  groupOf: Map<Element, Group>,
-): Record<string, Body> {
-  const folded: Record<string, Body> = {};
-  for (const [name, { '//': _meta, value, ...rest }] of Object.entries(outputs)) {
-    const keys = value !== null && typeof value === 'object' ? Object.keys(value) : [];
-    let result: string;
-    if (keys.length > 0 && keys.every((k) => (INTEGRATION_IDS as readonly string[]).includes(k))) {
-      const scope = forVariable('id');
-      const entries = Object.entries(value as Record<string, unknown>).map(([id, entry]) => {
-        const anchor = referenced(entry).find((e) => e.integration === id)!;
-        return {
-          integration: id as IntegrationId,
-          anchor: addressOf(groupOf.get(anchor)!),
-          entry: substitute(rewrite(entry), factsOf(anchor, scope)),
-        };
-      });
-      const anchor = sameForAll(
-        `output.${name}`,
-        entries.map((e) => ({ anchor: e.anchor })),
-      );
-      const entry =
-        entries[0].entry !== null && typeof entries[0].entry === 'object'
-          ? mergeBodies(
-              `output.${name}`,
-              entries.map((e) => ({ integration: e.integration, body: e.entry as Body })),
-              scope,
-              () => false,
-            )
-          : sameForAll(
-              `output.${name}`,
-              entries.map((e) => ({ value: e.entry })),
-            ).value;
-      const hclEntry =
-        typeof entry === 'string' ? (soleExpression(entry) ?? quote(entry)) : objectExpression(entry as Body);
-      result = `\${{ for id in keys(${(anchor as { anchor: string }).anchor}) : id => ${hclEntry} }}`;
-    } else {
-      const ids = [...new Set(referenced(value).flatMap((r) => (r.integration ? [r.integration] : [])))].sort();
-      const rewritten = rewrite(value);
-      result =
-        ids.length > 0
-          ? `\${${ids.map((id) => `contains(var.integrations, ${hcl(id)})`).join(' && ')} ? ${objectExpression(rewritten)} : null}`
-          : (rewritten as string);
-    }
-    folded[name] = { ...rest, value: result };
-  }
-  return folded;
-}
-
-/** A JSON value as one HCL expression on one line, conditionals of predicated fields included. */
-function objectExpression(value: unknown): string {
-  const p = predicated(value);
-  if (p) return soleExpression(conditional(p))!;
-  if (value !== null && typeof value === 'object' && !Array.isArray(value))
-    return `{ ${Object.entries(value)
-      .map(([k, v]) => `${k} = ${objectExpression(v)}`)
-      .join(', ')} }`;
-  return inline(value);
 }
 
 /** The synthesized configuration has a top-level block the Terraform module generator cannot key by integration. */
