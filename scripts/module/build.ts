@@ -1,5 +1,6 @@
 import type { App, TerraformStack } from 'cdktf';
-import { elementsOf, fold, type Element } from './fold';
+import { type Element, elementsOf } from './elements';
+import { fold } from './fold';
 import { type BodySchema, mapStrings } from './hcl';
 import type { Declarations } from './declarations';
 import { namesOf, withNames } from './names';

@@ -1,7 +1,7 @@
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../../src/catalog/catalog';
-import { expression, mapQuotedStrings, mapStrings, quote, soleExpression, templateParts } from './hcl';
-import { show } from '../../src/core/errors';
-import { ModuleGeneratorError } from './generator-error';
+import { mapQuotedStrings, mapStrings, quote, soleExpression, templateParts } from './hcl';
+import { mergeBodies, moduleCopiesDiffer, PREDICATES } from './merge';
+import { type Element, moduleBlockUnsupported, moduleElementOutsideIntegration, type Synthesized } from './elements';
 
 // Folds the constructs' fourteen copies of each object into one block with for_each, the way an
 // HCL author writes it: `azuread_application.this["teams"]`. The copies are compared after their
@@ -11,32 +11,6 @@ import { ModuleGeneratorError } from './generator-error';
 
 type Body = Record<string, unknown>;
 type Blocks = Record<string, Record<string, Body>>;
-
-/** The parts of a stack's synthesized JSON the module is made of. */
-export interface Synthesized {
-  readonly resource: Blocks;
-  readonly data: Blocks;
-  readonly check?: Record<string, Body>;
-  readonly variable: Record<string, Body>;
-  readonly output: Record<string, Body>;
-  readonly terraform: { required_providers: Record<string, { source: string; version: string }> };
-}
-
-/** One synthesized resource or data source, placed by its construct path. */
-export interface Element {
-  readonly kind: 'resource' | 'data';
-  readonly type: string;
-  readonly uniqueId: string;
-  /** Construct ids below the integration's construct, or below the stack for shared lookups. */
-  readonly segments: readonly string[];
-  /** The integration it belongs to; undefined for lookups that integrations share. */
-  readonly integration?: IntegrationId;
-  /** The catalog's API it is for, when its construct id ends with the API's name (per-API grants and lookups). */
-  readonly api?: string;
-  /** Whether the constructs gave it `count` (a shared lookup read only when needed); references index it with `[0]`. */
-  readonly counted: boolean;
-  readonly body: Body;
-}
 
 /** What the module's for_each blocks are made of. */
 export interface Folded {
@@ -64,60 +38,12 @@ const INTEGRATIONS = 'local.integrations';
 /** Per "<integration>/<API>" of the enabled integrations: `integration`, `api` and its scopes (modules/catalog). */
 const INTEGRATION_APIS = 'module.catalog.integration_apis';
 
-/** Catalog facts an object's existence, or a difference between copies, may follow. */
-const PREDICATES: readonly {
-  readonly holds: (id: IntegrationId) => boolean;
-  readonly hcl: (entry: string) => string;
-}[] = [{ holds: (id) => catalog()[id].authFlow === 'delegated', hcl: (entry) => `${entry}.auth_flow == "delegated"` }];
-
 const hcl = (value: unknown): string => JSON.stringify(value);
 const snake = (segment: string) => segment.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const sameSet = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
-/** API names as construct ids carry them, e.g. `WindowsDefenderATP`. */
-const API_IDS = new Map(
-  Object.values(catalog()).flatMap((d) => d.apis.map((a) => [a.name.replace(/[^A-Za-z0-9]/g, ''), a.name] as const)),
-);
 const apisOf = (id: IntegrationId) => [...new Set(catalog()[id].apis.map((a) => a.name))];
-
-/** The synthesized resources and data sources, each placed under its integration and API. */
-export function elementsOf(config: Synthesized, constructId: string): Element[] {
-  for (const key of Object.keys(config)) {
-    if (!['//', 'resource', 'data', 'check', 'variable', 'output', 'provider', 'terraform'].includes(key))
-      throw moduleBlockUnsupported(`${key} block`);
-  }
-  const elements: Element[] = [];
-  for (const kind of ['resource', 'data'] as const) {
-    for (const [type, blocks] of Object.entries(config[kind] ?? {})) {
-      for (const [uniqueId, { '//': meta, ...body }] of Object.entries(blocks)) {
-        const address = `${kind === 'data' ? 'data.' : ''}${type}.${uniqueId}`;
-        const path = (meta as { metadata: { path: string } }).metadata.path.split('/').slice(1);
-        const inIntegration = path[0] === constructId && (INTEGRATION_IDS as readonly string[]).includes(path[1]);
-        if (!inIntegration && path.length !== 1) throw moduleElementOutsideIntegration(address, path.join('/'));
-        // A shared lookup may be counted (read only when needed); the module gives it its own for_each.
-        const counted = !inIntegration && 'count' in body;
-        for (const argument of ['count', 'for_each'])
-          if (argument in body && !(counted && argument === 'count'))
-            throw moduleElementHasMetaArgument(address, argument);
-        const segments = inIntegration ? path.slice(2) : path;
-        const last = segments[segments.length - 1];
-        const apiId = [...API_IDS.keys()].find((a) => last.endsWith(a) && last.length > a.length);
-        elements.push({
-          kind,
-          type,
-          uniqueId,
-          segments,
-          integration: inIntegration ? (path[1] as IntegrationId) : undefined,
-          api: apiId && API_IDS.get(apiId),
-          counted,
-          body,
-        });
-      }
-    }
-  }
-  return elements;
-}
 
 /** Elements folded into one block: same kind, type and construct role, with or without an API. */
 interface Group {
@@ -217,80 +143,6 @@ function substitute(value: unknown, facts: readonly { text: string; expr: string
   return mapStrings(value, (s) => (facts.some((f) => f.text === s) ? `\${${exprOf(s)}}` : inTemplate(s, false)));
 }
 
-/** One value for all copies: the same one, or one per catalog fact. */
-function merge(
-  label: string,
-  field: string,
-  copies: readonly { integration: IntegrationId; value: unknown }[],
-  entry: (id: string) => string,
-): unknown {
-  const classes = new Map<string, IntegrationId[]>();
-  for (const c of copies)
-    classes.set(JSON.stringify(c.value) ?? 'undefined', [
-      ...(classes.get(JSON.stringify(c.value) ?? 'undefined') ?? []),
-      c.integration,
-    ]);
-  if (classes.size === 1) return copies[0].value;
-  const values = [...classes.keys()].map((k) => (k === 'undefined' ? undefined : JSON.parse(k)));
-  if (classes.size === 2) {
-    const [a, b] = [...classes.values()];
-    const ids = copies.map((c) => c.integration);
-    for (const p of PREDICATES) {
-      const holding = ids.filter(p.holds);
-      if (!sameSet(holding, a) && !sameSet(holding, b)) continue;
-      const [yes, no] = sameSet(holding, a) ? values : [values[1], values[0]];
-      return { [PREDICATED]: { condition: p.hcl(entry('')), yes, no } };
-    }
-  }
-  throw moduleCopiesDiffer(label, field, values);
-}
-const PREDICATED = '\0predicated';
-type Predicated = { condition: string; yes: unknown; no: unknown };
-const predicated = (v: unknown): Predicated | undefined =>
-  v !== null && typeof v === 'object' ? (v as Record<string, Predicated>)[PREDICATED] : undefined;
-
-/** A predicated attribute as a conditional expression. */
-const conditional = ({ condition, yes, no }: Predicated) =>
-  `\${${condition} ? ${expression(yes ?? null)} : ${expression(no ?? null)}}`;
-
-/** Folds the copies' bodies into one: top-level fields that differ by a catalog fact become conditionals or dynamic blocks. */
-function mergeBodies(
-  label: string,
-  copies: readonly { integration: IntegrationId; body: Body }[],
-  scope: Scope,
-  isBlock: (key: string) => boolean,
-): Body {
-  const keys = [...new Set(copies.flatMap((c) => Object.keys(c.body)))];
-  const merged: Body = {};
-  const dynamic: Record<string, Body> = {};
-  const entry = () => scope.entry;
-  for (const key of keys.filter((k) => k !== 'dynamic')) {
-    const value = merge(
-      label,
-      key,
-      copies.map((c) => ({ integration: c.integration, value: c.body[key] })),
-      entry,
-    );
-    const p = predicated(value);
-    if (!p) merged[key] = value;
-    else if (isBlock(key) && (p.yes === undefined || p.no === undefined)) {
-      // A block only some integrations have, e.g. the Web redirect URI of those registered with Nango.
-      const [condition, content] = p.yes === undefined ? [`!(${p.condition})`, p.no] : [p.condition, p.yes];
-      dynamic[key] = { for_each: `\${${condition} ? [true] : []}`, content };
-    } else merged[key] = conditional(p);
-  }
-  const own = merge(
-    label,
-    'dynamic',
-    copies.map((c) => ({ integration: c.integration, value: c.body.dynamic })),
-    entry,
-  );
-  if (predicated(own)) throw moduleCopiesDiffer(label, 'dynamic', [predicated(own)!.yes, predicated(own)!.no]);
-  if (own !== undefined || Object.keys(dynamic).length > 0)
-    merged.dynamic = { ...(own as Body | undefined), ...dynamic };
-  return merged;
-}
-
 /**
  * Folds the synthesized elements and checks into for_each blocks over the enabled integrations
  * (`local.integrations`) or their integration-API pairs (`module.catalog.integration_apis`).
@@ -381,7 +233,7 @@ function foldGroup(
         label,
         copies.map((c) => c.body),
       )
-    : mergeBodies(label, copies, scope, (key) => isBlock(`${g.type}.${key}`));
+    : mergeBodies(label, copies, scope.entry, (key) => isBlock(`${g.type}.${key}`));
 }
 
 /** Copies that must be the same: a shared lookup's, after its API's facts are replaced. */
@@ -469,36 +321,4 @@ function foldChecks(
     };
   }
   return folded;
-}
-
-/** The synthesized configuration has a top-level block the Terraform module generator cannot key by integration. */
-export function moduleBlockUnsupported(block: string): ModuleGeneratorError {
-  return new ModuleGeneratorError(
-    'MODULE_BLOCK_UNSUPPORTED',
-    `the constructs synthesized a \`${block}\`, which the Terraform module cannot switch per integration; expected only resource, data, check (without a data source, which cannot take for_each), variable and output blocks`,
-  );
-}
-
-/** Copies of one construct that differ between integrations in a way the module generator cannot express with for_each. */
-export function moduleCopiesDiffer(group: string, field: string, values: readonly unknown[]): ModuleGeneratorError {
-  return new ModuleGeneratorError(
-    'MODULE_COPIES_DIFFER',
-    `${group} differs between integrations at \`${field}\` (${values.map((v) => show(v).slice(0, 300)).join(' vs ')}); expected the integrations' copies to differ only by integration id, display name, API or a catalog fact the module holds as data (scripts/module/fold.ts)`,
-  );
-}
-
-/** A synthesized resource that belongs to no integration, so the module cannot key it by integration id. */
-export function moduleElementOutsideIntegration(address: string, path: string): ModuleGeneratorError {
-  return new ModuleGeneratorError(
-    'MODULE_ELEMENT_OUTSIDE_INTEGRATION',
-    `${address} (construct path ${path}) belongs to no integration; expected every resource under one integration's MicrosoftIntegrationApp, and only data sources shared at the stack's root`,
-  );
-}
-
-/** A synthesized resource that already has count or for_each, which the module generator sets itself. */
-export function moduleElementHasMetaArgument(address: string, argument: string): ModuleGeneratorError {
-  return new ModuleGeneratorError(
-    'MODULE_ELEMENT_HAS_META_ARGUMENT',
-    `${address} already has \`${argument}\`; expected no count or for_each, since the Terraform module keys each resource by its integration id`,
-  );
 }

@@ -1,4 +1,5 @@
-import { aligned, inline as inlineNode, type Node, parse, print } from './hcl-expression';
+import { aligned, inline as inlineNode, print } from './hcl-expression';
+import { type Node, parse } from './hcl-parse';
 
 // Writes Terraform's JSON configuration syntax (what cdktf synthesizes) as native HCL, laid out as
 // `terraform fmt` lays it out (test/module/module.e2e.test.ts runs `terraform fmt -check` on the result),

@@ -1,4 +1,4 @@
-import type { Element } from './fold';
+import type { Element } from './elements';
 import v010 from './v0.1.0-addresses.json';
 import { ModuleGeneratorError } from './generator-error';
 

@@ -1,5 +1,6 @@
 import { mapStrings, templateParts } from './hcl';
-import { inline, type Node, parse } from './hcl-expression';
+import { inline } from './hcl-expression';
+import { type Node, parse } from './hcl-parse';
 
 // Folded bodies written with the module's own names: an expression that a hand-written local holds
 // becomes `local.<name>`, and a value the module's locals have already put in the form the constructs

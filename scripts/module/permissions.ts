@@ -1,5 +1,5 @@
 import { INTEGRATION_IDS, catalog } from '../../src/catalog/catalog';
-import type { Element } from './fold';
+import type { Element } from './elements';
 import { mapStrings, quote } from './hcl';
 
 // The catalog as Terraform data (modules/catalog/catalog.tf), and the bodies that read what

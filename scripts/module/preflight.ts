@@ -1,5 +1,5 @@
 import { missingApiServicePrincipalMessage, scopeIdMismatchMessage } from '../../src/constructs/stack-lookups';
-import type { Element } from './fold';
+import type { Element } from './elements';
 import { quote } from './hcl';
 
 // The tenant preflight of src/constructs/stack-lookups.ts (requireDelegatedScopes) for

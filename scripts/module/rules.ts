@@ -6,7 +6,8 @@ import { nangoFieldsValidation } from '../../src/nango/nango-fields';
 import { checkNangoProvider } from '../../src/nango/nango-providers';
 import { NANGO_ENVIRONMENT_PATTERN, NANGO_UNIQUE_KEY_PATTERN } from '../../src/nango/nango-registration';
 import { type BodySchema, block, soleExpression } from './hcl';
-import { inline, type Node, parse } from './hcl-expression';
+import { inline } from './hcl-expression';
+import { type Node, parse } from './hcl-parse';
 import { moduleWording } from './wording';
 import { ModuleGeneratorError } from './generator-error';
 

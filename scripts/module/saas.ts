@@ -3,7 +3,7 @@ import { type App, ref, TerraformStack, Token } from 'cdktf';
 import { INTEGRATION_IDS } from '../../src/catalog/catalog';
 import { KindoSaasConsent } from '../../src/constructs/kindo-saas-consent';
 import { DEFAULT_ACCESS_APP_ROLE_ID } from '../../src/constructs/who-may-connect';
-import type { Element } from './fold';
+import type { Element } from './elements';
 import { deviationNotes, integrationEntry } from './permissions';
 import { show } from '../../src/core/errors';
 import { ModuleGeneratorError } from './generator-error';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, TerraformDataSource, TerraformResource, type TerraformStack } from 'cdktf';
 import { TerraformCheck } from '../../src/core/terraform-check';
-import type { Synthesized } from './fold';
+import type { Synthesized } from './elements';
 import type { BodySchema } from './hcl';
 
 // A module's stack synthesized by cdktf, with what its JSON alone does not say: each check's construct

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { inline, parse, print, WIDTH } from '../../scripts/module/hcl-expression';
+import { inline, print, WIDTH } from '../../scripts/module/hcl-expression';
+import { parse } from '../../scripts/module/hcl-parse';
 import { namesOf, withNames } from '../../scripts/module/names';
 import { naming } from '../../scripts/module/preflight';
 import { moduleWording } from '../../scripts/module/wording';
