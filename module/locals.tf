@@ -5,6 +5,8 @@
 locals {
   nango_server_url   = trimsuffix(var.nango_server_url, "/")
   nango_callback_url = coalesce(var.nango_callback_url, "${local.nango_server_url}/oauth/callback")
+  # As the messages about a change of Nango environment name the one given.
+  nango_environment_named = coalesce(var.nango_environment, "none")
 
   # GUIDs in lower case, as Graph returns them: azuread compares IDs as given, and an ID in capitals
   # would differ from what it reads back on every plan (a replacement, where the argument forces one).

@@ -26,16 +26,16 @@ resource "terraform_data" "nango_environment" {
         "Kindo integration '${each.key}': this Terraform state registered Nango integration ",
         "'${each.value.nango_unique_key}' in Nango environment ",
         "'${coalesce(self.output.name, "none")}', and this plan names environment ",
-        "'${coalesce(var.nango_environment, "none")}' (nango.environment; nango_environment in ",
-        "the default stack and the module). Nothing was changed: deleting the integration from ",
+        "'${local.nango_environment_named}' (nango.environment; nango_environment in the default ",
+        "stack and the module). Nothing was changed: deleting the integration from ",
         "'${coalesce(self.output.name, "none")}' needs that environment's secret key, which ",
         "Terraform does not keep. Expected '${coalesce(self.output.name, "none")}' with its ",
-        "secret key. To move to '${coalesce(var.nango_environment, "none")}': with ",
+        "secret key. To move to '${local.nango_environment_named}': with ",
         "'${coalesce(self.output.name, "none")}' and its secret key in TF_VAR_nango_secret_key, ",
         "run terraform destroy -target='terraform_data.nango_environment[\"${each.key}\"]' ",
         "(prefixed with module.<name>. inside a module; it deletes the integration from ",
         "'${coalesce(self.output.name, "none")}' and leaves the Entra app), then apply with ",
-        "'${coalesce(var.nango_environment, "none")}' and its key. See docs/nango-registration.md.",
+        "'${local.nango_environment_named}' and its key. See docs/nango-registration.md.",
       ])
     }
   }

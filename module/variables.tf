@@ -110,12 +110,11 @@ variable "integrations" {
   }
 
   validation {
-    condition = length(distinct([
+    # Each delegated integration's key, given or "kindo-<id>": as many distinct keys as integrations.
+    condition = length(setintersection(keys(var.integrations), module.catalog.delegated)) == length(distinct([
       for id, i in var.integrations : coalesce(try(i.nango.unique_key, null), "kindo-${id}")
       if contains(module.catalog.delegated, id)
-      ])) == length([
-      for id in keys(var.integrations) : id if contains(module.catalog.delegated, id)
-    ])
+    ]))
     error_message = join("", [
       "integrations gives two integrations the same Nango unique key (",
       jsonencode({ for id, i in var.integrations : id => i.nango.unique_key if try(i.nango.unique_key, null) != null }),

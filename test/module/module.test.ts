@@ -94,6 +94,12 @@ describe('Terraform module (module/)', () => {
     expect(read('module/main.nango.tf')).toMatch(/^resource "terraform_data" "nango_registration" \{$/m);
   });
 
+  test("the integrations' descriptions name every integration id of the catalog", () => {
+    for (const m of [main(), built().saas])
+      for (const id of INTEGRATION_IDS)
+        expect(String(m.declarations.variable.integrations.description), id).toContain(id);
+  });
+
   test('no line of a .tf file is over 200 characters, the catalog data aside', () => {
     for (const path of tfUnder(MODULE_DIR).filter((f) => !f.endsWith('/catalog.tf'))) {
       const long = read(path)
