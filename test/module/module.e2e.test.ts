@@ -104,7 +104,7 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
       '8F1A2B3C-4D5E-4F60-8A7B-9C0D1E2F3A4B',
       '5B1C7E4A-9D2F-4E8B-A1C3-6F7D8E9A0B1C',
       '6C2D8F5B-0E3A-4F9C-B2D4-7A8E9F0B1C2D',
-      'ABCDEF01-86F1-41AF-91AB-2D7CD011DB47',
+      '72F988BF-86F1-41AF-91AB-2D7CD011DB47',
     ];
     const vars = {
       integrations: `{teams={allowed_groups=["${group}"]},outlook={},fabric={existing_app={application_object_id="${ADOPTED_APP.toUpperCase()}",client_secrets=[{key_id="${ADOPTED_APP.toUpperCase()}"}]}}}`,

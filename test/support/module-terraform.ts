@@ -7,7 +7,7 @@ import { ROOT, built } from './module';
 import { terraform } from './terraform';
 
 /** The tenant and object ID the stand-in for `azuread_client_config`, the identity Terraform runs as, reports. */
-export const STAND_IN_TENANT = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+export const STAND_IN_TENANT = '00000000-0000-0000-0000-000000000001';
 export const STAND_IN_CALLER = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 
 /** Copies the `.tf` files of a module directory (not its subdirectories) into `to`, each through `edit`. */
