@@ -29,6 +29,7 @@ variable "integrations" {
     - `remove_permissions` - (Optional) permissions of Kindo's guide list (PERMISSIONS.md) to leave out, by
       name or as "<API>/<name>" where two APIs share the name, e.g. `["Mail.Send"]`. They leave the app's
       required permissions, its admin consent and its Nango scopes; the app's notes record each removal.
+      `offline_access` is refused: Nango requests it at every sign-in.
     - `add_permissions` - (Optional) delegated permissions beyond the guide list: `api` (its catalog name,
       one the integration's guide list already uses: the module has one admin-consent grant per such API),
       `name` and `id` as the API's service principal publishes the scope, `justification` (why, at least

@@ -244,6 +244,11 @@ describe.skipIf(!hasTerraform)('Kindo SaaS submodule evaluated by terraform (ter
       'integrations["fabric"] changes its permissions; expected remove_permissions and add_permissions only for delegated integrations',
     ],
     [
+      'remove_permissions',
+      { integrations: one({ remove_permissions: ['offline_access'] }) },
+      'integrations["teams"].remove_permissions[0] is "offline_access"; expected it kept',
+    ],
+    [
       'add_permissions',
       { integrations: one({ add_permissions: [{ ...MAIL_READ, justification: 'mail' }] }) },
       'integrations["teams"].add_permissions[0].justification is "mail"; expected a justification of at least 20 characters',

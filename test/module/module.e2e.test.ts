@@ -483,6 +483,11 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
       'integrations["outlook"].remove_permissions[0] is "WindowsDefenderATP/Mail.Send", which does not name exactly one permission of outlook',
     ],
     [
+      'remove_permissions',
+      { integrations: settingsOf({ teams: { remove_permissions: ['User.Read', 'Microsoft Graph/offline_access'] } }) },
+      'integrations["teams"].remove_permissions[1] is "Microsoft Graph/offline_access"; expected it kept: Nango requests offline_access at every sign-in',
+    ],
+    [
       'add_permissions',
       { integrations: settingsOf({ teams: {}, fabric: { add_permissions: [ADDED_MAIL_READ] } }) },
       'integrations["fabric"] changes its permissions; expected remove_permissions and add_permissions only for delegated integrations',

@@ -76,6 +76,24 @@ variable "integrations" {
     ])))
   }
 
+  # As the constructs refuse it (src/constructs/admin-consent.ts): Nango requests offline_access at every
+  # sign-in, so without it the scope would be asked for but neither registered nor consented.
+  validation {
+    condition = alltrue(flatten([
+      for i in values(var.integrations) : [for r in i.remove_permissions : !endswith("/${r}", "/offline_access")]
+    ]))
+    error_message = format("%s.", join("; ", flatten([
+      for id, i in var.integrations : [
+        for n, r in i.remove_permissions : join("", [
+          "integrations[\"${id}\"].remove_permissions[${n}] is \"${r}\"; expected it kept: Nango requests",
+          " offline_access at every sign-in, and Kindo needs its refresh token",
+          " (docs/troubleshooting.md#synth-stops-offline_access-cannot-be-removed)",
+        ])
+        if endswith("/${r}", "/offline_access")
+      ]
+    ])))
+  }
+
   validation {
     condition = alltrue(flatten([
       for id, i in var.integrations : [

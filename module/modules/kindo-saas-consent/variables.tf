@@ -13,7 +13,8 @@ variable "integrations" {
     - `remove_permissions` - (Optional) permissions of Kindo's guide list (PERMISSIONS.md) to leave out of
       the tenant-wide grants, by name or as "<API>/<name>" where two APIs share the name, e.g.
       `["Mail.Send"]`. Kindo's app may still ask for them at sign-in, where only an admin can then consent;
-      the service principal's notes record each removal.
+      the service principal's notes record each removal. `offline_access` is refused: Kindo needs its
+      refresh token.
     - `add_permissions` - (Optional) delegated permissions beyond the guide list to consent to: `api` (its
       catalog name, one the integration's guide list uses: one grant per such API), `name` and `id` as the
       API's service principal publishes the scope, `justification` (at least 20 characters), and for
