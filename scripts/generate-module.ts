@@ -257,11 +257,13 @@ export async function buildModule(): Promise<ModuleBuild> {
     ),
     'module/moved.tf': movedFile(moves, schema),
     ...Object.fromEntries(Object.entries(main.assets).map(([name, content]) => [`module/${name}`, content])),
-    ...foldedFiles(SAAS_MODULE_PATH, saasBlocks, schema),
+    // Each module's blocks are written by its own synthesis: which arguments are nested blocks (`timeouts`)
+    // is known only for the resources its constructs set them on.
+    ...foldedFiles(SAAS_MODULE_PATH, saasBlocks, saas.schema),
     [`${SAAS_MODULE_PATH}/versions.tf`]: versionsFile(
       "azuread for Kindo's service principals, their grants and assignments.",
       saas.providers,
-      schema,
+      saas.schema,
     ),
   };
   const built = {

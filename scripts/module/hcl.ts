@@ -172,7 +172,15 @@ const bare = (value: unknown): string =>
 
 /** The body of a block, indented by `indent`; `path` names the block for the schema. */
 export function body(value: Record<string, unknown>, path: string, schema: BodySchema, indent = INDENT): string {
-  const order = (k: string) => (LEADING.includes(k) ? -1 : TRAILING.includes(k) ? 1 + TRAILING.indexOf(k) : 0);
+  // Arguments, then nested blocks (`timeouts`), as `terraform fmt`'s users write them; meta-arguments around them.
+  const order = (k: string) =>
+    LEADING.includes(k)
+      ? -1
+      : TRAILING.includes(k)
+        ? 2 + TRAILING.indexOf(k)
+        : k === 'dynamic' || schema.isBlock(`${path}.${k}`)
+          ? 1
+          : 0;
   const keys = Object.keys(value).sort((a, b) => order(a) - order(b));
   const sections: string[] = [];
   let attributes: { name: string; value: (col: number) => string }[] = [];

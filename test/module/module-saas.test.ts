@@ -53,6 +53,9 @@ describe('Kindo SaaS submodule (module/modules/kindo-saas-consent)', () => {
       app_role_assignment_required: '${var.require_assignment}',
       owners: '${local.integration_owners[each.key]}',
     });
+    // A nested block of the service principal, as the construct sets it, written as a block.
+    expect(sp.timeouts).toEqual({ create: '3m' });
+    expect(read('main.entra.tf')).toContain('\n  timeouts {\n    create = "3m"\n  }\n');
     expect(sp.tags).toEqual([
       'WindowsAzureActiveDirectoryIntegratedApp',
       'kindo-microsoft-integrations:saas',

@@ -28,6 +28,10 @@ resource "azuread_service_principal" "this" {
     "kindo-integration:${each.key}",
   ]
   use_existing = true
+
+  timeouts {
+    create = "3m"
+  }
 }
 
 resource "azuread_service_principal_delegated_permission_grant" "this" {
