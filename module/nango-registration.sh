@@ -109,7 +109,7 @@ claim)
     ;;
   200)
     if [ "${NANGO_ADOPT:-false}" != true ]; then
-      echo "$who: Nango already has an integration '$key', which this Terraform state did not create; it is left as it is. To take it over (its connections are kept, its client ID, secret, scopes and name are overwritten, and destroying this stack deletes it), set adoptExistingNangoIntegration: true on the app (adoptExistingNangoIntegrations in KindoMicrosoftIntegrations, adopt_existing_nango_integrations in the module); or choose another unique key." >&2
+      echo "$who: Nango already has an integration '$key', which this Terraform state did not create; it is left as it is. To take it over (its connections are kept, its client ID, secret, scopes and name are overwritten, and destroying this stack deletes it), set adoptExistingNangoIntegration: true on the app (adoptExistingNangoIntegrations in KindoMicrosoftIntegrations, integrations[\"$KINDO_INTEGRATION\"].nango.adopt_existing in the module); or choose another unique key." >&2
       exit 1
     fi
     check_provider

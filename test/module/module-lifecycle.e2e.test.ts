@@ -399,7 +399,7 @@ describe.skipIf(!hasTerraform)('Terraform module lifecycle with a Nango stand-in
     expect(failed).toContain(
       "Kindo integration 'outlook': Nango already has an integration 'kindo-outlook', which this Terraform state did not create; it is left as it is.",
     );
-    expect(failed).toContain('adopt_existing_nango_integrations in the module');
+    expect(failed).toContain('integrations["outlook"].nango.adopt_existing in the module');
     expect(nango.integrations.get('kindo-outlook')).toEqual(theirs);
 
     inputs = { ...inputs, adopt: ['outlook'] };
