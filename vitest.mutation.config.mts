@@ -17,6 +17,6 @@ export default defineConfig({
   test: {
     ...shared,
     include: only ?? ['test/**/*.test.ts'],
-    exclude: [...configDefaults.exclude, 'test/module/module.e2e.test.ts', ...(only ? [] : ['test/**/*.e2e.test.ts'])],
+    exclude: [...configDefaults.exclude, 'test/module/*.e2e.test.ts', ...(only ? [] : ['test/**/*.e2e.test.ts'])],
   },
 });

@@ -228,7 +228,7 @@ claim)
     elif owned; then
       echo "Nango integration '$key' holds this registration already (an earlier apply's answer was lost); taken as this state's"
     else
-      echo "$who: Nango already has an integration '$key' with another client ID or secret; it is left as it is. Set adoptExistingNangoIntegration to take it over (adopt_existing_nango_integrations in the module), or choose another unique key ($docs#an-existing-integration)" >&2
+      echo "$who: Nango already has an integration '$key' with another client ID or secret; it is left as it is. Set adoptExistingNangoIntegration to take it over (integrations[\"$KINDO_INTEGRATION\"].nango.adopt_existing in the module), or choose another unique key ($docs#an-existing-integration)" >&2
       exit 1
     fi
     ;;

@@ -2,7 +2,29 @@
 
 check "secret_expiry" {
   assert {
-    condition     = alltrue([for id in keys(azuread_application_password.this) : var.secret_expiry_warning_days == 0 || timecmp(azuread_application_password.this[id].end_date, timeadd(plantimestamp(), format("%dh", var.secret_expiry_warning_days * 24))) > 0])
-    error_message = join("\n", [for id in keys(azuread_application_password.this) : "The client secret of Kindo integration '${id}' expires at ${azuread_application_password.this[id].end_date}, within ${var.secret_expiry_warning_days} days: rotate it by changing secretRotation, or with terraform apply -replace=azuread_application_password.this[\"${id}\"]" if !(var.secret_expiry_warning_days == 0 || timecmp(azuread_application_password.this[id].end_date, timeadd(plantimestamp(), format("%dh", var.secret_expiry_warning_days * 24))) > 0)])
+    condition = alltrue([
+      for id in keys(azuread_application_password.this) : (
+        var.secret_expiry_warning_days == 0
+        || timecmp(
+          azuread_application_password.this[id].end_date,
+          timeadd(plantimestamp(), format("%dh", var.secret_expiry_warning_days * 24)),
+        ) > 0
+      )
+    ])
+    error_message = join("\n", [
+      for id in keys(azuread_application_password.this) : join("", [
+        "The client secret of Kindo integration '${id}' expires at ",
+        "${azuread_application_password.this[id].end_date}, within ",
+        "${var.secret_expiry_warning_days} days: rotate it by changing secret_rotation, or with ",
+        "terraform apply -replace=module.<name>.azuread_application_password.this[\"${id}\"]",
+      ])
+      if !(
+        var.secret_expiry_warning_days == 0
+        || timecmp(
+          azuread_application_password.this[id].end_date,
+          timeadd(plantimestamp(), format("%dh", var.secret_expiry_warning_days * 24)),
+        ) > 0
+      )
+    ])
   }
 }

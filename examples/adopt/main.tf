@@ -18,6 +18,7 @@ variable "nango_secret_key" {
   sensitive = true
 }
 
+# `kindo-microsoft-integrations adopt --format hcl` prints these from the `az` output (docs/adopting.md).
 locals {
   kindo_existing_apps = {
     # Kindo - Microsoft Teams: the first apply changes nothing on it.
@@ -35,12 +36,13 @@ locals {
 
 module "kindo_microsoft_integrations" {
   source           = "../../module"
-  integrations     = ["teams"]
   nango_secret_key = var.nango_secret_key
 
-  existing_apps = local.kindo_existing_apps
-  # Your Nango integrations made by hand: taken over and updated in place, connections kept (set their unique keys if not kindo-<id>).
-  adopt_existing_nango_integrations = ["teams"]
+  integrations = {
+    # Your Nango integrations made by hand: taken over and updated in place, connections kept (set their unique keys if not kindo-<id>).
+    "teams" = { existing_app = local.kindo_existing_apps["teams"], nango = { adopt_existing = true } }
+    # and the integrations you do not adopt, as before
+  }
 }
 
 # Import blocks belong in the root module (Terraform >= 1.7 for for_each); they are spent after the first apply.

@@ -21,13 +21,30 @@ variable "nango_secret_key" {
 module "kindo_microsoft_integrations" {
   source = "../../module"
 
-  integrations      = ["defender", "ediscovery", "entra-id", "entra-id-governance", "excel-online", "fabric", "graph-security", "intune", "outlook", "outlook-calendar", "purview-compliance", "purview-data-governance", "teams", "sharepoint-online"]
+  # All of them, as the TypeScript default stack has; `{}` takes every default.
+  integrations = {
+    "defender"                = {}
+    "ediscovery"              = {}
+    "entra-id"                = {}
+    "entra-id-governance"     = {}
+    "excel-online"            = {}
+    "fabric"                  = {}
+    "graph-security"          = {}
+    "intune"                  = {}
+    "outlook"                 = {}
+    "outlook-calendar"        = {}
+    "purview-compliance"      = {}
+    "purview-data-governance" = {}
+    "teams"                   = {}
+    "sharepoint-online"       = {}
+    # Settings per integration, e.g. fields a Kindo integration form asks for, registered with Nango
+    # (which integration asks for which: the package README):
+    # "purview-data-governance" = { nango = { fields = { purview_endpoint = "https://<account>.purview.azure.com" } } }
+  }
   nango_server_url  = "https://api.nango.dev"
   nango_secret_key  = var.nango_secret_key
   nango_environment = "prod" # the environment the key belongs to: a plan naming another fails
 
-  # Fields a Kindo integration form asks for, registered with Nango (which integration asks for which: the package README), e.g.
-  # nango_fields = { "purview-data-governance" = { purview_endpoint = "https://<account>.purview.azure.com" } }
   # Apps set up by hand from Kindo's guide have the same names and stop the plan: adopt them (docs/adopting.md)
   # rather than set prevent_duplicate_names = false.
 }

@@ -16,16 +16,14 @@ provider "azuread" {}
 module "kindo_saas_consent" {
   source = "../../module/modules/kindo-saas-consent"
 
-  integrations = ["teams", "defender"]
   # Kindo publishes its apps' client IDs; these are placeholders for them.
-  saas_client_ids = {
-    teams    = "3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b"
-    defender = "4a3b2c1d-6e5f-4a70-9b8c-1d0e2f3a4b5c"
+  integrations = {
+    teams    = { client_id = "3f2a1b4c-5d6e-4f70-8a9b-0c1d2e3f4a5b" }
+    defender = { client_id = "4a3b2c1d-6e5f-4a70-9b8c-1d0e2f3a4b5c", allowed_groups = ["5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c"] }
   }
 
   # Only the security team may connect Defender; Teams is left to assignments made in Entra.
   require_assignment = true
-  allowed_groups     = { defender = ["5b1c7e4a-9d2f-4e8b-a1c3-6f7d8e9a0b1c"] }
 }
 
 output "service_principal_object_ids" {

@@ -1,7 +1,7 @@
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../../src/catalog/catalog';
-import { expression, inline, mapQuotedStrings, mapStrings, quote, soleExpression, templateParts } from './hcl';
-import { show } from '../../src/core/errors';
-import { ModuleGeneratorError } from './generator-error';
+import { mapQuotedStrings, mapStrings, quote, soleExpression, templateParts } from './hcl';
+import { mergeBodies, moduleCopiesDiffer, PREDICATES } from './merge';
+import { type Element, moduleBlockUnsupported, moduleElementOutsideIntegration, type Synthesized } from './elements';
 
 // Folds the constructs' fourteen copies of each object into one block with for_each, the way an
 // HCL author writes it: `azuread_application.this["teams"]`. The copies are compared after their
@@ -12,39 +12,11 @@ import { ModuleGeneratorError } from './generator-error';
 type Body = Record<string, unknown>;
 type Blocks = Record<string, Record<string, Body>>;
 
-/** The parts of a stack's synthesized JSON the module is made of. */
-export interface Synthesized {
-  readonly resource: Blocks;
-  readonly data: Blocks;
-  readonly check?: Record<string, Body>;
-  readonly variable: Record<string, Body>;
-  readonly output: Record<string, Body>;
-  readonly terraform: { required_providers: Record<string, { source: string; version: string }> };
-}
-
-/** One synthesized resource or data source, placed by its construct path. */
-export interface Element {
-  readonly kind: 'resource' | 'data';
-  readonly type: string;
-  readonly uniqueId: string;
-  /** Construct ids below the integration's construct, or below the stack for shared lookups. */
-  readonly segments: readonly string[];
-  /** The integration it belongs to; undefined for lookups that integrations share. */
-  readonly integration?: IntegrationId;
-  /** The catalog's API it is for, when its construct id ends with the API's name (per-API grants and lookups). */
-  readonly api?: string;
-  /** Whether the constructs gave it `count` (a shared lookup read only when needed); references index it with `[0]`. */
-  readonly counted: boolean;
-  readonly body: Body;
-}
-
 /** What the module's for_each blocks are made of. */
 export interface Folded {
   readonly resource: Blocks;
   readonly data: Blocks;
   readonly check: Record<string, Body>;
-  readonly output: Record<string, Body>;
-  readonly locals: Body;
   /** Per synthesized element, its instance address in the module, e.g. `azuread_application.this["teams"]`. */
   readonly instances: Map<Element, string>;
 }
@@ -57,67 +29,21 @@ export interface FoldOptions {
   readonly checkPaths: ReadonlyMap<string, readonly string[]>;
   /** Per element, a body to fold instead of the synthesized one. */
   readonly bodies: ReadonlyMap<Element, Body>;
-  /** Per element, a further condition for its existence, given its integration id as an HCL expression. */
-  readonly conditions: ReadonlyMap<Element, (integration: string) => string>;
   /** Per resource type, a variable that gates it (the constructs create it only when a prop says so). */
   readonly gates: Readonly<Record<string, string>>;
 }
 
-/** Catalog facts an object's existence, or a difference between copies, may follow. */
-const PREDICATES: readonly {
-  readonly holds: (id: IntegrationId) => boolean;
-  readonly hcl: (entry: string) => string;
-}[] = [{ holds: (id) => catalog()[id].authFlow === 'delegated', hcl: (entry) => `${entry}.auth_flow == "delegated"` }];
+/** The hand-written values the folded blocks iterate over. */
+const INTEGRATIONS = 'local.integrations';
+/** Per "<integration>/<API>" of the enabled integrations: `integration`, `api` and its scopes (modules/catalog). */
+const INTEGRATION_APIS = 'module.catalog.integration_apis';
 
 const hcl = (value: unknown): string => JSON.stringify(value);
 const snake = (segment: string) => segment.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const sameSet = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && [...a].sort().join('\n') === [...b].sort().join('\n');
-/** API names as construct ids carry them, e.g. `WindowsDefenderATP`. */
-const API_IDS = new Map(
-  Object.values(catalog()).flatMap((d) => d.apis.map((a) => [a.name.replace(/[^A-Za-z0-9]/g, ''), a.name] as const)),
-);
 const apisOf = (id: IntegrationId) => [...new Set(catalog()[id].apis.map((a) => a.name))];
-
-/** The synthesized resources and data sources, each placed under its integration and API. */
-export function elementsOf(config: Synthesized, constructId: string): Element[] {
-  for (const key of Object.keys(config)) {
-    if (!['//', 'resource', 'data', 'check', 'variable', 'output', 'provider', 'terraform'].includes(key))
-      throw moduleBlockUnsupported(`${key} block`);
-  }
-  const elements: Element[] = [];
-  for (const kind of ['resource', 'data'] as const) {
-    for (const [type, blocks] of Object.entries(config[kind] ?? {})) {
-      for (const [uniqueId, { '//': meta, ...body }] of Object.entries(blocks)) {
-        const address = `${kind === 'data' ? 'data.' : ''}${type}.${uniqueId}`;
-        const path = (meta as { metadata: { path: string } }).metadata.path.split('/').slice(1);
-        const inIntegration = path[0] === constructId && (INTEGRATION_IDS as readonly string[]).includes(path[1]);
-        if (!inIntegration && (kind === 'resource' || path.length !== 1))
-          throw moduleElementOutsideIntegration(address, path.join('/'));
-        // A shared lookup may be counted (read only when needed); the module gives it its own for_each.
-        const counted = !inIntegration && 'count' in body;
-        for (const argument of ['count', 'for_each'])
-          if (argument in body && !(counted && argument === 'count'))
-            throw moduleElementHasMetaArgument(address, argument);
-        const segments = inIntegration ? path.slice(2) : path;
-        const last = segments[segments.length - 1];
-        const apiId = [...API_IDS.keys()].find((a) => last.endsWith(a) && last.length > a.length);
-        elements.push({
-          kind,
-          type,
-          uniqueId,
-          segments,
-          integration: inIntegration ? (path[1] as IntegrationId) : undefined,
-          api: apiId && API_IDS.get(apiId),
-          counted,
-          body,
-        });
-      }
-    }
-  }
-  return elements;
-}
 
 /** Elements folded into one block: same kind, type and construct role, with or without an API. */
 interface Group {
@@ -162,7 +88,8 @@ function groupsOf(elements: readonly Element[]): Group[] {
   for (const g of all) {
     const ownOfType = all.filter((o) => !o.shared && o.kind === g.kind && o.type === g.type);
     // An integration's only object of a type is `this`; shared lookups keep their role: `client_config`, `api`.
-    if (!g.shared && ownOfType.length === 1) g.name = 'this';
+    // A terraform_data is a record beside the objects, never the object itself: it keeps its role, `first_applier`.
+    if (!g.shared && ownOfType.length === 1 && g.type !== 'terraform_data') g.name = 'this';
     else g.name = snake(g.role.join('_').replace(/^Kindo(?=[A-Z])/, ''));
   }
   return all;
@@ -177,10 +104,10 @@ interface Scope {
 const EACH: Scope = { id: 'each.key', entry: 'each.value' };
 const EACH_PAIR: Scope = {
   id: 'each.value.integration',
-  entry: 'local.catalog[each.value.integration]',
+  entry: `${INTEGRATIONS}[each.value.integration]`,
   api: 'each.value.api',
 };
-const forVariable = (name: string): Scope => ({ id: name, entry: `local.catalog[${name}]` });
+const forVariable = (name: string): Scope => ({ id: name, entry: `${INTEGRATIONS}[${name}]` });
 
 /** Replacements, longest text first, for the values that vary with the integration and API. */
 function factsOf(e: Element, scope: Scope): { text: string; expr: string }[] {
@@ -195,10 +122,7 @@ function factsOf(e: Element, scope: Scope): { text: string; expr: string }[] {
     const api = Object.values(catalog())
       .flatMap((d) => d.apis)
       .find((a) => a.name === e.api)!;
-    facts.push(
-      { text: e.api, expr: 'each.key' },
-      { text: api.resourceAppId, expr: 'local.apis[each.key].resource_app_id' },
-    );
+    facts.push({ text: e.api, expr: 'each.key' }, { text: api.resourceAppId, expr: 'each.value.resource_app_id' });
   }
   return facts.sort((a, b) => b.text.length - a.text.length);
 }
@@ -220,83 +144,9 @@ function substitute(value: unknown, facts: readonly { text: string; expr: string
   return mapStrings(value, (s) => (facts.some((f) => f.text === s) ? `\${${exprOf(s)}}` : inTemplate(s, false)));
 }
 
-/** One value for all copies: the same one, or one per catalog fact. */
-function merge(
-  label: string,
-  field: string,
-  copies: readonly { integration: IntegrationId; value: unknown }[],
-  entry: (id: string) => string,
-): unknown {
-  const classes = new Map<string, IntegrationId[]>();
-  for (const c of copies)
-    classes.set(JSON.stringify(c.value) ?? 'undefined', [
-      ...(classes.get(JSON.stringify(c.value) ?? 'undefined') ?? []),
-      c.integration,
-    ]);
-  if (classes.size === 1) return copies[0].value;
-  const values = [...classes.keys()].map((k) => (k === 'undefined' ? undefined : JSON.parse(k)));
-  if (classes.size === 2) {
-    const [a, b] = [...classes.values()];
-    const ids = copies.map((c) => c.integration);
-    for (const p of PREDICATES) {
-      const holding = ids.filter(p.holds);
-      if (!sameSet(holding, a) && !sameSet(holding, b)) continue;
-      const [yes, no] = sameSet(holding, a) ? values : [values[1], values[0]];
-      return { [PREDICATED]: { condition: p.hcl(entry('')), yes, no } };
-    }
-  }
-  throw moduleCopiesDiffer(label, field, values);
-}
-const PREDICATED = '\0predicated';
-type Predicated = { condition: string; yes: unknown; no: unknown };
-const predicated = (v: unknown): Predicated | undefined =>
-  v !== null && typeof v === 'object' ? (v as Record<string, Predicated>)[PREDICATED] : undefined;
-
-/** A predicated attribute as a conditional expression. */
-const conditional = ({ condition, yes, no }: Predicated) =>
-  `\${${condition} ? ${expression(yes ?? null)} : ${expression(no ?? null)}}`;
-
-/** Folds the copies' bodies into one: top-level fields that differ by a catalog fact become conditionals or dynamic blocks. */
-function mergeBodies(
-  label: string,
-  copies: readonly { integration: IntegrationId; body: Body }[],
-  scope: Scope,
-  isBlock: (key: string) => boolean,
-): Body {
-  const keys = [...new Set(copies.flatMap((c) => Object.keys(c.body)))];
-  const merged: Body = {};
-  const dynamic: Record<string, Body> = {};
-  const entry = () => scope.entry;
-  for (const key of keys.filter((k) => k !== 'dynamic')) {
-    const value = merge(
-      label,
-      key,
-      copies.map((c) => ({ integration: c.integration, value: c.body[key] })),
-      entry,
-    );
-    const p = predicated(value);
-    if (!p) merged[key] = value;
-    else if (isBlock(key) && (p.yes === undefined || p.no === undefined)) {
-      // A block only some integrations have, e.g. the Web redirect URI of those registered with Nango.
-      const [condition, content] = p.yes === undefined ? [`!(${p.condition})`, p.no] : [p.condition, p.yes];
-      dynamic[key] = { for_each: `\${${condition} ? [true] : []}`, content };
-    } else merged[key] = conditional(p);
-  }
-  const own = merge(
-    label,
-    'dynamic',
-    copies.map((c) => ({ integration: c.integration, value: c.body.dynamic })),
-    entry,
-  );
-  if (predicated(own)) throw moduleCopiesDiffer(label, 'dynamic', [predicated(own)!.yes, predicated(own)!.no]);
-  if (own !== undefined || Object.keys(dynamic).length > 0)
-    merged.dynamic = { ...(own as Body | undefined), ...dynamic };
-  return merged;
-}
-
 /**
- * Folds the synthesized elements, checks and outputs into for_each blocks over the enabled
- * integrations (`local.integrations`), with the locals their for_each expressions read.
+ * Folds the synthesized elements and checks into for_each blocks over the enabled integrations
+ * (`local.integrations`) or their integration-API pairs (`module.catalog.integration_apis`).
  */
 export function fold(
   config: Synthesized,
@@ -309,6 +159,24 @@ export function fold(
   const instances = new Map(
     elements.map((e) => [e, `${addressOf(groupOf.get(e)!)}${keyOf(e) === undefined ? '' : `[${hcl(keyOf(e))}]`}`]),
   );
+  const { referenced, rewrite, bySynthAddress } = referencesOf(elements, instances);
+  const resource: Blocks = {};
+  const data: Blocks = {};
+  for (const g of [...groups].sort((a, b) => Number(a.shared) - Number(b.shared))) {
+    const folding = { options, groupOf, bySynthAddress, rewrite, isBlock };
+    const { for_each: given, ...merged } = foldGroup(g, folding);
+    const forEach = (given as string | undefined) ?? forEachOf(g, addressOf(g), options);
+    (g.kind === 'resource' ? resource : data)[g.type] ??= {};
+    (g.kind === 'resource' ? resource : data)[g.type][g.name] = {
+      ...(forEach ? { for_each: forEach } : {}),
+      ...merged,
+    };
+  }
+  return { resource, data, check: foldChecks(config.check ?? {}, options, referenced, rewrite, groupOf), instances };
+}
+
+/** How a body's references to synthesized elements are found, and rewritten to the folded blocks' instances. */
+function referencesOf(elements: readonly Element[], instances: ReadonlyMap<Element, string>) {
   const bySynthAddress = new Map(
     elements.map((e) => [`${e.kind === 'data' ? 'data.' : ''}${e.type}.${e.uniqueId}`, e]),
   );
@@ -329,51 +197,44 @@ export function fold(
         return `${instances.get(e)!}${index && !e.counted ? index : ''}`;
       }),
     );
+  return { referenced, rewrite, bySynthAddress };
+}
 
-  const locals: Body = {
-    integrations: '${{ for id in var.integrations : id => local.catalog[id] }}',
-  };
-  const resource: Blocks = {};
-  const data: Blocks = {};
-  /** Per group of per-API objects, the local holding its instances. */
-  const pairLocals = new Map<Group, string>();
-
-  const ordered = [...groups].sort((a, b) => Number(a.shared) - Number(b.shared));
-  for (const g of ordered) {
-    const label = addressOf(g);
-    const scope = g.shared ? EACH : g.perApi ? EACH_PAIR : EACH;
-    const copies = g.members.map((e) => {
-      const { depends_on: dependsOn, ...rest } = (options.bodies.get(e) ?? e.body) as Body & { depends_on?: string[] };
-      const body = substitute(rewrite(rest), factsOf(e, scope)) as Body;
-      // depends_on names whole blocks; Terraform takes no instance keys there.
-      if (dependsOn)
-        body.depends_on = [...new Set(dependsOn.map((d) => addressOf(groupOf.get(bySynthAddress.get(d)!)!)))];
-      return { integration: e.integration ?? (INTEGRATION_IDS[0] as IntegrationId), body };
-    });
-    const { for_each: given, ...merged } = g.shared
-      ? sameForAll(
-          label,
-          copies.map((c) => c.body),
-        )
-      : mergeBodies(label, copies, scope, (key) => isBlock(`${g.type}.${key}`));
-    // A shared lookup may come with its own for_each (scripts/module/preflight.ts).
-    const forEach =
-      (given as string | undefined) ?? forEachOf(g, label, options, groups, pairLocals, locals, referenced);
-    (g.kind === 'resource' ? resource : data)[g.type] ??= {};
-    (g.kind === 'resource' ? resource : data)[g.type][g.name] = {
-      ...(forEach ? { for_each: forEach } : {}),
-      ...merged,
-    };
-  }
-
-  return {
-    resource,
-    data,
-    check: foldChecks(config.check ?? {}, options, referenced, rewrite, groupOf),
-    output: foldOutputs(config.output, referenced, rewrite, groupOf),
-    locals,
-    instances,
-  };
+/** One group's copies folded into one body; an integration's entry reads as `each.value` where it is iterated over. */
+function foldGroup(
+  g: Group,
+  {
+    options,
+    groupOf,
+    bySynthAddress,
+    rewrite,
+    isBlock,
+  }: {
+    options: FoldOptions;
+    groupOf: ReadonlyMap<Element, Group>;
+    bySynthAddress: ReadonlyMap<string, Element>;
+    rewrite: (value: unknown) => unknown;
+    isBlock: (path: string) => boolean;
+  },
+): Body {
+  const label = addressOf(g);
+  const scope = g.shared ? EACH : g.perApi ? EACH_PAIR : EACH;
+  const copies = g.members.map((e) => {
+    const { depends_on: dependsOn, ...rest } = (options.bodies.get(e) ?? e.body) as Body & { depends_on?: string[] };
+    let body = substitute(rewrite(rest), factsOf(e, scope)) as Body;
+    if (!g.shared && !g.perApi)
+      body = mapStrings(body, (s) => s.replaceAll(`${INTEGRATIONS}[each.key]`, 'each.value')) as Body;
+    // depends_on names whole blocks; Terraform takes no instance keys there.
+    if (dependsOn)
+      body.depends_on = [...new Set(dependsOn.map((d) => addressOf(groupOf.get(bySynthAddress.get(d)!)!)))];
+    return { integration: e.integration ?? (INTEGRATION_IDS[0] as IntegrationId), body };
+  });
+  return g.shared
+    ? sameForAll(
+        label,
+        copies.map((c) => c.body),
+      )
+    : mergeBodies(label, copies, scope.entry, (key) => isBlock(`${g.type}.${key}`));
 }
 
 /** Copies that must be the same: a shared lookup's, after its API's facts are replaced. */
@@ -389,65 +250,31 @@ function sameForAll(label: string, bodies: readonly Body[]): Body {
 }
 
 /** The for_each of a folded block: the enabled integrations (or integration-API pairs) that have the object. */
-function forEachOf(
-  g: Group,
-  label: string,
-  options: FoldOptions,
-  groups: readonly Group[],
-  pairLocals: Map<Group, string>,
-  locals: Body,
-  referenced: (value: unknown) => Element[],
-): string | undefined {
+function forEachOf(g: Group, label: string, options: FoldOptions): string | undefined {
+  // A shared lookup is read once, unless its overriding body brings a for_each (scripts/module/preflight.ts).
+  if (g.shared) {
+    if (g.perApi) throw moduleCopiesDiffer(label, 'for_each', ['one lookup per API, without a for_each of its own']);
+    return undefined;
+  }
   const ids = [...new Set(g.members.flatMap((e) => (e.integration ? [e.integration] : [])))];
   const gate = options.gates[g.type];
-  const predicate = (entry: string) => {
-    if (sameSet(ids, INTEGRATION_IDS)) return undefined;
+  const [name, source] = g.perApi ? ['pair', INTEGRATION_APIS] : ['integration', INTEGRATIONS];
+  const entry = g.perApi ? `${INTEGRATIONS}[pair.integration]` : 'integration';
+  const id = g.perApi ? 'pair.integration' : 'id';
+  let predicate: string | undefined;
+  if (!sameSet(ids, INTEGRATION_IDS)) {
     const p = PREDICATES.find((x) => sameSet(INTEGRATION_IDS.filter(x.holds), ids));
-    return p ? p.hcl(entry) : `contains(${hcl(ids)}, ${entry === 'integration' ? 'id' : 'pair.integration'})`;
-  };
-  const condition = (scope: Scope) => {
-    const distinct = [
-      ...new Set(
-        g.members.flatMap((e) => {
-          const c = options.conditions.get(e);
-          return c ? [soleExpression(substitute(`\${${c(hcl(e.integration))}}`, factsOf(e, scope)) as string)!] : [];
-        }),
-      ),
-    ];
-    if (distinct.length > 1) throw moduleCopiesDiffer(label, 'condition', distinct);
-    return distinct[0];
-  };
-  if (!g.shared && !g.perApi) {
-    const filters = [predicate('integration'), gate, condition(forVariable('id'))].filter((f) => f !== undefined);
-    return filters.length === 0
-      ? '${local.integrations}'
-      : `\${{ for id, integration in local.integrations : id => integration if ${filters.join(' && ')} }}`;
+    predicate = p ? p.hcl(entry) : `contains(${hcl(ids)}, ${id})`;
   }
-  if (!g.shared) {
+  if (g.perApi) {
     const pairs = g.members.map((e) => `${e.integration}/${e.api}`);
-    const expected = ids.flatMap((id) => apisOf(id).map((api) => `${id}/${api}`));
+    const expected = ids.flatMap((i) => apisOf(i).map((api) => `${i}/${api}`));
     if (!sameSet(pairs, expected)) throw moduleCopiesDiffer(label, 'instances', [pairs, expected]);
-    locals.integration_apis =
-      '${flatten([for id, integration in local.integrations : [for api in distinct(integration.permissions[*].api) : { integration = id, api = api }]])}';
-    const name = `${snake(g.role.join('_'))}s`;
-    const filters = [
-      predicate('local.catalog[pair.integration]'),
-      gate,
-      condition({ id: 'pair.integration', entry: 'local.catalog[pair.integration]', api: 'pair.api' }),
-    ].filter((f) => f !== undefined);
-    locals[name] =
-      `\${{ for pair in local.integration_apis : "\${pair.integration}/\${pair.api}" => pair${filters.length ? ` if ${filters.join(' && ')}` : ''} }}`;
-    pairLocals.set(g, name);
-    return `\${local.${name}}`;
   }
-  // A shared lookup is read for the instances of the per-API blocks that use it, or always.
-  const users = groups.filter(
-    (u) => !u.shared && u.members.some((e) => referenced(e.body).some((r) => g.members.includes(r))),
-  );
-  if (!g.perApi) return undefined;
-  if (users.some((u) => !pairLocals.has(u))) throw moduleCopiesDiffer(label, 'users', users.map(addressOf));
-  const apis = users.map((u) => `[for pair in values(local.${pairLocals.get(u)}) : pair.api]`);
-  return `\${toset(${apis.length === 1 ? apis[0] : `concat(${apis.join(', ')})`})}`;
+  const filters = [predicate, gate].filter((f) => f !== undefined);
+  if (filters.length === 0) return `\${${source}}`;
+  const key = g.perApi ? 'key' : 'id';
+  return `\${{ for ${key}, ${name} in ${source} : ${key} => ${name} if ${filters.join(' && ')} }}`;
 }
 
 /** Each integration's check of one kind as one check block asserting over every instance, naming the failing ones. */
@@ -495,100 +322,4 @@ function foldChecks(
     };
   }
   return folded;
-}
-
-/** Outputs keyed by integration id become for expressions over the enabled integrations; others are guarded by the integrations they read. */
-function foldOutputs(
-  outputs: Record<string, Body>,
-  referenced: (value: unknown) => Element[],
-  rewrite: (value: unknown) => unknown,
-  groupOf: Map<Element, Group>,
-): Record<string, Body> {
-  const folded: Record<string, Body> = {};
-  for (const [name, { '//': _meta, value, ...rest }] of Object.entries(outputs)) {
-    const keys = value !== null && typeof value === 'object' ? Object.keys(value) : [];
-    let result: string;
-    if (keys.length > 0 && keys.every((k) => (INTEGRATION_IDS as readonly string[]).includes(k))) {
-      const scope = forVariable('id');
-      const entries = Object.entries(value as Record<string, unknown>).map(([id, entry]) => {
-        const anchor = referenced(entry).find((e) => e.integration === id)!;
-        return {
-          integration: id as IntegrationId,
-          anchor: addressOf(groupOf.get(anchor)!),
-          entry: substitute(rewrite(entry), factsOf(anchor, scope)),
-        };
-      });
-      const anchor = sameForAll(
-        `output.${name}`,
-        entries.map((e) => ({ anchor: e.anchor })),
-      );
-      const entry =
-        entries[0].entry !== null && typeof entries[0].entry === 'object'
-          ? mergeBodies(
-              `output.${name}`,
-              entries.map((e) => ({ integration: e.integration, body: e.entry as Body })),
-              scope,
-              () => false,
-            )
-          : sameForAll(
-              `output.${name}`,
-              entries.map((e) => ({ value: e.entry })),
-            ).value;
-      const hclEntry =
-        typeof entry === 'string' ? (soleExpression(entry) ?? quote(entry)) : objectExpression(entry as Body);
-      result = `\${{ for id in keys(${(anchor as { anchor: string }).anchor}) : id => ${hclEntry} }}`;
-    } else {
-      const ids = [...new Set(referenced(value).flatMap((r) => (r.integration ? [r.integration] : [])))].sort();
-      const rewritten = rewrite(value);
-      result =
-        ids.length > 0
-          ? `\${${ids.map((id) => `contains(var.integrations, ${hcl(id)})`).join(' && ')} ? ${objectExpression(rewritten)} : null}`
-          : (rewritten as string);
-    }
-    folded[name] = { ...rest, value: result };
-  }
-  return folded;
-}
-
-/** A JSON value as one HCL expression on one line, conditionals of predicated fields included. */
-function objectExpression(value: unknown): string {
-  const p = predicated(value);
-  if (p) return soleExpression(conditional(p))!;
-  if (value !== null && typeof value === 'object' && !Array.isArray(value))
-    return `{ ${Object.entries(value)
-      .map(([k, v]) => `${k} = ${objectExpression(v)}`)
-      .join(', ')} }`;
-  return inline(value);
-}
-
-/** The synthesized configuration has a top-level block the Terraform module generator cannot key by integration. */
-export function moduleBlockUnsupported(block: string): ModuleGeneratorError {
-  return new ModuleGeneratorError(
-    'MODULE_BLOCK_UNSUPPORTED',
-    `the constructs synthesized a \`${block}\`, which the Terraform module cannot switch per integration; expected only resource, data, check (without a data source, which cannot take for_each), variable and output blocks`,
-  );
-}
-
-/** Copies of one construct that differ between integrations in a way the module generator cannot express with for_each. */
-export function moduleCopiesDiffer(group: string, field: string, values: readonly unknown[]): ModuleGeneratorError {
-  return new ModuleGeneratorError(
-    'MODULE_COPIES_DIFFER',
-    `${group} differs between integrations at \`${field}\` (${values.map((v) => show(v).slice(0, 300)).join(' vs ')}); expected the integrations' copies to differ only by integration id, display name, API or a catalog fact the module holds as data (scripts/module/fold.ts)`,
-  );
-}
-
-/** A synthesized resource that belongs to no integration, so the module cannot key it by integration id. */
-export function moduleElementOutsideIntegration(address: string, path: string): ModuleGeneratorError {
-  return new ModuleGeneratorError(
-    'MODULE_ELEMENT_OUTSIDE_INTEGRATION',
-    `${address} (construct path ${path}) belongs to no integration; expected every resource under one integration's MicrosoftIntegrationApp, and only data sources shared at the stack's root`,
-  );
-}
-
-/** A synthesized resource that already has count or for_each, which the module generator sets itself. */
-export function moduleElementHasMetaArgument(address: string, argument: string): ModuleGeneratorError {
-  return new ModuleGeneratorError(
-    'MODULE_ELEMENT_HAS_META_ARGUMENT',
-    `${address} already has \`${argument}\`; expected no count or for_each, since the Terraform module keys each resource by its integration id`,
-  );
 }

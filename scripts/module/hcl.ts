@@ -1,7 +1,11 @@
+import { aligned, inline as inlineNode, print } from './hcl-expression';
+import { type Node, parse } from './hcl-parse';
+
 // Writes Terraform's JSON configuration syntax (what cdktf synthesizes) as native HCL, laid out as
-// `terraform fmt` lays it out (test/module/module.e2e.test.ts runs `terraform fmt -check` on the result).
-// cdktf's own HCL output (App({ hclOutput: true })) is not used: it writes every nested block as
-// a list attribute and leaves layout to `terraform fmt`.
+// `terraform fmt` lays it out (test/module/module.e2e.test.ts runs `terraform fmt -check` on the result),
+// long expressions broken over lines by scripts/module/hcl-expression.ts. cdktf's own HCL output
+// (App({ hclOutput: true })) is not used: it writes every nested block as a list attribute, and every
+// expression on one line.
 
 /** A string of Terraform's JSON syntax split into literal text and `${…}` interpolations. */
 export type TemplatePart = { readonly literal: string } | { readonly expression: string };
@@ -74,29 +78,6 @@ export function mapQuotedStrings(expression: string, quoted: (content: string) =
   return out;
 }
 
-/**
- * Spaces an expression as `terraform fmt` does: pads the braces of object constructors, `{"a" = 1}` →
- * `{ "a" = 1 }`, and writes cdktf's for expressions (TerraformIterator) as `[for k, v in s : e]`.
- */
-function spaceBraces(expression: string): string {
-  let out = '';
-  for (let i = 0; i < expression.length; i++) {
-    const c = expression[i];
-    if (c === '"') {
-      const end = quotedEnd(expression, i + 1);
-      out += expression.slice(i, end + 1);
-      i = end;
-    } else if (c === '[' && expression.startsWith(' for ', i + 1)) {
-      out += '[';
-      i++;
-    } else if (c === ':' && !/\s/.test(out[out.length - 1] ?? ' ')) out += ' :';
-    else if (c === '{' && !/[\s}]/.test(expression[i + 1] ?? ' ')) out += '{ ';
-    else if (c === '}' && !/[\s{]/.test(out[out.length - 1] ?? ' ')) out += ' }';
-    else out += c;
-  }
-  return out;
-}
-
 /** The expression of a template that is one interpolation and nothing else, e.g. `${a.b}` → `a.b`. */
 export function soleExpression(template: string): string | undefined {
   const parts = templateParts(template);
@@ -113,63 +94,54 @@ export function quote(template: string): string {
     .join('')}"`;
 }
 
+/** A JSON-syntax value as an expression tree: a string is a template, `${…}` alone an expression. */
+export function toNode(value: unknown): Node {
+  if (typeof value === 'string') {
+    const sole = soleExpression(value);
+    if (sole !== undefined) return parse(sole);
+    return {
+      t: 'tpl',
+      parts: templateParts(value).map((p) => ('literal' in p ? escapeLiteral(p.literal) : parse(p.expression))),
+    };
+  }
+  if (Array.isArray(value)) return { t: 'tuple', items: value.map(toNode) };
+  if (value !== null && typeof value === 'object')
+    return {
+      t: 'object',
+      items: Object.entries(value).map(([k, v]) => ({
+        key: { t: 'tpl', parts: [escapeLiteral(k)] },
+        value: toNode(v),
+      })),
+    };
+  return { t: 'raw', s: JSON.stringify(value) };
+}
+
 /** A JSON-syntax value as an HCL expression on one line. */
 export function inline(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(inline).join(', ')}]`;
-  if (value !== null && typeof value === 'object')
-    return `{ ${Object.entries(value)
-      .map(([k, v]) => `${IDENTIFIER.test(k) ? k : JSON.stringify(k)} = ${inline(v)}`)
-      .join(', ')} }`;
-  return expression(value);
+  return inlineNode(toNode(value));
+}
+
+const INDENT = '  ';
+
+/**
+ * A JSON-syntax value as an HCL expression starting at column `col` of a line indented by `indent`.
+ * An object value is written one attribute per line, as a map argument reads best.
+ */
+export function expression(value: unknown, indent = '', col = indent.length): string {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value);
+    if (entries.length === 0) return '{}';
+    const inner = indent + INDENT;
+    const lines = entries.map(([k, v]) => ({
+      name: IDENTIFIER.test(k) ? k : JSON.stringify(k),
+      value: (at: number) => expression(v, inner, at),
+    }));
+    return `{\n${aligned(lines, inner)}${indent}}`;
+  }
+  return print(toNode(value), indent, col);
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-const INDENT = '  ';
-const MAX_INLINE = 100;
-
-/** A JSON-syntax value as an HCL expression; `indent` is the indentation of the line it starts on. */
-export function expression(value: unknown, indent = ''): string {
-  if (typeof value === 'string') {
-    const sole = soleExpression(value);
-    return sole === undefined ? quote(value) : spaceBraces(sole);
-  }
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  const inner = indent + INDENT;
-  if (Array.isArray(value)) {
-    const items = value.map((v) => expression(v, inner));
-    const inline = `[${items.join(', ')}]`;
-    if (!inline.includes('\n') && inline.length + indent.length <= MAX_INLINE) return inline;
-    return `[\n${items.map((i) => `${inner}${i},\n`).join('')}${indent}]`;
-  }
-  const entries = Object.entries(value);
-  if (entries.length === 0) return '{}';
-  const lines = entries.map(([k, v]) => ({
-    name: IDENTIFIER.test(k) ? k : JSON.stringify(k),
-    value: expression(v, inner),
-  }));
-  return `{\n${aligned(lines, inner)}${indent}}`;
-}
-
-/** `name = value` lines with their `=` aligned in runs, as `terraform fmt` aligns them. */
-function aligned(lines: readonly { name: string; value: string }[], indent: string): string {
-  let out = '';
-  let run: { name: string; value: string }[] = [];
-  const flush = () => {
-    const width = Math.max(...run.map((l) => l.name.length));
-    for (const l of run) out += `${indent}${l.name.padEnd(width)} = ${l.value}\n`;
-    run = [];
-  };
-  for (const line of lines) {
-    // A value spanning lines stands alone: the lines before and after it are aligned without it.
-    if (line.value.includes('\n')) {
-      if (run.length > 0) flush();
-      run.push(line);
-      flush();
-    } else run.push(line);
-  }
-  if (run.length > 0) flush();
-  return out;
-}
 
 /** How to write a block's body: which of its keys are nested blocks, and which values are bare. */
 export interface BodySchema {
@@ -200,10 +172,18 @@ const bare = (value: unknown): string =>
 
 /** The body of a block, indented by `indent`; `path` names the block for the schema. */
 export function body(value: Record<string, unknown>, path: string, schema: BodySchema, indent = INDENT): string {
-  const order = (k: string) => (LEADING.includes(k) ? -1 : TRAILING.includes(k) ? 1 + TRAILING.indexOf(k) : 0);
+  // Arguments, then nested blocks (`timeouts`), as `terraform fmt`'s users write them; meta-arguments around them.
+  const order = (k: string) =>
+    LEADING.includes(k)
+      ? -1
+      : TRAILING.includes(k)
+        ? 2 + TRAILING.indexOf(k)
+        : k === 'dynamic' || schema.isBlock(`${path}.${k}`)
+          ? 1
+          : 0;
   const keys = Object.keys(value).sort((a, b) => order(a) - order(b));
   const sections: string[] = [];
-  let attributes: { name: string; value: string }[] = [];
+  let attributes: { name: string; value: (col: number) => string }[] = [];
   const flush = () => {
     if (attributes.length > 0) sections.push(aligned(attributes, indent));
     attributes = [];
@@ -231,12 +211,32 @@ export function body(value: Record<string, unknown>, path: string, schema: BodyS
       flush();
       for (const item of Array.isArray(v) ? v : [v])
         sections.push(block(key, [], item as Record<string, unknown>, childPath, schema, indent));
+    } else if (key === 'description' && typeof v === 'string' && !v.includes('${') && v.length > 80) {
+      // Terraform reads a description as a literal: a long one is a heredoc, never an expression.
+      attributes.push({ name: key, value: () => heredoc(v, indent) });
     } else {
-      attributes.push({ name: key, value: isBare(path, key) ? bare(v) : expression(v, indent) });
+      attributes.push({
+        name: key,
+        value: (col: number) => (isBare(path, key) ? bare(v) : expression(v, indent, col)),
+      });
     }
   }
   flush();
   return sections.join('\n');
+}
+
+/** Text as an indented heredoc, its lines wrapped between words. */
+function heredoc(text: string, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + word.length + 1 > 100 - indent.length - 2) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return `<<-EOT\n${lines.map((l) => `${indent}${INDENT}${l.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{')}\n`).join('')}${indent}EOT`;
 }
 
 /** A block: `type "label" … { body }`. */

@@ -1,34 +1,141 @@
 import { INTEGRATION_IDS } from '../../src/catalog/catalog';
-import { renderHcl } from '../../src/adopt/render-hcl';
 import type { FoundApp } from '../../src/adopt/match';
+import { ARGUMENTS_AS_BEFORE, renderHcl } from '../../src/adopt/render-hcl';
 import { expression } from './hcl';
 
-// The module's README (its Requirements, Providers, Resources, Inputs and Outputs laid out as
-// terraform-docs' "markdown table" formatter lays them out) and examples/basic/main.tf.
+// The modules' READMEs (what they do, then their Requirements, Providers, Modules, Resources, Inputs and
+// Outputs laid out as terraform-docs' "markdown table" formatter lays them out) and the examples.
 
-/** What the README documents, read from the module's own blocks. */
+type Body = Record<string, unknown>;
+
+/** What a README documents, read from the module's own files. */
 export interface ModuleDoc {
   readonly requiredVersion: string;
   readonly providers: Record<string, { source: string; version: string }>;
+  readonly modules: Record<string, string>;
   readonly resources: readonly { kind: 'resource' | 'data'; type: string; name: string }[];
-  readonly variables: Record<string, Record<string, unknown>>;
-  readonly outputs: Record<string, Record<string, unknown>>;
-  readonly checks: readonly string[];
+  readonly variables: Record<string, Body>;
+  readonly outputs: Record<string, Body>;
 }
 
-function moduleBlock(source: string): string[] {
+// terraform-docs escapes Markdown in names and cells, and writes multi-line values as <pre> with <br>.
+const escapeName = (s: string) => s.replace(/_/g, '\\_');
+const cell = (s: string) =>
+  s.trim().replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\n/g, '<br>');
+const code = (s: string) => (s.includes('\n') ? `<pre>${cell(s)}</pre>` : `\`${s.replace(/\|/g, '\\|')}\``);
+const anchor = (section: string, name: string) =>
+  `<a name="${section}_${name}"></a> [${escapeName(name)}](#${section}\\_${escapeName(name)})`;
+const registry = (source: string, kind: 'resource' | 'data', type: string) => {
+  const [namespace, name] = source.split('/');
+  return `https://registry.terraform.io/providers/${namespace}/${name}/latest/docs/${kind === 'data' ? 'data-sources' : 'resources'}/${type.slice(name.length + 1)}`;
+};
+/** A type as written, without hcl2json's `${…}` and with its lines' common indentation removed. */
+const typeText = (type: unknown) => {
+  const text = String(type).replace(/^\$\{([\s\S]*)\}$/, '$1');
+  const lines = text.split('\n');
+  const indent = Math.min(...lines.slice(1).map((l) => /^ */.exec(l)![0].length));
+  return lines.map((l, i) => (i === 0 ? l : l.slice(Number.isFinite(indent) ? indent - 2 : 0))).join('\n');
+};
+
+function resourceRows(doc: ModuleDoc): string[] {
+  const providerOf = (type: string) => Object.entries(doc.providers).find(([name]) => type.startsWith(`${name}_`));
+  return [...doc.resources]
+    .sort(
+      (a, b) =>
+        Number(a.kind === 'data') - Number(b.kind === 'data') ||
+        (`${a.type}.${a.name}` < `${b.type}.${b.name}` ? -1 : 1),
+    )
+    .map((r) => {
+      const provider = providerOf(r.type);
+      const name = `${r.type}.${r.name}`;
+      return `| ${provider ? `[${name}](${registry(provider[1].source, r.kind, r.type)})` : name} | ${r.kind === 'data' ? 'data source' : 'resource'} |`;
+    });
+}
+
+function inputRows(doc: ModuleDoc): string[] {
+  return Object.entries(doc.variables)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, v]) => {
+      const required = !('default' in v);
+      const description = `${String(v.description ?? '').trim()}${v.sensitive ? ' Sensitive.' : ''}`;
+      const value = required ? 'n/a' : code(expression(v.default));
+      return `| ${anchor('input', name)} | ${cell(description)} | ${code(typeText(v.type))} | ${value} | ${required ? 'yes' : 'no'} |`;
+    });
+}
+
+/** The README's Requirements, Providers, Modules, Resources, Inputs and Outputs, between terraform-docs' markers. */
+export function terraformDocs(doc: ModuleDoc): string[] {
+  const modules = Object.entries(doc.modules);
+  return [
+    '<!-- BEGIN_TF_DOCS -->',
+    '## Requirements',
+    '',
+    '| Name | Version |',
+    '|------|---------|',
+    `| ${anchor('requirement', 'terraform')} | ${doc.requiredVersion} |`,
+    ...Object.entries(doc.providers).map(([name, p]) => `| ${anchor('requirement', name)} | ${p.version} |`),
+    '',
+    '## Providers',
+    '',
+    '| Name | Version |',
+    '|------|---------|',
+    ...Object.entries(doc.providers).map(([name, p]) => `| ${anchor('provider', name)} | ${p.version} |`),
+    ...(doc.resources.some((r) => r.type === 'terraform_data') ? [`| ${anchor('provider', 'terraform')} | n/a |`] : []),
+    '',
+    '## Modules',
+    '',
+    ...(modules.length === 0
+      ? ['No modules.']
+      : [
+          '| Name | Source | Version |',
+          '|------|--------|---------|',
+          ...modules.map(([name, source]) => `| ${anchor('module', name)} | ${source} | n/a |`),
+        ]),
+    '',
+    '## Resources',
+    '',
+    '| Name | Type |',
+    '|------|------|',
+    ...resourceRows(doc),
+    '',
+    '## Inputs',
+    '',
+    '| Name | Description | Type | Default | Required |',
+    '|------|-------------|------|---------|:--------:|',
+    ...inputRows(doc),
+    '',
+    '## Outputs',
+    '',
+    '| Name | Description |',
+    '|------|-------------|',
+    ...Object.entries(doc.outputs)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(
+        ([name, o]) =>
+          `| ${anchor('output', name)} | ${cell(`${String(o.description ?? '')}${o.sensitive ? ' Sensitive.' : ''}`)} |`,
+      ),
+    '<!-- END_TF_DOCS -->',
+  ];
+}
+
+/** The `module` block of the main README's usage and of examples/basic. */
+export function moduleBlock(source: string): string[] {
+  const width = Math.max(...INTEGRATION_IDS.map((id) => JSON.stringify(id).length));
   return [
     'module "kindo_microsoft_integrations" {',
     `  source = "${source}"`,
     '',
-    // All of them, as the TypeScript default stack has: the same objects from three inputs.
-    `  integrations      = [${INTEGRATION_IDS.map((id) => JSON.stringify(id)).join(', ')}]`,
+    '  # All of them, as the TypeScript default stack has; `{}` takes every default.',
+    '  integrations = {',
+    ...INTEGRATION_IDS.map((id) => `    ${JSON.stringify(id).padEnd(width)} = {}`),
+    '    # Settings per integration, e.g. fields a Kindo integration form asks for, registered with Nango',
+    '    # (which integration asks for which: the package README):',
+    '    # "purview-data-governance" = { nango = { fields = { purview_endpoint = "https://<account>.purview.azure.com" } } }',
+    '  }',
     '  nango_server_url  = "https://api.nango.dev"',
     '  nango_secret_key  = var.nango_secret_key',
     '  nango_environment = "prod" # the environment the key belongs to: a plan naming another fails',
     '',
-    '  # Fields a Kindo integration form asks for, registered with Nango (which integration asks for which: the package README), e.g.',
-    '  # nango_fields = { "purview-data-governance" = { purview_endpoint = "https://<account>.purview.azure.com" } }',
     "  # Apps set up by hand from Kindo's guide have the same names and stop the plan: adopt them (docs/adopting.md)",
     '  # rather than set prevent_duplicate_names = false.',
     '}',
@@ -53,144 +160,18 @@ const ADOPTED_TEAMS: FoundApp = {
   notes: [],
 };
 
-/** What `kindo-microsoft-integrations adopt --format hcl` prints for that app, the module's arguments filled in. */
-function adoptionRoot(source: string): string {
-  return renderHcl([ADOPTED_TEAMS], 'kindo_microsoft_integrations').replace(
-    /\n {2}# source, integrations, nango_secret_key… as before\n/,
-    `\n  source           = "${source}"\n  integrations     = ["teams"]\n  nango_secret_key = var.nango_secret_key\n\n`,
-  );
-}
-
-// terraform-docs escapes Markdown in names and cells, and writes multi-line values as <pre> with <br>.
-const escapeName = (s: string) => s.replace(/_/g, '\\_');
-const cell = (s: string) => s.replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '\\|').replace(/\n/g, '<br>');
-const code = (s: string) => (s.includes('\n') ? `<pre>${cell(s)}</pre>` : `\`${s.replace(/\|/g, '\\|')}\``);
-const anchor = (section: string, name: string) =>
-  `<a name="${section}_${name}"></a> [${escapeName(name)}](#${section}\\_${escapeName(name)})`;
-const registry = (source: string, kind: 'resource' | 'data', type: string) => {
-  const [namespace, name] = source.split('/');
-  return `https://registry.terraform.io/providers/${namespace}/${name}/latest/docs/${kind === 'data' ? 'data-sources' : 'resources'}/${type.slice(name.length + 1)}`;
-};
-
-export function renderReadme(doc: ModuleDoc, source: string): string {
-  const lines = [
-    '# Kindo Microsoft integrations: Terraform module',
-    '',
-    "<!-- Generated by `npm run module` from the module's own files; do not edit by hand. -->",
-    '',
-    "Sets up Kindo's Microsoft MCP integrations: per enabled integration an Entra ID app registration with its client secret, service principal, delegated permissions, tenant-wide admin consent and, for every integration except Microsoft Fabric, its Nango registration with Nango's callback as Web redirect URI.",
-    '',
-    '## Usage',
-    '',
-    '```hcl',
-    ...moduleBlock(source),
-    '```',
-    '',
-    'A complete root configuration is in [`examples/basic`](../examples/basic).',
-    '',
-    "This module is generated from the package's cdktf constructs and its catalog, `permissions/` (`npm run module`); it is not a separate implementation, and a test fails when it is stale.",
-    '',
-    '- One block per kind of object, with `for_each` over the enabled integrations: `azuread_application.this["teams"]`, `terraform_data.nango_sync["teams"]`, and one admin-consent grant per integration and API, `azuread_service_principal_delegated_permission_grant.this["defender/WindowsDefenderATP"]`. Removing an id from `integrations` plans the removal of that integration\'s objects only.',
-    "- The catalog is data in `catalog.tf`; `locals.tf` applies `remove_permissions` and `add_permissions` to it as the constructs' `removePermissions` and `addPermissions` do: the app's required permissions, its admin consent, its Nango scopes, and its notes, which record each deviation. Unlike the constructs, the module adds permissions only for APIs the integration's guide list already uses: it has an admin-consent grant, and an API lookup, only for those.",
-    `- Check blocks (\`checks.tf\`: ${doc.checks.map((c) => `\`${c}\``).join(', ')}) assert over every enabled integration and name the failing ones; Terraform reports them as warnings on every plan and apply.`,
-    '- The tenant preflight of the constructs: the plan stops, before any change, when a Microsoft API the enabled integrations request has no service principal in the tenant, or publishes a requested scope under another ID (postconditions of `data.azuread_service_principals.api_presence` and `data.azuread_service_principal.api`), naming the integrations that request it.',
-    '- `nango_secret_key` is ephemeral (Terraform >= 1.10): it is in neither state nor plan, and a destroy reads it from `TF_VAR_nango_secret_key`. Nango is not read at plan; the `verify` command compares it with the state after apply.',
-    '- Upgrading from v0.1.0, whose addresses were one block per integration (`azuread_application.teams_application["teams"]`): `moved.tf` moves each of them, so the first plan after the upgrade shows no changes.',
-    "- `nango_fields`, the integration-specific fields of the guide's step 4, are checked at plan with the constructs' rules and messages (`nangoFields`), merged over the default `tenant_id` (the apps' tenant), and sent in Nango's `custom` settings on create (POST) and on every update (PATCH, with the guide's fields left out sent as `\"\"`, since Nango merges `custom`); `terraform_data.nango_sync` carries them as one `fields` trigger, so a change shows in the plan and PATCHes Nango.",
-    '- Nango is called by `local-exec` provisioners (`nango-registration.sh`) during apply and destroy only, never during plan; the machine running Terraform needs a POSIX `sh`, `curl`, `awk`, `grep` and `mktemp`.',
-    '- Providers are configured by the caller; the module has no provider configuration and no backend.',
-    '- Adopting app registrations set up by hand from Kindo\'s guide (docs/adopting.md): `existing_apps` and `adopt_existing_nango_integrations` say what is taken over, and the import blocks go in your root module, since Terraform allows `import` blocks nowhere else ("Import blocks are only allowed in the root module"). `kindo-microsoft-integrations adopt --format hcl` prints all of it from the `az` output; a complete root configuration is in [`examples/adopt`](../examples/adopt):',
-    '',
-    '```hcl',
-    adoptionRoot(source),
-    '```',
-    '',
-    ...terraformDocs(doc),
-  ];
-  return `${lines.join('\n')}\n`;
-}
-
-/** The README's Requirements, Providers, Modules, Resources, Inputs and Outputs, between terraform-docs' markers. */
-export function terraformDocs(doc: ModuleDoc): string[] {
-  const providerOf = (type: string) => Object.entries(doc.providers).find(([name]) => type.startsWith(`${name}_`));
-  const inputs = Object.entries(doc.variables).sort(([a], [b]) => a.localeCompare(b));
-  const outputs = Object.entries(doc.outputs).sort(([a], [b]) => a.localeCompare(b));
+/**
+ * The root configuration's part that takes over Teams set up by hand: what `kindo-microsoft-integrations
+ * adopt --format hcl` prints for it (src/adopt/render-hcl.ts), with the module's other arguments filled in.
+ */
+export function adoptionRoot(source: string): string[] {
+  const printed = renderHcl([ADOPTED_TEAMS], 'kindo_microsoft_integrations');
   return [
-    '<!-- BEGIN_TF_DOCS -->',
-    '## Requirements',
-    '',
-    '| Name | Version |',
-    '|------|---------|',
-    `| ${anchor('requirement', 'terraform')} | ${doc.requiredVersion} |`,
-    ...Object.entries(doc.providers).map(([name, p]) => `| ${anchor('requirement', name)} | ${p.version} |`),
-    '',
-    '## Providers',
-    '',
-    '| Name | Version |',
-    '|------|---------|',
-    ...Object.entries(doc.providers).map(([name, p]) => `| ${anchor('provider', name)} | ${p.version} |`),
-    `| ${anchor('provider', 'terraform')} | n/a |`,
-    '',
-    '## Modules',
-    '',
-    'No modules.',
-    '',
-    '## Resources',
-    '',
-    '| Name | Type |',
-    '|------|------|',
-    ...[...doc.resources]
-      .sort(
-        (a, b) =>
-          Number(a.kind === 'data') - Number(b.kind === 'data') ||
-          (`${a.type}.${a.name}` < `${b.type}.${b.name}` ? -1 : 1),
-      )
-      .map((r) => {
-        const provider = providerOf(r.type);
-        const name = `${r.type}.${r.name}`;
-        return `| ${provider ? `[${name}](${registry(provider[1].source, r.kind, r.type)})` : name} | ${r.kind === 'data' ? 'data source' : 'resource'} |`;
-      }),
-    '',
-    '## Inputs',
-    '',
-    '| Name | Description | Type | Default | Required |',
-    '|------|-------------|------|---------|:--------:|',
-    ...inputs.map(([name, v]) => {
-      const required = !('default' in v);
-      const description = `${String(v.description)}${v.sensitive ? ' Sensitive.' : ''}`;
-      return `| ${anchor('input', name)} | ${cell(description)} | ${code(String(v.type))} | ${required ? 'n/a' : code(expression(v.default))} | ${required ? 'yes' : 'no'} |`;
-    }),
-    '',
-    '## Outputs',
-    '',
-    '| Name | Description |',
-    '|------|-------------|',
-    ...outputs.map(
-      ([name, o]) =>
-        `| ${anchor('output', name)} | ${cell(`${String(o.description)}${o.sensitive ? ' Sensitive.' : ''}`)} |`,
-    ),
-    '<!-- END_TF_DOCS -->',
+    '# `kindo-microsoft-integrations adopt --format hcl` prints these from the `az` output (docs/adopting.md).',
+    ...printed
+      .replace(ARGUMENTS_AS_BEFORE, `  source           = "${source}"\n  nango_secret_key = var.nango_secret_key\n`)
+      .split('\n'),
   ];
-}
-
-/** examples/adopt/main.tf: the basic example with Teams set up by hand taken over. */
-export function renderAdoptExample(doc: ModuleDoc): string {
-  const basic = renderExample(doc).split('\n');
-  const start = basic.findIndex((l) => l.startsWith('module '));
-  const end = basic.indexOf('}', start);
-  return [
-    '# Generated by `npm run module`; do not edit by hand.',
-    "# Teams set up by hand from Kindo's guide, taken over (docs/adopting.md): terraform init && TF_VAR_nango_secret_key=... terraform plan",
-    ...basic.slice(2, start),
-    adoptionRoot('../../module'),
-    ...basic.slice(end + 1),
-  ]
-    .join('\n')
-    .replace(
-      /module\.kindo_microsoft_integrations\.client_secrets\n {2}sensitive = true\n\}\n/,
-      (m) =>
-        `${m}\noutput "hand_made_client_secrets" {\n  value = module.kindo_microsoft_integrations.hand_made_client_secrets\n}\n`,
-    );
 }
 
 /** The opening of an example root configuration: what it is, the Terraform and provider versions, the azuread provider. */
@@ -210,29 +191,43 @@ export function rootConfigurationHeader(doc: ModuleDoc, what: string): string[] 
     '# Tenant and credentials come from the environment: ARM_TENANT_ID, ARM_CLIENT_ID, OIDC or az login.',
     'provider "azuread" {}',
     '',
-  ];
-}
-
-export function renderExample(doc: ModuleDoc): string {
-  return [
-    ...rootConfigurationHeader(
-      doc,
-      'A complete root configuration: terraform init && TF_VAR_nango_secret_key=... terraform plan',
-    ),
     'variable "nango_secret_key" {',
     '  type      = string',
     '  sensitive = true',
     '}',
     '',
-    ...moduleBlock('../../module'),
+  ];
+}
+
+const OUTPUTS = [
+  'output "integrations" {',
+  '  value = module.kindo_microsoft_integrations.integrations',
+  '}',
+  '',
+  'output "client_secrets" {',
+  '  value     = module.kindo_microsoft_integrations.client_secrets',
+  '  sensitive = true',
+  '}',
+  '',
+];
+
+/** examples/basic/main.tf: a complete root configuration using the module by relative path. */
+export function renderExample(doc: ModuleDoc): string {
+  const what = 'A complete root configuration: terraform init && TF_VAR_nango_secret_key=... terraform plan';
+  return [...rootConfigurationHeader(doc, what), ...moduleBlock('../../module'), '', ...OUTPUTS].join('\n');
+}
+
+/** examples/adopt/main.tf: Teams set up by hand, taken over. */
+export function renderAdoptExample(doc: ModuleDoc): string {
+  const what =
+    "Teams set up by hand from Kindo's guide, taken over (docs/adopting.md): terraform init && TF_VAR_nango_secret_key=... terraform plan";
+  return [
+    ...rootConfigurationHeader(doc, what),
+    ...adoptionRoot('../../module'),
     '',
-    'output "integrations" {',
-    '  value = module.kindo_microsoft_integrations.integrations',
-    '}',
-    '',
-    'output "client_secrets" {',
-    '  value     = module.kindo_microsoft_integrations.client_secrets',
-    '  sensitive = true',
+    ...OUTPUTS,
+    'output "hand_made_client_secrets" {',
+    '  value = module.kindo_microsoft_integrations.hand_made_client_secrets',
     '}',
     '',
   ].join('\n');

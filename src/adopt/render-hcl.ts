@@ -55,12 +55,44 @@ function appLines(f: FoundApp): string[] {
 }
 
 /**
+ * The line a printed module block holds in place of the arguments adopt does not know (`source`, the
+ * Nango secret key…): the reader keeps theirs.
+ */
+export const ARGUMENTS_AS_BEFORE = '  # source and the other arguments, as before';
+
+/**
+ * `map` as `terraform fmt` writes a map of one-line values: one entry a line, `=` aligned, keys as HCL strings.
+ * @param indent the indentation of the entries
+ */
+export function hclMapEntries(indent: string, map: readonly (readonly [string, string])[]): string[] {
+  const keys = map.map(([key]) => hclString(key));
+  const width = Math.max(...keys.map((k) => k.length));
+  return map.map(([, value], i) => `${indent}${keys[i].padEnd(width)} = ${value}`);
+}
+
+/** Each app's entry of the module's `integrations`: the app to take over and, when registered with Nango, its Nango integration. */
+function integrationEntries(found: readonly FoundApp[]): string[] {
+  const delegated = new Set(nangoRegistered(found));
+  const entries = found.map(
+    (f) =>
+      [
+        f.integration,
+        `{ existing_app = local.kindo_existing_apps[${hclString(f.integration)}]${delegated.has(f.integration) ? ', nango = { adopt_existing = true }' : ''} }`,
+      ] as const,
+  );
+  return [
+    ...(delegated.size > 0 ? [hclComment('    ', TAKE_OVER)] : []),
+    ...hclMapEntries('    ', entries),
+    hclComment('    ', 'and the integrations you do not adopt, as before'),
+  ];
+}
+
+/**
  * The HCL module's adoption inputs and the import blocks of the root module that calls it: Terraform
  * allows `import` only in the root module, so the module cannot import by itself.
  * @param moduleName the module block's name, a Terraform identifier (checked by the command)
  */
 export function renderHcl(found: readonly FoundApp[], moduleName: string): string {
-  const delegated = nangoRegistered(found);
   // Entries of a local are not typed by the module's variable: absent attributes are read with lookup.
   const target = (type: string) => `module.${moduleName}.${type}.this[each.key]`;
   return [
@@ -71,11 +103,10 @@ export function renderHcl(found: readonly FoundApp[], moduleName: string): strin
     '}',
     '',
     `module ${hclString(moduleName)} {`,
-    '  # source, integrations, nango_secret_key… as before',
-    '  existing_apps = local.kindo_existing_apps',
-    ...(delegated.length > 0
-      ? [hclComment('  ', TAKE_OVER), `  adopt_existing_nango_integrations = [${delegated.map(hclString).join(', ')}]`]
-      : []),
+    ARGUMENTS_AS_BEFORE,
+    '  integrations = {',
+    ...integrationEntries(found),
+    '  }',
     '}',
     '',
     '# Import blocks belong in the root module (Terraform >= 1.7 for for_each); they are spent after the first apply.',

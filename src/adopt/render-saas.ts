@@ -1,7 +1,7 @@
 import type { IntegrationId } from '../catalog/catalog';
 import { hclString, tsString } from './escape';
 import { IMPORT_IDS } from './import-ids';
-import { hclComment, importBlock } from './render-hcl';
+import { ARGUMENTS_AS_BEFORE, hclComment, hclMapEntries, importBlock } from './render-hcl';
 import { tsComment } from './render-typescript';
 import type { FoundSaasConsent } from './saas-match';
 
@@ -14,7 +14,7 @@ export type SaasModuleObject = 'servicePrincipal' | 'permissionGrant' | 'groupAs
 /**
  * The address of one object of module/modules/kindo-saas-consent called as `module.<moduleName>`:
  * its service principals are keyed by integration id, grants by `<id>/<API>`, group assignments by
- * `<id>/<group object id>` (its main.tf). The one place these addresses are written.
+ * `<id>/<group object id>` in lower case (its main.entra.tf and locals.tf). The one place these addresses are written.
  */
 export function saasModuleAddress(
   moduleName: string,
@@ -38,8 +38,10 @@ export const saasChangeLines = (name: string, notes: readonly string[]): string[
 const changeLines = (f: FoundSaasConsent) => saasChangeLines(f.displayName ?? f.clientId, f.notes);
 
 const GROUPS_NOTE = 'Each group here must be in allowedGroups (with requireAssignment: true), or drop it.';
-const GROUPS_NOTE_HCL =
-  'Each group below must be in allowed_groups (with require_assignment = true), or drop its block.';
+const GROUPS_NOTE_HCL = [
+  'The groups assigned by hand are kept as allowed_groups, which needs require_assignment = true (then only',
+  "they may connect). To let everyone connect, drop them, require_assignment and the groups' import blocks.",
+];
 
 function consentLines(f: FoundSaasConsent): string[] {
   const map = (entries: Readonly<Record<string, string>>) =>
@@ -72,20 +74,40 @@ function importLines(f: FoundSaasConsent, moduleName: string): string[] {
     ...Object.entries(f.grantIds).flatMap(([api, id]) =>
       importBlock(address('permissionGrant', api), hclString(IMPORT_IDS.permissionGrant(id))),
     ),
-    ...(Object.keys(f.groupAssignmentIds).length > 0 ? [hclComment('', GROUPS_NOTE_HCL)] : []),
     ...Object.entries(f.groupAssignmentIds).flatMap(([group, id]) =>
       importBlock(address('groupAssignment', group), hclString(IMPORT_IDS.appRoleAssignment(sp, id))),
     ),
   ];
 }
 
-/** The root module's import blocks into module/modules/kindo-saas-consent called as `moduleName`. */
+/** The module's `integrations`: each found consent's client ID and the groups assigned to it. */
+function saasModuleLines(found: readonly FoundSaasConsent[], moduleName: string): string[] {
+  const entries = found.map((f) => {
+    const groups = Object.keys(f.groupAssignmentIds);
+    const allowed = groups.length > 0 ? `, allowed_groups = [${groups.map(hclString).join(', ')}]` : '';
+    return [f.integration, `{ client_id = ${hclString(f.clientId)}${allowed} }`] as const;
+  });
+  const grouped = found.some((f) => Object.keys(f.groupAssignmentIds).length > 0);
+  return [
+    `module ${hclString(moduleName)} {`,
+    ARGUMENTS_AS_BEFORE,
+    '  integrations = {',
+    ...hclMapEntries('    ', entries),
+    '  }',
+    ...(grouped ? [...GROUPS_NOTE_HCL.map((line) => hclComment('  ', line)), '  require_assignment = true'] : []),
+    '}',
+  ];
+}
+
+/** The module block's inputs and the root module's import blocks into module/modules/kindo-saas-consent called as `moduleName`. */
 export function renderSaasHcl(found: readonly FoundSaasConsent[], moduleName: string): string {
   return [
     hclComment(
       '',
       `Kindo SaaS consent made before Terraform, imported into module.${moduleName} (kindo-saas-consent).`,
     ),
+    ...saasModuleLines(found, moduleName),
+    '',
     hclComment('', 'Import blocks belong in the root module; they are spent after the first apply. With'),
     hclComment('', "admin_consent = false the module has no grants: leave out the grants' blocks."),
     ...found.flatMap((f) => importLines(f, moduleName)),

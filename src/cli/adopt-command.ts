@@ -51,7 +51,7 @@ Options:
                        tenant-wide consent grants and group assignments instead
   --client-id ID=GUID  with --saas: Kindo's client ID for integration ID, as Kindo publishes it; repeat
   --format FORMAT      ts (KindoMicrosoftIntegrations' existingApps; with --saas KindoSaasConsent's
-                       existing), hcl (the module's existing_apps and the root module's import blocks),
+                       existing), hcl (the module's integrations and the root module's import blocks),
                        json (the file KINDO_EXISTING_APPS names; not with --saas) or both ts and hcl
                        (default: both)
   --module NAME        the module block's name in the printed HCL (default: kindo)

@@ -193,6 +193,11 @@ export class KindoSaasConsent extends Construct {
       notes: saasNotes(definition, deviations),
       tags: servicePrincipalTags(definition.id, KINDO_SAAS_TAG),
       appRoleAssignmentRequired: options.requireAssignment ?? false,
+      // azuread 3.7 retries a 403 "the backing application … must in the local tenant" and a 400 "does not
+      // reference a valid application object" as replication lag, until the create timeout (10 minutes
+      // by default; service_principal_resource.go, RetryFunc). Kindo's app lives in Kindo's tenant, so
+      // neither is lag there: a wrong identity or client ID fails after 3 minutes instead of 10.
+      timeouts: { create: '3m' },
     });
     // Terraform ignores "//" keys in JSON configuration; the review report reads the deviations here.
     if (deviations.length > 0) writeRecord(servicePrincipal, 'deviations', deviations);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INTEGRATION_IDS } from '../../src/catalog/catalog';
 import { main } from '../../src/cli/main';
+import { loadModule } from '../support/module';
 import { captureOutput } from '../support/output';
 import { hasTerraform, terraform, terraformEnv } from '../support/terraform';
 import { HOSTILE_NAMES, HOSTILE_PICKS, hostileAzOutput, idsOf } from './hostile';
@@ -15,6 +16,7 @@ const asHcl = (s: string) => s.replace(/[\ud800-\udfff]/g, '\ufffd');
 describe.skipIf(!hasTerraform)('adopt --format hcl on apps with hostile display names, read by terraform', () => {
   const io = captureOutput();
   let dir: string;
+  beforeAll(() => loadModule(), 120_000);
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'kindo-hostile-hcl-'));
   });
@@ -29,17 +31,17 @@ describe.skipIf(!hasTerraform)('adopt --format hcl on apps with hostile display 
     expect(fmt.status, fmt.stderr).toBe(0);
     expect(fmt.stdout).toBe(printed);
 
-    writeStandIn(
+    await writeStandIn(
       dir,
-      'module',
-      {
-        'azuread_application.this': 'local.integrations',
-        'azuread_service_principal.this': 'local.integrations',
-        'azuread_service_principal_delegated_permission_grant.this': 'local.admin_consents',
-      },
+      'main',
+      [
+        'azuread_application.this',
+        'azuread_service_principal.this',
+        'azuread_service_principal_delegated_permission_grant.this',
+      ],
       printed,
       'kindo',
-      `  integrations = ${JSON.stringify(INTEGRATION_IDS)}\n  nango_secret_key = "k"`,
+      '  nango_secret_key = "k"',
     );
     expect((await terraform(dir, ['init', '-input=false'])).status).toBe(0);
     const validate = await terraform(dir, ['validate']);

@@ -91,7 +91,8 @@ describe('adopt on apps with hostile display names', () => {
     expect(Object.keys(config).sort()).toEqual(['import', 'locals', 'module']);
     expect(config.import).toHaveLength(3);
     expect(Object.keys(config.module)).toEqual(['kindo']);
-    expect(Object.keys(config.module.kindo[0]).sort()).toEqual(['adopt_existing_nango_integrations', 'existing_apps']);
+    expect(Object.keys(config.module.kindo[0])).toEqual(['integrations']);
+    expect(Object.keys(config.module.kindo[0].integrations).sort()).toEqual([...INTEGRATION_IDS].sort());
     expect(config.locals).toHaveLength(1);
     const apps = config.locals[0].kindo_existing_apps;
     expect(Object.keys(apps).sort()).toEqual([...INTEGRATION_IDS].sort());

@@ -71,12 +71,19 @@ describe('adopt --saas', () => {
     });
   });
 
-  test('the HCL is import blocks only, addressed into the kindo-saas-consent module with azuread 3.7’s IDs', async () => {
+  test('the HCL is the module’s integrations (client IDs, the groups found) and import blocks into the kindo-saas-consent module with azuread 3.7’s IDs', async () => {
     expect(
       main(['adopt', '--saas', ...args, '--input', SAAS_FIXTURE, '--format', 'hcl', '--module', 'kindo_saas']),
     ).toBe(0);
     const config = await parse('imports.tf', io.out);
-    expect(Object.keys(config)).toEqual(['import']);
+    expect(Object.keys(config).sort()).toEqual(['import', 'module']);
+    expect(config.module.kindo_saas[0]).toEqual({
+      integrations: {
+        teams: { client_id: SAAS.teams.clientId, allowed_groups: [SAAS.groups.security, SAAS.groups.everyone] },
+        fabric: { client_id: SAAS.fabric.clientId, allowed_groups: [SAAS.groups.security] },
+      },
+      require_assignment: true,
+    });
     const imports = config.import.map((i: { to: string; id: string }) => [i.to, i.id]);
     const address = (object: Parameters<typeof saasModuleAddress>[1], id: 'teams' | 'fabric', key?: string) =>
       `\${${saasModuleAddress('kindo_saas', object, id, key)}}`;

@@ -1,56 +1,47 @@
-import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ARGUMENTS_AS_BEFORE } from '../../src/adopt/render-hcl';
+import { blocks, main, saas } from '../support/module';
+import { inputsDir } from '../support/module-terraform';
 
 // A root module calling an HCL module of this package whose azuread resources are terraform_data
-// stand-ins (no provider can be downloaded here): the module's own variables (types and
-// validations), catalog and locals, and one terraform_data per resource kind with the module's
-// for_each, addressed `module.<name>.terraform_data.<azuread type>[key]`. What adopt prints for the
-// root module is planned against it.
-
-const ROOT = join(__dirname, '..', '..');
-
-/** The module's files that neither declare providers nor reference resources. */
-const standInFiles = (moduleDir: string) =>
-  readdirSync(moduleDir).filter((f) => f.endsWith('.tf') && !/^(main|outputs|versions|checks|moved)\b/.test(f));
+// stand-ins (no provider can be downloaded here): the module's inputs as test/support/module-terraform.ts
+// copies them (variables with their validations, locals, modules/catalog), and one terraform_data per
+// resource kind with the module's own for_each, addressed `module.<name>.terraform_data.<type>__<name>[key]`.
+// What adopt prints for the root module is planned against it. Call loadModule() first.
 
 /**
  * Writes the stand-in module into `<dir>/module` and the root module into `<dir>/main.tf`.
- * @param moduleDir the module, relative to the repository, e.g. `module/modules/kindo-saas-consent`
- * @param forEach the for_each expression of each azuread resource kind, by `<type>.<name>`
+ * @param addresses the azuread blocks to stand in for, `<type>.<name>`, with the module's for_each
  * @param printed what adopt printed, with `module.<moduleName>.<type>.<name>` addresses
  * @param call the module block's other arguments, as HCL lines
  */
-export function writeStandIn(
+export async function writeStandIn(
   dir: string,
-  moduleDir: string,
-  forEach: Readonly<Record<string, string>>,
+  module: 'main' | 'saas',
+  addresses: readonly string[],
   printed: string,
   moduleName: string,
   call: string,
-): void {
+): Promise<void> {
   const child = join(dir, 'module');
-  mkdirSync(child);
-  for (const file of standInFiles(join(ROOT, moduleDir))) cpSync(join(ROOT, moduleDir, file), join(child, file));
-  const standIn = (address: string) => `terraform_data.${address.replace('.', '__')}`;
-  writeFileSync(
-    join(child, 'main.tf'),
-    Object.entries(forEach)
-      .map(
-        ([address, e]) =>
-          `resource "${standIn(address).split('.')[0]}" "${address.replace('.', '__')}" {\n  for_each = ${e}\n}\n`,
-      )
-      .join(''),
+  renameSync(await inputsDir(module), child);
+  const folded = blocks(module === 'main' ? main() : saas());
+  const standIn = (address: string) => address.replace('.', '__');
+  const resources = Object.fromEntries(
+    addresses.map((address) => {
+      const block = folded.find((b) => b.address === address);
+      if (!block) throw new Error(`the ${module} module has no ${address}`);
+      return [standIn(address), { for_each: block.body.for_each }];
+    }),
   );
+  writeFileSync(join(child, 'main.tf.json'), JSON.stringify({ resource: { terraform_data: resources } }));
   let root = printed;
-  for (const address of Object.keys(forEach))
-    root = root.split(`module.${moduleName}.${address}[`).join(`module.${moduleName}.${standIn(address)}[`);
-  // adopt's module block leaves its other arguments to the reader; a SaaS import list has no module block.
-  const args = `  source = "./module"\n${call}`;
-  const placeholder = '  # source, integrations, nango_secret_key… as before';
-  writeFileSync(
-    join(dir, 'main.tf'),
-    root.includes(placeholder) ? root.replace(placeholder, args) : `module "${moduleName}" {\n${args}\n}\n\n${root}`,
-  );
+  for (const address of addresses)
+    root = root
+      .split(`module.${moduleName}.${address}[`)
+      .join(`module.${moduleName}.terraform_data.${standIn(address)}[`);
+  writeFileSync(join(dir, 'main.tf'), root.replace(ARGUMENTS_AS_BEFORE, `  source = "./module"\n${call}`));
 }
 
 /** `# <address> will be imported` and the ID, per import in a plan's text. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
 import { FIXTURE, OUTLOOK, TEAMS, TEAMS_GRANT } from '../support/adopt-fixture';
+import { loadModule } from '../support/module';
 import { captureOutput } from '../support/output';
 import { hasTerraform, terraform } from '../support/terraform';
 import { plannedImports, writeStandIn } from '../adopt/stand-in';
@@ -10,6 +11,7 @@ import { plannedImports, writeStandIn } from '../adopt/stand-in';
 describe('adopt command', () => {
   const io = captureOutput();
   let dir: string;
+  beforeAll(() => loadModule(), 120_000);
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'kindo-adopt-'));
   });
@@ -32,24 +34,32 @@ describe('adopt command', () => {
         ]),
       ).toBe(0);
       const printed = io.out.slice(io.out.indexOf('locals {'));
-      expect(printed).toContain('  existing_apps = local.kindo_existing_apps\n');
-      expect(printed).toContain('  adopt_existing_nango_integrations = ["teams", "outlook"]\n');
+      expect(printed).toContain(
+        [
+          '  integrations = {',
+          '    # Your Nango integrations made by hand: taken over and updated in place, connections kept (set their unique keys if not kindo-<id>).',
+          '    "teams"   = { existing_app = local.kindo_existing_apps["teams"], nango = { adopt_existing = true } }',
+          '    "outlook" = { existing_app = local.kindo_existing_apps["outlook"], nango = { adopt_existing = true } }',
+          '    # and the integrations you do not adopt, as before',
+          '  }',
+        ].join('\n'),
+      );
       expect(printed).toContain(
         'import {\n  for_each = local.kindo_existing_apps\n  to       = module.kindo_prod.azuread_application.this[each.key]\n  id       = "/applications/${each.value.application_object_id}"\n}',
       );
       // The module's own variables (types and validation) and locals; azuread cannot be downloaded here, so
       // terraform_data with the module's for_each stands in for its resources, and the import targets follow.
-      writeStandIn(
+      await writeStandIn(
         dir,
-        'module',
-        {
-          'azuread_application.this': 'local.integrations',
-          'azuread_service_principal.this': 'local.integrations',
-          'azuread_service_principal_delegated_permission_grant.this': 'local.admin_consents',
-        },
+        'main',
+        [
+          'azuread_application.this',
+          'azuread_service_principal.this',
+          'azuread_service_principal_delegated_permission_grant.this',
+        ],
         printed,
         'kindo_prod',
-        '  integrations = ["teams", "outlook"]\n  nango_secret_key = "k"',
+        '  nango_secret_key = "k"',
       );
       expect((await terraform(dir, ['init', '-input=false'])).status).toBe(0);
       const plan = await terraform(dir, ['plan', '-input=false']);

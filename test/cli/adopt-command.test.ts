@@ -53,7 +53,7 @@ describe('adopt command', () => {
     );
   });
 
-  test('turns the az output into the existingApps prop and the module’s existing_apps, with what the first apply changes', () => {
+  test('turns the az output into the existingApps prop and the module’s existing apps, with what the first apply changes', () => {
     expect(main(['adopt', '--integrations', 'teams,outlook,excel-online', '--input', FIXTURE])).toBe(0);
     // What was found and what could not be matched go to standard error; standard output holds only settings.
     expect(io.err).toContain(

@@ -89,6 +89,11 @@ describe('KindoSaasConsent', () => {
     },
   );
 
+  test('gives up creating a service principal after 3 minutes, not azuread’s 10: a wrong identity or client ID fails sooner', () => {
+    for (const sp of Object.values<Record<string, unknown>>(tf.resource.azuread_service_principal))
+      expect(sp.timeouts).toEqual({ create: '3m' });
+  });
+
   test('grants Fabric nothing: client credentials never sign a user in', () => {
     expect(grantsOf(tf, byClientId(tf, KINDO.fabric)[0])).toEqual([]);
     expect(consent.integration('fabric')!.apis).toEqual([]);

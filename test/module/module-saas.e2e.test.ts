@@ -1,15 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { TerraformStack, Testing } from 'cdktf';
 import { SAAS_MODULE_PATH } from '../../scripts/module/saas';
-import { catalog } from '../../src/catalog/catalog';
+import { catalog, type IntegrationId } from '../../src/catalog/catalog';
 import { KindoSaasConsent, type KindoSaasConsentProps } from '../../src/constructs/kindo-saas-consent';
 import { duplicateClientId } from '../../src/constructs/kindo-saas-consent';
 import { groupsWithoutAssignment } from '../../src/constructs/who-may-connect';
 import { notGuid } from '../../src/core/validate';
-import { type Body, ROOT, built, saas, unwrap } from '../support/module';
+import { type Body, ROOT, loadModule, saas, unwrap } from '../support/module';
+import { inputsDir } from '../support/module-terraform';
 import { consoleValue, hasTerraform, terraform, terraformEnv } from '../support/terraform';
 
 const DIR = join(ROOT, SAAS_MODULE_PATH);
@@ -33,15 +33,9 @@ const MAIL_READ = {
 describe.skipIf(!hasTerraform)('Kindo SaaS submodule evaluated by terraform (terraform on the PATH)', () => {
   let dir: string;
   beforeAll(async () => {
-    void built();
-    dir = mkdtempSync(join(tmpdir(), 'kindo-saas-module-'));
-    // Inputs, catalog and locals: validation and for_each expressions need no provider.
-    for (const file of ['variables.tf', 'catalog.tf', 'locals.tf']) cpSync(join(DIR, file), join(dir, file));
-    const input = Object.fromEntries(Object.keys(saas().variable).map((name) => [name, `\${var.${name}}`]));
-    writeFileSync(join(dir, 'main.tf.json'), JSON.stringify({ resource: { terraform_data: { inputs: { input } } } }));
-    const init = await terraform(dir, ['init', '-input=false']);
-    expect(init.status, init.output).toBe(0);
-  }, 120_000);
+    await loadModule();
+    dir = await inputsDir('saas');
+  }, 180_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   function evaluate(vars: Record<string, string>, expression: string): any {
@@ -49,14 +43,32 @@ describe.skipIf(!hasTerraform)('Kindo SaaS submodule evaluated by terraform (ter
   }
 
   /** The module's variables for the construct's props. */
-  const varsOf = (props: KindoSaasConsentProps): Record<string, string> => ({
-    integrations: JSON.stringify(Object.keys(props.clientIds)),
-    saas_client_ids: JSON.stringify(props.clientIds),
-    ...(props.requireAssignment ? { require_assignment: 'true' } : {}),
-    ...(props.allowedGroups ? { allowed_groups: JSON.stringify(props.allowedGroups) } : {}),
-    ...(props.removePermissions ? { remove_permissions: JSON.stringify(props.removePermissions) } : {}),
-    ...(props.addPermissions ? { add_permissions: JSON.stringify(props.addPermissions) } : {}),
-  });
+  const varsOf = (props: KindoSaasConsentProps): Record<string, string> => {
+    const integrations = Object.fromEntries(
+      Object.entries(props.clientIds).map(([id, clientId]) => [
+        id,
+        {
+          client_id: clientId,
+          ...(props.removePermissions?.[id as IntegrationId]
+            ? { remove_permissions: props.removePermissions[id as IntegrationId] }
+            : {}),
+          ...(props.addPermissions?.[id as IntegrationId]
+            ? { add_permissions: props.addPermissions[id as IntegrationId] }
+            : {}),
+          ...(props.allowedGroups &&
+          !Array.isArray(props.allowedGroups) &&
+          (props.allowedGroups as Record<string, string[]>)[id]
+            ? { allowed_groups: (props.allowedGroups as Record<string, string[]>)[id] }
+            : {}),
+        },
+      ]),
+    );
+    return {
+      integrations: JSON.stringify(integrations),
+      ...(props.requireAssignment ? { require_assignment: 'true' } : {}),
+      ...(Array.isArray(props.allowedGroups) ? { allowed_groups: JSON.stringify(props.allowedGroups) } : {}),
+    };
+  };
 
   /** Per integration, what the construct synthesizes: its notes, its grants' scopes by API, its groups. */
   function fromConstruct(
@@ -101,7 +113,7 @@ describe.skipIf(!hasTerraform)('Kindo SaaS submodule evaluated by terraform (ter
       const q = JSON.stringify(id);
       const notes = unwrap(sp.notes)
         .replace(/\beach\.key\b/g, q)
-        .replace(/\beach\.value\b/g, `local.catalog[${q}]`);
+        .replace(/\beach\.value\b/g, `local.integrations[${q}]`);
       const grants = `{ for key, pair in ${unwrap(grant.for_each)} : pair.api => ${unwrap(grant.claim_values).replace(/\beach\.value\b/g, 'pair')} if pair.integration == ${q} }`;
       const groups = `[for key, pair in ${unwrap(assignment.for_each)} : pair.group if pair.integration == ${q}]`;
       return `${q} = { notes = ${notes}, grants = ${grants}, groups = ${groups} }`;
@@ -111,6 +123,14 @@ describe.skipIf(!hasTerraform)('Kindo SaaS submodule evaluated by terraform (ter
 
   test.each<[string, KindoSaasConsentProps]>([
     ['one integration', { clientIds: { teams: KINDO.teams } }],
+    [
+      'one list of groups for every integration',
+      {
+        clientIds: { teams: KINDO.teams, defender: KINDO.defender },
+        requireAssignment: true,
+        allowedGroups: [EVERYONE],
+      },
+    ],
     ['three APIs and Fabric, which has no grant', { clientIds: { defender: KINDO.defender, fabric: KINDO.fabric } }],
     [
       'a removal, a justified addition and groups per integration',
@@ -137,20 +157,29 @@ describe.skipIf(!hasTerraform)('Kindo SaaS submodule evaluated by terraform (ter
     60_000,
   );
 
+  const one = (settings: Record<string, unknown> = {}) =>
+    JSON.stringify({ teams: { client_id: KINDO.teams, ...settings } });
+
   test('admin_consent = false leaves out every grant', () => {
     const grant = saas().resource.azuread_service_principal_delegated_permission_grant.this;
-    expect(
-      evaluate(
-        { integrations: '["teams"]', saas_client_ids: JSON.stringify({ teams: KINDO.teams }), admin_consent: 'false' },
-        `length(${unwrap(grant.for_each)})`,
-      ),
-    ).toBe(0);
-    expect(
-      evaluate(
-        { integrations: '["teams"]', saas_client_ids: JSON.stringify({ teams: KINDO.teams }) },
-        `length(${unwrap(grant.for_each)})`,
-      ),
-    ).toBe(catalog().teams.apis.length);
+    expect(evaluate({ integrations: one(), admin_consent: 'false' }, `length(${unwrap(grant.for_each)})`)).toBe(0);
+    expect(evaluate({ integrations: one() }, `length(${unwrap(grant.for_each)})`)).toBe(catalog().teams.apis.length);
+  }, 60_000);
+
+  test("writes Kindo's client IDs, the owners and the group IDs in lower case, however they are given", () => {
+    const sp = saas().resource.azuread_service_principal.this;
+    const assignment = saas().resource.azuread_app_role_assignment.allowed_groups;
+    const values = evaluate(
+      {
+        integrations: JSON.stringify({
+          teams: { client_id: KINDO.teams.toUpperCase(), allowed_groups: [SECURITY_TEAM.toUpperCase()] },
+        }),
+        require_assignment: 'true',
+        owners: JSON.stringify([EVERYONE.toUpperCase()]),
+      },
+      `{ client_id = ${unwrap(sp.client_id).replace('each.value', 'local.integrations["teams"]')}, owners = local.owners, groups = [for key, pair in ${unwrap(assignment.for_each)} : ${unwrap(assignment.principal_object_id).replace('each.value', 'pair')}] }`,
+    );
+    expect(values).toEqual({ client_id: KINDO.teams, owners: [EVERYONE], groups: [SECURITY_TEAM] });
   }, 60_000);
 
   // The construct's messages, with the module's names in place of the props'.
@@ -163,54 +192,45 @@ describe.skipIf(!hasTerraform)('Kindo SaaS submodule evaluated by terraform (ter
   };
   const guid = notGuid('x', 'y').message.split('; ')[1];
   const base = {
-    integrations: '["teams","defender"]',
-    saas_client_ids: JSON.stringify({ teams: KINDO.teams, defender: KINDO.defender }),
+    integrations: JSON.stringify({ teams: { client_id: KINDO.teams }, defender: { client_id: KINDO.defender } }),
   };
   test.concurrent.each<[string, Record<string, string>, string]>([
     [
-      'saas_client_ids',
-      { saas_client_ids: JSON.stringify({ teams: KINDO.teams }) },
-      "saas_client_ids has no client ID for defender; expected Kindo's published application (client) ID for every enabled integration.",
+      'client_id',
+      {
+        integrations: JSON.stringify({ teams: { client_id: 'kindo-teams' }, defender: { client_id: KINDO.defender } }),
+      },
+      `integrations["teams"].client_id is "kindo-teams"; ${guid.replace(/'/g, '"')}.`,
     ],
     [
-      'saas_client_ids',
-      { saas_client_ids: JSON.stringify({ teams: KINDO.teams, defender: KINDO.defender, intune: KINDO.outlook }) },
-      'saas_client_ids has entries for intune, which are not in integrations; expected entries only for enabled integrations.',
-    ],
-    [
-      'saas_client_ids',
-      { saas_client_ids: JSON.stringify({ teams: 'kindo-teams', defender: KINDO.defender }) },
-      `saas_client_ids["teams"] is "kindo-teams"; ${guid.replace(/'/g, '"')}.`,
-    ],
-    [
-      'saas_client_ids',
-      { saas_client_ids: JSON.stringify({ teams: KINDO.teams, defender: KINDO.teams.toUpperCase() }) },
+      'client_id',
+      {
+        integrations: JSON.stringify({
+          teams: { client_id: KINDO.teams },
+          defender: { client_id: KINDO.teams.toUpperCase() },
+        }),
+      },
       construct(() => {
-        throw duplicateClientId('saas_client_ids', KINDO.teams, 'defender', 'teams');
+        throw duplicateClientId('integrations', KINDO.teams, 'defender', 'teams');
       })!
         .replace(
-          /`saas_client_ids` gives integrations 'defender' and 'teams' the same client ID '([^']+)'/,
-          'saas_client_ids gives integrations defender and teams the same client ID $1',
+          /`integrations` gives integrations 'defender' and 'teams' the same client ID '([^']+)'/,
+          'integrations gives defender and teams the same client_id $1',
         )
         .concat('.'),
     ],
     [
       'allowed_groups',
-      { require_assignment: 'true', allowed_groups: JSON.stringify({ teams: [SECURITY_TEAM, 'Kindo users'] }) },
-      `allowed_groups["teams"][1] is "Kindo users"; ${guid.replace(/'/g, '"')}.`,
+      { require_assignment: 'true', integrations: one({ allowed_groups: [SECURITY_TEAM, 'Kindo users'] }) },
+      `integrations["teams"].allowed_groups[1] is "Kindo users"; ${guid.replace(/'/g, '"')}.`,
     ],
     [
       'allowed_groups',
-      { require_assignment: 'true', allowed_groups: JSON.stringify({ outlook: [SECURITY_TEAM] }) },
-      'allowed_groups has entries for outlook, which are not in integrations; expected entries only for enabled integrations.',
-    ],
-    [
-      'allowed_groups',
-      { allowed_groups: JSON.stringify({ defender: [SECURITY_TEAM] }) },
+      { integrations: one({ allowed_groups: [SECURITY_TEAM] }) },
       construct(() => {
         throw groupsWithoutAssignment('allowedGroups', [SECURITY_TEAM]);
       })!
-        .replace('`allowedGroups` is ', 'allowed_groups["defender"] is ')
+        .replace('`allowedGroups` is ', 'integrations["teams"].allowed_groups is ')
         .replace('`requireAssignment` is not true', 'require_assignment is not true')
         .replace(
           'expected `requireAssignment: true` with the groups, or no `allowedGroups`',
@@ -220,15 +240,24 @@ describe.skipIf(!hasTerraform)('Kindo SaaS submodule evaluated by terraform (ter
     ['owners', { owners: '["alice"]' }, 'owners has alice; expected object IDs (GUIDs)'],
     [
       'remove_permissions',
-      { remove_permissions: '{outlook=["Mail.Send"]}' },
-      'remove_permissions has entries for outlook, which are not in integrations',
+      { integrations: JSON.stringify({ fabric: { client_id: KINDO.fabric, remove_permissions: ['User.Read'] } }) },
+      'integrations["fabric"] changes its permissions; expected remove_permissions and add_permissions only for delegated integrations',
+    ],
+    [
+      'remove_permissions',
+      { integrations: one({ remove_permissions: ['offline_access'] }) },
+      'integrations["teams"].remove_permissions[0] is "offline_access"; expected it kept',
     ],
     [
       'add_permissions',
-      { add_permissions: JSON.stringify({ teams: [{ ...MAIL_READ, justification: 'mail' }] }) },
-      'add_permissions["teams"][0].justification is "mail"; expected a justification of at least 20 characters',
+      { integrations: one({ add_permissions: [{ ...MAIL_READ, justification: 'mail' }] }) },
+      'integrations["teams"].add_permissions[0].justification is "mail"; expected a justification of at least 20 characters',
     ],
-    ['integrations', { integrations: '["teams","skype"]' }, 'integrations has unknown ids: skype'],
+    [
+      'integrations',
+      { integrations: JSON.stringify({ teams: { client_id: KINDO.teams }, skype: { client_id: KINDO.outlook } }) },
+      'integrations has unknown ids: skype',
+    ],
   ])(
     'fails if %s is invalid (%j), naming the input, the value and what is expected',
     async (_, vars, message) => {
@@ -239,12 +268,14 @@ describe.skipIf(!hasTerraform)('Kindo SaaS submodule evaluated by terraform (ter
     60_000,
   );
 
-  test('accepts Kindo SaaS inputs with groups per integration', async () => {
+  test('accepts Kindo SaaS inputs with groups per integration and for all', async () => {
     const result = await terraform(dir, ['plan', '-input=false', '-lock=false'], {
-      ...base,
+      integrations: JSON.stringify({
+        teams: { client_id: KINDO.teams, remove_permissions: ['Chat.ReadWrite'] },
+        defender: { client_id: KINDO.defender, allowed_groups: [SECURITY_TEAM] },
+      }),
       require_assignment: 'true',
-      allowed_groups: JSON.stringify({ defender: [SECURITY_TEAM] }),
-      remove_permissions: '{teams=["Chat.ReadWrite"]}',
+      allowed_groups: JSON.stringify([EVERYONE]),
     });
     expect(result.status, result.output).toBe(0);
   }, 60_000);

@@ -1,0 +1,4 @@
+# Data and arithmetic only: no provider.
+terraform {
+  required_version = ">= 1.10"
+}

@@ -1,0 +1,9 @@
+# The main module's tenant preflight: the plan stops, before any change, when a Microsoft API the enabled
+# integrations request has no service principal in the tenant, or publishes a requested scope under
+# another ID. The consent grants read each API's service principal from it.
+module "tenant_preflight" {
+  source = "../tenant-preflight"
+
+  requested_permissions = module.catalog.requested_permissions
+  requester             = "Kindo SaaS integration"
+}
