@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +42,7 @@ describe.skipIf(!hasTerraform)('adopt --format hcl on apps with hostile display 
       ],
       printed,
       'kindo',
-      '  nango_secret_key = "k"',
+      `  nango_secret_key = "${randomUUID()}"`,
     );
     expect((await terraform(dir, ['init', '-input=false'])).status).toBe(0);
     const validate = await terraform(dir, ['validate']);

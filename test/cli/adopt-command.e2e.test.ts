@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,7 +60,7 @@ describe('adopt command', () => {
         ],
         printed,
         'kindo_prod',
-        '  nango_secret_key = "k"',
+        `  nango_secret_key = "${randomUUID()}"`,
       );
       expect((await terraform(dir, ['init', '-input=false'])).status).toBe(0);
       const plan = await terraform(dir, ['plan', '-input=false']);
