@@ -4,6 +4,7 @@ import { DataAzureadServicePrincipals } from '@cdktf/provider-azuread/lib/data-a
 import { Lazy, TerraformStack, Token, type Postcondition } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { CatalogApi } from '../catalog/catalog';
+import { attribute, expression } from '../core/hcl-expression';
 
 // Lookups that every integration of a stack shares. They sit directly under the stack with fixed
 // ids, so a stack reads each at most once however many integrations it holds.
@@ -20,17 +21,27 @@ export function clientConfig(scope: Construct): DataAzureadClientConfig {
 
 const identities = new WeakMap<DataAzureadClientConfig, { readonly tenantId: string; readonly objectId: string }>();
 
-/**
- * {@link clientConfig}'s tenant and object ID, read once per stack: each read of an attribute
- * creates a new token, and cdktf captures a full stack trace for every token.
- */
+/** {@link clientConfig}'s tenant and object ID, as this package's own references (src/core/hcl-expression.ts), made once per stack. */
 export function clientIdentity(scope: Construct): { readonly tenantId: string; readonly objectId: string } {
   const config = clientConfig(scope);
   const known = identities.get(config);
   if (known) return known;
-  const identity = { tenantId: config.tenantId, objectId: config.objectId };
+  const identity = { tenantId: attribute(config, 'tenant_id'), objectId: attribute(config, 'object_id') };
   identities.set(config, identity);
   return identity;
+}
+
+const tenants = new WeakMap<DataAzureadClientConfig, string>();
+
+/**
+ * {@link clientConfig}'s tenant as cdktf's own reference, for a public property that a consumer or
+ * another stack may read; read once per stack, since each read creates a token with a captured stack trace.
+ */
+export function providerTenantId(scope: Construct): string {
+  const config = clientConfig(scope);
+  const tenant = tenants.get(config) ?? config.tenantId;
+  tenants.set(config, tenant);
+  return tenant;
 }
 
 /** What a stack's constructs request from one Microsoft API. */
@@ -98,10 +109,10 @@ function apiServicePrincipal(scope: Construct, api: CatalogApi): DataAzureadServ
   // The id derives from the catalog's API name, a constant, never from a token.
   const id = `KindoApi${api.name.replace(/[^A-Za-z0-9]/g, '')}`;
   return stackSingleton(scope, id, (stack) => {
-    const found = Token.asString(apiPresence(stack).interpolationForAttribute('service_principals[*].client_id'));
+    const found = attribute(apiPresence(stack), 'service_principals[*].client_id');
     return new DataAzureadServicePrincipal(stack, id, {
       clientId: api.resourceAppId,
-      count: Token.asNumber(`\${contains(${found}, ${hcl(api.resourceAppId)}) ? 1 : 0}`),
+      count: Token.asNumber(expression`contains(${found}, ${api.resourceAppId}) ? 1 : 0`),
       lifecycle: lazyPostconditions(() => scopeConditions(requirementsOf(stack).get(api.resourceAppId)!)),
     });
   });
@@ -158,7 +169,7 @@ export function requireDelegatedScopes(
       const byId = requirement.scopes.get(p.name) ?? new Map<string, Set<string>>();
       requirement.scopes.set(p.name, byId.set(p.id, (byId.get(p.id) ?? new Set()).add(requester)));
     }
-    objectIds.set(api.name, Token.asString(`\${${lookup.fqn}[0].object_id}`));
+    objectIds.set(api.name, attribute(lookup, '[0].object_id'));
   }
   return objectIds;
 }
