@@ -4,7 +4,7 @@ import { DataAzureadServicePrincipals } from '@cdktf/provider-azuread/lib/data-a
 import { Lazy, TerraformStack, Token, type Postcondition } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { CatalogApi } from '../catalog/catalog';
-import { attribute, expression } from '../core/hcl-expression';
+import { attribute, expression, hclString } from '../core/hcl-expression';
 
 // Lookups that every integration of a stack shares. They sit directly under the stack with fixed
 // ids, so a stack reads each at most once however many integrations it holds.
@@ -118,24 +118,29 @@ function apiServicePrincipal(scope: Construct, api: CatalogApi): DataAzureadServ
   });
 }
 
-/** One postcondition per requested scope name and ID: the API must publish the scope under that ID. */
+/**
+ * One postcondition per API: every requested scope (name and ID) must be published under that ID.
+ * The message names each scope that is not, with its requested and published IDs and who requests
+ * it, in {@link scopeIdMismatchMessage}'s words, one line each.
+ */
 function scopeConditions(a: ApiRequirement): { condition: string; error_message: string }[] {
-  return [...a.scopes]
+  const requests = [...a.scopes]
     .sort(([x], [y]) => x.localeCompare(y))
     .flatMap(([name, byId]) =>
-      [...byId]
-        .sort(([x], [y]) => x.localeCompare(y))
-        .map(([expected, requesters]) => ({
-          condition: `\${lookup(self.oauth2_permission_scope_ids, ${hcl(name)}, "") == ${hcl(expected)}}`,
-          error_message: scopeIdMismatchMessage(
-            a.name,
-            name,
-            expected,
-            `lookup(self.oauth2_permission_scope_ids, ${hcl(name)}, "none (not published)")`,
-            list(requesters),
-          ),
-        })),
+      [...byId].sort(([x], [y]) => x.localeCompare(y)).map(([id, requesters]) => ({ name, id, requesters })),
     );
+  const scopes = requests.map((r) => `{name = ${hclString(r.name)}, id = ${hclString(r.id)}}`);
+  const named = requests.map(
+    (r) => `{name = ${hclString(r.name)}, id = ${hclString(r.id)}, by = ${hclString(requestedBy(list(r.requesters)))}}`,
+  );
+  const published = (otherwise: string) => `lookup(self.oauth2_permission_scope_ids, r.name, ${hclString(otherwise)})`;
+  const message = scopeIdMismatchText(a.name, '${r.name}', '${r.id}', published('none (not published)'));
+  return [
+    {
+      condition: `\${alltrue([for r in [${scopes.join(', ')}] : ${published('')} == r.id])}`,
+      error_message: `\${join("\\n", [for r in [${named.join(', ')}] : "\${r.by} ${message}" if ${published('')} != r.id])}`,
+    },
+  ];
 }
 
 /**
@@ -184,6 +189,10 @@ export function missingApiServicePrincipalMessage(api: string, appId: string, re
   );
 }
 
+/** Who requests a scope, as the preflight's messages open: `<requesters> request(s)`. */
+export const requestedBy = (requesters: readonly string[]): string =>
+  `${requesters.join(', ')} request${requesters.length === 1 ? 's' : ''}`;
+
 /**
  * Plan stops: the tenant's service principal of an API publishes a delegated scope under another
  * ID than the one requested. `found` is an HCL expression for the published ID.
@@ -195,8 +204,13 @@ export function scopeIdMismatchMessage(
   found: string,
   requesters: readonly string[],
 ): string {
+  return `${requestedBy(requesters)} ${scopeIdMismatchText(api, scope, expected, found)}`;
+}
+
+/** {@link scopeIdMismatchMessage} after who requests the scope. */
+function scopeIdMismatchText(api: string, scope: string, expected: string, found: string): string {
   return (
-    `${requesters.join(', ')} request${requesters.length === 1 ? 's' : ''} ${api} delegated scope ${scope} with ID ${expected}, ` +
+    `${api} delegated scope ${scope} with ID ${expected}, ` +
     `but this tenant's ${api} publishes ${scope} with ID \${${found}}. Nothing was changed. ` +
     'Fix: correct the ID where the scope is requested (permissions/*.json, addPermissions) or remove the scope ' +
     '(removePermissions) (docs/troubleshooting.md#the-plan-stops-a-scope-id-differs-from-the-tenants).'
