@@ -74,6 +74,9 @@ const lazyPostconditions = (produce: () => { condition: string; error_message: s
 
 const PRESENCE_ID = 'KindoApiPresence';
 const list = (s: Set<string>) => [...s].sort();
+// Code-unit order, as list() sorts: the first localeCompare of a process builds ICU's collator (about
+// 8 ms of CPU, a twentieth of a one-stack synth), and these are identifiers, not prose.
+const byText = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 const hcl = (s: string) => JSON.stringify(s);
 
 /**
@@ -85,7 +88,7 @@ const hcl = (s: string) => JSON.stringify(s);
  */
 function apiPresence(scope: Construct): DataAzureadServicePrincipals {
   return stackSingleton(scope, PRESENCE_ID, (stack) => {
-    const all = () => [...requirementsOf(stack).values()].sort((a, b) => a.appId.localeCompare(b.appId));
+    const all = () => [...requirementsOf(stack).values()].sort((a, b) => byText(a.appId, b.appId));
     return new DataAzureadServicePrincipals(stack, PRESENCE_ID, {
       clientIds: Lazy.listValue({ produce: () => all().map((a) => a.appId) }),
       ignoreMissing: true,
@@ -125,9 +128,9 @@ function apiServicePrincipal(scope: Construct, api: CatalogApi): DataAzureadServ
  */
 function scopeConditions(a: ApiRequirement): { condition: string; error_message: string }[] {
   const requests = [...a.scopes]
-    .sort(([x], [y]) => x.localeCompare(y))
+    .sort(([x], [y]) => byText(x, y))
     .flatMap(([name, byId]) =>
-      [...byId].sort(([x], [y]) => x.localeCompare(y)).map(([id, requesters]) => ({ name, id, requesters })),
+      [...byId].sort(([x], [y]) => byText(x, y)).map(([id, requesters]) => ({ name, id, requesters })),
     );
   const scopes = requests.map((r) => `{name = ${hclString(r.name)}, id = ${hclString(r.id)}}`);
   const named = requests.map(
