@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 
-// `npm run bench`: how much the constructs add to an empty cdktf app and to a naive stack of the same
-// resource shapes with the azuread bindings (scripts/bench/naive-stack.ts) (the app process's CPU
-// time, and the wall time of a synth as `npm run synth` runs it), how cost grows with the number of app registrations, and how many data
-// sources a plan reads. A script, not a test: numbers vary with the machine and its load, which is
+// `npm run bench`: how much the constructs cost beside a naive stack of the same resource shapes with
+// the azuread bindings (scripts/bench/naive-stack.ts) and beside an empty cdktf app (the app process's
+// CPU time, and the wall time of a synth as `npm run synth` runs it), how cost grows with the number of
+// app registrations, and how many data sources a plan reads. A script, not a test: numbers vary with the machine and its load, which is
 // printed with them.
 
 const root = join(__dirname, '..');
@@ -70,12 +70,14 @@ function timeSynth(app: string, outdir: string): number {
   return performance.now() - start;
 }
 
+/** Median of the runs' ratios `ours[i] / base[i]`: runs alternate, so load drift hits both sides alike. */
+const ratio = (base: number[], ours: number[]) => median(ours.map((x, i) => x / base[i]));
+
 function wholeProcess(): string[] {
   // Empty, naive and default stack alternate, so that load drift hits all three alike.
   const runs: Record<Kind, number[]> = { empty: [], naive: [], ours: [] };
   for (let i = 0; i < RUNS; i++)
     for (const kind of ['empty', 'naive', 'ours'] as const) runs[kind].push(run(kind, 1).processCpuMs);
-  const ratio = (kind: Kind) => median(runs[kind].map((x, i) => x / runs.empty[i]));
   const work = mkdtempSync(join(tmpdir(), 'kindo-bench-'));
   // The empty app lives in this checkout, so that it imports the same cdktf as main.ts.
   const emptyInRoot = join(root, `.bench-empty-${process.pid}.ts`);
@@ -89,9 +91,10 @@ function wholeProcess(): string[] {
       () => timeSynth(emptyInRoot, join(work, 'out-empty')),
       () => timeSynth('main.ts', join(work, 'out-default')),
     );
+    const { empty, naive, ours } = runs;
     return [
-      `| app process (\`node --import tsx\`, one stack), CPU time (user + system) | ${seconds(median(runs.empty))} | ${seconds(median(runs.naive))} (×${ratio('naive').toFixed(2)}) | ${seconds(median(runs.ours))} (×${ratio('ours').toFixed(2)}) |`,
-      `| \`npm run synth\` (the app run directly, one stack), wall time | ${seconds(synth.base)} | – | ${seconds(synth.ours)} (×${synth.ratio.toFixed(2)}) |`,
+      `| app process (\`node --import tsx\`, one stack), CPU time (user + system) | ${seconds(median(empty))} | ${seconds(median(naive))} (×${ratio(empty, naive).toFixed(2)} of empty) | ${seconds(median(ours))} (**×${ratio(naive, ours).toFixed(2)} of naive**, ×${ratio(empty, ours).toFixed(2)} of empty) |`,
+      `| \`npm run synth\` (the app run directly, one stack), wall time | ${seconds(synth.base)} | – | ${seconds(synth.ours)} (×${synth.ratio.toFixed(2)} of empty) |`,
     ];
   } finally {
     rmSync(emptyInRoot, { force: true });
@@ -99,14 +102,24 @@ function wholeProcess(): string[] {
   }
 }
 
-/** Construct + synth of 10, 50 and 100 stacks (140 to 1,400 app registrations) in one process, naive baseline beside ours. */
+/**
+ * Construct + synth of 20 and 100 stacks (280 and 1,400 app registrations) in one process, naive and
+ * ours alternating: CPU and peak RSS, each with the median of the runs' ratios.
+ */
 function scale(): string[] {
-  return [10, 50, 100].map((stacks) => {
-    const naive = run('naive', stacks);
-    const ours = run('ours', stacks);
-    const cell = (r: Run) =>
-      `${seconds(r.cpuMs)} CPU (${(r.cpuMs / stacks).toFixed(0)} ms per stack), peak RSS ${r.rssMb.toFixed(0)} MiB`;
-    return `| construct + synth in one process, ${(stacks * 14).toLocaleString('en')} app registrations (${stacks} stacks) | – | ${cell(naive)} | ${cell(ours)} (CPU ×${(ours.cpuMs / naive.cpuMs).toFixed(2)} of naive) |`;
+  const runs = Number(process.env.BENCH_SCALE_RUNS ?? 3);
+  return [20, 100].map((stacks) => {
+    const naive: Run[] = [];
+    const ours: Run[] = [];
+    for (let i = 0; i < runs; i++) {
+      naive.push(run('naive', stacks));
+      ours.push(run('ours', stacks));
+    }
+    const cpu = (rs: Run[]) => rs.map((r) => r.cpuMs);
+    const rss = (rs: Run[]) => rs.map((r) => r.rssMb);
+    const cell = (rs: Run[]) =>
+      `${seconds(median(cpu(rs)))} CPU (${(median(cpu(rs)) / stacks).toFixed(0)} ms per stack), peak RSS ${median(rss(rs)).toFixed(0)} MiB`;
+    return `| construct + synth in one process, ${(stacks * 14).toLocaleString('en')} app registrations (${stacks} stacks), ${runs} alternating run${runs === 1 ? '' : 's'} | – | ${cell(naive)} | ${cell(ours)} (**CPU ×${ratio(cpu(naive), cpu(ours)).toFixed(2)}, RSS ×${ratio(rss(naive), rss(ours)).toFixed(2)} of naive**) |`;
   });
 }
 
@@ -145,5 +158,5 @@ const rows = [
   ...scale(),
   ...dataSourceReads(),
 ];
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${RUNS} alternating runs per ratio (median of the runs' ratios); 1-minute load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${RUNS} alternating runs per one-stack ratio (median of the runs' ratios); 1-minute load average ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after`;
 console.log(`${rows.join('\n')}\n\nMachine: ${machine}`);

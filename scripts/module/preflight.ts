@@ -3,8 +3,8 @@ import type { Element } from './elements';
 import { quote } from './hcl';
 
 // The tenant preflight of src/constructs/stack-lookups.ts (requireDelegatedScopes) for
-// modules/tenant-preflight. The constructs write one postcondition per API and per requested scope,
-// naming the integrations that request it, all known at synth; in the module those depend on the
+// modules/tenant-preflight. The constructs write one postcondition per API over a list of its requested
+// scopes, each with the integrations that request it, all known at synth; in the module those depend on the
 // enabled integrations and their permission changes, so the lookups read what is requested
 // (`local.requested_apis`, written by hand there) and assert over it with alltrue, in the constructs' own words.
 

@@ -1,6 +1,7 @@
 import { ApplicationPasswordA as ApplicationPassword } from '@cdktf/provider-azuread/lib/application-password';
 import { Fn, Op, Token } from 'cdktf';
 import type { Construct } from 'constructs';
+import { call, expression } from '../core/hcl-expression';
 import { perStack } from '../core/per-stack';
 import { TerraformCheck } from '../core/terraform-check';
 import { checkWholeNumber, isToken } from '../core/validate';
@@ -51,7 +52,9 @@ export function createClientSecret(
     // expiry check stays quiet on a first plan. Fixed at creation: without ignore_changes every plan
     // would move it, so a new secretLifetimeDays applies from the next rotation only.
     endDate: perStack(scope, `endDate:${days}`, () =>
-      Fn.timeadd(Fn.plantimestamp(), `${isToken(days) ? Token.asString(Op.mul(days, 24)) : days * 24}h`),
+      isToken(days)
+        ? Fn.timeadd(Fn.plantimestamp(), `${Token.asString(Op.mul(days, 24))}h`)
+        : Token.asString(call('timeadd', expression`plantimestamp()`, `${days * 24}h`)),
     ),
     rotateWhenChanged: rotation !== undefined ? { rotation } : undefined,
     lifecycle: { createBeforeDestroy: true, ignoreChanges: ['end_date'] },

@@ -1,4 +1,3 @@
-import { DataAzureadApplication } from '@cdktf/provider-azuread/lib/data-azuread-application';
 import { Annotations, type TerraformResource } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { CatalogApi, IntegrationDefinition } from '../catalog/catalog';
@@ -105,7 +104,10 @@ export function lookupExistingApp(
   Annotations.of(scope).addWarning(
     `integration '${definition.id}' adopts an existing app registration: remove its adoption settings once the first apply has imported it (docs/adopting.md#6-clean-up-and-re-plan)`,
   );
-  // Read at plan, so its values are known when the import block and the secret need them.
+  // Read at plan, so its values are known when the import block and the secret need them. Loaded
+  // only here: a stack that adopts nothing never needs the binding.
+  const { DataAzureadApplication } =
+    require('@cdktf/provider-azuread/lib/data-azuread-application') as typeof import('@cdktf/provider-azuread/lib/data-azuread-application');
   const lookup = new DataAzureadApplication(
     scope,
     'ExistingApplication',

@@ -1,9 +1,11 @@
 import { AzureadProvider } from '@cdktf/provider-azuread/lib/provider';
-import { Fn, TerraformOutput, TerraformStack, TerraformVariable, Token } from 'cdktf';
+import { TerraformOutput, TerraformStack, TerraformVariable, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { INTEGRATION_IDS, catalog, type IntegrationId } from '../catalog/catalog';
 import { checkSelection } from '../catalog/selection';
+import { attribute, call, variableExpression, variableValue } from '../core/hcl-expression';
 import { KindoMicrosoftIntegrations } from './kindo-microsoft-integrations';
+import { clientIdentity } from './stack-lookups';
 import { DEFAULT_NANGO_SERVER_URL } from './microsoft-integration-app';
 import {
   NANGO_ENVIRONMENT_VARIABLE,
@@ -101,18 +103,18 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
     this.integrations = new KindoMicrosoftIntegrations(this, 'Kindo', {
       integrations: selected,
       nango: {
-        serverUrl: serverUrl.stringValue,
-        secretKey: secretKey.stringValue,
-        environment: environment.stringValue,
+        serverUrl: variableValue(serverUrl),
+        secretKey: variableValue(secretKey),
+        environment: variableValue(environment),
       },
-      preventDuplicateNames: Token.asAny(preventDuplicateNames.value) as unknown as boolean,
+      preventDuplicateNames: Token.asAny(variableExpression(preventDuplicateNames)) as unknown as boolean,
       nangoFields: fields && this.nangoFieldsById(fields, registered),
       ...props.adoption,
       ...fabric,
     });
 
     new TerraformOutput(this, 'tenant_id', {
-      value: this.integrations.apps[0].tenantId,
+      value: clientIdentity(this).tenantId,
       description: 'Directory (tenant) ID of the apps.',
     });
     new TerraformOutput(this, 'integrations', {
@@ -121,13 +123,13 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
         this.integrations.apps.map((app) => [
           app.definition.id,
           {
-            display_name: app.application.displayName,
-            client_id: app.clientId,
-            tenant_id: app.tenantId,
-            application_object_id: app.application.objectId,
-            service_principal_object_id: app.servicePrincipal.objectId,
-            secret_key_id: app.clientSecret.keyId,
-            secret_expires_at: app.clientSecret.endDate,
+            display_name: attribute(app.application, 'display_name'),
+            client_id: attribute(app.application, 'client_id'),
+            tenant_id: clientIdentity(this).tenantId,
+            application_object_id: attribute(app.application, 'object_id'),
+            service_principal_object_id: attribute(app.servicePrincipal, 'object_id'),
+            secret_key_id: attribute(app.clientSecret, 'key_id'),
+            secret_expires_at: attribute(app.clientSecret, 'end_date'),
             // Fabric has neither: it signs in with client credentials and is not registered with Nango.
             ...(app.nangoRegistration
               ? {
@@ -146,8 +148,8 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
       new TerraformOutput(this, 'fabric_connection', {
         description: "Values for Kindo's Microsoft Fabric connection form; the client secret is client_secrets.fabric.",
         value: {
-          tenant_id: fabricApp.tenantId,
-          client_id: fabricApp.clientId,
+          tenant_id: clientIdentity(this).tenantId,
+          client_id: attribute(fabricApp.application, 'client_id'),
           ...(fabricApp.fabricSqlEndpointHost !== undefined
             ? { sql_endpoint_host: fabricApp.fabricSqlEndpointHost }
             : {}),
@@ -160,7 +162,9 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
     new TerraformOutput(this, 'client_secrets', {
       description: 'Client secret per integration id. Sensitive: read with `terraform output -json client_secrets`.',
       sensitive: true,
-      value: Object.fromEntries(this.integrations.apps.map((app) => [app.definition.id, app.clientSecret.value])),
+      value: Object.fromEntries(
+        this.integrations.apps.map((app) => [app.definition.id, attribute(app.clientSecret, 'value')]),
+      ),
     });
   }
 
@@ -185,13 +189,13 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
     });
   }
 
-  /** Each integration's entry of `nango_fields`; the variable is read once, since each read creates a token (and a captured stack trace). */
+  /** Each integration's entry of `nango_fields`. */
   private nangoFieldsById(
     fields: TerraformVariable,
     registered: readonly IntegrationId[],
   ): Record<string, Record<string, string>> {
-    const all = fields.value;
-    return Object.fromEntries(registered.map((id) => [id, Token.asStringMap(Fn.lookup(all, id, {}))]));
+    const all = variableValue(fields);
+    return Object.fromEntries(registered.map((id) => [id, Token.asStringMap(call('lookup', all, id, {}))]));
   }
 
   /** Kindo's Fabric form values, passed through to `fabric_connection`; null when entered in the form by hand. */
@@ -223,6 +227,6 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
         },
       ],
     });
-    return { fabricSqlEndpointHost: host.stringValue, fabricLakehouseDatabase: database.stringValue };
+    return { fabricSqlEndpointHost: variableValue(host), fabricLakehouseDatabase: variableValue(database) };
   }
 }

@@ -10,6 +10,7 @@ import { effectivePermissions } from '../catalog/effective-permissions';
 import type { PermissionDeviation } from '../catalog/permission-changes';
 import { checkIntegrationId } from '../catalog/selection';
 import { integrationNotes, writeRecord } from '../core/review-contract';
+import { attribute, call } from '../core/hcl-expression';
 import { literal } from '../core/terraform-literal';
 import { isToken } from '../core/validate';
 import { checkNangoProvider } from '../nango/nango-providers';
@@ -19,6 +20,7 @@ import {
   appNotes,
   type NangoSettings,
   nangoSettings,
+  type RegistrationSettings,
   registerApplication,
   validateApplicableSettings,
   validateFabricSettings,
@@ -31,9 +33,9 @@ import {
   importExistingApp,
   lookupExistingApp,
 } from './existing-app-import';
-import type { MicrosoftIntegrationAppProps, SignInAudience } from './microsoft-integration-app-props';
+import type { MicrosoftIntegrationAppProps } from './microsoft-integration-app-props';
 import { integrationOwners } from './ownership';
-import { clientIdentity } from './stack-lookups';
+import { clientIdentity, providerTenantId } from './stack-lookups';
 import { assignAllowedGroups, checkWhoMayConnect, servicePrincipalTags } from './who-may-connect';
 
 export * from './microsoft-integration-app-props';
@@ -95,7 +97,7 @@ export class MicrosoftIntegrationApp extends Construct {
     const nango = nangoSettings(this, props, definition);
     // Adoption (docs/adopting.md): the secret and Nango read the adopted app's IDs from a lookup, not from the resource being imported.
     const existing = this.lookupExisting(props);
-    this.tenantId = registration.tenantId ?? clientIdentity(this).tenantId;
+    this.tenantId = registration.tenantId ?? providerTenantId(this);
 
     const owners = integrationOwners(this, registration.owners);
     this.application = registerApplication(this, {
@@ -107,7 +109,7 @@ export class MicrosoftIntegrationApp extends Construct {
       preventDuplicateNames: props.preventDuplicateNames,
     });
     // Read once: every read of a resource attribute creates a new token, and cdktf captures a full
-    // stack trace for each.
+    // stack trace for each. The app's own wiring uses this package's references (src/core/hcl-expression.ts).
     this.clientId = this.application.clientId;
     this.redirectUri = nango?.callbackUrl;
     // Terraform ignores "//" keys in JSON configuration; the review report reads the deviations here.
@@ -115,17 +117,22 @@ export class MicrosoftIntegrationApp extends Construct {
 
     this.servicePrincipal = this.createServicePrincipal(owners, props.requireAssignment);
     this.allowedGroups = assignAllowedGroups(this, this.servicePrincipal, props, definition.id, this.who);
-    this.clientSecret = createClientSecret(this, existing?.applicationId ?? this.application.id, secret, definition.id);
+    this.clientSecret = createClientSecret(
+      this,
+      existing?.applicationId ?? attribute(this.application, 'id'),
+      secret,
+      definition.id,
+    );
     // Client credentials never sign a user in, so Fabric has nothing to consent to.
     const delegated = definition.authFlow === 'delegated';
     this.permissionGrants = grantAdminConsent(
       this,
       this.who,
-      this.servicePrincipal.objectId,
+      attribute(this.servicePrincipal, 'object_id'),
       apis,
       delegated && (props.adminConsent ?? true),
     );
-    if (nango) this.nangoRegistration = this.registerWithNango(props, nango, registration.audience, existing);
+    if (nango) this.nangoRegistration = this.registerWithNango(props, nango, registration, existing?.clientId);
     if (existing) this.importExisting(existing);
 
     this.fabricSqlEndpointHost = props.fabricSqlEndpointHost;
@@ -154,7 +161,7 @@ export class MicrosoftIntegrationApp extends Construct {
   private createServicePrincipal(owners: string[], requireAssignment: boolean | undefined): ServicePrincipal {
     const { id, displayName } = this.definition;
     return new ServicePrincipal(this, 'ServicePrincipal', {
-      clientId: this.clientId,
+      clientId: attribute(this.application, 'client_id'),
       owners,
       notes: literal(integrationNotes(id, displayName)),
       tags: servicePrincipalTags(id),
@@ -166,12 +173,13 @@ export class MicrosoftIntegrationApp extends Construct {
   private registerWithNango(
     props: MicrosoftIntegrationAppProps,
     nango: NangoSettings,
-    audience: SignInAudience,
-    existing: ExistingAppLookup | undefined,
+    registration: RegistrationSettings,
+    adoptedClientId: string | undefined,
   ): NangoRegistration {
     const { definition } = this;
     const provider = props.nangoProvider ?? definition.nangoProvider!;
-    checkNangoProvider('nangoProvider', provider, audience);
+    checkNangoProvider('nangoProvider', provider, registration.audience);
+    const tenantId = registration.tenantId ?? clientIdentity(this).tenantId;
     // Nango's Microsoft providers request one resource at sign-in: Graph. The other APIs are
     // reached with the refresh token after consent (docs/nango-registration.md).
     const graph = this.apis.find((api) => api.name === GRAPH)?.permissions ?? [];
@@ -184,17 +192,20 @@ export class MicrosoftIntegrationApp extends Construct {
       provider,
       displayName: definition.displayName,
       scopes: ['offline_access', ...graph.map((p) => p.name).filter((n) => n !== 'offline_access')],
-      clientId: existing?.clientId ?? this.clientId,
-      clientSecret: this.clientSecret.value,
-      clientSecretKeyId: this.clientSecret.keyId,
+      clientId: adoptedClientId ?? attribute(this.application, 'client_id'),
+      clientSecret: attribute(this.clientSecret, 'value'),
+      clientSecretKeyId: attribute(this.clientSecret, 'key_id'),
       adoptExisting: props.adoptExistingNangoIntegration,
       // The guide's "Tenant ID, if requested", kept in the integration's custom settings. Nango's
       // microsoft-tenant-specific signs in at the connection's own `tenant` setting, never at this one:
       // Kindo's connect session passes it (integrations_config_defaults.<key>.connection_config.tenant),
       // or the user types it (docs/entra-apps.md#the-tenant-at-sign-in).
       fields: isToken(props.nangoFields)
-        ? Token.asStringMap(Fn.merge([{ tenant_id: this.tenantId }, props.nangoFields]))
-        : { tenant_id: this.tenantId, ...props.nangoFields },
+        ? Token.asStringMap(
+            call('merge', { tenant_id: tenantId }, props.nangoFields) ??
+              Fn.merge([{ tenant_id: tenantId }, props.nangoFields]),
+          )
+        : { tenant_id: tenantId, ...props.nangoFields },
     });
   }
 

@@ -1,5 +1,6 @@
 import { Fn, Token } from 'cdktf';
 import type { Construct } from 'constructs';
+import { attribute, call } from '../core/hcl-expression';
 import { TerraformData } from '../core/terraform-data';
 import { clientIdentity } from './stack-lookups';
 
@@ -23,7 +24,8 @@ export function integrationOwners(scope: Construct, owners: readonly string[] | 
     input: { object_id: clientIdentity(scope).objectId },
     lifecycle: { ignoreChanges: ['input'] },
   });
-  const firstApplier = record.getStringAttribute('input.object_id');
+  const firstApplier = attribute(record, 'input.object_id');
   if (owners === undefined) return [firstApplier];
-  return Token.asList(Fn.distinct(Fn.concat([owners, [firstApplier]])));
+  const all = call('concat', owners, [firstApplier]);
+  return Token.asList(all ? call('distinct', all)! : Fn.distinct(Fn.concat([owners, [firstApplier]])));
 }

