@@ -10,17 +10,39 @@ export interface StateRegistration {
   readonly registrationAddress?: string;
   /** Kindo integration id, from the matching `Registration` resource; the unique key when there is none. */
   readonly integration: string;
+  /**
+   * Nango server URL Sync pushed to (`triggers_replace.server_url`); verify sends the Nango secret key there.
+   * @example 'https://api.nango.dev'
+   */
   readonly serverUrl: string;
+  /**
+   * Unique key of the Nango integration: Sync's `unique_key`.
+   * @example 'kindo-teams'
+   */
   readonly uniqueKey: string;
+  /**
+   * Nango provider key: Sync's `provider`.
+   * @example 'microsoft-tenant-specific'
+   */
   readonly provider: string;
+  /**
+   * Application (client) ID of the app registration pushed to Nango: Sync's `client_id`.
+   * @example '6e5d4c3b-2a19-4f08-8e7d-6c5b4a392817'
+   */
   readonly clientId: string;
+  /**
+   * OAuth scopes pushed to Nango: Sync's `scopes`, comma-separated.
+   * @example 'offline_access,User.Read'
+   */
   readonly scopes: string;
+  /** Nango integration fields by name: Sync's `field.<name>` triggers, or its JSON-encoded `fields` map. */
   readonly fields: Readonly<Record<string, string>>;
   /** Key ID of the client secret Terraform last pushed (Sync's `client_secret_key_id`). */
   readonly clientSecretKeyId: string;
   /**
    * That client secret: the value of the `azuread_application_password` with this key ID in the same
    * state. Compared by hash, never printed; undefined when the state holds no such password.
+   * A secret: verify writes it nowhere and redacts it from the errors it prints.
    */
   readonly clientSecret?: string;
   /** Web redirect URIs of the app registration with this client ID, when the same state holds it. */
