@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { call, expression } from '../core/hcl-expression';
 import { perStack } from '../core/per-stack';
 import { TerraformCheck } from '../core/terraform-check';
+import { literal } from '../core/terraform-literal';
 import { checkWholeNumber, isToken } from '../core/validate';
 
 // Step 3 of Kindo's guide: the client secret, its lifetime, rotation and the expiry warning
@@ -56,7 +57,7 @@ export function createClientSecret(
         ? Fn.timeadd(Fn.plantimestamp(), `${Token.asString(Op.mul(days, 24))}h`)
         : Token.asString(call('timeadd', expression`plantimestamp()`, `${days * 24}h`)),
     ),
-    rotateWhenChanged: rotation !== undefined ? { rotation } : undefined,
+    rotateWhenChanged: rotation !== undefined ? { rotation: literal(rotation) } : undefined,
     lifecycle: { createBeforeDestroy: true, ignoreChanges: ['end_date'] },
   });
   if (isToken(settings.warningDays) || settings.warningDays > 0)

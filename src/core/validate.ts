@@ -4,6 +4,8 @@ import { call } from './hcl-expression';
 
 const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** The characters RFC 3986 allows in a URL: no white space, control characters, quotes, braces or backslashes. */
+const URL_CHARACTERS = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/;
 
 /** True for values Terraform only knows at plan or apply time; those are not checked at synth. */
 export const isToken = (value: unknown): boolean => Token.isUnresolved(value);
@@ -43,6 +45,9 @@ export function lowerGuids(field: string, values: readonly string[]): string[] {
 /** An absolute https URL without credentials, query or fragment; plain http only on loopback, for development against a local Nango. */
 export function checkServiceUrl(field: string, value: string): void {
   if (isToken(value)) return;
+  // The URL parser drops tabs and line breaks and percent-encodes quotes and spaces, so the parsed URL
+  // is not the string Terraform, curl and Entra receive: the string itself must be a plain URL.
+  if (!URL_CHARACTERS.test(value)) throw malformedUrl(field, value);
   let url: URL;
   try {
     url = new URL(value);
@@ -75,7 +80,7 @@ export function checkPattern(field: string, value: string, pattern: RegExp, expe
 export function malformedUrl(field: string, value: string): KindoConfigError {
   return new KindoConfigError(
     'MALFORMED_URL',
-    `\`${field}\` is ${show(value)}, which is not a URL; expected an absolute URL such as 'https://api.nango.dev'`,
+    `\`${field}\` is ${show(value)}, which is not a URL; expected an absolute URL of the characters RFC 3986 allows (no white space, quotes or braces), such as 'https://api.nango.dev'`,
   );
 }
 

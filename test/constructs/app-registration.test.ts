@@ -9,15 +9,9 @@ const sync = (tf: Synth) =>
 
 describe('app registration', () => {
   test('escapes every literal it writes, part by part, so that Terraform never evaluates it', () => {
-    const { tf, app } = synthApp({
-      integration: 'teams',
-      namePrefix: '${path.cwd} ',
-      nango: { callbackUrl: 'https://nango.example.com/%{x}/oauth/callback' },
-    });
-    const application = only(tf, 'azuread_application');
-    expect(application.display_name).toBe('$${path.cwd} Microsoft Teams');
-    expect(application.web.redirect_uris).toEqual(['https://nango.example.com/%%{x}/oauth/callback']);
-    expect(app.redirectUri).toBe('https://nango.example.com/%%{x}/oauth/callback');
+    // A callback URL cannot hold braces at all (MALFORMED_URL: microsoft-integration-app-literals.test.ts).
+    const { tf } = synthApp({ integration: 'teams', namePrefix: '${path.cwd} ' });
+    expect(only(tf, 'azuread_application').display_name).toBe('$${path.cwd} Microsoft Teams');
     const fabric = synthApp({ integration: 'fabric', fabricLakehouseDatabase: 'sales${x}' });
     expect(fabric.app.fabricLakehouseDatabase).toBe('sales$${x}');
   });
