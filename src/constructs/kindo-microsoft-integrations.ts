@@ -15,6 +15,8 @@ import { NangoRegistration } from '../nango/nango-registration';
 import { allowedGroupsOf, checkWhoMayConnect } from './who-may-connect';
 import type { ExistingApp } from './existing-app';
 import { KindoConfigError } from '../core/errors';
+import { checkShapes } from '../core/shape';
+import { INTEGRATIONS_PROP_SHAPES } from './prop-shapes';
 
 /** Properties of {@link KindoMicrosoftIntegrations}. */
 export interface KindoMicrosoftIntegrationsProps extends MicrosoftIntegrationAppOptions {
@@ -156,6 +158,7 @@ export class KindoMicrosoftIntegrations extends Construct {
 
   constructor(scope: Construct, id: string, props: KindoMicrosoftIntegrationsProps) {
     super(scope, id);
+    checkShapes(props, INTEGRATIONS_PROP_SHAPES);
     const { integrations } = props;
     checkSelection('integrations', integrations, (i) => `integrations[${i}]`);
     const selected = new Set<string>(integrations);

@@ -37,6 +37,8 @@ import type { MicrosoftIntegrationAppProps } from './microsoft-integration-app-p
 import { integrationOwners } from './ownership';
 import { clientIdentity, providerTenantId } from './stack-lookups';
 import { assignAllowedGroups, checkWhoMayConnect, servicePrincipalTags } from './who-may-connect';
+import { checkShapes } from '../core/shape';
+import { APP_PROP_SHAPES } from './prop-shapes';
 
 export * from './microsoft-integration-app-props';
 
@@ -82,6 +84,7 @@ export class MicrosoftIntegrationApp extends Construct {
 
   constructor(scope: Construct, id: string, props: MicrosoftIntegrationAppProps) {
     super(scope, id);
+    checkShapes(props, APP_PROP_SHAPES);
     checkIntegrationId('integration', props.integration);
     const definition = catalog()[props.integration];
     this.definition = definition;

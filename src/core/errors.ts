@@ -60,6 +60,7 @@ export const ERROR_CODES = [
   'VERIFY_NO_SECRET_KEY',
   'VERIFY_SERVER_URL_REFUSED',
   'VERIFY_STATE_UNREADABLE',
+  'WRONG_TYPE',
 ] as const;
 
 /** A stable, machine-readable error code, e.g. `UNKNOWN_INTEGRATION`. */
