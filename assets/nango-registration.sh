@@ -31,13 +31,53 @@ for name in KINDO_INTEGRATION NANGO_SERVER_URL NANGO_UNIQUE_KEY $required; do
   eval "value=\${$name:-}"
   [ -n "$value" ] || { echo "nango-registration.sh: $name is not set" >&2; exit 2; }
 done
+
+# visible [LIMIT]: standard input as text a terminal shows as it is, on one line: every code point
+# that src/core/visible.ts calls invisible (C0 and C1 controls, DEL, line and paragraph separators,
+# bidi marks, overrides and isolates, zero-width and other invisible formatting characters) written
+# \u{1B}, every byte that is not UTF-8 written \xFF. Decoded byte by byte (od, LC_ALL=C awk), whatever
+# the locale. With LIMIT, only the characters that start in its first LIMIT bytes. Backslashes stay as
+# they are: JSON answers stay readable, and the output of visible is its own input unchanged.
+visible() {
+  od -An -v -tu1 | LC_ALL=C awk -v limit="${1:-0}" '
+    function invisible(cp) {
+      return cp < 32 || (cp >= 127 && cp <= 159) || cp == 173 || cp == 1564 || cp == 6158 \
+        || (cp >= 8203 && cp <= 8207) || (cp >= 8232 && cp <= 8238) || (cp >= 8288 && cp <= 8292) \
+        || (cp >= 8294 && cp <= 8303) || cp == 65279 || (cp >= 65529 && cp <= 65531)
+    }
+    BEGIN { if (limit <= 0) limit = -1; for (c = 32; c < 256; c++) chr[c] = sprintf("%c", c) }
+    { for (f = 1; f <= NF; f++) { n++; if (limit < 0 || n <= limit + 3) b[n] = $f + 0 } }
+    END {
+      end = limit < 0 || n < limit ? n : limit
+      for (i = 1; i <= end; i += len) {
+        c = b[i]; len = 1; cp = c
+        if (c >= 194 && c <= 244) {
+          len = c < 224 ? 2 : c < 240 ? 3 : 4; cp = c % (c < 224 ? 32 : c < 240 ? 16 : 8)
+          # The second byte excludes overlong forms, UTF-16 surrogates and code points past U+10FFFF.
+          lo = c == 224 ? 160 : c == 240 ? 144 : 128; hi = c == 237 ? 159 : c == 244 ? 143 : 191
+          for (k = 1; k < len && cp >= 0; k++) {
+            d = i + k <= n ? b[i + k] : -1
+            if (d < (k == 1 ? lo : 128) || d > (k == 1 ? hi : 191)) cp = -1; else cp = cp * 64 + d % 64
+          }
+        } else if (c >= 128) cp = -1
+        if (cp < 0) { out = out sprintf("\\x%02X", c); len = 1 }
+        else if (invisible(cp)) out = out sprintf("\\u{%X}", cp)
+        else for (k = 0; k < len; k++) out = out chr[b[i + k]]
+      }
+      if (i <= n) out = out sprintf(" [%d more bytes not shown]", n - i + 1)
+      printf "%s", out
+    }'
+}
+# say TEXT: one line of this script's output, visible; values from the environment and Nango reach it.
+say() { printf '%s' "$1" | visible; echo; }
+
 key=$NANGO_UNIQUE_KEY
 who="Kindo integration '$KINDO_INTEGRATION'"
 
 # Credentials in the URL would reach curl's command line and its error text: refused unread.
 rest=${NANGO_SERVER_URL#*://}
 case ${rest%%[/?#]*} in *@*)
-  echo "$who: NANGO_SERVER_URL has user information (user:password@) before its host; expected a URL without credentials, e.g. https://api.nango.dev" >&2
+  say "$who: NANGO_SERVER_URL has user information (user:password@) before its host; expected a URL without credentials, e.g. https://api.nango.dev" >&2
   exit 1 ;;
 esac
 url_ok=
@@ -47,12 +87,12 @@ https://?* | http://127.0.0.1 | http://127.0.0.1[:/]* | http://localhost | http:
   url_ok=1 ;;
 esac
 if [ -z "$url_ok" ]; then
-  echo "$who: NANGO_SERVER_URL is '$NANGO_SERVER_URL'; expected an https:// URL (http:// only on 127.0.0.1, localhost or [::1])" >&2
+  say "$who: NANGO_SERVER_URL is '$NANGO_SERVER_URL'; expected an https:// URL (http:// only on 127.0.0.1, localhost or [::1])" >&2
   exit 1
 fi
 for k in "$key" ${NANGO_NEW_UNIQUE_KEY:+"$NANGO_NEW_UNIQUE_KEY"}; do
   case $k in *[!a-zA-Z0-9~:.@\ _-]*)
-    echo "$who: the unique key '$k' has characters Nango refuses; expected letters, digits, spaces and ~ : . @ _ -" >&2
+    say "$who: the unique key '$k' has characters Nango refuses; expected letters, digits, spaces and ~ : . @ _ -" >&2
     exit 1 ;;
   esac
 done
@@ -64,7 +104,7 @@ rename | delete)
   NANGO_SECRET_KEY=${TF_VAR_nango_secret_key:-}
   source=TF_VAR_nango_secret_key
   if [ -z "$NANGO_SECRET_KEY" ]; then
-    echo "$who: cannot $action Nango integration '$key': TF_VAR_nango_secret_key is not set; Terraform gives destroy-time provisioners no variables. Export it and run again ($docs#providing-the-nango-secret-key)" >&2
+    say "$who: cannot $action Nango integration '$key': TF_VAR_nango_secret_key is not set; Terraform gives destroy-time provisioners no variables. Export it and run again ($docs#providing-the-nango-secret-key)" >&2
     exit 1
   fi
   ;;
@@ -77,7 +117,7 @@ h='[0-9A-Fa-f]'
 case $NANGO_SECRET_KEY in
 $h$h$h$h$h$h$h$h-$h$h$h$h-4$h$h$h-[89ABab]$h$h$h-$h$h$h$h$h$h$h$h$h$h$h$h) ;;
 *)
-  echo "$who: the Nango secret key ($source) is not in Nango's form; expected a UUID v4, xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx in hexadecimal digits, from the Nango dashboard's Environment Settings ($docs#the-secret-keys-form)" >&2
+  say "$who: the Nango secret key ($source) is not in Nango's form; expected a UUID v4, xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx in hexadecimal digits, from the Nango dashboard's Environment Settings ($docs#the-secret-keys-form)" >&2
   exit 1 ;;
 esac
 export NANGO_SECRET_KEY
@@ -109,7 +149,7 @@ redact() {
         done = ""
         while ((p = index(text, s)) > 0) { done = done substr(text, 1, p - 1) "[redacted]"; text = substr(text, p + length(s)) }
         text = done text }
-      print text }'
+      printf "%s", text }'
 }
 
 # json PATH [VARIABLE]: the raw JSON text of the value at PATH (keys as quoted JSON strings, e.g.
@@ -150,7 +190,7 @@ json() {
       for (x = 1; x < 32; x++) { c = sprintf("%c", x); if (!(c in esc)) esc[c] = sprintf("\\u%04x", x) } }
     { s = s (NR > 1 ? "\n" : "") $0 }
     END { n = length(s); i = 1; value("")
-      if (expect == "") { if (found && !bad) print raw }
+      if (expect == "") { if (found && !bad) printf "%s", raw }
       else { verdict = !found || bad ? "absent" : raw == encoded(ENVIRON[expect]) ? "same" : "differs"; print verdict } }' "$work/response"
 }
 
@@ -180,21 +220,21 @@ call() {
   wait "$curl_pid" && reached=1
   curl_pid=
   if [ "$reached" = 0 ]; then
-    echo "$who: $method $target did not reach Nango: $(redact <"$work/curl-error")" >&2
+    say "$who: $method $target did not reach Nango: $(redact <"$work/curl-error" | visible 2000)" >&2
     exit 1
   fi
   status=$(cat "$work/status")
 }
 
 fail() {
-  echo "$who: Nango answered $method $target with HTTP $status: $(redact <"$work/response")${1:+. $1}" >&2
+  say "$who: Nango answered $method $target with HTTP $status: $(redact <"$work/response" | visible 2000)${1:+. $1}" >&2
   exit 1
 }
 
 # Nango cannot change an integration's provider: its PATCH refuses `provider`.
 check_provider() {
   [ "$(json '/"data"/"provider"' NANGO_PROVIDER)" = same ] && return 0
-  echo "$who: Nango integration '$key' has provider $(json '/"data"/"provider"'), and this configuration registers '$NANGO_PROVIDER'; Nango cannot change a provider. Choose another unique key, or delete the integration in Nango (its connections go with it) and apply again ($docs#another-provider)" >&2
+  say "$who: Nango integration '$key' has provider $(json '/"data"/"provider"' | visible 200), and this configuration registers '$NANGO_PROVIDER'; Nango cannot change a provider. Choose another unique key, or delete the integration in Nango (its connections go with it) and apply again ($docs#another-provider)" >&2
   exit 1
 }
 
@@ -206,7 +246,7 @@ owned() {
   secret=absent
   [ -z "${NANGO_CLIENT_SECRET:-}" ] || secret=$(json '/"data"/"credentials"/"client_secret"' NANGO_CLIENT_SECRET)
   if [ "$id" = absent ]; then
-    echo "$who: Nango gave no credentials for integration '$key', so it cannot be told whether this state made it: the Nango secret key lacks the environment:integrations:read_credentials scope. Use a key with that scope (the environment's secret key has it) ($docs#telling-its-own-integration)" >&2
+    say "$who: Nango gave no credentials for integration '$key', so it cannot be told whether this state made it: the Nango secret key lacks the environment:integrations:read_credentials scope. Use a key with that scope (the environment's secret key has it) ($docs#telling-its-own-integration)" >&2
     exit 1
   fi
   [ "$id" = same ] && [ "$secret" != differs ]
@@ -219,16 +259,16 @@ claim)
   404)
     call POST "$base" "$NANGO_POST_BODY"
     [ "$status" = 200 ] || [ "$status" = 201 ] || fail
-    echo "Nango integration '$key' created"
+    say "Nango integration '$key' created"
     ;;
   200)
     check_provider
     if [ "${NANGO_ADOPT:-false}" = true ]; then
-      echo "Nango integration '$key' adopted"
+      say "Nango integration '$key' adopted"
     elif owned; then
-      echo "Nango integration '$key' holds this registration already (an earlier apply's answer was lost); taken as this state's"
+      say "Nango integration '$key' holds this registration already (an earlier apply's answer was lost); taken as this state's"
     else
-      echo "$who: Nango already has an integration '$key' with another client ID or secret; it is left as it is. Set adoptExistingNangoIntegration to take it over (integrations[\"$KINDO_INTEGRATION\"].nango.adopt_existing in the module), or choose another unique key ($docs#an-existing-integration)" >&2
+      say "$who: Nango already has an integration '$key' with another client ID or secret; it is left as it is. Set adoptExistingNangoIntegration to take it over (integrations[\"$KINDO_INTEGRATION\"].nango.adopt_existing in the module), or choose another unique key ($docs#an-existing-integration)" >&2
       exit 1
     fi
     ;;
@@ -244,13 +284,13 @@ sync)
   esac
   call PATCH "$url" "$NANGO_PATCH_BODY"
   [ "$status" = 200 ] || fail
-  echo "Nango integration '$key' updated"
+  say "Nango integration '$key' updated"
   ;;
 rename)
   new_url="$base/$(encode "$NANGO_NEW_UNIQUE_KEY")"
   call PATCH "$url" "{\"unique_key\":\"$NANGO_NEW_UNIQUE_KEY\"}"
   case $status in
-  200) echo "Nango integration '$key' renamed to '$NANGO_NEW_UNIQUE_KEY'" ;;
+  200) say "Nango integration '$key' renamed to '$NANGO_NEW_UNIQUE_KEY'" ;;
   404)
     # The rename may have happened with its answer lost: the new key then holds this registration.
     call GET "$new_url?include=credentials"
@@ -258,10 +298,10 @@ rename)
     key=$NANGO_NEW_UNIQUE_KEY
     check_provider
     if ! owned; then
-      echo "$who: Nango has no integration '$NANGO_UNIQUE_KEY' to rename, and '$key' has another client ID; it is left as it is. Choose another unique key, or delete '$key' in Nango and apply again ($docs#an-existing-integration)" >&2
+      say "$who: Nango has no integration '$NANGO_UNIQUE_KEY' to rename, and '$key' has another client ID; it is left as it is. Choose another unique key, or delete '$key' in Nango and apply again ($docs#an-existing-integration)" >&2
       exit 1
     fi
-    echo "Nango integration '$NANGO_UNIQUE_KEY' was renamed to '$key' already (an earlier apply's answer was lost)"
+    say "Nango integration '$NANGO_UNIQUE_KEY' was renamed to '$key' already (an earlier apply's answer was lost)"
     ;;
   *) fail "Nango renames only integrations without connections, to a key no other integration has; keep the unique key '$key', or remove its connections in Nango and apply again" ;;
   esac
@@ -269,8 +309,8 @@ rename)
 delete)
   call DELETE "$url"
   case $status in
-  200 | 204) echo "Nango integration '$key' deleted" ;;
-  404) echo "Nango integration '$key' was not found at $NANGO_SERVER_URL in the environment of TF_VAR_nango_secret_key: deleted already (outside Terraform, or by an earlier destroy whose answer was lost), or the key is of another environment (where it is then still registered)" ;;
+  200 | 204) say "Nango integration '$key' deleted" ;;
+  404) say "Nango integration '$key' was not found at $NANGO_SERVER_URL in the environment of TF_VAR_nango_secret_key: deleted already (outside Terraform, or by an earlier destroy whose answer was lost), or the key is of another environment (where it is then still registered)" ;;
   *) fail ;;
   esac
   ;;

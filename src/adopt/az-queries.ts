@@ -18,17 +18,45 @@ const apiLines = (apis: readonly CatalogApi[]) =>
       `  az ad sp list --filter "appId eq '${a.resourceAppId}'" --query "[].{id:id, appId:appId, displayName:displayName, servicePrincipalType:servicePrincipalType}" --output json  # ${commentText(a.name)}`,
   );
 
-const nextStep = (command: string) => `printf '%s\\n' ${shQuote(`Now run: ${command}`)}`;
+/** An option of `adopt` as given on the command line: its name, and its value unless it is a flag. */
+export type AdoptOption = readonly [name: string, value?: string];
+
+/**
+ * The options in `values` (as util.parseArgs returns them) that were given, in their order: a flag
+ * once, a repeated option once per value; unset ones (undefined, false, empty) left out.
+ */
+export function givenOptions(
+  values: Readonly<Record<string, string | boolean | readonly string[] | undefined>>,
+): AdoptOption[] {
+  return Object.entries(values).flatMap(([name, value]): AdoptOption[] => {
+    if (value === undefined || value === false) return [];
+    if (value === true) return [[name]];
+    return (typeof value === 'string' ? [value] : value).map((v) => [name, v]);
+  });
+}
+
+/**
+ * The line that tells what to run next: `adopt` with every option the user gave (so that matching uses
+ * the same prefix, callback URL and picks) and `--input` the script's output. Names come from the
+ * command's own option table; each value is one sh word.
+ */
+function nextStep(options: readonly AdoptOption[], out: string): string {
+  const words = options.map(([name, value]) => (value === undefined ? `--${name}` : `--${name} ${shQuote(value)}`));
+  const command = ['npx kindo-microsoft-integrations adopt', ...words, `--input ${shQuote(out)}`].join(' ');
+  return `printf '%s\\n' ${shQuote(`Now run: ${command}`)}`;
+}
 
 /**
  * The script that lists the app registrations made by hand: by the guide's names or by the Nango
  * callback among their redirect URIs, with their service principals and consent grants.
+ * @param options the options given, repeated in the next command the script prints
  */
 export function azQueries(
   integrations: readonly IntegrationId[],
   namePrefix: string,
   callbackUrl: string,
   out: string,
+  options: readonly AdoptOption[],
 ): string {
   // JMESPath runs client-side in az; Graph's $filter cannot match inside web/redirectUris.
   const names = integrations.map((id) => `displayName==${jmesLiteral(namePrefix + catalog()[id].displayName)}`);
@@ -51,7 +79,7 @@ export function azQueries(
     '  done',
     ...apiLines(apisOf(integrations)),
     '} > "$out"',
-    nextStep(`npx kindo-microsoft-integrations adopt --integrations ${integrations.join(',')} --input ${shQuote(out)}`),
+    nextStep(options, out),
   ].join('\n');
 }
 
@@ -59,10 +87,14 @@ export function azQueries(
  * The script that lists, for Kindo SaaS, the service principal of each of Kindo's client IDs in the
  * tenant, its consent grants and the users and groups assigned to it.
  * @param clientIds Kindo's client IDs by integration, GUIDs (checked by the command)
+ * @param options the options given (`--saas` and `--client-id` among them), repeated in the next command
  */
-export function saasAzQueries(clientIds: Readonly<Partial<Record<IntegrationId, string>>>, out: string): string {
+export function saasAzQueries(
+  clientIds: Readonly<Partial<Record<IntegrationId, string>>>,
+  out: string,
+  options: readonly AdoptOption[],
+): string {
   const integrations = Object.keys(clientIds) as IntegrationId[];
-  const options = integrations.map((id) => `--client-id ${id}=${clientIds[id]}`).join(' ');
   return [
     '#!/bin/sh',
     "# Lists the service principals of Kindo's apps in this tenant (one per client ID), their consent grants",
@@ -80,6 +112,6 @@ export function saasAzQueries(clientIds: Readonly<Partial<Record<IntegrationId, 
     '  done',
     ...apiLines(apisOf(integrations)),
     '} > "$out"',
-    nextStep(`npx kindo-microsoft-integrations adopt --saas ${options} --input ${shQuote(out)}`),
+    nextStep(options, out),
   ].join('\n');
 }

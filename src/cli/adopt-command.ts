@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { INTEGRATION_IDS, type IntegrationId } from '../catalog/catalog';
 import { checkServiceUrl } from '../core/validate';
 import { adoptInputInvalid, readAzObjects } from '../adopt/az-output';
-import { azQueries, saasAzQueries } from '../adopt/az-queries';
+import { azQueries, givenOptions, saasAzQueries } from '../adopt/az-queries';
 import { codePointName, firstInvisible, visible } from '../core/visible';
 import { matchApps } from '../adopt/match';
 import { renderHcl } from '../adopt/render-hcl';
@@ -131,11 +131,11 @@ const write = (stream: NodeJS.WriteStream, lines: readonly string[]) => {
 
 /** The option values every mode shares, checked. */
 function common(values: CommandValues, saas: boolean) {
-  const format = values.format as string;
+  const format = (values.format as string | undefined) ?? 'both';
   const formats = saas ? ['ts', 'hcl', 'both'] : ['ts', 'hcl', 'json', 'both'];
   if (!formats.includes(format))
     throw cliUsage('adopt', 'option --format', visible(format), `${formats.slice(0, -1).join(', ')} or both`);
-  const moduleName = values.module as string;
+  const moduleName = (values.module as string | undefined) ?? 'kindo';
   if (!HCL_NAME.test(moduleName))
     throw cliUsage('adopt', 'option --module', visible(moduleName), 'the name of your module block, e.g. kindo');
   const out = (values.out as string | undefined) ?? (saas ? DEFAULTS.saasOut : DEFAULTS.out);
@@ -160,7 +160,9 @@ function selfManaged(values: CommandValues, cwd: string): number {
   checkServiceUrl('--callback-url', callbackUrl);
   const picks = pairsOf('app', values.app as string[], integrations);
   if (input === undefined) {
-    write(process.stdout, [azQueries(integrations, namePrefix, callbackUrl, out)]);
+    // The integrations as checked: their ids, without the spaces or line breaks trim() let through.
+    const options = givenOptions({ ...values, integrations: values.integrations && integrations.join(',') });
+    write(process.stdout, [azQueries(integrations, namePrefix, callbackUrl, out, options)]);
     return ADOPT_EXIT.OK;
   }
   const objects = readAzObjects(readInput(input, cwd), input === '-' ? 'standard input' : input);
@@ -190,7 +192,7 @@ function saas(values: CommandValues, cwd: string): number {
   if (Object.keys(clientIds).length === 0)
     throw cliUsage('adopt', '--saas without --client-id', '', "--client-id <id>=<GUID> for each of Kindo's apps");
   if (input === undefined) {
-    write(process.stdout, [saasAzQueries(clientIds, out)]);
+    write(process.stdout, [saasAzQueries(clientIds, out, givenOptions(values))]);
     return ADOPT_EXIT.OK;
   }
   const objects = readAzObjects(readInput(input, cwd), input === '-' ? 'standard input' : input);
@@ -219,8 +221,9 @@ export const adoptCommand: Command = {
     app: { type: 'string', multiple: true, default: [] },
     saas: { type: 'boolean', default: false },
     'client-id': { type: 'string', multiple: true, default: [] },
-    format: { type: 'string', default: 'both' },
-    module: { type: 'string', default: 'kindo' },
+    // No defaults here (common() has them): the next command the az script prints repeats only what was given.
+    format: { type: 'string' },
+    module: { type: 'string' },
   },
   run: (values, cwd) => (values.saas ? saas(values, cwd) : selfManaged(values, cwd)),
 };

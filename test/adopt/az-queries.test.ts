@@ -11,8 +11,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { azQueries, saasAzQueries } from '../../src/adopt/az-queries';
+import { azQueries, givenOptions, saasAzQueries } from '../../src/adopt/az-queries';
+import { main } from '../../src/cli/main';
 import { catalog } from '../../src/catalog/catalog';
+import { captureOutput } from '../support/output';
 
 // The printed script run by a real `sh` against a fake `az` that records its arguments: values from
 // the command line must reach az as one argument each, and nothing else may run.
@@ -58,6 +60,7 @@ const literals = (query: string) =>
   [...query.matchAll(/`((?:\\.|[^`\\])*)`/g)].map((m) => JSON.parse(m[1].replace(/\\`/g, '`')));
 
 describe('the az script adopt prints', () => {
+  const io = captureOutput();
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'kindo-azq-'));
@@ -66,6 +69,26 @@ describe('the az script adopt prints', () => {
     chmodSync(join(dir, 'bin', 'az'), 0o755);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /**
+   * The command the script's last line tells to run, run as printed by `sh -c` with a fake `npx` (the
+   * fake az, recording): its arguments, which must be the options given and `--input`.
+   */
+  const nextArgs = (stdout: string) => {
+    expect(stdout).toMatch(/^Now run: npx kindo-microsoft-integrations adopt [^\n]*\n$/);
+    writeFileSync(join(dir, 'bin', 'npx'), FAKE_AZ);
+    chmodSync(join(dir, 'bin', 'npx'), 0o755);
+    const command = stdout.slice('Now run: '.length, -1);
+    const result = spawnSync('/bin/sh', ['-c', command], {
+      cwd: dir,
+      env: { PATH: join(dir, 'bin'), AZ_LOG: join(dir, 'npx.log') },
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    const recorded = calls(join(dir, 'npx.log'));
+    expect(recorded).toHaveLength(1);
+    return recorded[0];
+  };
 
   const run = (script: string) => {
     writeFileSync(join(dir, 'find.sh'), script);
@@ -83,7 +106,16 @@ describe('the az script adopt prints', () => {
     (value) => {
       const callback = `https://nango.example.com/${value}`;
       const out = `kindo ${value}.json`;
-      const result = run(azQueries(['teams', 'defender'], value, callback, out));
+      const options = givenOptions({
+        integrations: 'teams,defender',
+        'name-prefix': value,
+        'callback-url': callback,
+        out,
+        app: [`teams=${APP}`],
+        saas: false,
+        'client-id': [],
+      });
+      const result = run(azQueries(['teams', 'defender'], value, callback, out, options));
       expect(result.stderr).toBe('');
       expect(result.status).toBe(0);
       const recorded = calls(join(dir, 'az.log'));
@@ -108,15 +140,17 @@ describe('the az script adopt prints', () => {
       for (const args of recorded)
         expect(args[2] === 'list' || (args[0] === 'rest' && args[2] === 'get'), args.join(' ')).toBe(true);
       expect(readdirSync(dir).sort()).toEqual(['az.log', 'bin', 'find.sh', out].sort());
-      expect(result.stdout).toBe(
-        `Now run: npx kindo-microsoft-integrations adopt --integrations teams,defender --input '${out.replace(/'/g, "'\\''")}'\n`,
-      );
+      expect(nextArgs(result.stdout)).toEqual([
+        ...['kindo-microsoft-integrations', 'adopt', '--integrations', 'teams,defender', '--name-prefix', value],
+        ...['--callback-url', callback, '--out', out, '--app', `teams=${APP}`, '--input', out],
+      ]);
     },
   );
 
   test('for Kindo SaaS, lists each client ID’s service principal, its grants and its assignments, reading only', () => {
     const out = `saas ${HOSTILE[0]}.json`;
-    const result = run(saasAzQueries({ teams: APP, fabric: SP }, out));
+    const options = givenOptions({ saas: true, 'client-id': [`teams=${APP}`, `fabric=${SP}`], out });
+    const result = run(saasAzQueries({ teams: APP, fabric: SP }, out, options));
     expect(result.stderr).toBe('');
     const recorded = calls(join(dir, 'az.log'));
     expect(recorded.slice(0, 4)).toEqual([
@@ -141,6 +175,30 @@ describe('the az script adopt prints', () => {
     for (const args of recorded)
       expect(args[2] === 'list' || (args[0] === 'rest' && args[2] === 'get'), args.join(' ')).toBe(true);
     expect(existsSync(join(dir, out))).toBe(true);
-    expect(result.stdout).toContain(`adopt --saas --client-id teams=${APP} --client-id fabric=${SP} --input '${out}'`);
+    expect(nextArgs(result.stdout)).toEqual([
+      ...['kindo-microsoft-integrations', 'adopt', '--saas', '--client-id', `teams=${APP}`],
+      ...['--client-id', `fabric=${SP}`, '--out', out, '--input', out],
+    ]);
+  });
+
+  test.each([
+    [['--integrations', 'teams,outlook', '--name-prefix', `Contoso ${HOSTILE[2]}`, '--app', `outlook=${APP}`]],
+    [['--callback-url', 'https://nango.example.com/oauth/callback', '--out', 'found.json', '--format', 'hcl']],
+    [['--app', `teams=${APP}`, '--app', `outlook=${SP}`, '--module', 'kindo_prod']],
+    [['--saas', '--client-id', `teams=${APP}`, '--client-id', `fabric=${SP}`, '--format', 'ts', '--out', 'saas.json']],
+  ])('tells to run adopt with every option given, %j, and the output to read', (args) => {
+    expect(main(['adopt', ...args])).toBe(0);
+    const out = args.includes('--out') ? args[args.indexOf('--out') + 1] : undefined;
+    const result = run(io.out);
+    expect(result.stderr).toBe('');
+    const input = out ?? (args.includes('--saas') ? 'kindo-saas-adopt.json' : 'kindo-adopt.json');
+    expect(nextArgs(result.stdout)).toEqual(['kindo-microsoft-integrations', 'adopt', ...args, '--input', input]);
+  });
+
+  test('repeats the integrations as their ids, without the spaces and line breaks they were given with', () => {
+    expect(main(['adopt', '--integrations', ' teams ,\r\u2028defender\n'])).toBe(0);
+    expect(io.out).toContain(
+      "Now run: npx kindo-microsoft-integrations adopt --integrations '\\''teams,defender'\\'' --input",
+    );
   });
 });

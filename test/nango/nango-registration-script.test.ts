@@ -109,6 +109,75 @@ describe('nango-registration.sh', () => {
     );
   });
 
+  // A terminal would act on these: controls, C1 controls, bidi marks, line separators, and (for bytes
+  // that are not UTF-8) the replacement character the output decodes to. LF ends each line, only.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose.
+  const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufffd]/u;
+  const destroying = () => ({ TF_VAR_nango_secret_key: nango.secretKey });
+
+  test.each<[string, unknown, string]>([
+    [
+      'JSON',
+      { error: { message: '\u001b[31mEVIL\u202eRLO\r\nline2' } },
+      String.raw`HTTP 500: {"error":{"message":"\u001b[31mEVIL\u{202E}RLO\r\nline2"}}`,
+    ],
+    [
+      'text',
+      '\u001b[31mEVIL\u202eRLO\r\nline2\u0085\u009b2J\u2066x\u2069\u0007\u007f\u200f',
+      String.raw`HTTP 500: \u{1B}[31mEVIL\u{202E}RLO\u{D}\u{A}line2\u{85}\u{9B}2J\u{2066}x\u{2069}\u{7}\u{7F}\u{200F}`,
+    ],
+    [
+      'bytes that are not UTF-8',
+      Buffer.from([0x1b, 0x5b, 0x32, 0x4a, 0x9b, 0xff, 0xe2, 0x80, 0xae, 0x41, 0xed, 0xa0, 0x80, 0xe2, 0x80]),
+      String.raw`HTTP 500: \u{1B}[2J\x9B\xFF\u{202E}A\xED\xA0\x80\xE2\x80`,
+    ],
+  ])('shows an answer in %s with controls and bidi marks escaped, on one line', async (_kind, body, shown) => {
+    nango.intercept = () => [500, body];
+    const run = await script('delete', destroying());
+    expect(run.status).toBe(1);
+    expect(run.output).toContain(shown);
+    expect(run.output).not.toMatch(RAW);
+    expect(run.output.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  test('redacts secrets before escaping, and shows at most 2,000 bytes of an answer', async () => {
+    const secret = 'first~Secret.value';
+    nango.intercept = () => [500, `\u001b${nango.secretKey}\u202e${'x'.repeat(1979)}${secret}${'y'.repeat(100_000)}`];
+    const run = await script('claim');
+    expect(run.status).toBe(1);
+    // 1 + 10 + 3 + 1,979 bytes before the second secret: 7 bytes of "[redacted]" fit in the first 2,000.
+    expect(run.output).toContain(String.raw`HTTP 500: \u{1B}[redacted]\u{202E}xx`);
+    expect(run.output).toContain('x[redact [100003 more bytes not shown]\n');
+    expect(run.output).not.toContain(nango.secretKey.slice(0, 8));
+    expect(run.output).not.toContain(secret.slice(0, 8));
+    expect(run.output.length).toBeLessThan(2_400);
+  });
+
+  test('shows the provider Nango holds with its bidi marks escaped', async () => {
+    nango.intercept = ({ method }) =>
+      method === 'GET' ? [200, { data: { provider: 'micro\u202esoft\u2066' } }] : undefined;
+    const run = await script('sync');
+    expect(run.status).toBe(1);
+    expect(run.output).toContain(String.raw`has provider "micro\u{202E}soft\u{2066}", and this configuration`);
+    expect(run.output).not.toMatch(RAW);
+  });
+
+  test.each([
+    [
+      'KINDO_INTEGRATION',
+      { KINDO_INTEGRATION: 'teams\u001b]0;x\u0007\u202e' },
+      String.raw`teams\u{1B}]0;x\u{7}\u{202E}'`,
+    ],
+    ['NANGO_SERVER_URL', { NANGO_SERVER_URL: 'https://nango.example.com/\u001b[2J' }, String.raw`/\u{1B}[2J'`],
+    ['NANGO_UNIQUE_KEY', { NANGO_UNIQUE_KEY: 'kindo\u202eteams\r' }, String.raw`'kindo\u{202E}teams\u{D}'`],
+  ])('shows %s from the environment with controls and bidi marks escaped', async (_name, overrides, shown) => {
+    nango.intercept = () => [500, { error: 'refused' }];
+    const run = await script('delete', { ...destroying(), ...overrides });
+    expect(run.status).toBe(1);
+    expect(run.output).toContain(shown);
+    expect(run.output).not.toMatch(RAW);
+  });
+
   test.each<NodeJS.Signals>(['SIGTERM', 'SIGINT'])(
     '%s during a request that never ends stops curl and removes the temporary directory at once',
     async (signal) => {

@@ -162,6 +162,9 @@ export class FakeNango {
       res.socket?.destroy();
     } else if (fault === 502) {
       res.writeHead(502, { 'Content-Type': 'text/html' }).end('<html><body><h1>502 Bad Gateway</h1></body></html>');
+    } else if (Buffer.isBuffer(body)) {
+      // Bytes as they are, UTF-8 or not: what a misbehaving proxy may answer.
+      res.writeHead(status, { 'Content-Type': 'application/octet-stream' }).end(body);
     } else if (typeof body === 'string') {
       // Express answers a route it does not have with an HTML page.
       res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' }).end(body);
