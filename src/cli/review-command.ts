@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { KindoConfigError, show } from '../core/errors';
+import { parseJsonText } from '../core/json-text';
+import { visible } from '../core/visible';
 import { withSynthesizedRevision } from '../review/git';
 import { reviewPlanInvalid } from '../review/plan';
 import { preparePlanInput } from '../review/plan-input';
@@ -48,11 +50,15 @@ interface Options {
 }
 
 function readPlan(file: string): unknown {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw reviewPlanInvalid(file, (e as Error).message);
+    throw reviewPlanInvalid(file, visible((e as Error).message));
   }
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw reviewPlanInvalid(file, parsed.problem);
+  return parsed.value;
 }
 
 /** The report's files: each must be a file path, not an existing directory, before either is written. */

@@ -19,6 +19,8 @@ import type {
   SynthesizedStack,
 } from './types';
 import { KindoConfigError, show } from '../core/errors';
+import { parseJsonText } from '../core/json-text';
+import { visible } from '../core/visible';
 
 /** Exit statuses of the `review` command. */
 export const REVIEW_EXIT = {
@@ -39,12 +41,15 @@ const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object'
 
 /** A JSON object read from `file`; anything else is refused, naming the file. */
 function readObject(file: string): Record<string, any> {
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw reviewInputUnreadable(file, (e as Error).message);
+    throw reviewInputUnreadable(file, visible((e as Error).message));
   }
+  const read = parseJsonText(text);
+  if (!read.ok) throw reviewInputUnreadable(file, read.problem);
+  const parsed = read.value;
   if (!isObject(parsed)) throw reviewInputInvalid(file, 'it is not a JSON object');
   return parsed;
 }

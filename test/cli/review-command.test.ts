@@ -5,6 +5,7 @@ import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { main } from '../../src/cli/main';
 import { KindoMicrosoftIntegrations } from '../../src/constructs/kindo-microsoft-integrations';
 import { REVIEW_EXIT, loadSynthesizedStacks, reviewStacks, summarizePlan } from '../../src/review/review';
+import { firstInvisible } from '../../src/core/visible';
 import { expectKindoError } from '../support/errors';
 import { captureOutput } from '../support/output';
 
@@ -144,6 +145,23 @@ describe('review command', () => {
     expect(review('--synth', dir, '--out', join(root, 'r.md'))).toBe(REVIEW_EXIT.ERROR);
     expectKindoError(() => loadSynthesizedStacks(dir), code, ['cdk.tf.json']);
     expect(io.all).not.toMatch(/^\s+at /m);
+  });
+
+  test.each([
+    ['--plan', 'REVIEW_PLAN_INVALID'],
+    ['cdk.tf.json', 'REVIEW_INPUT_UNREADABLE'],
+  ])('refuses a %s that is not JSON naming the file and where, without echoing a byte of it', (what, code) => {
+    const hostile = '\u001b[31mRED\u001b]0;pwned\u0007';
+    const good = stackDir('head', teams('https://api.nango.dev'));
+    const plan = join(root, 'b.json');
+    writeFileSync(plan, hostile);
+    const args = what === '--plan' ? ['--synth', good, '--plan', plan] : ['--synth', stackDir('bad', hostile)];
+    expect(review(...args, '--out', join(root, 'r.md'))).toBe(REVIEW_EXIT.ERROR);
+    expect(io.err).toContain(code);
+    expect(io.err).toMatch(what === '--plan' ? 'b.json' : 'cdk.tf.json');
+    expect(io.err).toContain('line 1, column 1');
+    expect(io.err).not.toMatch(/RED|pwned/);
+    expect(firstInvisible(io.err.replaceAll('\n', ''))).toBeUndefined();
   });
 
   test('refuses a manifest whose stacks are not as a synth writes them, or lie outside its directory', () => {
