@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
@@ -145,6 +145,21 @@ describe('review command', () => {
     expect(review('--synth', dir, '--out', join(root, 'r.md'))).toBe(REVIEW_EXIT.ERROR);
     expectKindoError(() => loadSynthesizedStacks(dir), code, ['cdk.tf.json']);
     expect(io.all).not.toMatch(/^\s+at /m);
+  });
+
+  test.each([
+    ['a file where its directory should be', (r: string) => join(r, 'afile', 'x.json'), 'afile'],
+    ['a name too long to write', (r: string) => join(r, `${'x'.repeat(300)}.json`), 'xxxxxxxx'],
+  ])('writes no report file if --json is %s, naming the path, in one line', (_, json, named) => {
+    const dir = stackDir('head', teams('https://api.nango.dev'));
+    writeFileSync(join(root, 'afile'), '');
+    const before = readdirSync(root).sort();
+    expect(review('--synth', dir, '--out', join(root, 'half.md'), '--json', json(root))).toBe(REVIEW_EXIT.ERROR);
+    expect(io.err).toContain('REVIEW_OUTPUT_INVALID');
+    expect(io.err).toContain('--json');
+    expect(io.err).toContain(named);
+    expect(io.err.trimEnd().split('\n')).toHaveLength(1);
+    expect(readdirSync(root).sort()).toEqual(before);
   });
 
   test.each([
