@@ -4,7 +4,7 @@ import { catalog as packageCatalog, type Catalog } from '../catalog/catalog';
 import { diffIntegrations, hostOf } from './diff';
 import { code } from './escape';
 import { MARKER, renderMarkdown } from './markdown';
-import { reviewPlanInvalid, summarizePlanJson } from './plan';
+import { summarizePlanJson } from './plan';
 import { apiLookups, reviewStack } from './synth';
 import type {
   PlannedRedirection,
@@ -131,12 +131,8 @@ export function summarizePlan(
   integrations: readonly ReviewedIntegration[] = [],
   catalog: Catalog = packageCatalog(),
 ): PlanSummary {
-  try {
-    return summarizePlanJson(plan, label, integrations, apiLookups(catalog));
-  } catch (e) {
-    if (e instanceof KindoConfigError) throw e;
-    throw reviewPlanInvalid(label, (e as Error).message);
-  }
+  // The plan's shape is checked before it is read (plan-shape.ts): anything else thrown is a bug to see.
+  return summarizePlanJson(plan, label, integrations, apiLookups(catalog));
 }
 
 /** The risk section's entries. */
