@@ -101,7 +101,7 @@ function credentialChecks(r: StateRegistration, data: Json, credentials: Json | 
       { check: 'client_id', status: 'unknown', terraform: r.clientId, detail: UNREADABLE },
       { check: 'scopes', status: 'unknown', terraform: r.scopes, detail: UNREADABLE },
     ];
-  const [want, have] = [scopeList(r.scopes), scopeList(credentials.scopes)];
+  const [want, have] = [scopeList(r.scopes), scopeList(text(credentials.scopes))];
   return [
     compare('provider', r.provider, data.provider),
     compare('client_id', r.clientId, credentials.client_id),
