@@ -152,7 +152,7 @@ function review(options: Options, cwd: string): number {
   const stacks = loadSynthesizedStacks(resolve(cwd, options.synth));
   if (options.preparePlan !== undefined) {
     const names = preparePlanInput(stacks, resolve(cwd, options.preparePlan));
-    process.stdout.write(`May be planned: ${names.join(', ')}; copied to ${options.preparePlan}.\n`);
+    process.stdout.write(`${visible(`May be planned: ${names.join(', ')}; copied to ${options.preparePlan}.`)}\n`);
     return REVIEW_EXIT.NO_GROWTH;
   }
   const [[, out], [, json]] = outputFiles(options, cwd);
@@ -173,7 +173,9 @@ function review(options: Options, cwd: string): number {
       : report.diff
         ? `the access surface does not grow against ${options.base}`
         : 'no --base given, and no plan moves a Nango server URL or redirect URI';
-  process.stdout.write(`Review of ${head.length} app registration(s) written to ${out} and ${json}; ${verdict}.\n`);
+  process.stdout.write(
+    `${visible(`Review of ${head.length} app registration(s) written to ${out} and ${json}; ${verdict}.`)}\n`,
+  );
   return code;
 }
 

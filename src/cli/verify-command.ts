@@ -53,7 +53,7 @@ function showState(dir: string): unknown {
   if (run.status !== 0)
     throw verifyStateUnreadable(
       dir,
-      `terraform show -json exited with ${run.status}: ${(run.stderr || run.stdout).trim().split('\n').slice(0, 3).join(' ')}`,
+      `terraform show -json exited with ${run.status}: ${visible((run.stderr || run.stdout).trim().split('\n').slice(0, 3).join(' '))}`,
     );
   return parse(run.stdout, dir);
 }

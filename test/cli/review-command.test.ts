@@ -147,6 +147,15 @@ describe('review command', () => {
     expect(io.all).not.toMatch(/^\s+at /m);
   });
 
+  test('names the files it wrote on one visible line, whatever their names', () => {
+    const dir = stackDir('head', teams('https://api.nango.dev'));
+    const out = join(root, 'r\u001b[2J\u202e.md');
+    expect(review('--synth', dir, '--out', out)).toBe(REVIEW_EXIT.NO_GROWTH);
+    expect(existsSync(out)).toBe(true);
+    expect(io.out).toContain('r\\u{1B}[2J\\u{202E}.md');
+    expect(firstInvisible(io.out.trimEnd())).toBeUndefined();
+  });
+
   test.each([
     ['a file where its directory should be', (r: string) => join(r, 'afile', 'x.json'), 'afile'],
     ['a name too long to write', (r: string) => join(r, `${'x'.repeat(300)}.json`), 'xxxxxxxx'],

@@ -62,6 +62,24 @@ describe('verify without terraform', () => {
     }
   });
 
+  test("shows terraform's error output on one visible line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'verify-dir-'));
+    writeFileSync(join(dir, 'terraform'), "#!/bin/sh\nprintf 'Error: \\033]0;title\\007\\033[2Jbad\\n' >&2\nexit 1\n", {
+      mode: 0o755,
+    });
+    const path = process.env.PATH;
+    process.env.PATH = `${dir}:${path}`;
+    try {
+      expect(await main(['verify', '--dir', dir])).toBe(1);
+      expect(io.err).toContain('VERIFY_STATE_UNREADABLE');
+      expect(io.err).toContain('\\u{1B}[2Jbad');
+      expect(firstInvisible(io.err.trimEnd())).toBeUndefined();
+    } finally {
+      process.env.PATH = path;
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('fails if --callback-url is not an https URL, naming it', async () => {
     expect(await main(['verify', '--callback-url', 'http://nango.example.com/oauth/callback'])).toBe(2);
     expect(io.err).toMatch(
