@@ -1,6 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { KindoConfigError, show } from '../core/errors';
+import { parseJsonText } from '../core/json-text';
+import { visible } from '../core/visible';
 import { withSynthesizedRevision } from '../review/git';
 import { reviewPlanInvalid } from '../review/plan';
 import { preparePlanInput } from '../review/plan-input';
@@ -48,30 +51,94 @@ interface Options {
 }
 
 function readPlan(file: string): unknown {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw reviewPlanInvalid(file, (e as Error).message);
+    throw reviewPlanInvalid(file, visible((e as Error).message));
   }
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) throw reviewPlanInvalid(file, parsed.problem);
+  return parsed.value;
 }
 
-/** The report's files: each must be a file path, not an existing directory, before either is written. */
-function outputFiles(options: Options, cwd: string): { out: string; json: string } {
+type Output = readonly [option: '--out' | '--json', file: string];
+
+const outputInvalid = (option: string, file: string, problem: string) =>
+  new KindoConfigError('REVIEW_OUTPUT_INVALID', `${option} ${show(file)} ${problem}`);
+
+/** The nearest part of `file`'s path that exists: it must be a directory for `file` to be written. */
+function existingAncestor(file: string): string {
+  let dir = dirname(file);
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+/** The report's files: each a path that can be written, not an existing directory, checked before either is written. */
+function outputFiles(options: Options, cwd: string): Output[] {
   const out = resolve(cwd, options.out ?? join(options.synth, 'review.md'));
   const json = resolve(cwd, options.json ?? out.replace(/(\.md)?$/, '.json'));
-  for (const [option, file] of [
-    ['--out', out],
-    ['--json', json],
-  ] as const) {
-    if (existsSync(file) && statSync(file).isDirectory())
-      throw new KindoConfigError(
-        'REVIEW_OUTPUT_INVALID',
-        `${option} ${show(file)} is a directory; expected the path of a file to write, e.g. ${show(join(file, 'review.md'))}`,
-      );
-  }
   if (out === json)
     throw new KindoConfigError('REVIEW_OUTPUT_INVALID', `--out and --json are both ${show(out)}; expected two files`);
-  return { out, json };
+  const files: Output[] = [
+    ['--out', out],
+    ['--json', json],
+  ];
+  for (const [option, file] of files) {
+    if (existsSync(file) && statSync(file).isDirectory())
+      throw outputInvalid(
+        option,
+        file,
+        `is a directory; expected the path of a file to write, e.g. ${show(join(file, 'review.md'))}`,
+      );
+    const ancestor = existingAncestor(file);
+    if (!statSync(ancestor).isDirectory())
+      throw outputInvalid(
+        option,
+        file,
+        `cannot be written: ${show(ancestor)} is not a directory; expected a path inside a directory`,
+      );
+  }
+  return files;
+}
+
+/**
+ * Writes every file or none: each to a temporary file beside it, renamed over it once all are
+ * written, so that a failing write leaves no half-written report.
+ */
+function writeAll(files: readonly (readonly [option: string, file: string, content: string])[]): void {
+  const temps: string[] = [];
+  const fail = (option: string, file: string, e: unknown) => {
+    for (const temp of temps) {
+      try {
+        rmSync(temp, { force: true });
+      } catch {
+        // a temporary file that could not be named was never made
+      }
+    }
+    return outputInvalid(
+      option,
+      file,
+      `cannot be written (${(e as NodeJS.ErrnoException).code ?? 'error'}); expected a path this user may write`,
+    );
+  };
+  for (const [option, file, content] of files) {
+    const temp = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      temps.push(temp);
+      writeFileSync(temp, content, { flag: 'wx' });
+    } catch (e) {
+      throw fail(option, file, e);
+    }
+  }
+  files.forEach(([option, file], n) => {
+    try {
+      renameSync(temps[n], file);
+    } catch (e) {
+      throw fail(option, file, e);
+    }
+  });
 }
 
 function baseIntegrations(base: string, cwd: string): ReviewedIntegration[] {
@@ -85,23 +152,20 @@ function review(options: Options, cwd: string): number {
   const stacks = loadSynthesizedStacks(resolve(cwd, options.synth));
   if (options.preparePlan !== undefined) {
     const names = preparePlanInput(stacks, resolve(cwd, options.preparePlan));
-    process.stdout.write(`May be planned: ${names.join(', ')}; copied to ${options.preparePlan}.\n`);
+    process.stdout.write(`${visible(`May be planned: ${names.join(', ')}; copied to ${options.preparePlan}.`)}\n`);
     return REVIEW_EXIT.NO_GROWTH;
   }
-  const { out, json } = outputFiles(options, cwd);
+  const [[, out], [, json]] = outputFiles(options, cwd);
   const head = reviewStacks(stacks);
   const base = options.base === undefined ? undefined : baseIntegrations(options.base, cwd);
   const report = buildReviewReport(options.synth, stacks, head, {
     diff: base ? diffReviews(base, head, options.base!) : undefined,
     plans: options.plans.map((file) => summarizePlan(readPlan(resolve(cwd, file)), file, head)),
   });
-  for (const [file, content] of [
-    [out, renderReviewMarkdown(report)],
-    [json, `${JSON.stringify(report, null, 2)}\n`],
-  ] as const) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, content);
-  }
+  writeAll([
+    ['--out', out, renderReviewMarkdown(report)],
+    ['--json', json, `${JSON.stringify(report, null, 2)}\n`],
+  ]);
   const code = reviewExitCode(report);
   const verdict =
     code === REVIEW_EXIT.GREW
@@ -109,7 +173,9 @@ function review(options: Options, cwd: string): number {
       : report.diff
         ? `the access surface does not grow against ${options.base}`
         : 'no --base given, and no plan moves a Nango server URL or redirect URI';
-  process.stdout.write(`Review of ${head.length} app registration(s) written to ${out} and ${json}; ${verdict}.\n`);
+  process.stdout.write(
+    `${visible(`Review of ${head.length} app registration(s) written to ${out} and ${json}; ${verdict}.`)}\n`,
+  );
   return code;
 }
 

@@ -4,8 +4,16 @@ import { resolve } from 'node:path';
 import { cliUsage } from './command';
 import { checkServiceUrl } from '../core/validate';
 import type { Command } from './command';
-import { VERIFY_EXIT, registrationsFromState, renderVerifyTable, verifyRegistrations } from '../nango/verify';
+import {
+  VERIFY_EXIT,
+  registrationsFromState,
+  renderVerifyJson,
+  renderVerifyTable,
+  verifyRegistrations,
+} from '../nango/verify';
 import { KindoConfigError, show } from '../core/errors';
+import { parseJsonText } from '../core/json-text';
+import { visible } from '../core/visible';
 
 const USAGE = `Usage: kindo-microsoft-integrations verify [options]
 
@@ -45,17 +53,15 @@ function showState(dir: string): unknown {
   if (run.status !== 0)
     throw verifyStateUnreadable(
       dir,
-      `terraform show -json exited with ${run.status}: ${(run.stderr || run.stdout).trim().split('\n').slice(0, 3).join(' ')}`,
+      `terraform show -json exited with ${run.status}: ${visible((run.stderr || run.stdout).trim().split('\n').slice(0, 3).join(' '))}`,
     );
   return parse(run.stdout, dir);
 }
 
 function parse(json: string, source: string): unknown {
-  try {
-    return JSON.parse(json);
-  } catch (e) {
-    throw verifyStateUnreadable(source, `not JSON (${(e as Error).message})`);
-  }
+  const parsed = parseJsonText(json);
+  if (!parsed.ok) throw verifyStateUnreadable(source, parsed.problem);
+  return parsed.value;
 }
 
 /** `verify`: Nango compared with Terraform's state; a table, or JSON for CI. */
@@ -95,14 +101,14 @@ export const verifyCommand: Command = {
       try {
         raw = readFileSync(source, 'utf8');
       } catch (e) {
-        throw verifyStateUnreadable(source, (e as Error).message);
+        throw verifyStateUnreadable(source, visible((e as Error).message));
       }
       state = parse(raw, source);
     } else {
       state = showState(dir);
     }
     const report = await verifyRegistrations(registrationsFromState(state, source), source, { secretKey, callbackUrl });
-    process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderVerifyTable(report)}\n`);
+    process.stdout.write(values.json ? `${renderVerifyJson(report)}\n` : `${renderVerifyTable(report)}\n`);
     return report.agrees ? VERIFY_EXIT.AGREES : VERIFY_EXIT.DIFFERS;
   },
 };

@@ -1,4 +1,5 @@
 import { KindoConfigError, show } from '../core/errors';
+import { formatPath, type JsonPath } from '../adopt/json-input';
 
 type Json = Record<string, any>;
 
@@ -51,12 +52,26 @@ export interface StateRegistration {
 
 export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function resources(module: Json | undefined): Json[] {
+/**
+ * Every resource of a module and its child modules. Each must be an object whose address, mode and
+ * type are strings, as `terraform show -json` writes them: the registrations are found by them.
+ */
+function resources(module: unknown, source: string, path: JsonPath): Json[] {
   if (!isObject(module)) return [];
-  return [
-    ...(Array.isArray(module.resources) ? module.resources : []),
-    ...(Array.isArray(module.child_modules) ? module.child_modules : []).flatMap(resources),
-  ];
+  const list = (key: string): unknown[] => {
+    const value = module[key];
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) throw verifyStateInvalid(source, [...path, key], value, 'a list');
+    return value;
+  };
+  const own = list('resources').map((r, n): Json => {
+    const at = [...path, 'resources', n];
+    if (!isObject(r)) throw verifyStateInvalid(source, at, r, 'a resource, an object { address, mode, type, values }');
+    for (const field of ['address', 'mode', 'type'])
+      if (typeof r[field] !== 'string') throw verifyStateInvalid(source, [...at, field], r[field], 'a string');
+    return r;
+  });
+  return [...own, ...list('child_modules').flatMap((m, n) => resources(m, source, [...path, 'child_modules', n]))];
 }
 
 export const text = (v: unknown): string => (typeof v === 'string' ? v : '');
@@ -84,7 +99,10 @@ function stateFields(triggers: Json): Record<string, string> {
  * app registration with the same client ID, and the client secret of the password with Sync's key ID.
  */
 export function registrationsFromState(state: unknown, source: string): StateRegistration[] {
-  const all = isObject(state) && isObject(state.values) ? resources(state.values.root_module) : [];
+  const all =
+    isObject(state) && isObject(state.values)
+      ? resources(state.values.root_module, source, ['values', 'root_module'])
+      : [];
   const triggersOf = (r: Json): Json =>
     isObject(r.values) && isObject(r.values.triggers_replace) ? r.values.triggers_replace : {};
   const data = all.filter((r) => r.type === 'terraform_data' && r.mode === 'managed');
@@ -94,7 +112,7 @@ export function registrationsFromState(state: unknown, source: string): StateReg
       const t = triggersOf(r);
       const input: Json = isObject(r.values.input) ? r.values.input : {};
       return {
-        address: String(r.address),
+        address: r.address as string,
         integration: text(t.integration),
         serverUrl: text(t.server_url),
         uniqueKey: text(input.unique_key) || text(t.unique_key),
@@ -116,7 +134,7 @@ export function registrationsFromState(state: unknown, source: string): StateReg
       const app = apps.find((a) => a.values.client_id === clientId);
       const web = app && Array.isArray(app.values.web) ? app.values.web[0] : undefined;
       return {
-        address: String(r.address),
+        address: r.address as string,
         registrationAddress: registration?.address,
         integration: registration?.integration || uniqueKey,
         serverUrl,
@@ -127,7 +145,11 @@ export function registrationsFromState(state: unknown, source: string): StateReg
         fields: stateFields(t),
         clientSecretKeyId: keyId,
         clientSecret: typeof password?.values.value === 'string' ? password.values.value : undefined,
-        redirectUris: app ? (Array.isArray(web?.redirect_uris) ? web.redirect_uris.map(String) : []) : undefined,
+        redirectUris: app
+          ? Array.isArray(web?.redirect_uris)
+            ? web.redirect_uris.map((u: unknown) => (typeof u === 'string' ? u : JSON.stringify(u)))
+            : []
+          : undefined,
       };
     });
   if (found.length === 0) throw verifyNothingRegistered(source);
@@ -139,5 +161,13 @@ export function verifyNothingRegistered(source: string): KindoConfigError {
   return new KindoConfigError(
     'VERIFY_NOTHING_REGISTERED',
     `Terraform's state in ${show(source)} holds no Nango registration (NangoRegistration's Sync resource); expected the state of a stack after \`terraform apply\`: run verify in that stack's directory`,
+  );
+}
+
+/** Terraform's state read from `source` is not shaped as `terraform show -json` writes it. */
+export function verifyStateInvalid(source: string, path: JsonPath, value: unknown, expected: string): KindoConfigError {
+  return new KindoConfigError(
+    'VERIFY_STATE_UNREADABLE',
+    `Terraform's state in ${show(source)}: \`${formatPath(path)}\` is ${show(value)}; expected ${expected}, as \`terraform show -json\` writes it`,
   );
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { KindoConfigError } from '../core/errors';
+import { KindoConfigError, show } from '../core/errors';
+import { isInvisible, visible } from '../core/visible';
 import { NANGO_SECRET_KEY_PATTERN } from './nango-variables';
 import { isObject, text, type StateRegistration } from './verify-state';
 import type { VerifiedIntegration, VerifyCheck, VerifyOptions, VerifyReport, VerifyStatus } from './verify-types';
@@ -100,7 +101,7 @@ function credentialChecks(r: StateRegistration, data: Json, credentials: Json | 
       { check: 'client_id', status: 'unknown', terraform: r.clientId, detail: UNREADABLE },
       { check: 'scopes', status: 'unknown', terraform: r.scopes, detail: UNREADABLE },
     ];
-  const [want, have] = [scopeList(r.scopes), scopeList(credentials.scopes)];
+  const [want, have] = [scopeList(r.scopes), scopeList(text(credentials.scopes))];
   return [
     compare('provider', r.provider, data.provider),
     compare('client_id', r.clientId, credentials.client_id),
@@ -253,9 +254,10 @@ const STATUS: Record<VerifyStatus, string> = { ok: 'ok', differs: 'DIFFERS', unk
 export function renderVerifyTable(report: VerifyReport): string {
   const columns = ['registered', 'provider', 'client_id', 'scopes', 'fields', 'redirect_uri', 'client_secret'] as const;
   const header = ['Integration', 'Unique key', ...columns];
+  // Values come from the state file and from Nango's answers: each shown on one visible line.
   const rows = report.integrations.map((i) => [
-    i.integration,
-    i.uniqueKey,
+    visible(i.integration),
+    visible(i.uniqueKey),
     ...columns.map((c) => STATUS[i.checks.find((x) => x.check === c)?.status ?? 'n/a']),
   ]);
   const widths = header.map((h, n) => Math.max(h.length, ...rows.map((r) => r[n].length)));
@@ -264,7 +266,7 @@ export function renderVerifyTable(report: VerifyReport): string {
       .map((c, n) => c.padEnd(widths[n]))
       .join('  ')
       .trimEnd();
-  const servers = [...new Set(report.integrations.map((i) => i.serverUrl))].join(', ');
+  const servers = [...new Set(report.integrations.map((i) => visible(i.serverUrl)))].join(', ');
   const notes = report.integrations.flatMap((i) =>
     i.checks
       .filter((c) => c.status === 'differs' || c.status === 'unknown')
@@ -273,11 +275,11 @@ export function renderVerifyTable(report: VerifyReport): string {
           c.terraform !== undefined || c.nango !== undefined
             ? ` Terraform: ${c.terraform ?? '-'}; Nango: ${c.nango ?? '-'}.`
             : '';
-        return `- ${i.integration} ${c.check} ${STATUS[c.status]}:${values}${c.detail ? ` ${c.detail}` : ''}`;
+        return visible(`- ${i.integration} ${c.check} ${STATUS[c.status]}:${values}${c.detail ? ` ${c.detail}` : ''}`);
       }),
   );
   return [
-    `Nango registrations in ${report.source}, compared with Nango at ${servers}:`,
+    `Nango registrations in ${visible(report.source)}, compared with Nango at ${servers}:`,
     '',
     line(header),
     ...rows.map(line),
@@ -287,6 +289,17 @@ export function renderVerifyTable(report: VerifyReport): string {
       ? 'Everything agrees.'
       : `${report.integrations.filter((i) => !i.agrees).length} of ${report.integrations.length} integration(s) do not agree with Nango.`,
   ].join('\n');
+}
+
+/**
+ * The report as JSON for CI, parsing to exactly its values. JSON escapes C0 controls itself but leaves
+ * DEL, C1 controls, U+2028/U+2029 and bidi marks raw; they are written as `\uXXXX` too, so that a
+ * terminal showing the JSON receives no control sequence.
+ */
+export function renderVerifyJson(report: VerifyReport): string {
+  return JSON.stringify(report, null, 2).replace(/[^\n -~]/gu, (c) =>
+    isInvisible(c.codePointAt(0)!) ? `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}` : c,
+  );
 }
 
 /**
@@ -312,7 +325,7 @@ function checkServerUrl(r: StateRegistration): void {
 export function verifyServerUrlRefused(address: string, url: string): KindoConfigError {
   return new KindoConfigError(
     'VERIFY_SERVER_URL_REFUSED',
-    `\`server_url\` of ${address} is '${url}' (credentials left out); expected https:// without credentials (http:// only on loopback): verify sends the Nango secret key there`,
+    `\`server_url\` of ${show(address)} is ${show(url)} (credentials left out); expected https:// without credentials (http:// only on loopback): verify sends the Nango secret key there`,
     `${DOCS}#verify-the-registrations-compared-with-nango-after-apply`,
   );
 }
@@ -328,5 +341,5 @@ export function nangoSecretKeyInvalid(): KindoConfigError {
 
 /** `verify` could not use Nango's answer. */
 export function verifyNangoFailed(request: string, problem: string): KindoConfigError {
-  return new KindoConfigError('VERIFY_NANGO_FAILED', `${request}: ${problem}`);
+  return new KindoConfigError('VERIFY_NANGO_FAILED', visible(`${request}: ${problem}`));
 }

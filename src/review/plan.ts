@@ -10,6 +10,7 @@ import type {
 } from './types';
 import type { apiLookups } from './synth';
 import { KindoConfigError, show } from '../core/errors';
+import { planShapeProblem } from './plan-shape';
 
 type Json = Record<string, any>;
 type ApiLookups = ReturnType<typeof apiLookups>;
@@ -68,6 +69,9 @@ function action(actions: readonly string[]): PlannedActionKind | undefined {
   if (actions.length !== 1) return undefined;
   return (['create', 'update', 'delete'] as const).find((a) => a === actions[0]);
 }
+
+/** A value from the plan as text: strings as they are, anything else as JSON (never through its own toString). */
+const asText = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
 
 const text = (v: unknown): string => {
   const s = typeof v === 'string' ? v : JSON.stringify(v);
@@ -171,10 +175,9 @@ export function summarizePlanJson(
   integrations: readonly ReviewedIntegration[],
   apis: ApiLookups,
 ): PlanSummary {
-  if (!isObject(plan) || typeof plan.format_version !== 'string')
-    throw reviewPlanInvalid(label, 'it has no format_version');
-  if (plan.resource_changes !== undefined && !Array.isArray(plan.resource_changes))
-    throw reviewPlanInvalid(label, 'resource_changes is not a list');
+  const shape = planShapeProblem(plan);
+  if (shape) throw reviewPlanInvalid(label, `\`${shape.path}\` ${shape.problem}`);
+  if (!isObject(plan)) throw reviewPlanInvalid(label, 'it is not an object');
   const owner = new Map(integrations.flatMap((i) => i.addresses.map((a) => [a, i.key] as const)));
   const actions = ((plan.resource_changes ?? []) as Json[]).flatMap((rc): PlannedAction[] => {
     const change: Json = rc.change ?? {};
@@ -209,7 +212,7 @@ function urls(change: Json, side: 'before' | 'after', path: string[]): string[] 
   if (side === 'after' && marked(change.after_unknown, path)) return ['(known after apply)'];
   if (marked(change[`${side}_sensitive`], path)) return ['(sensitive, not shown)'];
   const v = at(change[side], path);
-  return (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).map(String);
+  return (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]).map(asText);
 }
 
 /**
@@ -261,7 +264,7 @@ function impact(path: string): { rank: number; impact: string } {
 /** The redirect URIs of an application value's `web` block. */
 const redirectUris = (v: unknown): string[] => {
   const web = at(v, ['web', '0', 'redirect_uris']);
-  return Array.isArray(web) ? web.map(String) : [];
+  return Array.isArray(web) ? web.map(asText) : [];
 };
 
 /**

@@ -4,7 +4,7 @@ import { catalog as packageCatalog, type Catalog } from '../catalog/catalog';
 import { diffIntegrations, hostOf } from './diff';
 import { code } from './escape';
 import { MARKER, renderMarkdown } from './markdown';
-import { reviewPlanInvalid, summarizePlanJson } from './plan';
+import { summarizePlanJson } from './plan';
 import { apiLookups, reviewStack } from './synth';
 import type {
   PlannedRedirection,
@@ -19,6 +19,8 @@ import type {
   SynthesizedStack,
 } from './types';
 import { KindoConfigError, show } from '../core/errors';
+import { parseJsonText } from '../core/json-text';
+import { visible } from '../core/visible';
 
 /** Exit statuses of the `review` command. */
 export const REVIEW_EXIT = {
@@ -39,12 +41,15 @@ const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object'
 
 /** A JSON object read from `file`; anything else is refused, naming the file. */
 function readObject(file: string): Record<string, any> {
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw reviewInputUnreadable(file, (e as Error).message);
+    throw reviewInputUnreadable(file, visible((e as Error).message));
   }
+  const read = parseJsonText(text);
+  if (!read.ok) throw reviewInputUnreadable(file, read.problem);
+  const parsed = read.value;
   if (!isObject(parsed)) throw reviewInputInvalid(file, 'it is not a JSON object');
   return parsed;
 }
@@ -126,12 +131,8 @@ export function summarizePlan(
   integrations: readonly ReviewedIntegration[] = [],
   catalog: Catalog = packageCatalog(),
 ): PlanSummary {
-  try {
-    return summarizePlanJson(plan, label, integrations, apiLookups(catalog));
-  } catch (e) {
-    if (e instanceof KindoConfigError) throw e;
-    throw reviewPlanInvalid(label, (e as Error).message);
-  }
+  // The plan's shape is checked before it is read (plan-shape.ts): anything else thrown is a bug to see.
+  return summarizePlanJson(plan, label, integrations, apiLookups(catalog));
 }
 
 /** The risk section's entries. */

@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TerraformStack, TerraformVariable, Testing } from 'cdktf';
 import { main } from '../../src/cli/main';
 import { KindoMicrosoftIntegrations } from '../../src/constructs/kindo-microsoft-integrations';
 import { REVIEW_EXIT, loadSynthesizedStacks, reviewStacks, summarizePlan } from '../../src/review/review';
+import { firstInvisible } from '../../src/core/visible';
 import { expectKindoError } from '../support/errors';
 import { captureOutput } from '../support/output';
 
@@ -144,6 +145,47 @@ describe('review command', () => {
     expect(review('--synth', dir, '--out', join(root, 'r.md'))).toBe(REVIEW_EXIT.ERROR);
     expectKindoError(() => loadSynthesizedStacks(dir), code, ['cdk.tf.json']);
     expect(io.all).not.toMatch(/^\s+at /m);
+  });
+
+  test('names the files it wrote on one visible line, whatever their names', () => {
+    const dir = stackDir('head', teams('https://api.nango.dev'));
+    const out = join(root, 'r\u001b[2J\u202e.md');
+    expect(review('--synth', dir, '--out', out)).toBe(REVIEW_EXIT.NO_GROWTH);
+    expect(existsSync(out)).toBe(true);
+    expect(io.out).toContain('r\\u{1B}[2J\\u{202E}.md');
+    expect(firstInvisible(io.out.trimEnd())).toBeUndefined();
+  });
+
+  test.each([
+    ['a file where its directory should be', (r: string) => join(r, 'afile', 'x.json'), 'afile'],
+    ['a name too long to write', (r: string) => join(r, `${'x'.repeat(300)}.json`), 'xxxxxxxx'],
+  ])('writes no report file if --json is %s, naming the path, in one line', (_, json, named) => {
+    const dir = stackDir('head', teams('https://api.nango.dev'));
+    writeFileSync(join(root, 'afile'), '');
+    const before = readdirSync(root).sort();
+    expect(review('--synth', dir, '--out', join(root, 'half.md'), '--json', json(root))).toBe(REVIEW_EXIT.ERROR);
+    expect(io.err).toContain('REVIEW_OUTPUT_INVALID');
+    expect(io.err).toContain('--json');
+    expect(io.err).toContain(named);
+    expect(io.err.trimEnd().split('\n')).toHaveLength(1);
+    expect(readdirSync(root).sort()).toEqual(before);
+  });
+
+  test.each([
+    ['--plan', 'REVIEW_PLAN_INVALID'],
+    ['cdk.tf.json', 'REVIEW_INPUT_UNREADABLE'],
+  ])('refuses a %s that is not JSON naming the file and where, without echoing a byte of it', (what, code) => {
+    const hostile = '\u001b[31mRED\u001b]0;pwned\u0007';
+    const good = stackDir('head', teams('https://api.nango.dev'));
+    const plan = join(root, 'b.json');
+    writeFileSync(plan, hostile);
+    const args = what === '--plan' ? ['--synth', good, '--plan', plan] : ['--synth', stackDir('bad', hostile)];
+    expect(review(...args, '--out', join(root, 'r.md'))).toBe(REVIEW_EXIT.ERROR);
+    expect(io.err).toContain(code);
+    expect(io.err).toMatch(what === '--plan' ? 'b.json' : 'cdk.tf.json');
+    expect(io.err).toContain('line 1, column 1');
+    expect(io.err).not.toMatch(/RED|pwned/);
+    expect(firstInvisible(io.err.replaceAll('\n', ''))).toBeUndefined();
   });
 
   test('refuses a manifest whose stacks are not as a synth writes them, or lie outside its directory', () => {

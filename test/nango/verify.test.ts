@@ -144,6 +144,23 @@ describe('verifyRegistrations with Nango answers the stand-in does not give', ()
     },
   );
 
+  test("reports values of the wrong type in Nango's answer as differing, without failing", async () => {
+    const fetch = answer({
+      '/integrations/kindo-teams': [
+        200,
+        { data: { provider: 5, credentials: { client_id: null, client_secret: 7, scopes: 5 } } },
+      ],
+      '/config/kindo-teams': [200, { config: { custom: { tenant_id: 5 } } }],
+    });
+    const report = await verifyRegistrations(registrationsFromState(state, 'state.json'), 'state.json', {
+      secretKey,
+      fetch,
+    });
+    expect(report.integrations[0].checks.map((c) => `${c.check}:${c.status}:${c.nango ?? ''}`)).toEqual(
+      expect.arrayContaining(['provider:differs:none', 'client_id:differs:none', 'scopes:differs:none']),
+    );
+  });
+
   test("refuses a key not in Nango's form before any request, never showing it", async () => {
     const key = `${randomUUID()}\nX-Other: header`;
     const fetch = vi.fn<typeof globalThis.fetch>();
