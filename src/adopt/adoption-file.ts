@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { parseJsonText } from '../core/json-text';
 import type { ValidateFunction } from 'ajv';
 import { catalog, type IntegrationId } from '../catalog/catalog';
 import { KindoConfigError } from '../core/errors';
 import type { ExistingApp, ExistingClientSecret } from '../constructs/existing-app';
 import { validateAdoptionFile } from './adoption-file-schema-validator';
-import { visible } from '../core/visible';
 import { show } from '../core/errors';
 import { formatPath, type JsonPath, prototypeKeyPath, schemaProblem } from './json-input';
 
@@ -49,12 +49,16 @@ const fieldProblem = (at: JsonPath, value: unknown, expected: string) =>
  */
 export function adoptionFromFile(path: string | undefined): KindoAdoption {
   if (path === undefined || path === '') return {};
-  let doc: unknown;
+  let text: string;
   try {
-    doc = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw adoptionFileInvalid(path, `cannot be read as JSON (${visible((e as Error).message)})`);
+    throw adoptionFileInvalid(path, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
   }
+  // Its problem says where the text stops being JSON, never what the text holds.
+  const read = parseJsonText(text);
+  if (!read.ok) throw adoptionFileInvalid(path, read.problem);
+  const doc = read.value;
   checkAdoption(path, doc);
   return normalized(doc as KindoAdoption);
 }

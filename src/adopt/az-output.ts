@@ -6,8 +6,8 @@ import {
   validatePermissionGrant,
   validateServicePrincipal,
 } from './az-output-schema-validator';
-import { visible } from '../core/visible';
 import { show } from '../core/errors';
+import { parseJsonText } from '../core/json-text';
 import { formatPath, type JsonPath, prototypeKeyPath, schemaProblem } from './json-input';
 
 // The JSON the printed `az` commands write (Microsoft Graph v1.0 application, servicePrincipal,
@@ -107,11 +107,9 @@ export function parseJsonDocuments(text: string, source: string): unknown[] {
 }
 
 function parseDocument(text: string, source: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw adoptInputInvalid(source, notAzJson(visible((e as Error).message)));
-  }
+  const read = parseJsonText(text);
+  if (!read.ok) throw adoptInputInvalid(source, notAzJson(read.problem));
+  return read.value;
 }
 
 type Json = Record<string, any>;

@@ -32,7 +32,7 @@ describe('the adoption file of the default stack (KINDO_EXISTING_APPS)', () => {
 
   // Each refusal names the variable, the file, the field (with its entry) and the value found.
   test.each([
-    ['not JSON', '{"existingApps": ', ['cannot be read as JSON']],
+    ['not JSON', '{"existingApps": ', [': it is not JSON: it ends early (line 1, column 18)']],
     ['a list', '[]', ['is []', 'a JSON object with adoptExistingNangoIntegrations']],
     ['an unknown top-level key', '{"existing_apps": {}}', ['`existing_apps`', 'no such field']],
     [
@@ -146,6 +146,15 @@ describe('the adoption file of the default stack (KINDO_EXISTING_APPS)', () => {
     // A few lines at most, and nothing a terminal would interpret.
     expect(error.message.split('\n')).toHaveLength(1);
     expect(firstInvisible(error.message)).toBeUndefined();
+  });
+
+  test('a file that is not JSON is refused by position, never by its content (it could be a secret or terminal escapes)', () => {
+    const path = file('s3cr3t-\u001b[31m');
+    const error = expectKindoError(() => adoptionFromFile(path), 'ADOPTION_FILE_INVALID', [
+      'it is not JSON at line 1, column 1',
+    ]);
+    expect(error.message).not.toContain('s3cr3t');
+    expect(error.message).not.toContain('\u001b');
   });
 
   test('refuses a missing file, naming it', () => {
