@@ -71,23 +71,7 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
     // Provider settings (tenant, credentials) come from the environment: ARM_TENANT_ID, ARM_CLIENT_ID, OIDC, az login.
     new AzureadProvider(this, 'azuread', {});
 
-    const secretKey = new TerraformVariable(this, 'nango_secret_key', {
-      type: 'string',
-      sensitive: true,
-      description: `Nango secret key of the environment the integrations are registered in (Nango dashboard > Environment Settings). Ephemeral: kept out of state and plans; destroy-time requests read it from the environment variable ${NANGO_SECRET_KEY_ENV}.`,
-      validation: NANGO_SECRET_KEY_VALIDATION,
-    });
-    // Ephemeral input variables (Terraform >= 1.10) are never persisted; cdktf 0.21 has no option for it.
-    secretKey.addOverride('ephemeral', true);
-    this.addOverride('terraform.required_version', '>= 1.10');
-    const serverUrl = new TerraformVariable(this, 'nango_server_url', {
-      type: 'string',
-      default: DEFAULT_NANGO_SERVER_URL,
-      description: 'Base URL of the Nango API of your Kindo deployment.',
-      validation: NANGO_SERVER_URL_VALIDATION,
-    });
-
-    const environment = new TerraformVariable(this, 'nango_environment', NANGO_ENVIRONMENT_VARIABLE);
+    const { secretKey, serverUrl, environment } = this.nangoVariables();
 
     const preventDuplicateNames = new TerraformVariable(this, 'prevent_duplicate_names', {
       type: 'bool',
@@ -113,6 +97,37 @@ export class KindoMicrosoftIntegrationsStack extends TerraformStack {
       ...fabric,
     });
 
+    this.addOutputs();
+  }
+
+  /** The Nango connection's variables: the secret key (ephemeral), the server URL and the environment's name. */
+  private nangoVariables(): {
+    secretKey: TerraformVariable;
+    serverUrl: TerraformVariable;
+    environment: TerraformVariable;
+  } {
+    const secretKey = new TerraformVariable(this, 'nango_secret_key', {
+      type: 'string',
+      sensitive: true,
+      description: `Nango secret key of the environment the integrations are registered in (Nango dashboard > Environment Settings). Ephemeral: kept out of state and plans; destroy-time requests read it from the environment variable ${NANGO_SECRET_KEY_ENV}.`,
+      validation: NANGO_SECRET_KEY_VALIDATION,
+    });
+    // Ephemeral input variables (Terraform >= 1.10) are never persisted; cdktf 0.21 has no option for it.
+    secretKey.addOverride('ephemeral', true);
+    this.addOverride('terraform.required_version', '>= 1.10');
+    const serverUrl = new TerraformVariable(this, 'nango_server_url', {
+      type: 'string',
+      default: DEFAULT_NANGO_SERVER_URL,
+      description: 'Base URL of the Nango API of your Kindo deployment.',
+      validation: NANGO_SERVER_URL_VALIDATION,
+    });
+
+    const environment = new TerraformVariable(this, 'nango_environment', NANGO_ENVIRONMENT_VARIABLE);
+    return { secretKey, serverUrl, environment };
+  }
+
+  /** Outputs keyed by integration id: what Kindo, Nango and an operator need after apply. */
+  private addOutputs(): void {
     new TerraformOutput(this, 'tenant_id', {
       value: clientIdentity(this).tenantId,
       description: 'Directory (tenant) ID of the apps.',

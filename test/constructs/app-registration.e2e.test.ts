@@ -5,7 +5,8 @@ import { applyOutputs, hasTerraform } from '../support/terraform';
 // Text a user may give that means something in a Terraform template, or in JSON.
 const PREFIX = '${path.cwd} ';
 const HOSTILE_PREFIX = '%{ if true }x%{ endif } $${y} "q\\ ✓ ';
-const CALLBACK = 'https://nango.example.com/${path.cwd}/%{if true}x%{endif}/oauth/callback';
+// A URL cannot hold braces (MALFORMED_URL), so no template sequence; `$` and `%` are still written as given.
+const CALLBACK = "https://nango.example.com/$$x/$path/%%/a'b/oauth/callback";
 const DATABASE = '${path.cwd}%{if true}x%{endif}\\';
 
 describe.skipIf(!hasTerraform)('app registration literals under terraform (terraform on the PATH)', () => {
