@@ -15,8 +15,8 @@ import { NangoRegistration } from '../nango/nango-registration';
 import { allowedGroupsOf, checkWhoMayConnect } from './who-may-connect';
 import type { ExistingApp } from './existing-app';
 import { KindoConfigError } from '../core/errors';
-import { checkShapes } from '../core/shape';
-import { INTEGRATIONS_PROP_SHAPES } from './prop-shapes';
+import { type ShapesOf, checkShapes } from '../core/shape';
+import { ADDED_PERMISSION, EXISTING_APP, OPTIONS, stringMap, strings } from './prop-shapes';
 
 /** Properties of {@link KindoMicrosoftIntegrations}. */
 export interface KindoMicrosoftIntegrationsProps extends MicrosoftIntegrationAppOptions {
@@ -147,6 +147,21 @@ function validateExistingApps(
     }
   }
 }
+
+/** `KindoMicrosoftIntegrationsProps`. */
+const INTEGRATIONS_PROP_SHAPES: ShapesOf<KindoMicrosoftIntegrationsProps> = {
+  ...OPTIONS,
+  integrations: strings,
+  nangoUniqueKeys: stringMap,
+  nangoProviders: stringMap,
+  adoptExistingNangoIntegrations: strings,
+  nangoFields: { map: stringMap },
+  removePermissions: { map: strings },
+  addPermissions: { map: { list: { object: ADDED_PERMISSION } } },
+  fabricSqlEndpointHost: 'string',
+  fabricLakehouseDatabase: 'string',
+  existingApps: { map: { object: EXISTING_APP } },
+};
 
 /**
  * Sets up a chosen set of Kindo's Microsoft integrations: one {@link MicrosoftIntegrationApp} per

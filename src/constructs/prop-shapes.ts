@@ -1,38 +1,46 @@
-import type { Shape } from '../core/shape';
+import type { AddedPermission } from '../catalog/permission-changes';
+import type { Shape, ShapesOf } from '../core/shape';
+import type { ExistingApp, ExistingClientSecret } from './existing-app';
+import type {
+  MicrosoftIntegrationAppOptions,
+  MicrosoftIntegrationAppProps,
+  NangoOptions,
+} from './microsoft-integration-app-props';
 
 // The kinds of value each construct prop holds, checked at run time before any other check
 // (src/core/shape.ts): what the props' TypeScript types say, for callers that TypeScript does not check.
+// Each table is typed with ShapesOf<the type>, so a prop added to a type without its shape does not compile;
+// KindoMicrosoftIntegrations' own table, built from these pieces, sits beside its props.
 
-const strings: Shape = { list: 'string' };
-const stringMap: Shape = { map: 'string' };
+export const strings: Shape = { list: 'string' };
+export const stringMap: Shape = { map: 'string' };
 
-const NANGO: Shape = {
-  object: { serverUrl: 'string', callbackUrl: 'string', secretKey: 'string', environment: 'string' },
+const NANGO_OPTIONS: ShapesOf<NangoOptions> = {
+  serverUrl: 'string',
+  callbackUrl: 'string',
+  secretKey: 'secret',
+  environment: 'string',
 };
-const ADDED_PERMISSION: Shape = {
-  object: {
-    api: 'string',
-    name: 'string',
-    id: 'string',
-    justification: 'string',
-    access: 'string',
-    adminConsentRequired: 'boolean',
-  },
+export const ADDED_PERMISSION: ShapesOf<AddedPermission> = {
+  api: 'string',
+  name: 'string',
+  id: 'string',
+  justification: 'string',
+  access: 'string',
+  adminConsentRequired: 'boolean',
 };
-const CLIENT_SECRET: Shape = { object: { keyId: 'string', expires: 'string', description: 'string' } };
-const EXISTING_APP: Shape = {
-  object: {
-    applicationObjectId: 'string',
-    applicationClientId: 'string',
-    servicePrincipalObjectId: 'string',
-    permissionGrantIds: stringMap,
-    clientSecrets: { list: CLIENT_SECRET },
-  },
+const CLIENT_SECRET: ShapesOf<ExistingClientSecret> = { keyId: 'string', expires: 'string', description: 'string' };
+export const EXISTING_APP: ShapesOf<ExistingApp> = {
+  applicationObjectId: 'string',
+  applicationClientId: 'string',
+  servicePrincipalObjectId: 'string',
+  permissionGrantIds: stringMap,
+  clientSecrets: { list: { object: CLIENT_SECRET } },
 };
 
 /** Props that `MicrosoftIntegrationApp` and `KindoMicrosoftIntegrations` share. */
-const OPTIONS: Readonly<Record<string, Shape>> = {
-  nango: NANGO,
+export const OPTIONS: ShapesOf<MicrosoftIntegrationAppOptions> = {
+  nango: { object: NANGO_OPTIONS },
   namePrefix: 'string',
   signInAudience: 'string',
   owners: strings,
@@ -47,14 +55,14 @@ const OPTIONS: Readonly<Record<string, Shape>> = {
 };
 
 /** `MicrosoftIntegrationAppProps`. */
-export const APP_PROP_SHAPES: Readonly<Record<string, Shape>> = {
+export const APP_PROP_SHAPES: ShapesOf<MicrosoftIntegrationAppProps> = {
   ...OPTIONS,
   integration: 'string',
   nangoUniqueKey: 'string',
   nangoProvider: 'string',
   adoptExistingNangoIntegration: 'boolean',
   removePermissions: strings,
-  addPermissions: { list: ADDED_PERMISSION },
+  addPermissions: { list: { object: ADDED_PERMISSION } },
   nangoFields: stringMap,
   fabricSqlEndpointHost: 'string',
   fabricLakehouseDatabase: 'string',
@@ -62,20 +70,5 @@ export const APP_PROP_SHAPES: Readonly<Record<string, Shape>> = {
   existingApplicationClientId: 'string',
   existingServicePrincipalObjectId: 'string',
   existingPermissionGrantIds: stringMap,
-  existingClientSecrets: { list: CLIENT_SECRET },
-};
-
-/** `KindoMicrosoftIntegrationsProps`. */
-export const INTEGRATIONS_PROP_SHAPES: Readonly<Record<string, Shape>> = {
-  ...OPTIONS,
-  integrations: strings,
-  nangoUniqueKeys: stringMap,
-  nangoProviders: stringMap,
-  adoptExistingNangoIntegrations: strings,
-  nangoFields: { map: stringMap },
-  removePermissions: { map: strings },
-  addPermissions: { map: { list: ADDED_PERMISSION } },
-  fabricSqlEndpointHost: 'string',
-  fabricLakehouseDatabase: 'string',
-  existingApps: { map: EXISTING_APP },
+  existingClientSecrets: { list: { object: CLIENT_SECRET } },
 };

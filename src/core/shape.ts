@@ -5,25 +5,35 @@ import { KindoConfigError, show } from './errors';
 // caller; a JavaScript caller, or props read from a JSON file, can pass anything, and a wrong kind
 // would otherwise surface as a TypeError deep in a validator, naming neither the prop nor the value.
 
-/** The kind of value a prop holds; a Terraform token of any kind passes, since its value is Terraform's. */
+/**
+ * The kind of value a prop holds; a Terraform token of any kind passes, since its value is Terraform's.
+ * `secret` is a string that no message shows, nor any value that holds one.
+ */
 export type Shape =
   | 'string'
   | 'number'
   | 'boolean'
+  | 'secret'
   | { readonly list: Shape }
   | { readonly map: Shape }
   | { readonly object: Readonly<Record<string, Shape>> }
   | { readonly either: readonly Shape[] };
 
+/** The shape of every property of `T`, so that a prop added to `T` without its shape does not compile. */
+export type ShapesOf<T> = { readonly [K in keyof Required<T>]: Shape };
+
 /** The shape in words, for the message. */
 function describe(shape: Shape): string {
+  if (shape === 'secret') return 'a string (a Terraform variable)';
   if (typeof shape === 'string') return `a ${shape}`;
   if ('list' in shape) return `a list of ${plural(shape.list)}`;
   if ('map' in shape) return `a map (object) of ${plural(shape.map)}`;
   if ('object' in shape) return `an object with ${Object.keys(shape.object).join(', ')}`;
   return shape.either.map(describe).join(' or ');
 }
+
 function plural(shape: Shape): string {
+  if (shape === 'secret') return 'strings';
   if (typeof shape === 'string') return `${shape}s`;
   if ('list' in shape) return `lists of ${plural(shape.list)}`;
   if ('map' in shape) return `maps (objects) of ${plural(shape.map)}`;
@@ -31,29 +41,44 @@ function plural(shape: Shape): string {
   return shape.either.map(plural).join(' or ');
 }
 
+/** True when a value of this shape may hold a secret. */
+function holdsSecret(shape: Shape): boolean {
+  if (typeof shape === 'string') return shape === 'secret';
+  if ('list' in shape) return holdsSecret(shape.list);
+  if ('map' in shape) return holdsSecret(shape.map);
+  if ('object' in shape) return Object.values(shape.object).some(holdsSecret);
+  return shape.either.some(holdsSecret);
+}
+
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The first path in `value` that does not have `shape`'s kind, or undefined when all do. */
-function mismatch(field: string, value: unknown, shape: Shape): { field: string; value: unknown } | undefined {
+interface Mismatch {
+  readonly field: string;
+  readonly value: unknown;
+  readonly shape: Shape;
+}
+
+/** The first path in `value` that does not have `shape`'s kind, with the shape expected there; undefined when all do. */
+function mismatch(field: string, value: unknown, shape: Shape): Mismatch | undefined {
   if (Tokenization.isResolvable(value)) return undefined;
-  if (typeof shape === 'string') return typeof value === shape ? undefined : { field, value };
-  if ('either' in shape)
-    return shape.either.some((s) => mismatch(field, value, s) === undefined) ? undefined : { field, value };
+  const here = { field, value, shape };
+  if (typeof shape === 'string') return typeof value === (shape === 'secret' ? 'string' : shape) ? undefined : here;
+  if ('either' in shape) return shape.either.some((s) => !mismatch(field, value, s)) ? undefined : here;
   if ('list' in shape) {
-    if (!Array.isArray(value)) return { field, value };
+    if (!Array.isArray(value)) return here;
     for (const [i, item] of value.entries()) {
       const bad = mismatch(`${field}[${i}]`, item, shape.list);
       if (bad) return bad;
     }
     return undefined;
   }
-  if (!isRecord(value)) return { field, value };
-  const entries = 'map' in shape ? Object.entries(value) : Object.entries(value).filter(([k]) => k in shape.object);
-  for (const [key, item] of entries) {
+  if (!isRecord(value)) return here;
+  for (const [key, item] of Object.entries(value)) {
     const itemShape = 'map' in shape ? shape.map : shape.object[key];
-    // An optional setting left undefined is absent.
-    const bad = item === undefined ? undefined : mismatch(`${field}.${key}`, item, itemShape);
+    // An optional setting left undefined is absent; a key the object does not know is not its kind's concern.
+    const bad =
+      item === undefined || itemShape === undefined ? undefined : mismatch(`${field}.${key}`, item, itemShape);
     if (bad) return bad;
   }
   return undefined;
@@ -66,27 +91,15 @@ function mismatch(field: string, value: unknown, shape: Shape): { field: string;
 export function checkShapes(props: object, shapes: Readonly<Record<string, Shape>>): void {
   for (const [name, shape] of Object.entries(shapes)) {
     const value = (props as Record<string, unknown>)[name];
-    if (value === undefined) continue;
-    const bad = mismatch(name, value, shape);
-    if (bad) throw wrongType(bad.field, bad.value, describe(shapeAt(shape, bad.field, name)));
+    const bad = value === undefined ? undefined : mismatch(name, value, shape);
+    if (bad) throw wrongType(bad.field, bad.value, bad.shape);
   }
 }
 
-/** The shape expected at `path` (a path `mismatch` returned) inside `shape`, found at `root`. */
-function shapeAt(shape: Shape, path: string, root: string): Shape {
-  let current = shape;
-  for (const step of path.slice(root.length).match(/\[\d+\]|\.[^.[]+/g) ?? []) {
-    if (typeof current === 'string' || 'either' in current) break;
-    if ('list' in current) current = current.list;
-    else if ('map' in current) current = current.map;
-    else current = current.object[step.slice(1)];
-  }
-  return current;
-}
-
-/** A prop, or a part of one, of another kind than expected. */
-export function wrongType(field: string, value: unknown, expected: string): KindoConfigError {
+/** A prop, or a part of one, of another kind than expected; a value that may hold a secret is not shown. */
+export function wrongType(field: string, value: unknown, expected: Shape): KindoConfigError {
   const type = typeof value;
   const kind = value === null ? 'null' : Array.isArray(value) ? 'a list' : `${type === 'object' ? 'an' : 'a'} ${type}`;
-  return new KindoConfigError('WRONG_TYPE', `\`${field}\` is ${show(value)} (${kind}); expected ${expected}`);
+  const shown = holdsSecret(expected) ? `${kind}, its value not shown` : `${show(value)} (${kind})`;
+  return new KindoConfigError('WRONG_TYPE', `\`${field}\` is ${shown}; expected ${describe(expected)}`);
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { TerraformStack, TerraformVariable, Testing, Token } from 'cdktf';
 import { KindoMicrosoftIntegrations } from '../../src/constructs/kindo-microsoft-integrations';
 import { MicrosoftIntegrationApp } from '../../src/constructs/microsoft-integration-app';
@@ -41,6 +42,14 @@ describe('construct props of another kind than their type', () => {
     ],
   ])('%s is refused by name, with the value and the kind expected', (_, props, named, expected) => {
     expectKindoError(() => integrations(props), 'WRONG_TYPE', [named, expected]);
+  });
+
+  test('never shows a Nango secret key of another kind, nor a value that holds one', () => {
+    const planted = randomUUID();
+    for (const nango of [{ secretKey: [planted] }, [{ secretKey: planted }], `{"secretKey":"${planted}"}`]) {
+      const error = expectKindoError(() => integrations({ nango }), 'WRONG_TYPE', ['`nango', 'its value not shown']);
+      expect(error.message).not.toContain(planted);
+    }
   });
 
   test('MicrosoftIntegrationApp checks its own props the same way', () => {

@@ -676,6 +676,22 @@ describe.skipIf(!hasTerraform)('Terraform module evaluated by terraform (terrafo
     expect(result.output).not.toContain(planted);
   }, 60_000);
 
+  test('refuses a Nango secret key of another form without showing it, with TF_LOG=DEBUG too', async () => {
+    const planted = `planted-${randomUUID()}"\nheader = "X: y`;
+    const result = await terraform(
+      dir,
+      ['plan', '-input=false', '-lock=false'],
+      { ...base, nango_secret_key: planted },
+      { TF_LOG: 'DEBUG' },
+    );
+    expect(result.status).toBe(1);
+    expect(result.output.replace(/[│╷╵]/g, '').replace(/\s+/g, ' ')).toContain(
+      'nango_secret_key is not a Nango secret key (its value is not shown)',
+    );
+    expect(result.output).toContain('[DEBUG]');
+    expect(result.output).not.toContain('planted-');
+  }, 60_000);
+
   test('accepts every input set to a valid value', async () => {
     const result = await terraform(dir, ['plan', '-input=false', '-lock=false'], {
       ...base,

@@ -33,11 +33,17 @@ export interface TerraformRun {
 
 /**
  * Runs terraform in `dir` with `TF_VAR_*` values, non-interactively and without colour. Asynchronous,
- * so that a server in this process can answer the requests Terraform's provisioners make.
+ * so that a server in this process can answer the requests Terraform's provisioners make. `env` adds
+ * to the environment (TF_LOG, say) for this run only.
  */
-export function terraform(dir: string, args: string[], vars: Record<string, string> = {}): Promise<TerraformRun> {
+export function terraform(
+  dir: string,
+  args: string[],
+  vars: Record<string, string> = {},
+  env: NodeJS.ProcessEnv = {},
+): Promise<TerraformRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn('terraform', [...args, '-no-color'], { cwd: dir, env: terraformEnv(vars) });
+    const child = spawn('terraform', [...args, '-no-color'], { cwd: dir, env: { ...terraformEnv(vars), ...env } });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
